@@ -40,6 +40,7 @@ class CrawlSettings:
     per_host_concurrency: int = 2
     allow_private_addresses: bool = False  # only fixtures and local tests opt in
     respect_robots: bool = True
+    max_crawl_delay_seconds: float = 10.0  # cap on a robots.txt Crawl-delay we honour
 
 
 @dataclass(frozen=True)

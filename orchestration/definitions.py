@@ -1,0 +1,26 @@
+"""The Dagster code location: one Definitions object for the whole pipeline."""
+
+from __future__ import annotations
+
+from dagster import AssetSelection, Definitions, build_schedule_from_partitioned_job, define_asset_job
+
+from orchestration.assets import articles, event_mentions, raw_pages
+from orchestration.partitions import daily_partitions
+from orchestration.resources import build_resources
+
+daily_job = define_asset_job(
+    "daily_job",
+    selection=AssetSelection.all(),
+    partitions_def=daily_partitions,
+    description="Crawl, parse, extract and model one day of news.",
+)
+
+# At 01:00 UTC, run the day that just ended.
+daily_schedule = build_schedule_from_partitioned_job(daily_job, hour_of_day=1, minute_of_hour=0)
+
+defs = Definitions(
+    assets=[raw_pages, articles, event_mentions],
+    jobs=[daily_job],
+    schedules=[daily_schedule],
+    resources=build_resources(),
+)

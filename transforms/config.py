@@ -1,0 +1,248 @@
+"""Load and validate sources.yml.
+
+The whole file is validated before anything runs: a typo names the source and the field, and a
+config with any error is refused as a whole (never run half-configured).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from transforms.records import CrawlSettings, Source
+
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+_SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,40}$")
+_LANG = re.compile(r"^[a-z]{2}$")
+_ISO2 = re.compile(r"^[A-Z]{2}$")
+
+_SOURCE_FIELDS = {
+    "id", "name", "homepage", "country", "language", "feeds", "sitemaps",
+    "max_articles", "max_age_days", "delay_seconds", "enabled",
+}
+_DEFAULT_FIELDS = {"max_articles", "max_age_days", "delay_seconds"}
+_CRAWLER_FIELDS = {f.name for f in fields(CrawlSettings)}
+
+
+class SourceConfigError(ValueError):
+    """The sources file is unusable; the message lists every problem found."""
+
+    def __init__(self, path: str, problems: list[str]):
+        self.path = path
+        self.problems = problems
+        super().__init__(f"{path}: invalid sources config:\n  - " + "\n  - ".join(problems))
+
+
+@dataclass(frozen=True)
+class SourcesConfig:
+    path: str
+    crawler: CrawlSettings
+    sources: tuple[Source, ...]
+
+    def enabled_sources(self) -> tuple[Source, ...]:
+        return tuple(s for s in self.sources if s.enabled)
+
+    def by_id(self, source_id: str) -> Source:
+        for source in self.sources:
+            if source.source_id == source_id:
+                return source
+        raise KeyError(source_id)
+
+
+def expand_env(value: str, where: str, problems: list[str]) -> str:
+    """Replace ${VAR} and ${VAR:-default}; an unset variable without default is a problem."""
+
+    def substitute(match: re.Match[str]) -> str:
+        name, default = match.group(1), match.group(2)
+        if name in os.environ:
+            return os.environ[name]
+        if default is not None:
+            return default
+        problems.append(f"{where}: environment variable {name} is not set")
+        return ""
+
+    return _ENV_REF.sub(substitute, value)
+
+
+def load_sources(path: str | os.PathLike[str]) -> SourcesConfig:
+    path = str(path)
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SourceConfigError(path, ["file not found"]) from None
+    except yaml.YAMLError as exc:
+        raise SourceConfigError(path, [f"not valid YAML: {exc}"]) from None
+    return parse_sources(raw, path)
+
+
+def parse_sources(raw: Any, path: str = "<config>") -> SourcesConfig:
+    problems: list[str] = []
+    if not isinstance(raw, dict):
+        raise SourceConfigError(path, ["top level must be a mapping with a `sources:` list"])
+    unknown_top = set(raw) - {"crawler", "defaults", "sources"}
+    if unknown_top:
+        problems.append(f"unknown top-level key(s): {', '.join(sorted(unknown_top))}")
+
+    crawler = _parse_crawler(raw.get("crawler") or {}, problems)
+    defaults = raw.get("defaults") or {}
+    if not isinstance(defaults, dict):
+        problems.append("defaults: must be a mapping")
+        defaults = {}
+    for key in set(defaults) - _DEFAULT_FIELDS:
+        problems.append(f"defaults: unknown field '{key}' (allowed: {', '.join(sorted(_DEFAULT_FIELDS))})")
+
+    entries = raw.get("sources")
+    if not isinstance(entries, list) or not entries:
+        problems.append("sources: must be a non-empty list")
+        entries = []
+
+    sources: list[Source] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(entries):
+        source = _parse_source(index, entry, defaults, problems)
+        if source is None:
+            continue
+        if source.source_id in seen:
+            problems.append(f"source '{source.source_id}': duplicate id")
+        seen.add(source.source_id)
+        sources.append(source)
+
+    if problems:
+        raise SourceConfigError(path, problems)
+    return SourcesConfig(path=path, crawler=crawler, sources=tuple(sources))
+
+
+def _parse_crawler(block: Any, problems: list[str]) -> CrawlSettings:
+    if not isinstance(block, dict):
+        problems.append("crawler: must be a mapping")
+        return CrawlSettings()
+    values: dict[str, Any] = {}
+    template = CrawlSettings()
+    for key, value in block.items():
+        if key not in _CRAWLER_FIELDS:
+            problems.append(f"crawler: unknown field '{key}'")
+            continue
+        if isinstance(value, str):
+            value = expand_env(value, f"crawler.{key}", problems)
+        expected = type(getattr(template, key))
+        coerced = _coerce(value, expected)
+        if coerced is None:
+            problems.append(f"crawler.{key}: expected {expected.__name__}, got {value!r}")
+            continue
+        if expected in (int, float) and coerced < 0:
+            problems.append(f"crawler.{key}: must not be negative")
+            continue
+        values[key] = coerced
+    for key in ("timeout_seconds", "max_page_bytes", "concurrency", "per_host_concurrency"):
+        if key in values and values[key] == 0:
+            problems.append(f"crawler.{key}: must be greater than 0")
+    return CrawlSettings(**values)
+
+
+def _parse_source(index: int, entry: Any, defaults: dict[str, Any], problems: list[str]) -> Source | None:
+    if not isinstance(entry, dict):
+        problems.append(f"sources[{index}]: must be a mapping")
+        return None
+    source_id = entry.get("id")
+    where = f"source '{source_id}'" if isinstance(source_id, str) else f"sources[{index}]"
+    before = len(problems)
+
+    for key in set(entry) - _SOURCE_FIELDS:
+        problems.append(f"{where}: unknown field '{key}' (allowed: {', '.join(sorted(_SOURCE_FIELDS))})")
+    if not isinstance(source_id, str) or not _SOURCE_ID.match(source_id):
+        problems.append(f"{where}: field 'id' must be lowercase letters, digits, '-' or '_'")
+    name = entry.get("name")
+    if not isinstance(name, str) or not name.strip():
+        problems.append(f"{where}: field 'name' is required")
+
+    homepage = _url_field(entry.get("homepage"), f"{where}: field 'homepage'", problems, required=True)
+    feeds = _url_list(entry.get("feeds"), f"{where}: field 'feeds'", problems)
+    sitemaps = _url_list(entry.get("sitemaps"), f"{where}: field 'sitemaps'", problems)
+
+    country = entry.get("country")
+    if country is not None and (not isinstance(country, str) or not _ISO2.match(country)):
+        problems.append(f"{where}: field 'country' must be an ISO 3166-1 alpha-2 code like 'GB', got {country!r}")
+    language = entry.get("language", "en")
+    if not isinstance(language, str) or not _LANG.match(language):
+        problems.append(f"{where}: field 'language' must be an ISO 639-1 code like 'en', got {language!r}")
+
+    numbers: dict[str, Any] = {}
+    for key, kind in (("max_articles", int), ("max_age_days", int), ("delay_seconds", float)):
+        value = entry.get(key, defaults.get(key))
+        if value is None:
+            continue
+        coerced = _coerce(value, kind)
+        if coerced is None or coerced < 0:
+            problems.append(f"{where}: field '{key}' must be a non-negative {kind.__name__}, got {value!r}")
+        else:
+            numbers[key] = coerced
+    enabled = entry.get("enabled", True)
+    if not isinstance(enabled, bool):
+        problems.append(f"{where}: field 'enabled' must be true or false")
+
+    if len(problems) > before:
+        return None
+    return Source(
+        source_id=source_id,
+        name=name.strip(),
+        homepage=homepage,
+        country_iso2=country,
+        language=language,
+        feeds=tuple(feeds),
+        sitemaps=tuple(sitemaps),
+        enabled=enabled,
+        **numbers,
+    )
+
+
+def _coerce(value: Any, kind: type) -> Any:
+    if kind is bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "false"):
+            return value.lower() == "true"
+        return None
+    if isinstance(value, bool):
+        return None
+    try:
+        if kind is int:
+            if isinstance(value, float) and not value.is_integer():
+                return None
+            return int(value)
+        if kind is float:
+            return float(value)
+    except (TypeError, ValueError):
+        return None
+    return value if isinstance(value, kind) else None
+
+
+def _url_field(value: Any, where: str, problems: list[str], required: bool) -> str:
+    if value is None:
+        if required:
+            problems.append(f"{where} is required")
+        return ""
+    if not isinstance(value, str):
+        problems.append(f"{where} must be a URL string, got {value!r}")
+        return ""
+    url = expand_env(value, where, problems).strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        problems.append(f"{where} must be an http(s) URL, got {url!r}")
+    return url
+
+
+def _url_list(value: Any, where: str, problems: list[str]) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        problems.append(f"{where} must be a list of URLs")
+        return []
+    return [_url_field(item, f"{where}[{i}]", problems, required=True) for i, item in enumerate(value)]

@@ -1,0 +1,355 @@
+"""One day's crawl: discover article links per source, fetch what is new, archive what is distinct.
+
+`Crawl(...).run()` yields `CrawlLogRow`s (every attempt) and `Page`s (every new distinct document)
+as fetches complete, so the caller can write them in batches and a crash loses little. What the
+warehouse already holds comes in as a `CrawlState`, so this module does no database I/O.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import logging
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Iterator
+
+from transforms.config import SourcesConfig
+from transforms.discover import parse_feed, parse_homepage, parse_sitemap
+from transforms.fetch import Fetcher, FetchResult
+from transforms.records import Link, Page, Source, StageStats
+from transforms.robots import RobotsPolicy
+from transforms.urls import host_key, normalize_url
+
+log = logging.getLogger(__name__)
+
+_MAX_CHILD_SITEMAPS = 50
+_CANONICAL = re.compile(
+    rb"""<link\b[^>]*?\brel\s*=\s*["']?canonical["']?[^>]*>""", re.IGNORECASE)
+_HREF = re.compile(rb"""\bhref\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class CrawlLogRow:
+    run_id: str
+    partition_date: date
+    source_id: str
+    url: str
+    final_url: str | None
+    canonical_url: str | None
+    page_kind: str
+    attempted_at: datetime
+    attempt: int
+    http_status: int | None
+    bytes: int | None
+    elapsed_ms: int | None
+    outcome: str
+    error: str | None
+    content_hash: str | None
+    etag: str | None
+    last_modified: str | None
+
+
+@dataclass
+class ArchivedDoc:
+    """The newest archived version of a feed/sitemap/homepage, for conditional requests."""
+
+    etag: str | None
+    last_modified: str | None
+    html_gz: bytes
+
+
+@dataclass
+class CrawlState:
+    """What the warehouse already holds. Updated during the run so duplicates within it are seen."""
+
+    known_urls: set[str] = field(default_factory=set)
+    known_hashes: set[str] = field(default_factory=set)
+    discovery_docs: dict[str, ArchivedDoc] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def claim(self, *urls: str | None) -> bool:
+        """Mark URLs as taken; False when one of them was already known."""
+        with self._lock:
+            wanted = {u for u in urls if u}
+            if wanted & self.known_urls:
+                self.known_urls |= wanted
+                return False
+            self.known_urls |= wanted
+            return True
+
+    def claim_hash(self, content_hash: str) -> bool:
+        with self._lock:
+            if content_hash in self.known_hashes:
+                return False
+            self.known_hashes.add(content_hash)
+            return True
+
+
+def content_hash(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def page_id(canonical_url: str, body_hash: str) -> str:
+    return hashlib.sha256(f"{canonical_url}\n{body_hash}".encode()).hexdigest()[:32]
+
+
+def find_canonical(body: bytes, final_url: str) -> str:
+    """rel=canonical of the page when it points at the same host, else the final URL.
+
+    Another host's canonical (syndicated copy) would merge two outlets' identities, so it is ignored.
+    """
+    head = body[:300_000]
+    for tag in _CANONICAL.findall(head):
+        href = _HREF.search(tag)
+        if not href:
+            continue
+        candidate = normalize_url(href.group(1).decode("latin-1").strip(), base=final_url)
+        if candidate and host_key(candidate) == host_key(final_url):
+            return candidate
+    return final_url
+
+
+def in_window(link: Link, partition_date: date, max_age_days: int) -> bool:
+    """Entries dated after the crawl day belong to a later partition; too old ones are history."""
+    if link.published_at is None:
+        return True
+    end = datetime.combine(partition_date + timedelta(days=1), time())
+    start = datetime.combine(partition_date - timedelta(days=max_age_days), time())
+    return start <= link.published_at < end
+
+
+class Crawl:
+    def __init__(self, config: SourcesConfig, partition_date: date, state: CrawlState, run_id: str,
+                 fetcher: Fetcher | None = None):
+        self.config = config
+        self.settings = config.crawler
+        self.partition_date = partition_date
+        self.state = state
+        self.run_id = run_id
+        self.fetcher = fetcher or Fetcher(config.crawler)
+        self.stats = StageStats()
+        self._robots: dict[str, RobotsPolicy] = {}
+        self._robots_locks: dict[str, threading.Lock] = {}
+        self._lock = threading.Lock()
+        self._pending: list[CrawlLogRow | Page] = []  # discovery output, drained by run()
+
+    # ------------------------------------------------------------------ public
+
+    def run(self) -> Iterator[CrawlLogRow | Page]:
+        sources = self.config.enabled_sources()
+        with ThreadPoolExecutor(max_workers=self.settings.concurrency, thread_name_prefix="crawl") as pool:
+            discovered: list[tuple[Source, Link]] = []
+            futures = {pool.submit(self._discover_source, s): s for s in sources}
+            for future in as_completed(futures):
+                source = futures[future]
+                try:
+                    links = future.result()
+                except Exception:  # one broken source must not stop the others
+                    log.exception("discovery failed for source %s", source.source_id)
+                    self.stats.add("source_errors")
+                    links = []
+                discovered.extend((source, link) for link in links)
+                yield from self._drain()
+            yield from self._drain()
+
+            fetches = {}
+            for source, link in discovered:
+                fetches[pool.submit(self._fetch_article, source, link)] = (source, link)
+            for future in as_completed(fetches):
+                source, link = fetches[future]
+                try:
+                    result = future.result()
+                except Exception:
+                    log.exception("fetch failed for %s", link.url)
+                    self.stats.add("fetch_exceptions")
+                    continue
+                yield from self._article_records(source, link, result)
+                yield from self._drain()  # robots.txt of hosts first met through a redirect
+
+    # ------------------------------------------------------------------ discovery
+
+    def _discover_source(self, source: Source) -> list[Link]:
+        links: list[Link] = []
+        for feed_url in source.feeds:
+            body = self._fetch_discovery_doc(source, feed_url, "feed")
+            if body is not None:
+                links.extend(parse_feed(body, feed_url, source.source_id))
+        for sitemap_url in source.sitemaps:
+            links.extend(self._sitemap_links(source, sitemap_url, depth=0))
+        if not source.feeds and not source.sitemaps:
+            body = self._fetch_discovery_doc(source, source.homepage, "homepage")
+            if body is not None:
+                from transforms.parse import decode_html  # the parser's decoding rules, one place
+                text, _ = decode_html(body, None)
+                links.extend(parse_homepage(text, source.homepage, source.source_id))
+        return self._select(source, links)
+
+    def _sitemap_links(self, source: Source, url: str, depth: int) -> list[Link]:
+        body = self._fetch_discovery_doc(source, url, "sitemap")
+        if body is None:
+            return []
+        result = parse_sitemap(body, url, source.source_id)
+        links = list(result.links)
+        if depth < 2:
+            for child in result.child_sitemaps[:_MAX_CHILD_SITEMAPS]:
+                links.extend(self._sitemap_links(source, child, depth + 1))
+        return links
+
+    def _select(self, source: Source, links: list[Link]) -> list[Link]:
+        unique: dict[str, Link] = {}
+        for link in links:
+            unique.setdefault(link.url, link)
+        self.stats.add("links_discovered", len(unique))
+        selected = []
+        for link in unique.values():
+            if not in_window(link, self.partition_date, source.max_age_days):
+                self.stats.add("links_out_of_window")
+            elif link.url in self.state.known_urls:
+                self.stats.add("links_already_archived")
+            else:
+                selected.append(link)
+        # Newest first, undated last, so the cap keeps the freshest stories.
+        selected.sort(key=lambda l: (l.published_at is not None, l.published_at or datetime.min), reverse=True)
+        if len(selected) > source.max_articles:
+            self.stats.add("links_over_cap", len(selected) - source.max_articles)
+            selected = selected[: source.max_articles]
+        return selected
+
+    def _fetch_discovery_doc(self, source: Source, url: str, kind: str) -> bytes | None:
+        """Fetch a feed/sitemap/homepage conditionally; on 304 use the archived copy."""
+        archived = self.state.discovery_docs.get(url)
+        result = self.fetcher.fetch(
+            url, delay_seconds=self._delay(source, url),
+            etag=archived.etag if archived else None,
+            last_modified=archived.last_modified if archived else None,
+            allowed=self._robots_allows(source),
+        )
+        body = result.body if result.ok else None
+        if result.outcome == "not_modified" and archived is not None:
+            body = gzip.decompress(archived.html_gz)
+        hash_ = content_hash(result.body) if result.ok else None
+        final = result.final_url or url
+        self._queue_log(source, url, kind, result, canonical=final if result.ok else None, body_hash=hash_)
+        if result.ok:
+            self._queue(self._page(source, kind, url, final, final, result, hash_))
+        elif result.outcome != "not_modified":
+            log.warning("source %s: %s %s: %s", source.source_id, kind, url, result.error or result.outcome)
+            self.stats.add(f"{kind}_failures")
+        return body
+
+    # ------------------------------------------------------------------ robots & politeness
+
+    def _robots_allows(self, source: Source):
+        if not self.settings.respect_robots:
+            return None
+        user_agent = self.settings.user_agent
+
+        def allowed(url: str) -> bool:
+            return self._robots_policy(source, url).allows(url, user_agent)
+
+        return allowed
+
+    def _robots_policy(self, source: Source, url: str) -> RobotsPolicy:
+        host = host_key(url)
+        with self._lock:
+            policy = self._robots.get(host)
+            if policy is not None:
+                return policy
+            host_lock = self._robots_locks.setdefault(host, threading.Lock())
+        with host_lock:
+            if host in self._robots:
+                return self._robots[host]
+            robots_url = f"{host}/robots.txt"
+            result = self.fetcher.fetch(robots_url)
+            if result.ok:
+                from transforms.parse import decode_html
+                text, _ = decode_html(result.body or b"", result.content_type)
+                policy = RobotsPolicy.from_text(text)
+            else:
+                policy = RobotsPolicy.from_status(result.http_status)
+                if policy.deny_all:
+                    log.warning("robots.txt of %s unreachable (%s): skipping the host this run",
+                                host, result.error or result.http_status)
+            self._queue_log(source, robots_url, "robots", result, canonical=None, body_hash=None)
+            with self._lock:
+                self._robots[host] = policy
+            return policy
+
+    def _delay(self, source: Source, url: str) -> float:
+        delay = source.delay_seconds
+        if self.settings.respect_robots:
+            robots_delay = self._robots_policy(source, url).crawl_delay(self.settings.user_agent)
+            if robots_delay:
+                delay = max(delay, min(robots_delay, self.settings.max_crawl_delay_seconds))
+        return delay
+
+    # ------------------------------------------------------------------ articles
+
+    def _fetch_article(self, source: Source, link: Link) -> FetchResult:
+        return self.fetcher.fetch(link.url, delay_seconds=self._delay(source, link.url),
+                                  allowed=self._robots_allows(source))
+
+    def _article_records(self, source: Source, link: Link, result: FetchResult) -> Iterator[CrawlLogRow | Page]:
+        self.stats.add(f"article_{result.outcome}")
+        if not result.ok:
+            yield from self._log_rows(source, link.url, "article", result, None, None, None)
+            return
+        body = result.body or b""
+        final = result.final_url or link.url
+        canonical = find_canonical(body, final)
+        hash_ = content_hash(body)
+        outcome = None
+        if not self.state.claim(link.url, final, canonical):
+            outcome = "duplicate_url"
+        elif not self.state.claim_hash(hash_):
+            outcome = "duplicate_content"
+        yield from self._log_rows(source, link.url, "article", result, canonical, hash_, outcome)
+        if outcome:
+            self.stats.add(outcome)
+            return
+        yield self._page(source, "article", link.url, final, canonical, result, hash_)
+
+    # ------------------------------------------------------------------ records
+
+    def _page(self, source: Source, kind: str, url: str, final: str, canonical: str,
+              result: FetchResult, body_hash: str) -> Page:
+        body = result.body or b""
+        return Page(
+            page_id=page_id(canonical, body_hash), source_id=source.source_id, page_kind=kind,
+            url=url, final_url=final, canonical_url=canonical, content_hash=body_hash,
+            http_status=result.http_status or 200, content_type=result.content_type, encoding=None,
+            etag=result.etag, last_modified=result.last_modified,
+            fetched_at=result.attempts[-1].attempted_at, body=body,
+        )
+
+    def _log_rows(self, source: Source, url: str, kind: str, result: FetchResult,
+                  canonical: str | None, body_hash: str | None, last_outcome: str | None) -> Iterator[CrawlLogRow]:
+        for i, attempt in enumerate(result.attempts):
+            last = i == len(result.attempts) - 1
+            yield CrawlLogRow(
+                run_id=self.run_id, partition_date=self.partition_date, source_id=source.source_id,
+                url=url, final_url=result.final_url if last else None,
+                canonical_url=canonical if last else None, page_kind=kind,
+                attempted_at=attempt.attempted_at, attempt=attempt.attempt,
+                http_status=attempt.http_status, bytes=attempt.bytes, elapsed_ms=attempt.elapsed_ms,
+                outcome=(last_outcome or attempt.outcome) if last else attempt.outcome,
+                error=attempt.error, content_hash=body_hash if last else None,
+                etag=result.etag if last else None, last_modified=result.last_modified if last else None,
+            )
+
+    def _queue_log(self, source, url, kind, result, canonical, body_hash) -> None:
+        for row in self._log_rows(source, url, kind, result, canonical, body_hash, None):
+            self._queue(row)
+
+    def _queue(self, record: CrawlLogRow | Page) -> None:
+        with self._lock:
+            self._pending.append(record)
+
+    def _drain(self) -> Iterator[CrawlLogRow | Page]:
+        with self._lock:
+            pending, self._pending = self._pending, []
+        yield from pending

@@ -1,0 +1,103 @@
+"""Stage runners: one day's crawl, parse and extract against a DuckDB connection.
+
+These are what the Dagster assets, the CLI and the benchmarks call, so all three run the same code.
+Each returns StageStats for the orchestrator to show.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import date
+
+import duckdb
+
+from transforms import warehouse
+from transforms.config import SourcesConfig
+from transforms.crawl import Crawl
+from transforms.records import Article, StageStats
+
+log = logging.getLogger(__name__)
+
+CRAWL_BATCH = 50
+PARSE_BATCH = 100
+
+
+def run_crawl(conn: duckdb.DuckDBPyConnection, config: SourcesConfig, partition_date: date,
+              run_id: str) -> StageStats:
+    started = time.monotonic()
+    state = warehouse.load_crawl_state(conn)
+    crawl = Crawl(config, partition_date, state, run_id=run_id)
+    batch: list = []
+    new_pages = 0
+    for record in crawl.run():
+        batch.append(record)
+        if len(batch) >= CRAWL_BATCH:
+            new_pages += warehouse.write_crawl_output(conn, batch, partition_date, run_id)
+            batch = []
+    if batch:
+        new_pages += warehouse.write_crawl_output(conn, batch, partition_date, run_id)
+    stats = crawl.stats
+    stats.add("pages_archived", new_pages)
+    stats.counts["seconds"] = round(time.monotonic() - started)
+    log.info("crawl %s: %s", partition_date, stats.counts)
+    return stats
+
+
+def run_parse(conn: duckdb.DuckDBPyConnection, partition_date: date) -> StageStats:
+    from transforms.parse import PARSER_VERSION, parse_page
+
+    started = time.monotonic()
+    stats = StageStats()
+    parsed: list = []
+    rejected: list = []
+
+    def flush() -> None:
+        warehouse.write_articles(conn, parsed, rejected, PARSER_VERSION)
+        parsed.clear()
+        rejected.clear()
+
+    # Read the whole day's page list first: DuckDB cannot write on a connection with an open result.
+    for page in list(warehouse.pages_to_parse(conn, partition_date, PARSER_VERSION)):
+        result = parse_page(page.body, page.final_url, content_type=page.content_type)
+        if isinstance(result, Article):
+            parsed.append((page, result))
+            stats.add("articles")
+        else:
+            rejected.append((page, result.reason, result.detail))
+            stats.add(f"rejected_{result.reason}")
+            log.info("not an article: %s (%s: %s)", page.final_url, result.reason, result.detail)
+        if len(parsed) + len(rejected) >= PARSE_BATCH:
+            flush()
+    flush()
+    stats.counts["seconds"] = round(time.monotonic() - started)
+    log.info("parse %s: %s", partition_date, stats.counts)
+    return stats
+
+
+def run_extract(conn: duckdb.DuckDBPyConnection, partition_date: date,
+                source_countries: dict[str, str | None] | None = None) -> StageStats:
+    from transforms.extract import EXTRACTOR_VERSION, extract_events
+
+    started = time.monotonic()
+    stats = StageStats()
+    source_countries = source_countries or {}
+    for article in warehouse.articles_to_extract(conn, partition_date, EXTRACTOR_VERSION):
+        published = (article.published_at or article.fetched_at).date()
+        if article.language not in (None, "en"):
+            events = []  # the extractor reads English; others are logged as done with no events
+            stats.add("skipped_language")
+        else:
+            try:
+                events = extract_events(article.text, published, title=article.title,
+                                        source_country=source_countries.get(article.source_id))
+            except Exception:  # one bad article is logged and retried next run, never fatal
+                log.exception("extraction failed for article %s (%s)", article.article_id, article.url)
+                stats.add("errors")
+                continue
+        warehouse.write_events(conn, article, events, EXTRACTOR_VERSION)
+        stats.add("articles")
+        stats.add("event_mentions", len(events))
+    stats.counts["seconds"] = round(time.monotonic() - started)
+    log.info("extract %s: %s", partition_date, stats.counts)
+    return stats

@@ -1,0 +1,293 @@
+"""DuckDB edge of the pipeline: connect, apply the staging DDL, read state, write stage output.
+
+All writes are idempotent (keys + ON CONFLICT), batched in transactions, so re-running a day adds
+nothing and a crash leaves only whole batches behind.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+import duckdb
+
+from transforms.crawl import ArchivedDoc, CrawlLogRow, CrawlState
+from transforms.records import Article, EventMention, Page
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SCHEMA_SQL = REPO_ROOT / "warehouse" / "schema.sql"
+DEFAULT_DB = REPO_ROOT / "warehouse" / "newsevents.duckdb"
+DB_ENV = "NEWSEVENTS_DB"
+
+
+def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The warehouse file: explicit argument, else $NEWSEVENTS_DB, else warehouse/newsevents.duckdb."""
+    chosen = explicit or os.environ.get(DB_ENV) or DEFAULT_DB
+    return Path(chosen).expanduser().resolve()
+
+
+def connect(path: str | os.PathLike[str] | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    target = db_path(path)
+    if read_only:
+        return duckdb.connect(str(target), read_only=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    conn = duckdb.connect(str(target))
+    conn.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+    return conn
+
+
+@contextmanager
+def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    conn.execute("begin transaction")
+    try:
+        yield
+    except BaseException:
+        conn.execute("rollback")
+        raise
+    conn.execute("commit")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def short_hash(*parts: object, length: int = 20) -> str:
+    return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:length]
+
+
+# ---------------------------------------------------------------------------- crawl
+
+
+def load_crawl_state(conn: duckdb.DuckDBPyConnection) -> CrawlState:
+    state = CrawlState()
+    for url, final_url, canonical_url, hash_ in conn.execute(
+        "select url, final_url, canonical_url, content_hash from pages where page_kind = 'article'"
+    ).fetchall():
+        state.known_urls.update((url, final_url, canonical_url))
+        state.known_hashes.add(hash_)
+    for url, etag, last_modified, html_gz in conn.execute(
+        """
+        select url, etag, last_modified, html_gz
+        from pages
+        where page_kind <> 'article'
+        qualify row_number() over (partition by url order by fetched_at desc) = 1
+        """
+    ).fetchall():
+        state.discovery_docs[url] = ArchivedDoc(etag, last_modified, bytes(html_gz))
+    return state
+
+
+_CRAWL_LOG_COLUMNS = (
+    "run_id", "partition_date", "source_id", "url", "final_url", "canonical_url", "page_kind",
+    "attempted_at", "attempt", "http_status", "bytes", "elapsed_ms", "outcome", "error",
+    "content_hash", "etag", "last_modified",
+)
+
+
+def write_crawl_output(conn: duckdb.DuckDBPyConnection, records: Sequence[CrawlLogRow | Page],
+                       partition_date: date, run_id: str) -> int:
+    """Write one batch of crawler output in one transaction. Returns the number of new pages."""
+    log_rows = [tuple(getattr(r, c) for c in _CRAWL_LOG_COLUMNS) for r in records if isinstance(r, CrawlLogRow)]
+    pages = [r for r in records if isinstance(r, Page)]
+    with transaction(conn):
+        if log_rows:
+            conn.executemany(
+                f"insert into crawl_log ({', '.join(_CRAWL_LOG_COLUMNS)}) values ({', '.join('?' * len(_CRAWL_LOG_COLUMNS))})",
+                log_rows,
+            )
+        before = conn.execute("select count(*) from pages").fetchone()[0]
+        if pages:
+            conn.executemany(
+                """
+                insert into pages (page_id, source_id, page_kind, url, final_url, canonical_url,
+                    content_hash, http_status, content_type, encoding, etag, last_modified,
+                    fetched_at, partition_date, run_id, bytes, html_gz)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                on conflict (page_id) do nothing
+                """,
+                [
+                    (p.page_id, p.source_id, p.page_kind, p.url, p.final_url, p.canonical_url,
+                     p.content_hash, p.http_status, p.content_type, p.encoding, p.etag, p.last_modified,
+                     p.fetched_at, partition_date, run_id, len(p.body), gzip.compress(p.body, 6))
+                    for p in pages
+                ],
+            )
+        after = conn.execute("select count(*) from pages").fetchone()[0]
+    return after - before
+
+
+# ---------------------------------------------------------------------------- parse
+
+
+@dataclass(frozen=True)
+class StoredPage:
+    page_id: str
+    source_id: str
+    url: str
+    final_url: str
+    canonical_url: str
+    content_type: str | None
+    fetched_at: datetime
+    partition_date: date
+    body: bytes
+
+
+def pages_to_parse(conn: duckdb.DuckDBPyConnection, partition_date: date, parser_version: str) -> Iterator[StoredPage]:
+    """Article pages of the day that this parser version has not handled yet (parsed or rejected)."""
+    cursor = conn.execute(
+        """
+        select p.page_id, p.source_id, p.url, p.final_url, p.canonical_url, p.content_type,
+               p.fetched_at, p.partition_date, p.html_gz
+        from pages p
+        where p.page_kind = 'article'
+          and p.partition_date = ?
+          and not exists (select 1 from articles a where a.page_id = p.page_id and a.parser_version = ?)
+          and not exists (select 1 from parse_rejects r where r.page_id = p.page_id and r.parser_version = ?)
+        order by p.fetched_at, p.page_id
+        """,
+        [partition_date, parser_version, parser_version],
+    )
+    while rows := cursor.fetchmany(200):
+        for row in rows:
+            yield StoredPage(*row[:8], body=gzip.decompress(bytes(row[8])))
+
+
+def article_id(canonical_url: str) -> str:
+    return hashlib.sha256(canonical_url.encode()).hexdigest()[:16]
+
+
+def write_articles(conn: duckdb.DuckDBPyConnection, parsed: Sequence[tuple[StoredPage, Article]],
+                   rejected: Sequence[tuple[StoredPage, str, str]], parser_version: str) -> None:
+    """Upsert parsed articles (a newer fetch of the same canonical URL wins) and record rejects."""
+    now = utcnow()
+    with transaction(conn):
+        if parsed:
+            conn.executemany(
+                """
+                insert into articles (article_id, page_id, source_id, url, canonical_url, title, authors,
+                    published_at, published_at_source, language, text, text_extractor, top_image,
+                    n_chars, fetched_at, partition_date, parser_version, parsed_at)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                on conflict (article_id) do update set
+                    page_id = excluded.page_id, source_id = excluded.source_id, url = excluded.url,
+                    title = excluded.title, authors = excluded.authors,
+                    published_at = excluded.published_at, published_at_source = excluded.published_at_source,
+                    language = excluded.language, text = excluded.text,
+                    text_extractor = excluded.text_extractor, top_image = excluded.top_image,
+                    n_chars = excluded.n_chars, fetched_at = excluded.fetched_at,
+                    partition_date = excluded.partition_date, parser_version = excluded.parser_version,
+                    parsed_at = excluded.parsed_at
+                where excluded.fetched_at >= articles.fetched_at
+                """,
+                [
+                    (article_id(page.canonical_url), page.page_id, page.source_id, page.final_url,
+                     page.canonical_url, a.title, list(a.authors), a.published_at, a.published_at_source,
+                     a.language, a.text, a.text_extractor, a.top_image, len(a.text), page.fetched_at,
+                     page.partition_date, parser_version, now)
+                    for page, a in parsed
+                ],
+            )
+        if rejected:
+            conn.executemany(
+                """
+                insert into parse_rejects (page_id, source_id, url, partition_date, reason, detail,
+                    parser_version, parsed_at)
+                values (?, ?, ?, ?, ?, ?, ?, ?)
+                on conflict (page_id, parser_version) do nothing
+                """,
+                [(page.page_id, page.source_id, page.final_url, page.partition_date, reason, detail,
+                  parser_version, now) for page, reason, detail in rejected],
+            )
+
+
+# ---------------------------------------------------------------------------- extract
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    article_id: str
+    source_id: str
+    url: str
+    title: str | None
+    text: str
+    published_at: datetime | None
+    language: str | None
+    fetched_at: datetime
+    partition_date: date
+    source_country: str | None = None
+
+
+def articles_to_extract(conn: duckdb.DuckDBPyConnection, partition_date: date,
+                        extractor_version: str) -> list[StoredArticle]:
+    """Articles of the day without an extraction by this extractor version."""
+    rows = conn.execute(
+        """
+        select a.article_id, a.source_id, a.url, a.title, a.text, a.published_at, a.language,
+               a.fetched_at, a.partition_date
+        from articles a
+        where a.partition_date = ?
+          and not exists (select 1 from extraction_log x
+                          where x.article_id = a.article_id and x.extractor_version = ?)
+        order by a.article_id
+        """,
+        [partition_date, extractor_version],
+    ).fetchall()
+    return [StoredArticle(*row) for row in rows]
+
+
+def write_events(conn: duckdb.DuckDBPyConnection, article: StoredArticle, events: Sequence[EventMention],
+                 extractor_version: str) -> None:
+    """Replace one article's events for this extractor version, and log that it was done."""
+    now = utcnow()
+    event_rows, actor_rows = [], []
+    for index, event in enumerate(events):
+        mention_id = short_hash(article.article_id, extractor_version, index)
+        event_rows.append((
+            mention_id, article.article_id, article.source_id, article.partition_date, extractor_version,
+            index, event.event_type, event.sub_event_type, event.event_date, event.date_precision,
+            event.date_is_fallback, event.location, event.admin1, event.country, event.country_iso2,
+            event.latitude, event.longitude, event.geo_precision, event.fatalities, event.injured,
+            event.weapon, event.civilian_targeting, event.confidence, event.evidence_text,
+            json.dumps([list(span) for span in event.evidence]), now,
+        ))
+        for actor_index, actor in enumerate(event.actors):
+            actor_rows.append((
+                short_hash(mention_id, actor.role, actor.name, actor_index), mention_id, article.article_id,
+                extractor_version, actor.role, actor.surface_text, actor.name, actor.actor_type,
+                actor.country_iso2,
+            ))
+    with transaction(conn):
+        conn.execute("delete from actor_mentions where article_id = ? and extractor_version = ?",
+                     [article.article_id, extractor_version])
+        conn.execute("delete from event_mentions where article_id = ? and extractor_version = ?",
+                     [article.article_id, extractor_version])
+        if event_rows:
+            conn.executemany(f"insert into event_mentions values ({', '.join('?' * 26)})", event_rows)
+        if actor_rows:
+            conn.executemany(
+                """
+                insert into actor_mentions (actor_mention_id, event_mention_id, article_id,
+                    extractor_version, role, surface_text, actor_name, actor_type, country_iso2)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                actor_rows,
+            )
+        conn.execute(
+            """
+            insert into extraction_log values (?, ?, ?, ?, ?)
+            on conflict (article_id, extractor_version) do update set
+                n_events = excluded.n_events, extracted_at = excluded.extracted_at
+            """,
+            [article.article_id, extractor_version, article.partition_date, len(events), now],
+        )
+
+
+def count_rows(conn: duckdb.DuckDBPyConnection, tables: Iterable[str]) -> dict[str, int]:
+    return {t: conn.execute(f"select count(*) from {t}").fetchone()[0] for t in tables}
