@@ -105,13 +105,14 @@ def parse_sources(raw: Any, path: str = "<config>") -> SourcesConfig:
     sources: list[Source] = []
     seen: set[str] = set()
     for index, entry in enumerate(entries):
+        raw_id = entry.get("id") if isinstance(entry, dict) else None
+        if isinstance(raw_id, str):
+            if raw_id in seen:
+                problems.append(f"source '{raw_id}': duplicate id")
+            seen.add(raw_id)
         source = _parse_source(index, entry, defaults, problems)
-        if source is None:
-            continue
-        if source.source_id in seen:
-            problems.append(f"source '{source.source_id}': duplicate id")
-        seen.add(source.source_id)
-        sources.append(source)
+        if source is not None:
+            sources.append(source)
 
     if problems:
         raise SourceConfigError(path, problems)
