@@ -68,8 +68,9 @@ def run_daily_job(day: date, db: str | None = None, sources: str | None = None) 
     load_sources(default_sources_path())  # fail early, with the config's own message
     from dagster import DagsterInstance
 
-    from orchestration.definitions import defs
+    from orchestration.definitions import build_defs
 
+    defs = build_defs()
     instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
     job = defs.resolve_job_def("daily_job")
     result = job.execute_in_process(partition_key=day.isoformat(), instance=instance, raise_on_error=False)

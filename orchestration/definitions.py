@@ -18,9 +18,15 @@ daily_job = define_asset_job(
 # At 01:00 UTC, run the day that just ended.
 daily_schedule = build_schedule_from_partitioned_job(daily_job, hour_of_day=1, minute_of_hour=0)
 
-defs = Definitions(
-    assets=[raw_pages, articles, event_mentions],
-    jobs=[daily_job],
-    schedules=[daily_schedule],
-    resources=build_resources(),
-)
+
+def build_defs() -> Definitions:
+    """Definitions with resources read from the environment now (tests call this after setting it)."""
+    return Definitions(
+        assets=[raw_pages, articles, event_mentions],
+        jobs=[daily_job],
+        schedules=[daily_schedule],
+        resources=build_resources(),
+    )
+
+
+defs = build_defs()
