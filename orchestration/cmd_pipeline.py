@@ -114,16 +114,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_serve_fixtures(args: argparse.Namespace) -> int:
-    from tests.sites.server import FixtureServer
+    from tests.sites.server import main as serve
 
-    with FixtureServer(port=args.port) as server:
-        print(f"serving fixture news sites on {server.base_url} (export {FIXTURE_URL_ENV}={server.base_url}); "
-              "Ctrl-C to stop", flush=True)
-        try:
-            server.wait()
-        except KeyboardInterrupt:
-            pass
-    return 0
+    return serve(["--port", str(args.port)])
 
 
 def cmd_summary(args: argparse.Namespace) -> int:

@@ -1,0 +1,27 @@
+"""Shared fixtures: the fixture news sites on 127.0.0.1 and fresh DuckDB files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.sites.server import FixtureServer
+from transforms.config import SourcesConfig, load_sources
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURE_SOURCES = REPO / "tests" / "sites" / "sources.yml"
+
+
+@pytest.fixture(scope="module")
+def fixture_server():
+    """A fresh fixture server per test module (its request log and 500-once state start clean)."""
+    with FixtureServer(port=0) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def fixture_config(fixture_server) -> SourcesConfig:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NEWSEVENTS_FIXTURE_URL", fixture_server.base_url)
+        return load_sources(FIXTURE_SOURCES)
