@@ -5,13 +5,11 @@ from __future__ import annotations
 from dagster import AssetSelection, Definitions, build_schedule_from_partitioned_job, define_asset_job
 
 from orchestration.assets import articles, event_mentions, raw_pages
-from orchestration.partitions import daily_partitions
 from orchestration.resources import build_resources
 
 daily_job = define_asset_job(
     "daily_job",
     selection=AssetSelection.all(),
-    partitions_def=daily_partitions,
     description="Crawl, parse, extract and model one day of news.",
 )
 
