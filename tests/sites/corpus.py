@@ -43,6 +43,9 @@ TAXONOMY: dict[str, frozenset[str]] = {
     }),
 }
 
+# libyaml's parser when available: same results, several times faster on ~100 files.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LANG_RE = re.compile(r"^[a-z]{2}$")
 _ISO2_RE = re.compile(r"^[A-Z]{2}$")
@@ -270,7 +273,7 @@ def _paragraphs(body: str) -> tuple[str, ...]:
 def parse_article(file: Path) -> FixtureArticle:
     """Read and validate one article file."""
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        data = yaml.load(file.read_text(encoding="utf-8"), Loader=_YAML_LOADER)  # noqa: S506 (safe loader)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise CorpusError(f"{file}: not valid UTF-8 YAML: {exc}") from None
     if not isinstance(data, dict):

@@ -526,6 +526,7 @@ class _Handler(BaseHTTPRequestHandler):
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128   # the default backlog of 5 makes concurrent crawlers wait for SYN retries
     fixture: "FixtureServer"
 
 
@@ -607,12 +608,43 @@ class FixtureServer:
             return self._hits[key]
 
 
+def bench() -> None:
+    """Print start-up and serving figures (a command, not an assertion on time)."""
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    started = time.perf_counter()
+    default_corpus.cache_clear()
+    with FixtureServer(port=0) as srv:
+        urllib.request.urlopen(srv.url("/robots.txt")).read()
+        print(f"load {len(srv.site.articles)} articles + start + first response: "
+              f"{time.perf_counter() - started:.3f} s")
+        skip = srv.site.unreachable_keys()
+        paths = [a.path for a in srv.site.articles if a.key not in skip and a.path not in srv.site.flaky_paths]
+
+        def get(path: str) -> int:
+            return len(urllib.request.urlopen(srv.url(path)).read())
+
+        for label in ("cold, sequential", "warm, sequential"):
+            t0 = time.perf_counter()
+            total = sum(map(get, paths))
+            print(f"{len(paths)} article pages ({total / 1e6:.2f} MB), {label}: {time.perf_counter() - t0:.3f} s")
+        t0 = time.perf_counter()
+        with ThreadPoolExecutor(8) as pool:
+            sum(pool.map(get, paths))
+        print(f"{len(paths)} article pages, 8 client threads: {time.perf_counter() - t0:.3f} s")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Serve the offline fixture news sites on 127.0.0.1.")
     parser.add_argument("--port", type=int, default=8765, help="0 picks a free port (default 8765)")
     parser.add_argument("--crawl-delay", type=int, default=0, help="Crawl-delay for User-agent: * in robots.txt")
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    parser.add_argument("--bench", action="store_true", help="print start-up and serving figures, then exit")
     args = parser.parse_args(argv)
+    if args.bench:
+        bench()
+        return 0
     with FixtureServer(port=args.port, crawl_delay=args.crawl_delay, verbose=args.verbose) as srv:
         print(srv.base_url, flush=True)
         print(f"  export NEWSEVENTS_FIXTURE_URL={srv.base_url}", file=sys.stderr, flush=True)
