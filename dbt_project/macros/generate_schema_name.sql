@@ -1,0 +1,9 @@
+{# Use the folder's schema name as is (staging, intermediate, marts), not "<target>_<custom>",
+   so analysts find marts.fct_incidents whatever the target. #}
+{% macro generate_schema_name(custom_schema_name, node) -%}
+    {%- if custom_schema_name is none -%}
+        {{ target.schema }}
+    {%- else -%}
+        {{ custom_schema_name | trim }}
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,77 @@
+-- Each report joins the incident of its best-matching earlier report (score at or above the
+-- merge_score_threshold var), or starts a new incident. Following those links back gives the
+-- first report of the incident, whose article and event index make the incident id.
+-- Because a report can only join earlier arrivals, a new day's articles never change the incident
+-- of an existing report: ids are stable and a re-run is a no-op.
+with recursive
+
+mentions as (
+    select * from {{ ref('int_event_mentions_current') }}
+),
+
+pairs as (
+    select * from {{ ref('int_mention_pairs_scored') }}
+    where match_score >= {{ var('merge_score_threshold') }}
+),
+
+best_links as (
+    select
+        event_mention_id,
+        candidate_mention_id as parent_mention_id,
+        match_score as link_score
+    from pairs
+    qualify row_number() over (
+        partition by event_mention_id
+        order by match_score desc, candidate_arrival_key, candidate_mention_id
+    ) = 1
+),
+
+linked as (
+    select
+        mentions.event_mention_id,
+        best_links.parent_mention_id,
+        best_links.link_score
+    from mentions
+    left join best_links
+        on mentions.event_mention_id = best_links.event_mention_id
+),
+
+ancestry(event_mention_id, ancestor_mention_id, depth) as (
+    select
+        event_mention_id,
+        event_mention_id,
+        0
+    from linked
+    union all
+    select
+        ancestry.event_mention_id,
+        linked.parent_mention_id,
+        ancestry.depth + 1
+    from ancestry
+    inner join linked
+        on ancestry.ancestor_mention_id = linked.event_mention_id
+    where linked.parent_mention_id is not null
+),
+
+roots as (
+    select
+        event_mention_id,
+        arg_max(ancestor_mention_id, depth) as root_mention_id
+    from ancestry
+    group by event_mention_id
+)
+
+select
+    'inc_' || {{ surrogate_key(['root.article_id', 'root.event_index']) }} as incident_id,
+    mentions.*,
+    linked.parent_mention_id,
+    linked.link_score,
+    roots.root_mention_id,
+    mentions.event_mention_id = roots.root_mention_id as is_first_report
+from mentions
+inner join linked
+    on mentions.event_mention_id = linked.event_mention_id
+inner join roots
+    on mentions.event_mention_id = roots.event_mention_id
+inner join mentions as root
+    on roots.root_mention_id = root.event_mention_id

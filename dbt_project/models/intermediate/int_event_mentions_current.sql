@@ -1,0 +1,141 @@
+-- The event mentions of each article's current extractor version, with what merging needs:
+-- when the article was first seen (arrival order, for stable incident ids), the report time,
+-- a comparable place key, a date tolerance, and the named actors on each side.
+with
+
+event_mentions as (
+    select * from {{ ref('stg_event_mentions') }}
+),
+
+extraction_log as (
+    select * from {{ ref('stg_extraction_log') }}
+),
+
+articles as (
+    select * from {{ ref('stg_articles') }}
+),
+
+pages as (
+    select * from {{ ref('stg_pages') }}
+),
+
+actors as (
+    select * from {{ ref('int_actor_mentions_resolved') }}
+),
+
+-- The newest extraction of an article wins, including one that found no event (the log says so).
+extraction_runs as (
+    select article_id, extractor_version, extracted_at from extraction_log
+    union all
+    select article_id, extractor_version, max(extracted_at) from event_mentions group by all
+),
+
+current_versions as (
+    select
+        article_id,
+        arg_max(extractor_version, (extracted_at, extractor_version)) as extractor_version
+    from extraction_runs
+    group by article_id
+),
+
+-- An updated article keeps the day it was first seen, so its place in the arrival order
+-- (and the ids of incidents it anchors) does not move when it is re-crawled.
+first_seen as (
+    select
+        canonical_url,
+        min(partition_date) as first_seen_date
+    from pages
+    group by canonical_url
+),
+
+mention_actors as (
+    select
+        event_mention_id,
+        list_sort(list(distinct actor_id) filter (where role = 'perpetrator' and not is_generic)) as named_perpetrator_ids,
+        list_sort(list(distinct actor_id) filter (where role = 'target' and not is_generic)) as named_target_ids
+    from actors
+    group by event_mention_id
+),
+
+joined as (
+    select
+        event_mentions.event_mention_id,
+        event_mentions.article_id,
+        event_mentions.source_id,
+        event_mentions.extractor_version,
+        event_mentions.event_index,
+        event_mentions.event_type,
+        event_mentions.sub_event_type,
+        event_mentions.event_date as extracted_event_date,
+        event_mentions.date_precision,
+        event_mentions.date_is_fallback,
+        event_mentions.location,
+        event_mentions.admin1,
+        event_mentions.country,
+        event_mentions.country_iso2,
+        event_mentions.latitude,
+        event_mentions.longitude,
+        event_mentions.geo_precision,
+        event_mentions.fatalities,
+        event_mentions.injured,
+        event_mentions.weapon,
+        event_mentions.civilian_targeting,
+        event_mentions.confidence,
+        event_mentions.evidence_text,
+        event_mentions.evidence_offsets,
+        articles.url,
+        articles.title,
+        articles.published_at,
+        coalesce(articles.published_at, articles.fetched_at) as reported_at,
+        least(
+            coalesce(first_seen.first_seen_date, articles.partition_date),
+            articles.partition_date
+        ) as first_seen_date,
+        coalesce(mention_actors.named_perpetrator_ids, []) as named_perpetrator_ids,
+        coalesce(mention_actors.named_target_ids, []) as named_target_ids
+    from event_mentions
+    inner join current_versions
+        on event_mentions.article_id = current_versions.article_id
+        and event_mentions.extractor_version = current_versions.extractor_version
+    inner join articles
+        on event_mentions.article_id = articles.article_id
+    left join first_seen
+        on articles.canonical_url = first_seen.canonical_url
+    left join mention_actors
+        on event_mentions.event_mention_id = mention_actors.event_mention_id
+),
+
+prepared as (
+    select
+        *,
+        cast(reported_at as date) as reported_date,
+        -- An event is not reported before it happens: a later date is a date-resolution error,
+        -- and a missing one falls back to the report day, both flagged as fallback.
+        case
+            when extracted_event_date is null or extracted_event_date > cast(reported_at as date)
+                then cast(reported_at as date)
+            else extracted_event_date
+        end as event_date,
+        date_is_fallback
+            or extracted_event_date is null
+            or extracted_event_date > cast(reported_at as date) as event_date_is_fallback,
+        {{ place_key('location') }} as location_key,
+        -- Arrival order: first-seen day, report time, then article and index. Text sorts like the tuple.
+        strftime(first_seen_date, '%Y-%m-%d')
+            || ' ' || strftime(reported_at, '%Y-%m-%dT%H:%M:%S')
+            || ' ' || article_id
+            || ' ' || lpad(cast(event_index as varchar), 4, '0') as arrival_key
+    from joined
+)
+
+select
+    *,
+    -- How many days either side a report's date may be off and still match another report.
+    case
+        when event_date_is_fallback then 2
+        when date_precision = 'day' then 1
+        when date_precision = 'week' then 4
+        when date_precision = 'month' then 16
+        else 3
+    end as date_tolerance_days
+from prepared

@@ -1,0 +1,124 @@
+-- Candidate pairs (later report, earlier report) that may describe the same incident, scored.
+-- Blocking keeps this about linear in the number of mentions: a pair is only considered when both
+-- reports are in the same country, their date windows overlap (each mention is expanded to the
+-- days of its window and joined on country + day) and their event types are compatible.
+-- Score = type x date x place, minus a penalty when both name different perpetrators.
+with
+
+mentions as (
+    select * from {{ ref('int_event_mentions_current') }}
+    where country_iso2 is not null
+),
+
+compatibility as (
+    select * from {{ ref('event_type_compatibility') }}
+),
+
+mention_days as (
+    select
+        event_mention_id,
+        country_iso2,
+        event_type,
+        event_date + cast(day_offset as integer) as block_date
+    from mentions,
+        unnest(range(-date_tolerance_days, date_tolerance_days + 1)) as offsets(day_offset)
+),
+
+candidate_pairs as (
+    select distinct
+        later_days.event_mention_id as event_mention_id,
+        earlier_days.event_mention_id as candidate_mention_id
+    from mention_days as later_days
+    inner join compatibility
+        on later_days.event_type = compatibility.event_type
+    inner join mention_days as earlier_days
+        on later_days.country_iso2 = earlier_days.country_iso2
+        and later_days.block_date = earlier_days.block_date
+        and earlier_days.event_type = compatibility.compatible_event_type
+),
+
+compared as (
+    select
+        later.event_mention_id,
+        earlier.event_mention_id as candidate_mention_id,
+        earlier.arrival_key as candidate_arrival_key,
+        abs(date_diff('day', earlier.event_date, later.event_date)) as days_apart,
+        case
+            when later.latitude is not null and earlier.latitude is not null
+                then {{ haversine_km('later.latitude', 'later.longitude', 'earlier.latitude', 'earlier.longitude') }}
+        end as distance_km,
+        case
+            when later.sub_event_type = earlier.sub_event_type then 1.0
+            else compatibility.type_score
+        end as type_score,
+        case
+            when later.event_date = earlier.event_date then 1.0
+            -- one day apart: likely the same night told from two time zones, unless both are
+            -- precise dates, then more likely two incidents
+            when abs(date_diff('day', earlier.event_date, later.event_date)) = 1
+                then case
+                    when later.date_precision = 'day' and earlier.date_precision = 'day'
+                        and not later.event_date_is_fallback and not earlier.event_date_is_fallback
+                        then 0.45
+                    else 0.6
+                end
+            when abs(date_diff('day', earlier.event_date, later.event_date))
+                <= greatest(later.date_tolerance_days, earlier.date_tolerance_days)
+                then 0.4
+            else 0.0
+        end as date_score,
+        later.location_key = earlier.location_key as same_place,
+        greatest(coalesce(later.geo_precision, 3), coalesce(earlier.geo_precision, 3)) as coarsest_geo_precision,
+        later.admin1 is null or earlier.admin1 is null or lower(later.admin1) = lower(earlier.admin1) as same_admin1,
+        len(later.named_perpetrator_ids) > 0
+            and len(earlier.named_perpetrator_ids) > 0
+            and len(list_intersect(later.named_perpetrator_ids, earlier.named_perpetrator_ids)) = 0
+            as perpetrators_conflict,
+        case
+            when later.fatalities is not null and earlier.fatalities is not null
+                then abs(later.fatalities - earlier.fatalities) / greatest(later.fatalities, earlier.fatalities, 1)
+        end as fatalities_gap
+    from candidate_pairs
+    inner join mentions as later
+        on candidate_pairs.event_mention_id = later.event_mention_id
+    inner join mentions as earlier
+        on candidate_pairs.candidate_mention_id = earlier.event_mention_id
+    inner join compatibility
+        on later.event_type = compatibility.event_type
+        and earlier.event_type = compatibility.compatible_event_type
+    -- only earlier arrivals can be joined, and an article's own incidents are distinct by definition
+    where earlier.arrival_key < later.arrival_key
+        and earlier.article_id <> later.article_id
+),
+
+scored as (
+    select
+        *,
+        case
+            when same_place then 1.0
+            when distance_km <= 10 then 0.9
+            -- a region- or country-level report may be the same incident as a town-level one
+            when coarsest_geo_precision >= 3 and same_admin1 then 0.5
+            when coarsest_geo_precision = 2 and distance_km <= {{ var('merge_max_distance_km') }} then 0.6
+            else 0.0
+        end as place_score
+    from compared
+)
+
+select
+    event_mention_id,
+    candidate_mention_id,
+    candidate_arrival_key,
+    days_apart,
+    distance_km,
+    type_score,
+    date_score,
+    place_score,
+    perpetrators_conflict,
+    fatalities_gap,
+    type_score * date_score * place_score
+        - case when perpetrators_conflict then 0.3 else 0.0 end
+        -- a small nudge that breaks ties between two same-day incidents in one place
+        - 0.05 * coalesce(fatalities_gap, 0.0) as match_score
+from scored
+where type_score * date_score * place_score > 0

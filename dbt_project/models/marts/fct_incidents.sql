@@ -1,0 +1,238 @@
+-- One row per real-world incident, merged from every report of it (int_event_mentions_clustered).
+with
+
+reports as (
+    select * from {{ ref('int_event_mentions_clustered') }}
+),
+
+actors as (
+    select * from {{ ref('int_actor_mentions_resolved') }}
+),
+
+countries as (
+    select * from {{ ref('stg_countries') }}
+),
+
+-- The type most reports agree on, weighted by confidence; the first report breaks ties.
+event_types as (
+    select
+        incident_id,
+        event_type,
+        sub_event_type
+    from (
+        select
+            incident_id,
+            event_type,
+            sub_event_type,
+            sum(confidence) as weight,
+            min(arrival_key) as first_arrival_key
+        from reports
+        group by all
+    )
+    qualify row_number() over (
+        partition by incident_id order by weight desc, first_arrival_key
+    ) = 1
+),
+
+-- The date most precise reports agree on; imprecise or fallback dates only when nothing better.
+event_dates as (
+    select
+        incident_id,
+        event_date,
+        date_precision
+    from (
+        select
+            incident_id,
+            event_date,
+            case when event_date_is_fallback then 'unknown' else date_precision end as date_precision,
+            case
+                when event_date_is_fallback then 4
+                when date_precision = 'day' then 1
+                when date_precision = 'week' then 2
+                when date_precision = 'month' then 3
+                else 4
+            end as precision_rank,
+            count(*) as n_reports
+        from reports
+        group by all
+    )
+    qualify row_number() over (
+        partition by incident_id order by precision_rank, n_reports desc, event_date
+    ) = 1
+),
+
+-- The most precise location; among equals the one most reports name, then the most confident.
+locations as (
+    select
+        incident_id,
+        location,
+        location_key,
+        admin1,
+        country_iso2,
+        latitude,
+        longitude,
+        geo_precision
+    from (
+        select
+            *,
+            count(*) over (partition by incident_id, location_key) as n_same_place
+        from reports
+    )
+    qualify row_number() over (
+        partition by incident_id
+        order by
+            coalesce(geo_precision, 9),
+            (latitude is null),
+            n_same_place desc,
+            confidence desc,
+            arrival_key
+    ) = 1
+),
+
+-- The most named actor on each side (full lists are in bridge_incident_actors).
+main_actors as (
+    select
+        incident_id,
+        max(actor_name) filter (where role = 'perpetrator' and side_rank = 1) as perpetrator,
+        max(actor_name) filter (where role = 'target' and side_rank = 1) as target
+    from (
+        select
+            reports.incident_id,
+            actors.role,
+            actors.actor_name,
+            row_number() over (
+                partition by reports.incident_id, actors.role
+                order by count(*) desc, bool_or(actors.is_generic), actors.actor_name
+            ) as side_rank
+        from reports
+        inner join actors
+            on reports.event_mention_id = actors.event_mention_id
+        group by reports.incident_id, actors.role, actors.actor_name
+    )
+    group by incident_id
+),
+
+-- Each source counts once towards confidence: its most confident report.
+source_confidence as (
+    select
+        incident_id,
+        source_id,
+        max(confidence) as confidence
+    from reports
+    group by all
+),
+
+corroboration as (
+    select
+        incident_id,
+        -- 1 - product of (1 - confidence) over sources: independent reports corroborate
+        1 - exp(sum(ln(1 - least(greatest(confidence, 0.0), 0.99)))) as confidence
+    from source_confidence
+    group by incident_id
+),
+
+aggregated as (
+    select
+        incident_id,
+        count(distinct article_id) as n_articles,
+        count(distinct source_id) as n_sources,
+        count(*) as n_reports,
+        min(reported_at) as first_reported_at,
+        max(reported_at) as last_reported_at,
+        arg_min(source_id, arrival_key) as first_source_id,
+        arg_min(title, arrival_key) as headline,
+        min(fatalities) as fatalities_low,
+        max(fatalities) as fatalities_high,
+        -- tolls firm up as days pass: the latest report that gave a figure is the best estimate
+        arg_max(fatalities, arrival_key) filter (where fatalities is not null) as fatalities_best,
+        arg_max(injured, arrival_key) filter (where injured is not null) as injured,
+        avg(case when civilian_targeting then 1.0 else 0.0 end) >= 0.5 as civilian_targeting
+    from reports
+    group by incident_id
+),
+
+joined as (
+    select
+        aggregated.incident_id,
+        event_types.event_type,
+        event_types.sub_event_type,
+        -- the incident cannot have happened after it was first reported
+        least(event_dates.event_date, cast(aggregated.first_reported_at as date)) as event_date,
+        event_dates.date_precision,
+        locations.location,
+        locations.admin1,
+        locations.country_iso2,
+        countries.country_name as country,
+        locations.latitude,
+        locations.longitude,
+        locations.geo_precision,
+        {{ surrogate_key(['locations.country_iso2', 'locations.admin1', 'locations.location_key']) }} as location_id,
+        aggregated.fatalities_best,
+        aggregated.fatalities_low,
+        aggregated.fatalities_high,
+        aggregated.injured,
+        aggregated.civilian_targeting,
+        main_actors.perpetrator,
+        main_actors.target,
+        aggregated.n_articles,
+        aggregated.n_sources,
+        aggregated.n_reports,
+        aggregated.first_reported_at,
+        aggregated.last_reported_at,
+        aggregated.first_source_id,
+        aggregated.headline,
+        corroboration.confidence
+    from aggregated
+    inner join event_types on aggregated.incident_id = event_types.incident_id
+    inner join event_dates on aggregated.incident_id = event_dates.incident_id
+    inner join locations on aggregated.incident_id = locations.incident_id
+    inner join corroboration on aggregated.incident_id = corroboration.incident_id
+    left join main_actors on aggregated.incident_id = main_actors.incident_id
+    left join countries on locations.country_iso2 = countries.country_iso2
+)
+
+select
+    cast(incident_id as varchar) as incident_id,
+    cast(event_type as varchar) as event_type,
+    cast(sub_event_type as varchar) as sub_event_type,
+    cast(event_date as date) as event_date,
+    cast(date_precision as varchar) as date_precision,
+    cast(location as varchar) as location,
+    cast(admin1 as varchar) as admin1,
+    cast(country_iso2 as varchar) as country_iso2,
+    cast(country as varchar) as country,
+    cast(latitude as double) as latitude,
+    cast(longitude as double) as longitude,
+    cast(geo_precision as integer) as geo_precision,
+    cast(location_id as varchar) as location_id,
+    cast(fatalities_best as integer) as fatalities_best,
+    cast(fatalities_low as integer) as fatalities_low,
+    cast(fatalities_high as integer) as fatalities_high,
+    cast(injured as integer) as injured,
+    cast(civilian_targeting as boolean) as civilian_targeting,
+    cast(perpetrator as varchar) as perpetrator,
+    cast(target as varchar) as target,
+    cast(n_articles as integer) as n_articles,
+    cast(n_sources as integer) as n_sources,
+    cast(n_reports as integer) as n_reports,
+    cast(first_reported_at as timestamp) as first_reported_at,
+    cast(last_reported_at as timestamp) as last_reported_at,
+    cast(first_source_id as varchar) as first_source_id,
+    cast(headline as varchar) as headline,
+    cast(
+        sub_event_type
+        || coalesce(' by ' || perpetrator, '')
+        || coalesce(' against ' || target, '')
+        || ' in ' || coalesce(location || ', ', '') || coalesce(country, country_iso2, 'an unknown country')
+        || ' on ' || strftime(event_date, '%-d %B %Y')
+        || case
+            when fatalities_best is null then ', no fatality figure reported'
+            when fatalities_low = fatalities_high then ', ' || fatalities_best || ' killed'
+            else ', ' || fatalities_best || ' killed (reports: ' || fatalities_low || '-' || fatalities_high || ')'
+        end
+        || ', reported in ' || n_articles || (case when n_articles = 1 then ' article' else ' articles' end)
+        || ' from ' || n_sources || (case when n_sources = 1 then ' source.' else ' sources.' end)
+        as varchar
+    ) as summary,
+    cast(round(confidence, 4) as double) as confidence
+from joined

@@ -1,0 +1,17 @@
+-- Country names by ISO 3166-1 alpha-2 code (transforms/data/countries.csv).
+{{ config(materialized='table') }}
+
+with
+
+source as (
+    select * from read_csv('{{ data_file("countries.csv") }}', header = true, all_varchar = true)
+),
+
+renamed as (
+    select
+        upper(trim(country_iso2)) as country_iso2,
+        trim(name) as country_name
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,298 @@
+"""The dbt warehouse built for real (`dbt build`) on a temporary DuckDB file of synthetic staging rows.
+
+The synthetic corpus (`staging_day_1`, `staging_day_2`) is written here: several outlets report the
+same incidents in different words, plus distinct incidents on the same day in the same city. Other
+test modules (test_publish.py, test_dbt_assets.py) reuse `build_warehouse`.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+DBT_PROJECT = REPO / "dbt_project"
+SCHEMA_SQL = REPO / "warehouse" / "schema.sql"
+DATA_DIR = REPO / "transforms" / "data"
+DBT = Path(sys.executable).with_name("dbt")
+
+# The actor dictionary columns agreed with the extractor (transforms/data/actors.csv);
+# aliases are '|'-separated. Tests use their own copy so they do not depend on its content.
+ACTOR_DICTIONARY = [
+    ("Islamic State", "IS|ISIS|ISIL|Daesh", "Rebel group", ""),
+    ("Al-Shabaab", "al-Shabab|Al Shabaab|Shabaab", "Rebel group", "SO"),
+    ("Boko Haram", "JAS|Jama'atu Ahlis Sunna", "Rebel group", "NG"),
+    ("Military forces of Somalia", "Somali army|Somali National Army", "State forces", "SO"),
+]
+TAXONOMY_HEADER = ["event_type", "sub_event_type", "definition", "cameo_root", "plover_root"]
+
+
+# ------------------------------------------------------------------ synthetic staging rows
+
+
+@dataclass(frozen=True)
+class Actor:
+    role: str
+    surface_text: str
+    actor_name: str
+    actor_type: str
+    country_iso2: str | None = None
+
+
+@dataclass(frozen=True)
+class Mention:
+    event_type: str
+    sub_event_type: str
+    event_date: date | None
+    location: str | None
+    admin1: str | None
+    country_iso2: str
+    latitude: float | None
+    longitude: float | None
+    fatalities: int | None
+    actors: tuple[Actor, ...] = ()
+    geo_precision: int = 1
+    date_precision: str = "day"
+    civilian_targeting: bool = False
+    confidence: float = 0.8
+    evidence_text: str = "evidence sentence"
+
+
+@dataclass(frozen=True)
+class SyntheticArticle:
+    source_id: str
+    slug: str
+    published_at: datetime
+    partition_date: date
+    title: str
+    mentions: tuple[Mention, ...] = field(default_factory=tuple)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:8765/{self.source_id}/{self.published_at:%Y/%m/%d}/{self.slug}.html"
+
+    @property
+    def article_id(self) -> str:
+        return hashlib.sha256(self.url.encode()).hexdigest()[:16]
+
+
+def _id(*parts: object, length: int = 20) -> str:
+    return hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:length]
+
+
+COUNTRY_NAMES = {"IQ": "Iraq", "SO": "Somalia", "NG": "Nigeria"}
+AL_SHABAAB = Actor("perpetrator", "al-Shabab militants", "Al-Shabaab", "Rebel group", "SO")
+UAG_IQ = Actor("perpetrator", "unidentified gunmen", "Unidentified armed group", "Political militia", "IQ")
+CIVILIANS = Actor("target", "shoppers", "Civilians", "Civilians")
+
+ROCKETS_BAGHDAD = dict(
+    event_type="Explosions/Remote violence", sub_event_type="Shelling/artillery/missile attack",
+    event_date=date(2026, 11, 14), location="Baghdad", admin1="Baghdad", country_iso2="IQ",
+)
+IED_MOGADISHU = dict(
+    event_type="Explosions/Remote violence", sub_event_type="Remote explosive/landmine/IED",
+    event_date=date(2026, 11, 14), location="Mogadishu", admin1="Banaadir", country_iso2="SO",
+)
+CLASH_MOGADISHU = dict(
+    event_type="Battles", sub_event_type="Armed clash",
+    event_date=date(2026, 11, 14), location="Mogadishu", admin1="Banaadir", country_iso2="SO",
+)
+KIRKUK_BOMB = dict(
+    event_type="Explosions/Remote violence", sub_event_type="Suicide bomb",
+    event_date=date(2026, 11, 13), location="Kirkuk", admin1="Kirkuk", country_iso2="IQ",
+)
+
+
+def staging_day_1() -> list[SyntheticArticle]:
+    """Crawl day 2026-11-15: four outlets, six real incidents, two of them in Mogadishu on the 14th."""
+    day = date(2026, 11, 15)
+    return [
+        SyntheticArticle("herald", "rockets-baghdad", datetime(2026, 11, 15, 4, 45), day,
+                         "Two rockets fired at US embassy compound in Baghdad", (
+            Mention(**ROCKETS_BAGHDAD, latitude=33.3406, longitude=44.4009, fatalities=0, actors=(UAG_IQ,)),
+        )),
+        SyntheticArticle("courier", "baghdad-embassy-attack", datetime(2026, 11, 15, 9, 0), day,
+                         "Embassy defences intercept rocket over Baghdad", (
+            Mention(**ROCKETS_BAGHDAD, latitude=33.3152, longitude=44.3661, fatalities=0,
+                    actors=(Actor("perpetrator", "militants", "Unidentified armed group", "Political militia"),)),
+        )),
+        # Two incidents in Mogadishu on the same day, told in one article: they stay apart.
+        SyntheticArticle("herald", "mogadishu-market-bomb", datetime(2026, 11, 15, 6, 0), day,
+                         "Bomb tears through Mogadishu market", (
+            Mention(**IED_MOGADISHU, latitude=2.0469, longitude=45.3182, fatalities=7,
+                    actors=(AL_SHABAAB, CIVILIANS), civilian_targeting=True),
+            Mention(**CLASH_MOGADISHU, latitude=2.0371, longitude=45.3438, fatalities=3,
+                    actors=(Actor("perpetrator", "Somali troops", "Military forces of Somalia", "State forces", "SO"),
+                            Actor("target", "Shabaab fighters", "Al-Shabaab", "Rebel group", "SO"))),
+        )),
+        SyntheticArticle("observer", "somali-troops-clash", datetime(2026, 11, 15, 11, 30), day,
+                         "Somali army and militants trade fire in capital", (
+            Mention(**CLASH_MOGADISHU, latitude=2.0400, longitude=45.3400, fatalities=4,
+                    actors=(Actor("perpetrator", "Somali National Army", "Somali National Army", "State forces", "SO"),
+                            Actor("target", "al-Shabab", "al-Shabab", "Rebel group", "SO"))),
+        )),
+        # The same suicide bombing in Kirkuk, the group spelled three ways.
+        SyntheticArticle("herald", "kirkuk-suicide-bombing", datetime(2026, 11, 15, 5, 0), day,
+                         "Suicide bomber kills five at Kirkuk checkpoint", (
+            Mention(**KIRKUK_BOMB, latitude=35.4681, longitude=44.3922, fatalities=5,
+                    actors=(Actor("perpetrator", "IS", "IS", "Rebel group"),)),
+        )),
+        SyntheticArticle("ledger", "kirkuk-blast", datetime(2026, 11, 15, 8, 0), day,
+                         "Blast at Kirkuk checkpoint claimed by ISIS", (
+            Mention(**KIRKUK_BOMB, latitude=35.4700, longitude=44.3900, fatalities=6,
+                    actors=(Actor("perpetrator", "ISIS", "Islamic State", "Rebel group"),)),
+        )),
+        SyntheticArticle("courier", "iraq-checkpoint-bombing", datetime(2026, 11, 15, 10, 0), day,
+                         "Islamic State claims Kirkuk attack", (
+            Mention(**KIRKUK_BOMB, latitude=None, longitude=None, fatalities=5, geo_precision=3,
+                    actors=(Actor("perpetrator", "the Islamic State group", "Islamic State", "Rebel group"),)),
+        )),
+        # Same day, same city as the rockets, but a protest: a different incident.
+        SyntheticArticle("ledger", "baghdad-protest", datetime(2026, 11, 15, 7, 0), day,
+                         "Thousands rally in Baghdad over power cuts", (
+            Mention("Protests", "Peaceful protest", date(2026, 11, 14), "Baghdad", "Baghdad", "IQ",
+                    33.3128, 44.3615, None, actors=(Actor("perpetrator", "protesters", "Protesters", "Protesters"),)),
+        )),
+        # Generic actors stay per country: an unidentified armed group in Nigeria is not the Iraqi one.
+        SyntheticArticle("observer", "maiduguri-abduction", datetime(2026, 11, 15, 9, 0), day,
+                         "Gunmen abduct traders near Maiduguri", (
+            Mention("Violence against civilians", "Abduction/forced disappearance", date(2026, 11, 13),
+                    "Maiduguri", "Borno", "NG", 11.8333, 13.15, 0,
+                    actors=(Actor("perpetrator", "gunmen", "Unidentified armed group", "Political militia", "NG"),
+                            CIVILIANS), civilian_targeting=True),
+        )),
+    ]
+
+
+def staging_day_2() -> list[SyntheticArticle]:
+    """Crawl day 2026-11-16: later reports of two known incidents (a higher toll) and a new one."""
+    day = date(2026, 11, 16)
+    return [
+        SyntheticArticle("observer", "baghdad-rockets-followup", datetime(2026, 11, 16, 6, 0), day,
+                         "Investigation opens into embassy rocket fire", (
+            Mention(**ROCKETS_BAGHDAD, latitude=33.34, longitude=44.40, fatalities=0, actors=(UAG_IQ,)),
+        )),
+        SyntheticArticle("ledger", "mogadishu-toll-rises", datetime(2026, 11, 16, 7, 0), day,
+                         "Mogadishu market bombing toll rises to nine", (
+            Mention(**IED_MOGADISHU, latitude=2.0469, longitude=45.3182, fatalities=9,
+                    actors=(Actor("perpetrator", "Al Shabaab", "Al Shabaab", "Rebel group", "SO"), CIVILIANS),
+                    civilian_targeting=True),
+        )),
+        SyntheticArticle("courier", "basra-pipeline-blast", datetime(2026, 11, 16, 8, 0), day,
+                         "Explosion damages pipeline near Basra", (
+            Mention("Explosions/Remote violence", "Remote explosive/landmine/IED", date(2026, 11, 15),
+                    "Basra", "Basra", "IQ", 30.5085, 47.7804, 0, actors=(UAG_IQ,)),
+        )),
+    ]
+
+
+# Gold clusters of the synthetic corpus by (source_id, slug, event_index), used by the tests.
+GOLD_DAY_1 = {
+    "rockets": {("herald", "rockets-baghdad", 0), ("courier", "baghdad-embassy-attack", 0)},
+    "ied": {("herald", "mogadishu-market-bomb", 0)},
+    "clash": {("herald", "mogadishu-market-bomb", 1), ("observer", "somali-troops-clash", 0)},
+    "kirkuk": {("herald", "kirkuk-suicide-bombing", 0), ("ledger", "kirkuk-blast", 0),
+               ("courier", "iraq-checkpoint-bombing", 0)},
+    "protest": {("ledger", "baghdad-protest", 0)},
+    "abduction": {("observer", "maiduguri-abduction", 0)},
+}
+
+
+def insert_articles(db_path: Path, articles: list[SyntheticArticle], extractor_version: str = "x1") -> None:
+    """Write the staging rows the Python side would write for these articles."""
+    con = duckdb.connect(str(db_path))
+    try:
+        con.execute(SCHEMA_SQL.read_text())
+        for article in articles:
+            page_id = _id(article.url, "content", length=32)
+            fetched_at = datetime.combine(article.partition_date, datetime.min.time()).replace(hour=12)
+            con.execute(
+                "insert or replace into pages values (?, ?, 'article', ?, ?, ?, ?, 200, 'text/html', 'utf-8',"
+                " null, null, ?, ?, 'run-1', 1000, ?)",
+                [page_id, article.source_id, article.url, article.url, article.url, _id(article.url, "hash"),
+                 fetched_at, article.partition_date, b"\x1f\x8b"],
+            )
+            con.execute(
+                "insert into crawl_log values ('run-1', ?, ?, ?, ?, ?, 'article', ?, 1, 200, 1000, 50, 'fetched',"
+                " null, ?, null, null)",
+                [article.partition_date, article.source_id, article.url, article.url, article.url, fetched_at,
+                 _id(article.url, "hash")],
+            )
+            con.execute(
+                "insert or replace into articles values (?, ?, ?, ?, ?, ?, ['A Reporter'], ?, 'jsonld', 'en', ?,"
+                " 'newspaper', null, 100, ?, ?, 'p1', ?)",
+                [article.article_id, page_id, article.source_id, article.url, article.url, article.title,
+                 article.published_at, f"{article.title}. Body text.", fetched_at, article.partition_date,
+                 fetched_at],
+            )
+            con.execute(
+                "insert or replace into extraction_log values (?, ?, ?, ?, ?)",
+                [article.article_id, extractor_version, article.partition_date, len(article.mentions), fetched_at],
+            )
+            for index, mention in enumerate(article.mentions):
+                mention_id = _id(article.article_id, extractor_version, index)
+                con.execute(
+                    "insert or replace into event_mentions values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false, ?, ?, ?, ?,"
+                    " ?, ?, ?, ?, null, null, ?, ?, ?, '[[0, 10]]', ?)",
+                    [mention_id, article.article_id, article.source_id, article.partition_date, extractor_version,
+                     index, mention.event_type, mention.sub_event_type, mention.event_date, mention.date_precision,
+                     mention.location, mention.admin1, COUNTRY_NAMES.get(mention.country_iso2),
+                     mention.country_iso2, mention.latitude, mention.longitude, mention.geo_precision,
+                     mention.fatalities, mention.civilian_targeting, mention.confidence, mention.evidence_text,
+                     fetched_at],
+                )
+                for actor_index, actor in enumerate(mention.actors):
+                    con.execute(
+                        "insert or replace into actor_mentions values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [_id(mention_id, actor.role, actor.actor_name, actor_index), mention_id,
+                         article.article_id, extractor_version, actor.role, actor.surface_text, actor.actor_name,
+                         actor.actor_type, actor.country_iso2],
+                    )
+    finally:
+        con.close()
+
+
+def write_data_dir(target: Path) -> Path:
+    """A data dir like transforms/data with the shared files and a fixture actor dictionary."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("taxonomy.csv", "actor_types.csv", "countries.csv"):
+        shutil.copy(DATA_DIR / name, target / name)
+    with open(target / "actors.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["canonical_name", "aliases", "actor_type", "country_iso2"])
+        writer.writerows(ACTOR_DICTIONARY)
+    return target
+
+
+def dbt_build(db_path: Path, work_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run a real `dbt build` (test target) against db_path; targets and logs stay in work_dir."""
+    env = dict(os.environ, NEWSEVENTS_DB=str(db_path), NEWSEVENTS_DATA_DIR=str(write_data_dir(work_dir / "data")),
+               DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+    command = [str(DBT), "build", "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
+               "--target", "test", "--target-path", str(work_dir / "target"), "--log-path", str(work_dir / "logs"),
+               *args]
+    return subprocess.run(command, env=env, capture_output=True, text=True, cwd=DBT_PROJECT, timeout=600)
+
+
+if __name__ == "__main__":
+    # Debug helper: build a synthetic warehouse in the given directory.
+    work = Path(sys.argv[1])
+    work.mkdir(parents=True, exist_ok=True)
+    db = work / "w.duckdb"
+    db.unlink(missing_ok=True)
+    insert_articles(db, staging_day_1())
+    if len(sys.argv) > 2:
+        insert_articles(db, staging_day_2())
+    result = dbt_build(db, work)
+    print(result.stdout[-6000:], result.stderr[-3000:])
