@@ -89,6 +89,12 @@ class CrawlState:
             return True
 
 
+def declared_charset(content_type: str | None) -> str | None:
+    """The charset named in a Content-Type header, as the server declared it."""
+    match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", content_type or "", re.IGNORECASE)
+    return match.group(1).lower() if match else None
+
+
 def content_hash(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
@@ -321,7 +327,8 @@ class Crawl:
         return Page(
             page_id=page_id(canonical, body_hash), source_id=source.source_id, page_kind=kind,
             url=url, final_url=final, canonical_url=canonical, content_hash=body_hash,
-            http_status=result.http_status or 200, content_type=result.content_type, encoding=None,
+            http_status=result.http_status or 200, content_type=result.content_type,
+            encoding=declared_charset(result.content_type),
             etag=result.etag, last_modified=result.last_modified,
             fetched_at=result.attempts[-1].attempted_at, body=body,
         )
