@@ -483,3 +483,14 @@ def test_cli_serves_until_interrupted():
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_a_test_can_serve_its_own_small_corpus(corpus):
+    subset = tuple(by_outlet(corpus, "courier")[:2])
+    with FixtureServer(port=0, articles=subset) as server:
+        hrefs = parse_html(fetch(server.url("/courier/"))[2]).hrefs
+        assert [a.path for a in subset] == [h for h in hrefs if h.startswith("/courier/news/") and
+                                            not h.endswith("/")]
+        assert fetch(server.url("/herald/rss.xml"))[0] == 200
+        assert all(case.article_key is None or case.article_key in {a.key for a in subset}
+                   for case in server.site.edge_cases())

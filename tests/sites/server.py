@@ -44,6 +44,12 @@ OBSERVER_CP1252 = "gunmen-kill-villagers-near-niono"    # windows-1252 bytes, cu
 OBSERVER_MALFORMED = "boko-haram-raid-konduga"          # broken markup around an intact article
 OBSERVER_FRENCH = "niamey-manifestation-prix-carburant"  # language: fr
 
+EDGE_ARTICLE_KEYS = (
+    f"herald/{HERALD_REDIRECTED}", f"herald/{HERALD_FLAKY}", f"courier/{COURIER_AMP}", f"courier/{COURIER_CHAIN}",
+    f"ledger/{LEDGER_HUGE}", f"ledger/{LEDGER_SLOW}", f"observer/{OBSERVER_CP1252}",
+    f"observer/{OBSERVER_MALFORMED}", f"observer/{OBSERVER_FRENCH}",
+)
+
 HUGE_PAGE_BYTES = 6_500_000
 SLOW_SECONDS = 3.0
 TRACKING_RSS = "utm_source=rss&utm_medium=feed"
@@ -90,6 +96,7 @@ class EdgeCase:
     path: str
     found_in: str
     expected: str
+    article_key: str | None = None    # the fixture article behind the case, if any
 
 
 def _etag(body: bytes) -> str:
@@ -115,7 +122,7 @@ class FixtureSite:
     """Routing and rendering for all four outlets on one host; no sockets here."""
 
     def __init__(self, articles: Sequence[FixtureArticle], base_url: str, *, crawl_delay: int = 0,
-                 slow_seconds: float = SLOW_SECONDS) -> None:
+                 slow_seconds: float = SLOW_SECONDS, require_edge_articles: bool = True) -> None:
         self.base = base_url.rstrip("/")
         self.crawl_delay = crawl_delay
         self.slow_seconds = slow_seconds
@@ -125,12 +132,11 @@ class FixtureSite:
         }
         self.by_path: dict[str, FixtureArticle] = {a.path: a for a in self.articles}
         self.by_key: dict[str, FixtureArticle] = {a.key: a for a in self.articles}
-        for key in (f"herald/{HERALD_REDIRECTED}", f"herald/{HERALD_FLAKY}", f"courier/{COURIER_AMP}",
-                    f"courier/{COURIER_CHAIN}", f"ledger/{LEDGER_HUGE}", f"ledger/{LEDGER_SLOW}",
-                    f"observer/{OBSERVER_CP1252}", f"observer/{OBSERVER_MALFORMED}", f"observer/{OBSERVER_FRENCH}"):
-            if key not in self.by_key:
-                raise ValueError(f"edge-case article {key} is missing from tests/sites/articles")
-        self.flaky_paths = frozenset({self.by_key[f"herald/{HERALD_FLAKY}"].path})
+        missing = [key for key in EDGE_ARTICLE_KEYS if key not in self.by_key]
+        if missing and require_edge_articles:
+            raise ValueError(f"edge-case articles missing from tests/sites/articles: {', '.join(missing)}")
+        flaky = self.by_key.get(f"herald/{HERALD_FLAKY}")
+        self.flaky_paths = frozenset({flaky.path} if flaky else ())
         self._cache: dict[str, Response] = {}
         self._lock = threading.Lock()
 
@@ -403,18 +409,24 @@ class FixtureSite:
 
     def edge_cases(self) -> list[EdgeCase]:
         """The deliberate traps, where a crawler meets them and what it should do."""
-        p = lambda outlet, slug: self._article(outlet, slug).path  # noqa: E731
-        return [
+        def p(outlet: str, slug: str) -> str:
+            article = self.by_key.get(f"{outlet}/{slug}")
+            return article.path if article else ""
+
+        cases = [
             EdgeCase("301 redirect", f"/herald/news/{HERALD_REDIRECTED}.html", "/herald/rss.xml",
-                     f"follow to {p('herald', HERALD_REDIRECTED)}; store the final URL"),
+                     f"follow to {p('herald', HERALD_REDIRECTED)}; store the final URL",
+                     article_key=f"herald/{HERALD_REDIRECTED}"),
             EdgeCase("302 chain, two hops", f"/courier/go/{COURIER_CHAIN}", "/courier/atom.xml",
-                     f"follow /courier/r/... then {p('courier', COURIER_CHAIN)}"),
+                     f"follow /courier/r/... then {p('courier', COURIER_CHAIN)}",
+                     article_key=f"courier/{COURIER_CHAIN}"),
             EdgeCase("tracking parameters", f"<article>?{TRACKING_RSS}", "/herald/rss.xml",
                      "strip utm_* before deduplicating; same page as without them"),
             EdgeCase("tracking parameters", "<article>?ref=home", "/herald/ (top stories), /observer/ sidebar",
                      "strip ref=; the same articles are also linked without it"),
             EdgeCase("same story at two URLs", f"/courier/amp/{COURIER_AMP}", "/courier/atom.xml",
-                     f"rel=canonical points to {p('courier', COURIER_AMP)} (linked from /courier/): keep one"),
+                     f"rel=canonical points to {p('courier', COURIER_AMP)} (linked from /courier/): keep one",
+                     article_key=f"courier/{COURIER_AMP}"),
             EdgeCase("non-article: video", VIDEO_PATH, "/herald/rss.xml",
                      "og:type video.other, one-line caption: reject as not an article"),
             EdgeCase("non-article: tag page", "/courier/tag/security", "/courier/atom.xml", "reject as not an article"),
@@ -423,29 +435,37 @@ class FixtureSite:
             EdgeCase("non-article: section index", "/ledger/section/politics", "/ledger/sitemap-news.xml",
                      "reject as not an article"),
             EdgeCase("non-English article", p("observer", OBSERVER_FRENCH), "/observer/",
-                     "language fr; keep, detect the language"),
+                     "language fr; keep, detect the language",
+                     article_key=f"observer/{OBSERVER_FRENCH}"),
             EdgeCase("legacy encoding", p("observer", OBSERVER_CP1252), "/observer/",
-                     "windows-1252 bytes (header and <meta>): decode to ’ “ ” é correctly"),
+                     "windows-1252 bytes (header and <meta>): decode to ’ “ ” é correctly",
+                     article_key=f"observer/{OBSERVER_CP1252}"),
             EdgeCase("huge page", p("ledger", LEDGER_HUGE), "/ledger/sitemap-news.xml",
-                     f"{HUGE_PAGE_BYTES / 1e6:.1f}+ MB, no Content-Length: stop reading at max_page_bytes, log it"),
+                     f"{HUGE_PAGE_BYTES / 1e6:.1f}+ MB, no Content-Length: stop reading at max_page_bytes, log it",
+                     article_key=f"ledger/{LEDGER_HUGE}"),
             EdgeCase("empty 200", LEDGER_EMPTY_PATH, "/ledger/sitemap-news.xml",
                      "200 with a zero-byte body: log and reject, no crash"),
             EdgeCase("malformed HTML", p("observer", OBSERVER_MALFORMED), "/observer/",
-                     "mis-nested tags, duplicate <body>, cut off mid-tag: still parse the article"),
+                     "mis-nested tags, duplicate <body>, cut off mid-tag: still parse the article",
+                     article_key=f"observer/{OBSERVER_MALFORMED}"),
             EdgeCase("404 in a feed", HERALD_DEAD_PATH, "/herald/rss.xml", "log the 404, no retry, carry on"),
             EdgeCase("500 then 200", p("herald", HERALD_FLAKY), "/herald/rss.xml",
-                     "500 on the first GET: retry after back-off and get the article"),
+                     "500 on the first GET: retry after back-off and get the article",
+                     article_key=f"herald/{HERALD_FLAKY}"),
             EdgeCase("slow page", p("ledger", LEDGER_SLOW), "/ledger/sitemap-news.xml",
-                     f"answers after {self.slow_seconds:g} s, past timeout_seconds: time out, log, carry on"),
+                     f"answers after {self.slow_seconds:g} s, past timeout_seconds: time out, log, carry on",
+                     article_key=f"ledger/{LEDGER_SLOW}"),
             EdgeCase("robots.txt disallow", LEDGER_PRIVATE_PATH, "/ledger/sitemap-news.xml and /ledger/ header",
                      "Disallow: /ledger/private/: never fetch it"),
             EdgeCase("conditional GET", "every article and feed", "-",
                      "send If-None-Match / If-Modified-Since on re-crawl; 304 means unchanged"),
         ]
+        # A custom corpus without the edge-case articles keeps only the cases that do not need them.
+        return [c for c in cases if c.article_key is None or c.article_key in self.by_key]
 
     def unreachable_keys(self) -> frozenset[str]:
         """Articles a well-behaved crawler with sources.yml settings cannot get (slow, oversized)."""
-        return frozenset({f"ledger/{LEDGER_SLOW}", f"ledger/{LEDGER_HUGE}"})
+        return frozenset({f"ledger/{LEDGER_SLOW}", f"ledger/{LEDGER_HUGE}"}) & frozenset(self.by_key)
 
 
 # ================================================================ HTTP
@@ -538,6 +558,7 @@ class FixtureServer:
         self.port = port
         self.verbose = verbose
         self._articles = tuple(articles) if articles is not None else default_corpus()
+        self._custom_corpus = articles is not None   # a test's own corpus need not hold the edge-case articles
         self._crawl_delay = crawl_delay
         self._slow_seconds = slow_seconds
         self._httpd: _HTTPServer | None = None
@@ -561,7 +582,7 @@ class FixtureServer:
         httpd.fixture = self
         self._httpd = httpd
         self.site = FixtureSite(self._articles, self.base_url, crawl_delay=self._crawl_delay,
-                                slow_seconds=self._slow_seconds)
+                                slow_seconds=self._slow_seconds, require_edge_articles=not self._custom_corpus)
         self._thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
                                         name=f"fixture-sites-{self.base_url}", daemon=True)
         self._thread.start()
