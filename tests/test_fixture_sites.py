@@ -494,3 +494,16 @@ def test_a_test_can_serve_its_own_small_corpus(corpus):
         assert fetch(server.url("/herald/rss.xml"))[0] == 200
         assert all(case.article_key is None or case.article_key in {a.key for a in subset}
                    for case in server.site.edge_cases())
+
+
+def test_modern_outlets_gzip_on_request_with_their_own_etag(srv, corpus):
+    import gzip
+
+    article = by_outlet(corpus, "herald")[0]
+    plain = fetch(srv.url(article.path))
+    packed = fetch(srv.url(article.path), {"Accept-Encoding": "gzip"})
+    assert packed[1]["Content-Encoding"] == "gzip" and gzip.decompress(packed[2]) == plain[2]
+    assert packed[1]["ETag"] != plain[1]["ETag"] and packed[1]["Vary"] == "Accept-Encoding"
+    assert fetch(srv.url(article.path), {"Accept-Encoding": "gzip", "If-None-Match": packed[1]["ETag"]})[0] == 304
+    ledger = fetch(srv.url("/ledger/"), {"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in ledger[1]

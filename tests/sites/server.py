@@ -15,12 +15,13 @@ robots.txt) are listed in `edge_cases()` and in README.md.
 from __future__ import annotations
 
 import argparse
+import gzip
 import hashlib
 import sys
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -53,6 +54,7 @@ EDGE_ARTICLE_KEYS = (
 HUGE_PAGE_BYTES = 6_500_000
 SLOW_SECONDS = 3.0
 TRACKING_RSS = "utm_source=rss&utm_medium=feed"
+GZIP_OUTLETS = frozenset({"herald", "courier"})   # modern CDNs compress on request
 
 # Non-article documents that feeds/sitemaps link to, with fixed dates.
 VIDEO_PATH = "/herald/video/floodwaters-sweep-cars-valencia-suburb"
@@ -79,6 +81,7 @@ class Response:
     etag: str | None = None
     delay_seconds: float = 0.0
     send_length: bool = True          # False: body delimited by connection close (no Content-Length)
+    content_encoding: str | None = None
 
 
 @dataclass(frozen=True)
@@ -489,6 +492,19 @@ def _not_modified(request_headers: Mapping[str, str], response: Response) -> boo
     return False
 
 
+def _wants_gzip(request_headers: Mapping[str, str], key: str, response: Response) -> bool:
+    """The modern outlets compress for clients that ask; the old ones never do."""
+    accepted = request_headers.get("Accept-Encoding", "")
+    return (response.status == 200 and bool(response.body) and key.split("/")[1] in GZIP_OUTLETS
+            and "gzip" in {part.split(";")[0].strip() for part in accepted.split(",")})
+
+
+def _gzipped(response: Response) -> Response:
+    # mtime=0 keeps the bytes deterministic; a distinct ETag per representation, as RFC 9110 asks.
+    etag = response.etag[:-1] + '-gz"' if response.etag else None
+    return replace(response, body=gzip.compress(response.body, mtime=0), etag=etag, content_encoding="gzip")
+
+
 class _Handler(BaseHTTPRequestHandler):
     server_version = "FixtureNews/1.0"
     sys_version = ""
@@ -508,6 +524,8 @@ class _Handler(BaseHTTPRequestHandler):
         response = site.respond(self.path)
         if send_body and key in site.flaky_paths and fixture._count_hit(key) == 1:
             response = Response(500, t.error_page(500).encode("utf-8"))
+        if _wants_gzip(headers, key, response):
+            response = _gzipped(response)
         status = response.status
         if status == 200 and _not_modified(headers, response):
             status = 304
@@ -520,6 +538,10 @@ class _Handler(BaseHTTPRequestHandler):
                 self.send_header("Content-Type", response.content_type)
             if response.location:
                 self.send_header("Location", response.location)
+            if response.content_encoding:
+                self.send_header("Content-Encoding", response.content_encoding)
+            if key.split("/")[1] in GZIP_OUTLETS:
+                self.send_header("Vary", "Accept-Encoding")
             if response.etag:
                 self.send_header("ETag", response.etag)
             if response.last_modified:
