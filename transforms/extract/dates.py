@@ -1,0 +1,143 @@
+"""Resolve relative and absolute date expressions against the publication date.
+
+dateparser reads "we" as Wednesday, gives nothing for "late Monday night" or "earlier this
+month" and moves the publication weekday a week back, so this is a small resolver of our own.
+A weekday means the most recent such day on or before publication (news says "on Monday" for
+today too); a month-day without a year is the most recent one not after publication.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
+    "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9,
+    "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11,
+    "dec": 12, "december": 12,
+}
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "eight": 8, "nine": 9, "ten": 10, "a": 1, "an": 1}
+
+_MONTH = r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_WEEKDAY = r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")),
+    ("month_day", re.compile(r"\b" + _MONTH + r"\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>(?:19|20)\d\d))?")),
+    ("day_month", re.compile(r"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"(?:,?\s+(?P<year>(?:19|20)\d\d))?")),
+    ("weekday", re.compile(r"\b(?P<last>(?i:last|this\s+past|past)\s+)?" + _WEEKDAY + r"\b")),
+    ("yesterday", re.compile(r"\b(?:yesterday|last night|the previous night|overnight)\b", re.I)),
+    ("today", re.compile(r"\b(?:today|this morning|this afternoon|this evening|tonight|earlier today)\b", re.I)),
+    ("days_ago", re.compile(r"\b(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|a)\s+days?\s+(?:ago|earlier)\b", re.I)),
+    ("last_week", re.compile(r"\b(?:last week|the previous week|a week ago|past week)\b", re.I)),
+    ("this_week", re.compile(r"\b(?:earlier this week|this week)\b", re.I)),
+    ("this_month", re.compile(r"\b(?:earlier this month|this month|since the start of the month)\b", re.I)),
+    ("last_month", re.compile(r"\b(?:last month|the previous month|a month ago)\b", re.I)),
+    ("in_month", re.compile(r"\b(?:in|since|during|of)\s+(?:early\s+|mid-|late\s+)?" + _MONTH + r"(?:\s+(?P<year>(?:19|20)\d\d))?\b", re.I)),
+    ("year", re.compile(r"\b(?:in|since|during|of)\s+(?P<year>(?:19|20)\d\d)\b", re.I)),
+]
+
+# A date right after a speech verb dates the statement, not the incident.
+_SPEECH_BEFORE = re.compile(
+    r"\b(?:said|says|told|announced|reported|stated|confirmed|added|claimed|tweeted|posted|"
+    r"wrote|statement|briefing|conference|interview)\b(?:\s+\w+){0,3}\s*(?:on|late|early|,)?\s*$",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class DateMention:
+    start: int
+    end: int
+    value: date
+    precision: str           # day | week | month | year
+    statement_date: bool     # attached to a speech verb ("said on Sunday")
+
+
+def _month_day(published: date, month: int, day: int, year: str | None) -> date | None:
+    try:
+        if year:
+            return date(int(year), month, day)
+        candidate = date(published.year, month, day)
+    except ValueError:
+        return None
+    if candidate > published + timedelta(days=1):
+        try:
+            candidate = date(published.year - 1, month, day)
+        except ValueError:
+            return None
+    return candidate
+
+
+def _resolve(kind: str, m: re.Match[str], published: date) -> tuple[date, str] | None:
+    if kind == "iso":
+        try:
+            return date(int(m["y"]), int(m["m"]), int(m["d"])), "day"
+        except ValueError:
+            return None
+    if kind in ("month_day", "day_month"):
+        value = _month_day(published, MONTHS[m["month"].lower().rstrip(".")], int(m["day"]), m["year"])
+        return (value, "day") if value else None
+    if kind == "weekday":
+        back = (published.weekday() - WEEKDAYS.index(m["weekday"].lower())) % 7
+        if back == 0 and m["last"]:
+            back = 7
+        return published - timedelta(days=back), "day"
+    if kind == "yesterday":
+        return published - timedelta(days=1), "day"
+    if kind == "today":
+        return published, "day"
+    if kind == "days_ago":
+        n = m["n"].lower()
+        days = int(n) if n.isdigit() else NUMBER_WORDS.get(n, 1)
+        return published - timedelta(days=days), "day"
+    if kind == "last_week":
+        return published - timedelta(days=7), "week"
+    if kind == "this_week":
+        return published - timedelta(days=min(published.weekday(), 2)), "week"
+    if kind == "this_month":
+        return published.replace(day=1), "month"
+    if kind == "last_month":
+        first = published.replace(day=1) - timedelta(days=1)
+        return first.replace(day=1), "month"
+    if kind == "in_month":
+        month = MONTHS[m["month"].lower().rstrip(".")]
+        year = int(m["year"]) if m["year"] else published.year - (1 if month > published.month else 0)
+        return date(year, month, 1), "month"
+    if kind == "year":
+        return date(int(m["year"]), 1, 1), "year"
+    return None
+
+
+def find_dates(text: str, published: date, start: int = 0, end: int | None = None) -> list[DateMention]:
+    """All date expressions in text[start:end], resolved, in text order, without overlaps."""
+    end = len(text) if end is None else end
+    segment = text[start:end]
+    found: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(segment):
+            s, e = m.start() + start, m.end() + start
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            if kind == "in_month" and m["month"][0].islower():
+                continue   # month names are capitalised; "in mar" is not a date
+            if kind == "in_month" and m["month"].lower() == "may" and not m["year"]:
+                continue   # "in May" is rare as a date and "may" is a verb
+            resolved = _resolve(kind, m, published)
+            if resolved is None:
+                continue
+            taken.append((s, e))
+            statement = bool(_SPEECH_BEFORE.search(text[max(start, s - 60):s]))
+            found.append(DateMention(s, e, resolved[0], resolved[1], statement))
+    found.sort(key=lambda d: d.start)
+    return found
+
+
+def is_historical(mention: DateMention, published: date) -> bool:
+    """True for dates clearly in the past beyond news time (background, anniversaries)."""
+    return (published - mention.value).days > (62 if mention.precision in ("day", "week") else 400)

@@ -1,0 +1,499 @@
+"""Sentence-level event mentions, filtered for background and non-events, merged into incidents.
+
+Pipeline per article: split sentences -> find trigger phrases (event_triggers.csv) -> drop
+sentences that are hypothetical, denied, generic, historical, fictional, accidents, crime or
+metaphor (context_cues.csv) -> attach places, dates, casualties and actors -> merge mentions of
+the same incident (same place and day), split on a different town or day -> refine the
+sub-event type with who did what to whom.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from transforms.extract import actors as actor_mod
+from transforms.extract.dates import DateMention, find_dates, is_historical
+from transforms.extract.gazetteer import KIND_COUNTRY, Gazetteer, load_gazetteer
+from transforms.extract.numbers import find_casualties
+from transforms.extract.places import (
+    ResolvedPlace,
+    country_context,
+    distance_km,
+    find_place_spans,
+    resolve_all,
+)
+from transforms.extract.taxonomy import event_type_of
+from transforms.records import ActorMention, EventMention
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+PROTEST_FAMILY = {"Peaceful protest", "Protest with intervention", "Excessive force against protesters",
+                  "Violent demonstration", "Mob violence"}
+# Weak triggers need a concrete anchor (a count, a named place, an armed actor) to count.
+WEAK_SUBTYPES = {"Attack", "Armed clash", "Peaceful protest", "Arrests", "Looting/property destruction",
+                 "Non-state actor overtakes territory", "Government regains territory",
+                 "Non-violent transfer of territory", "Change to group/activity",
+                 "Headquarters or base established", "Disrupted weapons use", "Agreement"}
+STRATEGIC = {"Agreement", "Arrests", "Change to group/activity", "Disrupted weapons use",
+             "Headquarters or base established", "Looting/property destruction",
+             "Non-violent transfer of territory", "Other"}
+
+_ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Gen|Col|Lt|Maj|Capt|Sgt|Brig|St|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|No|Gov|Sen|Rep|U\.S|U\.N|U\.K|a\.m|p\.m|e\.g|i\.e|vs|approx|est)\.$")
+_SENTENCE_END = re.compile(r"[.!?]['\"”’)]*\s+|\n+")
+
+
+@dataclass(frozen=True)
+class Trigger:
+    sub_event_type: str
+    priority: int
+    weapon: str | None
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Cues:
+    patterns: dict[str, re.Pattern[str]]
+
+
+@dataclass
+class Mention:
+    sentence: tuple[int, int]
+    trigger: Trigger
+    places: list[ResolvedPlace]
+    dates: list[DateMention]
+    fatalities: int | None
+    injured: int | None
+    none_reported: bool
+    actors: list[actor_mod.ActorHit]
+    separate: bool
+    follow_up: bool = False   # anaphoric ("the attack ..."), quoted or embedded post: never a new incident
+
+    @property
+    def town(self) -> ResolvedPlace | None:
+        towns = [p for p in self.places if p.place.kind != KIND_COUNTRY and p.geo_precision < 3]
+        return towns[0] if towns else None
+
+    @property
+    def event_dates(self) -> list[DateMention]:
+        return [d for d in self.dates if not d.statement_date and d.precision in ("day", "week", "month")]
+
+
+@dataclass
+class Incident:
+    mentions: list[Mention] = field(default_factory=list)
+    extra_sentences: list[tuple[int, int]] = field(default_factory=list)
+    extra_fatalities: list[int | None] = field(default_factory=list)
+    extra_injured: list[int | None] = field(default_factory=list)
+    extra_none: bool = False
+
+    @property
+    def town(self) -> ResolvedPlace | None:
+        for m in self.mentions:
+            if m.town:
+                return m.town
+        return None
+
+    @property
+    def day(self) -> DateMention | None:
+        for m in self.mentions:
+            for d in m.event_dates:
+                if d.precision == "day":
+                    return d
+        return None
+
+
+# ---------------------------------------------------------------- lexicons
+
+
+@lru_cache(maxsize=1)
+def triggers() -> list[tuple[str, int, str | None, re.Pattern[str]]]:
+    with (DATA_DIR / "event_triggers.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    out = []
+    for row in rows:
+        event_type_of(row["sub_event_type"])   # fail fast on a misspelt type
+        # Acronym alternatives (IED) are case-sensitive by their own \b; words are not.
+        out.append((row["sub_event_type"], int(row["priority"]), row["weapon"] or None,
+                    re.compile(r"(?<![\w-])(?:" + row["pattern"] + r")", re.I)))
+    return out
+
+
+@lru_cache(maxsize=1)
+def cues() -> dict[str, re.Pattern[str]]:
+    with (DATA_DIR / "context_cues.csv").open(encoding="utf-8") as fh:
+        return {row["cue"]: re.compile(row["pattern"], re.I) for row in csv.DictReader(fh)}
+
+
+@lru_cache(maxsize=1)
+def weapons() -> list[tuple[str, re.Pattern[str]]]:
+    with (DATA_DIR / "weapons.csv").open(encoding="utf-8") as fh:
+        return [(row["weapon"], re.compile(row["pattern"], re.I)) for row in csv.DictReader(fh)]
+
+
+# ---------------------------------------------------------------- sentences
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence; abbreviations like "Dec." and "U.S." do not end one."""
+    spans = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        end = m.start() + (1 if text[m.start()] in ".!?" else 0)
+        piece = text[start:m.end()].rstrip()
+        if text[m.start()] == "." and "\n" not in m.group(0) and _ABBREV.search(piece.rstrip("'\"”’)")):
+            continue
+        nxt = text[m.end():m.end() + 1]
+        if text[m.start()] in ".!?" and nxt and nxt.islower():
+            continue
+        if text[start:end].strip():
+            spans.append(_trim(text, start, m.end()))
+        start = m.end()
+    if text[start:].strip():
+        spans.append(_trim(text, start, len(text)))
+    return spans
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+# ---------------------------------------------------------------- mentions
+
+
+def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
+    sentence = text[start:end]
+    found = []
+    for sub, priority, weapon, pattern in triggers():
+        for m in pattern.finditer(sentence):
+            found.append(Trigger(sub, priority, weapon, m.start() + start, m.end() + start))
+    return found
+
+
+def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date, dates: list[DateMention]) -> bool:
+    """True when the sentence does not report an incident that happened."""
+    sentence = text[start:end]
+    c = cues()
+    before = text[max(start, trigger.start - 45):trigger.start]
+    if c["hypothetical"].search(before) or c["denial"].search(sentence):
+        return True
+    for name in ("generic", "historical", "fiction", "accident", "crime", "nonviolent_attack"):
+        if c[name].search(sentence):
+            if name == "accident" and trigger.sub_event_type not in ("Attack", "Remote explosive/landmine/IED", "Armed clash"):
+                continue
+            if name == "historical" and dates and any(not is_historical(d, published) for d in dates if not d.statement_date) \
+                    and not re.search(r"anniversary|commemorat|memorial|years? ago|last year", sentence, re.I):
+                continue
+            return True
+    event_dates = [d for d in dates if not d.statement_date]
+    if event_dates and all(is_historical(d, published) or d.value > published for d in event_dates):
+        return True
+    # Future tense right before the trigger: "will attack", "are expected to protest".
+    if re.search(r"\b(?:will|shall|to be held|expected to|set to|going to|scheduled|planned|upcoming|next week|tomorrow)\b", before, re.I):
+        return True
+    return False
+
+
+_ANAPHOR = re.compile(r"\b(?:the|this|that|these|those|its|their|\w+day's|last night's|yesterday's)\s+(?:\w+\s+)?$", re.I)
+_POST = re.compile(r"\b(?:wrote on|posted on|tweeted|said in a post|in a (?:post|tweet|video)|on (?:X|Twitter|Facebook|Telegram|Instagram|TikTok))\b")
+
+
+def _is_quote_or_post(text: str, start: int, end: int) -> bool:
+    sentence = text[start:end]
+    return sentence[:1] in "\"“'‘" or bool(_POST.search(sentence)) or sentence.lstrip().startswith(("@", "BREAKING", "#"))
+
+
+def _blocked_plain(sentence: str) -> bool:
+    c = cues()
+    return any(c[name].search(sentence) for name in ("hypothetical", "generic", "historical", "accident", "crime", "fiction"))
+
+
+def _has_anchor(mention: Mention) -> bool:
+    if mention.fatalities or mention.injured or mention.none_reported:
+        return True
+    if mention.places:
+        return True
+    return any(a.named or a.actor_type in ("Political militia", "State forces", "Protesters", "Rioters") for a in mention.actors)
+
+
+def _best_trigger(found: list[Trigger], text: str) -> Trigger:
+    subs = {t.sub_event_type for t in found}
+    pool = found
+    # In a protest sentence, "attack"/"killed" describe the protest's policing, not an attack.
+    if subs & PROTEST_FAMILY and not any(t.priority >= 75 for t in found):
+        pool = [t for t in found if t.sub_event_type in PROTEST_FAMILY] or found
+    return max(pool, key=lambda t: (t.priority, -t.start))
+
+
+# ---------------------------------------------------------------- the extractor
+
+
+def extract(text: str, published: date, title: str | None = None, source_country: str | None = None) -> list[EventMention]:
+    gazetteer = load_gazetteer()
+    sentences = split_sentences(text)
+    # Article context: every place span in title and text votes for its country.
+    spans_by_sentence = [find_place_spans(text, gazetteer, s, e) for s, e in sentences]
+    all_spans = [sp for spans in spans_by_sentence for sp in spans]
+    if title:
+        all_spans += find_place_spans(title, gazetteer)
+    context = country_context(all_spans, source_country)
+    sport_hits = len(cues()["sport"].findall(text))
+
+    mentions: list[Mention] = []
+    extra: list[tuple[Mention, tuple[int, int], object]] = []
+    lead_dates: list[DateMention] = []
+    for index, (s, e) in enumerate(sentences):
+        dates = find_dates(text, published, s, e)
+        if index < 3:
+            lead_dates += [d for d in dates if not d.statement_date and not is_historical(d, published) and d.value <= published]
+        found = find_triggers(text, s, e)
+        if not found:
+            casualties = find_casualties(text[s:e])
+            if mentions and (casualties.fatalities is not None or casualties.injured is not None or casualties.none_reported) \
+                    and not _blocked_plain(text[s:e]):
+                # "No casualties were reported." / "Five people died." report on the last incident.
+                last = mentions[-1]
+                extra.append((last, (s, e), casualties))
+            continue
+        trigger = _best_trigger(found, text)
+        if _blocked(text, s, e, trigger, published, dates):
+            continue
+        if sport_hits >= 3 and trigger.priority < 75:
+            continue
+        places = resolve_all(spans_by_sentence[index], context)
+        casualties = find_casualties(text[s:e])
+        hits = actor_mod.find_actors(text, s, e)
+        quoted = _is_quote_or_post(text, s, e)
+        follow_up = quoted or bool(_ANAPHOR.search(text[max(s, trigger.start - 25):trigger.start]))
+        if quoted:
+            dates = []   # "tonight" in a post is the poster's night, not the publication's
+        if follow_up:
+            hits = [h for h in hits if h.named]
+        mention = Mention((s, e), trigger, places, dates, casualties.fatalities, casualties.injured,
+                          casualties.none_reported, hits, bool(cues()["separate"].search(text[s:e])), follow_up)
+        if trigger.sub_event_type in WEAK_SUBTYPES and not _has_anchor(mention):
+            continue
+        mentions.append(mention)
+
+    incidents = _merge(mentions)
+    for mention, span, casualties in extra:
+        for inc in incidents:
+            if any(m is mention for m in inc.mentions):
+                inc.extra_sentences.append(span)
+                inc.extra_fatalities.append(casualties.fatalities)
+                inc.extra_injured.append(casualties.injured)
+                inc.extra_none = inc.extra_none or casualties.none_reported
+    events = [_build(inc, text, published, lead_dates, context, gazetteer, i == 0) for i, inc in enumerate(incidents)]
+    return [ev for ev in events if ev is not None]
+
+
+def _same_place(a: ResolvedPlace, b: ResolvedPlace) -> bool:
+    if a.place == b.place:
+        return True
+    pa, pb = a.place, b.place
+    if None in (pa.latitude, pb.latitude):
+        return pa.name == pb.name
+    return distance_km(pa.latitude, pa.longitude, pb.latitude, pb.longitude) < 30
+
+
+def _compatible(incident: Incident, mention: Mention) -> bool:
+    town, day = incident.town, incident.day
+    if mention.town and town and not _same_place(mention.town, town):
+        return False
+    mention_days = [d for d in mention.event_dates if d.precision == "day"]
+    if mention_days and day and abs((mention_days[0].value - day.value).days) > 1:
+        return False
+    return True
+
+
+def _merge(mentions: list[Mention]) -> list[Incident]:
+    incidents: list[Incident] = []
+    for mention in mentions:
+        if not incidents:
+            incidents.append(Incident([mention]))
+            continue
+        target = next((inc for inc in incidents if _compatible(inc, mention)), None)
+        if mention.follow_up:
+            (target or incidents[0]).mentions.append(mention)
+            continue
+        own_anchor = mention.town is not None or any(d.precision == "day" for d in mention.event_dates)
+        strategic = mention.trigger.sub_event_type in STRATEGIC
+        if target is not None and not (mention.separate and own_anchor and mention.town is not None
+                                       and target.town is not None and not _same_place(mention.town, target.town)):
+            target.mentions.append(mention)
+        elif own_anchor and not strategic and (mention.trigger.priority >= 60 or mention.fatalities):
+            incidents.append(Incident([mention]))
+        else:
+            incidents[0].mentions.append(mention)
+    return incidents
+
+
+def _choose_place(incident: Incident) -> ResolvedPlace | None:
+    candidates: list[tuple[int, int, ResolvedPlace]] = []
+    for order, m in enumerate(incident.mentions):
+        for p in m.places:
+            candidates.append((p.geo_precision, order, p))
+    if not candidates:
+        return None
+    # Most specific first; the earliest mention breaks ties (the lead names the place).
+    candidates.sort(key=lambda c: (c[0], c[1], c[2].start))
+    return candidates[0][2]
+
+
+def _choose_subtype(incident: Incident) -> str:
+    best = max(incident.mentions, key=lambda m: (m.trigger.priority, -m.sentence[0]))
+    return best.trigger.sub_event_type
+
+
+def _assign_roles(incident: Incident, text: str, sub: str) -> list[tuple[str, actor_mod.ActorHit]]:
+    roles: list[tuple[str, actor_mod.ActorHit]] = []
+    for m in incident.mentions:
+        t = m.trigger
+        sentence = text[m.sentence[0]:m.sentence[1]]
+        passive = re.search(r"\b(?:was|were|been|being)\s+(?:\w+\s+)?(?:killed|attacked|abducted|kidnapped|shot|wounded|injured|targeted|ambushed|arrested|detained|seized|hit|struck)\b", sentence, re.I)
+        claimed = re.search(r"claimed (?:responsibility|the attack)|took responsibility|blamed|accused|suspected", sentence, re.I)
+        for hit in m.actors:
+            before = text[max(m.sentence[0], hit.start - 4):hit.start]
+            if re.search(r"\bby\s+$", before) or (claimed and hit.named and hit.start < claimed.start()):
+                role = "perpetrator"
+            elif hit.actor_type == "Civilians":
+                role = "target"
+            elif hit.start < t.start:
+                role = "target" if passive and passive.start() > hit.end and passive.start() <= t.end + 5 else "perpetrator"
+            else:
+                role = "target"
+            roles.append((role, hit))
+    return roles
+
+
+def _build(incident: Incident, text: str, published: date, lead_dates: list[DateMention],
+           context: Counter, gazetteer: Gazetteer, primary: bool) -> EventMention | None:
+    sub = _choose_subtype(incident)
+    place = _choose_place(incident)
+    country_iso2 = place.place.country_iso2 if place else (context.most_common(1)[0][0] if context else None)
+
+    # Date: the incident's own first event date, else the lead's (primary incident only).
+    event_date, precision, fallback = published, "unknown", True
+    dated = [d for m in incident.mentions for d in m.event_dates]
+    if not dated and primary:
+        dated = lead_dates
+    if dated:
+        chosen = next((d for d in dated if d.precision == "day"), dated[0])
+        event_date, precision, fallback = chosen.value, chosen.precision, False
+
+    # Casualties: the largest toll reported in any mention (repeats are not added up).
+    fatal_counts = [m.fatalities for m in incident.mentions] + incident.extra_fatalities
+    injured_counts = [m.injured for m in incident.mentions] + incident.extra_injured
+    fatalities = max((n for n in fatal_counts if n is not None), default=None)
+    injured = max((n for n in injured_counts if n is not None), default=None)
+    if fatalities is None and (incident.extra_none or any(m.none_reported for m in incident.mentions)):
+        fatalities = 0
+
+    roles = _assign_roles(incident, text, sub)
+    perpetrators = [h for r, h in roles if r == "perpetrator"]
+    targets = [h for r, h in roles if r == "target"]
+    sub = _refine_subtype(sub, perpetrators, targets, fatalities, incident, text)
+    event_type = event_type_of(sub)
+
+    actors: list[ActorMention] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(role: str, hit: actor_mod.ActorHit) -> None:
+        name, cc = actor_mod.resolve_name(hit, country_iso2)
+        if (role, name) in seen:
+            return
+        seen.add((role, name))
+        actors.append(ActorMention(role, name, hit.actor_type, cc, hit.surface))
+
+    named_perp = any(h.named and h.actor_type != "Civilians" for h in perpetrators)
+    for hit in perpetrators:
+        if named_perp and not hit.named and hit.name == "Unidentified armed group":
+            continue   # "gunmen" are the named group the article blames
+        add("perpetrator", hit)
+    for hit in targets:
+        add("target", hit)
+    if event_type in VIOLENT_TYPES and not any(a.role == "perpetrator" for a in actors):
+        actors.insert(0, ActorMention("perpetrator", "Unidentified armed group", "Political militia", None, ""))
+    if event_type in ("Protests", "Riots") and sub != "Mob violence" and not any(a.name in ("Protesters", "Rioters") for a in actors):
+        label = "Protesters" if event_type == "Protests" else "Rioters"
+        actors.insert(0, ActorMention("perpetrator", label, label, country_iso2, ""))
+
+    civilian_targeting = event_type == "Violence against civilians" or (
+        event_type == "Explosions/Remote violence" and any(a.role == "target" and a.name == "Civilians" for a in actors))
+
+    evidence = tuple(sorted({m.sentence for m in incident.mentions} | set(incident.extra_sentences)))
+    weapon = _weapon(incident, text, sub)
+    confidence = 0.45 + 0.1 * bool(place) + 0.1 * (not fallback) + 0.1 * bool(perpetrators or targets) \
+        + 0.1 * (max(m.trigger.priority for m in incident.mentions) >= 70) + 0.05 * min(len(incident.mentions) - 1, 2)
+    return EventMention(
+        event_type=event_type,
+        sub_event_type=sub,
+        confidence=round(min(confidence, 0.95), 2),
+        event_date=event_date,
+        date_precision=precision,
+        date_is_fallback=fallback,
+        location=place.place.name if place else gazetteer.country_name(country_iso2),
+        admin1=place.place.admin1 if place else None,
+        country=gazetteer.country_name(country_iso2),
+        country_iso2=country_iso2,
+        latitude=place.place.latitude if place else None,
+        longitude=place.place.longitude if place else None,
+        geo_precision=place.geo_precision if place else (3 if country_iso2 else None),
+        fatalities=fatalities,
+        injured=injured,
+        weapon=weapon,
+        civilian_targeting=civilian_targeting,
+        actors=tuple(actors),
+        evidence=evidence,
+        evidence_text=" ".join(text[s:e] for s, e in evidence),
+    )
+
+
+def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, incident: Incident, text: str) -> str:
+    """Who did what to whom decides between look-alike sub-types."""
+    armed_target = any(h.actor_type in ("State forces", "Rebel group", "Political militia", "Identity militia", "External/Other forces") for h in targets)
+    state_perp = any(h.actor_type == "State forces" for h in perpetrators)
+    nonstate_perp = any(h.actor_type in ("Rebel group", "Political militia", "Identity militia") for h in perpetrators)
+    protest_target = any(h.actor_type == "Protesters" for h in targets)
+    rioter_perp = any(h.actor_type == "Rioters" for h in perpetrators)
+    if sub == "Attack":
+        if protest_target:
+            return "Excessive force against protesters"
+        if rioter_perp and not nonstate_perp:
+            return "Mob violence"
+        if armed_target and not any(h.actor_type == "Civilians" for h in targets):
+            return "Armed clash"
+    if sub == "Armed clash" and rioter_perp and not nonstate_perp and not state_perp:
+        return "Mob violence"
+    if sub == "Non-state actor overtakes territory" and state_perp and not nonstate_perp:
+        return "Government regains territory"
+    if sub == "Government regains territory" and nonstate_perp and not state_perp:
+        return "Non-state actor overtakes territory"
+    if sub in ("Peaceful protest", "Protest with intervention") and fatalities:
+        return "Excessive force against protesters"
+    return sub
+
+
+def _weapon(incident: Incident, text: str, sub: str) -> str | None:
+    best = None
+    for m in incident.mentions:
+        sentence_start, sentence_end = m.sentence
+        for name, pattern in weapons():
+            for w in pattern.finditer(text, sentence_start, sentence_end):
+                distance = abs(w.start() - m.trigger.start)
+                if best is None or distance < best[0]:
+                    best = (distance, name)
+    if best is not None:
+        return best[1]
+    return None

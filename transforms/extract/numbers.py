@@ -1,0 +1,143 @@
+"""Casualty counts: "at least 12 killed", "two dead", "dozens wounded", "killing three soldiers".
+
+Counts joined by "and" in one clause add up ("two soldiers and three civilians were killed");
+repeated mentions of the same toll across sentences do not (the caller keeps the maximum).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+@lru_cache(maxsize=1)
+def quantity_words() -> dict[str, int]:
+    with (DATA_DIR / "quantity_words.csv").open(encoding="utf-8") as fh:
+        return {row["word"].lower(): int(row["value"]) for row in csv.DictReader(fh)}
+
+
+_UNITS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+          "fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+          "eighty|ninety")
+NUMBER = (
+    r"(?:\d{1,3}(?:,\d{3})+|\d+"
+    r"|(?:" + _UNITS + r")(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?(?:\s+hundred)?"
+    r"|a\s+dozen|a\s+couple\s+of|a\s+few|a\s+hundred|dozens|scores|hundreds|thousands|several|many|an?|single)"
+)
+_QUALIFIER = r"(?:(?:at\s+least|more\s+than|over|nearly|almost|about|around|some|up\s+to|as\s+many\s+as|an\s+estimated|another|a\s+further|the|all|of)\s+)*"
+_FILLER = r"(?:\s+(?!(?:and|killed|dead|died|injured|wounded|hurt)\b)[\w'’-]+){0,4}?"
+_KILL = r"(?:killed|dead|died|slain|shot\s+dead|killed\s+and\s+\w+\s+(?:injured|wounded)|lost\s+their\s+lives|perished|massacred|executed|beheaded|murdered|bodies)"
+_HURT = r"(?:injured|wounded|hurt|injuries|maimed)"
+
+_ITEM = r"(?P<num>" + NUMBER + r")" + _FILLER
+_NUM_BEFORE_KILL = re.compile(
+    r"\b" + _QUALIFIER + _ITEM + r"((?:\s*,\s*|\s+and\s+)" + _QUALIFIER + NUMBER + _FILLER + r")*"
+    r"\s+(?:(?:were|was|have\s+been|had\s+been|are|is|being|been|reportedly|also|later|all)\s+)*(?P<cue>" + _KILL + "|" + _HURT + r")\b",
+    re.I,
+)
+_KILL_BEFORE_NUM = re.compile(
+    r"\b(?P<cue>shot\s+dead|gunned\s+down|shot\s+and\s+killed|killing|killed|kill|wounding|wounded|injuring|injured|claimed\s+the\s+lives\s+of|left|leaving)\s+"
+    + _QUALIFIER + r"(?P<num>" + NUMBER + r")" + _FILLER + r"(?P<tail>\s+(?:dead|injured|wounded))?\b",
+    re.I,
+)
+_TOLL = re.compile(
+    r"\b(?P<cue>death\s+toll|toll|number\s+of\s+(?:dead|deaths|injured|wounded))\b[^.]{0,40}?\b(?:rose|risen|climbed|reached|stands|stood|increased|is|was|to|at)\s+(?:to\s+|at\s+)?"
+    + _QUALIFIER + r"(?P<num>" + NUMBER + r")\b",
+    re.I,
+)
+_NONE = re.compile(
+    r"\b(?:no\s+(?:one|casualties|deaths|fatalities|injuries|immediate\s+reports?\s+of\s+casualties|reports?\s+of\s+(?:casualties|injuries|deaths))"
+    r"|nobody\s+was\s+(?:killed|hurt|injured)|without\s+(?:causing\s+)?casualties|caused\s+no\s+casualties"
+    r"|there\s+were\s+no\s+(?:casualties|injuries|deaths))\b",
+    re.I,
+)
+_NONE_HURT = re.compile(r"\bno\s+(?:one|injuries|casualties)\b[^.]{0,20}\b(?:hurt|injured|injuries|casualties)?", re.I)
+
+
+@dataclass(frozen=True)
+class Casualties:
+    fatalities: int | None
+    injured: int | None
+    none_reported: bool       # "no casualties" / "no one was hurt"
+
+
+def parse_number(text: str) -> int | None:
+    words = quantity_words()
+    phrase = " ".join(text.lower().replace(",", "").replace("-", " ").split())
+    if phrase.isdigit():
+        return int(phrase)
+    for prefix in ("a ", "an "):
+        if phrase.startswith(prefix) and phrase[len(prefix):] in words:
+            return words[phrase[len(prefix):]] if phrase[len(prefix):] != "hundred" else 100
+    phrase = phrase.replace("a couple of", "couple")
+    total = 0
+    for token in phrase.split():
+        if token == "hundred":
+            total = (total or 1) * 100
+        elif token in words:
+            total += words[token]
+        else:
+            return None
+    return total or None
+
+
+def _is_kill(cue: str) -> bool:
+    cue = cue.lower()
+    return not re.match(_HURT, cue) and not cue.startswith(("wound", "injur"))
+
+
+def _sum_items(match: re.Match[str]) -> int | None:
+    """Sum every count in a conjoined list ("two soldiers and three civilians")."""
+    span = match.group(0)
+    cue_start = match.start("cue") - match.start()
+    head = span[:cue_start]
+    values = [parse_number(m.group(0)) for m in re.finditer(r"\b(?:" + NUMBER + r")\b", head, re.I)]
+    numbers = [v for v in values if v]
+    if not numbers:
+        return None
+    # Only sum when the items are joined by "and"/","; otherwise the first count is the toll.
+    if re.search(r"\band\b|,", head) and len(numbers) > 1:
+        return sum(numbers)
+    return numbers[0]
+
+
+def find_casualties(sentence: str) -> Casualties:
+    """Fatalities and injured counted in one sentence."""
+    killed: list[int] = []
+    hurt: list[int] = []
+    taken: list[tuple[int, int]] = []
+    for m in _NUM_BEFORE_KILL.finditer(sentence):
+        value = _sum_items(m)
+        if value is None or _is_year_like(m["num"]):
+            continue
+        (killed if _is_kill(m["cue"]) else hurt).append(value)
+        taken.append(m.span())
+        # "three killed and five injured": the second half is matched on its own below.
+    for m in _KILL_BEFORE_NUM.finditer(sentence):
+        if any(s <= m.start("num") < e for s, e in taken):
+            continue
+        value = parse_number(m["num"])
+        if value is None or _is_year_like(m["num"]):
+            continue
+        cue = m["cue"].lower()
+        if cue in ("left", "leaving"):
+            if not m["tail"]:
+                continue
+            cue = m["tail"].strip()
+        (hurt if cue.startswith(("wound", "injur")) else killed).append(value)
+    for m in _TOLL.finditer(sentence):
+        value = parse_number(m["num"])
+        if value is None:
+            continue
+        (hurt if re.search(r"injur|wound", m["cue"], re.I) else killed).append(value)
+    none = bool(_NONE.search(sentence))
+    return Casualties(max(killed) if killed else None, max(hurt) if hurt else None, none)
+
+
+def _is_year_like(text: str) -> bool:
+    return text.isdigit() and len(text) == 4 and text.startswith(("19", "20"))

@@ -1,0 +1,180 @@
+"""Place mentions in text, disambiguated by the article's context (countries it names, the
+places it names that are unambiguous, the source's country), not by the first match."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from transforms.extract.gazetteer import KIND_ADMIN1, KIND_ALIAS, KIND_COUNTRY, Gazetteer, Place, normalise
+
+# Tokens: words with inner hyphens/apostrophes/dots ("Deir ez-Zor", "Sana'a", "U.S.").
+_TOKEN = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’.\-]*")
+_CONNECTORS = {"al", "el", "ad", "ar", "as", "an", "ash", "at", "az", "ed", "ez", "es", "de", "del",
+               "da", "do", "dos", "di", "la", "le", "les", "du", "of", "the", "bin", "ibn", "wa", "and"}
+_ARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|ar|as|an|ash|at|az|ed|ez)-[A-Z]")
+_PERSON_BEFORE = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Dr|President|Prime Minister|Minister|General|Gen|Col|Colonel|Lt|Major|Maj|Captain|Capt|"
+    r"Sheikh|Imam|Commander|Governor|Gov|Senator|Sen|Rep|spokesman|spokeswoman|spokesperson|chief|leader|"
+    r"Brig|Sgt|Pope|King|Queen|Prince|Emir|Sultan|journalist|reporter|correspondent|resident|named|identified as)\.?\s+$"
+)
+_PERSON_AFTER = re.compile(r"^(?:'s?\s+(?:spokesman|spokeswoman|family|wife|husband|son|daughter)|\s+(?:said|told|says|added|wrote|tweeted)\b|,\s+(?:a|an|the)\s+(?:spokes|local|resident|witness|commander|official))")
+_REGION_AFTER = re.compile(r"^\s+(?:province|state|region|governorate|district|county|department|prefecture|oblast|territory)\b", re.I)
+_NEAR_BEFORE = re.compile(
+    r"\b(?:near|outside|close to|outskirts of|(?:\d+|a few|several|\w+)\s+(?:km|kilometres|kilometers|miles)\s+(?:\w+\s+)?(?:from|of)|"
+    r"(?:north|south|east|west|northeast|northwest|southeast|southwest|north-east|north-west|south-east|south-west)(?:ern)?\s+(?:of|outskirts of)|around|between)\s+(?:the\s+)?(?:town\s+of\s+|city\s+of\s+|village\s+of\s+)?$",
+    re.I,
+)
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|outside|on|into|from|of|across|around|to|toward|towards)\s+(?:the\s+)?(?:(?:town|city|village|district|region|province|state|capital|area|suburb|neighbou?rhood|camp)\s+of\s+)?$", re.I)
+
+
+@dataclass(frozen=True)
+class PlaceSpan:
+    start: int
+    end: int
+    surface: str
+    candidates: tuple[Place, ...]
+    near: bool          # "near X", "20 km from X": approximate
+    region_word: bool   # followed by "province", "state", ...
+    locative: bool      # preceded by "in", "at", "near"...
+
+
+@dataclass(frozen=True)
+class ResolvedPlace:
+    start: int
+    end: int
+    surface: str
+    place: Place
+    near: bool
+
+    @property
+    def geo_precision(self) -> int:
+        if self.place.kind == KIND_COUNTRY or self.place.kind == KIND_ADMIN1:
+            return 3
+        if self.near and self.place.geo_precision == 1:
+            return 2
+        return self.place.geo_precision
+
+
+def _capitalised(token: str) -> bool:
+    return token[:1].isupper() or bool(_ARTICLE_PREFIX.match(token))
+
+
+def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int | None = None) -> list[PlaceSpan]:
+    """Longest capitalised n-grams of text[start:end] that name a place, left to right."""
+    end = len(text) if end is None else end
+    tokens = [(m.start() + start, m.end() + start, m.group(0)) for m in _TOKEN.finditer(text[start:end])]
+    spans: list[PlaceSpan] = []
+    i = 0
+    while i < len(tokens):
+        if not _capitalised(tokens[i][2]):
+            i += 1
+            continue
+        found = None
+        for n in range(min(gazetteer.max_tokens, len(tokens) - i), 0, -1):
+            window = tokens[i:i + n]
+            last = window[-1][2]
+            if not _capitalised(last.rstrip(".")):
+                continue
+            if any(not _capitalised(t[2]) and t[2].lower() not in _CONNECTORS for t in window[1:-1]):
+                continue
+            # Tokens must be adjacent (no punctuation other than spaces between them).
+            if any(text[a[1]:b[0]].strip() for a, b in zip(window, window[1:])):
+                continue
+            s, e = window[0][0], window[-1][1]
+            surface = text[s:e]
+            if surface.endswith(("'s", "’s")):
+                surface, e = surface[:-2], e - 2
+            surface_clean = surface.rstrip(".")
+            e -= len(surface) - len(surface_clean)
+            key = normalise(surface_clean)
+            if not key or key in gazetteer.stoplist:
+                continue
+            ids = gazetteer.index.get(key)
+            if ids:
+                found = (s, e, surface_clean, tuple(gazetteer.places[k] for k in ids), n)
+                break
+        if found is None:
+            i += 1
+            continue
+        s, e, surface, candidates, n = found
+        before = text[max(0, s - 60):s]
+        after = text[e:e + 40]
+        if _PERSON_BEFORE.search(before) or _PERSON_AFTER.match(after):
+            i += n
+            continue
+        spans.append(PlaceSpan(
+            s, e, surface, candidates,
+            near=bool(_NEAR_BEFORE.search(before)),
+            region_word=bool(_REGION_AFTER.match(after)),
+            locative=bool(_LOCATIVE_BEFORE.search(before)),
+        ))
+        i += n
+    return spans
+
+
+def country_context(spans: list[PlaceSpan], source_country: str | None) -> Counter:
+    """How strongly the article points at each country: named countries count most, then
+    places with a single strong reading, then the source's own country."""
+    weights: Counter = Counter()
+    for span in spans:
+        kinds = {c.kind for c in span.candidates}
+        if KIND_COUNTRY in kinds:
+            for c in span.candidates:
+                if c.kind == KIND_COUNTRY:
+                    weights[c.country_iso2] += 3
+            continue
+        countries = {c.country_iso2 for c in span.candidates}
+        if len(countries) == 1:
+            weights[next(iter(countries))] += 2 if span.candidates[0].population > 20000 or span.candidates[0].kind == KIND_ALIAS else 1
+        else:
+            top = max(span.candidates, key=lambda c: c.population)
+            if top.population > 500000:
+                weights[top.country_iso2] += 1
+    if source_country:
+        weights[source_country] += 1
+    return weights
+
+
+def resolve(span: PlaceSpan, context: Counter) -> Place | None:
+    """The best reading of a span in this article, or None when no reading is plausible."""
+    total = sum(context.values()) or 1
+    best, best_score = None, -math.inf
+    for cand in span.candidates:
+        share = context.get(cand.country_iso2, 0) / total
+        score = 6 * share + 0.45 * math.log10(cand.population + 10)
+        if cand.kind == KIND_ALIAS:
+            score += 2.5
+        if cand.kind == KIND_ADMIN1:
+            score += 1.5 if span.region_word else -0.2
+        if cand.kind == KIND_COUNTRY:
+            score += 1.0
+        if score > best_score:
+            best, best_score = cand, score
+    if best is None:
+        return None
+    in_context = context.get(best.country_iso2, 0) > 0
+    # A small place in a country the article never points at is usually a person or a word.
+    if not in_context and best.kind not in (KIND_ALIAS, KIND_COUNTRY) and best.population < 100000:
+        return None
+    if best.kind not in (KIND_ALIAS, KIND_COUNTRY, KIND_ADMIN1) and best.population < 1000 and not span.locative:
+        return None
+    return best
+
+
+def resolve_all(spans: list[PlaceSpan], context: Counter) -> list[ResolvedPlace]:
+    out = []
+    for span in spans:
+        place = resolve(span, context)
+        if place is not None:
+            out.append(ResolvedPlace(span.start, span.end, span.surface, place, span.near))
+    return out
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, a)))

@@ -1,0 +1,46 @@
+"""The ACLED taxonomy as data (transforms/data/taxonomy.csv, also a dbt seed source)."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+TAXONOMY_CSV = DATA_DIR / "taxonomy.csv"
+ACTOR_TYPES_CSV = DATA_DIR / "actor_types.csv"
+
+
+class TaxonomyError(ValueError):
+    """A data file names a type the taxonomy does not have."""
+
+
+@dataclass(frozen=True)
+class SubEventType:
+    event_type: str
+    sub_event_type: str
+    definition: str
+    cameo_root: str
+    plover_root: str
+
+
+@lru_cache(maxsize=1)
+def sub_event_types() -> dict[str, SubEventType]:
+    """sub_event_type -> its row; sub-event names are unique across event types."""
+    with TAXONOMY_CSV.open(encoding="utf-8") as fh:
+        rows = [SubEventType(**row) for row in csv.DictReader(fh)]
+    return {row.sub_event_type: row for row in rows}
+
+
+@lru_cache(maxsize=1)
+def actor_types() -> tuple[str, ...]:
+    with ACTOR_TYPES_CSV.open(encoding="utf-8") as fh:
+        return tuple(row["actor_type"] for row in csv.DictReader(fh))
+
+
+def event_type_of(sub_event_type: str) -> str:
+    try:
+        return sub_event_types()[sub_event_type].event_type
+    except KeyError:
+        raise TaxonomyError(f"unknown sub_event_type {sub_event_type!r} (not in {TAXONOMY_CSV.name})") from None
