@@ -1,5 +1,167 @@
-"""Subcommands (placeholder until its issue lands)."""
+"""Warehouse subcommands: prepare/build the dbt project, publish the BI copy, evaluate merging."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+CORPUS_MODULE = REPO_ROOT / "tests" / "sites" / "corpus.py"
+CORPUS_ARTICLES = REPO_ROOT / "tests" / "sites" / "articles"
 
 
 def register(subparsers) -> None:
     """Add this module's subcommands to the `newsevents` parser."""
+    prepare = subparsers.add_parser(
+        "prepare-dbt", help="parse the dbt project into dbt_project/target/manifest.json (set-up step)"
+    )
+    prepare.set_defaults(func=_prepare_dbt)
+
+    build = subparsers.add_parser("build-warehouse", help="run `dbt build` on the warehouse, then publish the BI copy")
+    build.add_argument("--db", help="warehouse DuckDB file (default $NEWSEVENTS_DB or warehouse/newsevents.duckdb)")
+    build.add_argument("--no-publish", action="store_true", help="do not publish the BI copy afterwards")
+    build.add_argument("--publish-dir", help="BI directory (default $NEWSEVENTS_PUBLISH_DIR or warehouse/published)")
+    build.set_defaults(func=_build_warehouse)
+
+    publish = subparsers.add_parser("publish", help="publish the marts as a read-only BI copy (DuckDB + Parquet)")
+    publish.add_argument("--db", help="warehouse DuckDB file (default $NEWSEVENTS_DB or warehouse/newsevents.duckdb)")
+    publish.add_argument("--publish-dir", help="BI directory (default $NEWSEVENTS_PUBLISH_DIR or warehouse/published)")
+    publish.set_defaults(func=_publish)
+
+    evaluate = subparsers.add_parser(
+        "evaluate-merge",
+        help="pairwise precision/recall of incident merging against the fixture corpus gold",
+    )
+    evaluate.add_argument("--db", help="warehouse DuckDB file (default $NEWSEVENTS_DB or warehouse/newsevents.duckdb)")
+    evaluate.add_argument("--corpus", default=str(CORPUS_ARTICLES), help="fixture articles directory")
+    evaluate.add_argument("--show-errors", action="store_true", help="list wrongly merged and missed pairs")
+    evaluate.add_argument(
+        "--fail-under", type=float, default=None, help="exit 1 when precision or recall is below this"
+    )
+    evaluate.set_defaults(func=_evaluate_merge)
+
+
+def dbt_command(*args: str) -> list[str]:
+    """The dbt executable of this environment with the project and profiles dirs set."""
+    dbt = Path(sys.executable).with_name("dbt")
+    return [
+        str(dbt) if dbt.exists() else "dbt",
+        *args,
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+    ]
+
+
+def _dbt_env(db: str | None) -> dict[str, str]:
+    from transforms import warehouse
+
+    return dict(os.environ, NEWSEVENTS_DB=str(warehouse.db_path(db)), DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+
+
+def _prepare_dbt(args: argparse.Namespace) -> int:
+    result = subprocess.run(dbt_command("parse"), env=_dbt_env(None), cwd=DBT_PROJECT_DIR)
+    if result.returncode == 0:
+        print(f"manifest: {DBT_PROJECT_DIR / 'target' / 'manifest.json'}")
+    return result.returncode
+
+
+def _build_warehouse(args: argparse.Namespace) -> int:
+    result = subprocess.run(dbt_command("build"), env=_dbt_env(args.db), cwd=DBT_PROJECT_DIR)
+    if result.returncode != 0:
+        log.error("dbt build failed (exit %s); the BI copy was left as it was", result.returncode)
+        return result.returncode
+    if args.no_publish:
+        return 0
+    return _publish(args)
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from transforms.publish import PublishError, publish
+
+    try:
+        result = publish(args.db, args.publish_dir)
+    except PublishError as error:
+        log.error("%s", error)
+        return 1
+    print(f"published snapshot {result.snapshot_id} in {result.seconds:.2f}s")
+    print(f"  duckdb : {result.duckdb_path}")
+    print(f"  parquet: {result.parquet_dir}")
+    for table, count in result.row_counts:
+        print(f"  {table:<24} {count:>8} rows")
+    return 0
+
+
+def _load_corpus(articles_dir: Path):
+    """The fixture corpus loader (tests/sites/corpus.py), loaded by path: tests/ is not installed."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("newsevents_fixture_corpus", CORPUS_MODULE)
+    if spec is None or spec.loader is None:
+        raise FileNotFoundError(CORPUS_MODULE)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses need the module registered
+    spec.loader.exec_module(module)
+    return module.load_corpus(articles_dir)
+
+
+def _format(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def _evaluate_merge(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from transforms import merge_eval, warehouse
+
+    db = warehouse.db_path(args.db)
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+    except duckdb.Error as error:
+        log.error("cannot open warehouse %s read-only: %s", db, error)
+        return 1
+    try:
+        rows = con.execute("select incident_id, url from marts.fct_incident_reports").fetchall()
+    except duckdb.CatalogException:
+        log.error("warehouse %s has no marts.fct_incident_reports: run the pipeline (dbt build) first", db)
+        return 1
+    finally:
+        con.close()
+
+    corpus = _load_corpus(Path(args.corpus))
+    gold = merge_eval.gold_clusters(
+        (article.path, [incident.incident_id for incident in article.gold]) for article in corpus
+    )
+    predicted = merge_eval.predicted_clusters(rows)
+    merged = merge_eval.pairwise_scores(predicted, gold, common_articles_only=True)
+    overall = merge_eval.pairwise_scores(predicted, gold, common_articles_only=False)
+
+    print(f"warehouse: {db}")
+    print(f"gold: {len(gold)} incidents in {len(merge_eval.articles_of(gold))} articles; "
+          f"predicted: {len(predicted)} incidents in {len(merge_eval.articles_of(predicted))} articles")
+    print(f"merging (articles with events on both sides, n={merged.n_articles}): "
+          f"precision {_format(merged.precision)}  recall {_format(merged.recall)}  "
+          f"pairs true/predicted/gold {merged.true_pairs}/{merged.predicted_pairs}/{merged.gold_pairs}")
+    print(f"end to end (all articles, n={overall.n_articles}): "
+          f"precision {_format(overall.precision)}  recall {_format(overall.recall)}  "
+          f"pairs true/predicted/gold {overall.true_pairs}/{overall.predicted_pairs}/{overall.gold_pairs}")
+    if args.show_errors:
+        universe = merge_eval.articles_of(predicted) & merge_eval.articles_of(gold)
+        predicted_pairs = merge_eval.together_pairs(predicted, universe)
+        gold_pairs = merge_eval.together_pairs(gold, universe)
+        for left, right in sorted(predicted_pairs - gold_pairs):
+            print(f"  wrongly merged: {left}  +  {right}")
+        for left, right in sorted(gold_pairs - predicted_pairs):
+            print(f"  missed merge:   {left}  +  {right}")
+    if args.fail_under is not None:
+        below = [value for value in (merged.precision, merged.recall) if value is not None and value < args.fail_under]
+        return 1 if below else 0
+    return 0
