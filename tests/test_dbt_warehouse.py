@@ -285,14 +285,143 @@ def dbt_build(db_path: Path, work_dir: Path, *args: str) -> subprocess.Completed
     return subprocess.run(command, env=env, capture_output=True, text=True, cwd=DBT_PROJECT, timeout=600)
 
 
+MART_TABLES = ("fct_incidents", "fct_incident_reports", "bridge_incident_actors", "dim_actors",
+               "dim_locations", "dim_sources", "dim_dates")
+
+
+def build_warehouse(work_dir: Path, *days: list[SyntheticArticle]) -> Path:
+    """A fresh warehouse file with the given crawl days loaded and built by dbt, one build per day."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    db_path = work_dir / "warehouse.duckdb"
+    for articles in days:
+        insert_articles(db_path, articles)
+        result = dbt_build(db_path, work_dir)
+        assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    return db_path
+
+
+def query(db_path: Path, sql: str, params: list | None = None) -> list[tuple]:
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def report_keys(db_path: Path) -> dict[tuple[str, str, int], str]:
+    """(source_id, slug, event_index) -> incident_id, from fct_incident_reports."""
+    rows = query(db_path, """
+        select r.source_id, regexp_extract(r.url, '/([^/]+)\\.html$', 1), m.event_index, r.incident_id
+        from marts.fct_incident_reports r
+        join main.event_mentions m using (event_mention_id)
+    """)
+    return {(source, slug, index): incident for source, slug, index, incident in rows}
+
+
+def clusters(keys: dict[tuple[str, str, int], str]) -> set[frozenset]:
+    grouped: dict[str, set] = {}
+    for key, incident in keys.items():
+        grouped.setdefault(incident, set()).add(key)
+    return {frozenset(members) for members in grouped.values()}
+
+
+def mart_contents(db_path: Path) -> dict[str, list[tuple]]:
+    return {table: sorted(query(db_path, f"select * from marts.{table}"), key=repr) for table in MART_TABLES}
+
+
+@pytest.fixture(scope="module")
+def day_1_warehouse(tmp_path_factory) -> Path:
+    return build_warehouse(tmp_path_factory.mktemp("day1"), staging_day_1())
+
+
+# ------------------------------------------------------------------ tests
+
+
+def test_reports_of_one_incident_merge_across_outlets_and_same_city_incidents_stay_apart(day_1_warehouse):
+    assert clusters(report_keys(day_1_warehouse)) == {frozenset(members) for members in GOLD_DAY_1.values()}
+    by_headline = {
+        row[0]: row[1:]
+        for row in query(day_1_warehouse, "select headline, n_articles, n_sources, event_type, location"
+                                          " from marts.fct_incidents")
+    }
+    assert by_headline["Suicide bomber kills five at Kirkuk checkpoint"][:2] == (3, 3)
+    assert by_headline["Two rockets fired at US embassy compound in Baghdad"][:2] == (2, 2)
+    # Mogadishu, 14 November: the market bomb and the army clash are two incidents.
+    mogadishu = query(day_1_warehouse, "select sub_event_type, fatalities_best from marts.fct_incidents"
+                                       " where location = 'Mogadishu' order by 1")
+    assert mogadishu == [("Armed clash", 4), ("Remote explosive/landmine/IED", 7)]
+
+
+def test_merged_incident_takes_precise_location_toll_range_and_summary(day_1_warehouse):
+    (row,) = query(day_1_warehouse, """
+        select event_date, location, latitude is not null, fatalities_low, fatalities_best, fatalities_high,
+               perpetrator, summary
+        from marts.fct_incidents where sub_event_type = 'Suicide bomb'
+    """)
+    event_date, location, has_coordinates, low, best, high, perpetrator, summary = row
+    assert (event_date, location, has_coordinates) == (date(2026, 11, 13), "Kirkuk", True)
+    assert (low, best, high) == (5, 5, 6)  # latest report (courier, 10:00) says 5
+    assert perpetrator == "Islamic State"
+    assert summary.startswith("Suicide bomb by Islamic State in Kirkuk, Iraq on 13 November 2026, 5 killed")
+    assert summary.endswith("reported in 3 articles from 3 sources.")
+
+
+def test_actor_spellings_collapse_and_generic_actors_stay_per_country(day_1_warehouse):
+    actors = {
+        row[0]: row[1:]
+        for row in query(day_1_warehouse, "select actor_name, aliases, actor_type, n_incidents, is_generic"
+                                          " from marts.dim_actors")
+    }
+    islamic_state = actors["Islamic State"]
+    assert set(islamic_state[0].split("; ")) == {"IS", "ISIS", "the Islamic State group"}
+    assert islamic_state[1:3] == ("Rebel group", 1)
+    # "al-Shabab militants", "al-Shabab", "Shabaab fighters" -> one actor in two incidents
+    assert actors["Al-Shabaab"][2] == 2
+    assert actors["Military forces of Somalia"][2] == 1
+    assert actors["Unidentified armed group (Iraq)"][1:] == ("Political militia", 1, True)
+    assert actors["Unidentified armed group (Nigeria)"][1:] == ("Political militia", 1, True)
+    assert not [name for name in actors if name in {"IS", "ISIS", "al-Shabab", "Somali National Army",
+                                                    "Unidentified armed group"}]
+
+
+def test_later_report_joins_existing_incident_keeps_ids_and_rerun_changes_nothing(tmp_path):
+    db_path = build_warehouse(tmp_path, staging_day_1())
+    day_1_ids = report_keys(db_path)
+    day_1_incidents = {row[0] for row in query(db_path, "select incident_id from marts.fct_incidents")}
+
+    insert_articles(db_path, staging_day_2())
+    assert dbt_build(db_path, tmp_path).returncode == 0
+    day_2_ids = report_keys(db_path)
+    assert {key: day_2_ids[key] for key in day_1_ids} == day_1_ids
+    assert day_2_ids[("observer", "baghdad-rockets-followup", 0)] == day_1_ids[("herald", "rockets-baghdad", 0)]
+    assert day_2_ids[("ledger", "mogadishu-toll-rises", 0)] == day_1_ids[("herald", "mogadishu-market-bomb", 0)]
+    assert day_2_ids[("courier", "basra-pipeline-blast", 0)] not in day_1_incidents
+
+    (ied,) = query(db_path, """
+        select n_articles, n_sources, fatalities_low, fatalities_best, fatalities_high, first_source_id
+        from marts.fct_incidents where incident_id = ?
+    """, [day_1_ids[("herald", "mogadishu-market-bomb", 0)]])
+    assert ied == (2, 2, 7, 9, 9, "herald")
+
+    before = mart_contents(db_path)
+    assert dbt_build(db_path, tmp_path).returncode == 0
+    assert mart_contents(db_path) == before
+
+
+def test_build_fails_on_sub_event_type_outside_taxonomy(tmp_path):
+    bad = SyntheticArticle("herald", "odd-type", datetime(2026, 11, 15, 4, 0), date(2026, 11, 15), "Odd", (
+        Mention("Battles", "Skirmish", date(2026, 11, 14), "Aleppo", "Aleppo", "SY", 36.2, 37.15, 1),
+    ))
+    db_path = tmp_path / "warehouse.duckdb"
+    insert_articles(db_path, [bad])
+    result = dbt_build(db_path, tmp_path)
+    assert result.returncode != 0
+    assert "relationships_composite_stg_event_mentions" in result.stdout
+
+
 if __name__ == "__main__":
-    # Debug helper: build a synthetic warehouse in the given directory.
+    # Debug helper: build a synthetic warehouse in the given directory (day 1, and day 2 with any 2nd arg).
     work = Path(sys.argv[1])
-    work.mkdir(parents=True, exist_ok=True)
-    db = work / "w.duckdb"
-    db.unlink(missing_ok=True)
-    insert_articles(db, staging_day_1())
-    if len(sys.argv) > 2:
-        insert_articles(db, staging_day_2())
-    result = dbt_build(db, work)
-    print(result.stdout[-6000:], result.stderr[-3000:])
+    (work / "warehouse.duckdb").unlink(missing_ok=True)
+    days = [staging_day_1()] + ([staging_day_2()] if len(sys.argv) > 2 else [])
+    print(build_warehouse(work, *days))
