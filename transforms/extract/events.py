@@ -93,6 +93,7 @@ class Incident:
     extra_fatalities: list[int | None] = field(default_factory=list)
     extra_injured: list[int | None] = field(default_factory=list)
     extra_none: bool = False
+    dateline: ResolvedPlace | None = None
 
     @property
     def town(self) -> ResolvedPlace | None:
@@ -188,7 +189,12 @@ def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date,
     before = text[max(start, trigger.start - 45):trigger.start]
     if c["hypothetical"].search(before) or c["denial"].search(sentence):
         return True
-    for name in ("generic", "historical", "fiction", "accident", "crime", "nonviolent_attack"):
+    after = text[trigger.end:min(end, trigger.end + 30)]
+    if re.search(r"\b(?:would|will|could|might|shall|planned|are expected)\b", after) or _UNVERIFIED.search(sentence):
+        return True
+    if _past_years_only(sentence, published):
+        return True
+    for name in ("generic", "historical", "fiction", "accident", "crime", "nonviolent_attack", "judicial"):
         if c[name].search(sentence):
             if name == "accident" and trigger.sub_event_type not in ("Attack", "Remote explosive/landmine/IED", "Armed clash"):
                 continue
@@ -219,6 +225,33 @@ def _blocked_plain(sentence: str) -> bool:
     return any(c[name].search(sentence) for name in ("hypothetical", "generic", "historical", "accident", "crime", "fiction"))
 
 
+_DATELINE = re.compile(r"^\s*[A-Z][A-Z .,'’\-]{1,40}(?:,\s*[A-Z][\w .'’\-]{1,40})?\s+[—–]\s+|^\s*[A-Z][A-Z .'’\-]{1,40}(?:,\s*[A-Z][\w .'’\-]{1,40})?\s+-{1,2}\s+")
+
+
+def _dateline_end(text: str) -> int:
+    m = _DATELINE.match(text[:120])
+    return m.end() if m else 0
+
+
+def _dateline_case(dateline: str) -> str:
+    """'COTABATO CITY, Philippines — ' -> 'Cotabato City, Philippines — ' so the gazetteer sees names."""
+    return re.sub(r"[A-Z][A-Z'’\-]+", lambda m: m.group(0).title() if len(m.group(0)) > 2 or m.group(0) in ("DR",) else m.group(0), dateline)
+
+
+_UNVERIFIED = re.compile(r"\b(?:could not (?:be )?(?:independently )?(?:verif\w*|confirm\w*)|unable to (?:verify|confirm))\b", re.I)
+_YEAR = re.compile(r"(?<![\d-])(?:19|20)\d\d(?![\d])")
+
+
+def _past_years_only(sentence: str, published: date) -> bool:
+    """A sentence naming only past years ("the 1998 bombing", "in 2020-2022") is background."""
+    years = [int(y) for y in _YEAR.findall(sentence)]
+    if not years:
+        return False
+    # Early January still reports late-December incidents of the previous year.
+    recent = published.year - 1 if published.month == 1 and published.day <= 15 else published.year
+    return all(y < recent for y in years)
+
+
 def _has_anchor(mention: Mention) -> bool:
     if mention.fatalities or mention.injured or mention.none_reported:
         return True
@@ -242,13 +275,23 @@ def _best_trigger(found: list[Trigger], text: str) -> Trigger:
 def extract(text: str, published: date, title: str | None = None, source_country: str | None = None) -> list[EventMention]:
     gazetteer = load_gazetteer()
     sentences = split_sentences(text)
+    # The dateline ("GOMA, DR Congo — ") says where the reporter files from, not where the
+    # incident happened: it informs the country context and is the last-resort location only.
+    dateline_end = _dateline_end(text)
+    dateline_spans = find_place_spans(_dateline_case(text[:dateline_end]), gazetteer) if dateline_end else []
     # Article context: every place span in title and text votes for its country.
-    spans_by_sentence = [find_place_spans(text, gazetteer, s, e) for s, e in sentences]
+    # Place names inside actor names ("Rapid Support Forces", "White Army") are not places.
+    named = [(h.start, h.end) for h in actor_mod.find_actors(text) if h.named]
+    spans_by_sentence = [
+        [sp for sp in find_place_spans(text, gazetteer, max(s, dateline_end), e)
+         if not any(a < sp.end and sp.start < b for a, b in named)]
+        for s, e in sentences
+    ]
     all_spans = [sp for spans in spans_by_sentence for sp in spans]
     if title:
         all_spans += find_place_spans(title, gazetteer)
-    context = country_context(all_spans, source_country)
-    sport_hits = len(cues()["sport"].findall(text))
+    context = country_context(all_spans, source_country, dateline_spans)
+    sport_hits = len({m.lower() for m in cues()["sport"].findall(text)})
 
     mentions: list[Mention] = []
     extra: list[tuple[Mention, tuple[int, int], object]] = []
@@ -269,7 +312,7 @@ def extract(text: str, published: date, title: str | None = None, source_country
         trigger = _best_trigger(found, text)
         if _blocked(text, s, e, trigger, published, dates):
             continue
-        if sport_hits >= 3 and trigger.priority < 75:
+        if sport_hits >= 2 and trigger.priority < 75:
             continue
         places = resolve_all(spans_by_sentence[index], context)
         casualties = find_casualties(text[s:e])
@@ -287,6 +330,10 @@ def extract(text: str, published: date, title: str | None = None, source_country
         mentions.append(mention)
 
     incidents = _merge(mentions)
+    dateline_places = resolve_all(dateline_spans, context)
+    dateline_place = next((p for p in dateline_places if p.place.kind != KIND_COUNTRY), None)
+    for inc in incidents:
+        inc.dateline = dateline_place
     for mention, span, casualties in extra:
         for inc in incidents:
             if any(m is mention for m in inc.mentions):
@@ -345,7 +392,7 @@ def _choose_place(incident: Incident) -> ResolvedPlace | None:
         for p in m.places:
             candidates.append((p.geo_precision, order, p))
     if not candidates:
-        return None
+        return incident.dateline
     # Most specific first; the earliest mention breaks ties (the lead names the place).
     candidates.sort(key=lambda c: (c[0], c[1], c[2].start))
     return candidates[0][2]

@@ -59,6 +59,9 @@ class ResolvedPlace:
 
 
 def _capitalised(token: str) -> bool:
+    # All-caps words longer than three letters are headline or dateline shouting, not names.
+    if len(token) > 3 and token.isupper():
+        return False
     return token[:1].isupper() or bool(_ARTICLE_PREFIX.match(token))
 
 
@@ -115,24 +118,20 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
     return spans
 
 
-def country_context(spans: list[PlaceSpan], source_country: str | None) -> Counter:
-    """How strongly the article points at each country: named countries count most, then
-    places with a single strong reading, then the source's own country."""
+def country_context(spans: list[PlaceSpan], source_country: str | None, dateline: list[PlaceSpan] = ()) -> Counter:
+    """How strongly the article points at each country: named countries and demonyms count
+    most, then big or dateline places with a single reading, then the source's own country.
+    Small places never vote: their namesakes abroad would drown the real signal."""
     weights: Counter = Counter()
-    for span in spans:
-        kinds = {c.kind for c in span.candidates}
-        if KIND_COUNTRY in kinds:
-            for c in span.candidates:
-                if c.kind == KIND_COUNTRY:
-                    weights[c.country_iso2] += 3
+    for span in list(spans) + list(dateline):
+        countries = [c for c in span.candidates if c.kind == KIND_COUNTRY]
+        if countries:
+            weights[countries[0].country_iso2] += 3
             continue
-        countries = {c.country_iso2 for c in span.candidates}
-        if len(countries) == 1:
-            weights[next(iter(countries))] += 2 if span.candidates[0].population > 20000 or span.candidates[0].kind == KIND_ALIAS else 1
-        else:
-            top = max(span.candidates, key=lambda c: c.population)
-            if top.population > 500000:
-                weights[top.country_iso2] += 1
+        strong = [c for c in span.candidates if c.kind == KIND_ALIAS or c.population >= 100000
+                  or (span in dateline and c.population >= 5000)]
+        if len({c.country_iso2 for c in strong}) == 1:
+            weights[strong[0].country_iso2] += 2 if span in dateline else 1
     if source_country:
         weights[source_country] += 1
     return weights
@@ -156,8 +155,8 @@ def resolve(span: PlaceSpan, context: Counter) -> Place | None:
     if best is None:
         return None
     in_context = context.get(best.country_iso2, 0) > 0
-    # A small place in a country the article never points at is usually a person or a word.
-    if not in_context and best.kind not in (KIND_ALIAS, KIND_COUNTRY) and best.population < 100000:
+    # A place in a country the article never points at is usually a person or a word.
+    if not in_context and best.kind != KIND_COUNTRY and not (best.population >= 200000 and span.locative):
         return None
     if best.kind not in (KIND_ALIAS, KIND_COUNTRY, KIND_ADMIN1) and best.population < 1000 and not span.locative:
         return None
