@@ -226,7 +226,8 @@ def _htmldate(tree: lxml_html.HtmlElement) -> datetime | None:
 
 _SKIP_TEXT_PARENTS = frozenset({"script", "style", "noscript", "template", "title"})
 BYLINE_BEFORE_NODES = 3        # a dateline above the headline ("Friday, November 13, 2026")
-BYLINE_AFTER_CHARS = 300       # byline text below it, up to the first body paragraph
+BYLINE_AFTER_CHARS = 500       # text below it that may hold the byline (standfirst included)
+BYLINE_AFTER_NODES = 12
 BYLINE_MAX_NODE_CHARS = 150    # a longer text node is body copy, not a byline
 
 
@@ -262,25 +263,78 @@ def byline_published(tree: lxml_html.HtmlElement, headline: str | None) -> datet
     window = [n for n in nodes[max(0, index - BYLINE_BEFORE_NODES):index]
               if len(str(n).strip()) <= BYLINE_MAX_NODE_CHARS]
     total = 0
-    for node in nodes[index + 1:]:
+    for node in nodes[index + 1:index + 1 + BYLINE_AFTER_NODES]:
         text = str(node).strip()
-        if len(text) > BYLINE_MAX_NODE_CHARS or total > BYLINE_AFTER_CHARS:
+        if total > BYLINE_AFTER_CHARS:
             break
-        window.append(node)
         total += len(text)
+        if len(text) <= BYLINE_MAX_NODE_CHARS:  # a standfirst may sit between headline and byline
+            window.append(node)
     for node in window:  # <time datetime="..."> in the byline carries hour and offset
         parent = node.getparent()
         if parent.tag == "time" and (stamp := parse_datetime(parent.get("datetime"))):
             return stamp
     if not window:
         return None
+    texts = [" ".join(str(node).split()) for node in window]
     fragment = lxml_html.document_fromstring("<html><body><div></div></body></html>")
     holder = fragment.find(".//div")
-    for node in window:
+    for text in texts:
         paragraph = lxml_html.Element("p")
-        paragraph.text = " ".join(str(node).split())
+        paragraph.text = text
         holder.append(paragraph)
-    return _htmldate(fragment)
+    day = _htmldate(fragment)
+    if day is None:
+        return None
+    return byline_time(texts, day) or day
+
+
+# Zone names newsrooms print after a byline time, as UTC offsets in minutes. Ambiguous names take
+# their most common news-site meaning (IST = India, CST = US Central); unknown names are ignored.
+ZONE_OFFSETS_MINUTES = {
+    "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "BST": 60, "CET": 60, "WAT": 60, "WEST": 60,
+    "CEST": 120, "CAT": 120, "SAST": 120, "EET": 120, "EEST": 180, "EAT": 180, "MSK": 180,
+    "TRT": 180, "AST": 180, "IRST": 210, "GST": 240, "AFT": 270, "PKT": 300, "IST": 330,
+    "NPT": 345, "BDT": 360, "MMT": 390, "ICT": 420, "WIB": 420, "SGT": 480, "HKT": 480, "PHT": 480,
+    "JST": 540, "KST": 540, "AEST": 600, "AEDT": 660, "NZST": 720, "NZDT": 780, "ART": -180,
+    "BRT": -180, "EDT": -240, "EST": -300, "COT": -300, "PET": -300, "CDT": -300, "CST": -360,
+    "MDT": -360, "MST": -420, "PDT": -420, "PST": -480,
+}
+_BYLINE_TIME = re.compile(
+    r"(?<![\d:.])([01]?\d|2[0-3])\s*[:.h]\s*([0-5]\d)(?::[0-5]\d)?(?![\d.])\s*"
+    r"(?P<ampm>[ap]\.?\s?m\b\.?)?\s*\(?\s*"
+    r"(?:(?:UTC|GMT)\s*(?P<sign>[+\-\u2212])\s*(?P<oh>\d{1,2})(?::?(?P<om>\d{2}))?|(?P<zone>[A-Z]{1,5})\b)?",
+    re.IGNORECASE,
+)
+_DATEISH = re.compile(r"(?:19|20)\d{2}|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE)
+
+
+def byline_time(texts: list[str], day: datetime) -> datetime | None:
+    """The byline's time of day on `day`, in UTC when it names a zone or offset.
+
+    Only a time written in the same text as a date (or right after it) counts, so "12:30" in a
+    headline does not. Without a zone the time is taken as UTC, like a datetime without an offset.
+    """
+    for index, text in enumerate(texts):
+        if not _DATEISH.search(text) and not (index and _DATEISH.search(texts[index - 1])):
+            continue
+        match = _BYLINE_TIME.search(text)
+        if not match:
+            continue
+        hour, minute = int(match.group(1)), int(match.group(2))
+        if ampm := match.group("ampm"):
+            if hour > 12:
+                continue
+            hour = hour % 12 + (12 if ampm.lower().startswith("p") else 0)
+        offset = 0
+        if match.group("sign"):
+            offset = int(match.group("oh")) * 60 + int(match.group("om") or 0)
+            offset = -offset if match.group("sign") in "-\u2212" else offset
+        elif zone := match.group("zone"):
+            offset = ZONE_OFFSETS_MINUTES.get(zone.upper(), 0) if zone.isupper() else 0
+        local = day.replace(hour=hour, minute=minute, second=0, microsecond=0)
+        return local - timedelta(minutes=offset)
+    return None
 
 
 def visible_published(tree: lxml_html.HtmlElement, headline: str | None = None) -> datetime | None:

@@ -235,13 +235,14 @@ def newspaper_text(markup: str, url: str, language: str | None) -> str:
     return article.text or ""
 
 
-# Embedded social posts repeat (or contradict) the story in someone else's words: not body text.
-SOCIAL_EMBED_XPATH = (
+# Pruned before trafilatura reads the page. Embedded social posts repeat (or contradict) the story
+# in someone else's words; a paragraph that is nothing but one link is a "Read also:" teaser.
+PRUNE_XPATHS = [
     "//blockquote[contains(@class, 'twitter-tweet') or contains(@class, 'instagram-media')"
-    " or contains(@class, 'tiktok-embed') or contains(@class, 'twitter-video')]"
-    "|//div[contains(@class, 'fb-post')]"
-)
-# spelled out rather than re.IGNORECASE: several times faster on large pages
+    " or contains(@class, 'tiktok-embed') or contains(@class, 'embed') or contains(@class, 'social')]",
+    "//div[contains(@class, 'fb-post')]",
+    "//p[count(.//a) = 1 and string-length(normalize-space(.//a)) > 0.6 * string-length(normalize-space(.))]",
+]
 _DOUBLE_BR = re.compile(r"<[bB][rR]\s*/?>(?:\s*<[bB][rR]\s*/?>)+")
 
 
@@ -256,7 +257,7 @@ def trafilatura_text(markup: str, *, fast: bool = False, precision: bool = False
     text = trafilatura.extract(
         markup, url=None, fast=fast, favor_precision=precision, include_comments=False,
         include_tables=True, include_images=False, include_links=False, deduplicate=False,
-        output_format="txt", with_metadata=False, prune_xpath=SOCIAL_EMBED_XPATH,
+        output_format="txt", with_metadata=False, prune_xpath=PRUNE_XPATHS,
     )
     return text or ""
 
@@ -273,12 +274,44 @@ def _caption_texts(tree: lxml_html.HtmlElement) -> list[str]:
     return captions
 
 
+_PIPE_CELLS = re.compile(r"\s*\|\s*")
+HEAD_PARAGRAPHS = 5            # how far down a kicker, headline or byline line can sit
+BODY_MIN_WORDS = 12            # a paragraph this long starts the story proper
+
+
+def _is_furniture(paragraph: str) -> bool:
+    """Layout debris: no letters at all, or a table row of one- and two-word cells ("| Share: |")."""
+    if not any(ch.isalpha() for ch in paragraph):
+        return True
+    if "|" in paragraph:
+        cells = [c for c in _PIPE_CELLS.split(paragraph) if c]
+        return all(len(c.split()) <= 2 for c in cells)
+    return False
+
+
+def trim_head(paragraphs: list[str], title: str | None) -> list[str]:
+    """Drop what extractors keep above the story: the headline again, kickers and section labels,
+    the "By ..." line. Only before the first real paragraph, so body subheadings stay."""
+    wanted = " ".join((title or "").split()).casefold()
+    kept: list[str] = []
+    for index, paragraph in enumerate(paragraphs):
+        words = paragraph.split()
+        if index < HEAD_PARAGRAPHS and paragraph.casefold() == wanted:
+            continue
+        if index >= HEAD_PARAGRAPHS or (len(words) >= BODY_MIN_WORDS and not paragraph.startswith("By ")):
+            return kept + paragraphs[index:]
+        if len(words) <= 3:
+            continue
+        if paragraph.startswith("By ") and len(paragraph) <= 120:
+            continue
+        kept.append(paragraph)
+    return kept
+
+
 def finish_text(text: str, title: str | None, tree: lxml_html.HtmlElement) -> str:
     """Extractor output → body: normalised, headline not repeated, gallery captions kept."""
     text = normalise_text(text)
-    paragraphs = text.split("\n\n") if text else []
-    if paragraphs and title and paragraphs[0].casefold() == title.casefold():
-        paragraphs = paragraphs[1:]
+    paragraphs = trim_head([p for p in text.split("\n\n") if not _is_furniture(p)], title)
     # in a photo gallery the captions are the story; extractors drop them as image furniture
     captions = [c for c in _caption_texts(tree) if c not in text]
     if len(captions) >= 3 and sum(map(len, captions)) >= sum(map(len, paragraphs)):
@@ -365,6 +398,7 @@ TEXT_STRATEGIES: dict[str, Callable[[str, str, str | None], TextResult]] = {
 
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_TOKEN = re.compile(r"\w+", re.UNICODE)
 # Languages the stopword heuristic chooses between (Latin and Cyrillic script ones; other scripts
 # are told apart by script first).
 _HEURISTIC_LANGUAGES = ("en", "fr", "es", "pt", "de", "it", "nl", "sw", "id", "tr", "pl", "ro",
@@ -487,13 +521,49 @@ class PageSignals:
     """What the markup says about the page kind, for the article/non-article decision."""
 
     declared_article: bool
-    declared_other: str | None      # e.g. "jsonld:CollectionPage", "og:video.other"
+    declared_other: str | None      # e.g. "jsonld:collectionpage", "og:video.other"
     link_density: float             # anchor text / all text in <body>
-    headline_links: int             # links with headline-like text (≥ 4 words) outside nav/footer
+    teasers: tuple[str, ...]        # texts of teaser cards: a headline link plus a short blurb
     body_chars: int
 
 
-_BOILERPLATE_TAGS = ("nav", "footer", "header", "aside")
+_BOILERPLATE_TAGS = frozenset({"nav", "footer", "header", "aside"})
+HEADLINE_MIN_WORDS = 4
+TEASER_MAX_CHARS = 400          # a card's headline + blurb; longer blocks are prose
+TEASER_MIN_LINK_SHARE = 0.25    # the headline is a big part of a card, unlike a link inside prose
+
+
+def _words(element: lxml_html.HtmlElement) -> str:
+    # itertext with a separator: "Africa" + "Police raise..." must not fuse into one word
+    return " ".join(" ".join(element.itertext()).split())
+
+
+def _teaser_cards(body: lxml_html.HtmlElement) -> tuple[str, ...]:
+    """Texts of blocks made of one headline link and a short blurb (index, tag, section pages)."""
+    cards: list[str] = []
+    seen: set[lxml_html.HtmlElement] = set()   # the elements themselves: proxies' id() is reused
+    for anchor in body.iter("a"):
+        link_text = _words(anchor)
+        if len(link_text.split()) < HEADLINE_MIN_WORDS:
+            continue
+        if any(a.tag in _BOILERPLATE_TAGS for a in anchor.iterancestors()):
+            continue
+        container = anchor.getparent()
+        for _ in range(3):  # the card is the nearest ancestor that holds more than the link
+            if container is None or len(_words(container)) > len(link_text) + 20:
+                break
+            container = container.getparent()
+        if container is None or container in seen or container.tag in ("body", "html"):
+            continue
+        card_text = _words(container)
+        headline_links = sum(
+            1 for a in container.iter("a") if len(_words(a).split()) >= HEADLINE_MIN_WORDS
+        )
+        if (headline_links == 1 and len(card_text) <= TEASER_MAX_CHARS
+                and len(link_text) >= TEASER_MIN_LINK_SHARE * len(card_text)):
+            seen.add(container)
+            cards.append(card_text)
+    return tuple(cards)
 
 
 def page_signals(tree: lxml_html.HtmlElement, jsonld: list[dict]) -> PageSignals:
@@ -514,25 +584,53 @@ def page_signals(tree: lxml_html.HtmlElement, jsonld: list[dict]) -> PageSignals
             declared_other = f"og:{og_type}"
 
     body = tree.find("body")
-    body_chars = anchor_chars = headline_links = 0
+    body_chars = anchor_chars = 0
+    teasers: tuple[str, ...] = ()
     if body is not None:
         for element in body.iter("script", "style", "noscript", "template"):
             element.text = None
-        body_chars = len(" ".join(body.text_content().split()))
-        for anchor in body.iter("a"):
-            words = anchor.text_content().split()
-            anchor_chars += len(" ".join(words))
-            if len(words) >= 4 and not any(
-                ancestor.tag in _BOILERPLATE_TAGS for ancestor in anchor.iterancestors()
-            ):
-                headline_links += 1
+        body_chars = len(_words(body))
+        anchor_chars = sum(len(_words(anchor)) for anchor in body.iter("a"))
+        teasers = _teaser_cards(body)
     return PageSignals(
         declared_article=declared_article,
         declared_other=declared_other,
         link_density=anchor_chars / body_chars if body_chars else 0.0,
-        headline_links=headline_links,
+        teasers=teasers,
         body_chars=body_chars,
     )
+
+
+MIN_TEASERS = 4
+# share of the extracted text found in teaser cards that makes a page an index; stricter when the
+# page calls itself an article (some CMSs put og:type=article on every page)
+INDEX_TEXT_SHARE = 0.5
+INDEX_TEXT_SHARE_DECLARED = 0.8
+
+
+def _trigrams(text: str) -> set[tuple[str, ...]]:
+    tokens = [t.lower() for t in _TOKEN.findall(text)]
+    return {tuple(tokens[i:i + 3]) for i in range(max(1, len(tokens) - 2))}
+
+
+def teaser_share(text: str, teasers: tuple[str, ...]) -> float:
+    """Share of the text (by length) in paragraphs that come from teaser cards.
+
+    Compared by word trigrams, not substrings: extractors glue a card's label to its blurb
+    ("EuropeRail, schools...") or keep a trailing "more »".
+    """
+    if not text or not teasers:
+        return 0.0
+    card_grams: set[tuple[str, ...]] = set()
+    for teaser in teasers:
+        card_grams |= _trigrams(teaser)
+    inside = total = 0
+    for paragraph in text.split("\n\n"):
+        grams = _trigrams(paragraph)
+        total += len(paragraph)
+        if grams and len(grams & card_grams) >= 0.7 * len(grams):
+            inside += len(paragraph)
+    return inside / total if total else 0.0
 
 
 def reject_reason(signals: PageSignals, text: str) -> ParseRejection | None:
@@ -540,14 +638,16 @@ def reject_reason(signals: PageSignals, text: str) -> ParseRejection | None:
     n = len(text)
     if signals.declared_other and n < 1500:
         return ParseRejection("not_article", f"page declares {signals.declared_other}; {n} chars of text")
-    if not signals.declared_article:
-        # an index/tag page: many headline links and little prose per link
-        if signals.headline_links >= 8 and n < 120 * signals.headline_links:
+    if len(signals.teasers) >= MIN_TEASERS:
+        share = teaser_share(text, signals.teasers)
+        needed = INDEX_TEXT_SHARE_DECLARED if signals.declared_article else INDEX_TEXT_SHARE
+        if share >= needed or (n < MIN_TEXT_CHARS and not signals.declared_article):
             return ParseRejection(
-                "not_article", f"{signals.headline_links} headline links, {n} chars of text"
+                "not_article",
+                f"index page: {len(signals.teasers)} teaser cards hold {share:.0%} of {n} chars of text",
             )
-        if signals.link_density > 0.6 and signals.body_chars > 300:
-            return ParseRejection("not_article", f"link density {signals.link_density:.2f}")
+    if not signals.declared_article and signals.link_density > 0.6 and signals.body_chars > 300:
+        return ParseRejection("not_article", f"link density {signals.link_density:.2f}")
     if n == 0:
         return ParseRejection("empty_text", "no body text found")
     if n < (MIN_TEXT_CHARS_DECLARED if signals.declared_article else MIN_TEXT_CHARS):
