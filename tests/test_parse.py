@@ -409,3 +409,58 @@ def test_parsing_makes_no_network_calls(tmp_path):
     assert b"ATTEMPTS []" in done.stdout
     # tldextract wrote no suffix-list cache either (it only read its bundled snapshot)
     assert not (tmp_path / "cache" / "python-tldextract").exists()
+
+
+# ---------------------------------------------------------------- index pages and page furniture
+
+
+def _cards(n: int) -> str:
+    return "".join(
+        f"<article class='card'><a class='cat' href='/africa/'>Africa</a><h2><a href='/story-{i}'>"
+        f"Headline number {i} about events in the region</a></h2><p>Short teaser number {i} for the "
+        f"story, one sentence long.</p></article>"
+        for i in range(n)
+    )
+
+
+def test_index_page_of_teaser_cards_is_not_article_even_if_it_claims_article():
+    for head in ("", '<meta property="og:type" content="article">'):
+        result = parse_page(page(head, body=f"<h1>Africa</h1><div class='cards'>{_cards(10)}</div>"),
+                            "https://news.example/africa/")
+        assert isinstance(result, ParseRejection) and result.reason == "not_article", head
+        assert "teaser cards" in result.detail
+
+
+def test_article_with_related_teasers_is_still_an_article():
+    body = (f"<article><h1>Checkpoint attacked</h1><p>{BODY}</p><p>{BODY}</p></article>"
+            f"<section class='related'>{_cards(8)}</section>")
+    article = parsed_article(page(body=body))
+    assert "Short teaser" not in article.text
+
+
+def test_byline_time_with_zone_name_and_offset():
+    for byline, expected in (
+        ("By Priya Nair | Published 12 November 2026, 16:05 IST", datetime(2026, 11, 12, 10, 35)),
+        ("Posted: Friday, November 13, 2026 10:10 AM", datetime(2026, 11, 13, 10, 10)),
+        ("Le 17 novembre 2026 à 21h05 (UTC+1)", datetime(2026, 11, 17, 20, 5)),
+    ):
+        body = f"<article><h1>Checkpoint attacked</h1><div class='byline'>{byline}</div><p>{BODY}</p></article>"
+        article = parsed_article(page(body=body))
+        assert (article.published_at, article.published_at_source) == (expected, "htmldate"), byline
+
+
+def test_headline_kicker_byline_and_table_debris_are_not_body():
+    body = (f"<div class='story'><p>WORLD</p><p class='headline'>Checkpoint attacked</p><p>By A. Reporter</p>"
+            f"<p>{BODY}</p><p>{BODY}</p><table><tr><td>Share:</td><td>X</td></tr></table></div>")
+    text = parsed_article(page(body=body)).text
+    assert text.startswith("Gunmen attacked") and text.count("Gunmen attacked") == 2
+    assert "WORLD" not in text and "By A. Reporter" not in text and "Share" not in text
+
+
+def test_social_embeds_and_read_also_links_are_pruned():
+    body = (f"<article><h1>Checkpoint attacked</h1><p>{BODY}</p>"
+            "<blockquote class='social-embed'><p>Breaking: checkpoint attacked tonight, more soon</p></blockquote>"
+            "<p><strong>READ ALSO:</strong> <a href='/x'>Another attack on a checkpoint last month in the north</a></p>"
+            f"<p>{BODY}</p></article>")
+    text = parsed_article(page(body=body)).text
+    assert "more soon" not in text and "READ ALSO" not in text and text.count("Gunmen attacked") == 2

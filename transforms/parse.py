@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 PARSER_VERSION = "parse-1.0"
 
 # The shipped body-text strategy; tests/benchmarks/parse_quality.py measures the alternatives.
+# trafilatura-first strategies tie on quality on both measured sets; this one only pays for
+# newspaper3k when trafilatura keeps almost nothing, so it is the fastest with a safety net.
 DEFAULT_TEXT_STRATEGY = "trafilatura>newspaper3k"
 
 # Below this many characters of body text a page is not worth keeping (a caption, a teaser).
@@ -311,7 +313,9 @@ def trim_head(paragraphs: list[str], title: str | None) -> list[str]:
 def finish_text(text: str, title: str | None, tree: lxml_html.HtmlElement) -> str:
     """Extractor output → body: normalised, headline not repeated, gallery captions kept."""
     text = normalise_text(text)
-    paragraphs = trim_head([p for p in text.split("\n\n") if not _is_furniture(p)], title)
+    # trafilatura renders table cells as "| cell |": keep the words, drop the rules
+    paragraphs = [p.strip("| ") if "|" in p else p for p in text.split("\n\n") if not _is_furniture(p)]
+    paragraphs = trim_head([p for p in paragraphs if p], title)
     # in a photo gallery the captions are the story; extractors drop them as image furniture
     captions = [c for c in _caption_texts(tree) if c not in text]
     if len(captions) >= 3 and sum(map(len, captions)) >= sum(map(len, paragraphs)):
@@ -332,35 +336,45 @@ class TextResult:
     extractor: str
 
 
-def _strategy_newspaper(markup: str, url: str, language: str | None) -> TextResult:
-    return TextResult(newspaper_text(markup, url, language), "newspaper3k")
+@dataclass(frozen=True)
+class TextInput:
+    """What a text strategy gets: the markup (each extractor parses it itself) and page facts."""
+
+    markup: str
+    url: str
+    language: str | None
+    prose_chars: int        # characters in the page's <p> paragraphs of ≥ 12 words
 
 
-def _strategy_trafilatura(markup: str, url: str, language: str | None) -> TextResult:
-    return TextResult(trafilatura_text(markup), "trafilatura")
+def _strategy_newspaper(page: TextInput) -> TextResult:
+    return TextResult(newspaper_text(page.markup, page.url, page.language), "newspaper3k")
 
 
-def _strategy_trafilatura_fast(markup: str, url: str, language: str | None) -> TextResult:
-    return TextResult(trafilatura_text(markup, fast=True), "trafilatura")
+def _strategy_trafilatura(page: TextInput) -> TextResult:
+    return TextResult(trafilatura_text(page.markup), "trafilatura")
+
+
+def _strategy_trafilatura_fast(page: TextInput) -> TextResult:
+    return TextResult(trafilatura_text(page.markup, fast=True), "trafilatura")
 
 
 def _longer(first: TextResult, second: TextResult) -> TextResult:
     return second if len(second.text) > len(first.text) else first
 
 
-def _strategy_trafilatura_then_newspaper(markup: str, url: str, language: str | None) -> TextResult:
+def _strategy_trafilatura_then_newspaper(page: TextInput) -> TextResult:
     """trafilatura; when it keeps little, newspaper3k too, and the longer body wins."""
-    primary = _strategy_trafilatura(markup, url, language)
+    primary = _strategy_trafilatura(page)
     if len(primary.text) >= FALLBACK_BELOW_CHARS:
         return primary
-    return _longer(primary, _strategy_newspaper(markup, url, language))
+    return _longer(primary, _strategy_newspaper(page))
 
 
-def _strategy_newspaper_then_trafilatura(markup: str, url: str, language: str | None) -> TextResult:
-    primary = _strategy_newspaper(markup, url, language)
+def _strategy_newspaper_then_trafilatura(page: TextInput) -> TextResult:
+    primary = _strategy_newspaper(page)
     if len(primary.text) >= FALLBACK_BELOW_CHARS:
         return primary
-    return _longer(primary, _strategy_trafilatura(markup, url, language))
+    return _longer(primary, _strategy_trafilatura(page))
 
 
 def _shingles(text: str, n: int = 4) -> Counter:
@@ -368,11 +382,9 @@ def _shingles(text: str, n: int = 4) -> Counter:
     return Counter(tuple(tokens[i:i + n]) for i in range(max(1, len(tokens) - n + 1)))
 
 
-def _strategy_best_of(markup: str, url: str, language: str | None) -> TextResult:
-    """Both extractors; newspaper3k only wins when it holds nearly all of trafilatura's text and
-    clearly more (trafilatura dropped paragraphs), not when it merely adds boilerplate."""
-    traf = _strategy_trafilatura(markup, url, language)
-    news = _strategy_newspaper(markup, url, language)
+def _choose(traf: TextResult, news: TextResult) -> TextResult:
+    """newspaper3k wins only when it holds nearly all of trafilatura's text and clearly more
+    (trafilatura dropped paragraphs), not when it merely adds boilerplate."""
     if not traf.text:
         return news
     if not news.text:
@@ -384,14 +396,38 @@ def _strategy_best_of(markup: str, url: str, language: str | None) -> TextResult
     return traf
 
 
-TEXT_STRATEGIES: dict[str, Callable[[str, str, str | None], TextResult]] = {
+def _strategy_best_of(page: TextInput) -> TextResult:
+    return _choose(_strategy_trafilatura(page), _strategy_newspaper(page))
+
+
+def _strategy_checked(page: TextInput) -> TextResult:
+    """trafilatura, with newspaper3k as a second opinion only when trafilatura's text looks short:
+    under FALLBACK_BELOW_CHARS, or under half the prose the page visibly holds."""
+    primary = _strategy_trafilatura(page)
+    if len(primary.text) >= FALLBACK_BELOW_CHARS and len(primary.text) >= 0.5 * page.prose_chars:
+        return primary
+    return _choose(primary, _strategy_newspaper(page))
+
+
+TEXT_STRATEGIES: dict[str, Callable[[TextInput], TextResult]] = {
     "newspaper3k": _strategy_newspaper,
     "trafilatura": _strategy_trafilatura,
     "trafilatura-fast": _strategy_trafilatura_fast,
     "trafilatura>newspaper3k": _strategy_trafilatura_then_newspaper,
     "newspaper3k>trafilatura": _strategy_newspaper_then_trafilatura,
     "best-of": _strategy_best_of,
+    "trafilatura+check": _strategy_checked,
 }
+
+
+def prose_chars(tree: lxml_html.HtmlElement) -> int:
+    """Characters in <p> elements of at least BODY_MIN_WORDS words: roughly the page's prose."""
+    total = 0
+    for paragraph in tree.iter("p"):
+        text = paragraph.text_content()
+        if len(text.split()) >= BODY_MIN_WORDS:
+            total += len(" ".join(text.split()))
+    return total
 
 
 # ---------------------------------------------------------------- language
@@ -780,7 +816,9 @@ def analyse_markup(
     language_hint = declared or guess_language(body.text_content()[:5000] if body is not None else "")
 
     # the text strategy gets the markup string: each extractor builds and mutates its own tree
-    result = TEXT_STRATEGIES[strategy](prepare_markup(markup), url, language_hint)
+    result = TEXT_STRATEGIES[strategy](
+        TextInput(prepare_markup(markup), url, language_hint, prose_chars(tree))
+    )
     text = finish_text(result.text, title, tree)
     language = choose_language(declared, text)
     signals = page_signals(tree, jsonld)                 # clears scripts: after jsonld/metadata

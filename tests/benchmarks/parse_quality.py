@@ -52,6 +52,32 @@ def load_layouts(directory: Path = LAYOUT_DIR) -> list[Layout]:
     return layouts
 
 
+def load_site_pages() -> list[Layout]:
+    """Article pages of the offline fixture sites (tests/sites), rendered without a server, with
+    the corpus's own bodies, titles and timestamps as the expected values."""
+    from datetime import UTC
+
+    from tests.sites.corpus import default_corpus
+    from tests.sites.server import FixtureSite
+
+    articles = default_corpus()
+    site = FixtureSite(articles, "http://127.0.0.1:8765")
+    pages = []
+    for article in articles:
+        response = site.respond(article.path)
+        if response.status != 200 or len(response.body) > 3_000_000:  # the huge-page edge case
+            continue
+        published = article.published.astimezone(UTC).replace(tzinfo=None)
+        pages.append(Layout(
+            name=article.key, body=response.body, url=site.base + article.path,
+            content_type=response.content_type,
+            expected={"title": article.title, "published_at": published.isoformat(),
+                      "language": article.language},
+            expected_text=article.text,
+        ))
+    return pages
+
+
 _TOKEN = re.compile(r"\w+")
 
 
@@ -154,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="timing rounds over the layout set")
     parser.add_argument("--strategy", action="append", choices=sorted(TEXT_STRATEGIES),
                         help="strategies to measure (default: all)")
+    parser.add_argument("--no-sites", action="store_true",
+                        help="skip the second set, the fixture sites' article pages")
     args = parser.parse_args(argv)
     layouts = load_layouts()
     n_articles = sum(layout.expected_text is not None for layout in layouts)
@@ -173,6 +201,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {name:<18}" + "".join(f"{s.per_page[name]:>15.3f}" for s in scores))
     print(f"\nmetadata ({DEFAULT_TEXT_STRATEGY}):")
     print("\n".join(metadata_report(layouts)))
+    if not args.no_sites:
+        site_pages = load_site_pages()
+        print(f"\nfixture sites (tests/sites): {len(site_pages)} article pages, bodies from the corpus")
+        print(f"{'strategy':<26}{'F1':>7}{'prec':>7}{'recall':>8}{'pages/s':>9}")
+        for name in args.strategy or TEXT_STRATEGIES:
+            score = score_strategy(site_pages, name, rounds=1)
+            print(f"{name:<26}{score.f1:>7.3f}{score.precision:>7.3f}{score.recall:>8.3f}"
+                  f"{score.pages_per_second:>9.1f}")
+        report = metadata_report(site_pages)
+        print("\n".join(report[:3]))
+        print("  date misses: " + ", ".join(
+            line.split()[0] for line in report[3:] if " date BAD" in line) or "none")
     return 0
 
 
