@@ -36,14 +36,30 @@ class ActorHit:
 
 @dataclass(frozen=True)
 class ActorLexicon:
-    named_exact: re.Pattern[str] | None     # acronyms, matched case-sensitively
-    named_folded: re.Pattern[str] | None    # names, matched case-insensitively
+    named_exact: dict[tuple[str, ...], ActorEntry]     # acronyms, case-sensitive tokens
+    named_folded: dict[tuple[str, ...], ActorEntry]    # names, lower-case tokens
     by_alias: dict[str, ActorEntry]
-    nationality: re.Pattern[str]
-    demonyms: dict[str, str]                # lower demonym -> iso2
-    generic: re.Pattern[str]
+    demonyms: dict[str, str]                            # lower demonym -> iso2
+    forces: dict[tuple[str, ...], str]                  # lower force phrase -> "military" | "police"
+    generic: dict[tuple[str, ...], tuple[str, str]]     # lower phrase -> (name, actor_type)
     generic_by_phrase: dict[str, tuple[str, str]]
     country_names: dict[str, str]
+    max_tokens: int
+    first_tokens: dict[str, int]                        # lower first token -> longest phrase from it
+
+
+# Words, keeping inner hyphens, apostrophes, dots and slashes: "Al-Shabaab", "U.S.", "AFC/M23".
+_TOKEN = re.compile(r"[\w][\w'’.\-/]*")
+
+
+def _key_token(token: str) -> str:
+    if token.endswith(("'s", "’s")):
+        token = token[:-2]
+    return token.rstrip(".'’").replace("’", "'")
+
+
+def tokens_of(text: str) -> tuple[str, ...]:
+    return tuple(_key_token(m.group(0)) for m in _TOKEN.finditer(text))
 
 
 def _read(name: str) -> list[dict[str, str]]:
@@ -51,93 +67,103 @@ def _read(name: str) -> list[dict[str, str]]:
         return [row for row in csv.DictReader(fh) if any(row.values())]
 
 
-def _alternation(phrases: list[str]) -> str:
-    parts = sorted(set(phrases), key=len, reverse=True)
-    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in parts)
+_FORCES = {
+    "military": ["security forces", "armed forces", "forces", "troops", "soldiers", "soldier", "army", "military",
+                 "navy", "air force", "warplanes", "jets", "fighter jets", "aircraft", "drone", "drones", "artillery",
+                 "special forces", "commandos", "marines", "paratroopers", "government forces", "government troops",
+                 "defence forces", "defense forces", "border guards", "authorities", "military forces"],
+    "police": ["police", "policemen", "police officers", "officers", "gendarmes", "riot police", "police forces"],
+}
 
 
 @lru_cache(maxsize=1)
 def load_lexicon() -> ActorLexicon:
     by_alias: dict[str, ActorEntry] = {}
-    exact, folded = [], []
+    exact: dict[tuple[str, ...], ActorEntry] = {}
+    folded: dict[tuple[str, ...], ActorEntry] = {}
     for row in _read("actors.csv"):
         entry = ActorEntry(row["name"], row["actor_type"], row["country_iso2"] or None)
         for alias in [row["name"], *[a for a in row["aliases"].split("|") if a.strip()]]:
             alias = alias.strip()
             by_alias.setdefault(alias.lower(), entry)
-            # Acronyms ("IS", "ADF", "AA") only count when written in capitals.
-            (exact if alias.replace("-", "").replace("/", "").isupper() else folded).append(alias)
-    countries = _read("countries.csv")
+            toks = tokens_of(alias)
+            # Acronyms ("ADF", "AA") only count when written in capitals.
+            if alias.replace("-", "").replace("/", "").isupper():
+                exact.setdefault(toks, entry)
+            else:
+                folded.setdefault(tuple(t.lower() for t in toks), entry)
     demonyms: dict[str, str] = {}
     country_names: dict[str, str] = {}
-    for row in countries:
-        country_names[row["country_iso2"]] = row["name"]
+    for row in _read("countries.csv"):
+        country_names[row["country_iso2"]] = row.get("forces_name") or row["name"]
         for dem in row["demonyms"].split("|"):
             if dem.strip():
-                demonyms[dem.strip().lower()] = row["country_iso2"]
-    forces = (r"(?:security\s+forces|armed\s+forces|forces|troops|soldiers?|army|military|navy|air\s+force|"
-              r"warplanes|jets|fighter\s+jets|aircraft|drones?|artillery|police(?:men)?|police\s+officers|"
-              r"officers|gendarmes|border\s+guards|special\s+forces|commandos|marines|paratroopers|"
-              r"government\s+forces|government\s+troops|defence\s+forces|defense\s+forces|authorities)")
-    nationality = re.compile(
-        r"(?<![\w-])(?P<dem>" + _alternation([d for d in demonyms if d not in ("us",)] + ["U.S.", "US"]) + r")(?:-(?:backed|led)\s+\w+)?\s+"
-        r"(?P<force>" + forces + r")\b", re.I,
-    )
+                demonyms[_key_token(dem.strip()).lower()] = row["country_iso2"]
+    forces = {tuple(t.lower() for t in tokens_of(p)): kind for kind, phrases in _FORCES.items() for p in phrases}
     generic_by_phrase: dict[str, tuple[str, str]] = {}
     for row in _read("generic_actors.csv"):
         for phrase in row["pattern"].split("|"):
             generic_by_phrase.setdefault(phrase.strip().lower(), (row["name"], row["actor_type"]))
-    generic = re.compile(r"(?<![\w-])(?:" + _alternation(list(generic_by_phrase)) + r")(?![\w-])", re.I)
+    generic = {tuple(t.lower() for t in tokens_of(p)): v for p, v in generic_by_phrase.items()}
+    keys = list(exact) + list(folded) + list(generic)
+    first: dict[str, int] = {}
+    for k in keys:
+        if k:
+            first[k[0].lower()] = max(first.get(k[0].lower(), 0), len(k))
+    longest_force = max(len(k) for k in forces) + 1
+    for dem in demonyms:
+        first[dem] = max(first.get(dem, 0), longest_force)
     return ActorLexicon(
-        named_exact=re.compile(r"(?<![\w-])(?:" + _alternation(exact) + r")(?![\w-])") if exact else None,
-        named_folded=re.compile(r"(?<![\w-])(?:" + _alternation(folded) + r")(?![\w-])", re.I) if folded else None,
-        by_alias=by_alias,
-        nationality=nationality,
-        demonyms=demonyms,
-        generic=generic,
-        generic_by_phrase=generic_by_phrase,
-        country_names=country_names,
+        named_exact=exact, named_folded=folded, by_alias=by_alias, demonyms=demonyms, forces=forces,
+        generic=generic, generic_by_phrase=generic_by_phrase, country_names=country_names,
+        max_tokens=max(len(k) for k in keys), first_tokens=first,
     )
 
 
-def _state_name(force: str, iso2: str, lexicon: ActorLexicon) -> str:
+def _state_name(kind: str, iso2: str, lexicon: ActorLexicon) -> str:
     country = lexicon.country_names.get(iso2, iso2)
-    if re.match(r"police|officers|gendarmes", force, re.I):
-        return f"Police forces of {country}"
-    return f"Military forces of {country}"
+    return f"{'Police' if kind == 'police' else 'Military'} forces of {country}"
 
 
 def find_actors(text: str, start: int = 0, end: int | None = None) -> list[ActorHit]:
-    """Actor mentions in text[start:end], named ones winning over overlapping generic ones."""
+    """Actor mentions in text[start:end]: longest dictionary match first, named before generic."""
     lexicon = load_lexicon()
     end = len(text) if end is None else end
-    segment = text[start:end]
+    matches = list(_TOKEN.finditer(text, start, end))
+    raw = [_key_token(m.group(0)) for m in matches]
+    low = [t.lower() for t in raw]
     hits: list[ActorHit] = []
-
-    def free(s: int, e: int) -> bool:
-        return all(e <= h.start or s >= h.end for h in hits)
-
-    for pattern in (lexicon.named_folded, lexicon.named_exact):
-        if pattern is None:
+    i = 0
+    while i < len(matches):
+        longest = lexicon.first_tokens.get(low[i])
+        if not longest:
+            i += 1
             continue
-        for m in pattern.finditer(segment):
-            s, e = m.start() + start, m.end() + start
-            entry = lexicon.by_alias.get(" ".join(m.group(0).split()).lower())
-            if entry and free(s, e):
-                hits.append(ActorHit(s, e, m.group(0), entry.name, entry.actor_type, entry.country_iso2, True))
-    for m in lexicon.nationality.finditer(segment):
-        s, e = m.start() + start, m.end() + start
-        dem = m["dem"].lower().replace(".", "")
-        iso2 = "US" if dem == "us" else lexicon.demonyms.get(m["dem"].lower())
-        if iso2 and free(s, e):
-            hits.append(ActorHit(s, e, m.group(0), _state_name(m["force"], iso2, lexicon), "State forces", iso2, True))
-    for m in lexicon.generic.finditer(segment):
-        s, e = m.start() + start, m.end() + start
-        if not free(s, e):
-            continue
-        name, actor_type = lexicon.generic_by_phrase[" ".join(m.group(0).split()).lower()]
-        hits.append(ActorHit(s, e, m.group(0), name, actor_type, None, False))
-    hits.sort(key=lambda h: h.start)
+        hit, width = None, 1
+        for n in range(min(longest, len(matches) - i), 0, -1):
+            key_low = tuple(low[i:i + n])
+            entry = lexicon.named_exact.get(tuple(raw[i:i + n])) or lexicon.named_folded.get(key_low)
+            found = None
+            if entry:
+                found = (entry.name, entry.actor_type, entry.country_iso2, True)
+            elif n > 1 and key_low[0] in lexicon.demonyms:
+                force = lexicon.forces.get(key_low[1:])
+                if force:
+                    iso2 = lexicon.demonyms[key_low[0]]
+                    found = (_state_name(force, iso2, lexicon), "State forces", iso2, True)
+            if found is None:
+                generic = lexicon.generic.get(key_low)
+                if generic:
+                    found = (generic[0], generic[1], None, False)
+            if found is not None:
+                s, last = matches[i].start(), matches[i + n - 1]
+                e = last.start() + len(last.group(0).rstrip(".'’"))
+                hit = ActorHit(s, e, text[s:e], *found)
+                width = n
+                break
+        if hit:
+            hits.append(hit)
+        i += width
     return hits
 
 

@@ -49,6 +49,15 @@ _SPEECH_BEFORE = re.compile(
 )
 
 
+# Cheap substring tests that let most patterns skip most articles.
+_MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_NEEDS = {
+    "iso": ("-",), "weekday": ("day",), "yesterday": ("yesterday", "night"), "days_ago": ("day",),
+    "today": ("today", "this ", "tonight"), "last_week": ("week",), "this_week": ("week",),
+    "this_month": ("month",), "last_month": ("month",), "year": ("19", "20"),
+}
+
+
 @dataclass(frozen=True)
 class DateMention:
     start: int
@@ -119,7 +128,14 @@ def find_dates(text: str, published: date, start: int = 0, end: int | None = Non
     segment = text[start:end]
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
+    lowered = segment.lower()
+    has_month = any(m in lowered for m in _MONTH_STEMS)
     for kind, pattern in _PATTERNS:
+        needs = _NEEDS.get(kind)
+        if needs is not None and not any(n in lowered for n in needs):
+            continue
+        if kind in ("month_day", "day_month", "in_month") and not has_month:
+            continue
         for m in pattern.finditer(segment):
             s, e = m.start() + start, m.end() + start
             if any(s < te and ts < e for ts, te in taken):
@@ -132,7 +148,8 @@ def find_dates(text: str, published: date, start: int = 0, end: int | None = Non
             if resolved is None:
                 continue
             taken.append((s, e))
-            statement = bool(_SPEECH_BEFORE.search(text[max(start, s - 60):s]))
+            window = re.split(r"[.!?]\s|\n", text[max(start, s - 60):s])[-1]
+            statement = bool(_SPEECH_BEFORE.search(window))
             found.append(DateMention(s, e, resolved[0], resolved[1], statement))
     found.sort(key=lambda d: d.start)
     return found

@@ -27,6 +27,7 @@ from transforms.extract.places import (
     distance_km,
     find_place_spans,
     resolve_all,
+    with_surroundings,
 )
 from transforms.extract.taxonomy import event_type_of
 from transforms.records import ActorMention, EventMention
@@ -114,6 +115,28 @@ class Incident:
 # ---------------------------------------------------------------- lexicons
 
 
+def _literal_stems(pattern: str) -> tuple[str, ...]:
+    """Letter runs of a pattern; a sentence holding none of them cannot match it (cheap prefilter)."""
+    cleaned = re.sub(r"\\[a-zA-Z]", " ", pattern)        # drop \b, \w, \s escapes
+    cleaned = re.sub(r"\(\?[:!=<]+", " ", cleaned)        # group openers
+    stems = {run.lower()[:4] for run in re.findall(r"[A-Za-z]{3,}", cleaned)}
+    return tuple(sorted(stems - _SUFFIX_STEMS))
+
+
+_WORD = re.compile(r"[A-Za-z]{3,}")
+_CASUALTY_WORD = re.compile(r"dead|died|kill|injur|wound|hurt|casualt|death|toll|bodies|lives|perish|slain", re.I)
+
+# Letter runs that only ever appear as optional suffixes or fillers in our patterns.
+_SUFFIX_STEMS = {"ing", "ers", "ied", "ies", "ins", "ion", "ions", "ors", "ment", "the", "and", "its",
+                 "from", "into", "agai", "betw", "ed", "ly"}
+
+
+@lru_cache(maxsize=1)
+def trigger_stems() -> list[tuple[str, ...]]:
+    with (DATA_DIR / "event_triggers.csv").open(encoding="utf-8") as fh:
+        return [_literal_stems(row["pattern"]) for row in csv.DictReader(fh)]
+
+
 @lru_cache(maxsize=1)
 def triggers() -> list[tuple[str, int, str | None, re.Pattern[str]]]:
     with (DATA_DIR / "event_triggers.csv").open(encoding="utf-8") as fh:
@@ -174,11 +197,17 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
-    sentence = text[start:end]
+    prefixes = set()
+    for word in _WORD.findall(text, start, end):
+        word = word.lower()
+        prefixes.add(word[:3])
+        prefixes.add(word[:4])
     found = []
-    for sub, priority, weapon, pattern in triggers():
-        for m in pattern.finditer(sentence):
-            found.append(Trigger(sub, priority, weapon, m.start() + start, m.end() + start))
+    for (sub, priority, weapon, pattern), stems in zip(triggers(), trigger_stems()):
+        if prefixes.isdisjoint(stems):
+            continue
+        for m in pattern.finditer(text, start, end):
+            found.append(Trigger(sub, priority, weapon, m.start(), m.end()))
     return found
 
 
@@ -281,7 +310,8 @@ def extract(text: str, published: date, title: str | None = None, source_country
     dateline_spans = find_place_spans(_dateline_case(text[:dateline_end]), gazetteer) if dateline_end else []
     # Article context: every place span in title and text votes for its country.
     # Place names inside actor names ("Rapid Support Forces", "White Army") are not places.
-    named = [(h.start, h.end) for h in actor_mod.find_actors(text) if h.named]
+    all_actors = actor_mod.find_actors(text)
+    named = [(h.start, h.end) for h in all_actors if h.named]
     spans_by_sentence = [
         [sp for sp in find_place_spans(text, gazetteer, max(s, dateline_end), e)
          if not any(a < sp.end and sp.start < b for a, b in named)]
@@ -296,12 +326,15 @@ def extract(text: str, published: date, title: str | None = None, source_country
     mentions: list[Mention] = []
     extra: list[tuple[Mention, tuple[int, int], object]] = []
     lead_dates: list[DateMention] = []
+    all_dates = find_dates(text, published)
     for index, (s, e) in enumerate(sentences):
-        dates = find_dates(text, published, s, e)
+        dates = [d for d in all_dates if s <= d.start < e]
         if index < 3:
             lead_dates += [d for d in dates if not d.statement_date and not is_historical(d, published) and d.value <= published]
         found = find_triggers(text, s, e)
         if not found:
+            if not _CASUALTY_WORD.search(text, s, e):
+                continue
             casualties = find_casualties(text[s:e])
             if mentions and (casualties.fatalities is not None or casualties.injured is not None or casualties.none_reported) \
                     and not _blocked_plain(text[s:e]):
@@ -314,9 +347,9 @@ def extract(text: str, published: date, title: str | None = None, source_country
             continue
         if sport_hits >= 2 and trigger.priority < 75:
             continue
-        places = resolve_all(spans_by_sentence[index], context)
+        places = resolve_all(with_surroundings(text, spans_by_sentence[index]), context)
         casualties = find_casualties(text[s:e])
-        hits = actor_mod.find_actors(text, s, e)
+        hits = [h for h in all_actors if s <= h.start and h.end <= e]
         quoted = _is_quote_or_post(text, s, e)
         follow_up = quoted or bool(_ANAPHOR.search(text[max(s, trigger.start - 25):trigger.start]))
         if quoted:
@@ -330,7 +363,7 @@ def extract(text: str, published: date, title: str | None = None, source_country
         mentions.append(mention)
 
     incidents = _merge(mentions)
-    dateline_places = resolve_all(dateline_spans, context)
+    dateline_places = resolve_all(with_surroundings(text[:dateline_end], dateline_spans), context)
     dateline_place = next((p for p in dateline_places if p.place.kind != KIND_COUNTRY), None)
     for inc in incidents:
         inc.dateline = dateline_place

