@@ -68,3 +68,32 @@ def test_merging_of_synthetic_warehouse_scores_one(tmp_path):
 def test_evaluate_merge_command_reports_missing_marts(tmp_path, capsys):
     empty = tmp_path / "empty.duckdb"
     assert main(["evaluate-merge", "--db", str(empty)]) == 1
+
+
+def test_merging_alone_counts_only_reports_that_match_their_gold_incident():
+    from datetime import date
+
+    from transforms.merge_eval import GoldRecord, MentionRecord, align_mentions, aligned_scores
+
+    day = date(2026, 11, 14)
+    gold = [
+        GoldRecord("/a", "bomb", "SO", "Explosions/Remote violence", day),
+        GoldRecord("/a", "clash", "SO", "Battles", day),
+        GoldRecord("/b", "bomb", "SO", "Explosions/Remote violence", day),
+        GoldRecord("/c", "clash", "SO", "Battles", day),
+        GoldRecord("/d", "bomb", "SO", "Explosions/Remote violence", day),
+    ]
+    mentions = [
+        MentionRecord("/a", "a0", "inc_1", "SO", "Explosions/Remote violence", day),
+        MentionRecord("/a", "a1", "inc_2", "SO", "Battles", day),
+        MentionRecord("/b", "b0", "inc_1", "SO", "Explosions/Remote violence", date(2026, 11, 15)),
+        MentionRecord("/c", "c0", "inc_1", "SO", "Battles", day),            # wrongly merged with the bomb
+        MentionRecord("/d", "d0", "inc_9", "ET", "Explosions/Remote violence", day),  # wrong country
+    ]
+    aligned = align_mentions(mentions, gold)
+    assert {mention: record.incident_id for mention, record in aligned.items()} == {
+        "a0": "bomb", "a1": "clash", "b0": "bomb", "c0": "clash"}
+    scores = aligned_scores(mentions, gold)
+    # predicted pairs: a0-b0 (right), a0-c0 and b0-c0 (wrong); gold pairs: a0-b0, a1-c0 (missed)
+    assert (scores.true_pairs, scores.predicted_pairs, scores.gold_pairs) == (1, 3, 2)
+    assert scores.precision == pytest.approx(1 / 3) and scores.recall == 0.5

@@ -27,13 +27,14 @@ SCHEMA_SQL = REPO / "warehouse" / "schema.sql"
 DATA_DIR = REPO / "transforms" / "data"
 DBT = Path(sys.executable).with_name("dbt")
 
-# The actor dictionary columns agreed with the extractor (transforms/data/actors.csv);
-# aliases are '|'-separated. Tests use their own copy so they do not depend on its content.
+# The actor dictionary in the extractor's columns (transforms/data/actors.csv: name, actor_type,
+# country_iso2, aliases '|'-separated). Tests use their own copy so they do not depend on its content.
+ACTOR_DICTIONARY_HEADER = ["name", "actor_type", "country_iso2", "aliases"]
 ACTOR_DICTIONARY = [
-    ("Islamic State", "IS|ISIS|ISIL|Daesh", "Rebel group", ""),
-    ("Al-Shabaab", "al-Shabab|Al Shabaab|Shabaab", "Rebel group", "SO"),
-    ("Boko Haram", "JAS|Jama'atu Ahlis Sunna", "Rebel group", "NG"),
-    ("Military forces of Somalia", "Somali army|Somali National Army", "State forces", "SO"),
+    ("Islamic State", "Rebel group", "", "IS|ISIS|ISIL|Daesh"),
+    ("Al-Shabaab", "Rebel group", "SO", "al-Shabab|Al Shabaab|Shabaab"),
+    ("Boko Haram", "Rebel group", "NG", "JAS|Jama'atu Ahlis Sunna"),
+    ("Military forces of Somalia", "State forces", "SO", "Somali army|Somali National Army"),
 ]
 TAXONOMY_HEADER = ["event_type", "sub_event_type", "definition", "cameo_root", "plover_root"]
 
@@ -266,11 +267,11 @@ def insert_articles(db_path: Path, articles: list[SyntheticArticle], extractor_v
 def write_data_dir(target: Path) -> Path:
     """A data dir like transforms/data with the shared files and a fixture actor dictionary."""
     target.mkdir(parents=True, exist_ok=True)
-    for name in ("taxonomy.csv", "actor_types.csv", "countries.csv"):
+    for name in ("taxonomy.csv", "actor_types.csv", "countries.csv", "generic_actors.csv"):
         shutil.copy(DATA_DIR / name, target / name)
     with open(target / "actors.csv", "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["canonical_name", "aliases", "actor_type", "country_iso2"])
+        writer.writerow(ACTOR_DICTIONARY_HEADER)
         writer.writerows(ACTOR_DICTIONARY)
     return target
 

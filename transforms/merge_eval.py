@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from urllib.parse import urlsplit
 
 ArticleKey = str   # the article URL path (and query) on its host, e.g. /herald/2026/11/15/<slug>
@@ -90,3 +91,78 @@ def predicted_clusters(rows: Iterable[tuple[str, str]]) -> dict[str, set[Article
     for incident_id, url in rows:
         clusters.setdefault(incident_id, set()).add(url_key(url))
     return clusters
+
+
+# ---------------------------------------------------------------- merging alone, on aligned mentions
+
+
+@dataclass(frozen=True)
+class MentionRecord:
+    """One extracted report as the warehouse holds it (fct_incident_reports)."""
+
+    article: ArticleKey
+    mention_id: str
+    incident_id: str
+    country_iso2: str | None
+    event_type: str
+    event_date: date | None
+
+
+@dataclass(frozen=True)
+class GoldRecord:
+    """One gold incident of one article."""
+
+    article: ArticleKey
+    incident_id: str
+    country_iso2: str
+    event_type: str
+    event_date: date
+
+
+def align_mentions(mentions: Iterable[MentionRecord], gold: Iterable[GoldRecord],
+                   max_days_apart: int = 1) -> dict[str, GoldRecord]:
+    """Match each extracted report to the gold incident of its article it describes, if any.
+
+    A report matches a gold incident of the same article with the same country and event type and
+    a date at most max_days_apart off; the closest date wins; each gold incident takes at most one
+    report per article. Reports that got those wrong (or were invented) stay unmatched: extraction
+    errors, not merging ones, which the end-to-end scores count.
+    """
+    gold_by_article: dict[ArticleKey, list[GoldRecord]] = {}
+    for record in gold:
+        gold_by_article.setdefault(record.article, []).append(record)
+    candidates: list[tuple[tuple, MentionRecord, GoldRecord]] = []
+    for mention in mentions:
+        for record in gold_by_article.get(mention.article, []):
+            if mention.country_iso2 != record.country_iso2 or mention.event_type != record.event_type:
+                continue
+            days_apart = abs((mention.event_date - record.event_date).days) if mention.event_date else None
+            if days_apart is None or days_apart > max_days_apart:
+                continue
+            rank = (days_apart, mention.mention_id, record.incident_id)
+            candidates.append((rank, mention, record))
+    aligned: dict[str, GoldRecord] = {}
+    taken: set[tuple[ArticleKey, str]] = set()
+    for _, mention, record in sorted(candidates, key=lambda candidate: candidate[0]):
+        if mention.mention_id in aligned or (record.article, record.incident_id) in taken:
+            continue
+        aligned[mention.mention_id] = record
+        taken.add((record.article, record.incident_id))
+    return aligned
+
+
+def aligned_scores(mentions: Iterable[MentionRecord], gold: Iterable[GoldRecord]) -> PairwiseScores:
+    """Pairwise scores of merging alone: items are (article, gold incident) pairs an extracted report
+    was aligned to; predicted together = same warehouse incident, gold together = same gold id."""
+    mentions = list(mentions)
+    aligned = align_mentions(mentions, gold)
+    predicted: dict[str, set[ArticleKey]] = {}
+    expected: dict[str, set[ArticleKey]] = {}
+    for mention in mentions:
+        record = aligned.get(mention.mention_id)
+        if record is None:
+            continue
+        item = f"{record.article}#{record.incident_id}"
+        predicted.setdefault(mention.incident_id, set()).add(item)
+        expected.setdefault(record.incident_id, set()).add(item)
+    return pairwise_scores(predicted, expected)

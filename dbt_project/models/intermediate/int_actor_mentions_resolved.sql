@@ -25,7 +25,7 @@ generic_actors as (
         actor_label,
         lower(actor_label) as label_key,
         actor_type
-    from {{ ref('generic_actors') }}
+    from {{ ref('stg_generic_actors') }}
 ),
 
 countries as (

@@ -22,7 +22,8 @@ best_links as (
     from pairs
     qualify row_number() over (
         partition by event_mention_id
-        order by match_score desc, candidate_arrival_key, candidate_mention_id
+        -- among equal scores: the closer fatality figure, then the earlier report
+        order by match_score desc, coalesce(fatalities_gap, 1.0), candidate_arrival_key, candidate_mention_id
     ) = 1
 ),
 

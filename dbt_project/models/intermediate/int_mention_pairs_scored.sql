@@ -2,7 +2,8 @@
 -- Blocking keeps this about linear in the number of mentions: a pair is only considered when both
 -- reports are in the same country, their date windows overlap (each mention is expanded to the
 -- days of its window and joined on country + day) and their event types are compatible.
--- Score = type x date x place, minus a penalty when both name different perpetrators.
+-- Score = type x date x place, minus a penalty when both name different perpetrators. Fatality
+-- figures do not score (tolls evolve); their gap only breaks ties between equal candidates.
 with
 
 mentions as (
@@ -53,13 +54,14 @@ compared as (
         end as type_score,
         case
             when later.event_date = earlier.event_date then 1.0
-            -- one day apart: likely the same night told from two time zones, unless both are
-            -- precise dates, then more likely two incidents
+            -- one day apart: often the same incident with a date resolved a day off (late night,
+            -- "yesterday" in a next-day story); with two precise dates only a perfect type and
+            -- place match clears the threshold
             when abs(date_diff('day', earlier.event_date, later.event_date)) = 1
                 then case
                     when later.date_precision = 'day' and earlier.date_precision = 'day'
                         and not later.event_date_is_fallback and not earlier.event_date_is_fallback
-                        then 0.45
+                        then 0.55
                     else 0.6
                 end
             when abs(date_diff('day', earlier.event_date, later.event_date))
@@ -117,8 +119,6 @@ select
     perpetrators_conflict,
     fatalities_gap,
     type_score * date_score * place_score
-        - case when perpetrators_conflict then 0.3 else 0.0 end
-        -- a small nudge that breaks ties between two same-day incidents in one place
-        - 0.05 * coalesce(fatalities_gap, 0.0) as match_score
+        - case when perpetrators_conflict then 0.3 else 0.0 end as match_score
 from scored
 where type_score * date_score * place_score > 0

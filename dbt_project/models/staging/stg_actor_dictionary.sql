@@ -1,4 +1,5 @@
--- The actor dictionary (transforms/data/actors.csv): one row per alias, the canonical name included,
+-- The actor dictionary (transforms/data/actors.csv: name, actor_type, country_iso2, aliases with '|'),
+-- one row per alias, the canonical name included,
 -- so any spelling the extractor let through can be looked up case-insensitively.
 {{ config(materialized='table') }}
 
@@ -10,7 +11,7 @@ source as (
 
 renamed as (
     select
-        trim(canonical_name) as canonical_name,
+        trim(name) as canonical_name,
         trim(actor_type) as actor_type,
         upper(nullif(trim(country_iso2), '')) as country_iso2,
         -- aliases are '|'-separated (';' accepted too)
@@ -19,7 +20,7 @@ renamed as (
             alias -> alias <> ''
         ) as aliases
     from source
-    where nullif(trim(canonical_name), '') is not null
+    where nullif(trim(name), '') is not null
 ),
 
 aliases as (
