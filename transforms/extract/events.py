@@ -289,12 +289,48 @@ def _has_anchor(mention: Mention) -> bool:
     return any(a.named or a.actor_type in ("Political militia", "State forces", "Protesters", "Rioters") for a in mention.actors)
 
 
-def _best_trigger(found: list[Trigger], text: str) -> Trigger:
-    subs = {t.sub_event_type for t in found}
-    pool = found
-    # In a protest sentence, "attack"/"killed" describe the protest's policing, not an attack.
-    if subs & PROTEST_FAMILY and not any(t.priority >= 75 for t in found):
-        pool = [t for t in found if t.sub_event_type in PROTEST_FAMILY] or found
+_NEGATED = re.compile(r"\b(?:no one|nobody|no|not|never|none)\s+(?:\w+\s+){0,2}$", re.I)
+_TERRITORY_OBJECT = re.compile(
+    r"^\W*(?:\w+\W+){0,6}?(?:town|village|city|district|base|area|territory|island|hill|camp|headquarters|airport|"
+    r"port|positions?|garrison|outpost|barracks|region|county|township|locality|settlement|province|state|"
+    r"stronghold|bridge|dam|border crossing|crossroads|junction|neighbou?rhood|suburb|control)\b", re.I)
+_PERSON_OBJECT = re.compile(
+    r"^\W*(?:\w+\W+){0,4}?(?:commander|leader|chief|members?|fighters|militants|suspects?|rebels|insurgents|"
+    r"soldiers|men|people|civilians|hostages)\b", re.I)
+_TERRITORY = {"Non-state actor overtakes territory", "Government regains territory"}
+
+
+def _best_trigger(found: list[Trigger], text: str) -> Trigger | None:
+    pool = [t for t in found if not _NEGATED.search(text[max(0, t.start - 20):t.start])]
+    if not pool:
+        return None
+    checked = []
+    for t in pool:
+        if t.sub_event_type in _TERRITORY:
+            after = text[t.end:t.end + 80]
+            if _PERSON_OBJECT.match(after) and not _TERRITORY_OBJECT.match(after):
+                # "captured a senior commander": an arrest (or abduction), not territory.
+                checked.append(Trigger("Arrests", 55, None, t.start, t.end))
+                continue
+            if not _TERRITORY_OBJECT.match(after) and not re.match(r"^\s+(?:the\s+)?[A-Z]", after):
+                continue
+        checked.append(t)
+    pool = checked or pool
+    subs = {t.sub_event_type for t in pool}
+    sentence_has_casualties = False
+    if subs & PROTEST_FAMILY and not any(t.priority >= 75 for t in pool):
+        # In a protest sentence, "attack"/"killed" describe the protest's policing, not an attack.
+        protest = [t for t in pool if t.sub_event_type in PROTEST_FAMILY]
+        if protest:
+            if "Arrests" in subs and subs & {"Peaceful protest"} and not subs - {"Peaceful protest", "Arrests"}:
+                first = min(t.start for t in protest)
+                return Trigger("Protest with intervention", 60, None, first, first + 1)
+            pool = protest
+    strong_disrupted = [t for t in pool if t.sub_event_type == "Disrupted weapons use" and t.priority >= 80]
+    if strong_disrupted and not sentence_has_casualties:
+        return strong_disrupted[0]
+    if "Non-violent transfer of territory" in subs and subs & _TERRITORY and "Armed clash" not in subs:
+        return next(t for t in pool if t.sub_event_type == "Non-violent transfer of territory")
     return max(pool, key=lambda t: (t.priority, -t.start))
 
 
@@ -343,6 +379,8 @@ def extract(text: str, published: date, title: str | None = None, source_country
                 extra.append((last, (s, e), casualties))
             continue
         trigger = _best_trigger(found, text)
+        if trigger is None:
+            continue
         if _blocked(text, s, e, trigger, published, dates):
             continue
         if sport_hits >= 2 and trigger.priority < 75:
@@ -432,8 +470,18 @@ def _choose_place(incident: Incident) -> ResolvedPlace | None:
 
 
 def _choose_subtype(incident: Incident) -> str:
-    best = max(incident.mentions, key=lambda m: (m.trigger.priority, -m.sentence[0]))
-    return best.trigger.sub_event_type
+    """The lead mention names the incident; later mentions may only make it more specific
+    (an "attack" that turns out to be a roadside bomb, a protest that police dispersed)."""
+    lead = incident.mentions[0]
+    sub = lead.trigger.sub_event_type
+    for m in incident.mentions[1:]:
+        later = m.trigger.sub_event_type
+        if sub in ("Attack", "Armed clash") and m.trigger.priority >= 75 and later != "Disrupted weapons use":
+            return later
+        if sub in PROTEST_FAMILY and later in PROTEST_FAMILY and m.trigger.priority > lead.trigger.priority \
+                and later != "Mob violence" and any(h.actor_type == "State forces" for h in m.actors):
+            sub = later
+    return sub
 
 
 def _assign_roles(incident: Incident, text: str, sub: str) -> list[tuple[str, actor_mod.ActorHit]]:
@@ -554,14 +602,14 @@ def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, inc
             return "Mob violence"
         if armed_target and not any(h.actor_type == "Civilians" for h in targets):
             return "Armed clash"
+    if sub == "Abduction/forced disappearance" and incident.mentions[0].fatalities:
+        return "Armed clash" if armed_target and not any(h.actor_type == "Civilians" for h in targets) else "Attack"
     if sub == "Armed clash" and rioter_perp and not nonstate_perp and not state_perp:
         return "Mob violence"
     if sub == "Non-state actor overtakes territory" and state_perp and not nonstate_perp:
         return "Government regains territory"
     if sub == "Government regains territory" and nonstate_perp and not state_perp:
         return "Non-state actor overtakes territory"
-    if sub in ("Peaceful protest", "Protest with intervention") and fatalities:
-        return "Excessive force against protesters"
     return sub
 
 
