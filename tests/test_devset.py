@@ -1,0 +1,12 @@
+"""The labelled extraction dev set stays valid (taxonomy spelling, dates, coordinates, coverage)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+VALIDATOR = Path(__file__).parent / "data" / "devset" / "validate.py"
+
+
+def test_devset_validates():
+    result = subprocess.run([sys.executable, str(VALIDATOR)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
