@@ -577,27 +577,37 @@ def _words(element: lxml_html.HtmlElement) -> str:
 def _teaser_cards(body: lxml_html.HtmlElement) -> tuple[str, ...]:
     """Texts of blocks made of one headline link and a short blurb (index, tag, section pages)."""
     cards: list[str] = []
-    seen: set[lxml_html.HtmlElement] = set()   # the elements themselves: proxies' id() is reused
+    # each container is judged once (a mega-menu div holds hundreds of links); the elements
+    # themselves are the keys, since lxml proxies' id() is reused
+    judged: set[lxml_html.HtmlElement] = set()
+    texts: dict[lxml_html.HtmlElement, str] = {}
+
+    def words(element: lxml_html.HtmlElement) -> str:
+        if element not in texts:
+            texts[element] = _words(element)
+        return texts[element]
+
     for anchor in body.iter("a"):
-        link_text = _words(anchor)
+        link_text = words(anchor)
         if len(link_text.split()) < HEADLINE_MIN_WORDS:
             continue
         if any(a.tag in _BOILERPLATE_TAGS for a in anchor.iterancestors()):
             continue
         container = anchor.getparent()
         for _ in range(3):  # the card is the nearest ancestor that holds more than the link
-            if container is None or len(_words(container)) > len(link_text) + 20:
+            if container is None or len(words(container)) > len(link_text) + 20:
                 break
             container = container.getparent()
-        if container is None or container in seen or container.tag in ("body", "html"):
+        if container is None or container in judged or container.tag in ("body", "html"):
             continue
-        card_text = _words(container)
+        judged.add(container)
+        card_text = words(container)
+        if len(card_text) > TEASER_MAX_CHARS or len(link_text) < TEASER_MIN_LINK_SHARE * len(card_text):
+            continue
         headline_links = sum(
-            1 for a in container.iter("a") if len(_words(a).split()) >= HEADLINE_MIN_WORDS
+            1 for a in container.iter("a") if len(words(a).split()) >= HEADLINE_MIN_WORDS
         )
-        if (headline_links == 1 and len(card_text) <= TEASER_MAX_CHARS
-                and len(link_text) >= TEASER_MIN_LINK_SHARE * len(card_text)):
-            seen.add(container)
+        if headline_links == 1:
             cards.append(card_text)
     return tuple(cards)
 
@@ -724,6 +734,24 @@ def _jsonld_authors(objects: list[dict]) -> tuple[str, ...]:
     return tuple(names[:10])
 
 
+_AUTHOR_META_KEYS = ("author", "article:author", "dc.creator", "dcterms.creator", "sailthru.author",
+                     "parsely-author", "byl")
+
+
+def _meta_authors(tree: lxml_html.HtmlElement) -> tuple[str, ...]:
+    """Author names from meta tags (URLs, as Facebook's article:author often is, are skipped)."""
+    names: list[str] = []
+    for meta in tree.iter("meta"):
+        key = (meta.get("name") or meta.get("property") or "").lower()
+        if key in _AUTHOR_META_KEYS:
+            value = " ".join((meta.get("content") or "").split())
+            value = re.sub(r"^by\s+", "", value, flags=re.IGNORECASE)
+            for name in re.split(r"\s*(?:,|;|\band\b|&)\s*", value):
+                if name and "://" not in name and len(name) <= 80 and name not in names:
+                    names.append(name)
+    return tuple(names[:10])
+
+
 def _meta_content(tree: lxml_html.HtmlElement, *keys: str) -> str | None:
     wanted = set(keys)
     for meta in tree.iter("meta"):
@@ -807,7 +835,7 @@ def analyse_markup(
 
     jsonld = jsonld_objects(tree)
     title = _title(tree, newspaper_title(tree), jsonld)
-    authors = _jsonld_authors(jsonld) or newspaper_authors(tree)
+    authors = _jsonld_authors(jsonld) or _meta_authors(tree) or newspaper_authors(tree)
     canonical_url = _canonical(tree)
     top_image = _meta_content(tree, "og:image", "twitter:image", "twitter:image:src")
     declared = declared_language(tree, jsonld)
