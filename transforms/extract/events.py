@@ -46,7 +46,7 @@ STRATEGIC = {"Agreement", "Arrests", "Change to group/activity", "Disrupted weap
              "Headquarters or base established", "Looting/property destruction",
              "Non-violent transfer of territory", "Other"}
 
-_ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Gen|Col|Lt|Maj|Capt|Sgt|Brig|St|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|No|Gov|Sen|Rep|U\.S|U\.N|U\.K|a\.m|p\.m|e\.g|i\.e|vs|approx|est)\.$")
+_ABBREV = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|Gen|Col|Lt|Maj|Capt|Sgt|Brig|St|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|No|Gov|Sen|Rep|U\.S|U\.N|U\.K|a\.m|p\.m|e\.g|i\.e|vs|approx|est))\.$")
 _SENTENCE_END = re.compile(r"[.!?]['\"”’)]*\s+|\n+")
 
 
@@ -215,8 +215,11 @@ def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date,
     """True when the sentence does not report an incident that happened."""
     sentence = text[start:end]
     c = cues()
-    before = text[max(start, trigger.start - 45):trigger.start]
+    before = text[max(start, trigger.start - 80):trigger.start]
     if c["hypothetical"].search(before) or c["denial"].search(sentence):
+        return True
+    # Protests often mark anniversaries; everything else that does is background.
+    if trigger.sub_event_type not in PROTEST_FAMILY and c["historical_strong"].search(sentence):
         return True
     after = text[trigger.end:min(end, trigger.end + 30)]
     if re.search(r"\b(?:would|will|could|might|shall|planned|are expected)\b", after) or _UNVERIFIED.search(sentence):
@@ -224,6 +227,8 @@ def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date,
     if _past_years_only(sentence, published):
         return True
     for name in ("generic", "historical", "fiction", "accident", "crime", "nonviolent_attack", "judicial"):
+        if name == "historical" and trigger.sub_event_type in PROTEST_FAMILY:
+            continue
         if c[name].search(sentence):
             if name == "accident" and trigger.sub_event_type not in ("Attack", "Remote explosive/landmine/IED", "Armed clash"):
                 continue
@@ -439,7 +444,8 @@ def _merge(mentions: list[Mention]) -> list[Incident]:
     incidents: list[Incident] = []
     for mention in mentions:
         if not incidents:
-            incidents.append(Incident([mention]))
+            if not mention.follow_up:
+                incidents.append(Incident([mention]))
             continue
         target = next((inc for inc in incidents if _compatible(inc, mention)), None)
         if mention.follow_up:
