@@ -51,13 +51,6 @@ MIN_TEXT_CHARS_DECLARED = 120
 # trafilatura output shorter than this makes us ask newspaper3k too.
 FALLBACK_BELOW_CHARS = 500
 
-NON_ARTICLE_TYPES = frozenset(
-    t.lower() for t in (
-        "CollectionPage", "ItemList", "SearchResultsPage", "ProfilePage", "VideoObject",
-        "VideoGallery", "WebSite", "SiteNavigationElement", "BreadcrumbList", "AboutPage",
-        "ContactPage", "Event", "Product",
-    )
-)
 # Types that describe a whole page that is not a story; VideoObject etc. only count when no
 # article type is present (articles often embed a VideoObject).
 NON_ARTICLE_PAGE_TYPES = frozenset(
@@ -79,7 +72,7 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16-le"),
          (codecs.BOM_UTF16_BE, "utf-16-be"))
 
 
-def _codec_name(label: str | None) -> str | None:
+def _codec_name(label: str | None, *, in_markup: bool = False) -> str | None:
     """Normalised Python codec name for a charset label, or None if unknown."""
     if not label:
         return None
@@ -90,8 +83,9 @@ def _codec_name(label: str | None) -> str | None:
         return None
     if name in _AS_WINDOWS_1252 or label in _AS_WINDOWS_1252:
         return "cp1252"
-    # a page cannot really be utf-16 if its meta tag was readable as ASCII
-    return "utf-8" if name.startswith("utf-16") or name == "utf-32" else name
+    if in_markup and (name.startswith("utf-16") or name.startswith("utf-32")):
+        return "utf-8"  # WHATWG: a <meta> readable as ASCII cannot really mean utf-16
+    return name
 
 
 def _try_decode(body: bytes, encoding: str) -> str | None:
@@ -114,7 +108,7 @@ def decode_html(body: bytes, content_type: str | None) -> tuple[str, str]:
         if body.startswith(bom) and (text := _try_decode(body[len(bom):], encoding)) is not None:
             return text, encoding.removesuffix("-sig")
     if match := _META_CHARSET.search(body[:4096]):
-        if (encoding := _codec_name(match.group(1).decode("ascii", "ignore"))) and (
+        if (encoding := _codec_name(match.group(1).decode("ascii", "ignore"), in_markup=True)) and (
             text := _try_decode(body, encoding)
         ) is not None:
             return text, encoding
