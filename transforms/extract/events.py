@@ -216,20 +216,31 @@ def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date,
     sentence = text[start:end]
     c = cues()
     before = text[max(start, trigger.start - 80):trigger.start]
-    if c["hypothetical"].search(before) or c["denial"].search(sentence):
+    # Groups announce changes in the future tense ("will dissolve", "would join the army").
+    if trigger.sub_event_type != "Change to group/activity" and c["hypothetical"].search(before):
         return True
+    if c["denial"].search(sentence):
+        return True
+    recent_day = any(d.precision == "day" and not d.statement_date and not is_historical(d, published)
+                     and d.value <= published for d in dates)
     # Protests often mark anniversaries; everything else that does is background.
     if trigger.sub_event_type not in PROTEST_FAMILY and c["historical_strong"].search(sentence):
         return True
     after = text[trigger.end:min(end, trigger.end + 30)]
-    if re.search(r"\b(?:would|will|could|might|shall|planned|are expected)\b", after) or _UNVERIFIED.search(sentence):
+    if re.search(r"\b(?:would|will|could|might|shall|planned|are expected)\b", after) and trigger.sub_event_type != "Change to group/activity":
         return True
-    if _past_years_only(sentence, published):
+    if _UNVERIFIED.search(sentence):
+        return True
+    if not recent_day and _past_years_only(sentence, published):
         return True
     for name in ("generic", "historical", "fiction", "accident", "crime", "nonviolent_attack", "judicial"):
-        if name == "historical" and trigger.sub_event_type in PROTEST_FAMILY:
+        if name in ("historical", "judicial") and trigger.sub_event_type in PROTEST_FAMILY:
             continue
-        if c[name].search(sentence):
+        found = c[name].search(sentence)
+        if found:
+            # "... on Dec. 2, the latest in a series of strikes": the tally describes this incident.
+            if name == "generic" and recent_day and start + found.start() > trigger.end:
+                continue
             if name == "accident" and trigger.sub_event_type not in ("Attack", "Remote explosive/landmine/IED", "Armed clash"):
                 continue
             if name == "historical" and dates and any(not is_historical(d, published) for d in dates if not d.statement_date) \
@@ -284,6 +295,32 @@ def _past_years_only(sentence: str, published: date) -> bool:
     # Early January still reports late-December incidents of the previous year.
     recent = published.year - 1 if published.month == 1 and published.day <= 15 else published.year
     return all(y < recent for y in years)
+
+
+_CLAUSE_BREAK = re.compile(r"(?:,\s+|\s+)(?:and|while|but|as)\s+(?=\w)|;\s+")
+
+
+def _clauses(text: str, start: int, end: int, index: int, spans, dates) -> list[tuple[int, int, int, bool]]:
+    """Split a sentence reporting two incidents ("... in Gaza City, and a separate strike on a
+    house in Deir al-Balah ...") into clauses; keep it whole otherwise."""
+    separate = cues()["separate"]
+    for m in _CLAUSE_BREAK.finditer(text, start, end):
+        left, right = (start, m.start()), (m.end(), end)
+        if right[1] - right[0] < 25 or left[1] - left[0] < 25:
+            continue
+        if not find_triggers(text, *left) or not find_triggers(text, *right):
+            continue
+        right_text = text[right[0]:right[1]]
+        marked = bool(separate.match(right_text[:60]) or re.match(r"(?:the next day|a day later|hours later|later|a separate|another|a second)\b", right_text, re.I))
+        left_places = {sp.surface for sp in spans if left[0] <= sp.start < left[1]}
+        right_places = {sp.surface for sp in spans if right[0] <= sp.start < right[1]}
+        left_days = {d.value for d in dates if left[0] <= d.start < left[1] and d.precision == "day"}
+        right_days = {d.value for d in dates if right[0] <= d.start < right[1] and d.precision == "day"}
+        new_place = bool(right_places) and not (right_places & left_places)
+        new_day = bool(right_days) and bool(left_days) and not (right_days & left_days)
+        if marked or (new_place and (new_day or not left_places.isdisjoint(left_places)) and left_places):
+            return [(left[0], left[1], index, False), (right[0], right[1], index, True)]
+    return [(start, end, index, False)]
 
 
 def _has_anchor(mention: Mention) -> bool:
@@ -368,10 +405,14 @@ def extract(text: str, published: date, title: str | None = None, source_country
     extra: list[tuple[Mention, tuple[int, int], object]] = []
     lead_dates: list[DateMention] = []
     all_dates = find_dates(text, published)
+    units: list[tuple[int, int, int, bool]] = []   # clause start, end, sentence index, starts a separate report
     for index, (s, e) in enumerate(sentences):
-        dates = [d for d in all_dates if s <= d.start < e]
+        sentence_dates = [d for d in all_dates if s <= d.start < e]
         if index < 3:
-            lead_dates += [d for d in dates if not d.statement_date and not is_historical(d, published) and d.value <= published]
+            lead_dates += [d for d in sentence_dates if not d.statement_date and not is_historical(d, published) and d.value <= published]
+        units += _clauses(text, s, e, index, spans_by_sentence[index], sentence_dates)
+    for s, e, index, separate_clause in units:
+        dates = [d for d in all_dates if s <= d.start < e]
         found = find_triggers(text, s, e)
         if not found:
             if not _CASUALTY_WORD.search(text, s, e):
@@ -390,7 +431,7 @@ def extract(text: str, published: date, title: str | None = None, source_country
             continue
         if sport_hits >= 2 and trigger.priority < 75:
             continue
-        places = resolve_all(with_surroundings(text, spans_by_sentence[index]), context)
+        places = resolve_all(with_surroundings(text, [sp for sp in spans_by_sentence[index] if s <= sp.start < e]), context)
         casualties = find_casualties(text[s:e])
         hits = [h for h in all_actors if s <= h.start and h.end <= e]
         quoted = _is_quote_or_post(text, s, e)
@@ -400,7 +441,7 @@ def extract(text: str, published: date, title: str | None = None, source_country
         if follow_up:
             hits = [h for h in hits if h.named]
         mention = Mention((s, e), trigger, places, dates, casualties.fatalities, casualties.injured,
-                          casualties.none_reported, hits, bool(cues()["separate"].search(text[s:e])), follow_up)
+                          casualties.none_reported, hits, separate_clause or bool(cues()["separate"].search(text[s:e])), follow_up)
         if trigger.sub_event_type in WEAK_SUBTYPES and not _has_anchor(mention):
             continue
         mentions.append(mention)
