@@ -464,3 +464,19 @@ def test_social_embeds_and_read_also_links_are_pruned():
             f"<p>{BODY}</p></article>")
     text = parsed_article(page(body=body)).text
     assert "more soon" not in text and "READ ALSO" not in text and text.count("Gunmen attacked") == 2
+
+
+def test_newspaper3k_body_is_the_fallback_when_trafilatura_finds_nothing(monkeypatch):
+    import trafilatura
+
+    monkeypatch.setattr(trafilatura, "extract", lambda *args, **kwargs: None)
+    body = f"<article><h1>Checkpoint attacked</h1><p>{BODY}</p><p>{BODY.replace('Gunmen', 'Attackers')}</p></article>"
+    article = parsed_article(page(body=body))
+    assert article.text_extractor == "newspaper3k"
+    assert "Attackers attacked a police checkpoint" in article.text
+
+
+def test_video_typed_page_with_a_real_story_is_kept():
+    head = '<meta property="og:type" content="video.other">'
+    body = f"<h1>Checkpoint attacked</h1><video src='/v.mp4'></video><p>{BODY}</p><p>{BODY}</p>"
+    assert isinstance(parse_page(page(head, body=body), "https://news.example/video/2"), Article)

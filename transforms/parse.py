@@ -642,6 +642,10 @@ def page_signals(tree: lxml_html.HtmlElement, jsonld: list[dict]) -> PageSignals
 
 
 MIN_TEASERS = 4
+# a page typed as video/collection/profile is kept only if it also carries a real text
+DECLARED_OTHER_MAX_CHARS = 600
+LINK_FARM_DENSITY = 0.6
+LINK_FARM_MAX_TEXT_CHARS = 1000
 # share of the extracted text found in teaser cards that makes a page an index; stricter when the
 # page calls itself an article (some CMSs put og:type=article on every page)
 INDEX_TEXT_SHARE = 0.5
@@ -676,7 +680,7 @@ def teaser_share(text: str, teasers: tuple[str, ...]) -> float:
 def reject_reason(signals: PageSignals, text: str) -> ParseRejection | None:
     """Why this page is not an article worth keeping, or None if it is one."""
     n = len(text)
-    if signals.declared_other and n < 1500:
+    if signals.declared_other and n < DECLARED_OTHER_MAX_CHARS:
         return ParseRejection("not_article", f"page declares {signals.declared_other}; {n} chars of text")
     if len(signals.teasers) >= MIN_TEASERS:
         share = teaser_share(text, signals.teasers)
@@ -686,7 +690,9 @@ def reject_reason(signals: PageSignals, text: str) -> ParseRejection | None:
                 "not_article",
                 f"index page: {len(signals.teasers)} teaser cards hold {share:.0%} of {n} chars of text",
             )
-    if not signals.declared_article and signals.link_density > 0.6 and signals.body_chars > 300:
+    # a link farm; a real story on a page with a huge menu still has its own paragraphs
+    if (not signals.declared_article and signals.link_density > LINK_FARM_DENSITY
+            and n < LINK_FARM_MAX_TEXT_CHARS and signals.body_chars > 300):
         return ParseRejection("not_article", f"link density {signals.link_density:.2f}")
     if n == 0:
         return ParseRejection("empty_text", "no body text found")
