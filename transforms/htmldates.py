@@ -181,7 +181,7 @@ def jsonld_published(tree: lxml_html.HtmlElement) -> datetime | None:
 
 def meta_published(tree: lxml_html.HtmlElement) -> datetime | None:
     candidates: list[tuple[int, int, str]] = []
-    for position, element in enumerate(tree.iter("meta", "time", "span", "div", "abbr", "p")):
+    for position, element in enumerate(tree.xpath("//meta | //*[@itemprop]")):
         if element.tag == "meta":
             keys = (element.get("property"), element.get("name"), element.get("itemprop"),
                     element.get("http-equiv"))
