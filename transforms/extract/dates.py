@@ -65,6 +65,12 @@ class DateMention:
     value: date
     precision: str           # day | week | month | year
     statement_date: bool     # attached to a speech verb ("said on Sunday")
+    kind: str = ""           # which expression: weekday, month_day, yesterday, ...
+
+    @property
+    def explicit(self) -> bool:
+        """Names the day itself ("on Saturday", "Dec. 18"), not a span relative to now."""
+        return self.kind in ("iso", "month_day", "day_month", "weekday")
 
 
 def _month_day(published: date, month: int, day: int, year: str | None) -> date | None:
@@ -150,7 +156,7 @@ def find_dates(text: str, published: date, start: int = 0, end: int | None = Non
             taken.append((s, e))
             window = re.split(r"[.!?]\s|\n", text[max(start, s - 60):s])[-1]
             statement = bool(_SPEECH_BEFORE.search(window))
-            found.append(DateMention(s, e, resolved[0], resolved[1], statement))
+            found.append(DateMention(s, e, resolved[0], resolved[1], statement, kind))
     found.sort(key=lambda d: d.start)
     return found
 

@@ -265,9 +265,11 @@ def _is_quote_or_post(text: str, start: int, end: int) -> bool:
     return sentence[:1] in "\"“'‘" or bool(_POST.search(sentence)) or sentence.lstrip().startswith(("@", "BREAKING", "#"))
 
 
-def _blocked_plain(sentence: str) -> bool:
+def _blocked_plain(sentence: str, published: date) -> bool:
     c = cues()
-    return any(c[name].search(sentence) for name in ("hypothetical", "generic", "historical", "accident", "crime", "fiction"))
+    if _past_years_only(sentence, published):
+        return True
+    return any(c[name].search(sentence) for name in ("hypothetical", "generic", "historical", "historical_strong", "accident", "crime", "fiction"))
 
 
 _DATELINE = re.compile(r"^\s*[A-Z][A-Z .,'’\-]{1,40}(?:,\s*[A-Z][\w .'’\-]{1,40})?\s+[—–]\s+|^\s*[A-Z][A-Z .'’\-]{1,40}(?:,\s*[A-Z][\w .'’\-]{1,40})?\s+-{1,2}\s+")
@@ -411,15 +413,27 @@ def extract(text: str, published: date, title: str | None = None, source_country
         if index < 3:
             lead_dates += [d for d in sentence_dates if not d.statement_date and not is_historical(d, published) and d.value <= published]
         units += _clauses(text, s, e, index, spans_by_sentence[index], sentence_dates)
+    mention_index: dict[int, int] = {}
+    sentence_blocked: dict[int, bool] = {}
     for s, e, index, separate_clause in units:
+        if index not in sentence_blocked:
+            # A clause inherits its sentence's verdict: "In June 2025, bombings ... and shootings ... killed 8".
+            ss, se = sentences[index]
+            whole = find_triggers(text, ss, se)
+            best = _best_trigger(whole, text) if whole else None
+            sentence_blocked[index] = bool(best) and _blocked(text, ss, se, best, published, [d for d in all_dates if ss <= d.start < se])
+        if sentence_blocked[index]:
+            continue
         dates = [d for d in all_dates if s <= d.start < e]
         found = find_triggers(text, s, e)
         if not found:
             if not _CASUALTY_WORD.search(text, s, e):
                 continue
             casualties = find_casualties(text[s:e])
-            if mentions and (casualties.fatalities is not None or casualties.injured is not None or casualties.none_reported) \
-                    and not _blocked_plain(text[s:e]):
+            # Only sentences right after an incident's mention report on it.
+            if mentions and index - mention_index[id(mentions[-1])] <= 2 \
+                    and (casualties.fatalities is not None or casualties.injured is not None or casualties.none_reported) \
+                    and not _blocked_plain(text[s:e], published):
                 # "No casualties were reported." / "Five people died." report on the last incident.
                 last = mentions[-1]
                 extra.append((last, (s, e), casualties))
@@ -445,6 +459,7 @@ def extract(text: str, published: date, title: str | None = None, source_country
         if trigger.sub_event_type in WEAK_SUBTYPES and not _has_anchor(mention):
             continue
         mentions.append(mention)
+        mention_index[id(mention)] = index
 
     incidents = _merge(mentions)
     dateline_places = resolve_all(with_surroundings(text[:dateline_end], dateline_spans), context)
@@ -558,14 +573,7 @@ def _build(incident: Incident, text: str, published: date, lead_dates: list[Date
     place = _choose_place(incident)
     country_iso2 = place.place.country_iso2 if place else (context.most_common(1)[0][0] if context else None)
 
-    # Date: the incident's own first event date, else the lead's (primary incident only).
-    event_date, precision, fallback = published, "unknown", True
-    dated = [d for m in incident.mentions for d in m.event_dates]
-    if not dated and primary:
-        dated = lead_dates
-    if dated:
-        chosen = next((d for d in dated if d.precision == "day"), dated[0])
-        event_date, precision, fallback = chosen.value, chosen.precision, False
+    event_date, precision, fallback = _choose_date(incident, sub, lead_dates, published)
 
     # Casualties: the largest toll reported in any mention (repeats are not added up).
     fatal_counts = [m.fatalities for m in incident.mentions] + incident.extra_fatalities
@@ -574,6 +582,12 @@ def _build(incident: Incident, text: str, published: date, lead_dates: list[Date
     injured = max((n for n in injured_counts if n is not None), default=None)
     if fatalities is None and (incident.extra_none or any(m.none_reported for m in incident.mentions)):
         fatalities = 0
+    if sub in STRATEGIC or sub in ("Peaceful protest", "Protest with intervention"):
+        # Deaths named around a non-violent event are background ("the 2024 crackdown killed 60").
+        lead = incident.mentions[0]
+        fatalities = lead.fatalities if lead.fatalities is not None else (0 if fatalities == 0 else None)
+        if sub == "Peaceful protest" and fatalities:
+            fatalities = None
 
     roles = _assign_roles(incident, text, sub)
     perpetrators = [h for r, h in roles if r == "perpetrator"]
@@ -633,6 +647,34 @@ def _build(incident: Incident, text: str, published: date, lead_dates: list[Date
         evidence=evidence,
         evidence_text=" ".join(text[s:e] for s, e in evidence),
     )
+
+
+def _choose_date(incident: Incident, sub: str, lead_dates: list[DateMention], published: date) -> tuple[date, str, bool]:
+    """The incident's own date; "overnight"/"last night" count back from the day the statement
+    was made; announcements (strategic developments) are dated by the statement; else the lead's."""
+    for m in incident.mentions:
+        own = [d for d in m.event_dates if d.value <= published]
+        if not own:
+            continue
+        explicit = [d for d in own if d.explicit]
+        if explicit:
+            return explicit[0].value, "day", False
+        relative = own[0]
+        statements = [d for d in m.dates if d.statement_date and d.explicit and d.value <= published]
+        if relative.kind == "yesterday" and statements:
+            from datetime import timedelta
+            return statements[0].value - timedelta(days=1), "day", False
+        return relative.value, relative.precision, False
+    if sub in STRATEGIC or sub == "Agreement":
+        for m in incident.mentions:
+            statements = [d for d in m.dates if d.statement_date and d.value <= published and d.precision == "day"]
+            if statements:
+                return statements[0].value, "day", False
+    usable = [d for d in lead_dates if d.precision in ("day", "week", "month")]
+    if usable:
+        chosen = next((d for d in usable if d.explicit), usable[0])
+        return chosen.value, chosen.precision, False
+    return published, "unknown", True
 
 
 def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, incident: Incident, text: str) -> str:

@@ -31,7 +31,7 @@ NUMBER = (
 )
 _QUALIFIER = r"(?:(?:at\s+least|more\s+than|over|nearly|almost|about|around|some|up\s+to|as\s+many\s+as|an\s+estimated|another|a\s+further|the|all|of)\s+)*"
 _FILLER = r"(?:\s+(?!(?:and|killed|dead|died|injured|wounded|hurt)\b)[\w'’-]+){0,4}?"
-_KILL = r"(?:killed|dead|died|slain|shot\s+dead|killed\s+and\s+\w+\s+(?:injured|wounded)|lost\s+their\s+lives|perished|massacred|executed|beheaded|murdered|bodies)"
+_KILL = r"(?:killed|dead|died|slain|shot\s+dead|killed\s+and\s+\w+\s+(?:injured|wounded)|lost\s+their\s+lives|perished|massacred|executed|beheaded|beaten\s+to\s+death)"
 _HURT = r"(?:injured|wounded|hurt|injuries|maimed)"
 
 _ITEM = r"(?P<num>" + NUMBER + r")" + _FILLER
@@ -51,9 +51,16 @@ _TOLL = re.compile(
     re.I,
 )
 _NONE = re.compile(
-    r"\b(?:no\s+(?:one|casualties|deaths|fatalities|injuries|immediate\s+reports?\s+of\s+casualties|reports?\s+of\s+(?:casualties|injuries|deaths))"
-    r"|nobody\s+was\s+(?:killed|hurt|injured)|without\s+(?:causing\s+)?casualties|caused\s+no\s+casualties"
-    r"|there\s+were\s+no\s+(?:casualties|injuries|deaths))\b",
+    r"\b(?:no\s+(?:casualties|deaths|fatalities|immediate\s+reports?\s+of\s+(?:casualties|deaths)|reports?\s+of\s+(?:casualties|deaths))"
+    r"|no\s+one\s+(?:was|were|had\s+been)\s+(?:killed|hurt|injured|harmed|wounded)|nobody\s+was\s+(?:killed|hurt|injured|harmed)"
+    r"|without\s+(?:causing\s+)?casualties|caused\s+no\s+(?:casualties|deaths)|no\s+lives\s+were\s+lost"
+    r"|there\s+(?:were|was)\s+no\s+(?:casualties|deaths|fighting|resistance|clashes)|without\s+(?:a\s+)?(?:fight|shot|resistance)"
+    r"|no\s+shots\s+were\s+fired|no\s+fighting)\b",
+    re.I,
+)
+_BEATEN = re.compile(
+    r"\b(?:beat|beaten|stabbed|hacked|burned|burnt|stoned|lynched)\s+(?P<num>" + NUMBER + r")\s+(?:[\w'-]+\s+){0,3}?to\s+death\b"
+    r"|\blynched\s+(?P<num2>" + NUMBER + r")\b",
     re.I,
 )
 _NONE_HURT = re.compile(r"\bno\s+(?:one|injuries|casualties)\b[^.]{0,20}\b(?:hurt|injured|injuries|casualties)?", re.I)
@@ -129,7 +136,17 @@ def find_casualties(sentence: str) -> Casualties:
             if not m["tail"]:
                 continue
             cue = m["tail"].strip()
+        # "killed four soldiers and three militants": the conjoined count belongs to the same verb.
+        tail = re.match(r"(?:\s+[a-z][\w'-]*){0,2}?\s+and\s+(?P<num>" + NUMBER + r")\s+(?P<noun>[a-z][\w'-]*)", sentence[m.end():], re.I)
+        if tail and not re.match(r"(?:were|was|others|other|injured|wounded|hurt)$", tail["noun"], re.I):
+            extra_value = parse_number(tail["num"])
+            if extra_value and tail["noun"].lower() not in ("wounding", "injuring", "leaving"):
+                value += extra_value
         (hurt if cue.startswith(("wound", "injur")) else killed).append(value)
+    for m in _BEATEN.finditer(sentence):
+        value = parse_number(m["num"] or m["num2"])
+        if value:
+            killed.append(value)
     for m in _TOLL.finditer(sentence):
         value = parse_number(m["num"])
         if value is None:
