@@ -14,6 +14,8 @@ orchestration.resources.build_resources exports (absolute) before any run.
 
 
 import logging
+import os
+import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -51,15 +53,40 @@ MART_ASSET_KEYS = tuple(
     )
 )
 
+
+def manifest_is_stale(project_dir: Path, manifest_path: Path) -> bool:
+    """True when the manifest is missing or older than a file of the dbt project."""
+    if not manifest_path.exists():
+        return True
+    built = manifest_path.stat().st_mtime
+    sources = [project_dir / "dbt_project.yml", project_dir / "profiles.yml"]
+    for folder in ("models", "macros", "seeds", "tests", "analyses"):
+        sources.extend(path for path in (project_dir / folder).rglob("*") if path.is_file())
+    return any(path.stat().st_mtime > built for path in sources if path.exists())
+
+
+def dbt_executable() -> str:
+    """The dbt next to this interpreter: the venv's bin is not always on PATH (make, tests, schedulers)."""
+    venv_dbt = Path(sys.executable).with_name("dbt")
+    return str(venv_dbt) if venv_dbt.exists() else "dbt"
+
+
+def prepare_manifest(project_dir: Path = DBT_PROJECT_DIR) -> None:
+    """`dbt parse`: writes target/manifest.json from this repository alone (nothing is downloaded)."""
+    env = dict(os.environ, DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+    subprocess.run(
+        [dbt_executable(), "parse", "--quiet", "--project-dir", str(project_dir), "--profiles-dir", str(project_dir)],
+        check=True, cwd=project_dir, env=env,
+    )
+
+
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-# Under `dagster dev` the manifest is re-parsed at load; elsewhere the set-up step prepares it
-# (`newsevents prepare-dbt`, i.e. `dbt parse`). A missing manifest is parsed locally once rather
-# than failing the code location: parsing reads only this repository, nothing is downloaded.
-dbt_project.prepare_if_dev()
-if not dbt_project.manifest_path.exists():
-    log.warning("dbt manifest missing at %s: parsing the project now (run `newsevents prepare-dbt` in set-up)",
-                dbt_project.manifest_path)
-    dbt_project.preparer.prepare(dbt_project)
+# The set-up step prepares the manifest (`newsevents prepare-dbt`, i.e. `dbt parse`). Under
+# `dagster dev`, or when the manifest is missing or older than the project's files, it is re-parsed
+# here rather than loading assets that disagree with the SQL dbt will run.
+if os.environ.get("DAGSTER_IS_DEV_CLI") or manifest_is_stale(DBT_PROJECT_DIR, dbt_project.manifest_path):
+    log.info("preparing the dbt manifest at %s", dbt_project.manifest_path)
+    prepare_manifest()
 
 
 class NewsEventsDbtTranslator(DagsterDbtTranslator):
@@ -125,10 +152,8 @@ def bi_copy(context: AssetExecutionContext) -> MaterializeResult:
     )
 
 
-# The dbt next to this interpreter: the venv's bin is not always on PATH (tests, schedulers).
-_venv_dbt = Path(sys.executable).with_name("dbt")
 dbt_resource = DbtCliResource(
     project_dir=dbt_project,
     profiles_dir=str(DBT_PROJECT_DIR),
-    dbt_executable=str(_venv_dbt) if _venv_dbt.exists() else "dbt",
+    dbt_executable=dbt_executable(),
 )

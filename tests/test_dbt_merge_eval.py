@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from orchestration.cli import main
-from tests.test_dbt_warehouse import GOLD_DAY_1, build_warehouse, query, staging_day_1
+from tests.test_dbt_warehouse import GOLD_DAY_1, query, shared_day_1_warehouse
 from transforms.merge_eval import gold_clusters, pairwise_scores, predicted_clusters, together_pairs, url_key
 
 
@@ -53,8 +53,8 @@ def test_urls_match_gold_paths_with_query():
     assert pairwise_scores(predicted, gold).precision == 1.0
 
 
-def test_merging_of_synthetic_warehouse_scores_one(tmp_path):
-    warehouse = build_warehouse(tmp_path, staging_day_1())
+def test_merging_of_synthetic_warehouse_scores_one():
+    warehouse = shared_day_1_warehouse()
     rows = query(warehouse, "select incident_id, url from marts.fct_incident_reports")
     predicted = predicted_clusters(rows)
     by_slug = {url_key(url).rsplit("/", 1)[1].removesuffix(".html"): url for _, url in rows}

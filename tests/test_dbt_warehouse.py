@@ -7,13 +7,16 @@ test modules (test_publish.py, test_dbt_assets.py) reuse `build_warehouse`.
 
 from __future__ import annotations
 
+import atexit
 import csv
+import functools
 import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -330,9 +333,17 @@ def mart_contents(db_path: Path) -> dict[str, list[tuple]]:
     return {table: sorted(query(db_path, f"select * from marts.{table}"), key=repr) for table in MART_TABLES}
 
 
+@functools.cache
+def shared_day_1_warehouse() -> Path:
+    """Day 1 built once per test session and shared by modules that only read it (keeps CI short)."""
+    work_dir = Path(tempfile.mkdtemp(prefix="newsevents-dbt-day1-"))
+    atexit.register(shutil.rmtree, work_dir, ignore_errors=True)
+    return build_warehouse(work_dir, staging_day_1())
+
+
 @pytest.fixture(scope="module")
-def day_1_warehouse(tmp_path_factory) -> Path:
-    return build_warehouse(tmp_path_factory.mktemp("day1"), staging_day_1())
+def day_1_warehouse() -> Path:
+    return shared_day_1_warehouse()
 
 
 # ------------------------------------------------------------------ tests

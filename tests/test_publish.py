@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.test_dbt_warehouse import build_warehouse, staging_day_1
+from tests.test_dbt_warehouse import shared_day_1_warehouse
 from transforms.publish import (
     MART_TABLES,
     PUBLISHED_DB_NAME,
@@ -104,7 +104,7 @@ def test_reader_sees_only_complete_snapshots_and_never_fails_while_publishing(tm
 
 
 def test_published_copy_of_real_marts_opens_read_only_in_v1_storage(tmp_path):
-    warehouse = build_warehouse(tmp_path / "build", staging_day_1())
+    warehouse = shared_day_1_warehouse()
     result = publish(warehouse, tmp_path / "published")
 
     # header storage number 64 = the v1.0.0 format every DuckDB 1.x reads
