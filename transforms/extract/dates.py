@@ -44,7 +44,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 # A date right after a speech verb dates the statement, not the incident.
 _SPEECH_BEFORE = re.compile(
     r"\b(?:said|says|told|announced|reported|stated|confirmed|added|claimed|tweeted|posted|"
-    r"wrote|statement|briefing|conference|interview)\b(?:\s+\w+){0,3}\s*(?:on|late|early|,)?\s*$",
+    r"wrote|statement|briefing|conference|interview)\b(?:\s+\w+){0,2}\s*(?:on|late|early|,)?\s*$",
     re.I,
 )
 

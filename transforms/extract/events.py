@@ -496,6 +496,15 @@ def _compatible(incident: Incident, mention: Mention) -> bool:
     return True
 
 
+def _differs(incident: Incident, mention: Mention) -> bool:
+    if mention.town and incident.town and not _same_place(mention.town, incident.town):
+        return True
+    days = [d.value for d in mention.event_dates if d.precision == "day"]
+    if days and incident.day and days[0] != incident.day.value:
+        return True
+    return not (mention.town and incident.town)
+
+
 def _merge(mentions: list[Mention]) -> list[Incident]:
     incidents: list[Incident] = []
     for mention in mentions:
@@ -509,8 +518,11 @@ def _merge(mentions: list[Mention]) -> list[Incident]:
             continue
         own_anchor = mention.town is not None or any(d.precision == "day" for d in mention.event_dates)
         strategic = mention.trigger.sub_event_type in STRATEGIC
-        if target is not None and not (mention.separate and own_anchor and mention.town is not None
-                                       and target.town is not None and not _same_place(mention.town, target.town)):
+        if mention.separate and not strategic and mention.trigger.priority >= 60 and target is not None \
+                and _differs(target, mention):
+            # "In a separate incident, ..." starts a new incident unless it names the same town and day.
+            incidents.append(Incident([mention]))
+        elif target is not None:
             target.mentions.append(mention)
         elif own_anchor and not strategic and (mention.trigger.priority >= 60 or mention.fatalities):
             incidents.append(Incident([mention]))

@@ -1,0 +1,62 @@
+"""Date resolution against the publication date."""
+
+from datetime import date
+
+import pytest
+
+from transforms.extract.dates import find_dates, is_historical
+
+# A Monday.
+PUBLISHED = date(2026, 3, 16)
+
+
+def first(text: str, published: date = PUBLISHED):
+    found = [d for d in find_dates(text, published) if not d.statement_date]
+    assert found, f"no date found in {text!r}"
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    "text, expected, precision",
+    [
+        ("Rockets hit the base on Saturday.", date(2026, 3, 14), "day"),
+        ("Gunmen attacked the village late Monday night.", date(2026, 3, 16), "day"),
+        ("The convoy was ambushed last Monday.", date(2026, 3, 9), "day"),
+        ("The bomb exploded on Dec. 18.", date(2025, 12, 18), "day"),
+        ("The bomb exploded on March 12.", date(2026, 3, 12), "day"),
+        ("Fighting broke out on 3 March 2026.", date(2026, 3, 3), "day"),
+        ("Police said the shooting happened yesterday.", date(2026, 3, 15), "day"),
+        ("Two people died in clashes last week.", date(2026, 3, 9), "week"),
+        ("Militants seized the town earlier this month.", date(2026, 3, 1), "month"),
+        ("The talks collapsed last month.", date(2026, 2, 1), "month"),
+        ("The attack took place three days ago.", date(2026, 3, 13), "day"),
+    ],
+)
+def test_relative_and_absolute_dates_resolve_against_publication(text, expected, precision):
+    found = first(text)
+    assert found.value == expected
+    assert found.precision == precision
+
+
+def test_weekday_of_publication_means_the_same_day_not_a_week_back():
+    assert first("Protesters gathered on Monday.").value == PUBLISHED
+
+
+def test_month_day_after_publication_belongs_to_the_previous_year():
+    assert first("It happened on Dec. 30.", date(2026, 1, 2)).value == date(2025, 12, 30)
+
+
+def test_we_is_not_wednesday_and_may_the_verb_is_not_a_month():
+    assert find_dates("We think the group may attack again.", PUBLISHED) == []
+
+
+def test_speech_verb_dates_are_marked_as_statement_dates():
+    dates = find_dates("The ministry said on Sunday that the attack happened on Friday.", PUBLISHED)
+    assert [(d.value, d.statement_date) for d in dates] == [(date(2026, 3, 15), True), (date(2026, 3, 13), False)]
+
+
+def test_old_dates_are_historical_and_recent_ones_are_not():
+    old = first("The embassy was attacked in 2019.")
+    recent = first("The embassy was attacked on Saturday.")
+    assert is_historical(old, PUBLISHED)
+    assert not is_historical(recent, PUBLISHED)

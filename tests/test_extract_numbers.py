@@ -1,0 +1,40 @@
+"""Casualty counts from one sentence."""
+
+import pytest
+
+from transforms.extract.numbers import find_casualties, parse_number
+
+
+@pytest.mark.parametrize(
+    "sentence, fatalities, injured",
+    [
+        ("At least 12 people were killed and dozens wounded in the blast.", 12, 12),
+        ("Two soldiers and three civilians were killed.", 5, None),
+        ("The attack killed three soldiers and wounded five others.", 3, 5),
+        ("Gunmen shot dead a police officer on Monday.", 1, None),
+        ("A soldier was killed and two others were injured.", 1, 2),
+        ("The death toll rose to 15 on Tuesday.", 15, None),
+        ("The explosion left four dead and 11 injured.", 4, 11),
+        ("Twenty-three people died in the attack.", 23, None),
+        ("The clash killed four soldiers and three militants, officials said.", 7, None),
+        ("A mob beat two men to death in the market.", 2, None),
+        ("The convoy was hit near the bridge.", None, None),
+    ],
+)
+def test_counts_in_a_sentence(sentence, fatalities, injured):
+    found = find_casualties(sentence)
+    assert (found.fatalities, found.injured) == (fatalities, injured)
+
+
+def test_no_casualties_is_zero_not_unknown():
+    assert find_casualties("No casualties were reported.").none_reported
+    assert find_casualties("There was no fighting.").none_reported
+
+
+def test_no_one_claiming_responsibility_is_not_a_casualty_report():
+    assert not find_casualties("No one claimed responsibility for the attack.").none_reported
+
+
+@pytest.mark.parametrize("text, value", [("seven", 7), ("twenty-one", 21), ("a dozen", 12), ("1,200", 1200), ("dozens", 12)])
+def test_number_words(text, value):
+    assert parse_number(text) == value
