@@ -211,8 +211,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"{score.pages_per_second:>9.1f}")
         report = metadata_report(site_pages)
         print("\n".join(report[:3]))
-        print("  date misses: " + ", ".join(
-            line.split()[0] for line in report[3:] if " date BAD" in line) or "none")
+        misses = [line.split()[0] for line in report[3:] if " date BAD" in line]
+        print(f"  exact-date misses: {len(misses)}" + (f" (e.g. {', '.join(misses[:3])})" if misses else ""))
     return 0
 
 
