@@ -53,7 +53,11 @@ def handle_parse(args: argparse.Namespace) -> int:
 def run_single(file: str, url: str, content_type: str | None) -> int:
     from transforms.parse import analyse_page, article_to_json
 
-    body = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+    try:
+        body = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+    except OSError as exc:
+        print(f"newsevents parse: cannot read {file}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     parsed = analyse_page(body, url, content_type=content_type)
     if parsed.rejection is not None:
         print(json.dumps({"rejected": parsed.rejection.reason, "detail": parsed.rejection.detail},

@@ -872,7 +872,10 @@ def analyse_page(
     try:
         if not body or not body.strip():
             return ParsedPage(empty, ParseRejection("empty_text", "empty document"), "")
-        markup, encoding = decode_html(body, content_type)
+        if isinstance(body, str):  # already decoded by the caller
+            markup, encoding = body, "utf-8"
+        else:
+            markup, encoding = decode_html(body, content_type)
         if _looks_binary(markup):
             return ParsedPage(
                 empty, ParseRejection("undecodable", f"binary or undecodable content as {encoding}"),
