@@ -37,7 +37,7 @@ from transforms.records import Article, ParseRejection
 log = logging.getLogger(__name__)
 
 # Bump when the output for the same HTML would change (extractor choice, thresholds, date order).
-PARSER_VERSION = "parse-1.0"
+PARSER_VERSION = "parse-1.1"
 
 # The shipped body-text strategy; tests/benchmarks/parse_quality.py measures the alternatives.
 # trafilatura-first strategies tie on quality on both measured sets; this one only pays for
