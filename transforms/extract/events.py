@@ -79,7 +79,7 @@ class Mention:
 
     @property
     def town(self) -> ResolvedPlace | None:
-        towns = [p for p in self.places if p.place.kind != KIND_COUNTRY and p.geo_precision < 3]
+        towns = [p for p in self.places if p.rank < 3]
         return towns[0] if towns else None
 
     @property
@@ -535,7 +535,7 @@ def _choose_place(incident: Incident) -> ResolvedPlace | None:
     candidates: list[tuple[int, int, ResolvedPlace]] = []
     for order, m in enumerate(incident.mentions):
         for p in m.places:
-            candidates.append((p.geo_precision, order, p))
+            candidates.append((p.rank, order, p))
     if not candidates:
         return incident.dateline
     # Most specific first; the earliest mention breaks ties (the lead names the place).

@@ -21,13 +21,18 @@ _PERSON_BEFORE = re.compile(
     r"Brig|Sgt|Pope|King|Queen|Prince|Emir|Sultan|journalist|reporter|correspondent|resident|named|identified as)\.?\s+$"
 )
 _PERSON_AFTER = re.compile(r"^(?:'s?\s+(?:spokesman|spokeswoman|family|wife|husband|son|daughter)|\s+(?:said|told|says|added|wrote|tweeted)\b|,\s+(?:a|an|the)\s+(?:spokes|local|resident|witness|commander|official))")
-_REGION_AFTER = re.compile(r"^\s+(?:province|state|region|governorate|district|county|department|prefecture|oblast|territory)\b", re.I)
+_REGION_AFTER = re.compile(r"^\s+(?:province|state|region|governorate|district|county|department|prefecture|oblast|territory|township|local government area|municipality)\b", re.I)
+# "the Tierra Blanca neighbourhood of Culiacán": the first name is part of the second place.
+_PART_OF_AFTER = re.compile(r"^(?:'s)?\s+(?:neighbou?rhood|district|suburb|area|quarter|sector|camp|market|commune)\s+(?:of|in)\s+[A-Z]")
+_NAME_WORDS_OK = {"northern", "southern", "eastern", "western", "north", "south", "east", "west", "central",
+                  "upper", "lower", "greater", "county", "province", "state", "district", "region", "city",
+                  "governorate", "department", "municipality", "township"}
 _NEAR_BEFORE = re.compile(
     r"\b(?:near|outside|close to|outskirts of|(?:\d+|a few|several|\w+)\s+(?:km|kilometres|kilometers|miles)\s+(?:\w+\s+)?(?:from|of)|"
     r"(?:north|south|east|west|northeast|northwest|southeast|southwest|north-east|north-west|south-east|south-west)(?:ern)?\s+(?:of|outskirts of)|around|between)\s+(?:the\s+)?(?:town\s+of\s+|city\s+of\s+|village\s+of\s+)?$",
     re.I,
 )
-_LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|outside|on|into|from|of|across|around|to|toward|towards)\s+(?:the\s+)?(?:(?:town|city|village|district|region|province|state|capital|area|suburb|neighbou?rhood|camp)\s+of\s+)?$", re.I)
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|outside|on|into|from|of|across|around|to|toward|towards|through|via|inside|within)\s+(?:the\s+)?(?:(?:town|city|village|district|region|province|state|capital|area|suburb|neighbou?rhood|camp)\s+of\s+)?$", re.I)
 
 
 @dataclass(frozen=True)
@@ -48,12 +53,23 @@ class ResolvedPlace:
     surface: str
     place: Place
     near: bool
+    district: bool = False    # "Murshidabad district": the area named after the town
 
     @property
     def geo_precision(self) -> int:
         if self.place.kind == KIND_COUNTRY or self.place.kind == KIND_ADMIN1:
             return 3
-        if self.near and self.place.geo_precision == 1:
+        if (self.near or self.district) and self.place.geo_precision == 1:
+            return 2
+        return self.place.geo_precision
+
+    @property
+    def rank(self) -> int:
+        """How specific the named place is, for choosing the event location: a town named as
+        "near X" still names X; a district named after a town is wider than a town."""
+        if self.place.kind in (KIND_COUNTRY, KIND_ADMIN1):
+            return 3
+        if self.district or self.place.geo_precision == 2:
             return 2
         return self.place.geo_precision
 
@@ -107,9 +123,23 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
             i += 1
             continue
         s, e, surface, candidates, n = found
+        # A place name inside a longer run of capitalised words is part of a person's or an
+        # organisation's name ("Abdiqadir Farah Geedi", "Comuneros del Sur").
+        prev_tok = tokens[i - 1][2] if i > 0 and not text[tokens[i - 1][1]:s].strip() else None
+        next_tok = tokens[i + n][2] if i + n < len(tokens) and not text[e:tokens[i + n][0]].strip() else None
+        if _is_name_word(prev_tok, gazetteer) or _is_name_word(next_tok, gazetteer):
+            i += n
+            continue
         spans.append(PlaceSpan(s, e, surface, candidates, near=False, region_word=False, locative=False))
         i += n
     return spans
+
+
+def _is_name_word(token: str | None, gazetteer: Gazetteer) -> bool:
+    if not token or not token[:1].isupper() or (len(token) > 3 and token.isupper()):
+        return False
+    key = normalise(token.rstrip(".").removesuffix("'s").removesuffix("’s"))
+    return key not in gazetteer.stoplist and key not in _NAME_WORDS_OK and key not in gazetteer.index
 
 
 def with_surroundings(text: str, spans: list[PlaceSpan]) -> list[PlaceSpan]:
@@ -119,7 +149,7 @@ def with_surroundings(text: str, spans: list[PlaceSpan]) -> list[PlaceSpan]:
     for span in spans:
         before = text[max(0, span.start - 60):span.start]
         after = text[span.end:span.end + 40]
-        if _PERSON_BEFORE.search(before) or _PERSON_AFTER.match(after):
+        if _PERSON_BEFORE.search(before) or _PERSON_AFTER.match(after) or _PART_OF_AFTER.match(after):
             continue
         out.append(PlaceSpan(
             span.start, span.end, span.surface, span.candidates,
@@ -140,7 +170,7 @@ def country_context(spans: list[PlaceSpan], source_country: str | None, dateline
         if countries:
             weights[countries[0].country_iso2] += 3
             continue
-        strong = [c for c in span.candidates if c.kind == KIND_ALIAS or c.population >= 100000
+        strong = [c for c in span.candidates if c.kind == KIND_ALIAS or c.population >= 1000000
                   or (span in dateline and c.population >= 5000)]
         if len({c.country_iso2 for c in strong}) == 1:
             weights[strong[0].country_iso2] += 2 if span in dateline else 1
@@ -167,8 +197,10 @@ def resolve(span: PlaceSpan, context: Counter) -> Place | None:
     if best is None:
         return None
     in_context = context.get(best.country_iso2, 0) > 0
-    # A place in a country the article never points at is usually a person or a word.
-    if not in_context and best.kind != KIND_COUNTRY and not (best.population >= 200000 and span.locative):
+    dominant = max(context.values(), default=0) / total >= 0.5
+    # A place in a country the article never points at is usually a person or a word; when the
+    # article clearly points at one country, even a big namesake abroad ("Brooklyn") is unlikely.
+    if not in_context and best.kind != KIND_COUNTRY and (dominant or not (best.population >= 1000000 and span.locative)):
         return None
     if best.kind not in (KIND_ALIAS, KIND_COUNTRY, KIND_ADMIN1) and best.population < 1000 and not span.locative:
         return None
@@ -180,7 +212,8 @@ def resolve_all(spans: list[PlaceSpan], context: Counter) -> list[ResolvedPlace]
     for span in spans:
         place = resolve(span, context)
         if place is not None:
-            out.append(ResolvedPlace(span.start, span.end, span.surface, place, span.near))
+            out.append(ResolvedPlace(span.start, span.end, span.surface, place, span.near,
+                                     district=span.region_word and place.kind not in (KIND_ADMIN1, KIND_COUNTRY)))
     return out
 
 
