@@ -397,7 +397,8 @@ def test_actor_spellings_collapse_and_generic_actors_stay_per_country(day_1_ware
 
 
 def test_later_report_joins_existing_incident_keeps_ids_and_rerun_changes_nothing(tmp_path):
-    db_path = build_warehouse(tmp_path, staging_day_1())
+    db_path = tmp_path / "warehouse.duckdb"
+    shutil.copy(shared_day_1_warehouse(), db_path)  # day 1 as built by dbt
     day_1_ids = report_keys(db_path)
     day_1_incidents = {row[0] for row in query(db_path, "select incident_id from marts.fct_incidents")}
 
@@ -426,9 +427,10 @@ def test_build_fails_on_sub_event_type_outside_taxonomy(tmp_path):
     ))
     db_path = tmp_path / "warehouse.duckdb"
     insert_articles(db_path, [bad])
-    result = dbt_build(db_path, tmp_path)
+    result = dbt_build(db_path, tmp_path, "--select", "stg_event_mentions", "stg_taxonomy")
     assert result.returncode != 0
     assert "relationships_composite_stg_event_mentions" in result.stdout
+    assert "FAIL 1 relationships_composite_stg_event_mentions" in result.stdout
 
 
 if __name__ == "__main__":
