@@ -431,6 +431,12 @@ def test_index_page_of_teaser_cards_is_not_article_even_if_it_claims_article():
         assert "teaser cards" in result.detail
 
 
+def test_thin_section_front_with_two_cards_is_not_article():
+    result = parse_page(page(body=f"<h1>Business</h1><div class='cards'>{_cards(2)}</div>"),
+                        "https://news.example/business/")
+    assert isinstance(result, ParseRejection) and result.reason == "not_article"
+
+
 def test_article_with_related_teasers_is_still_an_article():
     body = (f"<article><h1>Checkpoint attacked</h1><p>{BODY}</p><p>{BODY}</p></article>"
             f"<section class='related'>{_cards(8)}</section>")

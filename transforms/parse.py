@@ -650,6 +650,7 @@ LINK_FARM_MAX_TEXT_CHARS = 1000
 # page calls itself an article (some CMSs put og:type=article on every page)
 INDEX_TEXT_SHARE = 0.5
 INDEX_TEXT_SHARE_DECLARED = 0.8
+INDEX_TEXT_SHARE_FEW_CARDS = 0.9
 
 
 def _trigrams(text: str) -> set[tuple[str, ...]]:
@@ -682,10 +683,14 @@ def reject_reason(signals: PageSignals, text: str) -> ParseRejection | None:
     n = len(text)
     if signals.declared_other and n < DECLARED_OTHER_MAX_CHARS:
         return ParseRejection("not_article", f"page declares {signals.declared_other}; {n} chars of text")
-    if len(signals.teasers) >= MIN_TEASERS:
+    if len(signals.teasers) >= 2:
         share = teaser_share(text, signals.teasers)
         needed = INDEX_TEXT_SHARE_DECLARED if signals.declared_article else INDEX_TEXT_SHARE
-        if share >= needed or (n < MIN_TEXT_CHARS and not signals.declared_article):
+        many = len(signals.teasers) >= MIN_TEASERS
+        # few cards count too when they are nearly all the text there is (a thin section front)
+        if (many and (share >= needed or (n < MIN_TEXT_CHARS and not signals.declared_article))) or (
+            share >= INDEX_TEXT_SHARE_FEW_CARDS
+        ):
             return ParseRejection(
                 "not_article",
                 f"index page: {len(signals.teasers)} teaser cards hold {share:.0%} of {n} chars of text",
