@@ -71,7 +71,11 @@ _FORCES = {
     "military": ["security forces", "armed forces", "forces", "troops", "soldiers", "soldier", "army", "military",
                  "navy", "air force", "warplanes", "jets", "fighter jets", "aircraft", "drone", "drones", "artillery",
                  "special forces", "commandos", "marines", "paratroopers", "government forces", "government troops",
-                 "defence forces", "defense forces", "border guards", "authorities", "military forces"],
+                 "defence forces", "defense forces", "border guards", "authorities", "military forces",
+                 "air strike", "air strikes", "airstrike", "airstrikes", "strike", "strikes", "drone strike",
+                 "drone strikes", "missile", "missiles", "ballistic missile", "shelling", "helicopter", "helicopters",
+                 "warplane", "military aircraft", "jet", "fighter jet", "troopers", "paramilitary", "rangers",
+                 "marines", "rocket", "rockets", "navy", "coast guard"],
     "police": ["police", "policemen", "police officers", "officers", "gendarmes", "riot police", "police forces"],
 }
 

@@ -95,6 +95,7 @@ class Incident:
     extra_injured: list[int | None] = field(default_factory=list)
     extra_none: bool = False
     dateline: ResolvedPlace | None = None
+    claimed: list = field(default_factory=list)
 
     @property
     def town(self) -> ResolvedPlace | None:
@@ -464,8 +465,10 @@ def extract(text: str, published: date, title: str | None = None, source_country
     incidents = _merge(mentions)
     dateline_places = resolve_all(with_surroundings(text[:dateline_end], dateline_spans), context)
     dateline_place = next((p for p in dateline_places if p.place.kind != KIND_COUNTRY), None)
+    claimed = _claimed_by(text, sentences, all_actors)
     for inc in incidents:
         inc.dateline = dateline_place
+        inc.claimed = claimed
     for mention, span, casualties in extra:
         for inc in incidents:
             if any(m is mention for m in inc.mentions):
@@ -558,25 +561,128 @@ def _choose_subtype(incident: Incident) -> str:
     return sub
 
 
+_BY_BEFORE = re.compile(r"\bby\s+(?:(?:suspected|alleged|armed|members\s+of|fighters\s+(?:from|of)|militants\s+(?:from|of)|the|a|an|its|local|heavily)\s+)*$", re.I)
+_PASSIVE = re.compile(r"\b(?:was|were|been|being|are|is)\s+(?:\w+\s+)?(?:killed|attacked|abducted|kidnapped|shot|wounded|injured|targeted|ambushed|arrested|detained|seized|hit|struck|raped|bombed|shelled|captured|dispersed|beaten|lynched)\b", re.I)
+_CLAIM = re.compile(r"\b(?:claimed\s+(?:responsibility|the\s+(?:attack|bombing|strike|killing|abduction|kidnapping|raid))|took\s+responsibility|said\s+(?:it|they)\s+(?:had\s+)?carried\s+out)\b", re.I)
+_BLAME = re.compile(r"\b(?:blamed|(?:is|are|was|were)\s+(?:widely\s+)?(?:suspected|believed)|suspect(?:ed|s)?\s+(?:that|the)|accused|believed\s+to\s+(?:be|belong))\b", re.I)
+ARMED_TYPES = ("State forces", "Rebel group", "Political militia", "Identity militia", "External/Other forces")
+
+
 def _assign_roles(incident: Incident, text: str, sub: str) -> list[tuple[str, actor_mod.ActorHit]]:
+    """Who did it and to whom, from the clauses that report this incident's type: "by X" and
+    the subject of an active verb are perpetrators; the object, and the subject of a passive
+    verb ("soldiers were killed"), are targets."""
     roles: list[tuple[str, actor_mod.ActorHit]] = []
+    lead = incident.mentions[0]
     for m in incident.mentions:
+        if m is not lead and m.trigger.sub_event_type != lead.trigger.sub_event_type and not m.follow_up:
+            continue
         t = m.trigger
-        sentence = text[m.sentence[0]:m.sentence[1]]
-        passive = re.search(r"\b(?:was|were|been|being)\s+(?:\w+\s+)?(?:killed|attacked|abducted|kidnapped|shot|wounded|injured|targeted|ambushed|arrested|detained|seized|hit|struck)\b", sentence, re.I)
-        claimed = re.search(r"claimed (?:responsibility|the attack)|took responsibility|blamed|accused|suspected", sentence, re.I)
+        clause = text[m.sentence[0]:m.sentence[1]]
+        passive = _PASSIVE.search(clause)
+        claim = _CLAIM.search(clause) or _BLAME.search(clause)
         for hit in m.actors:
-            before = text[max(m.sentence[0], hit.start - 4):hit.start]
-            if re.search(r"\bby\s+$", before) or (claimed and hit.named and hit.start < claimed.start()):
+            before = text[max(m.sentence[0], hit.start - 40):hit.start]
+            if _BY_BEFORE.search(before) or (claim and hit.named and hit.start - m.sentence[0] < claim.start()):
                 role = "perpetrator"
+            elif m.follow_up and not claim:
+                continue
             elif hit.actor_type == "Civilians":
                 role = "target"
             elif hit.start < t.start:
-                role = "target" if passive and passive.start() > hit.end and passive.start() <= t.end + 5 else "perpetrator"
+                in_passive = passive and m.sentence[0] + passive.start() >= hit.end and m.sentence[0] + passive.start() <= t.end + 5
+                role = "target" if in_passive else "perpetrator"
             else:
                 role = "target"
             roles.append((role, hit))
     return roles
+
+
+def _claimed_by(text: str, sentences: list[tuple[int, int]], all_actors: list[actor_mod.ActorHit]) -> list[actor_mod.ActorHit]:
+    """Named groups that claimed the attack, or were blamed for it, anywhere in the article."""
+    claimed, blamed = [], []
+    for s, e in sentences:
+        sentence = text[s:e]
+        claim = _CLAIM.search(sentence)
+        blame = _BLAME.search(sentence)
+        if not claim and not blame:
+            continue
+        if re.search(r"\bno\s+(?:group|one)\b", sentence, re.I) and claim:
+            continue
+        for hit in all_actors:
+            if s <= hit.start < e and hit.named and hit.actor_type in ARMED_TYPES[1:]:
+                (claimed if claim else blamed).append(hit)
+    return claimed or blamed
+
+
+def _final_actors(sub: str, event_type: str, perpetrators, targets, claimed, country_iso2) -> list[ActorMention]:
+    """Apply the coding conventions of each event type to the raw roles."""
+    out: list[ActorMention] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(role: str, name: str, actor_type: str, cc: str | None, surface: str) -> None:
+        if (role, name) not in seen and not (role == "target" and ("perpetrator", name) in seen):
+            seen.add((role, name))
+            out.append(ActorMention(role, name, actor_type, cc, surface))
+
+    def add_hit(role: str, hit: actor_mod.ActorHit) -> None:
+        name, cc = actor_mod.resolve_name(hit, country_iso2)
+        add(role, name, hit.actor_type, cc, hit.surface)
+
+    everyone = perpetrators + targets
+    state = [h for h in everyone if h.actor_type == "State forces"]
+    if sub in ("Peaceful protest", "Protest with intervention"):
+        add("perpetrator", "Protesters", "Protesters", country_iso2, next((h.surface for h in everyone if h.actor_type == "Protesters"), ""))
+        if sub == "Protest with intervention":
+            for h in state[:1]:
+                add_hit("target", h)
+        return out
+    if sub == "Excessive force against protesters":
+        for h in state[:1]:
+            add_hit("perpetrator", h)
+        if not state:
+            add("perpetrator", f"Police forces of {actor_mod.load_lexicon().country_names.get(country_iso2, country_iso2)}" if country_iso2 else "Police forces",
+                "State forces", country_iso2, "")
+        add("target", "Protesters", "Protesters", country_iso2, "")
+        return out
+    if sub in ("Violent demonstration", "Mob violence"):
+        add("perpetrator", "Rioters", "Rioters", country_iso2, next((h.surface for h in everyone if h.actor_type in ("Rioters", "Protesters")), ""))
+        if sub == "Violent demonstration":
+            for h in state[:1]:
+                add_hit("target", h)
+        else:
+            victims = [h for h in targets if h.actor_type in ("Civilians", "State forces")]
+            for h in victims[:1]:
+                add_hit("target", h)
+            if not victims:
+                add("target", "Civilians", "Civilians", country_iso2, "")
+        return out
+
+    perps = [h for h in perpetrators if h.actor_type not in ("Civilians", "Protesters")]
+    if any(h.named for h in perps):
+        perps = [h for h in perps if h.named]   # "gunmen" are the named group the article names
+    elif claimed and event_type in VIOLENT_TYPES | {"Strategic developments"}:
+        perps = claimed[:1]
+    for h in perps[:2]:
+        add_hit("perpetrator", h)
+    perp_names = {a.name for a in out}
+    victims = [h for h in targets if actor_mod.resolve_name(h, country_iso2)[0] not in perp_names]
+    # "The attackers ..." named again after the verb are the perpetrators, not victims, unless
+    # state forces fought them.
+    if not any(h.actor_type == "State forces" for h in perps) or event_type != "Battles":
+        victims = [h for h in victims if h.name != "Unidentified armed group"]
+    if any(h.actor_type != "Civilians" for h in victims) and sub in ("Armed clash", "Government regains territory",
+                                                                     "Non-state actor overtakes territory"):
+        victims = [h for h in victims if h.actor_type != "Civilians"]
+    if event_type == "Strategic developments" and sub not in ("Looting/property destruction", "Arrests"):
+        victims = [h for h in victims if h.actor_type != "Civilians"]
+    for h in victims[:1]:
+        add_hit("target", h)
+    if event_type in VIOLENT_TYPES and not any(a.role == "perpetrator" for a in out):
+        out.insert(0, ActorMention("perpetrator", "Unidentified armed group", "Political militia", None, ""))
+    if event_type == "Violence against civilians" and not any(a.role == "target" for a in out):
+        add("target", "Civilians", "Civilians", country_iso2, "")
+    return out
 
 
 def _build(incident: Incident, text: str, published: date, lead_dates: list[DateMention],
@@ -607,28 +713,7 @@ def _build(incident: Incident, text: str, published: date, lead_dates: list[Date
     sub = _refine_subtype(sub, perpetrators, targets, fatalities, incident, text)
     event_type = event_type_of(sub)
 
-    actors: list[ActorMention] = []
-    seen: set[tuple[str, str]] = set()
-
-    def add(role: str, hit: actor_mod.ActorHit) -> None:
-        name, cc = actor_mod.resolve_name(hit, country_iso2)
-        if (role, name) in seen:
-            return
-        seen.add((role, name))
-        actors.append(ActorMention(role, name, hit.actor_type, cc, hit.surface))
-
-    named_perp = any(h.named and h.actor_type != "Civilians" for h in perpetrators)
-    for hit in perpetrators:
-        if named_perp and not hit.named and hit.name == "Unidentified armed group":
-            continue   # "gunmen" are the named group the article blames
-        add("perpetrator", hit)
-    for hit in targets:
-        add("target", hit)
-    if event_type in VIOLENT_TYPES and not any(a.role == "perpetrator" for a in actors):
-        actors.insert(0, ActorMention("perpetrator", "Unidentified armed group", "Political militia", None, ""))
-    if event_type in ("Protests", "Riots") and sub != "Mob violence" and not any(a.name in ("Protesters", "Rioters") for a in actors):
-        label = "Protesters" if event_type == "Protests" else "Rioters"
-        actors.insert(0, ActorMention("perpetrator", label, label, country_iso2, ""))
+    actors = _final_actors(sub, event_type, perpetrators, targets, incident.claimed if primary else [], country_iso2)
 
     civilian_targeting = event_type == "Violence against civilians" or (
         event_type == "Explosions/Remote violence" and any(a.role == "target" and a.name == "Civilians" for a in actors))
