@@ -79,6 +79,8 @@ class Gazetteer:
 
 def normalise(name: str) -> str:
     """Accent-free, lower-case, hyphens and apostrophes folded: 'Deir ez-Zor' -> 'deir ez zor'."""
+    if name.isascii() and name.replace(" ", "").isalpha() and "  " not in name:
+        return name.lower().strip()   # the common case, without the Unicode work below
     text = unicodedata.normalize("NFKD", name)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.replace("’", "'").replace("‘", "'").replace("`", "'")

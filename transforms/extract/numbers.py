@@ -38,17 +38,17 @@ _ITEM = r"(?P<num>" + NUMBER + r")" + _FILLER
 _NUM_BEFORE_KILL = re.compile(
     r"\b" + _QUALIFIER + _ITEM + r"((?:\s*,\s*|\s+and\s+)" + _QUALIFIER + NUMBER + _FILLER + r")*"
     r"\s+(?:(?:were|was|have\s+been|had\s+been|are|is|being|been|reportedly|also|later|all)\s+)*(?P<cue>" + _KILL + "|" + _HURT + r")\b",
-    re.I,
+    # no re.I: find_casualties lower-cases the sentence first, which is faster
 )
 _KILL_BEFORE_NUM = re.compile(
     r"\b(?P<cue>shot\s+dead|gunned\s+down|shot\s+and\s+killed|killing|killed|kill|wounding|wounded|injuring|injured|claimed\s+the\s+lives\s+of|left|leaving)\s+"
     + _QUALIFIER + r"(?P<num>" + NUMBER + r")" + _FILLER + r"(?P<tail>\s+(?:dead|injured|wounded))?\b",
-    re.I,
+    # no re.I: find_casualties lower-cases the sentence first, which is faster
 )
 _TOLL = re.compile(
     r"\b(?P<cue>death\s+toll|toll|number\s+of\s+(?:dead|deaths|injured|wounded))\b[^.]{0,40}?\b(?:rose|risen|climbed|reached|stands|stood|increased|is|was|to|at)\s+(?:to\s+|at\s+)?"
     + _QUALIFIER + r"(?P<num>" + NUMBER + r")\b",
-    re.I,
+    # no re.I: find_casualties lower-cases the sentence first, which is faster
 )
 _NONE = re.compile(
     r"\b(?:no\s+(?:casualties|deaths|fatalities|immediate\s+reports?\s+of\s+(?:casualties|deaths)|reports?\s+of\s+(?:casualties|deaths))"
@@ -56,12 +56,12 @@ _NONE = re.compile(
     r"|without\s+(?:causing\s+)?casualties|caused\s+no\s+(?:casualties|deaths)|no\s+lives\s+were\s+lost"
     r"|there\s+(?:were|was)\s+no\s+(?:casualties|deaths|fighting|resistance|clashes)|without\s+(?:a\s+)?(?:fight|shot|resistance)"
     r"|no\s+shots\s+were\s+fired|no\s+fighting)\b",
-    re.I,
+    # no re.I: find_casualties lower-cases the sentence first, which is faster
 )
 _BEATEN = re.compile(
     r"\b(?:beat|beaten|stabbed|hacked|burned|burnt|stoned|lynched)\s+(?P<num>" + NUMBER + r")\s+(?:[\w'-]+\s+){0,3}?to\s+death\b"
     r"|\blynched\s+(?P<num2>" + NUMBER + r")\b",
-    re.I,
+    # no re.I: find_casualties lower-cases the sentence first, which is faster
 )
 _NONE_HURT = re.compile(r"\bno\s+(?:one|injuries|casualties)\b[^.]{0,20}\b(?:hurt|injured|injuries|casualties)?", re.I)
 
@@ -115,6 +115,7 @@ def _sum_items(match: re.Match[str]) -> int | None:
 
 def find_casualties(sentence: str) -> Casualties:
     """Fatalities and injured counted in one sentence."""
+    sentence = sentence.lower()
     killed: list[int] = []
     hurt: list[int] = []
     taken: list[tuple[int, int]] = []
