@@ -295,6 +295,38 @@ def _is_quote_or_post(text: str, start: int, end: int) -> bool:
     return sentence[:1] in "\"“'‘" or bool(_POST.search(sentence)) or sentence.lstrip().startswith(("@", "BREAKING", "#"))
 
 
+def _first_unblocked(found: list[Trigger], text: str, start: int, end: int, published: date,
+                     dates: list[DateMention]) -> Trigger | None:
+    """The best trigger whose own context does not rule it out: in "militias that have fought
+    al-Shabaab announced that 1,200 fighters would join the army", the clash is background and
+    the change to the group is the news."""
+    pool = list(found)
+    for _ in range(3):
+        best = _best_trigger(pool, text) if pool else None
+        if best is None:
+            return None
+        if not _blocked(text, start, end, best, published, dates):
+            return best
+        pool = [t for t in pool if t.sub_event_type != best.sub_event_type]
+    return None
+
+
+def _is_background(sentence: str, published: date) -> bool:
+    c = cues()
+    return _past_years_only(sentence, published) or bool(c["historical"].search(sentence)) \
+        or bool(c["historical_strong"].search(sentence))
+
+
+def _paragraph_numbers(text: str, sentences: list[tuple[int, int]]) -> list[int]:
+    numbers, para, last_end = [], 0, 0
+    for s, e in sentences:
+        if "\n" in text[last_end:s]:
+            para += 1
+        numbers.append(para)
+        last_end = e
+    return numbers
+
+
 def _blocked_plain(sentence: str, published: date) -> bool:
     c = cues()
     if _past_years_only(sentence, published):
@@ -435,6 +467,10 @@ def extract(text: str, published: date, title: str | None = None, source_country
         all_spans += find_place_spans(title, gazetteer)
     context = country_context(all_spans, source_country, dateline_spans)
     sport_hits = len({m.lower() for m in cues()["sport"].findall(text)})
+    # An article that opens on an accident or disaster reports its deaths as such.
+    opening = (title or "") + " " + (text[sentences[0][0]:sentences[0][1]] if sentences else "")
+    article_accident = bool(cues()["accident"].search(opening)) and not any(
+        t.priority >= 70 for t in (find_triggers(text, *sentences[0]) if sentences else []))
 
     mentions: list[Mention] = []
     extra: list[tuple[Mention, tuple[int, int], object]] = []
@@ -450,13 +486,28 @@ def extract(text: str, published: date, title: str | None = None, source_country
         units += _clauses(text, s, e, index, spans_by_sentence[index], sentence_dates, sentence_triggers[index])
     mention_index: dict[int, int] = {}
     sentence_blocked: dict[int, bool] = {}
+    sentence_best: dict[int, Trigger | None] = {}
+    background_paragraphs: set[int] = set()
+    paragraph_of = _paragraph_numbers(text, sentences)
     for s, e, index, separate_clause in units:
         if index not in sentence_blocked:
             # A clause inherits its sentence's verdict: "In June 2025, bombings ... and shootings ... killed 8".
             ss, se = sentences[index]
             whole = sentence_triggers[index]
-            best = _best_trigger(whole, text) if whole else None
-            sentence_blocked[index] = bool(best) and _blocked(text, ss, se, best, published, [d for d in all_dates if ss <= d.start < se])
+            sentence_dates = [d for d in all_dates if ss <= d.start < se]
+            best = _first_unblocked(whole, text, ss, se, published, sentence_dates)
+            verdict = bool(whole) and best is None
+            # Background runs on within a paragraph: after "In 2015, gunmen stormed ...", "The siege
+            # lasted 15 hours" is still 2015 unless the sentence names a recent day of its own.
+            para = paragraph_of[index]
+            recent = any(d.precision == "day" and not d.statement_date and not is_historical(d, published)
+                         for d in sentence_dates)
+            if verdict and _is_background(text[ss:se], published):
+                background_paragraphs.add(para)
+            elif whole and para in background_paragraphs and not recent:
+                verdict = True
+            sentence_blocked[index] = verdict
+            sentence_best[index] = best
         if sentence_blocked[index]:
             continue
         dates = [d for d in all_dates if s <= d.start < e]
@@ -473,11 +524,14 @@ def extract(text: str, published: date, title: str | None = None, source_country
                 last = mentions[-1]
                 extra.append((last, (s, e), casualties))
             continue
-        trigger = _best_trigger(found, text)
+        if (s, e) == sentences[index]:
+            trigger = sentence_best[index]   # the whole sentence was checked above
+        else:
+            trigger = _first_unblocked(found, text, s, e, published, dates)
         if trigger is None:
             continue
-        if (s, e) != sentences[index] and _blocked(text, s, e, trigger, published, dates):
-            continue   # a whole sentence was already checked above
+        if article_accident and trigger.priority < 70 and trigger.sub_event_type in ("Attack", "Armed clash"):
+            continue   # "one worker was killed" in a mine-accident story
         if sport_hits >= 2 and trigger.priority < 75:
             continue
         named = [(h.start, h.end) for h in actors_in(index) if h.named]
