@@ -34,6 +34,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("today", re.compile(r"\b(?:today|this morning|this afternoon|this evening|tonight|earlier today)\b", re.I)),
     ("days_ago", re.compile(r"\b(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|a)\s+days?\s+(?:ago|earlier)\b", re.I)),
     ("last_week", re.compile(r"\b(?:last week|the previous week|a week ago|past week)\b", re.I)),
+    ("weekend", re.compile(r"\b(?:over|at|during|this|last) the weekend\b|\b(?:this|last) weekend\b", re.I)),
     ("this_week", re.compile(r"\b(?:earlier this week|this week)\b", re.I)),
     ("this_month", re.compile(r"\b(?:earlier this month|this month|since the start of the month)\b", re.I)),
     ("last_month", re.compile(r"\b(?:last month|the previous month|a month ago)\b", re.I)),
@@ -57,7 +58,7 @@ _MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "
 _NEEDS = {
     "iso": ("-",), "weekday": ("day",), "yesterday": ("yesterday", "night"), "days_ago": ("day",),
     "today": ("today", "this ", "tonight"), "last_week": ("week",), "this_week": ("week",),
-    "this_month": ("month",), "last_month": ("month",), "year": ("19", "20"),
+    "this_month": ("month",), "last_month": ("month",), "year": ("19", "20"), "weekend": ("weekend",),
 }
 
 
@@ -113,10 +114,15 @@ def _resolve(kind: str, m: re.Match[str], published: date) -> tuple[date, str] |
         n = m["n"].lower()
         days = int(n) if n.isdigit() else NUMBER_WORDS.get(n, 1)
         return published - timedelta(days=days), "day"
+    # Week precision is dated to the Monday of that week (the coding convention of the dev set).
     if kind == "last_week":
-        return published - timedelta(days=7), "week"
+        return published - timedelta(days=published.weekday() + 7), "week"
     if kind == "this_week":
-        return published - timedelta(days=min(published.weekday(), 2)), "week"
+        return published - timedelta(days=published.weekday()), "week"
+    if kind == "weekend":
+        # The most recent Saturday before publication (a Monday paper's "weekend" is two days back).
+        back = (published.weekday() - 5) % 7 or 7
+        return published - timedelta(days=back), "day"
     if kind == "this_month":
         return published.replace(day=1), "month"
     if kind == "last_month":

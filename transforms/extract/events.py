@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from transforms.extract import actors as actor_mod
-from transforms.extract.dates import DateMention, find_dates, is_historical
+from transforms.extract.dates import NUMBER_WORDS, DateMention, find_dates, is_historical
 from transforms.extract.gazetteer import KIND_COUNTRY, Gazetteer, load_gazetteer
 from transforms.extract.numbers import find_casualties
 from transforms.extract.places import (
@@ -42,6 +42,8 @@ WEAK_SUBTYPES = {"Attack", "Armed clash", "Peaceful protest", "Arrests", "Lootin
                  "Non-state actor overtakes territory", "Government regains territory",
                  "Non-violent transfer of territory", "Change to group/activity",
                  "Headquarters or base established", "Disrupted weapons use", "Agreement"}
+# Sub-types that are non-violent by definition: an unreported toll is zero, not unknown.
+_NO_DEATHS_BY_DEFINITION = {"Non-violent transfer of territory", "Looting/property destruction", "Disrupted weapons use"}
 STRATEGIC = {"Agreement", "Arrests", "Change to group/activity", "Disrupted weapons use",
              "Headquarters or base established", "Looting/property destruction",
              "Non-violent transfer of territory", "Other"}
@@ -76,6 +78,7 @@ class Mention:
     actors: list[actor_mod.ActorHit]
     separate: bool
     follow_up: bool = False   # anaphoric ("the attack ..."), quoted or embedded post: never a new incident
+    text: str = ""
 
     @property
     def town(self) -> ResolvedPlace | None:
@@ -361,6 +364,11 @@ def _past_years_only(sentence: str, published: date) -> bool:
     return all(y < recent for y in years)
 
 
+def text_of(mention: "Mention") -> str:
+    return mention.text
+
+
+_DAYS_LATER = re.compile(r"\b(?:(?P<n>\w+)\s+days?\s+later|the\s+(?:next|following)\s+day|a\s+day\s+later)\b", re.I)
 _CLAUSE_BREAK = re.compile(r"(?:,\s+|\s+)(?:and|while|but|as)\s+(?=\w)|;\s+")
 
 
@@ -377,7 +385,9 @@ def _clauses(text: str, start: int, end: int, index: int, spans, dates, found: l
         if not any(t.end <= left[1] for t in found) or not any(t.start >= right[0] for t in found):
             continue
         right_text = text[right[0]:right[1]]
-        marked = bool(separate.match(right_text[:60]) or re.match(r"(?:the next day|a day later|hours later|later|a separate|another|a second)\b", right_text, re.I))
+        marked = bool(separate.match(right_text[:60])
+                      or re.match(r"(?:the next day|a day later|hours later|later|a separate|another (?:attack|incident|strike|bomb|blast|raid|explosion)|a second (?:attack|incident|strike|bomb|blast|raid|explosion))\b", right_text, re.I)
+                      or _DAYS_LATER.search(right_text))
         left_places = {sp.surface for sp in spans if left[0] <= sp.start < left[1]}
         right_places = {sp.surface for sp in spans if right[0] <= sp.start < right[1]}
         left_days = {d.value for d in dates if left[0] <= d.start < left[1] and d.precision == "day"}
@@ -568,8 +578,15 @@ def extract(text: str, published: date, title: str | None = None, source_country
                 inc.extra_fatalities.append(casualties.fatalities)
                 inc.extra_injured.append(casualties.injured)
                 inc.extra_none = inc.extra_none or casualties.none_reported
-    events = [_build(inc, text, published, lead_dates, context, gazetteer, i == 0) for i, inc in enumerate(incidents)]
-    return [ev for ev in events if ev is not None]
+    events: list[EventMention] = []
+    for i, inc in enumerate(incidents):
+        for m in inc.mentions:
+            m.text = text[m.sentence[0]:m.sentence[1]]
+        event = _build(inc, text, published, lead_dates, context, gazetteer, i == 0,
+                       events[-1].event_date if events else None)
+        if event is not None:
+            events.append(event)
+    return events
 
 
 def _same_place(a: ResolvedPlace, b: ResolvedPlace) -> bool:
@@ -778,12 +795,12 @@ def _final_actors(sub: str, event_type: str, perpetrators, targets, claimed, cou
 
 
 def _build(incident: Incident, text: str, published: date, lead_dates: list[DateMention],
-           context: Counter, gazetteer: Gazetteer, primary: bool) -> EventMention | None:
+           context: Counter, gazetteer: Gazetteer, primary: bool, previous_date: date | None = None) -> EventMention | None:
     sub = _choose_subtype(incident)
     place = _choose_place(incident)
     country_iso2 = place.place.country_iso2 if place else (context.most_common(1)[0][0] if context else None)
 
-    event_date, precision, fallback = _choose_date(incident, sub, lead_dates, published)
+    event_date, precision, fallback = _choose_date(incident, sub, lead_dates, published, previous_date)
 
     # Casualties: the largest toll reported in any mention (repeats are not added up).
     fatal_counts = [m.fatalities for m in incident.mentions] + incident.extra_fatalities
@@ -791,6 +808,8 @@ def _build(incident: Incident, text: str, published: date, lead_dates: list[Date
     fatalities = max((n for n in fatal_counts if n is not None), default=None)
     injured = max((n for n in injured_counts if n is not None), default=None)
     if fatalities is None and (incident.extra_none or any(m.none_reported for m in incident.mentions)):
+        fatalities = 0
+    if fatalities is None and sub in _NO_DEATHS_BY_DEFINITION:
         fatalities = 0
     if sub in STRATEGIC or sub in ("Peaceful protest", "Protest with intervention"):
         # Deaths named around a non-violent event are background ("the 2024 crackdown killed 60").
@@ -838,31 +857,44 @@ def _build(incident: Incident, text: str, published: date, lead_dates: list[Date
     )
 
 
-def _choose_date(incident: Incident, sub: str, lead_dates: list[DateMention], published: date) -> tuple[date, str, bool]:
-    """The incident's own date; "overnight"/"last night" count back from the day the statement
-    was made; announcements (strategic developments) are dated by the statement; else the lead's."""
+def _choose_date(incident: Incident, sub: str, lead_dates: list[DateMention], published: date,
+                 previous: date | None = None) -> tuple[date, str, bool]:
+    """The incident's own date, an explicit day beating a relative one ("overnight", said on
+    Sunday, vs "at 11 p.m. on Friday" in the next sentence); "two days later" counts from the
+    previous incident; announcements fall back on the lead's dates, then the statement's."""
+    from datetime import timedelta
+
+    lead_explicit = [d for d in lead_dates if d.explicit and d.precision == "day"]
     for m in incident.mentions:
         own = [d for d in m.event_dates if d.value <= published]
         if not own:
+            later = _DAYS_LATER.search(text_of(m)) if previous else None
+            if later:
+                n = later["n"]
+                days = 1 if not n else (int(n) if n.isdigit() else NUMBER_WORDS.get(n.lower(), 1))
+                return previous + timedelta(days=days), "day", False
             continue
         explicit = [d for d in own if d.explicit]
         if explicit:
             return explicit[0].value, "day", False
         relative = own[0]
-        statements = [d for d in m.dates if d.statement_date and d.explicit and d.value <= published]
-        if relative.kind == "yesterday" and statements:
-            from datetime import timedelta
-            return statements[0].value - timedelta(days=1), "day", False
+        if relative.kind in ("yesterday", "today"):
+            near = [d for d in lead_explicit if 0 <= (relative.value - d.value).days <= 2]
+            if near:
+                return near[0].value, "day", False
+            statements = [d for d in m.dates if d.statement_date and d.explicit and d.value <= published]
+            if relative.kind == "yesterday" and statements:
+                return statements[0].value - timedelta(days=1), "day", False
         return relative.value, relative.precision, False
-    if sub in STRATEGIC or sub == "Agreement":
-        for m in incident.mentions:
-            statements = [d for d in m.dates if d.statement_date and d.value <= published and d.precision == "day"]
-            if statements:
-                return statements[0].value, "day", False
     usable = [d for d in lead_dates if d.precision in ("day", "week", "month")]
     if usable:
         chosen = next((d for d in usable if d.explicit), usable[0])
         return chosen.value, chosen.precision, False
+    if sub in STRATEGIC:
+        for m in incident.mentions:
+            statements = [d for d in m.dates if d.statement_date and d.value <= published and d.precision == "day"]
+            if statements:
+                return statements[0].value, "day", False
     return published, "unknown", True
 
 

@@ -46,7 +46,7 @@ _KILL_BEFORE_NUM = re.compile(
     # no re.I: find_casualties lower-cases the sentence first, which is faster
 )
 _TOLL = re.compile(
-    r"\b(?P<cue>death\s+toll|toll|number\s+of\s+(?:dead|deaths|injured|wounded))\b[^.]{0,40}?\b(?:rose|risen|climbed|reached|stands|stood|increased|is|was|to|at)\s+(?:to\s+|at\s+)?"
+    r"\b(?P<cue>death\s+toll|toll|number\s+of\s+(?:dead|deaths|injured|wounded))\b[^.]{0,160}?\b(?:rose|risen|climbed|reached|stands|stood|increased|is|was|to|at)\s+(?:to\s+|at\s+)?"
     + _QUALIFIER + r"(?P<num>" + NUMBER + r")\b",
     # no re.I: find_casualties lower-cases the sentence first, which is faster
 )
