@@ -20,7 +20,7 @@ from pathlib import Path
 from transforms.extract import actors as actor_mod
 from transforms.extract.dates import NUMBER_WORDS, DateMention, find_dates, is_historical
 from transforms.extract.gazetteer import KIND_COUNTRY, Gazetteer, load_gazetteer
-from transforms.extract.numbers import find_casualties
+from transforms.extract.numbers import combine_fatalities, find_casualties
 from transforms.extract.places import (
     ResolvedPlace,
     country_context,
@@ -77,6 +77,7 @@ class Mention:
     none_reported: bool
     actors: list[actor_mod.ActorHit]
     separate: bool
+    fatality_groups: tuple = ()
     follow_up: bool = False   # anaphoric ("the attack ..."), quoted or embedded post: never a new incident
     text: str = ""
 
@@ -95,6 +96,7 @@ class Incident:
     mentions: list[Mention] = field(default_factory=list)
     extra_sentences: list[tuple[int, int]] = field(default_factory=list)
     extra_fatalities: list[int | None] = field(default_factory=list)
+    extra_groups: list[tuple] = field(default_factory=list)
     extra_injured: list[int | None] = field(default_factory=list)
     extra_none: bool = False
     dateline: ResolvedPlace | None = None
@@ -128,6 +130,7 @@ def _literal_stems(pattern: str) -> tuple[str, ...]:
 
 
 _WORD = re.compile(r"[A-Za-z]{3,}")
+_TOLL_ANAPHOR = re.compile(r"\b(?:the|bringing the|put the) (?:death )?toll\b|\bthe dead\b|\bthe wounded\b|\bthe victims\b|\bbodies\b", re.I)
 _CASUALTY_WORD = re.compile(r"dead|died|kill|injur|wound|hurt|casualt|death|toll|bodies|lives|perish|slain", re.I)
 
 # Letter runs that only ever appear as optional suffixes or fillers in our patterns.
@@ -527,7 +530,7 @@ def extract(text: str, published: date, title: str | None = None, source_country
                 continue
             casualties = find_casualties(text[s:e])
             # Only sentences right after an incident's mention report on it.
-            if mentions and index - mention_index[id(mentions[-1])] <= 2 \
+            if mentions and (index - mention_index[id(mentions[-1])] <= 2 or _TOLL_ANAPHOR.search(text, s, e)) \
                     and (casualties.fatalities is not None or casualties.injured is not None or casualties.none_reported) \
                     and not _blocked_plain(text[s:e], published):
                 # "No casualties were reported." / "Five people died." report on the last incident.
@@ -558,7 +561,8 @@ def extract(text: str, published: date, title: str | None = None, source_country
         if follow_up:
             hits = [h for h in hits if h.named]
         mention = Mention((s, e), trigger, places, dates, casualties.fatalities, casualties.injured,
-                          casualties.none_reported, hits, separate_clause or bool(cues()["separate"].search(text[s:e])), follow_up)
+                          casualties.none_reported, hits, separate_clause or bool(cues()["separate"].search(text[s:e])), follow_up=follow_up)
+        mention.fatality_groups = casualties.fatality_groups
         if trigger.sub_event_type in WEAK_SUBTYPES and not _has_anchor(mention):
             continue
         mentions.append(mention)
@@ -576,6 +580,7 @@ def extract(text: str, published: date, title: str | None = None, source_country
             if any(m is mention for m in inc.mentions):
                 inc.extra_sentences.append(span)
                 inc.extra_fatalities.append(casualties.fatalities)
+                inc.extra_groups.append(casualties.fatality_groups)
                 inc.extra_injured.append(casualties.injured)
                 inc.extra_none = inc.extra_none or casualties.none_reported
     events: list[EventMention] = []
@@ -803,9 +808,9 @@ def _build(incident: Incident, text: str, published: date, lead_dates: list[Date
     event_date, precision, fallback = _choose_date(incident, sub, lead_dates, published, previous_date)
 
     # Casualties: the largest toll reported in any mention (repeats are not added up).
-    fatal_counts = [m.fatalities for m in incident.mentions] + incident.extra_fatalities
+    groups = [g for m in incident.mentions for g in m.fatality_groups] + [g for gs in incident.extra_groups for g in gs]
     injured_counts = [m.injured for m in incident.mentions] + incident.extra_injured
-    fatalities = max((n for n in fatal_counts if n is not None), default=None)
+    fatalities = combine_fatalities(groups)
     injured = max((n for n in injured_counts if n is not None), default=None)
     if fatalities is None and (incident.extra_none or any(m.none_reported for m in incident.mentions)):
         fatalities = 0

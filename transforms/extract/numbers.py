@@ -46,8 +46,8 @@ _KILL_BEFORE_NUM = re.compile(
     # no re.I: find_casualties lower-cases the sentence first, which is faster
 )
 _TOLL = re.compile(
-    r"\b(?P<cue>death\s+toll|toll|number\s+of\s+(?:dead|deaths|injured|wounded))\b[^.]{0,160}?\b(?:rose|risen|climbed|reached|stands|stood|increased|is|was|to|at)\s+(?:to\s+|at\s+)?"
-    + _QUALIFIER + r"(?P<num>" + NUMBER + r")\b",
+    r"\b(?P<cue>death\s+toll|toll|the\s+figure|number\s+of\s+(?:dead|deaths|injured|wounded))\b[^.]{0,160}?\b(?:rose|risen|climbed|reached|stands|stood|increased|is|was|to|at)\s+(?:to\s+|at\s+)?"
+    + _QUALIFIER + r"(?P<num>\d{1,3}(?:,\d{3})*|" + _UNITS + r"(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)\b",
     # no re.I: find_casualties lower-cases the sentence first, which is faster
 )
 _NONE = re.compile(
@@ -57,6 +57,11 @@ _NONE = re.compile(
     r"|there\s+(?:were|was)\s+no\s+(?:casualties|deaths|fighting|resistance|clashes)|without\s+(?:a\s+)?(?:fight|shot|resistance)"
     r"|no\s+shots\s+were\s+fired|no\s+fighting)\b",
     # no re.I: find_casualties lower-cases the sentence first, which is faster
+)
+_UNKNOWN_NUMBER = re.compile(r"\ban?\s+(?:unknown|undisclosed|unspecified|unconfirmed)\s+number\s+of\b")
+_BODIES = re.compile(
+    r"\b(?P<num>\d{1,3}(?:,\d{3})*|" + _UNITS + r"(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)\s+bodies\b"
+    r"|\bbodies\s+of\s+(?P<num2>" + NUMBER + r")\s+(?P<noun>[a-z][\w'-]*)"
 )
 _BEATEN = re.compile(
     r"\b(?:beat|beaten|stabbed|hacked|burned|burnt|stoned|lynched)\s+(?P<num>" + NUMBER + r")\s+(?:[\w'-]+\s+){0,3}?to\s+death\b"
@@ -71,6 +76,35 @@ class Casualties:
     fatalities: int | None
     injured: int | None
     none_reported: bool       # "no casualties" / "no one was hurt"
+    # Deaths by side ("state", "armed", "civilian", "total"): tolls of different sides add up
+    # across sentences ("killing 30 militants" ... "four soldiers were killed"), repeats do not.
+    fatality_groups: tuple[tuple[str, int], ...] = ()
+
+
+@lru_cache(maxsize=1)
+def victim_groups() -> dict[str, str]:
+    with (DATA_DIR / "victim_groups.csv").open(encoding="utf-8") as fh:
+        return {row["word"].lower(): row["group"] for row in csv.DictReader(fh)}
+
+
+def _group_after(text: str) -> str:
+    """The side of the first victim noun in the next few words ("two paramilitary troopers")."""
+    groups = victim_groups()
+    for word in re.findall(r"[a-z][a-z'-]*", text)[:3]:
+        if word in groups:
+            return groups[word]
+    return "total"
+
+
+def combine_fatalities(groups: list[tuple[str, int]]) -> int | None:
+    """Largest overall toll, or the sum of the largest toll of each side if that is larger."""
+    if not groups:
+        return None
+    best: dict[str, int] = {}
+    for group, value in groups:
+        best[group] = max(best.get(group, 0), value)
+    total = best.pop("total", 0)
+    return max(total, sum(best.values()))
 
 
 def parse_number(text: str) -> int | None:
@@ -115,15 +149,20 @@ def _sum_items(match: re.Match[str]) -> int | None:
 
 def find_casualties(sentence: str) -> Casualties:
     """Fatalities and injured counted in one sentence."""
-    sentence = sentence.lower()
-    killed: list[int] = []
+    sentence = _UNKNOWN_NUMBER.sub("unknown", sentence.lower())
+    killed: list[tuple[str, int]] = []
     hurt: list[int] = []
     taken: list[tuple[int, int]] = []
     for m in _NUM_BEFORE_KILL.finditer(sentence):
         value = _sum_items(m)
         if value is None or _is_year_like(m["num"]):
             continue
-        (killed if _is_kill(m["cue"]) else hurt).append(value)
+        head = sentence[m.end("num"):m.start("cue")]
+        group = "total" if re.search(r"\band\b|,", head) else _group_after(head)
+        if _is_kill(m["cue"]):
+            killed.append((group, value))
+        else:
+            hurt.append(value)
         taken.append(m.span())
         # "three killed and five injured": the second half is matched on its own below.
     for m in _KILL_BEFORE_NUM.finditer(sentence):
@@ -138,23 +177,35 @@ def find_casualties(sentence: str) -> Casualties:
                 continue
             cue = m["tail"].strip()
         # "killed four soldiers and three militants": the conjoined count belongs to the same verb.
-        tail = re.match(r"(?:\s+[a-z][\w'-]*){0,2}?\s+and\s+(?P<num>" + NUMBER + r")\s+(?P<noun>[a-z][\w'-]*)", sentence[m.end():], re.I)
-        if tail and not re.match(r"(?:were|was|others|other|injured|wounded|hurt)$", tail["noun"], re.I):
+        group = _group_after(sentence[m.end("num"):m.end("num") + 40])
+        tail = re.match(r"(?:\s+[a-z][\w'-]*){0,2}?\s+and\s+(?P<num>" + NUMBER + r")\s+(?P<noun>[a-z][\w'-]*)", sentence[m.end():])
+        if tail and not re.match(r"(?:were|was|others|other|injured|wounded|hurt)$", tail["noun"]):
             extra_value = parse_number(tail["num"])
-            if extra_value and tail["noun"].lower() not in ("wounding", "injuring", "leaving"):
+            if extra_value and tail["noun"] not in ("wounding", "injuring", "leaving"):
                 value += extra_value
-        (hurt if cue.startswith(("wound", "injur")) else killed).append(value)
+                group = "total"
+        if cue.startswith(("wound", "injur")):
+            hurt.append(value)
+        else:
+            killed.append((group, value))
     for m in _BEATEN.finditer(sentence):
         value = parse_number(m["num"] or m["num2"])
         if value:
-            killed.append(value)
+            killed.append(("total", value))
+    for m in _BODIES.finditer(sentence):
+        value = parse_number(m["num"] or m["num2"])
+        if value and not _is_year_like(m["num"] or m["num2"]):
+            killed.append((_group_after(m["noun"] or "") if m["num2"] else "total", value))
     for m in _TOLL.finditer(sentence):
         value = parse_number(m["num"])
         if value is None:
             continue
-        (hurt if re.search(r"injur|wound", m["cue"], re.I) else killed).append(value)
+        if re.search(r"injur|wound", m["cue"]):
+            hurt.append(value)
+        else:
+            killed.append(("total", value))
     none = bool(_NONE.search(sentence))
-    return Casualties(max(killed) if killed else None, max(hurt) if hurt else None, none)
+    return Casualties(combine_fatalities(killed), max(hurt) if hurt else None, none, tuple(killed))
 
 
 def _is_year_like(text: str) -> bool:
