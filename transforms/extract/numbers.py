@@ -29,7 +29,7 @@ NUMBER = (
     r"|(?:" + _UNITS + r")(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?(?:\s+hundred)?"
     r"|a\s+dozen|a\s+couple\s+of|a\s+few|a\s+hundred|dozens|scores|hundreds|thousands|several|many|an?|single)"
 )
-_QUALIFIER = r"(?:(?:at\s+least|more\s+than|over|nearly|almost|about|around|some|up\s+to|as\s+many\s+as|an\s+estimated|another|a\s+further|the|all|of)\s+)*"
+_QUALIFIER = r"(?:(?:at\s+least|more\s+than|over|nearly|almost|about|around|some|up\s+to|as\s+many\s+as|an\s+estimated|another|a\s+further|the|all|of|among\s+them|among\s+whom|including)\s+)*"
 _FILLER = r"(?:\s+(?!(?:and|killed|dead|died|injured|wounded|hurt)\b)[\w'’-]+){0,4}?"
 _KILL = r"(?:killed|dead|died|slain|shot\s+dead|killed\s+and\s+\w+\s+(?:injured|wounded)|lost\s+their\s+lives|perished|massacred|executed|beheaded|beaten\s+to\s+death)"
 _HURT = r"(?:injured|wounded|hurt|injuries|maimed)"
@@ -37,7 +37,7 @@ _HURT = r"(?:injured|wounded|hurt|injuries|maimed)"
 _ITEM = r"(?P<num>" + NUMBER + r")" + _FILLER
 _NUM_BEFORE_KILL = re.compile(
     r"\b" + _QUALIFIER + _ITEM + r"((?:\s*,\s*|\s+and\s+)" + _QUALIFIER + NUMBER + _FILLER + r")*"
-    r"\s+(?:(?:were|was|have\s+been|had\s+been|are|is|being|been|reportedly|also|later|all)\s+)*(?P<cue>" + _KILL + "|" + _HURT + r")\b",
+    r",?\s+(?:(?:were|was|have\s+been|had\s+been|are|is|being|been|reportedly|also|later|all)\s+)*(?P<cue>" + _KILL + "|" + _HURT + r")\b",
     # no re.I: find_casualties lower-cases the sentence first, which is faster
 )
 _KILL_BEFORE_NUM = re.compile(
@@ -137,6 +137,11 @@ def _sum_items(match: re.Match[str]) -> int | None:
     span = match.group(0)
     cue_start = match.start("cue") - match.start()
     head = span[:cue_start]
+    # Appositions name a subset, not more victims: "seven Palestinians, three of them children,"
+    # or "Thirteen people, among them 12 soldiers,".
+    parts = re.split(r"\s*,\s*|\s+and\s+", head)
+    kept = [p for p in parts if not re.search(r"\b(?:of them|of whom|among them|among whom|including|most of them|all of them)\b", p)]
+    head = " , ".join(kept)
     values = [parse_number(m.group(0)) for m in re.finditer(r"\b(?:" + NUMBER + r")\b", head, re.I)]
     numbers = [v for v in values if v]
     if not numbers:
