@@ -60,3 +60,10 @@ def test_old_dates_are_historical_and_recent_ones_are_not():
     recent = first("The embassy was attacked on Saturday.")
     assert is_historical(old, PUBLISHED)
     assert not is_historical(recent, PUBLISHED)
+
+
+def test_week_precision_is_dated_to_the_monday_and_weekend_to_saturday():
+    # Published on a Thursday.
+    thursday = date(2026, 3, 19)
+    assert first("Clashes broke out last week.", thursday).value == date(2026, 3, 9)
+    assert first("Fighters moved in over the weekend.", thursday).value == date(2026, 3, 14)

@@ -38,3 +38,18 @@ def test_no_one_claiming_responsibility_is_not_a_casualty_report():
 @pytest.mark.parametrize("text, value", [("seven", 7), ("twenty-one", 21), ("a dozen", 12), ("1,200", 1200), ("dozens", 12)])
 def test_number_words(text, value):
     assert parse_number(text) == value
+
+
+def test_appositions_are_a_subset_of_the_toll():
+    assert find_casualties("At least seven people, three of them children, were killed.").fatalities == 7
+    assert find_casualties("Thirteen people, among them 12 soldiers, died in the raid.").fatalities == 13
+
+
+def test_tolls_of_different_sides_add_up_across_sentences():
+    from transforms.extract.numbers import combine_fatalities
+
+    first = find_casualties("The army said it had killed 30 militants.")
+    second = find_casualties("Four soldiers were killed, it said.")
+    repeat = find_casualties("The 30 militants killed were buried in the forest.")
+    groups = list(first.fatality_groups + second.fatality_groups + repeat.fatality_groups)
+    assert combine_fatalities(groups) == 34
