@@ -44,6 +44,8 @@ WEAK_SUBTYPES = {"Attack", "Armed clash", "Peaceful protest", "Arrests", "Lootin
                  "Headquarters or base established", "Disrupted weapons use", "Agreement"}
 # Sub-types that are non-violent by definition: an unreported toll is zero, not unknown.
 _NO_DEATHS_BY_DEFINITION = {"Non-violent transfer of territory", "Looting/property destruction", "Disrupted weapons use"}
+VIOLENT_SUBTYPES = {"Armed clash", "Attack", "Air/drone strike", "Shelling/artillery/missile attack",
+                    "Remote explosive/landmine/IED", "Grenade", "Suicide bomb"}
 STRATEGIC = {"Agreement", "Arrests", "Change to group/activity", "Disrupted weapons use",
              "Headquarters or base established", "Looting/property destruction",
              "Non-violent transfer of territory", "Other"}
@@ -447,6 +449,10 @@ def _best_trigger(found: list[Trigger], text: str) -> Trigger | None:
                 first = min(t.start for t in protest)
                 return Trigger("Protest with intervention", 60, None, first, first + 1)
             pool = protest
+    # "detained the mayor in dawn raids": the raid is how the arrest was made.
+    if any(t.sub_event_type == "Arrests" for t in pool) and all(re.fullmatch(r"raid(?:s|ed)?|stormed", text[t.start:t.end], re.I)
+                                 for t in pool if t.sub_event_type in ("Attack", "Armed clash")):
+        return next(t for t in pool if t.sub_event_type == "Arrests")
     strong_disrupted = [t for t in pool if t.sub_event_type == "Disrupted weapons use" and t.priority >= 80]
     if strong_disrupted and not sentence_has_casualties:
         return strong_disrupted[0]
@@ -669,6 +675,8 @@ def _choose_subtype(incident: Incident) -> str:
         later = m.trigger.sub_event_type
         if sub in ("Attack", "Armed clash") and m.trigger.priority >= 75 and later != "Disrupted weapons use":
             return later
+        if later == "Chemical weapon" and sub in VIOLENT_SUBTYPES:
+            return later   # the most specific weapon there is
         if sub in PROTEST_FAMILY and later in PROTEST_FAMILY and m.trigger.priority > lead.trigger.priority \
                 and later != "Mob violence" and any(h.actor_type == "State forces" for h in m.actors):
             sub = later
@@ -820,6 +828,10 @@ def _build(incident: Incident, text: str, published: date, lead_dates: list[Date
         # Deaths named around a non-violent event are background ("the 2024 crackdown killed 60").
         lead = incident.mentions[0]
         fatalities = lead.fatalities if lead.fatalities is not None else (0 if fatalities == 0 else None)
+        if sub in STRATEGIC and sub not in _NO_DEATHS_BY_DEFINITION:
+            fatalities = None   # bodies found, tolls of the war: not deaths of this development
+        elif sub in _NO_DEATHS_BY_DEFINITION:
+            fatalities = 0
         if sub == "Peaceful protest" and fatalities:
             fatalities = None
 
@@ -919,6 +931,9 @@ def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, inc
             return "Armed clash"
     if sub == "Abduction/forced disappearance" and incident.mentions[0].fatalities:
         return "Armed clash" if armed_target and not any(h.actor_type == "Civilians" for h in targets) else "Attack"
+    if sub == "Mob violence" and any(h.actor_type == "State forces" for h in targets) \
+            and not any(h.actor_type == "Civilians" for h in targets):
+        return "Violent demonstration"   # a mob against the police is a riot, not mob violence
     if sub == "Armed clash" and rioter_perp and not nonstate_perp and not state_perp:
         return "Mob violence"
     if sub == "Non-state actor overtakes territory" and state_perp and not nonstate_perp:

@@ -55,7 +55,8 @@ _NONE = re.compile(
     r"|no\s+one\s+(?:was|were|had\s+been)\s+(?:killed|hurt|injured|harmed|wounded)|nobody\s+was\s+(?:killed|hurt|injured|harmed)"
     r"|without\s+(?:causing\s+)?casualties|caused\s+no\s+(?:casualties|deaths)|no\s+lives\s+were\s+lost"
     r"|there\s+(?:were|was)\s+no\s+(?:casualties|deaths|fighting|resistance|clashes)|without\s+(?:a\s+)?(?:fight|shot|resistance)"
-    r"|no\s+shots\s+were\s+fired|no\s+fighting)\b",
+    r"|no\s+shots\s+were\s+fired|no\s+fighting|(?:there\s+were\s+)?no\s+injuries(?:\s+or\s+(?:deaths|arrests))?\s+(?:were\s+)?reported"
+    r"|there\s+were\s+no\s+injuries|no\s+one\s+was\s+(?:hurt|injured))\b",
     # no re.I: find_casualties lower-cases the sentence first, which is faster
 )
 _UNKNOWN_NUMBER = re.compile(r"\ban?\s+(?:unknown|undisclosed|unspecified|unconfirmed)\s+number\s+of\b")
@@ -159,6 +160,8 @@ def find_casualties(sentence: str) -> Casualties:
     hurt: list[int] = []
     taken: list[tuple[int, int]] = []
     for m in _NUM_BEFORE_KILL.finditer(sentence):
+        if sentence[max(0, m.start() - 3):m.start()] == "no ":
+            continue   # "no one was killed"
         value = _sum_items(m)
         if value is None or _is_year_like(m["num"]):
             continue
