@@ -342,11 +342,16 @@ def _blocked_plain(sentence: str, published: date) -> bool:
     return any(c[name].search(sentence) for name in ("hypothetical", "generic", "historical", "historical_strong", "accident", "crime", "fiction"))
 
 
-_DATELINE = re.compile(r"^\s*[A-Z][A-Z .,'’\-]{1,40}(?:,\s*[A-Z][\w .'’\-]{1,40})?\s+[—–]\s+|^\s*[A-Z][A-Z .'’\-]{1,40}(?:,\s*[A-Z][\w .'’\-]{1,40})?\s+-{1,2}\s+")
+# "GOMA, DR Congo — ", "KYIV, Ukraine (SO) — ", "MEXICO CITY (Agencies) - ", "IMPHAL: ".
+_DATELINE = re.compile(
+    r"(?:^|(?<=\s))[A-Z][A-Z'’\-]{2,}(?:[ .][A-Z][A-Z'’\-]*)*(?:,\s*[A-Z][\w .'’\-]{1,40}?)?"
+    r"(?:\s*\([^)]{1,30}\))?(?:\s+[—–]\s+|\s+-{1,2}\s+|:\s+)"
+)
 
 
 def _dateline_end(text: str) -> int:
-    m = _DATELINE.match(text[:120])
+    """End of the dateline if the article opens with one (perhaps after its title and standfirst)."""
+    m = _DATELINE.search(text[:300])
     return m.end() if m else 0
 
 
@@ -931,8 +936,9 @@ def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, inc
             return "Armed clash"
     if sub == "Abduction/forced disappearance" and incident.mentions[0].fatalities:
         return "Armed clash" if armed_target and not any(h.actor_type == "Civilians" for h in targets) else "Attack"
-    if sub == "Mob violence" and any(h.actor_type == "State forces" for h in targets) \
-            and not any(h.actor_type == "Civilians" for h in targets):
+    lead_hits = incident.mentions[0].actors
+    if sub == "Mob violence" and any(h.actor_type == "State forces" for h in lead_hits) \
+            and not any(h.actor_type == "Civilians" for h in lead_hits):
         return "Violent demonstration"   # a mob against the police is a riot, not mob violence
     if sub == "Armed clash" and rioter_perp and not nonstate_perp and not state_perp:
         return "Mob violence"
