@@ -131,7 +131,7 @@ def _literal_stems(pattern: str) -> tuple[str, ...]:
     return tuple(sorted(stems - _SUFFIX_STEMS))
 
 
-_WORD = re.compile(r"[A-Za-z]{3,}")
+_WORD = re.compile(r"[a-z]{3,}")
 _TOLL_ANAPHOR = re.compile(r"\b(?:the|bringing the|put the) (?:death )?toll\b|\bthe dead\b|\bthe wounded\b|\bthe victims\b|\bbodies\b", re.I)
 _CASUALTY_WORD = re.compile(r"dead|died|kill|injur|wound|hurt|casualt|death|toll|bodies|lives|perish|slain", re.I)
 
@@ -180,6 +180,10 @@ class LowerPattern:
     def search(self, text: str):
         pattern, subject = self._pick(text)
         return pattern.search(subject)
+
+    def search_folded(self, text: str, lowered: str):
+        """search() when the caller has already lower-cased the text (once for many patterns)."""
+        return self.lower.search(lowered) if len(lowered) == len(text) else self.folded.search(text)
 
     def match(self, text: str):
         pattern, subject = self._pick(text)
@@ -235,16 +239,20 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
+    """Trigger phrases in text[start:end], lower-cased once; a pattern none of whose literal
+    stems begins a word of the sentence is skipped without scanning."""
     segment = text[start:end]
+    low = segment.lower()
+    same = len(low) == len(segment)
     prefixes = set()
-    for word in _WORD.findall(segment.lower()):
+    for word in _WORD.findall(low):
         prefixes.add(word[:3])
         prefixes.add(word[:4])
     found = []
     for (sub, priority, weapon, pattern), stems in zip(triggers(), trigger_stems()):
         if prefixes.isdisjoint(stems):
             continue
-        for m in pattern.finditer(segment):
+        for m in (pattern.lower.finditer(low) if same else pattern.folded.finditer(segment)):
             found.append(Trigger(sub, priority, weapon, m.start() + start, m.end() + start))
     return found
 
@@ -252,17 +260,18 @@ def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
 def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date, dates: list[DateMention]) -> bool:
     """True when the sentence does not report an incident that happened."""
     sentence = text[start:end]
+    low = sentence.lower()
     c = cues()
     before = text[max(start, trigger.start - 80):trigger.start]
     # Groups announce changes in the future tense ("will dissolve", "would join the army").
     if trigger.sub_event_type != "Change to group/activity" and c["hypothetical"].search(before):
         return True
-    if c["denial"].search(sentence):
+    if c["denial"].search_folded(sentence, low):
         return True
     recent_day = any(d.precision == "day" and not d.statement_date and not is_historical(d, published)
                      and d.value <= published for d in dates)
     # Protests often mark anniversaries; everything else that does is background.
-    if trigger.sub_event_type not in PROTEST_FAMILY and c["historical_strong"].search(sentence):
+    if trigger.sub_event_type not in PROTEST_FAMILY and c["historical_strong"].search_folded(sentence, low):
         return True
     after = text[trigger.end:min(end, trigger.end + 30)]
     if re.search(r"\b(?:would|will|could|might|shall|planned|are expected)\b", after) and trigger.sub_event_type != "Change to group/activity":
@@ -274,7 +283,7 @@ def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date,
     for name in ("generic", "historical", "fiction", "accident", "crime", "nonviolent_attack", "judicial"):
         if name in ("historical", "judicial") and trigger.sub_event_type in PROTEST_FAMILY:
             continue
-        found = c[name].search(sentence)
+        found = c[name].search_folded(sentence, low)
         if found:
             # "... on Dec. 2, the latest in a series of strikes": the tally describes this incident.
             if name == "generic" and recent_day and start + found.start() > trigger.end:
@@ -691,6 +700,7 @@ def _choose_subtype(incident: Incident) -> str:
 _BY_BEFORE = re.compile(r"\bby\s+(?:(?:suspected|alleged|armed|members\s+of|fighters\s+(?:from|of)|militants\s+(?:from|of)|the|a|an|its|local|heavily)\s+)*$", re.I)
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|are|is)\s+(?:\w+\s+)?(?:killed|attacked|abducted|kidnapped|shot|wounded|injured|targeted|ambushed|arrested|detained|seized|hit|struck|raped|bombed|shelled|captured|dispersed|beaten|lynched)\b", re.I)
 _CLAIM = re.compile(r"\b(?:claimed\s+(?:responsibility|the\s+(?:attack|bombing|strike|killing|abduction|kidnapping|raid))|took\s+responsibility|said\s+(?:it|they)\s+(?:had\s+)?carried\s+out)\b", re.I)
+_CLAIM_WORD = re.compile(r"claim|responsib|carried out|blam|suspect|accus|believed", re.I)
 _BLAME = re.compile(r"\b(?:blamed|(?:is|are|was|were)\s+(?:widely\s+)?(?:suspected|believed)|suspect(?:ed|s)?\s+(?:that|the)|accused|believed\s+to\s+(?:be|belong))\b", re.I)
 ARMED_TYPES = ("State forces", "Rebel group", "Political militia", "Identity militia", "External/Other forces")
 
@@ -728,7 +738,11 @@ def _assign_roles(incident: Incident, text: str, sub: str) -> list[tuple[str, ac
 def _claimed_by(text: str, sentences: list[tuple[int, int]], actors_in) -> list[actor_mod.ActorHit]:
     """Named groups that claimed the attack, or were blamed for it, anywhere in the article."""
     claimed, blamed = [], []
+    if not _CLAIM_WORD.search(text):
+        return []
     for index, (s, e) in enumerate(sentences):
+        if not _CLAIM_WORD.search(text, s, e):
+            continue
         sentence = text[s:e]
         claim = _CLAIM.search(sentence)
         blame = _BLAME.search(sentence)
