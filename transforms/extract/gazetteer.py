@@ -171,6 +171,9 @@ def build_gazetteer() -> Gazetteer:
         (row["country_iso2"], row["admin1_code"]): clean_admin1(row["admin1_name"])
         for row in _read_csv("admin1_names.csv")
     }
+    # Names as news and coders write them, where GeoNames' differ ("Ta'izz", "Nairobi Area").
+    for row in _read_csv("admin1_overrides.csv"):
+        admin1_names[(row["country_iso2"], row["admin1_code"])] = row["admin1_name"]
     cities = json.loads((GEONAMES_DIR / "cities500.json").read_text(encoding="utf-8"))
     admin1_points: dict[tuple[str, str], list[tuple[float, float, int]]] = defaultdict(list)
     capitals: dict[tuple[str, str], tuple[float, float]] = {}
