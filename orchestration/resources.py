@@ -46,9 +46,12 @@ class WarehouseResource(ConfigurableResource):
 
 def build_resources() -> dict:
     """Resources for Definitions; paths read from the environment when the code location loads."""
+    from orchestration.dbt_assets import dbt_resource
+
     db = default_db_path()
     # dbt reads the same variable: one setting points both at the same file.
     os.environ[warehouse.DB_ENV] = db
     return {
         "warehouse": WarehouseResource(db_path=db, sources_path=default_sources_path()),
+        "dbt": dbt_resource,
     }

@@ -85,7 +85,7 @@ def test_definitions_load_with_the_asset_graph_schedule_and_checks():
     defs = build_defs()
     graph = defs.resolve_asset_graph()
     keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
-    assert {"raw_pages", "articles", "event_mentions"} <= keys
+    assert {"raw_pages", "articles", "event_mentions", "marts/fct_incidents", "marts/dim_actors", "bi_copy"} <= keys
     assert graph.get(AssetKey("articles")).parent_keys == {AssetKey("raw_pages")}
     assert graph.get(AssetKey("event_mentions")).parent_keys == {AssetKey("articles")}
     check_names = {c.name for c in graph.asset_check_keys}
