@@ -12,6 +12,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[test]"
+	$(BIN)/newsevents prepare-dbt
 	touch $(STAMP)
 
 $(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
@@ -39,4 +40,4 @@ bench: setup  ## crawl + parse throughput and memory for 1,000 and 10,000 synthe
 	$(BIN)/python -m tests.benchmarks.crawl_parse --pages 1000 10000
 
 clean:
-	rm -rf $(VENV) .dagster_home warehouse/*.duckdb warehouse/*.wal warehouse/published dbt_project/target
+	rm -rf $(VENV) .dagster_home warehouse/*.duckdb warehouse/*.wal warehouse/published warehouse/demo_published dbt_project/target

@@ -13,6 +13,7 @@ from transforms import warehouse
 REPO_ROOT = warehouse.REPO_ROOT
 FIXTURE_SOURCES = REPO_ROOT / "tests" / "sites" / "sources.yml"
 DEMO_DB = REPO_ROOT / "warehouse" / "demo.duckdb"
+DEMO_PUBLISH_DIR = REPO_ROOT / "warehouse" / "demo_published"
 FIXTURE_URL_ENV = "NEWSEVENTS_FIXTURE_URL"
 
 
@@ -104,6 +105,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from tests.sites.server import FixtureServer
 
     day = _parse_day(args.date, fixture_last_day())
+    # The demo's BI copy stays apart from the one built from real sources.
+    os.environ.setdefault("NEWSEVENTS_PUBLISH_DIR", str(DEMO_PUBLISH_DIR))
     with FixtureServer(port=0) as server:
         os.environ[FIXTURE_URL_ENV] = server.base_url
         print(f"fixture news sites on {server.base_url}; running the daily job for {day} into {args.db}",
