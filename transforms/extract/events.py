@@ -756,7 +756,8 @@ def _claimed_by(text: str, sentences: list[tuple[int, int]], actors_in) -> list[
     return claimed or blamed
 
 
-def _final_actors(sub: str, event_type: str, perpetrators, targets, claimed, country_iso2) -> list[ActorMention]:
+def _final_actors(sub: str, event_type: str, perpetrators, targets, claimed, country_iso2,
+                  withdrawal: bool = False) -> list[ActorMention]:
     """Apply the coding conventions of each event type to the raw roles."""
     out: list[ActorMention] = []
     seen: set[tuple[str, str]] = set()
@@ -788,23 +789,30 @@ def _final_actors(sub: str, event_type: str, perpetrators, targets, claimed, cou
         return out
     if sub in ("Violent demonstration", "Mob violence"):
         add("perpetrator", "Rioters", "Rioters", country_iso2, next((h.surface for h in everyone if h.actor_type in ("Rioters", "Protesters")), ""))
+        forces = [h for h in state if "{country}" in h.name and not h.name.startswith("Government")] or \
+                 [h for h in state if not h.name.startswith("Government")]
         if sub == "Violent demonstration":
-            for h in state[:1]:
+            for h in forces[:1]:
                 add_hit("target", h)
         else:
-            victims = [h for h in targets if h.actor_type in ("Civilians", "State forces")]
+            # A mob's victims are people; the police who arrive later are not its target.
+            victims = [h for h in targets if h.actor_type == "Civilians"]
             for h in victims[:1]:
                 add_hit("target", h)
             if not victims:
                 add("target", "Civilians", "Civilians", country_iso2, "")
         return out
 
+    if sub == "Non-violent transfer of territory" and withdrawal:
+        # "Russian troops withdrew ... and handed control to the Syrian army": the side that
+        # gains the ground is the actor, the one that leaves is the other party.
+        perpetrators, targets = targets, perpetrators
     perps = [h for h in perpetrators if h.actor_type not in ("Civilians", "Protesters")]
     if any(h.named for h in perps):
         perps = [h for h in perps if h.named]   # "gunmen" are the named group the article names
     elif claimed and event_type in VIOLENT_TYPES | {"Strategic developments"}:
         perps = claimed[:1]
-    for h in perps[:2]:
+    for h in perps[:1]:
         add_hit("perpetrator", h)
     perp_names = {a.name for a in out}
     victims = [h for h in targets if actor_mod.resolve_name(h, country_iso2)[0] not in perp_names]
@@ -817,6 +825,9 @@ def _final_actors(sub: str, event_type: str, perpetrators, targets, claimed, cou
         victims = [h for h in victims if h.actor_type != "Civilians"]
     if event_type == "Strategic developments" and sub not in ("Looting/property destruction", "Arrests"):
         victims = [h for h in victims if h.actor_type != "Civilians"]
+    if sub in ("Headquarters or base established", "Change to group/activity", "Other"):
+        victims = []   # one-sided developments have no target
+    victims.sort(key=lambda h: not h.named)   # "fighters of the UPC": the named group
     for h in victims[:1]:
         add_hit("target", h)
     if event_type in VIOLENT_TYPES and not any(a.role == "perpetrator" for a in out):
@@ -860,7 +871,10 @@ def _build(incident: Incident, text: str, published: date, lead_dates: list[Date
     sub = _refine_subtype(sub, perpetrators, targets, fatalities, incident, text)
     event_type = event_type_of(sub)
 
-    actors = _final_actors(sub, event_type, perpetrators, targets, incident.claimed if primary else [], country_iso2)
+    lead = incident.mentions[0]
+    withdrawal = bool(re.match(r"withdr|pull|hand|retreat|evacuat", text[lead.trigger.start:lead.trigger.end], re.I))
+    actors = _final_actors(sub, event_type, perpetrators, targets, incident.claimed if primary else [], country_iso2,
+                           withdrawal)
 
     civilian_targeting = event_type == "Violence against civilians" or (
         event_type == "Explosions/Remote violence" and any(a.role == "target" and a.name == "Civilians" for a in actors))
