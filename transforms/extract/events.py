@@ -9,6 +9,7 @@ sub-event type with who did what to whom.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import re
 from collections import Counter
@@ -494,7 +495,13 @@ def extract(text: str, published: date, title: str | None = None, source_country
         return actor_cache[index]
 
     # Article context: every place span in title and text votes for its country.
-    spans_by_sentence = [find_place_spans(text, gazetteer, max(s, dateline_end), e) for s, e in sentences]
+    # One pass over the whole text, then bucketed by sentence (cheaper than a pass per sentence).
+    spans_by_sentence: list[list] = [[] for _ in sentences]
+    starts = [s for s, _ in sentences]
+    for span in find_place_spans(text, gazetteer, dateline_end, len(text)):
+        index = bisect.bisect_right(starts, span.start) - 1
+        if index >= 0 and span.end <= sentences[index][1]:
+            spans_by_sentence[index].append(span)
     all_spans = [sp for spans in spans_by_sentence for sp in spans]
     if title:
         all_spans += find_place_spans(title, gazetteer)
