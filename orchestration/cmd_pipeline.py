@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from datetime import date, datetime, timedelta, timezone
@@ -74,7 +75,9 @@ def run_daily_job(day: date, db: str | None = None, sources: str | None = None) 
     defs = build_defs()
     instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
     job = defs.resolve_job_def("daily_job")
-    result = job.execute_in_process(partition_key=day.isoformat(), instance=instance, raise_on_error=False)
+    # dagster-dbt echoes dbt's log on stdout (for the UI's compute logs); keep stdout for our summary.
+    with contextlib.redirect_stdout(sys.stderr):
+        result = job.execute_in_process(partition_key=day.isoformat(), instance=instance, raise_on_error=False)
     for event in result.all_events:
         if event.is_step_failure:
             print(f"step failed: {event.step_key}: {event.event_specific_data.error.message.strip()}",
@@ -95,13 +98,21 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+def _use_checkout_tests() -> None:
+    """The fixture sites live in tests/ of the checkout (not installed): make them importable."""
+    if str(REPO_ROOT) not in sys.path:
+        sys.path.insert(0, str(REPO_ROOT))
+
+
 def fixture_last_day() -> date:
+    _use_checkout_tests()
     from tests.sites.corpus import default_corpus
 
     return max(a.published.astimezone(timezone.utc).date() for a in default_corpus())
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    _use_checkout_tests()
     from tests.sites.server import FixtureServer
 
     day = _parse_day(args.date, fixture_last_day())
@@ -117,6 +128,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_serve_fixtures(args: argparse.Namespace) -> int:
+    _use_checkout_tests()
     from tests.sites.server import main as serve
 
     return serve(["--port", str(args.port)])
@@ -171,18 +183,20 @@ def print_summary(db: Path, day: date | None) -> bool:
             f"select event_type, count(*) from event_mentions {where} group by 1 order by 2 desc", params).fetchall()
         if types:
             print("  event mentions:  " + ", ".join(f"{t} {n}" for t, n in types))
-        tables = {r[0] for r in conn.execute("select table_name from information_schema.tables").fetchall()}
-        if "fct_incidents" in tables:
-            n_incidents = conn.execute("select count(*) from fct_incidents").fetchone()[0]
-            print(f"  fct_incidents    {n_incidents:>7} (all days)")
+        marts = {r[0] for r in conn.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()}
+        if "fct_incidents" in marts:
+            n_incidents, n_multi = conn.execute(
+                "select count(*), count(*) filter (where n_sources > 1) from marts.fct_incidents").fetchone()
+            print(f"  marts.fct_incidents {n_incidents:>5} (all days; {n_multi} reported by several outlets)")
             for row in conn.execute(
                 """
-                select event_date, country, coalesce(location, '?'), sub_event_type,
-                       coalesce(cast(fatalities_best as varchar), '-'), n_sources
-                from fct_incidents order by n_sources desc, event_date desc limit 8
+                select event_date, coalesce(location, country, '?'), sub_event_type,
+                       coalesce(cast(fatalities_best as varchar), '-'), n_sources, n_articles
+                from marts.fct_incidents order by n_sources desc, n_articles desc, event_date desc limit 8
                 """
             ).fetchall():
-                print("    {} {:<14} {:<18} {:<34} killed {:>3}  sources {}".format(*row))
+                print("    {} {:<22} {:<34} killed {:>3}  sources {} articles {}".format(*row))
     finally:
         conn.close()
     return True
