@@ -173,6 +173,10 @@ class LowerPattern:
     def __init__(self, pattern: str) -> None:
         self.lower = re.compile(pattern.lower())
         self.folded = re.compile(pattern, re.I)
+        # Word-start stems of the pattern's literal runs: a text none of whose words starts with
+        # one cannot match (all our cue alternatives begin at a word boundary).
+        runs = [run.lower() for run in re.findall(r"[A-Za-z]{3,}", re.sub(r"\\[a-zA-Z]|\(\?[:!=<]+", " ", pattern))]
+        self.stems = frozenset(run[:4] for run in runs) | frozenset(run[:3] for run in runs)
 
     def _pick(self, text: str) -> tuple[re.Pattern[str], str]:
         low = text.lower()
@@ -182,8 +186,11 @@ class LowerPattern:
         pattern, subject = self._pick(text)
         return pattern.search(subject)
 
-    def search_folded(self, text: str, lowered: str):
-        """search() when the caller has already lower-cased the text (once for many patterns)."""
+    def search_folded(self, text: str, lowered: str, prefixes: set[str] | None = None):
+        """search() when the caller has already lower-cased the text (once for many patterns)
+        and, optionally, collected the 3- and 4-letter prefixes of its words."""
+        if prefixes is not None and prefixes.isdisjoint(self.stems):
+            return None
         return self.lower.search(lowered) if len(lowered) == len(text) else self.folded.search(text)
 
     def match(self, text: str):
@@ -258,21 +265,30 @@ def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
     return found
 
 
+def _word_prefixes(low: str) -> set[str]:
+    prefixes = set()
+    for word in _WORD.findall(low):
+        prefixes.add(word[:3])
+        prefixes.add(word[:4])
+    return prefixes
+
+
 def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date, dates: list[DateMention]) -> bool:
     """True when the sentence does not report an incident that happened."""
     sentence = text[start:end]
     low = sentence.lower()
+    prefixes = _word_prefixes(low)
     c = cues()
     before = text[max(start, trigger.start - 80):trigger.start]
     # Groups announce changes in the future tense ("will dissolve", "would join the army").
     if trigger.sub_event_type != "Change to group/activity" and c["hypothetical"].search(before):
         return True
-    if c["denial"].search_folded(sentence, low):
+    if c["denial"].search_folded(sentence, low, prefixes):
         return True
     recent_day = any(d.precision == "day" and not d.statement_date and not is_historical(d, published)
                      and d.value <= published for d in dates)
     # Protests often mark anniversaries; everything else that does is background.
-    if trigger.sub_event_type not in PROTEST_FAMILY and c["historical_strong"].search_folded(sentence, low):
+    if trigger.sub_event_type not in PROTEST_FAMILY and c["historical_strong"].search_folded(sentence, low, prefixes):
         return True
     after = text[trigger.end:min(end, trigger.end + 30)]
     if re.search(r"\b(?:would|will|could|might|shall|planned|are expected)\b", after) and trigger.sub_event_type != "Change to group/activity":
@@ -284,7 +300,7 @@ def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date,
     for name in ("generic", "historical", "fiction", "accident", "crime", "nonviolent_attack", "judicial"):
         if name in ("historical", "judicial") and trigger.sub_event_type in PROTEST_FAMILY:
             continue
-        found = c[name].search_folded(sentence, low)
+        found = c[name].search_folded(sentence, low, prefixes)
         if found:
             # "... on Dec. 2, the latest in a series of strikes": the tally describes this incident.
             if name == "generic" and recent_day and start + found.start() > trigger.end:
