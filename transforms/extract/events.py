@@ -523,6 +523,9 @@ def extract(text: str, published: date, title: str | None = None, source_country
         all_spans += find_place_spans(title, gazetteer)
     context = country_context(all_spans, source_country, dateline_spans)
     sport_hits = len({m.lower() for m in cues()["sport"].findall(text)})
+    # An article that opens on a denial ("the ministry denied claims that ...") reports claims.
+    lead_text = text[sentences[0][0]:sentences[min(1, len(sentences) - 1)][1]] if sentences else ""
+    article_disputed = bool(re.search(r"\bdenied\s+(?:\w+\s+){0,3}(?:claims?|reports?|allegations?)\b", lead_text, re.I))
     # An article that opens on an accident or disaster reports its deaths as such.
     opening = (title or "") + " " + (text[sentences[0][0]:sentences[0][1]] if sentences else "")
     article_accident = bool(cues()["accident"].search(opening)) and not any(
@@ -588,6 +591,8 @@ def extract(text: str, published: date, title: str | None = None, source_country
             continue
         if article_accident and trigger.priority < 70 and trigger.sub_event_type in ("Attack", "Armed clash"):
             continue   # "one worker was killed" in a mine-accident story
+        if article_disputed and _REPORTED.search(text, s, e):
+            continue   # a claim the article opens by reporting as denied
         if sport_hits >= 2 and trigger.priority < 75:
             continue
         named = [(h.start, h.end) for h in actors_in(index) if h.named]
@@ -723,6 +728,7 @@ def _choose_subtype(incident: Incident) -> str:
 _BY_BEFORE = re.compile(r"\bby\s+(?:(?:suspected|alleged|armed|members\s+of|fighters\s+(?:from|of)|militants\s+(?:from|of)|the|a|an|its|local|heavily)\s+)*$", re.I)
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|are|is)\s+(?:\w+\s+)?(?:killed|attacked|abducted|kidnapped|shot|wounded|injured|targeted|ambushed|arrested|detained|seized|hit|struck|raped|bombed|shelled|captured|dispersed|beaten|lynched)\b", re.I)
 _CLAIM = re.compile(r"\b(?:claimed\s+(?:responsibility|the\s+(?:attack|bombing|strike|killing|abduction|kidnapping|raid))|took\s+responsibility|said\s+(?:it|they)\s+(?:had\s+)?carried\s+out)\b", re.I)
+_REPORTED = re.compile(r"\b(?:said|says|claimed|claims|according to)\b", re.I)
 _CLAIM_WORD = re.compile(r"claim|responsib|carried out|blam|suspect|accus|believed", re.I)
 _BLAME = re.compile(r"\b(?:blamed|(?:is|are|was|were)\s+(?:widely\s+)?(?:suspected|believed)|suspect(?:ed|s)?\s+(?:that|the)|accused|believed\s+to\s+(?:be|belong))\b", re.I)
 ARMED_TYPES = ("State forces", "Rebel group", "Political militia", "Identity militia", "External/Other forces")

@@ -21,6 +21,8 @@ _PERSON_BEFORE = re.compile(
     r"Brig|Sgt|Pope|King|Queen|Prince|Emir|Sultan|journalist|reporter|correspondent|resident|named|identified as)\.?\s+$"
 )
 _PERSON_AFTER = re.compile(r"^(?:'s?\s+(?:spokesman|spokeswoman|family|wife|husband|son|daughter)|\s+(?:said|told|says|added|wrote|tweeted)\b|,\s+(?:a|an|the)\s+(?:spokes|local|resident|witness|commander|official))")
+# "Bastar range inspector general", "Kebbi State police spokesman": a title, not where it happened.
+_TITLE_AFTER = re.compile(r"^(?:'s)?\s+(?:[a-z]+\s+){0,2}(?:inspector|superintendent|commissioner|police\s+chief|police\s+spokes\w+|governor|mayor)\b")
 _REGION_AFTER = re.compile(r"^\s+(?:province|state|region|governorate|district|county|department|prefecture|oblast|territory|township|local government area|municipality)\b", re.I)
 # "the Tierra Blanca neighbourhood of Culiacán": the first name is part of the second place.
 _PART_OF_AFTER = re.compile(r"^(?:'s)?\s+(?:neighbou?rhood|district|suburb|area|quarter|sector|camp|market|commune)\s+(?:of|in)\s+[A-Z]")
@@ -149,7 +151,8 @@ def with_surroundings(text: str, spans: list[PlaceSpan]) -> list[PlaceSpan]:
     for span in spans:
         before = text[max(0, span.start - 60):span.start]
         after = text[span.end:span.end + 40]
-        if _PERSON_BEFORE.search(before) or _PERSON_AFTER.match(after) or _PART_OF_AFTER.match(after):
+        if _PERSON_BEFORE.search(before) or _PERSON_AFTER.match(after) or _PART_OF_AFTER.match(after) \
+                or _TITLE_AFTER.match(after):
             continue
         out.append(PlaceSpan(
             span.start, span.end, span.surface, span.candidates,
