@@ -48,6 +48,8 @@ def register(subparsers) -> None:
     )
     evaluate.set_defaults(func=_evaluate_merge)
 
+    register_bench(subparsers)
+
 
 def dbt_command(*args: str) -> list[str]:
     """The dbt executable of this environment with the project and profiles dirs set."""
@@ -181,4 +183,74 @@ def _evaluate_merge(args: argparse.Namespace) -> int:
     if args.fail_under is not None:
         below = [value for value in (alone.precision, alone.recall) if value is not None and value < args.fail_under]
         return 1 if below else 0
+    return 0
+
+
+# ---------------------------------------------------------------- merge scaling benchmark
+
+BENCH_SQL = """
+insert into articles
+select
+    'a' || i, 'p' || i, 's' || (i % 40), 'http://127.0.0.1/s/' || i, 'http://127.0.0.1/s/' || i, 'title ' || i,
+    [], timestamp '2026-01-01 06:00:00' + to_days(cast(i * 365 // $n as integer)) + to_minutes(cast(i % 600 as integer)),
+    'meta', 'en', 'text', 'bench', null, 4, timestamp '2026-01-01 12:00:00' + to_days(cast(i * 365 // $n as integer)),
+    date '2026-01-01' + cast(i * 365 // $n as integer), 'bench', timestamp '2026-01-01 12:00:00'
+from range($n) t(i);
+insert into extraction_log
+select 'a' || i, 'bench', date '2026-01-01', 1, timestamp '2026-01-01 12:00:00' from range($n) t(i);
+-- one mention per article; every incident k is reported by 3 articles (5,000 places at least 50 km
+-- apart in 26 countries, 3 types, spread over a year)
+insert into event_mentions
+select
+    'm' || i, 'a' || i, 's' || (i % 40), date '2026-01-01', 'bench', 0,
+    case k % 3 when 0 then 'Battles' when 1 then 'Explosions/Remote violence' else 'Violence against civilians' end,
+    case k % 3 when 0 then 'Armed clash' when 1 then 'Air/drone strike' else 'Attack' end,
+    date '2026-01-01' + cast(k * 3 * 365 // $n as integer),
+    'day', false, 'place ' || place, 'region ' || (place % 5), 'country', chr(cast(65 + place % 26 as integer)) || 'X',
+    (place % 100) * 0.5, (place // 100) * 0.5, 1, cast(k % 7 as integer), null, null, false, 0.8, 'evidence', '[]',
+    timestamp '2026-01-01 12:00:00'
+from (select i, i // 3 as k, (i // 3) % 5000 as place from range($n) t(i))
+"""
+
+
+def register_bench(subparsers) -> None:
+    bench = subparsers.add_parser("bench-merge", help="time incident merging (dbt) on N synthetic mentions")
+    bench.add_argument("--mentions", type=int, nargs="+", default=[10_000, 40_000])
+    bench.set_defaults(func=_bench_merge)
+
+
+def _bench_merge(args: argparse.Namespace) -> int:
+    import tempfile
+    import time
+
+    import duckdb
+
+    from transforms import warehouse
+
+    for n in args.mentions:
+        with tempfile.TemporaryDirectory() as work:
+            db = Path(work) / "bench.duckdb"
+            con = duckdb.connect(str(db))
+            con.execute(warehouse.SCHEMA_SQL.read_text(encoding="utf-8"))
+            con.execute(BENCH_SQL.replace("$n", str(n)))
+            con.close()
+            command = dbt_command("build", "--select", "+int_event_mentions_clustered", "--exclude", "test_type:data",
+                                  "--target-path", f"{work}/target", "--log-path", f"{work}/logs", "--quiet")
+            started = time.monotonic()
+            result = subprocess.run(command, env=_dbt_env(str(db)), cwd=DBT_PROJECT_DIR)
+            seconds = time.monotonic() - started
+            if result.returncode != 0:
+                return result.returncode
+            import json
+
+            run_results = json.loads((Path(work) / "target" / "run_results.json").read_text())
+            slowest = sorted(run_results["results"], key=lambda r: -r["execution_time"])[:3]
+            timings = ", ".join(f"{r['unique_id'].split('.')[-1]} {r['execution_time']:.1f}s" for r in slowest)
+            con = duckdb.connect(str(db), read_only=True)
+            pairs = con.execute("select count(*) from intermediate.int_mention_pairs_scored").fetchone()[0]
+            incidents = con.execute(
+                "select count(distinct incident_id) from intermediate.int_event_mentions_clustered").fetchone()[0]
+            con.close()
+            print(f"{n:>8} mentions ({n // 3} true incidents): {pairs:>9} candidate pairs ({pairs / n:.1f} per mention), "
+                  f"{incidents:>8} incidents, dbt build {seconds:.1f}s (slowest: {timings})")
     return 0

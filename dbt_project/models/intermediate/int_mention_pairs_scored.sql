@@ -1,7 +1,9 @@
 -- Candidate pairs (later report, earlier report) that may describe the same incident, scored.
 -- Blocking keeps this about linear in the number of mentions: a pair is only considered when both
 -- reports are in the same country, their date windows overlap (each mention is expanded to the
--- days of its window and joined on country + day) and their event types are compatible.
+-- days of its window), their event types are compatible, and - when both are located to a town -
+-- they lie in the same or a neighbouring grid cell (merge_block_cell_degrees). Reports located only
+-- to a region or country are compared with the whole country-day block.
 -- Score = type x date x place, minus a penalty when both name different perpetrators. Fatality
 -- figures do not score (tolls evolve); their gap only breaks ties between equal candidates.
 with
@@ -20,22 +22,87 @@ mention_days as (
         event_mention_id,
         country_iso2,
         event_type,
-        event_date + cast(day_offset as integer) as block_date
+        event_date + cast(day_offset as integer) as block_date,
+        latitude is not null and longitude is not null and coalesce(geo_precision, 3) <= 2 as is_located,
+        cast(floor(latitude / {{ var('merge_block_cell_degrees') }}) as integer) as cell_lat,
+        cast(floor(longitude / {{ var('merge_block_cell_degrees') }}) as integer) as cell_lon
     from mentions,
         unnest(range(-date_tolerance_days, date_tolerance_days + 1)) as offsets(day_offset)
 ),
 
-candidate_pairs as (
-    select distinct
-        later_days.event_mention_id as event_mention_id,
-        earlier_days.event_mention_id as candidate_mention_id
+-- each located report's cell and its eight neighbours, materialised as plain columns so the
+-- join below hashes on (country, day, cell) instead of filtering a country-day cross product
+neighbour_cells as (
+    select
+        mention_days.event_mention_id,
+        mention_days.country_iso2,
+        mention_days.event_type,
+        mention_days.block_date,
+        mention_days.cell_lat + lat_offset as cell_lat,
+        mention_days.cell_lon + lon_offset as cell_lon
+    from mention_days,
+        range(-1, 2) as lat_offsets(lat_offset),
+        range(-1, 2) as lon_offsets(lon_offset)
+    where mention_days.is_located
+),
+
+located_pairs as (
+    select
+        neighbour_cells.event_mention_id,
+        neighbour_cells.event_type,
+        earlier_days.event_mention_id as candidate_mention_id,
+        earlier_days.event_type as candidate_event_type
+    from neighbour_cells
+    inner join mention_days as earlier_days
+        on neighbour_cells.country_iso2 = earlier_days.country_iso2
+        and neighbour_cells.block_date = earlier_days.block_date
+        and neighbour_cells.cell_lat = earlier_days.cell_lat
+        and neighbour_cells.cell_lon = earlier_days.cell_lon
+    where earlier_days.is_located
+),
+
+-- a region- or country-level report (or one without coordinates) against the country-day block
+coarse_later_pairs as (
+    select
+        later_days.event_mention_id,
+        later_days.event_type,
+        earlier_days.event_mention_id as candidate_mention_id,
+        earlier_days.event_type as candidate_event_type
     from mention_days as later_days
-    inner join compatibility
-        on later_days.event_type = compatibility.event_type
     inner join mention_days as earlier_days
         on later_days.country_iso2 = earlier_days.country_iso2
         and later_days.block_date = earlier_days.block_date
-        and earlier_days.event_type = compatibility.compatible_event_type
+    where not later_days.is_located
+),
+
+coarse_earlier_pairs as (
+    select
+        later_days.event_mention_id,
+        later_days.event_type,
+        earlier_days.event_mention_id as candidate_mention_id,
+        earlier_days.event_type as candidate_event_type
+    from mention_days as later_days
+    inner join mention_days as earlier_days
+        on later_days.country_iso2 = earlier_days.country_iso2
+        and later_days.block_date = earlier_days.block_date
+    where later_days.is_located
+        and not earlier_days.is_located
+),
+
+candidate_pairs as (
+    select distinct
+        blocked.event_mention_id,
+        blocked.candidate_mention_id
+    from (
+        select * from located_pairs
+        union all
+        select * from coarse_later_pairs
+        union all
+        select * from coarse_earlier_pairs
+    ) as blocked
+    inner join compatibility
+        on blocked.event_type = compatibility.event_type
+        and blocked.candidate_event_type = compatibility.compatible_event_type
 ),
 
 compared as (
