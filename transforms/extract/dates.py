@@ -43,6 +43,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 # A date right after a speech verb dates the statement, not the incident.
+# "told the Horn Monitor on Sunday": the outlet's name may stand between verb and date.
+_TOLD_BEFORE = re.compile(r"\b(?:told|said\s+to|speaking\s+to)\s+(?:the\s+)?(?:[A-Z][\w'’.-]*\s+){1,4}(?:on|late|early)?\s*$")
 _SPEECH_BEFORE = re.compile(
     r"\b(?:said|says|told|announced|reported|stated|confirmed|added|claimed|tweeted|posted|"
     r"wrote|statement|briefing|conference|interview)\b(?:\s+\w+){0,2}\s*(?:on|late|early|,)?\s*$",
@@ -167,7 +169,7 @@ def find_dates(text: str, published: date, start: int = 0, end: int | None = Non
                 continue
             taken.append((s, e))
             window = re.split(r"[.!?]\s|\n", text[max(start, s - 60):s])[-1]
-            statement = bool(_SPEECH_BEFORE.search(window))
+            statement = bool(_SPEECH_BEFORE.search(window) or _TOLD_BEFORE.search(window))
             found.append(DateMention(s, e, resolved[0], resolved[1], statement, kind))
     found.sort(key=lambda d: d.start)
     return found

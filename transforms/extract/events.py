@@ -522,6 +522,11 @@ def extract(text: str, published: date, title: str | None = None, source_country
     if title:
         all_spans += find_place_spans(title, gazetteer)
     context = country_context(all_spans, source_country, dateline_spans)
+    # Nationalities point at countries too ("Pakistani police", "Iraqi officials").
+    for word in _CAPITALISED_WORD.findall(text):
+        iso2 = gazetteer.country_keys.get(word.lower())
+        if iso2 and word.lower() not in gazetteer.index:
+            context[iso2] += 1
     sport_hits = len({m.lower() for m in cues()["sport"].findall(text)})
     # An article that opens on a denial ("the ministry denied claims that ...") reports claims.
     lead_text = text[sentences[0][0]:sentences[min(1, len(sentences) - 1)][1]] if sentences else ""
@@ -700,7 +705,8 @@ def _choose_place(incident: Incident) -> ResolvedPlace | None:
     candidates: list[tuple[int, int, ResolvedPlace]] = []
     for order, m in enumerate(incident.mentions):
         for p in m.places:
-            candidates.append((p.rank, order, p))
+            # Places in follow-ups ("the attack came as Washington weighs ...") count last.
+            candidates.append((p.rank + (3 if m.follow_up else 0), order, p))
     if not candidates:
         return incident.dateline
     # Most specific first; the earliest mention breaks ties (the lead names the place).
@@ -728,6 +734,7 @@ def _choose_subtype(incident: Incident) -> str:
 _BY_BEFORE = re.compile(r"\bby\s+(?:(?:suspected|alleged|armed|members\s+of|fighters\s+(?:from|of)|militants\s+(?:from|of)|the|a|an|its|local|heavily)\s+)*$", re.I)
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|are|is)\s+(?:\w+\s+)?(?:killed|attacked|abducted|kidnapped|shot|wounded|injured|targeted|ambushed|arrested|detained|seized|hit|struck|raped|bombed|shelled|captured|dispersed|beaten|lynched)\b", re.I)
 _CLAIM = re.compile(r"\b(?:claimed\s+(?:responsibility|the\s+(?:attack|bombing|strike|killing|abduction|kidnapping|raid))|took\s+responsibility|said\s+(?:it|they)\s+(?:had\s+)?carried\s+out)\b", re.I)
+_CAPITALISED_WORD = re.compile(r"\b[A-Z][a-z]{3,}\b")
 _REPORTED = re.compile(r"\b(?:said|says|claimed|claims|according to)\b", re.I)
 _CLAIM_WORD = re.compile(r"claim|responsib|carried out|blam|suspect|accus|believed", re.I)
 _BLAME = re.compile(r"\b(?:blamed|(?:is|are|was|were)\s+(?:widely\s+)?(?:suspected|believed)|suspect(?:ed|s)?\s+(?:that|the)|accused|believed\s+to\s+(?:be|belong))\b", re.I)

@@ -93,7 +93,8 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
         if not _capitalised(tokens[i][2]):
             i += 1
             continue
-        longest = gazetteer.longest_from.get(normalise(tokens[i][2].split("-")[0]).split(" ")[0], 0)
+        first = tokens[i][2].removesuffix("'s").removesuffix("’s").rstrip(".")
+        longest = gazetteer.longest_from.get(normalise(first.split("-")[0]).split(" ")[0], 0)
         if not longest:
             i += 1
             continue
@@ -129,7 +130,8 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
         # organisation's name ("Abdiqadir Farah Geedi", "Comuneros del Sur").
         prev_tok = tokens[i - 1][2] if i > 0 and not text[tokens[i - 1][1]:s].strip() else None
         next_tok = tokens[i + n][2] if i + n < len(tokens) and not text[e:tokens[i + n][0]].strip() else None
-        if _is_name_word(prev_tok, gazetteer) or _is_name_word(next_tok, gazetteer):
+        possessive = text[s:e + 2].endswith(("'s", "’s"))   # "Baghdad's Green Zone": two names
+        if _is_name_word(prev_tok, gazetteer) or (not possessive and _is_name_word(next_tok, gazetteer)):
             i += n
             continue
         spans.append(PlaceSpan(s, e, surface, candidates, near=False, region_word=False, locative=False))
@@ -175,6 +177,8 @@ def country_context(spans: list[PlaceSpan], source_country: str | None, dateline
             continue
         strong = [c for c in span.candidates if c.kind == KIND_ALIAS or c.population >= 1000000
                   or (span in dateline and c.population >= 5000)]
+        primary = [c for c in strong if normalise(c.name) == normalise(span.surface)]
+        strong = primary or strong
         if len({c.country_iso2 for c in strong}) == 1:
             weights[strong[0].country_iso2] += 2 if span in dateline else 1
     if source_country:
@@ -186,9 +190,12 @@ def resolve(span: PlaceSpan, context: Counter) -> Place | None:
     """The best reading of a span in this article, or None when no reading is plausible."""
     total = sum(context.values()) or 1
     best, best_score = None, -math.inf
+    surface = normalise(span.surface)
     for cand in span.candidates:
         share = context.get(cand.country_iso2, 0) / total
         score = 6 * share + 0.45 * math.log10(cand.population + 10)
+        if normalise(cand.name) == surface and cand.kind != KIND_ADMIN1:
+            score += 1.0   # "Islamabad" is Islamabad, not a city that once bore the name
         if cand.kind == KIND_ALIAS:
             score += 2.5
         if cand.kind == KIND_ADMIN1:
