@@ -29,7 +29,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")),
     ("month_day", re.compile(r"\b" + _MONTH + r"\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>(?:19|20)\d\d))?")),
     ("day_month", re.compile(r"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"(?:,?\s+(?P<year>(?:19|20)\d\d))?")),
-    ("weekday", re.compile(r"\b(?P<last>(?i:last|this\s+past|past)\s+)?" + _WEEKDAY + r"\b")),
+    ("weekday", re.compile(r"\b(?P<last>(?i:last|this\s+past|past|next|this\s+coming|coming)\s+)?" + _WEEKDAY + r"\b")),
     ("yesterday", re.compile(r"\b(?:yesterday|last night|the previous night|overnight)\b", re.I)),
     ("today", re.compile(r"\b(?:today|this morning|this afternoon|this evening|tonight|earlier today)\b", re.I)),
     ("days_ago", re.compile(r"\b(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|a)\s+days?\s+(?:ago|earlier)\b", re.I)),
@@ -54,6 +54,10 @@ _SPEECH_BEFORE = re.compile(
 
 _LOWER = {kind: re.compile(p.pattern.lower().replace("(?p<", "(?P<")) for kind, p in _PATTERNS
           if p.flags & re.I and kind not in ("month_day", "day_month", "in_month")}
+
+_ADJECTIVAL_WEEKDAY = re.compile(
+    r"\s+(?:market|prayers?|service|mass|sermon|school|newspaper|paper|edition|league|match|protests?|"
+    r"rally|rallies|vigils?|gatherings?|meeting|deadline|session|trading|holiday|programme|program|show|mothers)\b")
 
 # Cheap substring tests that let most patterns skip most articles.
 _MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -104,8 +108,13 @@ def _resolve(kind: str, m: re.Match[str], published: date) -> tuple[date, str] |
         value = _month_day(published, MONTHS[m["month"].lower().rstrip(".")], int(m["day"]), m["year"])
         return (value, "day") if value else None
     if kind == "weekday":
-        back = (published.weekday() - WEEKDAYS.index(m["weekday"].lower())) % 7
-        if back == 0 and m["last"]:
+        target = WEEKDAYS.index(m["weekday"].lower())
+        last = (m["last"] or "").lower()
+        if "next" in last or "coming" in last:
+            ahead = (target - published.weekday()) % 7 or 7
+            return published + timedelta(days=ahead), "day"
+        back = (published.weekday() - target) % 7
+        if back == 0 and last:
             back = 7
         return published - timedelta(days=back), "day"
     if kind == "yesterday":
@@ -160,6 +169,8 @@ def find_dates(text: str, published: date, start: int = 0, end: int | None = Non
             s, e = m.start() + start, m.end() + start
             if any(s < te and ts < e for ts, te in taken):
                 continue
+            if kind == "weekday" and _ADJECTIVAL_WEEKDAY.match(segment, m.end()):
+                continue   # "a crowded Sunday market", "Friday prayers": not a date
             if kind == "in_month" and m["month"][0].islower():
                 continue   # month names are capitalised; "in mar" is not a date
             if kind == "in_month" and m["month"].lower() == "may" and not m["year"]:

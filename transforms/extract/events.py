@@ -86,7 +86,7 @@ class Mention:
 
     @property
     def town(self) -> ResolvedPlace | None:
-        towns = [p for p in self.places if p.rank < 3]
+        towns = [p for p in self.places if p.rank < 3 and not p.directional]
         return towns[0] if towns else None
 
     @property
@@ -443,7 +443,7 @@ def _has_anchor(mention: Mention) -> bool:
     return any(a.named or a.actor_type in ("Political militia", "State forces", "Protesters", "Rioters") for a in mention.actors)
 
 
-_NEGATED = re.compile(r"\b(?:no one|nobody|no|not|never|none)\s+(?:\w+\s+){0,2}$", re.I)
+_NEGATED = re.compile(r"\b(?:no one|nobody|no|not|never|none)\s+(?:\w+\s+){0,2}$|\bany\s+$", re.I)
 _TERRITORY_OBJECT = re.compile(
     r"^\W*(?:\w+\W+){0,6}?(?:town|village|city|district|base|area|territory|island|hill|camp|headquarters|airport|"
     r"port|positions?|garrison|outpost|barracks|region|county|township|locality|settlement|province|state|"
@@ -528,6 +528,10 @@ def extract(text: str, published: date, title: str | None = None, source_country
         if iso2 and word.lower() not in gazetteer.index:
             context[iso2] += 1
     sport_hits = len({m.lower() for m in cues()["sport"].findall(text)})
+    # An article that opens by commemorating ("gathered to remember the 130 killed in 2015")
+    # retells old events throughout.
+    commemoration = bool(sentences) and bool(cues()["historical_strong"].search(text[sentences[0][0]:sentences[0][1]])) \
+        and not any(t.sub_event_type in PROTEST_FAMILY for t in find_triggers(text, *sentences[0]))
     # An article that opens on a denial ("the ministry denied claims that ...") reports claims.
     lead_text = text[sentences[0][0]:sentences[min(1, len(sentences) - 1)][1]] if sentences else ""
     article_disputed = bool(re.search(r"\bdenied\s+(?:\w+\s+){0,3}(?:claims?|reports?|allegations?)\b", lead_text, re.I))
@@ -568,7 +572,7 @@ def extract(text: str, published: date, title: str | None = None, source_country
                          for d in sentence_dates)
             if verdict and _is_background(text[ss:se], published):
                 background_paragraphs.add(para)
-            elif whole and para in background_paragraphs and not recent:
+            elif whole and (para in background_paragraphs or commemoration) and not recent:
                 verdict = True
             sentence_blocked[index] = verdict
             sentence_best[index] = best
@@ -608,7 +612,9 @@ def extract(text: str, published: date, title: str | None = None, source_country
         casualties = find_casualties(text[s:e])
         hits = [h for h in actors_in(index) if s <= h.start and h.end <= e]
         quoted = _is_quote_or_post(text, s, e)
-        follow_up = quoted or bool(_ANAPHOR.search(text[max(s, trigger.start - 25):trigger.start]))
+        # Title and standfirst run before a mid-text dateline: they summarise, they add nothing new.
+        standfirst = dateline_end > 0 and e <= dateline_end
+        follow_up = quoted or standfirst or bool(_ANAPHOR.search(text[max(s, trigger.start - 25):trigger.start]))
         if quoted:
             dates = []   # "tonight" in a post is the poster's night, not the publication's
         if follow_up:

@@ -25,7 +25,7 @@ _PERSON_AFTER = re.compile(r"^(?:'s?\s+(?:spokesman|spokeswoman|family|wife|husb
 _TITLE_AFTER = re.compile(r"^(?:'s)?\s+(?:[a-z]+\s+){0,2}(?:inspector|superintendent|commissioner|police\s+chief|police\s+spokes\w+|governor|mayor)\b")
 _REGION_AFTER = re.compile(r"^\s+(?:province|state|region|governorate|district|county|department|prefecture|oblast|territory|township|local government area|municipality)\b", re.I)
 # "the Tierra Blanca neighbourhood of Culiacán": the first name is part of the second place.
-_PART_OF_AFTER = re.compile(r"^(?:'s)?\s+(?:neighbou?rhood|district|suburb|area|quarter|sector|camp|market|commune)\s+(?:of|in)\s+[A-Z]")
+_PART_OF_AFTER = re.compile(r"^(?:'s)?\s+(?:neighbou?rhood|district|suburb|area|quarter|sector|camp|market|commune)\s+of\s+(?:the\s+)?[A-Z]")
 _NAME_WORDS_OK = {"northern", "southern", "eastern", "western", "north", "south", "east", "west", "central",
                   "upper", "lower", "greater", "county", "province", "state", "district", "region", "city",
                   "governorate", "department", "municipality", "township"}
@@ -37,6 +37,9 @@ _NEAR_BEFORE = re.compile(
 _LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|outside|on|into|from|of|across|around|to|toward|towards|through|via|inside|within)\s+(?:the\s+)?(?:(?:town|city|village|district|region|province|state|capital|area|suburb|neighbou?rhood|camp)\s+of\s+)?$", re.I)
 
 
+_DIRECTION_BEFORE = re.compile(r"\b(?:to|towards|toward|road to|route to|heading for|bound for|fled to|fled into)\s+(?:the\s+)?(?:town\s+of\s+|city\s+of\s+|capital\s+)?$", re.I)
+
+
 @dataclass(frozen=True)
 class PlaceSpan:
     start: int
@@ -46,6 +49,7 @@ class PlaceSpan:
     near: bool          # "near X", "20 km from X": approximate
     region_word: bool   # followed by "province", "state", ...
     locative: bool      # preceded by "in", "at", "near"...
+    directional: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,7 @@ class ResolvedPlace:
     place: Place
     near: bool
     district: bool = False    # "Murshidabad district": the area named after the town
+    directional: bool = False  # "fled towards Sake", "the road to Aleppo": not where it happened
 
     @property
     def geo_precision(self) -> int:
@@ -71,7 +76,7 @@ class ResolvedPlace:
         "near X" still names X; a district named after a town is wider than a town."""
         if self.place.kind in (KIND_COUNTRY, KIND_ADMIN1):
             return 3
-        if self.district or self.place.geo_precision == 2:
+        if self.district or self.directional or self.place.geo_precision == 2:
             return 2
         return self.place.geo_precision
 
@@ -161,6 +166,7 @@ def with_surroundings(text: str, spans: list[PlaceSpan]) -> list[PlaceSpan]:
             near=bool(_NEAR_BEFORE.search(before)),
             region_word=bool(_REGION_AFTER.match(after)),
             locative=bool(_LOCATIVE_BEFORE.search(before)),
+            directional=bool(_DIRECTION_BEFORE.search(before)),
         ))
     return out
 
@@ -223,7 +229,8 @@ def resolve_all(spans: list[PlaceSpan], context: Counter) -> list[ResolvedPlace]
         place = resolve(span, context)
         if place is not None:
             out.append(ResolvedPlace(span.start, span.end, span.surface, place, span.near,
-                                     district=span.region_word and place.kind not in (KIND_ADMIN1, KIND_COUNTRY)))
+                                     district=span.region_word and place.kind not in (KIND_ADMIN1, KIND_COUNTRY),
+                                     directional=span.directional))
     return out
 
 
