@@ -64,11 +64,6 @@ class Trigger:
     end: int
 
 
-@dataclass(frozen=True)
-class Cues:
-    patterns: dict[str, re.Pattern[str]]
-
-
 @dataclass
 class Mention:
     sentence: tuple[int, int]
@@ -98,7 +93,6 @@ class Mention:
 class Incident:
     mentions: list[Mention] = field(default_factory=list)
     extra_sentences: list[tuple[int, int]] = field(default_factory=list)
-    extra_fatalities: list[int | None] = field(default_factory=list)
     extra_groups: list[tuple] = field(default_factory=list)
     extra_injured: list[int | None] = field(default_factory=list)
     extra_none: bool = False
@@ -638,7 +632,6 @@ def extract(text: str, published: date, title: str | None = None, source_country
         for inc in incidents:
             if any(m is mention for m in inc.mentions):
                 inc.extra_sentences.append(span)
-                inc.extra_fatalities.append(casualties.fatalities)
                 inc.extra_groups.append(casualties.fatality_groups)
                 inc.extra_injured.append(casualties.injured)
                 inc.extra_none = inc.extra_none or casualties.none_reported

@@ -69,7 +69,6 @@ _BEATEN = re.compile(
     r"|\blynched\s+(?P<num2>" + NUMBER + r")\b",
     # no re.I: find_casualties lower-cases the sentence first, which is faster
 )
-_NONE_HURT = re.compile(r"\bno\s+(?:one|injuries|casualties)\b[^.]{0,20}\b(?:hurt|injured|injuries|casualties)?", re.I)
 
 
 @dataclass(frozen=True)
