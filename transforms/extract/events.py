@@ -558,7 +558,8 @@ def extract(text: str, published: date, title: str | None = None, source_country
             whole = sentence_triggers[index]
             sentence_dates = [d for d in all_dates if ss <= d.start < se]
             best = _first_unblocked(whole, text, ss, se, published, sentence_dates)
-            verdict = bool(whole) and best is None
+            # Blocked: it has triggers, and none survives (all-negated sentences go on as casualty reports).
+            verdict = bool(whole) and best is None and _best_trigger(whole, text) is not None
             # Background runs on within a paragraph: after "In 2015, gunmen stormed ...", "The siege
             # lasted 15 hours" is still 2015 unless the sentence names a recent day of its own.
             para = paragraph_of[index]
@@ -574,12 +575,16 @@ def extract(text: str, published: date, title: str | None = None, source_country
             continue
         dates = [d for d in all_dates if s <= d.start < e]
         found = [t for t in sentence_triggers[index] if s <= t.start < e]
-        if not found:
+        # "No one was killed.": a trigger word, but negated, so a casualty report like any other.
+        negated_only = bool(found) and _best_trigger(found, text) is None
+        if not found or negated_only:
             if not _CASUALTY_WORD.search(text, s, e):
                 continue
             casualties = find_casualties(text[s:e])
-            # Only sentences right after an incident's mention report on it.
-            if mentions and (index - mention_index[id(mentions[-1])] <= 2 or _TOLL_ANAPHOR.search(text, s, e)) \
+            # Only sentences near an incident's mention (same paragraph or the next few) report on it.
+            last_index = mention_index[id(mentions[-1])] if mentions else -99
+            near = bool(mentions) and (index - last_index <= 3 or paragraph_of[index] == paragraph_of[last_index])
+            if mentions and (near or _TOLL_ANAPHOR.search(text, s, e)) \
                     and (casualties.fatalities is not None or casualties.injured is not None or casualties.none_reported) \
                     and not _blocked_plain(text[s:e], published):
                 # "No casualties were reported." / "Five people died." report on the last incident.
