@@ -59,6 +59,8 @@ _NONE = re.compile(
     r"|there\s+were\s+no\s+injuries|no\s+one\s+was\s+(?:hurt|injured))\b",
     # no re.I: find_casualties lower-cases the sentence first, which is faster
 )
+# "A 70-year-old man who was beaten by the crowd died in hospital": one death, subject far from verb.
+_SINGLE_DEATH = re.compile(r"^[\"“]?(?:a|an)\s+[^,.;:]{0,70}?\b(?:died|was killed|was shot dead|was beaten to death|was hacked to death|succumbed)\b")
 _UNKNOWN_NUMBER = re.compile(r"\ban?\s+(?:unknown|undisclosed|unspecified|unconfirmed)\s+number\s+of\b")
 _BODIES = re.compile(
     r"\b(?P<num>\d{1,3}(?:,\d{3})*|" + _UNITS + r"(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)\s+bodies\b"
@@ -195,6 +197,8 @@ def find_casualties(sentence: str) -> Casualties:
             hurt.append(value)
         else:
             killed.append((group, value))
+    if not killed and _SINGLE_DEATH.match(sentence.lstrip()):
+        killed.append(("total", 1))
     for m in _BEATEN.finditer(sentence):
         value = parse_number(m["num"] or m["num2"])
         if value:
