@@ -53,3 +53,8 @@ def test_tolls_of_different_sides_add_up_across_sentences():
     repeat = find_casualties("The 30 militants killed were buried in the forest.")
     groups = list(first.fatality_groups + second.fatality_groups + repeat.fatality_groups)
     assert combine_fatalities(groups) == 34
+
+
+def test_ages_are_not_counts():
+    assert find_casualties("One worker, Rahima Begum, 23, died in hospital on Sunday.").fatalities == 1
+    assert find_casualties("A man aged 45 was killed in the blast.").fatalities == 1

@@ -281,6 +281,8 @@ def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date,
         return True
     recent_day = any(d.precision == "day" and not d.statement_date and not is_historical(d, published)
                      and d.value <= published for d in dates)
+    if _THAT_YEAR.search(low):
+        return True   # "On June 25 that year, ...": a retold past, protest or not
     # Protests often mark anniversaries; everything else that does is background.
     if trigger.sub_event_type not in PROTEST_FAMILY and c["historical_strong"].search_folded(sentence, low, prefixes):
         return True
@@ -380,6 +382,7 @@ def _dateline_case(dateline: str) -> str:
     return re.sub(r"[A-Z][A-Z'’\-]+", lambda m: m.group(0).title() if len(m.group(0)) > 2 or m.group(0) in ("DR",) else m.group(0), dateline)
 
 
+_THAT_YEAR = re.compile(r"\bthat year\b|\bthe year before\b")
 _UNVERIFIED = re.compile(r"\b(?:could not (?:be )?(?:independently )?(?:verif\w*|confirm\w*)|unable to (?:verify|confirm))\b", re.I)
 _YEAR = re.compile(r"(?<![\d-])(?:19|20)\d\d(?![\d])")
 

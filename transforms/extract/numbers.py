@@ -60,7 +60,8 @@ _NONE = re.compile(
     # no re.I: find_casualties lower-cases the sentence first, which is faster
 )
 # "A 70-year-old man who was beaten by the crowd died in hospital": one death, subject far from verb.
-_SINGLE_DEATH = re.compile(r"^[\"“]?(?:a|an)\s+[^,.;:]{0,70}?\b(?:died|was killed|was shot dead|was beaten to death|was hacked to death|succumbed)\b")
+_SINGLE_DEATH = re.compile(r"^[\"“]?(?:a|an|one)\s+[^.;:]{0,70}?\b(?:died|was killed|was shot dead|was beaten to death|was hacked to death|succumbed)\b")
+_AGE = re.compile(r",\s*(?:aged\s+)?\d{1,3}\s*,|\baged\s+\d{1,3}\b")
 _UNKNOWN_NUMBER = re.compile(r"\ban?\s+(?:unknown|undisclosed|unspecified|unconfirmed)\s+number\s+of\b")
 _BODIES = re.compile(
     r"\b(?P<num>\d{1,3}(?:,\d{3})*|" + _UNITS + r"(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)\s+bodies\b"
@@ -157,6 +158,8 @@ def _sum_items(match: re.Match[str]) -> int | None:
 def find_casualties(sentence: str) -> Casualties:
     """Fatalities and injured counted in one sentence."""
     sentence = _UNKNOWN_NUMBER.sub("unknown", sentence.lower())
+    # Ages are not counts: "One worker, Rahima Begum, 23, died" / "aged 23".
+    sentence = _AGE.sub(",", sentence)
     killed: list[tuple[str, int]] = []
     hurt: list[int] = []
     taken: list[tuple[int, int]] = []
