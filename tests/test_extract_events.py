@@ -128,3 +128,10 @@ def test_missing_date_falls_back_to_publication_and_says_so():
 
 def test_empty_text_is_no_events():
     assert extract_events("   ", PUBLISHED) == []
+
+
+def test_a_huge_repetitive_page_stays_one_incident_and_finishes():
+    text = "Gunmen killed three villagers in Mopti, Mali, on Saturday. " * 3000
+    events = extract_events(text, PUBLISHED)
+    assert len(events) == 1
+    assert all(end <= len(text) for _, end in events[0].evidence)

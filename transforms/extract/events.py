@@ -35,6 +35,7 @@ from transforms.records import ActorMention, EventMention
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
+MAX_TEXT_CHARS = 100_000
 VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 PROTEST_FAMILY = {"Peaceful protest", "Protest with intervention", "Excessive force against protesters",
                   "Violent demonstration", "Mob violence"}
@@ -99,20 +100,28 @@ class Incident:
     dateline: ResolvedPlace | None = None
     claimed: list = field(default_factory=list)
 
+    _seen: int = 0                           # mentions already scanned for town and day
+    _town: ResolvedPlace | None = None
+    _day: DateMention | None = None
+
+    def _scan(self) -> None:
+        # Incremental, so merging stays linear even for a page repeating one story 5,000 times.
+        for m in self.mentions[self._seen:]:
+            if self._town is None and m.town:
+                self._town = m.town
+            if self._day is None:
+                self._day = next((d for d in m.event_dates if d.precision == "day"), None)
+        self._seen = len(self.mentions)
+
     @property
     def town(self) -> ResolvedPlace | None:
-        for m in self.mentions:
-            if m.town:
-                return m.town
-        return None
+        self._scan()
+        return self._town
 
     @property
     def day(self) -> DateMention | None:
-        for m in self.mentions:
-            for d in m.event_dates:
-                if d.precision == "day":
-                    return d
-        return None
+        self._scan()
+        return self._day
 
 
 # ---------------------------------------------------------------- lexicons
@@ -493,6 +502,9 @@ def _best_trigger(found: list[Trigger], text: str) -> Trigger | None:
 
 
 def extract(text: str, published: date, title: str | None = None, source_country: str | None = None) -> list[EventMention]:
+    # A news article is a few thousand characters; a huge page is read up to this point only
+    # (offsets stay valid: they index the same text).
+    text = text[:MAX_TEXT_CHARS]
     gazetteer = load_gazetteer()
     sentences = split_sentences(text)
     # The dateline ("GOMA, DR Congo — ") says where the reporter files from, not where the
