@@ -57,19 +57,20 @@ def run_parse(conn: duckdb.DuckDBPyConnection, partition_date: date) -> StageSta
         parsed.clear()
         rejected.clear()
 
-    # Read the whole day's page list first: DuckDB cannot write on a connection with an open result.
-    for page in list(warehouse.pages_to_parse(conn, partition_date, PARSER_VERSION)):
-        result = parse_page(page.body, page.final_url, content_type=page.content_type)
-        if isinstance(result, Article):
-            parsed.append((page, result))
-            stats.add("articles")
-        else:
-            rejected.append((page, result.reason, result.detail))
-            stats.add(f"rejected_{result.reason}")
-            log.info("not an article: %s (%s: %s)", page.final_url, result.reason, result.detail)
-        if len(parsed) + len(rejected) >= PARSE_BATCH:
-            flush()
-    flush()
+    # Ids first, bodies a chunk at a time: memory stays flat however large the day, and no result
+    # set is open while the chunk's output is written (DuckDB cannot write under an open result).
+    page_ids = warehouse.pages_to_parse(conn, partition_date, PARSER_VERSION)
+    for start in range(0, len(page_ids), PARSE_BATCH):
+        for page in warehouse.load_pages(conn, page_ids[start:start + PARSE_BATCH]):
+            result = parse_page(page.body, page.final_url, content_type=page.content_type)
+            if isinstance(result, Article):
+                parsed.append((page, result))
+                stats.add("articles")
+            else:
+                rejected.append((page, result.reason, result.detail))
+                stats.add(f"rejected_{result.reason}")
+                log.info("not an article: %s (%s: %s)", page.final_url, result.reason, result.detail)
+        flush()
     stats.counts["seconds"] = round(time.monotonic() - started)
     log.info("parse %s: %s", partition_date, stats.counts)
     return stats

@@ -155,12 +155,11 @@ class StoredPage:
     body: bytes
 
 
-def pages_to_parse(conn: duckdb.DuckDBPyConnection, partition_date: date, parser_version: str) -> Iterator[StoredPage]:
-    """Article pages of the day that this parser version has not handled yet (parsed or rejected)."""
-    cursor = conn.execute(
+def pages_to_parse(conn: duckdb.DuckDBPyConnection, partition_date: date, parser_version: str) -> list[str]:
+    """Ids of the day's article pages that this parser version has not handled yet (parsed or rejected)."""
+    rows = conn.execute(
         """
-        select p.page_id, p.source_id, p.url, p.final_url, p.canonical_url, p.content_type,
-               p.fetched_at, p.partition_date, p.html_gz
+        select p.page_id
         from pages p
         where p.page_kind = 'article'
           and p.partition_date = ?
@@ -169,10 +168,24 @@ def pages_to_parse(conn: duckdb.DuckDBPyConnection, partition_date: date, parser
         order by p.fetched_at, p.page_id
         """,
         [partition_date, parser_version, parser_version],
-    )
-    while rows := cursor.fetchmany(200):
-        for row in rows:
-            yield StoredPage(*row[:8], body=gzip.decompress(bytes(row[8])))
+    ).fetchall()
+    return [page_id for (page_id,) in rows]
+
+
+def load_pages(conn: duckdb.DuckDBPyConnection, page_ids: Sequence[str]) -> list[StoredPage]:
+    """Archived pages by id, bodies decompressed (load in chunks: bodies can be large)."""
+    if not page_ids:
+        return []
+    rows = conn.execute(
+        f"""
+        select page_id, source_id, url, final_url, canonical_url, content_type, fetched_at,
+               partition_date, html_gz
+        from pages where page_id in ({', '.join('?' * len(page_ids))})
+        order by fetched_at, page_id
+        """,
+        list(page_ids),
+    ).fetchall()
+    return [StoredPage(*row[:8], body=gzip.decompress(bytes(row[8]))) for row in rows]
 
 
 def article_id(canonical_url: str) -> str:
