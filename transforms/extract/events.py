@@ -552,14 +552,16 @@ def extract(text: str, published: date, title: str | None = None, source_country
     mentions: list[Mention] = []
     extra: list[tuple[Mention, tuple[int, int], object]] = []
     lead_dates: list[DateMention] = []
-    all_dates = find_dates(text, published)
+    all_dates: list[DateMention] = []
     units: list[tuple[int, int, int, bool]] = []   # clause start, end, sentence index, starts a separate report
     sentence_triggers: list[list[Trigger]] = []
     for index, (s, e) in enumerate(sentences):
-        sentence_dates = [d for d in all_dates if s <= d.start < e]
+        sentence_triggers.append(find_triggers(text, s, e))
+        # Dates matter only in the lead and in sentences that report something.
+        sentence_dates = find_dates(text, published, s, e) if index < 3 or sentence_triggers[index] else []
+        all_dates += sentence_dates
         if index < 3:
             lead_dates += [d for d in sentence_dates if not d.statement_date and not is_historical(d, published) and d.value <= published]
-        sentence_triggers.append(find_triggers(text, s, e))
         units += _clauses(text, s, e, index, spans_by_sentence[index], sentence_dates, sentence_triggers[index])
     mention_index: dict[int, int] = {}
     sentence_blocked: dict[int, bool] = {}
