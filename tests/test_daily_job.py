@@ -93,3 +93,35 @@ def test_definitions_load_with_the_asset_graph_schedule_and_checks():
     schedule = defs.resolve_schedule_def("daily_job_schedule")
     assert schedule.cron_schedule == "0 1 * * *"
     assert defs.resolve_job_def("daily_job").partitions_def is not None
+
+
+def test_dagster_cli_validates_the_code_location():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    dagster = Path(sys.executable).with_name("dagster")
+    result = subprocess.run([str(dagster), "definitions", "validate", "-m", "orchestration.definitions"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Validation successful" in result.stderr + result.stdout
+
+
+def test_new_extractor_version_re_extracts_stored_articles_without_crawling(fixture_config, tmp_path, monkeypatch):
+    import transforms.extract as extract
+
+    day = date.fromisoformat(DAY)
+    conn = warehouse.connect(tmp_path / "versions.duckdb")
+    pipeline.run_crawl(conn, fixture_config, day, run_id="crawl")
+    pipeline.run_parse(conn, day)
+    first = pipeline.run_extract(conn, day)
+    assert first.counts["articles"] > 50
+    assert pipeline.run_extract(conn, day).counts.get("articles", 0) == 0  # same version: nothing to do
+    crawl_rows = conn.execute("select count(*) from crawl_log").fetchone()[0]
+
+    monkeypatch.setattr(extract, "EXTRACTOR_VERSION", extract.EXTRACTOR_VERSION + "+next")
+    again = pipeline.run_extract(conn, day)
+    assert again.counts["articles"] == first.counts["articles"]
+    versions = dict(conn.execute("select extractor_version, count(*) from extraction_log group by 1").fetchall())
+    assert len(versions) == 2 and len(set(versions.values())) == 1
+    assert conn.execute("select count(*) from crawl_log").fetchone()[0] == crawl_rows
