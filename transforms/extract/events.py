@@ -519,23 +519,39 @@ def extract(text: str, published: date, title: str | None = None, source_country
             actor_cache[index] = actor_mod.find_actors(text, *sentences[index])
         return actor_cache[index]
 
-    # Article context: every place span in title and text votes for its country.
-    # One pass over the whole text, then bucketed by sentence (cheaper than a pass per sentence).
+    # Places are looked up in the lead and in sentences with triggers (the rest only names
+    # countries, counted below); one pass per run of such sentences.
+    sentence_triggers = [find_triggers(text, s, e) for s, e in sentences]
+    wanted = [index < 3 or bool(found) for index, found in enumerate(sentence_triggers)]
     spans_by_sentence: list[list] = [[] for _ in sentences]
     starts = [s for s, _ in sentences]
-    for span in find_place_spans(text, gazetteer, dateline_end, len(text)):
-        index = bisect.bisect_right(starts, span.start) - 1
-        if index >= 0 and span.end <= sentences[index][1]:
-            spans_by_sentence[index].append(span)
+    index = 0
+    while index < len(sentences):
+        if not wanted[index]:
+            index += 1
+            continue
+        last = index
+        while last + 1 < len(sentences) and wanted[last + 1]:
+            last += 1
+        run_start, run_end = max(sentences[index][0], dateline_end), sentences[last][1]
+        for span in find_place_spans(text, gazetteer, run_start, run_end):
+            i = bisect.bisect_right(starts, span.start) - 1
+            if i >= 0 and span.end <= sentences[i][1]:
+                spans_by_sentence[i].append(span)
+        index = last + 1
     all_spans = [sp for spans in spans_by_sentence for sp in spans]
     if title:
         all_spans += find_place_spans(title, gazetteer)
     context = country_context(all_spans, source_country, dateline_spans)
-    # Nationalities point at countries too ("Pakistani police", "Iraqi officials").
-    for word in _CAPITALISED_WORD.findall(text):
-        iso2 = gazetteer.country_keys.get(word.lower())
-        if iso2 and word.lower() not in gazetteer.index:
-            context[iso2] += 1
+    # Countries and nationalities named anywhere point at countries ("Pakistani police", "in South Sudan").
+    for match in _CAPITALISED_RUN.finditer(text):
+        run = match.group(0).removesuffix("'s").removesuffix("’s")
+        for name in (run, *run.split()):
+            key = name.lower()
+            iso2 = gazetteer.country_keys.get(key)
+            if iso2 and (name is run or key not in gazetteer.index):
+                context[iso2] += 1
+                break
     sport_hits = len({m.lower() for m in cues()["sport"].findall(text)})
     # An article that opens by commemorating ("gathered to remember the 130 killed in 2015")
     # retells old events throughout.
@@ -554,9 +570,7 @@ def extract(text: str, published: date, title: str | None = None, source_country
     lead_dates: list[DateMention] = []
     all_dates: list[DateMention] = []
     units: list[tuple[int, int, int, bool]] = []   # clause start, end, sentence index, starts a separate report
-    sentence_triggers: list[list[Trigger]] = []
     for index, (s, e) in enumerate(sentences):
-        sentence_triggers.append(find_triggers(text, s, e))
         # Dates matter only in the lead and in sentences that report something.
         sentence_dates = find_dates(text, published, s, e) if index < 3 or sentence_triggers[index] else []
         all_dates += sentence_dates
@@ -755,7 +769,7 @@ def _choose_subtype(incident: Incident) -> str:
 _BY_BEFORE = re.compile(r"\bby\s+(?:(?:suspected|alleged|armed|members\s+of|fighters\s+(?:from|of)|militants\s+(?:from|of)|the|a|an|its|local|heavily)\s+)*$", re.I)
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|are|is)\s+(?:\w+\s+)?(?:killed|attacked|abducted|kidnapped|shot|wounded|injured|targeted|ambushed|arrested|detained|seized|hit|struck|raped|bombed|shelled|captured|dispersed|beaten|lynched)\b", re.I)
 _CLAIM = re.compile(r"\b(?:claimed\s+(?:responsibility|the\s+(?:attack|bombing|strike|killing|abduction|kidnapping|raid))|took\s+responsibility|said\s+(?:it|they)\s+(?:had\s+)?carried\s+out)\b", re.I)
-_CAPITALISED_WORD = re.compile(r"\b[A-Z][a-z]{3,}\b")
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?:['’]s)?(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][a-z]+(?:['’]s)?){0,3}")
 _REPORTED = re.compile(r"\b(?:said|says|claimed|claims|according to)\b", re.I)
 _CLAIM_WORD = re.compile(r"claim|responsib|carried out|blam|suspect|accus|believed", re.I)
 _BLAME = re.compile(r"\b(?:blamed|(?:is|are|was|were)\s+(?:widely\s+)?(?:suspected|believed)|suspect(?:ed|s)?\s+(?:that|the)|accused|believed\s+to\s+(?:be|belong))\b", re.I)
