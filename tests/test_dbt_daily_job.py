@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-from dagster import AssetSelection, DagsterInstance, Definitions, define_asset_job
+from dagster import DagsterInstance
 
 from tests.conftest import FIXTURE_SOURCES
 from tests.sites.corpus import load_corpus
@@ -26,15 +26,9 @@ def test_daily_job_builds_merged_incidents_from_the_fixture_sites(fixture_server
     monkeypatch.setenv("NEWSEVENTS_DB", str(db_path))
     monkeypatch.setenv("NEWSEVENTS_PUBLISH_DIR", str(tmp_path / "published"))
     monkeypatch.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    from orchestration.assets import articles, event_mentions, raw_pages
-    from orchestration.dbt_assets import bi_copy, dbt_resource, dbt_warehouse_assets
-    from orchestration.resources import build_resources
+    from orchestration.definitions import build_defs
 
-    defs = Definitions(
-        assets=[raw_pages, articles, event_mentions, dbt_warehouse_assets, bi_copy],
-        jobs=[define_asset_job("daily_job", selection=AssetSelection.all())],
-        resources={**build_resources(), "dbt": dbt_resource},
-    )
+    defs = build_defs()
     result = defs.resolve_job_def("daily_job").execute_in_process(
         partition_key=DAY, instance=DagsterInstance.ephemeral(), raise_on_error=False)
     assert result.success
