@@ -598,8 +598,14 @@ def extract(text: str, published: date, title: str | None = None, source_country
                          for d in sentence_dates)
             if verdict and _is_background(text[ss:se], published):
                 background_paragraphs.add(para)
-            elif whole and (para in background_paragraphs or commemoration) and not recent:
+                if index == 0 and not any(t.sub_event_type in PROTEST_FAMILY for t in whole):
+                    commemoration = True   # the lead itself retells the past: a feature, not news
+            elif whole and para in background_paragraphs and not recent:
                 verdict = True
+            elif whole and commemoration and not any(
+                    d.precision == "day" and not d.statement_date and 0 <= (published - d.value).days <= 7
+                    for d in sentence_dates):
+                verdict = True   # a feature retelling old events: only this week's news counts
             sentence_blocked[index] = verdict
             sentence_best[index] = best
         if sentence_blocked[index]:
