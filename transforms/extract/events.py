@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import csv
+import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -749,7 +750,10 @@ def _choose_place(incident: Incident) -> ResolvedPlace | None:
             # Places in follow-ups ("the attack came as Washington weighs ...") count last.
             candidates.append((p.rank + (3 if m.follow_up else 0), order, p))
     if not candidates:
-        return incident.dateline
+        # Only the dateline names a place: the reporter's base, so at best "near" the incident.
+        if incident.dateline is None:
+            return None
+        return dataclasses.replace(incident.dateline, near=True)
     # Most specific first; the earliest mention breaks ties (the lead names the place).
     candidates.sort(key=lambda c: (c[0], c[1], c[2].start))
     return candidates[0][2]
