@@ -138,6 +138,9 @@ def load_gazetteer() -> Gazetteer:
         with tmp.open("wb") as fh:
             pickle.dump(gazetteer, fh, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(path)
+        for stale in path.parent.glob("gazetteer-*.pickle"):
+            if stale != path:
+                stale.unlink(missing_ok=True)   # built from older inputs: never read again
     except OSError:
         pass   # read-only home: work uncached
     return gazetteer
