@@ -95,12 +95,14 @@ def handle_extract(args: argparse.Namespace) -> int:
         for line_no, line in enumerate(sys.stdin, 1):
             if not line.strip():
                 continue
+            record: dict = {}
             try:
                 record = json.loads(line)
                 out = {"id": record.get("id"), **_extract_one(record), "extractor_version": EXTRACTOR_VERSION}
-            except (ValueError, TypeError, KeyError) as exc:
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                # One bad line is reported in place; the batch goes on.
                 failures += 1
-                out = {"id": None if "record" not in locals() else record.get("id"), "error": f"line {line_no}: {exc}"}
+                out = {"id": record.get("id") if isinstance(record, dict) else None, "error": f"line {line_no}: {exc}"}
             sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
         return 1 if failures else 0
 
