@@ -42,7 +42,7 @@ def raw_pages(context: AssetExecutionContext, warehouse: WarehouseResource) -> M
     day = _partition_date(context)
     config = warehouse.load_sources()
     with warehouse.connect() as conn:
-        stats = pipeline.run_crawl(conn, config, day, run_id=context.run_id)
+        stats = pipeline.run_crawl(conn, config, day, run_id=context.run.run_id)
         day_pages = conn.execute(
             "select count(*) from pages where partition_date = ? and page_kind = 'article'", [day]
         ).fetchone()[0]
