@@ -83,9 +83,13 @@ def _check_marts(db, published_dir) -> None:
             "select incident_id, url, event_mention_id, country_iso2, event_type, event_date"
             " from marts.fct_incident_reports").fetchall()
         n_incidents = con.execute("select count(*) from marts.fct_incidents").fetchone()[0]
+        outlets = con.execute("select source_id, source_name, country_iso2 from marts.dim_sources "
+                              "order by 1").fetchall()
     finally:
         con.close()
     assert n_incidents > 30
+    assert outlets == [("courier", "Coastal Courier", "KE"), ("herald", "The Meridian Herald", "GB"),
+                       ("ledger", "Frontier Ledger", "IN"), ("observer", "Sahel Observer", "NG")]
 
     corpus = load_corpus()
     mentions = [merge_eval.MentionRecord(merge_eval.url_key(url), mention, incident, country, event_type, day)

@@ -26,6 +26,7 @@ PARSE_BATCH = 100
 def run_crawl(conn: duckdb.DuckDBPyConnection, config: SourcesConfig, partition_date: date,
               run_id: str) -> StageStats:
     started = time.monotonic()
+    warehouse.write_sources(conn, config.sources)
     state = warehouse.load_crawl_state(conn)
     crawl = Crawl(config, partition_date, state, run_id=run_id)
     batch: list = []

@@ -21,7 +21,7 @@ from typing import Iterable, Iterator, Sequence
 import duckdb
 
 from transforms.crawl import ArchivedDoc, CrawlLogRow, CrawlState
-from transforms.records import Article, EventMention, Page
+from transforms.records import Article, EventMention, Page, Source
 
 # duckdb's parameter binding tries `import pandas` for every bound value; without pandas each failed
 # import walks sys.path (~80 us). Recording the absence once makes it fail fast (same ImportError).
@@ -84,6 +84,21 @@ def short_hash(*parts: object, length: int = 20) -> str:
 
 
 # ---------------------------------------------------------------------------- crawl
+
+
+def write_sources(conn: duckdb.DuckDBPyConnection, sources: Sequence[Source]) -> None:
+    """Upsert the configured sources (a source removed from the config keeps its last row)."""
+    columns = ("source_id", "name", "homepage", "country_iso2", "language", "feeds", "sitemaps",
+               "enabled", "updated_at")
+    now = utcnow()
+    with transaction(conn):
+        insert_rows(
+            conn, "sources", columns,
+            [(s.source_id, s.name, s.homepage, s.country_iso2, s.language, list(s.feeds), list(s.sitemaps),
+              s.enabled, now) for s in sources],
+            "on conflict (source_id) do update set "
+            + ", ".join(f"{c} = excluded.{c}" for c in columns[1:]),
+        )
 
 
 def load_crawl_state(conn: duckdb.DuckDBPyConnection) -> CrawlState:

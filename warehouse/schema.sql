@@ -3,6 +3,19 @@
 -- dbt reads these tables as sources (dbt_project/models/staging/_sources.yml).
 -- Times are UTC (TIMESTAMP without zone, by convention UTC).
 
+-- The configured news sources (sources.yml) as of the latest crawl, for dim_sources.
+create table if not exists sources (
+    source_id       varchar   primary key,
+    name            varchar   not null,
+    homepage        varchar   not null,
+    country_iso2    varchar,             -- where the newsroom is
+    language        varchar   not null,
+    feeds           varchar[] not null,
+    sitemaps        varchar[] not null,
+    enabled         boolean   not null,
+    updated_at      timestamp not null
+);
+
 -- One row per fetch attempt, whatever happened.
 create table if not exists crawl_log (
     run_id          varchar   not null,  -- one crawl run (Dagster run id or CLI run id)

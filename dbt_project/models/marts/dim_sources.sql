@@ -1,5 +1,10 @@
--- One row per news source seen by the crawler: what was fetched, parsed and reported.
+-- One row per news source (configured or seen by the crawler): who it is, what was fetched,
+-- parsed and reported.
 with
+
+configured as (
+    select * from {{ ref('stg_sources') }}
+),
 
 crawl_log as (
     select * from {{ ref('stg_crawl_log') }}
@@ -46,6 +51,8 @@ reporting as (
 ),
 
 all_sources as (
+    select source_id from configured
+    union
     select source_id from crawling
     union
     select source_id from publishing
@@ -55,6 +62,11 @@ all_sources as (
 
 select
     cast(all_sources.source_id as varchar) as source_id,
+    cast(configured.source_name as varchar) as source_name,
+    cast(configured.homepage as varchar) as homepage,
+    cast(configured.country_iso2 as varchar) as country_iso2,
+    cast(configured.language as varchar) as language,
+    cast(coalesce(configured.enabled, false) as boolean) as is_enabled,
     cast(coalesce(crawling.n_fetch_attempts, 0) as integer) as n_fetch_attempts,
     cast(coalesce(crawling.n_fetched, 0) as integer) as n_fetched,
     cast(coalesce(crawling.n_fetch_errors, 0) as integer) as n_fetch_errors,
@@ -67,6 +79,7 @@ select
     cast(coalesce(reporting.n_incidents, 0) as integer) as n_incidents,
     cast(coalesce(reporting.n_first_reports, 0) as integer) as n_first_reports
 from all_sources
+left join configured on all_sources.source_id = configured.source_id
 left join crawling on all_sources.source_id = crawling.source_id
 left join publishing on all_sources.source_id = publishing.source_id
 left join reporting on all_sources.source_id = reporting.source_id
