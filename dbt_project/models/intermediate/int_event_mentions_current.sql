@@ -23,6 +23,10 @@ actors as (
     select * from {{ ref('int_actor_mentions_resolved') }}
 ),
 
+actor_affiliations as (
+    select * from {{ ref('int_actor_affiliations') }}
+),
+
 -- The newest extraction of an article wins, including one that found no event (the log says so).
 extraction_runs as (
     select article_id, extractor_version, extracted_at from extraction_log
@@ -48,13 +52,31 @@ first_seen as (
     group by canonical_url
 ),
 
+-- Merging compares the named groups two reports blame: only named non-state perpetrators
+-- (merge_conflict_actor_types) can set two reports apart; state forces and generic labels are too
+-- often on the wrong side of an extracted event. Each report also lists every actor it names in
+-- any role, with the groups they are branches of, so a perpetrator the other report names as the
+-- target, or a parent or branch of its perpetrator, is not a conflict.
 mention_actors as (
     select
-        event_mention_id,
-        list_sort(list(distinct actor_id) filter (where role = 'perpetrator' and not is_generic)) as named_perpetrator_ids,
-        list_sort(list(distinct actor_id) filter (where role = 'target' and not is_generic)) as named_target_ids
+        actors.event_mention_id,
+        list_sort(list(distinct actors.actor_id) filter (where actors.role = 'perpetrator' and not actors.is_generic)) as named_perpetrator_ids,
+        list_sort(list(distinct actors.actor_id) filter (where actors.role = 'target' and not actors.is_generic)) as named_target_ids,
+        list_sort(list(distinct actors.actor_id) filter (
+            where actors.role = 'perpetrator'
+                and not actors.is_generic
+                and actors.actor_type in (
+                    {%- for actor_type in var('merge_conflict_actor_types') %}'{{ actor_type }}'{{ ", " if not loop.last }}{% endfor -%}
+                )
+        )) as non_state_perpetrator_ids,
+        list_sort(list_distinct(list_concat(
+            list(actors.actor_id),
+            list(actor_affiliations.parent_actor_id) filter (where actor_affiliations.parent_actor_id is not null)
+        ))) as related_actor_ids
     from actors
-    group by event_mention_id
+    left join actor_affiliations
+        on actors.actor_id = actor_affiliations.actor_id
+    group by actors.event_mention_id
 ),
 
 joined as (
@@ -92,7 +114,9 @@ joined as (
             articles.partition_date
         ) as first_seen_date,
         coalesce(mention_actors.named_perpetrator_ids, []) as named_perpetrator_ids,
-        coalesce(mention_actors.named_target_ids, []) as named_target_ids
+        coalesce(mention_actors.named_target_ids, []) as named_target_ids,
+        coalesce(mention_actors.non_state_perpetrator_ids, []) as non_state_perpetrator_ids,
+        coalesce(mention_actors.related_actor_ids, []) as related_actor_ids
     from event_mentions
     inner join current_versions
         on event_mentions.article_id = current_versions.article_id

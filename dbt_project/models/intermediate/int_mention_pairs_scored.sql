@@ -4,7 +4,8 @@
 -- days of its window), their event types are compatible, and - when both are located to a town -
 -- they lie in the same or a neighbouring grid cell (merge_block_cell_degrees). Reports located only
 -- to a region or country are compared with the whole country-day block.
--- Score = type x date x place, minus a penalty when both name different perpetrators. Fatality
+-- Score = type x date x place, minus a penalty when both blame different named non-state groups
+-- (unless one's perpetrator appears in the other report, or they are parent and branch). Fatality
 -- figures do not score (tolls evolve); their gap only breaks ties between equal candidates.
 with
 
@@ -139,9 +140,13 @@ compared as (
         later.location_key = earlier.location_key as same_place,
         greatest(coalesce(later.geo_precision, 3), coalesce(earlier.geo_precision, 3)) as coarsest_geo_precision,
         later.admin1 is null or earlier.admin1 is null or lower(later.admin1) = lower(earlier.admin1) as same_admin1,
-        len(later.named_perpetrator_ids) > 0
-            and len(earlier.named_perpetrator_ids) > 0
-            and len(list_intersect(later.named_perpetrator_ids, earlier.named_perpetrator_ids)) = 0
+        -- Different named non-state groups blamed: likely two incidents. Extracted roles are often
+        -- swapped, so a perpetrator that the other report names in any role, or that is a parent or
+        -- branch of an actor there, is no conflict (int_event_mentions_current builds the lists).
+        len(later.non_state_perpetrator_ids) > 0
+            and len(earlier.non_state_perpetrator_ids) > 0
+            and len(list_intersect(later.non_state_perpetrator_ids, earlier.related_actor_ids)) = 0
+            and len(list_intersect(earlier.non_state_perpetrator_ids, later.related_actor_ids)) = 0
             as perpetrators_conflict,
         case
             when later.fatalities is not null and earlier.fatalities is not null
