@@ -12,7 +12,7 @@ from dagster import (
     asset,
 )
 
-from orchestration.partitions import daily_partitions
+from orchestration.partitions import daily_partitions, one_day_per_run
 from orchestration.resources import WarehouseResource
 from transforms import pipeline
 
@@ -27,6 +27,7 @@ def _partition_date(context: AssetExecutionContext) -> date:
 
 @asset(
     partitions_def=daily_partitions,
+    backfill_policy=one_day_per_run,
     group_name="ingest",
     pool=WRITER_POOL,
     kinds={"python", "duckdb"},
@@ -79,6 +80,7 @@ def raw_pages(context: AssetExecutionContext, warehouse: WarehouseResource) -> M
 @asset(
     deps=[raw_pages],
     partitions_def=daily_partitions,
+    backfill_policy=one_day_per_run,
     group_name="ingest",
     pool=WRITER_POOL,
     kinds={"python", "duckdb"},
@@ -103,6 +105,7 @@ def articles(context: AssetExecutionContext, warehouse: WarehouseResource) -> Ma
 @asset(
     deps=[articles],
     partitions_def=daily_partitions,
+    backfill_policy=one_day_per_run,
     group_name="extract",
     pool=WRITER_POOL,
     kinds={"python", "duckdb"},

@@ -30,7 +30,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from orchestration.partitions import daily_partitions
+from orchestration.partitions import daily_partitions, one_day_per_run
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +118,7 @@ dbt_translator = NewsEventsDbtTranslator(
     project=dbt_project,
     dagster_dbt_translator=dbt_translator,
     partitions_def=daily_partitions,
+    backfill_policy=one_day_per_run,
     pool=WRITER_POOL,
     name="dbt_warehouse_assets",
 )
@@ -131,6 +132,7 @@ def dbt_warehouse_assets(context: AssetExecutionContext, dbt: DbtCliResource):
     key="bi_copy",
     deps=list(MART_ASSET_KEYS),
     partitions_def=daily_partitions,
+    backfill_policy=one_day_per_run,
     group_name=GROUP_NAME,
     pool=WRITER_POOL,  # reads the warehouse: not while a writer holds it
     kinds={"duckdb", "parquet"},
