@@ -13,11 +13,9 @@ from dagster import (
 )
 
 from orchestration.partitions import daily_partitions, one_day_per_run
-from orchestration.resources import WarehouseResource
+from orchestration.resources import WRITER_POOL, WarehouseResource
 from transforms import pipeline
 
-# DuckDB allows one writer: every asset that writes the file shares this pool (limit 1 in dagster.yaml).
-WRITER_POOL = "duckdb_writer"
 MAX_FAILED_SHARE = 0.5
 
 

@@ -31,27 +31,15 @@ from dagster_dbt import (
 )
 
 from orchestration.partitions import daily_partitions, one_day_per_run
+from orchestration.resources import WRITER_POOL
+from transforms.publish import MART_TABLES, MARTS_SCHEMA, publish
 
 log = logging.getLogger(__name__)
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
-# DuckDB allows one writer per file: dbt writes it, so it shares the writers' pool
-# (same name as orchestration.assets.WRITER_POOL; limit 1 in dagster.yaml).
-WRITER_POOL = "duckdb_writer"
 GROUP_NAME = "warehouse"
-# dbt asset keys are <schema>/<model>, e.g. marts/fct_incidents.
-MART_ASSET_KEYS = tuple(
-    AssetKey(["marts", name])
-    for name in (
-        "fct_incidents",
-        "fct_incident_reports",
-        "bridge_incident_actors",
-        "dim_actors",
-        "dim_locations",
-        "dim_sources",
-        "dim_dates",
-    )
-)
+# dbt asset keys are <schema>/<model>, e.g. marts/fct_incidents; the BI copy publishes these.
+MART_ASSET_KEYS = tuple(AssetKey([MARTS_SCHEMA, name]) for name in MART_TABLES)
 
 
 def manifest_is_stale(project_dir: Path, manifest_path: Path) -> bool:
@@ -139,8 +127,6 @@ def dbt_warehouse_assets(context: AssetExecutionContext, dbt: DbtCliResource):
     description="Read-only BI copy of the marts (DuckDB file in v1.0.0 storage + Parquet), swapped in atomically.",
 )
 def bi_copy(context: AssetExecutionContext) -> MaterializeResult:
-    from transforms.publish import publish
-
     result = publish()
     context.log.info("published snapshot %s to %s", result.snapshot_id, result.duckdb_path)
     return MaterializeResult(

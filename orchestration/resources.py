@@ -16,6 +16,9 @@ from transforms.config import SourcesConfig, load_sources
 REPO_ROOT = warehouse.REPO_ROOT
 DEFAULT_SOURCES = REPO_ROOT / "sources.yml"
 SOURCES_ENV = "NEWSEVENTS_SOURCES"
+# DuckDB allows one writer per file: every asset that writes (or snapshots) the warehouse is in
+# this pool, limited to one op at a time in orchestration/dagster.yaml.
+WRITER_POOL = "duckdb_writer"
 
 
 def default_db_path() -> str:
