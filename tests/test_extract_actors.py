@@ -38,3 +38,123 @@ def test_normalisation_compares_aliases_and_canonical_names():
     assert normalise_actor_name("al-Shabab") == normalise_actor_name("Al-Shabaab")
     assert normalise_actor_name("Military forces of the United States") == normalise_actor_name("U.S. forces")
     assert normalise_actor_name("gunmen") == "unidentified armed group"
+
+
+# ---------------------------------------------------------------- roles (who did what to whom)
+
+from datetime import date  # noqa: E402
+
+from transforms.extract import extract_events  # noqa: E402
+from transforms.extract.roles import PERPETRATOR, TARGET, sentence_roles  # noqa: E402
+
+
+def roles_in(sentence, trigger_word):
+    hits = find_actors(sentence)
+    found = sentence_roles(sentence, (0, len(sentence)), hits, sentence.index(trigger_word))
+    return {h.surface: (r.role, r.rule) for h, r in zip(hits, found)}
+
+
+def actors_of(text, published=date(2026, 3, 12)):
+    events = extract_events(text, published)
+    assert events, "an incident is reported"
+    return {a.role: a.name for a in events[0].actors}
+
+
+def test_subject_of_a_passive_verb_is_the_victim():
+    roles = roles_in("Seven soldiers were killed when militants attacked a checkpoint.", "killed")
+    assert roles["soldiers"] == (TARGET, "passive")
+    assert roles["militants"][0] == PERPETRATOR
+
+
+def test_died_when_names_victims_and_the_when_clause_names_the_attackers():
+    roles = roles_in("Ten people, among them eight soldiers, died when insurgents overran an army post.", "overran")
+    assert roles["soldiers"] == (TARGET, "passive")
+    assert roles["insurgents"] == (PERPETRATOR, "agent")
+    assert roles["army post"][0] == TARGET
+
+
+def test_killed_as_militants_hit_a_garrison():
+    text = ("MAIDUGURI — Twelve soldiers were killed as militants hit an army garrison in Gwoza, "
+            "Borno state, on Tuesday night, officials said.")
+    actors = actors_of(text)
+    assert actors["target"] == "Military forces of Nigeria"
+    assert actors["perpetrator"] == "Unidentified armed group"
+
+
+def test_object_of_killing_is_the_victim():
+    roles = roles_in("Gunmen stormed the village, killing nine soldiers and two herders.", "stormed")
+    assert roles["Gunmen"] == (PERPETRATOR, "agent")
+    assert roles["soldiers"] == (TARGET, "object")
+
+
+def test_by_phrase_names_the_perpetrator_wherever_it_stands():
+    roles = roles_in("A convoy was ambushed on Monday by suspected Al-Shabaab fighters near Afgoye.", "ambushed")
+    assert roles["Al-Shabaab"] == (PERPETRATOR, "by")
+    assert roles["fighters"] == (PERPETRATOR, "by")   # "Al-Shabaab fighters" is one actor
+
+
+def test_agent_of_an_active_verb_outranks_an_actor_named_first():
+    # "Nigerian troops" come first in the sentence, but the militants did the attacking.
+    text = ("MAIDUGURI — Nigerian troops lost six men on Sunday when ISWAP fighters stormed "
+            "a military base in Marte, Borno state, the army said.")
+    actors = actors_of(text)
+    assert actors["perpetrator"] == "Islamic State West Africa Province"
+    assert actors["target"] == "Military forces of Nigeria"
+
+
+def test_claim_of_responsibility_outranks_a_mere_mention():
+    text = ("MOGADISHU — Gunmen attacked a police station in Afgoye on Saturday night, killing three "
+            "officers, police said. Al-Shabaab claimed the attack in a statement on its radio station.")
+    actors = actors_of(text)
+    assert actors["perpetrator"] == "Al-Shabaab"
+    assert actors["target"] == "Police forces of Somalia"
+
+
+def test_attackers_named_as_a_groups_fighters_are_attributed_to_it():
+    text = ("MAIDUGURI — Militants overran an army garrison in Damasak, Borno state, on Friday, killing "
+            "eleven soldiers, officials said. The fighters belong to ISWAP, which operates around Lake Chad.")
+    assert actors_of(text)["perpetrator"] == "Islamic State West Africa Province"
+
+
+def test_installations_of_state_forces_are_targets():
+    roles = roles_in("Insurgents attacked a military base and a checkpoint near the town.", "attacked")
+    assert roles["military base"] == (TARGET, "installation")
+    assert roles["checkpoint"] == (TARGET, "installation")
+
+
+def test_forces_that_repelled_an_attack_are_not_its_perpetrator():
+    roles = roles_in("Security forces repelled an attack by jihadists on the town.", "attack")
+    assert roles["Security forces"] == (TARGET, "defender")
+    assert roles["jihadists"] == (PERPETRATOR, "by")
+    text = ("NIAMEY — Soldiers repelled an attack by hundreds of jihadists on an army post near "
+            "Tillaberi on Saturday, killing dozens of assailants, the defence ministry said.")
+    actors = actors_of(text)
+    assert actors["perpetrator"] == "Unidentified armed group"
+    assert actors["target"] == "Military forces of Niger"
+
+
+def test_opponent_of_victims_in_a_firefight_is_the_perpetrator():
+    roles = roles_in("Three soldiers were killed in a firefight with FARC dissidents in Cauca.", "firefight")
+    assert roles["soldiers"] == (TARGET, "passive")
+    assert roles["FARC dissidents"] == (PERPETRATOR, "opponent")
+
+
+def test_people_in_an_attack_on_a_market_are_civilian_targets():
+    roles = roles_in("Militants opened fire on a crowded market, killing twelve traders.", "opened fire")
+    assert roles["Militants"] == (PERPETRATOR, "agent")
+    assert roles["market"][0] == TARGET
+    assert roles["traders"][0] == TARGET
+
+
+def test_verbs_of_another_event_in_the_sentence_do_not_decide():
+    roles = roles_in("Troops recaptured the town on Saturday, two months after al-Shabab fighters overran it.",
+                     "recaptured")
+    assert roles["Troops"][0] == PERPETRATOR
+    assert roles["al-Shabab"] == (TARGET, "order")
+
+
+def test_affiliate_keeps_its_own_name():
+    assert normalise_actor_name("ISWAP") == "islamic state west africa province"
+    assert normalise_actor_name("Islamic State's West Africa Province") == "islamic state west africa province"
+    assert normalise_actor_name("ISWAP") != normalise_actor_name("Islamic State")
+    assert names("fighters of the Islamic State West Africa Province (ISWAP)")[1][1] == "Islamic State West Africa Province"

@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from transforms.extract import actors as actor_mod
+from transforms.extract import roles as role_mod
 from transforms.extract.dates import NUMBER_WORDS, DateMention, find_dates, is_historical
 from transforms.extract.gazetteer import KIND_COUNTRY, Gazetteer, load_gazetteer
 from transforms.extract.numbers import combine_fatalities, find_casualties
@@ -100,6 +101,7 @@ class Incident:
     extra_none: bool = False
     dateline: ResolvedPlace | None = None
     claimed: list = field(default_factory=list)
+    claim_explicit: bool = False             # a group claimed it, rather than being blamed
 
     _seen: int = 0                           # mentions already scanned for town and day
     _town: ResolvedPlace | None = None
@@ -667,10 +669,11 @@ def extract(text: str, published: date, title: str | None = None, source_country
     incidents = _merge(mentions)
     dateline_places = resolve_all(with_surroundings(text[:dateline_end], dateline_spans), context)
     dateline_place = next((p for p in dateline_places if p.place.kind != KIND_COUNTRY), None)
-    claimed = _claimed_by(text, sentences, actors_in)
+    claimed, claim_explicit = _claimed_by(text, sentences, actors_in)
     for inc in incidents:
         inc.dateline = dateline_place
         inc.claimed = claimed
+        inc.claim_explicit = claim_explicit
     for mention, span, casualties in extra:
         for inc in incidents:
             if any(m is mention for m in inc.mentions):
@@ -781,52 +784,49 @@ _PASSIVE = re.compile(r"\b(?:was|were|been|being|are|is)\s+(?:\w+\s+)?(?:killed|
 _CLAIM = re.compile(r"\b(?:claimed\s+(?:responsibility|the\s+(?:attack|bombing|strike|killing|abduction|kidnapping|raid))|took\s+responsibility|said\s+(?:it|they)\s+(?:had\s+)?carried\s+out)\b", re.I)
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?:['’]s)?(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][a-z]+(?:['’]s)?){0,3}")
 _REPORTED = re.compile(r"\b(?:said|says|claimed|claims|according to)\b", re.I)
-_CLAIM_WORD = re.compile(r"claim|responsib|carried out|blam|suspect|accus|believed", re.I)
+_CLAIM_WORD = re.compile(r"claim|responsib|carried out|blam|suspect|accus|believed|belong|loyal|affiliat|members? of", re.I)
+# The attackers identified as a group's men: "the fighters belong to ISWAP".
+_ATTRIBUTION = re.compile(r"\b(?:(?:attackers|assailants|gunmen|fighters|militants|insurgents|jihadists)\s+(?:belong(?:ed)?\s+to|"
+                          r"(?:are|were)\s+(?:(?:fighters|members)\s+of|loyal\s+to|from))|(?:attack|assault|raid|bombing)\s+"
+                          r"(?:was|bore)\s+(?:the\s+)?(?:work|hallmarks)\s+of)\b", re.I)
 _BLAME = re.compile(r"\b(?:blamed|(?:is|are|was|were)\s+(?:widely\s+)?(?:suspected|believed)|suspect(?:ed|s)?\s+(?:that|the)|accused|believed\s+to\s+(?:be|belong))\b", re.I)
 ARMED_TYPES = ("State forces", "Rebel group", "Political militia", "Identity militia", "External/Other forces")
 
 
-def _assign_roles(incident: Incident, text: str, sub: str) -> list[tuple[str, actor_mod.ActorHit]]:
-    """Who did it and to whom, from the clauses that report this incident's type: "by X" and
-    the subject of an active verb are perpetrators; the object, and the subject of a passive
-    verb ("soldiers were killed"), are targets."""
-    roles: list[tuple[str, actor_mod.ActorHit]] = []
+def _assign_roles(incident: Incident, text: str, sub: str) -> list[tuple[str, actor_mod.ActorHit, int]]:
+    """Who did it and to whom, from the clauses that report this incident's type (see roles.py):
+    "by X", claims and the subject of an active verb are perpetrators; the object, the subject
+    of a passive verb ("soldiers were killed") and defenders ("troops repelled") are targets.
+    Each role carries its strength so that grammar outranks mere word order."""
+    roles: list[tuple[str, actor_mod.ActorHit, int]] = []
     lead = incident.mentions[0]
     for m in incident.mentions:
         if m is not lead and m.trigger.sub_event_type != lead.trigger.sub_event_type and not m.follow_up:
             continue
-        t = m.trigger
-        clause = text[m.sentence[0]:m.sentence[1]]
-        passive = _PASSIVE.search(clause)
-        claim = _CLAIM.search(clause) or _BLAME.search(clause)
-        for hit in m.actors:
-            before = text[max(m.sentence[0], hit.start - 40):hit.start]
-            if _BY_BEFORE.search(before) or (claim and hit.named and hit.start - m.sentence[0] < claim.start()):
-                role = "perpetrator"
-            elif m.follow_up and not claim:
+        claim = _CLAIM.search(text, *m.sentence) or _BLAME.search(text, *m.sentence)
+        found = role_mod.sentence_roles(text, m.sentence, m.actors, m.trigger.start)
+        for hit, r in zip(m.actors, found):
+            if claim and hit.named and hit.start < claim.start():
+                roles.append(("perpetrator", hit, max(r.strength, role_mod.GRAMMAR)))
                 continue
-            elif hit.actor_type == "Civilians":
-                role = "target"
-            elif hit.start < t.start:
-                in_passive = passive and m.sentence[0] + passive.start() >= hit.end and m.sentence[0] + passive.start() <= t.end + 5
-                role = "target" if in_passive else "perpetrator"
-            else:
-                role = "target"
-            roles.append((role, hit))
+            if m.follow_up and r.strength < role_mod.BY and not claim:
+                continue
+            roles.append((r.role, hit, r.strength))
     return roles
 
 
-def _claimed_by(text: str, sentences: list[tuple[int, int]], actors_in) -> list[actor_mod.ActorHit]:
-    """Named groups that claimed the attack, or were blamed for it, anywhere in the article."""
+def _claimed_by(text: str, sentences: list[tuple[int, int]], actors_in) -> tuple[list[actor_mod.ActorHit], bool]:
+    """Named groups that claimed the attack, or were blamed for it or named as the attackers'
+    group ("the fighters belong to ISWAP"), anywhere in the article; True when claimed."""
     claimed, blamed = [], []
     if not _CLAIM_WORD.search(text):
-        return []
+        return [], False
     for index, (s, e) in enumerate(sentences):
         if not _CLAIM_WORD.search(text, s, e):
             continue
         sentence = text[s:e]
         claim = _CLAIM.search(sentence)
-        blame = _BLAME.search(sentence)
+        blame = _BLAME.search(sentence) or _ATTRIBUTION.search(sentence)
         if not claim and not blame:
             continue
         if re.search(r"\bno\s+(?:group|one)\b", sentence, re.I) and claim:
@@ -834,11 +834,12 @@ def _claimed_by(text: str, sentences: list[tuple[int, int]], actors_in) -> list[
         for hit in actors_in(index):
             if hit.named and hit.actor_type in ARMED_TYPES[1:]:
                 (claimed if claim else blamed).append(hit)
-    return claimed or blamed
+    return (claimed, True) if claimed else (blamed, False)
 
 
 def _final_actors(sub: str, event_type: str, perpetrators, targets, claimed, country_iso2,
-                  withdrawal: bool = False) -> list[ActorMention]:
+                  withdrawal: bool = False, strength: dict | None = None,
+                  claim_explicit: bool = False) -> list[ActorMention]:
     """Apply the coding conventions of each event type to the raw roles."""
     out: list[ActorMention] = []
     seen: set[tuple[str, str]] = set()
@@ -889,9 +890,17 @@ def _final_actors(sub: str, event_type: str, perpetrators, targets, claimed, cou
         # gains the ground is the actor, the one that leaves is the other party.
         perpetrators, targets = targets, perpetrators
     perps = [h for h in perpetrators if h.actor_type not in ("Civilians", "Protesters")]
-    if any(h.named for h in perps):
+    if strength and perps:
+        # Grammar outranks word order: the subject of "militants stormed" beats "soldiers" met first.
+        top = max(strength.get(("perpetrator", id(h)), 0) for h in perps)
+        perps = [h for h in perps if strength.get(("perpetrator", id(h)), 0) >= top]
+    attributable = event_type in VIOLENT_TYPES | {"Strategic developments"}
+    if claimed and claim_explicit and attributable and not any(
+            h.named and strength and strength.get(("perpetrator", id(h)), 0) >= role_mod.GRAMMAR for h in perps):
+        perps = claimed[:1]   # "X claimed the attack" outranks who the report merely mentions
+    elif any(h.named for h in perps):
         perps = [h for h in perps if h.named]   # "gunmen" are the named group the article names
-    elif claimed and event_type in VIOLENT_TYPES | {"Strategic developments"}:
+    elif claimed and attributable:
         perps = claimed[:1]
     for h in perps[:1]:
         add_hit("perpetrator", h)
@@ -946,16 +955,19 @@ def _build(incident: Incident, text: str, published: date, lead_dates: list[Date
         if sub == "Peaceful protest" and fatalities:
             fatalities = None
 
-    roles = _assign_roles(incident, text, sub)
-    perpetrators = [h for r, h in roles if r == "perpetrator"]
-    targets = [h for r, h in roles if r == "target"]
+    roles = sorted(_assign_roles(incident, text, sub), key=lambda r: -r[2])   # stable: strongest first
+    perpetrators = [h for r, h, _ in roles if r == "perpetrator"]
+    targets = [h for r, h, _ in roles if r == "target"]
+    strength = {}
+    for r, h, st in roles:
+        strength[(r, id(h))] = max(st, strength.get((r, id(h)), 0))
     sub = _refine_subtype(sub, perpetrators, targets, fatalities, incident, text)
     event_type = event_type_of(sub)
 
     lead = incident.mentions[0]
     withdrawal = bool(re.match(r"withdr|pull|hand|retreat|evacuat", text[lead.trigger.start:lead.trigger.end], re.I))
     actors = _final_actors(sub, event_type, perpetrators, targets, incident.claimed if primary else [], country_iso2,
-                           withdrawal)
+                           withdrawal, strength, incident.claim_explicit and primary)
 
     civilian_targeting = event_type == "Violence against civilians" or (
         event_type == "Explosions/Remote violence" and any(a.role == "target" and a.name == "Civilians" for a in actors))
