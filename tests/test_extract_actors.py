@@ -158,3 +158,30 @@ def test_affiliate_keeps_its_own_name():
     assert normalise_actor_name("Islamic State's West Africa Province") == "islamic state west africa province"
     assert normalise_actor_name("ISWAP") != normalise_actor_name("Islamic State")
     assert names("fighters of the Islamic State West Africa Province (ISWAP)")[1][1] == "Islamic State West Africa Province"
+
+
+def test_reduced_passive_soldiers_killed_in_an_attack_by():
+    roles = roles_in("The army buried 14 soldiers killed in an attack by Islamic State militants on a base.", "attack")
+    assert roles["soldiers"] == (TARGET, "passive")
+    assert roles["Islamic State militants"] == (PERPETRATOR, "by")
+
+
+def test_parent_group_named_in_an_affiliates_country_is_the_affiliate():
+    text = ("MAIDUGURI — Islamic State militants attacked an army base in Damboa, Borno state, on Tuesday "
+            "night, killing nine soldiers, military sources said.")
+    assert actors_of(text)["perpetrator"] == "Islamic State West Africa Province"
+    text = ("BAGHDAD — Islamic State militants attacked an army checkpoint near Tarmiyah, north of Baghdad, "
+            "on Tuesday night, killing four soldiers, security sources said.")
+    assert actors_of(text)["perpetrator"] == "Islamic State"
+
+
+def test_what_people_were_killed_in_is_the_perpetrator():
+    roles = roles_in("Four people were killed and 17 injured in Israeli air strikes on the port.", "air strikes")
+    assert roles["Israeli air strikes"] == (PERPETRATOR, "cause")
+    assert roles["people"][0] == TARGET
+
+
+def test_killed_at_least_is_an_active_verb():
+    roles = roles_in("Suspected ADF rebels killed at least 18 civilians in a raid.", "killed")
+    assert roles["ADF rebels"] == (PERPETRATOR, "agent")
+    assert roles["civilians"][0] == TARGET

@@ -181,6 +181,25 @@ def resolve_name(hit: ActorHit, country_iso2: str | None) -> tuple[str, str | No
     return hit.name.replace("{country}", lexicon.country_names.get(country_iso2, country_iso2)), country_iso2
 
 
+@lru_cache(maxsize=1)
+def _affiliates() -> dict[tuple[str, str], ActorEntry]:
+    lexicon = load_lexicon()
+    out: dict[tuple[str, str], ActorEntry] = {}
+    for row in _read("actor_affiliates.csv"):
+        entry = lexicon.by_alias[row["affiliate"].lower()]   # fails fast on a name missing from actors.csv
+        for iso2 in row["countries"].split("|"):
+            out[(row["parent"], iso2.strip())] = entry
+    return out
+
+
+def affiliate_of(name: str, country_iso2: str | None) -> tuple[str, str] | None:
+    """(name, actor_type) of the regional affiliate meant when a parent group ("Islamic State")
+    is named for an incident in that affiliate's country; None when the name stands as it is.
+    The affiliate is its own actor: it is never folded back into the parent."""
+    entry = _affiliates().get((name, country_iso2 or ""))
+    return (entry.name, entry.actor_type) if entry else None
+
+
 def normalise_actor_name(name: str | None) -> str | None:
     """Canonical form of any actor name or alias, for scoring and merging."""
     if not name:

@@ -851,7 +851,11 @@ def _final_actors(sub: str, event_type: str, perpetrators, targets, claimed, cou
 
     def add_hit(role: str, hit: actor_mod.ActorHit) -> None:
         name, cc = actor_mod.resolve_name(hit, country_iso2)
-        add(role, name, hit.actor_type, cc, hit.surface)
+        actor_type = hit.actor_type
+        affiliate = actor_mod.affiliate_of(name, country_iso2)
+        if affiliate:
+            name, actor_type = affiliate
+        add(role, name, actor_type, cc, hit.surface)
 
     everyone = perpetrators + targets
     state = [h for h in everyone if h.actor_type == "State forces"]

@@ -50,7 +50,8 @@ _FILLER = (r"(?!(?:in|on|at|of|from|with|a|an|the|to|for|near|into|and|or|during
 _LEAD_IN = r"^[\s),]*(?:\([^)]{0,60}\)\s*)?(?:,[^,]{0,70},\s*)?(?:who\s+|which\s+)?"
 _VICTIM_AFTER = re.compile(
     _LEAD_IN + r"(?:" + _FILLER + r"\s+){0,2}?(?:(?:had\s+been|have\s+been|has\s+been|were|was|are|is|being|been|got)\s+(?:\w+\s+){0,2}?(?:" + _HARM
-    + r")\b|(?:\w+\s+)?(?:died|perished|lost\s+their\s+lives|lost\s+his\s+life|were\s+among\s+the\s+(?:dead|victims)))",
+    + r")\b|(?:killed|wounded|injured|abducted|kidnapped|slain|hurt)\s+(?:in|by|during|when|as|after|while|"
+    r"overnight|at(?!\s+least))\b|(?:\w+\s+)?(?:died|perished|lost\s+their\s+lives|lost\s+his\s+life|were\s+among\s+the\s+(?:dead|victims)))",
     re.I)
 _AGENT_AFTER = re.compile(
     _LEAD_IN + r"(?:(?:on\s+\w+|" + _FILLER + r")\s+){0,2}?(?:" + _ACTS + r")\b", re.I)
@@ -68,6 +69,9 @@ _OBJECT_BEFORE = re.compile(
     r"(?:attacks?|assault|raid|ambush|strikes?|offensive|rocket\s+fire|shelling)\s+(?:on|against|at|targeting)|"
     r"against|detain(?:ed|ing)|arrest(?:ed|ing)|dispers(?:ed|ing)|besieg(?:ed|ing)|hurled\s+\w+\s+at|"
     r"threw\s+(?:\w+\s+){1,3}?at|lobbed\s+(?:\w+\s+){1,3}?at|hurled\s+(?:\w+\s+){1,3}?at|aimed\s+at)\s" + _GAP + r"$", re.I)
+# What people died in is what killed them: "four were killed in Israeli air strikes".
+_CAUSE_BEFORE = re.compile(r"\b(?:killed|wounded|injured|died|hurt|dead)\s+(?:[\w-]+\s+){0,3}?(?:in|during|from)\s+"
+                           r"(?:an?\s+|the\s+)?(?:[\w-]+\s+)?$", re.I)
 # "by X", "by suspected X", "by members of X".
 _BY_BEFORE = re.compile(r"\bby\s+(?:(?:suspected|alleged|armed|members\s+of|fighters\s+(?:from|of)|militants\s+(?:from|of)|"
                         r"the|a|an|its|local|heavily|unidentified|unknown|[\w-]+-linked|[\w-]+-affiliated)\s+)*$", re.I)
@@ -93,7 +97,7 @@ def _clause_before(text: str, start: int, sentence_start: int) -> str:
 
 # Between an actor and the trigger, these start another event; "when" and "as" do not ("soldiers
 # were killed when militants attacked", "killed as militants hit a garrison" is one event).
-_OTHER_EVENT = re.compile(r"\b(?:before|since|until|while|whereas|said|says|(?:days?|weeks?|months?|years?|hours?)\s+"
+_OTHER_EVENT = re.compile(r"\b(?:before|since|until|while|whereas|because|said|says|(?:days?|weeks?|months?|years?|hours?)\s+"
                           r"(?:after|before|since))\b|[;:—–]|,\s+(?:who|which)\b", re.I)
 
 
@@ -126,6 +130,8 @@ def role_of(text: str, sentence: tuple[int, int], start: int, end: int, surface:
         return Role(TARGET, GRAMMAR, "defender")
     if _OPPONENT_BEFORE.search(before):
         return Role(TARGET, ORDER, "opponent")
+    if _CAUSE_BEFORE.search(before):
+        return Role(PERPETRATOR, GRAMMAR, "cause")
     if same and _AGENT_AFTER.search(after):
         return Role(PERPETRATOR, GRAMMAR, "agent")
     if same and _OBJECT_BEFORE.search(before):
