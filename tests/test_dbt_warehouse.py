@@ -37,6 +37,7 @@ ACTOR_DICTIONARY = [
     ("Islamic State", "Rebel group", "", "IS|ISIS|ISIL|Daesh"),
     ("Al-Shabaab", "Rebel group", "SO", "al-Shabab|Al Shabaab|Shabaab"),
     ("Boko Haram", "Rebel group", "NG", "JAS|Jama'atu Ahlis Sunna"),
+    ("Islamic State West Africa Province", "Rebel group", "NG", "ISWAP|Iswap"),
     ("Military forces of Somalia", "State forces", "SO", "Somali army|Somali National Army"),
 ]
 TAXONOMY_HEADER = ["event_type", "sub_event_type", "definition", "cameo_root", "plover_root"]
@@ -419,6 +420,72 @@ def test_later_report_joins_existing_incident_keeps_ids_and_rerun_changes_nothin
     before = mart_contents(db_path)
     assert dbt_build(db_path, tmp_path).returncode == 0
     assert mart_contents(db_path) == before
+
+
+def borno_day() -> list[SyntheticArticle]:
+    """Four Borno towns on 10 November, each story told by two outlets with differently coded
+    sub-event types, so a perpetrator conflict (-0.3) decides whether they merge (0.6 vs 0.3)."""
+    day, when = date(2026, 11, 11), date(2026, 11, 10)
+    clash = dict(event_type="Battles", sub_event_type="Armed clash", event_date=when, admin1="Borno", country_iso2="NG")
+    overrun = dict(clash, sub_event_type="Non-state actor overtakes territory")
+    iswap = Actor("perpetrator", "ISWAP fighters", "ISWAP", "Rebel group", "NG")
+    army = Actor("target", "soldiers", "Military forces of Nigeria", "State forces", "NG")
+    return [
+        # Damboa: one outlet has the soldiers as perpetrators (a role error); state forces never conflict.
+        SyntheticArticle("herald", "damboa-base-stormed", datetime(2026, 11, 11, 6, 0), day,
+                         "Militants storm army base in Damboa", (
+            Mention(**clash, location="Damboa", latitude=11.155, longitude=12.756, fatalities=9, actors=(iswap, army)),
+        )),
+        SyntheticArticle("courier", "damboa-garrison-falls", datetime(2026, 11, 11, 8, 0), day,
+                         "Soldiers killed as Damboa garrison is overrun", (
+            Mention(**overrun, location="Damboa", latitude=11.155, longitude=12.756, fatalities=11,
+                    actors=(Actor("perpetrator", "troops", "Military forces of Nigeria", "State forces", "NG"),
+                            CIVILIANS)),
+        )),
+        # Gwoza: the two outlets name the same two groups with swapped roles.
+        SyntheticArticle("herald", "gwoza-rival-fighting", datetime(2026, 11, 11, 7, 0), day,
+                         "Rival jihadist factions fight near Gwoza", (
+            Mention(**clash, location="Gwoza", latitude=11.083, longitude=13.692, fatalities=6,
+                    actors=(Actor("perpetrator", "Boko Haram", "Boko Haram", "Rebel group", "NG"),
+                            Actor("target", "ISWAP", "ISWAP", "Rebel group", "NG"))),
+        )),
+        SyntheticArticle("ledger", "gwoza-camp-seized", datetime(2026, 11, 11, 9, 0), day,
+                         "ISWAP seizes rival camp outside Gwoza", (
+            Mention(**overrun, location="Gwoza", latitude=11.083, longitude=13.692, fatalities=6,
+                    actors=(iswap, Actor("target", "JAS fighters", "JAS", "Rebel group", "NG"))),
+        )),
+        # Monguno: one outlet blames the West Africa branch, the other the parent group.
+        SyntheticArticle("courier", "monguno-attack", datetime(2026, 11, 11, 7, 30), day,
+                         "Insurgents attack Monguno outpost", (
+            Mention(**clash, location="Monguno", latitude=12.67, longitude=13.61, fatalities=4, actors=(iswap, army)),
+        )),
+        SyntheticArticle("observer", "monguno-outpost-captured", datetime(2026, 11, 11, 10, 0), day,
+                         "Islamic State says it captured Monguno outpost", (
+            Mention(**overrun, location="Monguno", latitude=12.67, longitude=13.61, fatalities=4,
+                    actors=(Actor("perpetrator", "Islamic State", "Islamic State", "Rebel group"),)),
+        )),
+        # Bama: two unrelated groups blamed, neither named by the other report: two incidents.
+        SyntheticArticle("herald", "bama-ambush", datetime(2026, 11, 11, 8, 30), day,
+                         "Boko Haram ambushes patrol near Bama", (
+            Mention(**clash, location="Bama", latitude=11.52, longitude=13.69, fatalities=3,
+                    actors=(Actor("perpetrator", "Boko Haram", "Boko Haram", "Rebel group", "NG"), army)),
+        )),
+        SyntheticArticle("observer", "bama-village-taken", datetime(2026, 11, 11, 11, 0), day,
+                         "ISWAP takes village outside Bama", (
+            Mention(**overrun, location="Bama", latitude=11.52, longitude=13.69, fatalities=2, actors=(iswap, CIVILIANS)),
+        )),
+    ]
+
+
+def test_role_errors_and_branches_do_not_split_incidents_but_unrelated_groups_stay_apart(tmp_path):
+    db_path = build_warehouse(tmp_path, borno_day())
+    assert clusters(report_keys(db_path)) == {
+        frozenset({("herald", "damboa-base-stormed", 0), ("courier", "damboa-garrison-falls", 0)}),
+        frozenset({("herald", "gwoza-rival-fighting", 0), ("ledger", "gwoza-camp-seized", 0)}),
+        frozenset({("courier", "monguno-attack", 0), ("observer", "monguno-outpost-captured", 0)}),
+        frozenset({("herald", "bama-ambush", 0)}),
+        frozenset({("observer", "bama-village-taken", 0)}),
+    }
 
 
 def test_build_fails_on_sub_event_type_outside_taxonomy(tmp_path):
