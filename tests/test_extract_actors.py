@@ -185,3 +185,30 @@ def test_killed_at_least_is_an_active_verb():
     roles = roles_in("Suspected ADF rebels killed at least 18 civilians in a raid.", "killed")
     assert roles["ADF rebels"] == (PERPETRATOR, "agent")
     assert roles["civilians"][0] == TARGET
+
+
+def test_ground_is_taken_from_the_loser():
+    roles = roles_in("The army said it had retaken the island from Boko Haram fighters after a battle.", "retaken")
+    assert roles["Boko Haram fighters"] == (TARGET, "loser")
+
+
+def test_two_sides_of_a_fight_the_first_is_the_perpetrator():
+    roles = roles_in("Army troops and police officers exchanged fire at a checkpoint.", "exchanged fire")
+    assert roles["Army troops"][0] == PERPETRATOR
+    assert roles["police officers"][0] == PERPETRATOR
+
+
+def test_a_group_linked_to_another_is_coded_as_the_one_it_names():
+    hits = find_actors("Islamic State-linked ADF militia attacked the village.")
+    assert [(h.name, h.named) for h in hits][:2] == [("Islamic State", False), ("Allied Democratic Forces", True)]
+    text = ("BAMAKO — At least six Malian soldiers were killed on Thursday when al-Qaeda-linked fighters "
+            "ambushed a convoy near Dioura, security sources said.")
+    actors = actors_of(text)
+    assert actors["perpetrator"] == "Jama'at Nusrat al-Islam wal-Muslimin"
+    assert actors["target"] == "Military forces of Mali"
+
+
+def test_the_grammatical_victim_beats_a_group_named_in_the_background():
+    text = ("MEXICO CITY — Gunmen abducted five members of a family from their home in Culiacan on Sunday, "
+            "prosecutors said, amid a war between factions of the Sinaloa Cartel.")
+    assert actors_of(text)["target"] == "Civilians"

@@ -52,10 +52,15 @@ class ActorLexicon:
 _TOKEN = re.compile(r"[\w][\w'’.\-/]*")
 
 
+# "al-Qaeda-linked fighters" are coded as the group they are linked to (its local affiliate
+# where actor_affiliates.csv names one).
+_LINKED = re.compile(r"-(?:linked|affiliated|aligned|allied|inspired)$", re.I)
+
+
 def _key_token(token: str) -> str:
     if token.endswith(("'s", "’s")):
         token = token[:-2]
-    return token.rstrip(".'’").replace("’", "'")
+    return _LINKED.sub("", token.rstrip(".'’").replace("’", "'"))
 
 
 def tokens_of(text: str) -> tuple[str, ...]:
@@ -75,7 +80,8 @@ _FORCES = {
                  "air strike", "air strikes", "airstrike", "airstrikes", "strike", "strikes", "drone strike",
                  "drone strikes", "missile", "missiles", "ballistic missile", "shelling", "helicopter", "helicopters",
                  "warplane", "military aircraft", "jet", "fighter jet", "troopers", "paramilitary", "rangers",
-                 "marines", "rocket", "rockets", "navy", "coast guard"],
+                 "marines", "rocket", "rockets", "navy", "coast guard", "air raid", "air raids", "drone attack",
+                 "drone attacks", "military jet", "military jets", "warplanes", "gunship", "gunships"],
     "police": ["police", "policemen", "police officers", "officers", "gendarmes", "riot police", "police forces"],
 }
 
@@ -159,6 +165,9 @@ def find_actors(text: str, start: int = 0, end: int | None = None) -> list[Actor
                 generic = lexicon.generic.get(key_low)
                 if generic:
                     found = (generic[0], generic[1], None, False)
+            if found is not None and any(_LINKED.search(m.group(0).rstrip(".'’")) for m in matches[i:i + n]):
+                # "Islamic State-linked ADF militia": the link is a description, the ADF the actor.
+                found = (*found[:3], False)
             if found is not None:
                 s, last = matches[i].start(), matches[i + n - 1]
                 e = last.start() + len(last.group(0).rstrip(".'’"))

@@ -921,7 +921,9 @@ def _final_actors(sub: str, event_type: str, perpetrators, targets, claimed, cou
         victims = [h for h in victims if h.actor_type != "Civilians"]
     if sub in ("Headquarters or base established", "Change to group/activity", "Other"):
         victims = []   # one-sided developments have no target
-    victims.sort(key=lambda h: not h.named)   # "fighters of the UPC": the named group
+    # The grammatical victim first ("gunmen abducted five members of a family" beats a cartel named
+    # in the background); among equals, the named group ("fighters of the UPC").
+    victims.sort(key=lambda h: (-(strength or {}).get(("target", id(h)), 0), not h.named))
     for h in victims[:1]:
         add_hit("target", h)
     if event_type in VIOLENT_TYPES and not any(a.role == "perpetrator" for a in out):

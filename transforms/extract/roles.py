@@ -55,6 +55,9 @@ _VICTIM_AFTER = re.compile(
     re.I)
 _AGENT_AFTER = re.compile(
     _LEAD_IN + r"(?:(?:on\s+\w+|" + _FILLER + r")\s+){0,2}?(?:" + _ACTS + r")\b", re.I)
+# Two sides of one fight: "army troops and police officers exchanged fire" (the first is coded as
+# the perpetrator, by convention).
+_MUTUAL_AFTER = re.compile(_LEAD_IN + r"and\s+(?:[\w'’-]+\s+){1,5}?(?:fought|clashed|exchanged|traded|battled)\b", re.I)
 _DEFENDER_AFTER = re.compile(
     _LEAD_IN + r"(?:(?:had|have|has|later|quickly|eventually|then|\w+ly)\s+){0,2}[\"“]?(?:successfully\s+)?"
     r"(?:repell?(?:ed|s)|repuls(?:ed|es)|responded|fought\s+back|returned\s+fire|foiled|thwarted|pushed\s+back|"
@@ -70,8 +73,11 @@ _OBJECT_BEFORE = re.compile(
     r"against|detain(?:ed|ing)|arrest(?:ed|ing)|dispers(?:ed|ing)|besieg(?:ed|ing)|hurled\s+\w+\s+at|"
     r"threw\s+(?:\w+\s+){1,3}?at|lobbed\s+(?:\w+\s+){1,3}?at|hurled\s+(?:\w+\s+){1,3}?at|aimed\s+at)\s" + _GAP + r"$", re.I)
 # What people died in is what killed them: "four were killed in Israeli air strikes".
-_CAUSE_BEFORE = re.compile(r"\b(?:killed|wounded|injured|died|hurt|dead)\s+(?:[\w-]+\s+){0,3}?(?:in|during|from)\s+"
+_CAUSE_BEFORE = re.compile(r"\b(?:killed|wounded|injured|died|hurt|dead|hit|struck|damaged|destroyed)\s+(?:[\w-]+\s+){0,3}?(?:in|during|from)\s+"
                            r"(?:an?\s+|the\s+)?(?:[\w-]+\s+)?$", re.I)
+# Ground is taken from the loser: "retook the town from Boko Haram fighters".
+_LOSER_BEFORE = re.compile(r"\b(?:retak|retook|recaptur|re-?took|seiz|captur|wrest|took|regain|liberat|clear|drove|push)\w*\b"
+                           r"[^.;:]{0,80}?\b(?:from|out\s+of)\s+(?:the\s+)?$", re.I)
 # "by X", "by suspected X", "by members of X".
 _BY_BEFORE = re.compile(r"\bby\s+(?:(?:suspected|alleged|armed|members\s+of|fighters\s+(?:from|of)|militants\s+(?:from|of)|"
                         r"the|a|an|its|local|heavily|unidentified|unknown|[\w-]+-linked|[\w-]+-affiliated)\s+)*$", re.I)
@@ -130,9 +136,11 @@ def role_of(text: str, sentence: tuple[int, int], start: int, end: int, surface:
         return Role(TARGET, GRAMMAR, "defender")
     if _OPPONENT_BEFORE.search(before):
         return Role(TARGET, ORDER, "opponent")
+    if _LOSER_BEFORE.search(before):
+        return Role(TARGET, GRAMMAR, "loser")
     if _CAUSE_BEFORE.search(before):
         return Role(PERPETRATOR, GRAMMAR, "cause")
-    if same and _AGENT_AFTER.search(after):
+    if same and (_AGENT_AFTER.search(after) or _MUTUAL_AFTER.search(after)):
         return Role(PERPETRATOR, GRAMMAR, "agent")
     if same and _OBJECT_BEFORE.search(before):
         return Role(TARGET, GRAMMAR, "object")
