@@ -40,6 +40,11 @@ ACTOR_DICTIONARY = [
     ("Islamic State West Africa Province", "Rebel group", "NG", "ISWAP|Iswap"),
     ("Military forces of Somalia", "State forces", "SO", "Somali army|Somali National Army"),
 ]
+# Affiliates of a parent group (transforms/data/actor_affiliates.csv: parent, affiliate, countries, note).
+ACTOR_AFFILIATES_HEADER = ["parent", "affiliate", "countries", "note"]
+ACTOR_AFFILIATES = [
+    ("Islamic State", "Islamic State West Africa Province", "NG|TD|CM", ""),
+]
 TAXONOMY_HEADER = ["event_type", "sub_event_type", "definition", "cameo_root", "plover_root"]
 
 
@@ -269,7 +274,7 @@ def insert_articles(db_path: Path, articles: list[SyntheticArticle], extractor_v
 
 
 def write_data_dir(target: Path) -> Path:
-    """A data dir like transforms/data with the shared files and a fixture actor dictionary."""
+    """A data dir like transforms/data with the shared files, a fixture actor dictionary and affiliates."""
     target.mkdir(parents=True, exist_ok=True)
     for name in ("taxonomy.csv", "actor_types.csv", "countries.csv", "generic_actors.csv"):
         shutil.copy(DATA_DIR / name, target / name)
@@ -277,6 +282,10 @@ def write_data_dir(target: Path) -> Path:
         writer = csv.writer(handle)
         writer.writerow(ACTOR_DICTIONARY_HEADER)
         writer.writerows(ACTOR_DICTIONARY)
+    with open(target / "actor_affiliates.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(ACTOR_AFFILIATES_HEADER)
+        writer.writerows(ACTOR_AFFILIATES)
     return target
 
 
