@@ -212,3 +212,23 @@ def test_the_grammatical_victim_beats_a_group_named_in_the_background():
     text = ("MEXICO CITY — Gunmen abducted five members of a family from their home in Culiacan on Sunday, "
             "prosecutors said, amid a war between factions of the Sinaloa Cartel.")
     assert actors_of(text)["target"] == "Civilians"
+
+
+def test_who_reports_the_incident_is_not_a_party_to_it():
+    roles = roles_in("Unidentified men lobbed a grenade at a house late on Saturday, police said.", "grenade")
+    assert roles["police"] == ("source", "source")
+    roles = roles_in("The state broadcaster said soldiers cleared the town on Saturday.", "cleared")
+    assert roles["soldiers"][0] == PERPETRATOR   # the subject of the reported clause is no source
+
+
+def test_violence_against_civilians_targets_civilians_even_when_a_police_post_was_hit():
+    text = ("PORT-AU-PRINCE — Gang members attacked the town of Mirebalais overnight on Sunday, setting fire "
+            "to the police station. At least four civilians were shot dead, the mayor said.")
+    events = extract_events(text, date(2026, 3, 12))
+    vac = [e for e in events if e.event_type == "Violence against civilians"]
+    assert vac and [a.name for a in vac[0].targets] == ["Civilians"]
+
+
+def test_a_speaker_reporting_its_own_action_is_the_actor():
+    roles = roles_in("Chad's army said on Sunday it had retaken the island from Boko Haram fighters.", "retaken")
+    assert roles["army"][0] == PERPETRATOR   # not dropped as the source of the report

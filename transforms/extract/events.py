@@ -809,7 +809,7 @@ def _assign_roles(incident: Incident, text: str, sub: str) -> list[tuple[str, ac
             if claim and hit.named and hit.start < claim.start():
                 roles.append(("perpetrator", hit, max(r.strength, role_mod.GRAMMAR)))
                 continue
-            if m.follow_up and r.strength < role_mod.BY and not claim:
+            if r.role == role_mod.SOURCE or (m.follow_up and r.strength < role_mod.BY and not claim):
                 continue
             roles.append((r.role, hit, r.strength))
     return roles
@@ -924,6 +924,9 @@ def _final_actors(sub: str, event_type: str, perpetrators, targets, claimed, cou
     # The grammatical victim first ("gunmen abducted five members of a family" beats a cartel named
     # in the background); among equals, the named group ("fighters of the UPC").
     victims.sort(key=lambda h: (-(strength or {}).get(("target", id(h)), 0), not h.named))
+    if event_type == "Violence against civilians":
+        # By definition the victims are civilians, even when a police post was also hit.
+        victims.sort(key=lambda h: h.actor_type != "Civilians")
     for h in victims[:1]:
         add_hit("target", h)
     if event_type in VIOLENT_TYPES and not any(a.role == "perpetrator" for a in out):

@@ -86,6 +86,12 @@ _OPPONENT_BEFORE = re.compile(r"\b(?:firefight|gunfight|gun\s+battle|clash(?:es)
                               r"shoot-?out|encounter|confrontation)\s+with\s+(?:[\w-]+\s+){0,3}$", re.I)
 _CLAIM_AFTER = re.compile(_LEAD_IN + r"(?:\w+\s+){0,2}?(?:claimed\s+(?:responsibility|the|it)|took\s+responsibility|"
                           r"said\s+(?:it|they)\s+(?:had\s+)?carried\s+out)", re.I)
+# Who reports the incident is not a party to it: "..., police said", "according to the army".
+_SOURCE_AFTER = re.compile(r"^[\s,]*(?:spokes(?:man|woman|person)\s+)?(?:said|say|says|told|reported|confirmed|added|announced)\b"
+                           # "the army said on Sunday it had retaken ...": the speaker is the actor
+                           r"(?![^.,;]{0,30}?\b(?:it|they|its|their|we|our)\b)", re.I)
+_SOURCE_BEFORE = re.compile(r"\b(?:according\s+to|citing)\s+(?:the\s+|a\s+)?(?:[\w-]+\s+)?$", re.I)
+SOURCE = "source"
 # Fixed installations of state forces cannot act: they are always what was hit.
 INSTALLATION = re.compile(r"\b(?:base|garrison|checkpoint|barracks|camp|convoy|patrol|post|outpost|station|position|"
                           r"bunker|headquarters)\b", re.I)
@@ -113,13 +119,16 @@ def _same_clause(text: str, a: int, b: int) -> bool:
 
 
 def role_of(text: str, sentence: tuple[int, int], start: int, end: int, surface: str,
-            trigger_start: int, civilians: bool = False) -> Role:
+            trigger_start: int, civilians: bool = False, named: bool = False) -> Role:
     """The role of the actor mention text[start:end] in its sentence. Verbs of another clause
     than the trigger's ("two months after al-Shabab fighters overran it") count as word order only."""
     s, e = sentence
     before = _clause_before(text, start, s)
     after = _clause_after(text, end, e)
     same = _same_clause(text, start, trigger_start)
+    # Only unnamed sources ("police said"): a named group that speaks is usually a party.
+    if not named and (_SOURCE_AFTER.search(text[end:min(e, end + 40)]) or _SOURCE_BEFORE.search(before)):
+        return Role(SOURCE, ORDER, "source")
     if civilians:
         # People are never the perpetrator of an armed incident; grammar only says how sure.
         strong = _VICTIM_AFTER.search(after) or _OBJECT_BEFORE.search(before)
@@ -150,7 +159,7 @@ def role_of(text: str, sentence: tuple[int, int], start: int, end: int, surface:
 def sentence_roles(text: str, sentence: tuple[int, int], hits, trigger_start: int) -> list[Role]:
     """Roles of all actor hits of one sentence. The opponent in "soldiers were killed in a
     firefight with X" is the perpetrator: the sentence's subject already holds the victims."""
-    roles = [role_of(text, sentence, h.start, h.end, h.surface, trigger_start, h.actor_type == "Civilians")
+    roles = [role_of(text, sentence, h.start, h.end, h.surface, trigger_start, h.actor_type == "Civilians", h.named)
              for h in hits]
     victims = any(r.rule == "passive" and h.actor_type != "Civilians" for r, h in zip(roles, hits))
     roles = [Role(PERPETRATOR, GRAMMAR, "opponent") if r.rule == "opponent" and victims else r for r in roles]
