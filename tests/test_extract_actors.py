@@ -232,3 +232,14 @@ def test_violence_against_civilians_targets_civilians_even_when_a_police_post_wa
 def test_a_speaker_reporting_its_own_action_is_the_actor():
     roles = roles_in("Chad's army said on Sunday it had retaken the island from Boko Haram fighters.", "retaken")
     assert roles["army"][0] == PERPETRATOR   # not dropped as the source of the report
+
+
+def test_a_groups_office_speaking_is_a_source():
+    roles = roles_in("A bomber blew himself up among people queuing in Kabul, killing five, the Taliban's "
+                     "interior ministry said.", "blew himself up")
+    assert roles["Taliban's"] == ("source", "source")
+
+
+def test_attacks_on_police_outposts_target_the_police():
+    roles = roles_in("A mob attacked a police outpost and set vehicles on fire.", "attacked")
+    assert roles["police outpost"] == (TARGET, "installation")

@@ -91,6 +91,8 @@ _SOURCE_AFTER = re.compile(r"^[\s,]*(?:spokes(?:man|woman|person)\s+)?(?:said|sa
                            # "the army said on Sunday it had retaken ...": the speaker is the actor
                            r"(?![^.,;]{0,30}?\b(?:it|they|its|their|we|our)\b)", re.I)
 _SOURCE_BEFORE = re.compile(r"\b(?:according\s+to|citing)\s+(?:the\s+|a\s+)?(?:[\w-]+\s+)?$", re.I)
+_OFFICE_SAID = re.compile(r"^[\s'’s-]*(?:run\s+|led\s+)?(?:[\w-]+\s+){0,2}?(?:ministry|spokes(?:man|woman|person)|officials?|"
+                          r"authorities|government|media|television|radio|agency|office|statement)\s+(?:said|says|told|reported)\b", re.I)
 SOURCE = "source"
 # Fixed installations of state forces cannot act: they are always what was hit.
 INSTALLATION = re.compile(r"\b(?:base|garrison|checkpoint|barracks|camp|convoy|patrol|post|outpost|station|position|"
@@ -126,8 +128,10 @@ def role_of(text: str, sentence: tuple[int, int], start: int, end: int, surface:
     before = _clause_before(text, start, s)
     after = _clause_after(text, end, e)
     same = _same_clause(text, start, trigger_start)
-    # Only unnamed sources ("police said"): a named group that speaks is usually a party.
-    if not named and (_SOURCE_AFTER.search(text[end:min(e, end + 40)]) or _SOURCE_BEFORE.search(before)):
+    # Only unnamed sources ("police said"): a named group that speaks is usually a party, unless
+    # its office speaks ("the Taliban's interior ministry said").
+    if (not named and (_SOURCE_AFTER.search(text[end:min(e, end + 40)]) or _SOURCE_BEFORE.search(before))) \
+            or _OFFICE_SAID.search(text[end:min(e, end + 60)]):
         return Role(SOURCE, ORDER, "source")
     if civilians:
         # People are never the perpetrator of an armed incident; grammar only says how sure.
