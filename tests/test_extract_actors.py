@@ -243,3 +243,24 @@ def test_a_groups_office_speaking_is_a_source():
 def test_attacks_on_police_outposts_target_the_police():
     roles = roles_in("A mob attacked a police outpost and set vehicles on fire.", "attacked")
     assert roles["police outpost"] == (TARGET, "installation")
+
+
+def test_killing_objects_are_victims_even_outside_the_triggers_clause():
+    roles = roles_in("A bomb attached to a police vehicle exploded in Kunduz, killing two police officers, "
+                     "officials said after the suicide bombing.", "suicide bombing")
+    assert roles["police vehicle"] == (TARGET, "installation")
+    assert roles["police officers"][0] == TARGET
+
+
+def test_a_group_saying_its_fighters_carried_out_the_attack_claims_it():
+    text = ("KABUL — A suicide bomber blew himself up outside a government office in Kabul on Tuesday, "
+            "killing five people, officials said. Islamic State Khorasan Province said in a statement "
+            "that one of its fighters had carried out the attack.")
+    assert actors_of(text)["perpetrator"] == "Islamic State Khorasan Province"
+
+
+def test_police_reporting_a_lynching_do_not_make_it_a_riot_against_them():
+    text = ("JUBA — A mob beat a truck driver to death in Juba on Thursday after his lorry hit a "
+            "motorcycle taxi, police said.")
+    events = extract_events(text, date(2026, 3, 12))
+    assert events and events[0].sub_event_type == "Mob violence"

@@ -781,7 +781,8 @@ def _choose_subtype(incident: Incident) -> str:
 
 _BY_BEFORE = re.compile(r"\bby\s+(?:(?:suspected|alleged|armed|members\s+of|fighters\s+(?:from|of)|militants\s+(?:from|of)|the|a|an|its|local|heavily)\s+)*$", re.I)
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|are|is)\s+(?:\w+\s+)?(?:killed|attacked|abducted|kidnapped|shot|wounded|injured|targeted|ambushed|arrested|detained|seized|hit|struck|raped|bombed|shelled|captured|dispersed|beaten|lynched)\b", re.I)
-_CLAIM = re.compile(r"\b(?:claimed\s+(?:responsibility|the\s+(?:attack|bombing|strike|killing|abduction|kidnapping|raid))|took\s+responsibility|said\s+(?:it|they)\s+(?:had\s+)?carried\s+out)\b", re.I)
+_CLAIM = re.compile(r"\b(?:claimed\s+(?:responsibility|the\s+(?:attack|bombing|strike|killing|abduction|kidnapping|raid))|took\s+responsibility|said\s+(?:it|they)\s+(?:had\s+)?carried\s+out|"
+                    r"said\b[^.;]{0,60}?\b(?:its|their)\s+(?:fighters?|members?|militants?|men)\s+(?:had\s+)?carried\s+out)\b", re.I)
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?:['’]s)?(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][a-z]+(?:['’]s)?){0,3}")
 _REPORTED = re.compile(r"\b(?:said|says|claimed|claims|according to)\b", re.I)
 _CLAIM_WORD = re.compile(r"claim|responsib|carried out|blam|suspect|accus|believed|belong|loyal|affiliat|members? of", re.I)
@@ -1066,7 +1067,9 @@ def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, inc
             return "Armed clash"
     if sub == "Abduction/forced disappearance" and incident.mentions[0].fatalities:
         return "Armed clash" if armed_target and not any(h.actor_type == "Civilians" for h in targets) else "Attack"
-    lead_hits = incident.mentions[0].actors
+    lead = incident.mentions[0]
+    # Who reports the incident ("police said") says nothing about who took part in it.
+    lead_hits = [h for h in lead.actors if not role_mod.is_source(text, lead.sentence, h)]
     if sub == "Mob violence" and any(h.actor_type == "State forces" for h in lead_hits) \
             and not any(h.actor_type == "Civilians" for h in lead_hits):
         return "Violent demonstration"   # a mob against the police is a riot, not mob violence

@@ -95,8 +95,14 @@ _OFFICE_SAID = re.compile(r"^[\s'’s-]*(?:run\s+|led\s+)?(?:[\w-]+\s+){0,2}?(?:
                           r"authorities|government|media|television|radio|agency|office|statement)\s+(?:said|says|told|reported)\b", re.I)
 SOURCE = "source"
 # Fixed installations of state forces cannot act: they are always what was hit.
-INSTALLATION = re.compile(r"\b(?:base|garrison|checkpoint|barracks|camp|convoy|patrol|post|outpost|station|position|"
-                          r"bunker|headquarters)\b", re.I)
+INSTALLATION = re.compile(r"\b(?:base|garrison|checkpoint|barracks|camp|convoy|patrol|post|outpost|station|positions?|"
+                          r"bunker|headquarters|vehicle)\b", re.I)
+
+
+def is_source(text: str, sentence: tuple[int, int], hit) -> bool:
+    """True when the actor mention only reports the incident ("police said")."""
+    return role_of(text, sentence, hit.start, hit.end, hit.surface, hit.start, hit.actor_type == "Civilians",
+                   hit.named).role == SOURCE
 
 
 def _clause_after(text: str, end: int, sentence_end: int) -> str:
@@ -155,8 +161,9 @@ def role_of(text: str, sentence: tuple[int, int], start: int, end: int, surface:
         return Role(PERPETRATOR, GRAMMAR, "cause")
     if same and (_AGENT_AFTER.search(after) or _MUTUAL_AFTER.search(after)):
         return Role(PERPETRATOR, GRAMMAR, "agent")
-    if same and _OBJECT_BEFORE.search(before):
-        return Role(TARGET, GRAMMAR, "object")
+    if _OBJECT_BEFORE.search(before):
+        # "..., killing two soldiers" is a victim wherever the trigger stands; only sure in its clause.
+        return Role(TARGET, GRAMMAR if same else ORDER, "object")
     return Role(PERPETRATOR if start < trigger_start else TARGET, ORDER, "order")
 
 
