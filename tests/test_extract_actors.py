@@ -264,3 +264,11 @@ def test_police_reporting_a_lynching_do_not_make_it_a_riot_against_them():
             "motorcycle taxi, police said.")
     events = extract_events(text, date(2026, 3, 12))
     assert events and events[0].sub_event_type == "Mob violence"
+
+
+def test_clashes_between_x_and_y():
+    roles = roles_in("Six fighters were killed in clashes between the National Liberation Army (ELN) and "
+                     "FARC dissidents in Arauca.", "clashes")
+    assert roles["National Liberation Army"] == (PERPETRATOR, "between")
+    assert roles["ELN"] == (PERPETRATOR, "between")
+    assert roles["FARC dissidents"] == (TARGET, "between")

@@ -78,6 +78,10 @@ _CAUSE_BEFORE = re.compile(r"\b(?:killed|wounded|injured|died|hurt|dead|hit|stru
 # Ground is taken from the loser: "retook the town from Boko Haram fighters".
 _LOSER_BEFORE = re.compile(r"\b(?:retak|retook|recaptur|re-?took|seiz|captur|wrest|took|regain|liberat|clear|drove|push)\w*\b"
                            r"[^.;:]{0,80}?\b(?:from|out\s+of)\s+(?:the\s+)?$", re.I)
+# "clashes between X and Y": X is coded as the perpetrator, Y as the target, by convention.
+_BETWEEN_FIRST = re.compile(r"\b(?:clash(?:es)?|fighting|battles?|gunfights?|firefights?|fights?|skirmish(?:es)?|"
+                            r"exchanges?\s+of\s+fire)\s+between\s+(?:the\s+|rival\s+)?$", re.I)
+_BETWEEN_SECOND = re.compile(r"\bbetween\s+(?:the\s+|rival\s+)?[^,;.]{2,80}?\s+and\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+)?$", re.I)
 # "by X", "by suspected X", "by members of X".
 _BY_BEFORE = re.compile(r"\bby\s+(?:(?:suspected|alleged|armed|members\s+of|fighters\s+(?:from|of)|militants\s+(?:from|of)|"
                         r"the|a|an|its|local|heavily|unidentified|unknown|[\w-]+-linked|[\w-]+-affiliated)\s+)*$", re.I)
@@ -155,6 +159,10 @@ def role_of(text: str, sentence: tuple[int, int], start: int, end: int, surface:
         return Role(TARGET, GRAMMAR, "defender")
     if _OPPONENT_BEFORE.search(before):
         return Role(TARGET, ORDER, "opponent")
+    if _BETWEEN_FIRST.search(before):
+        return Role(PERPETRATOR, GRAMMAR, "between")
+    if _BETWEEN_SECOND.search(before):
+        return Role(TARGET, GRAMMAR, "between")
     if _LOSER_BEFORE.search(before):
         return Role(TARGET, GRAMMAR, "loser")
     if _CAUSE_BEFORE.search(before):
@@ -184,4 +192,4 @@ def sentence_roles(text: str, sentence: tuple[int, int], hits, trigger_start: in
     return roles
 
 
-_JOINED = re.compile(r"[\s-]*(?:(?:of|from|loyal\s+to|linked\s+to|belonging\s+to)(?:\s+the)?\s+)?$")
+_JOINED = re.compile(r"[\s(-]*(?:(?:of|from|loyal\s+to|linked\s+to|belonging\s+to)(?:\s+the)?\s+)?$")
