@@ -272,3 +272,12 @@ def test_clashes_between_x_and_y():
     assert roles["National Liberation Army"] == (PERPETRATOR, "between")
     assert roles["ELN"] == (PERPETRATOR, "between")
     assert roles["FARC dissidents"] == (TARGET, "between")
+
+
+def test_suspicion_does_not_name_the_perpetrator_but_blame_does():
+    suspected = ("CUCUTA, Colombia — Unidentified attackers threw two grenades at a police station in Cucuta on "
+                 "Saturday night, injuring two officers, police said. Authorities suspect the ELN.")
+    assert actors_of(suspected)["perpetrator"] == "Unidentified armed group"
+    blamed = ("CUCUTA, Colombia — Unidentified attackers threw two grenades at a police station in Cucuta on "
+              "Saturday night, injuring two officers, police said. The governor blamed the ELN.")
+    assert actors_of(blamed)["perpetrator"] == "National Liberation Army"

@@ -790,7 +790,9 @@ _CLAIM_WORD = re.compile(r"claim|responsib|carried out|blam|suspect|accus|believ
 _ATTRIBUTION = re.compile(r"\b(?:(?:attackers|assailants|gunmen|fighters|militants|insurgents|jihadists)\s+(?:belong(?:ed)?\s+to|"
                           r"(?:are|were)\s+(?:(?:fighters|members)\s+of|loyal\s+to|from))|(?:attack|assault|raid|bombing)\s+"
                           r"(?:was|bore)\s+(?:the\s+)?(?:work|hallmarks)\s+of)\b", re.I)
-_BLAME = re.compile(r"\b(?:blamed|(?:is|are|was|were)\s+(?:widely\s+)?(?:suspected|believed)|suspect(?:ed|s)?\s+(?:that|the)|accused|believed\s+to\s+(?:be|belong))\b", re.I)
+# Blame names the perpetrator; suspicion ("authorities suspect the ELN", "a cell was suspected")
+# does not: the group stays unidentified until it claims the attack or is blamed.
+_BLAME = re.compile(r"\b(?:blamed|(?:is|are|was|were)\s+(?:widely\s+)?believed|accused|believed\s+to\s+(?:be|belong))\b", re.I)
 ARMED_TYPES = ("State forces", "Rebel group", "Political militia", "Identity militia", "External/Other forces")
 
 
