@@ -281,3 +281,13 @@ def test_suspicion_does_not_name_the_perpetrator_but_blame_does():
     blamed = ("CUCUTA, Colombia — Unidentified attackers threw two grenades at a police station in Cucuta on "
               "Saturday night, injuring two officers, police said. The governor blamed the ELN.")
     assert actors_of(blamed)["perpetrator"] == "National Liberation Army"
+
+
+def test_a_claim_naming_one_of_two_attacks_goes_to_that_attack():
+    text = ("MOGADISHU — Gunmen shot dead three traders at a market in Afgoye on Friday, police said.\n\n"
+            "On Saturday, a roadside bomb struck a minibus near Wanlaweyn, killing five passengers, officials said.\n\n"
+            "Al-Shabaab claimed the minibus attack in a statement.")
+    events = extract_events(text, date(2026, 3, 12))
+    by_type = {e.sub_event_type: e for e in events}
+    assert [a.name for a in by_type["Remote explosive/landmine/IED"].perpetrators] == ["Al-Shabaab"]
+    assert [a.name for a in by_type["Attack"].perpetrators] == ["Unidentified armed group"]

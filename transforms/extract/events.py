@@ -102,6 +102,7 @@ class Incident:
     dateline: ResolvedPlace | None = None
     claimed: list = field(default_factory=list)
     claim_explicit: bool = False             # a group claimed it, rather than being blamed
+    claim_elsewhere: bool = False            # the article's claim names another of its incidents
 
     _seen: int = 0                           # mentions already scanned for town and day
     _town: ResolvedPlace | None = None
@@ -669,10 +670,17 @@ def extract(text: str, published: date, title: str | None = None, source_country
     incidents = _merge(mentions)
     dateline_places = resolve_all(with_surroundings(text[:dateline_end], dateline_spans), context)
     dateline_place = next((p for p in dateline_places if p.place.kind != KIND_COUNTRY), None)
-    claimed, claim_explicit = _claimed_by(text, sentences, actors_in)
-    for inc in incidents:
+    claimed, claim_explicit, claimed_what = _claimed_by(text, sentences, actors_in)
+    # "X claimed the bus attack": the claim goes to the one incident that mentions a bus; without
+    # such a word, to the article's main (first) incident.
+    owners = [i for i, inc in enumerate(incidents)
+              if claimed_what and any(re.search(rf"\b{re.escape(claimed_what)}", text[a:b], re.I)
+                                      and not _CLAIM.search(text, a, b) for a, b in {m.sentence for m in inc.mentions})]
+    owner = owners[0] if len(owners) == 1 else 0
+    for i, inc in enumerate(incidents):
         inc.dateline = dateline_place
-        inc.claimed = claimed
+        inc.claimed = claimed if i == owner else []
+        inc.claim_elsewhere = bool(claimed) and claim_explicit and i != owner
         inc.claim_explicit = claim_explicit
     for mention, span, casualties in extra:
         for inc in incidents:
@@ -781,7 +789,7 @@ def _choose_subtype(incident: Incident) -> str:
 
 _BY_BEFORE = re.compile(r"\bby\s+(?:(?:suspected|alleged|armed|members\s+of|fighters\s+(?:from|of)|militants\s+(?:from|of)|the|a|an|its|local|heavily)\s+)*$", re.I)
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|are|is)\s+(?:\w+\s+)?(?:killed|attacked|abducted|kidnapped|shot|wounded|injured|targeted|ambushed|arrested|detained|seized|hit|struck|raped|bombed|shelled|captured|dispersed|beaten|lynched)\b", re.I)
-_CLAIM = re.compile(r"\b(?:claimed\s+(?:responsibility|the\s+(?:attack|bombing|strike|killing|abduction|kidnapping|raid))|took\s+responsibility|said\s+(?:it|they)\s+(?:had\s+)?carried\s+out|"
+_CLAIM = re.compile(r"\b(?:claimed\s+(?:responsibility|the\s+(?:(?P<what>[a-z][\w-]+)\s+)?(?:attack|bombing|strike|killing|abduction|kidnapping|raid|ambush|assault))|took\s+responsibility|said\s+(?:it|they)\s+(?:had\s+)?carried\s+out|"
                     r"said\b[^.;]{0,60}?\b(?:its|their)\s+(?:fighters?|members?|militants?|men)\s+(?:had\s+)?carried\s+out)\b", re.I)
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?:['’]s)?(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][a-z]+(?:['’]s)?){0,3}")
 _REPORTED = re.compile(r"\b(?:said|says|claimed|claims|according to)\b", re.I)
@@ -807,6 +815,8 @@ def _assign_roles(incident: Incident, text: str, sub: str) -> list[tuple[str, ac
         if m is not lead and m.trigger.sub_event_type != lead.trigger.sub_event_type and not m.follow_up:
             continue
         claim = _CLAIM.search(text, *m.sentence) or _BLAME.search(text, *m.sentence)
+        if claim and incident.claim_elsewhere and _CLAIM.search(text, *m.sentence):
+            continue   # "X claimed the bus attack", merged here, is about the other incident
         found = role_mod.sentence_roles(text, m.sentence, m.actors, m.trigger.start)
         for hit, r in zip(m.actors, found):
             if claim and hit.named and hit.start < claim.start():
@@ -818,12 +828,14 @@ def _assign_roles(incident: Incident, text: str, sub: str) -> list[tuple[str, ac
     return roles
 
 
-def _claimed_by(text: str, sentences: list[tuple[int, int]], actors_in) -> tuple[list[actor_mod.ActorHit], bool]:
+def _claimed_by(text: str, sentences: list[tuple[int, int]], actors_in) -> tuple[list[actor_mod.ActorHit], bool, str | None]:
     """Named groups that claimed the attack, or were blamed for it or named as the attackers'
-    group ("the fighters belong to ISWAP"), anywhere in the article; True when claimed."""
+    group ("the fighters belong to ISWAP"), anywhere in the article; True when claimed; and the
+    word naming which attack was claimed ("claimed the bus attack": "bus"), if any."""
     claimed, blamed = [], []
+    what = None
     if not _CLAIM_WORD.search(text):
-        return [], False
+        return [], False, None
     for index, (s, e) in enumerate(sentences):
         if not _CLAIM_WORD.search(text, s, e):
             continue
@@ -837,7 +849,9 @@ def _claimed_by(text: str, sentences: list[tuple[int, int]], actors_in) -> tuple
         for hit in actors_in(index):
             if hit.named and hit.actor_type in ARMED_TYPES[1:]:
                 (claimed if claim else blamed).append(hit)
-    return (claimed, True) if claimed else (blamed, False)
+                if claim and claim.group("what") and what is None:
+                    what = claim.group("what").lower()
+    return (claimed, True, what) if claimed else (blamed, False, None)
 
 
 def _final_actors(sub: str, event_type: str, perpetrators, targets, claimed, country_iso2,
@@ -978,7 +992,7 @@ def _build(incident: Incident, text: str, published: date, lead_dates: list[Date
 
     lead = incident.mentions[0]
     withdrawal = bool(re.match(r"withdr|pull|hand|retreat|evacuat", text[lead.trigger.start:lead.trigger.end], re.I))
-    actors = _final_actors(sub, event_type, perpetrators, targets, incident.claimed if primary else [], country_iso2,
+    actors = _final_actors(sub, event_type, perpetrators, targets, incident.claimed, country_iso2,
                            withdrawal, strength, incident.claim_explicit and primary)
 
     civilian_targeting = event_type == "Violence against civilians" or (
