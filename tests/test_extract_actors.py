@@ -291,3 +291,10 @@ def test_a_claim_naming_one_of_two_attacks_goes_to_that_attack():
     by_type = {e.sub_event_type: e for e in events}
     assert [a.name for a in by_type["Remote explosive/landmine/IED"].perpetrators] == ["Al-Shabaab"]
     assert [a.name for a in by_type["Attack"].perpetrators] == ["Unidentified armed group"]
+
+
+def test_by_phrase_with_a_quoted_number_and_a_patrol_as_target():
+    roles = roles_in('On Saturday, a patrol near Tera was attacked by "several hundred" fighters on motorcycles.',
+                     "attacked")
+    assert roles["fighters"] == (PERPETRATOR, "by")
+    assert roles["patrol"] == (TARGET, "installation")

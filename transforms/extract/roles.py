@@ -83,8 +83,9 @@ _BETWEEN_FIRST = re.compile(r"\b(?:clash(?:es)?|fighting|battles?|gunfights?|fir
                             r"exchanges?\s+of\s+fire)\s+between\s+(?:the\s+|rival\s+)?$", re.I)
 _BETWEEN_SECOND = re.compile(r"\bbetween\s+(?:the\s+|rival\s+)?[^,;.]{2,80}?\s+and\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+)?$", re.I)
 # "by X", "by suspected X", "by members of X".
-_BY_BEFORE = re.compile(r"\bby\s+(?:(?:suspected|alleged|armed|members\s+of|fighters\s+(?:from|of)|militants\s+(?:from|of)|"
-                        r"the|a|an|its|local|heavily|unidentified|unknown|[\w-]+-linked|[\w-]+-affiliated)\s+)*$", re.I)
+_BY_BEFORE = re.compile(r"\bby[\s\"“”']+(?:(?:suspected|alleged|armed|members\s+of|fighters\s+(?:from|of)|militants\s+(?:from|of)|"
+                        r"the|a|an|its|local|heavily|unidentified|unknown|[\w-]+-linked|[\w-]+-affiliated|several|hundreds?|dozens?|"
+                        r"scores?|some|about|around|more\s+than|at\s+least|up\s+to|\d[\d,]*)[\s\"“”']+)*$", re.I)
 # The other side of a fight: "in a firefight with X".
 _OPPONENT_BEFORE = re.compile(r"\b(?:firefight|gunfight|gun\s+battle|clash(?:es)?|fighting|battles?|exchange\s+of\s+fire|"
                               r"shoot-?out|encounter|confrontation)\s+with\s+(?:[\w-]+\s+){0,3}$", re.I)
