@@ -55,3 +55,10 @@ def test_incident_fields_on_held_out_articles(scored):
     assert scored["date"] >= 0.85
     assert scored["country"] >= 0.90
     assert scored["within_25km"] >= 0.75
+
+
+def test_actor_roles_on_held_out_articles(scored):
+    # Who did what to whom decides cross-outlet merging downstream (measured 0.81 / 0.78 with
+    # extractor 0.5.0, 0.63 / 0.64 before the role rules).
+    assert scored["perpetrator"] >= 0.72
+    assert scored["target"] >= 0.70
