@@ -2,9 +2,13 @@
 
 Each rule looks at the words right before or after an actor mention, inside its own clause
 ("... were killed when militants attacked ..." is two clauses), and returns a role with a
-strength: 3 for "by X", 2 for grammar ("X claimed the attack", the
-subject of an active violent verb, the object of one, the subject of a passive one, a defender
-that "repelled" an attack), 1 for word order alone. Callers keep the strongest reading.
+strength: 3 for "by X"; 2 for grammar: a claim ("X claimed the attack"), the subject of an
+active violent verb, the object of one, the subject of a passive one ("soldiers were killed",
+"soldiers killed in an attack"), what victims died in ("killed in Israeli air strikes"), a
+defender ("troops repelled the attack"), an installation ("attacked a checkpoint"), the loser of
+ground ("retook the town from X"), "clashes between X and Y"; 1 for word order alone. Unnamed
+reporters of the incident ("police said") get no role. Callers keep the strongest reading.
+These are patterns of English grammar, not lexicons; actor names live in transforms/data.
 """
 
 from __future__ import annotations
