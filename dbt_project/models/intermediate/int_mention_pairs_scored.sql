@@ -62,8 +62,9 @@ located_pairs as (
     where earlier_days.is_located
 ),
 
--- a region- or country-level report (or one without coordinates) against the country-day block
-coarse_later_pairs as (
+-- a region- or country-level report (or one without coordinates) on either side: the
+-- country-day block is the only blocking key left
+coarse_pairs as (
     select
         later_days.event_mention_id,
         later_days.event_type,
@@ -73,21 +74,7 @@ coarse_later_pairs as (
     inner join mention_days as earlier_days
         on later_days.country_iso2 = earlier_days.country_iso2
         and later_days.block_date = earlier_days.block_date
-    where not later_days.is_located
-),
-
-coarse_earlier_pairs as (
-    select
-        later_days.event_mention_id,
-        later_days.event_type,
-        earlier_days.event_mention_id as candidate_mention_id,
-        earlier_days.event_type as candidate_event_type
-    from mention_days as later_days
-    inner join mention_days as earlier_days
-        on later_days.country_iso2 = earlier_days.country_iso2
-        and later_days.block_date = earlier_days.block_date
-    where later_days.is_located
-        and not earlier_days.is_located
+    where not (later_days.is_located and earlier_days.is_located)
 ),
 
 candidate_pairs as (
@@ -97,9 +84,7 @@ candidate_pairs as (
     from (
         select * from located_pairs
         union all
-        select * from coarse_later_pairs
-        union all
-        select * from coarse_earlier_pairs
+        select * from coarse_pairs
     ) as blocked
     inner join compatibility
         on blocked.event_type = compatibility.event_type
