@@ -112,8 +112,7 @@ def articles(context: AssetExecutionContext, warehouse: WarehouseResource) -> Ma
 )
 def event_mentions(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     day = _partition_date(context)
-    countries = {s.source_id: s.country_iso2 for s in warehouse.load_sources().sources}
     with warehouse.connect() as conn:
-        stats = pipeline.run_extract(conn, day, countries)
+        stats = pipeline.run_extract(conn, day)
         day_events = conn.execute("select count(*) from event_mentions where partition_date = ?", [day]).fetchone()[0]
     return MaterializeResult(metadata={**stats.counts, "day_event_mentions": day_events})

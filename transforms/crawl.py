@@ -19,7 +19,7 @@ from typing import Iterator
 
 from transforms.config import SourcesConfig
 from transforms.discover import parse_feed, parse_homepage, parse_sitemap
-from transforms.fetch import Fetcher, FetchResult
+from transforms.fetch import Fetcher, FetchResult, declared_charset
 from transforms.records import Link, Page, Source, StageStats
 from transforms.robots import RobotsPolicy
 from transforms.urls import host_key, normalize_url
@@ -89,18 +89,19 @@ class CrawlState:
             return True
 
 
-def declared_charset(content_type: str | None) -> str | None:
-    """The charset named in a Content-Type header, as the server declared it."""
-    match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", content_type or "", re.IGNORECASE)
-    return match.group(1).lower() if match else None
-
-
 def content_hash(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
 def page_id(canonical_url: str, body_hash: str) -> str:
     return hashlib.sha256(f"{canonical_url}\n{body_hash}".encode()).hexdigest()[:32]
+
+
+def _decode_text(body: bytes, content_type: str | None) -> str:
+    """Bytes to text by the parser's decoding rules (one place); imported late, the parser is heavy."""
+    from transforms.parse import decode_html
+
+    return decode_html(body, content_type)[0]
 
 
 def find_canonical(body: bytes, final_url: str) -> str:
@@ -189,8 +190,7 @@ class Crawl:
         if not source.feeds and not source.sitemaps:
             body = self._fetch_discovery_doc(source, source.homepage, "homepage")
             if body is not None:
-                from transforms.parse import decode_html  # the parser's decoding rules, one place
-                text, _ = decode_html(body, None)
+                text = _decode_text(body, None)
                 links.extend(parse_homepage(text, source.homepage, source.source_id))
         return self._select(source, links)
 
@@ -272,8 +272,7 @@ class Crawl:
             robots_url = f"{host}/robots.txt"
             result = self.fetcher.fetch(robots_url)
             if result.ok:
-                from transforms.parse import decode_html
-                text, _ = decode_html(result.body or b"", result.content_type)
+                text = _decode_text(result.body or b"", result.content_type)
                 policy = RobotsPolicy.from_text(text)
             else:
                 policy = RobotsPolicy.from_status(result.http_status)

@@ -6,6 +6,7 @@ One `Fetcher` serves a whole crawl. Every attempt (including retries and refusal
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from contextlib import contextmanager
@@ -21,6 +22,13 @@ from transforms.urls import BlockedAddressError, check_address, host_key, normal
 _REDIRECTS = {301, 302, 303, 307, 308}
 _RETRYABLE = {429, 500, 502, 503, 504}
 _CHUNK = 64 * 1024
+_CT_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([a-zA-Z0-9_:.\-]+)""", re.IGNORECASE)
+
+
+def declared_charset(content_type: str | None) -> str | None:
+    """The charset label a Content-Type header declares, lower-cased, or None."""
+    match = _CT_CHARSET.search(content_type or "")
+    return match.group(1).lower() if match else None
 
 
 @dataclass(frozen=True)

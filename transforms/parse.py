@@ -32,6 +32,7 @@ from transforms.htmldates import (
     jsonld_objects,
     schema_types,
 )
+from transforms.fetch import declared_charset
 from transforms.records import Article, ParseRejection
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,6 @@ NON_ARTICLE_OG_PREFIXES = ("video", "profile", "music", "book", "product")
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_:.\-]+)""", re.IGNORECASE
 )
-_CT_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([a-zA-Z0-9_:.\-]+)""", re.IGNORECASE)
 # WHATWG: these labels mean windows-1252 in practice
 _AS_WINDOWS_1252 = {"iso8859-1", "latin-1", "ascii", "us-ascii", "iso-8859-1", "cp819"}
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16-le"),
@@ -101,8 +101,8 @@ def decode_html(body: bytes, content_type: str | None) -> tuple[str, str]:
     A declared charset that fails on the bytes is skipped rather than trusted; the last resort
     decodes with replacement characters, so this never raises.
     """
-    if content_type and (match := _CT_CHARSET.search(content_type)):
-        if (encoding := _codec_name(match.group(1))) and (text := _try_decode(body, encoding)) is not None:
+    if label := declared_charset(content_type):
+        if (encoding := _codec_name(label)) and (text := _try_decode(body, encoding)) is not None:
             return text.lstrip("\ufeff"), encoding
     for bom, encoding in _BOMS:
         if body.startswith(bom) and (text := _try_decode(body[len(bom):], encoding)) is not None:

@@ -77,13 +77,11 @@ def run_parse(conn: duckdb.DuckDBPyConnection, partition_date: date) -> StageSta
     return stats
 
 
-def run_extract(conn: duckdb.DuckDBPyConnection, partition_date: date,
-                source_countries: dict[str, str | None] | None = None) -> StageStats:
+def run_extract(conn: duckdb.DuckDBPyConnection, partition_date: date) -> StageStats:
     from transforms.extract import EXTRACTOR_VERSION, extract_events
 
     started = time.monotonic()
     stats = StageStats()
-    source_countries = source_countries or {}
     for article in warehouse.articles_to_extract(conn, partition_date, EXTRACTOR_VERSION):
         published = (article.published_at or article.fetched_at).date()
         if article.language not in (None, "en"):
@@ -92,7 +90,7 @@ def run_extract(conn: duckdb.DuckDBPyConnection, partition_date: date,
         else:
             try:
                 events = extract_events(article.text, published, title=article.title,
-                                        source_country=source_countries.get(article.source_id))
+                                        source_country=article.source_country)
             except Exception:  # one bad article is logged and retried next run, never fatal
                 log.exception("extraction failed for article %s (%s)", article.article_id, article.url)
                 stats.add("errors")

@@ -259,7 +259,7 @@ class StoredArticle:
     language: str | None
     fetched_at: datetime
     partition_date: date
-    source_country: str | None = None
+    source_country: str | None = None       # where the outlet's newsroom is (sources table)
 
 
 def articles_to_extract(conn: duckdb.DuckDBPyConnection, partition_date: date,
@@ -268,8 +268,9 @@ def articles_to_extract(conn: duckdb.DuckDBPyConnection, partition_date: date,
     rows = conn.execute(
         """
         select a.article_id, a.source_id, a.url, a.title, a.text, a.published_at, a.language,
-               a.fetched_at, a.partition_date
+               a.fetched_at, a.partition_date, s.country_iso2
         from articles a
+        left join sources s on s.source_id = a.source_id
         where a.partition_date = ?
           and not exists (select 1 from extraction_log x
                           where x.article_id = a.article_id and x.extractor_version = ?)
