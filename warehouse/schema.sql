@@ -148,3 +148,32 @@ create table if not exists extraction_log (
     extracted_at        timestamp not null,
     primary key (article_id, extractor_version)
 );
+
+-- Watch alerts (transforms/alerts.py): one row per alert per delivery channel. The key makes
+-- each alert unique (nothing is sent twice); failed rows are retried with back-off, never dropped.
+create table if not exists alerts_sent (
+    alert_id        varchar   primary key,  -- sha256(watch|incident_id|kind|revision|channel)[:20]
+    watch           varchar   not null,     -- the watch's name in the watchlist
+    incident_id     varchar   not null,     -- marts.fct_incidents.incident_id
+    kind            varchar   not null,     -- new | update
+    channel         varchar   not null,     -- webhook | jsonl
+    revision        varchar   not null,     -- what the alert said: 'fatalities=9;sources=2'
+    fatalities      integer,                -- the toll the alert gave (null = not reported)
+    n_sources       integer   not null,     -- how many sources it named
+    created_at      timestamp not null,     -- the evaluation that decided to send it
+    status          varchar   not null,     -- pending | sent | failed
+    attempts        integer   not null,     -- deliveries tried (each with its own quick retries)
+    last_attempt_at timestamp,
+    sent_at         timestamp,
+    next_retry_at   timestamp,              -- failed: not tried again before this
+    last_error      varchar,                -- host and failure only: never the URL path or the secret
+    payload         varchar   not null      -- the JSON body, the same on every retry
+);
+
+-- The version of every incident the last watch evaluation saw: the next evaluation looks only at
+-- incidents that are new or changed since.
+create table if not exists watch_evaluated_incidents (
+    incident_id     varchar   primary key,
+    version         varchar   not null,     -- md5 over what an alert shows (transforms/alerts.py)
+    evaluated_at    timestamp not null
+);
