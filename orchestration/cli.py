@@ -11,9 +11,9 @@ import argparse
 import logging
 import sys
 
-from orchestration import cmd_extract, cmd_parse, cmd_pipeline, cmd_warehouse
+from orchestration import cmd_extract, cmd_parse, cmd_pipeline, cmd_warehouse, cmd_watch
 
-COMMAND_MODULES = (cmd_pipeline, cmd_parse, cmd_extract, cmd_warehouse)
+COMMAND_MODULES = (cmd_pipeline, cmd_parse, cmd_extract, cmd_warehouse, cmd_watch)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -7,6 +7,7 @@ from dagster import AssetSelection, Definitions, build_schedule_from_partitioned
 from orchestration.assets import articles, event_mentions, raw_pages
 from orchestration.dbt_assets import bi_copy, dbt_warehouse_assets
 from orchestration.resources import build_resources
+from orchestration.watch_assets import watch_alerts, watch_resources
 
 daily_job = define_asset_job(
     "daily_job",
@@ -21,10 +22,10 @@ daily_schedule = build_schedule_from_partitioned_job(daily_job, hour_of_day=1, m
 def build_defs() -> Definitions:
     """Definitions with resources read from the environment now (tests call this after setting it)."""
     return Definitions(
-        assets=[raw_pages, articles, event_mentions, dbt_warehouse_assets, bi_copy],
+        assets=[raw_pages, articles, event_mentions, dbt_warehouse_assets, bi_copy, watch_alerts],
         jobs=[daily_job],
         schedules=[daily_schedule],
-        resources=build_resources(),
+        resources={**build_resources(), **watch_resources()},
     )
 
 

@@ -18,9 +18,11 @@ Webhook URLs and secrets are never logged or stored (errors name the host only).
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import os
+import ssl
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -29,7 +31,6 @@ from typing import Iterable
 from urllib.parse import urlsplit
 
 import duckdb
-import requests
 
 from transforms import warehouse
 from transforms.urls import BlockedAddressError, check_address
@@ -285,7 +286,8 @@ def redact(url: str) -> str:
 def post_webhook(watch: Watch, payload: str, settings: DeliverySettings, allow_private: bool) -> None:
     """POST the JSON body; retries timeouts, refused connections, 5xx and 429 up to settings.retries
     times. The target goes through the crawler's private-address guard first; redirects are not
-    followed (a redirect could lead past the guard)."""
+    followed (a redirect could lead past the guard). Plain http.client rather than requests:
+    urllib3 logs request paths at debug level, and a webhook path can be the secret."""
     webhook = watch.webhook
     assert webhook is not None
     where = redact(webhook.url)
@@ -299,29 +301,36 @@ def post_webhook(watch: Watch, payload: str, settings: DeliverySettings, allow_p
         if not secret:
             raise DeliveryError(f"{where}: environment variable {webhook.secret_env} (the webhook secret) is not set")
         headers[webhook.secret_header] = f"Bearer {secret}" if webhook.secret_header.lower() == "authorization" else secret
+    parts = urlsplit(webhook.url)
+    target = parts.path or "/"
+    if parts.query:
+        target += "?" + parts.query
+    body = payload.encode("utf-8")
     problem = "not tried"
-    with requests.Session() as session:
-        session.trust_env = False  # no proxies or netrc credentials from the environment
-        for attempt in range(settings.retries + 1):
-            if attempt:
-                time.sleep(min(0.2 * 2 ** (attempt - 1), 2.0))
-            try:
-                response = session.post(webhook.url, data=payload.encode("utf-8"), headers=headers,
-                                        timeout=settings.timeout_seconds, allow_redirects=False, stream=True)
-            except requests.Timeout:
-                problem = f"{where}: no response within {settings.timeout_seconds}s"
-                continue
-            except requests.RequestException as error:
-                # requests' messages quote the URL path: keep only the kind of failure.
-                problem = f"{where}: {type(error).__name__}"
-                continue
-            status = response.status_code
-            response.close()
-            if 200 <= status < 300:
-                return
-            problem = f"{where}: HTTP {status}"
-            if status < 500 and status != 429:
-                break  # the receiver refused this body: trying again now will not help
+    for attempt in range(settings.retries + 1):
+        if attempt:
+            time.sleep(min(0.2 * 2 ** (attempt - 1), 2.0))
+        if parts.scheme == "https":
+            connection = http.client.HTTPSConnection(parts.hostname, parts.port, timeout=settings.timeout_seconds,
+                                                     context=ssl.create_default_context())
+        else:
+            connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=settings.timeout_seconds)
+        try:
+            connection.request("POST", target, body=body, headers=headers)
+            status = connection.getresponse().status
+        except TimeoutError:
+            problem = f"{where}: no response within {settings.timeout_seconds}s"
+            continue
+        except (OSError, http.client.HTTPException) as error:
+            problem = f"{where}: {type(error).__name__}"
+            continue
+        finally:
+            connection.close()
+        if 200 <= status < 300:
+            return
+        problem = f"{where}: HTTP {status}"
+        if status < 500 and status != 429:
+            break  # the receiver refused this body: trying again now will not help
     raise DeliveryError(f"{problem} after {attempt + 1} tr{'y' if attempt == 0 else 'ies'}")
 
 

@@ -26,7 +26,7 @@ import pycountry
 import yaml
 
 from transforms.config import expand_env
-from transforms.extract.actors import normalise_actor_name
+from transforms.extract.actors import load_lexicon, normalise_actor_name
 from transforms.extract.taxonomy import sub_event_types
 
 _ISO2 = re.compile(r"^[A-Z]{2}$")
@@ -367,6 +367,12 @@ def resolve_actor(name: str) -> str:
     """The canonical (lower-case) actor a watch means, through the extractor's actor dictionary and
     aliases: "ISIS" and "Daesh" both mean "islamic state"."""
     return normalise_actor_name(name) or _actor_key(name)
+
+
+def dictionary_actor(name: str) -> str | None:
+    """The actor dictionary's canonical name for a name or alias, None when it is not listed."""
+    entry = load_lexicon().by_alias.get(_actor_key(name))
+    return entry.name if entry else None
 
 
 def _without_country(name: str) -> str:
