@@ -26,6 +26,8 @@ from tests.conftest import FIXTURE_SOURCES
 from tests.test_dbt_warehouse import dbt_build, insert_articles, shared_day_1_warehouse, staging_day_2
 from transforms import alerts, warehouse
 from transforms.watch import (
+    AlertState,
+    DeliverySettings,
     Incident,
     IncidentActor,
     Near,
@@ -169,6 +171,18 @@ def test_bad_watchlist_is_refused_with_the_watch_and_field_named():
     assert str(error.value).startswith("watchlist.yml: invalid watchlist")
 
 
+def test_the_readme_example_watchlist_is_valid(monkeypatch, tmp_path):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Watch alerts", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    monkeypatch.setenv("MOGADISHU_WEBHOOK_URL", "http://127.0.0.1:1/hook")
+    watchlist = parse_watchlist(yaml.safe_load(example), "README.md", base_dir=tmp_path)
+    office, iraq = watchlist.watches
+    assert office.near == Near(2.0469, 45.3182, 25) and office.webhook.url == "http://127.0.0.1:1/hook"
+    assert iraq.channels == ("webhook", "jsonl") and iraq.webhook.secret_env == "ALERTS_TOKEN"
+    assert watchlist.settings == DeliverySettings()  # the README shows the defaults
+
+
 def test_watchlist_settings_and_relative_jsonl_paths(tmp_path):
     path = write_watchlist(tmp_path / "watchlist.yml", "http://127.0.0.1:1/hook")
     watchlist = load_watchlist(path)
@@ -209,6 +223,20 @@ def test_criteria_combine_and_type_lists_offer_alternatives():
     assert not matches(watch, _incident(admin1="Lower Shabelle"))
     assert not matches(watch, _incident(sub_event_type="Attack", event_type="Violence against civilians"))
     assert matches(watch, _incident(sub_event_type="Peaceful protest", event_type="Protests"))
+
+
+def test_old_incidents_stay_quiet_under_max_age_and_a_changed_toll_is_an_update():
+    watch = Watch("w", countries=("SO",), jsonl=Path("x"))
+    fresh = _incident(incident_id="inc_fresh", last_reported_at=datetime(2026, 11, 15, 9))
+    old = _incident(incident_id="inc_old", last_reported_at=datetime(2026, 10, 1, 9))
+    assert [row[2] for row in alerts.plan_alerts([watch], [fresh, old], {}, NOW, max_age_days=7)] == ["inc_fresh"]
+    assert len(alerts.plan_alerts([watch], [fresh, old], {}, NOW)) == 2
+    # told 4 killed / 2 sources: nothing; told 9 (a correction down to 4): an update with its own id
+    assert alerts.plan_alerts([watch], [fresh], {("w", "inc_fresh"): AlertState(4, 2)}, NOW) == []
+    (down,) = alerts.plan_alerts([watch], [fresh], {("w", "inc_fresh"): AlertState(9, 2)}, NOW)
+    (first,) = alerts.plan_alerts([watch], [fresh], {}, NOW)
+    assert (down[3], first[3]) == ("update", "new") and down[0] != first[0]
+    assert alerts.plan_alerts([watch], [fresh], {("w", "inc_fresh"): AlertState(4, 3)}, NOW) == []  # fewer sources
 
 
 def test_actor_names_resolve_through_the_dictionary_and_aliases():

@@ -168,14 +168,19 @@ def _last_states(conn: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], Alert
     return {(watch, incident_id): AlertState(fatalities, n_sources) for watch, incident_id, fatalities, n_sources in rows}
 
 
-def alert_id(watch: str, incident_id: str, kind: str, revision: str, channel: str) -> str:
-    return warehouse.short_hash(watch, incident_id, kind, revision, channel)
+def alert_id(watch: str, incident_id: str, kind: str, previous: str, revision: str, channel: str) -> str:
+    # The previous revision is part of the key: a toll that goes 7 -> 9 -> 7 is two updates.
+    return warehouse.short_hash(watch, incident_id, kind, previous, revision, channel)
 
 
 def plan_alerts(watches: Iterable[Watch], incidents: Iterable[Incident],
-                last_states: dict[tuple[str, str], AlertState], now: datetime) -> list[tuple]:
+                last_states: dict[tuple[str, str], AlertState], now: datetime,
+                max_age_days: float = 0.0) -> list[tuple]:
     """alerts_sent rows (status pending) for the matches that need telling."""
     rows = []
+    if max_age_days > 0:
+        oldest = now - timedelta(days=max_age_days)
+        incidents = [i for i in incidents if i.last_reported_at is not None and i.last_reported_at >= oldest]
     incidents = list(incidents)
     for watch in watches:
         for incident in incidents:
@@ -187,7 +192,8 @@ def plan_alerts(watches: Iterable[Watch], incidents: Iterable[Incident],
                 continue
             state = state_of(incident)
             for channel in watch.channels:
-                identifier = alert_id(watch.name, incident.incident_id, kind, state.revision, channel)
+                identifier = alert_id(watch.name, incident.incident_id, kind,
+                                      previous.revision if previous else "", state.revision, channel)
                 payload = alert_payload(identifier, watch, incident, kind, previous)
                 rows.append((identifier, watch.name, incident.incident_id, kind, channel, state.revision,
                              state.fatalities, state.n_sources, now, "pending", 0, json.dumps(payload)))
@@ -206,7 +212,8 @@ def evaluate(conn: duckdb.DuckDBPyConnection, watchlist: Watchlist | None, *, al
     changed = [incident_id for incident_id, version in versions.items() if seen.get(incident_id) != version]
     result.incidents_checked = len(changed)
     watches = watchlist.enabled_watches() if watchlist else ()
-    planned = plan_alerts(watches, load_incidents(conn, changed), _last_states(conn), now) if watches else []
+    planned = (plan_alerts(watches, load_incidents(conn, changed), _last_states(conn), now,
+                           watchlist.settings.max_age_days) if watches else [])
     with warehouse.transaction(conn):
         if planned:
             warehouse.insert_rows(

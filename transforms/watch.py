@@ -17,6 +17,7 @@ import math
 import os
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,7 @@ class DeliverySettings:
     retries: int = 2                     # extra tries within one evaluation (timeouts, 5xx, refused)
     retry_backoff_seconds: float = 300.0  # a failed alert waits this long before the next evaluation
     max_backoff_seconds: float = 86400.0  # retries after that, doubling, never give up
+    max_age_days: float = 0.0            # > 0: incidents last reported longer ago than this never alert
 
 
 @dataclass(frozen=True)
@@ -363,6 +365,7 @@ def _actor_key(name: str) -> str:
     return " ".join(name.split()).lower()
 
 
+@lru_cache(maxsize=8192)
 def resolve_actor(name: str) -> str:
     """The canonical (lower-case) actor a watch means, through the extractor's actor dictionary and
     aliases: "ISIS" and "Daesh" both mean "islamic state"."""

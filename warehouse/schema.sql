@@ -152,7 +152,7 @@ create table if not exists extraction_log (
 -- Watch alerts (transforms/alerts.py): one row per alert per delivery channel. The key makes
 -- each alert unique (nothing is sent twice); failed rows are retried with back-off, never dropped.
 create table if not exists alerts_sent (
-    alert_id        varchar   primary key,  -- sha256(watch|incident_id|kind|revision|channel)[:20]
+    alert_id        varchar   primary key,  -- sha256(watch|incident|kind|previous revision|revision|channel)[:20]
     watch           varchar   not null,     -- the watch's name in the watchlist
     incident_id     varchar   not null,     -- marts.fct_incidents.incident_id
     kind            varchar   not null,     -- new | update
