@@ -101,11 +101,11 @@ def day_1(tmp_path) -> Path:
     return db_path
 
 
-def write_watchlist(path: Path, receiver_url: str) -> Path:
+def write_watchlist(path: Path, receiver_url: str, somalia_enabled: bool = True) -> Path:
     path.write_text(yaml.safe_dump({
         "settings": {"timeout_seconds": 2, "retries": 1, "retry_backoff_seconds": 600},
         "watches": [
-            {"name": "Somalia, deadly", "countries": ["SO"], "min_fatalities": 1,
+            {"name": "Somalia, deadly", "countries": ["SO"], "min_fatalities": 1, "enabled": somalia_enabled,
              "webhook": {"url": receiver_url, "secret_env": "WATCH_TEST_SECRET"}},
             {"name": "Iraq explosions", "countries": ["IQ"], "event_types": ["Explosions/Remote violence"],
              "jsonl": "alerts/iraq.jsonl"},
@@ -330,9 +330,11 @@ def test_receiver_down_is_recorded_as_failed_and_sent_on_the_next_evaluation(day
     assert (down.sent, down.failed) == (2, 2)  # the JSONL alerts went out, the webhook ones did not
     conn = duckdb.connect(str(day_1), read_only=True)
     failed = conn.execute("select status, attempts, next_retry_at, last_error from alerts_sent"
-                          " where channel = 'webhook'").fetchall()
+                          " where channel = 'webhook' order by last_error").fetchall()
     conn.close()
     assert len(failed) == 2
+    # the second alert is not tried once the receiver failed in this evaluation
+    assert [error.startswith("not tried: ") for *_, error in failed] == [False, True]
     for status, attempts, next_retry_at, last_error in failed:
         assert (status, attempts, next_retry_at) == ("failed", 1, NOW + timedelta(seconds=600))
         assert f"127.0.0.1:{receiver.port}" in last_error and HOOK_PATH not in last_error
@@ -342,6 +344,12 @@ def test_receiver_down_is_recorded_as_failed_and_sent_on_the_next_evaluation(day
     early = evaluate(day_1, watchlist, NOW + timedelta(seconds=60))  # back-off not over
     assert (early.sent, early.waiting, len(receiver.requests)) == (0, 2, 0)
 
+    # A watch switched off keeps its failed alerts, unsent, until it is switched on again.
+    write_watchlist(watchlist, receiver.url, somalia_enabled=False)
+    paused = evaluate(day_1, watchlist, NOW + timedelta(seconds=600))
+    assert (paused.sent, paused.failed, len(receiver.requests)) == (0, 0, 0)
+
+    write_watchlist(watchlist, receiver.url)
     later = evaluate(day_1, watchlist, NOW + timedelta(seconds=600))
     assert (later.sent, later.failed) == (2, 0)
     assert sorted(body["kind"] for body in receiver.bodies()) == ["new", "new"]
@@ -419,3 +427,16 @@ def test_watch_test_command_lists_matches_without_sending(day_1, receiver, tmp_p
     result = _newsevents("watch", "test", "--watchlist", str(bad), "--db", str(day_1))
     assert result.returncode == 1
     assert "watch 'typo': unknown field 'countrie'" in result.stderr
+
+
+def test_watch_alerts_runs_in_the_daily_job_after_the_marts():
+    from dagster import AssetKey
+
+    from orchestration.definitions import build_defs
+    from orchestration.watch_assets import ALERT_INPUTS
+
+    defs = build_defs()
+    graph = defs.resolve_asset_graph()
+    assert graph.get(AssetKey("watch_alerts")).parent_keys == set(ALERT_INPUTS)
+    job = defs.resolve_job_def("daily_job")
+    assert AssetKey("watch_alerts") in job.asset_layer.executable_asset_keys

@@ -239,7 +239,7 @@ def evaluate(conn: duckdb.DuckDBPyConnection, watchlist: Watchlist | None, *, al
 def deliver_due(conn: duckdb.DuckDBPyConnection, watchlist: Watchlist, *, allow_private: bool,
                 now: datetime, result: EvaluationResult) -> None:
     """Send every pending alert and every failed one whose back-off is over, oldest first."""
-    watches = {watch.name: watch for watch in watchlist.watches}
+    watches = {watch.name: watch for watch in watchlist.enabled_watches()}
     due = conn.execute("""
         select alert_id, watch, channel, attempts, payload from alerts_sent
         where status in ('pending', 'failed') and (next_retry_at is null or next_retry_at <= ?)
@@ -247,18 +247,27 @@ def deliver_due(conn: duckdb.DuckDBPyConnection, watchlist: Watchlist, *, allow_
     """, [now]).fetchall()
     result.waiting = conn.execute(
         "select count(*) from alerts_sent where status = 'failed' and next_retry_at > ?", [now]).fetchone()[0]
+    # A webhook that failed once in this evaluation is not tried again for the next alerts: a
+    # black-holed host would otherwise hold the run for timeout x tries x alerts.
+    down: dict[str, str] = {}
     for identifier, watch_name, channel, attempts, payload in due:
         watch = watches.get(watch_name)
         if watch is None or channel not in watch.channels:
-            # Kept, not dropped: it goes out if the watch (or channel) comes back.
-            log.warning("alert %s: watch '%s' has no %s channel in %s any more; kept unsent",
+            # Kept, not dropped: it goes out when the watch (or channel) is back and enabled.
+            log.warning("alert %s: watch '%s' is disabled or has no %s channel in %s; kept unsent",
                         identifier, watch_name, channel, watchlist.path)
             continue
         try:
-            if channel == "webhook":
-                post_webhook(watch, payload, watchlist.settings, allow_private)
-            else:
+            if channel == "jsonl":
                 append_jsonl(watch.jsonl, payload)
+            elif watch.webhook.url in down:
+                raise DeliveryError(f"not tried: {down[watch.webhook.url]} earlier in this evaluation")
+            else:
+                try:
+                    post_webhook(watch, payload, watchlist.settings, allow_private)
+                except DeliveryError as error:
+                    down[watch.webhook.url] = str(error)
+                    raise
         except DeliveryError as error:
             attempts += 1
             wait = min(watchlist.settings.retry_backoff_seconds * 2 ** (attempts - 1),
