@@ -195,9 +195,10 @@ def test_watchlist_settings_and_relative_jsonl_paths(tmp_path):
 
 
 def _incident(**changes) -> Incident:
-    values = dict(incident_id="inc_1", event_type="Battles", sub_event_type="Armed clash", event_date=date(2026, 11, 14),
-                  location="Mogadishu", admin1="Banaadir", country_iso2="SO", country="Somalia", latitude=2.0371,
-                  longitude=45.3438, fatalities_best=4, fatalities_low=3, fatalities_high=4, n_articles=2, n_sources=2,
+    values = dict(incident_id="inc_1", event_type="Battles", sub_event_type="Armed clash",
+                  event_date=date(2026, 11, 14), location="Mogadishu", admin1="Banaadir", country_iso2="SO",
+                  country="Somalia", latitude=2.0371, longitude=45.3438, geo_precision=1, fatalities_best=4,
+                  fatalities_low=3, fatalities_high=4, n_articles=2, n_sources=2,
                   last_reported_at=None, summary="")
     values.update(changes)
     return Incident(**values)
@@ -211,6 +212,8 @@ def test_radius_matching_uses_great_circle_distance():
     assert matches(near_town, _incident())
     assert not matches(too_tight, _incident())
     assert not matches(near_town, _incident(latitude=None, longitude=None))  # unlocated: no radius match
+    assert not matches(near_town, _incident(geo_precision=3))  # a region's centroid is no place to measure from
+    assert matches(near_town, _incident(geo_precision=2))
 
 
 def test_criteria_combine_and_type_lists_offer_alternatives():
@@ -240,7 +243,8 @@ def test_old_incidents_stay_quiet_under_max_age_and_a_changed_toll_is_an_update(
 
 
 def test_actor_names_resolve_through_the_dictionary_and_aliases():
-    islamic_state = _incident(actors=(IncidentActor("Islamic State", "perpetrator", ("IS", "the Islamic State group")),))
+    aliases = ("IS", "the Islamic State group")
+    islamic_state = _incident(actors=(IncidentActor("Islamic State", "perpetrator", aliases),))
     for name in ("ISIS", "Daesh", "islamic state", "the Islamic State group"):
         assert matches(Watch("w", actors=(name,), jsonl=Path("x")), islamic_state), name
     assert not matches(Watch("w", actors=("Al-Shabaab",), jsonl=Path("x")), islamic_state)
@@ -398,6 +402,28 @@ def test_watch_alerts_asset_materialises_in_dagster(day_1, receiver, tmp_path, m
     again = materialize([watch_alerts], resources=resources, partition_key="2026-11-15",
                         instance=DagsterInstance.ephemeral())
     assert again.success and len(receiver.requests) == 2
+
+
+def test_watch_alerts_asset_refuses_a_bad_watchlist_before_marking_anything_seen(day_1, tmp_path):
+    from dagster import DagsterInstance, materialize
+
+    from orchestration.resources import WarehouseResource
+    from orchestration.watch_assets import WatchlistResource, watch_alerts
+
+    bad = tmp_path / "watchlist.yml"
+    bad.write_text("watches:\n  - name: typo\n    min_fatalites: 1\n    jsonl: x.jsonl\n", encoding="utf-8")
+    resources = {"warehouse": WarehouseResource(db_path=str(day_1), sources_path=str(FIXTURE_SOURCES)),
+                 "watchlist": WatchlistResource(path=str(bad))}
+    result = materialize([watch_alerts], resources=resources, partition_key="2026-11-15",
+                         instance=DagsterInstance.ephemeral(), raise_on_error=False)
+    assert not result.success
+    failure = next(event for event in result.all_events if event.event_type_value == "STEP_FAILURE")
+    assert "watch 'typo': unknown field 'min_fatalites'" in str(failure.event_specific_data.error)
+    conn = duckdb.connect(str(day_1), read_only=True)
+    try:
+        assert conn.execute("select count(*) from watch_evaluated_incidents").fetchone()[0] == 0
+    finally:
+        conn.close()
 
 
 def _newsevents(*args: str) -> subprocess.CompletedProcess:

@@ -99,8 +99,8 @@ select
     incidents.incident_id,
     md5(concat_ws('#', incidents.event_type, incidents.sub_event_type, incidents.event_date,
                   incidents.location, incidents.admin1, incidents.country_iso2, incidents.latitude,
-                  incidents.longitude, incidents.fatalities_best, incidents.fatalities_low,
-                  incidents.fatalities_high, incidents.n_articles, incidents.n_sources,
+                  incidents.longitude, incidents.geo_precision, incidents.fatalities_best,
+                  incidents.fatalities_low, incidents.fatalities_high, incidents.n_articles, incidents.n_sources,
                   actor_lists.actors, report_lists.reports)) as version
 from {MARTS}.fct_incidents as incidents
 left join actor_lists using (incident_id)
@@ -125,8 +125,8 @@ def load_incidents(conn: duckdb.DuckDBPyConnection, incident_ids: Iterable[str] 
     try:
         rows = conn.execute(f"""
             select incident_id, event_type, sub_event_type, event_date, location, admin1, country_iso2, country,
-                   latitude, longitude, fatalities_best, fatalities_low, fatalities_high, n_articles, n_sources,
-                   last_reported_at, summary
+                   latitude, longitude, geo_precision, fatalities_best, fatalities_low, fatalities_high,
+                   n_articles, n_sources, last_reported_at, summary
             from {MARTS}.fct_incidents {where} order by event_date, incident_id
         """, params).fetchall()
         actor_rows = conn.execute(f"""
@@ -165,7 +165,7 @@ def _last_states(conn: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], Alert
         from alerts_sent
         qualify row_number() over (partition by watch, incident_id order by created_at desc, kind desc) = 1
     """).fetchall()
-    return {(watch, incident_id): AlertState(fatalities, n_sources) for watch, incident_id, fatalities, n_sources in rows}
+    return {(watch, incident_id): AlertState(fatalities, sources) for watch, incident_id, fatalities, sources in rows}
 
 
 def alert_id(watch: str, incident_id: str, kind: str, previous: str, revision: str, channel: str) -> str:
@@ -316,7 +316,8 @@ def post_webhook(watch: Watch, payload: str, settings: DeliverySettings, allow_p
         secret = os.environ.get(webhook.secret_env)
         if not secret:
             raise DeliveryError(f"{where}: environment variable {webhook.secret_env} (the webhook secret) is not set")
-        headers[webhook.secret_header] = f"Bearer {secret}" if webhook.secret_header.lower() == "authorization" else secret
+        bearer = webhook.secret_header.lower() == "authorization"
+        headers[webhook.secret_header] = f"Bearer {secret}" if bearer else secret
     parts = urlsplit(webhook.url)
     target = parts.path or "/"
     if parts.query:

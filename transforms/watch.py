@@ -133,6 +133,7 @@ class Incident:
     country: str | None
     latitude: float | None
     longitude: float | None
+    geo_precision: int | None          # 1 town, 2 near a town, 3 region or country (a centroid)
     fatalities_best: int | None
     fatalities_low: int | None
     fatalities_high: int | None
@@ -305,7 +306,8 @@ def _parse_webhook(block: Any, where: str, problems: list[str]) -> Webhook | Non
         return None
     before = len(problems)
     for key in sorted(set(block) - _WEBHOOK_FIELDS):
-        problems.append(f"{where}: field 'webhook': unknown field '{key}' (allowed: {', '.join(sorted(_WEBHOOK_FIELDS))})")
+        problems.append(f"{where}: field 'webhook': unknown field '{key}' "
+                        f"(allowed: {', '.join(sorted(_WEBHOOK_FIELDS))})")
     url = block.get("url")
     if not isinstance(url, str):
         problems.append(f"{where}: field 'webhook.url' is required")
@@ -399,7 +401,8 @@ def matches(watch: Watch, incident: Incident) -> bool:
     if watch.admin1 and (incident.admin1 or "").casefold() not in {a.casefold() for a in watch.admin1}:
         return False
     if watch.near:
-        if incident.latitude is None or incident.longitude is None:
+        # A region's or country's centroid says nothing about distance: admin1/countries cover those.
+        if incident.latitude is None or incident.longitude is None or (incident.geo_precision or 3) >= 3:
             return False
         away = distance_km(watch.near.latitude, watch.near.longitude, incident.latitude, incident.longitude)
         if away > watch.near.radius_km:
@@ -503,6 +506,7 @@ def alert_payload(alert_id: str, watch: Watch, incident: Incident, kind: str,
             "country": incident.country,
             "latitude": incident.latitude,
             "longitude": incident.longitude,
+            "geo_precision": incident.geo_precision,
             "fatalities_best": incident.fatalities_best,
             "fatalities_low": incident.fatalities_low,
             "fatalities_high": incident.fatalities_high,
