@@ -23,7 +23,7 @@ def register(subparsers) -> None:
 def _describe(incident) -> str:
     toll = "toll not reported" if incident.fatalities_best is None else f"{incident.fatalities_best} killed"
     place = ", ".join(part for part in (incident.location, incident.country or incident.country_iso2) if part)
-    actors = "; ".join(actor.name for actor in incident.actors) or "no actor named"
+    actors = "; ".join(dict.fromkeys(actor.name for actor in incident.actors)) or "no actor named"
     return (f"{incident.incident_id}  {incident.event_date}  {incident.sub_event_type}, {place or 'unknown place'}, "
             f"{toll}, {incident.n_sources} source(s), {actors}")
 
