@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+import ssl
 import subprocess
 import sys
 import threading
@@ -48,9 +49,10 @@ class Receiver:
     """A webhook receiver on 127.0.0.1 that records every POST; `stop()` takes it down, `start()`
     brings it back on the same port."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.requests: list[dict] = []
         self.port = 0
+        self.tls = tls
         self._server: ThreadingHTTPServer | None = None
 
     def start(self) -> "Receiver":
@@ -69,6 +71,8 @@ class Receiver:
                 pass
 
         self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        if self.tls:
+            self._server.socket = self.tls.wrap_socket(self._server.socket, server_side=True)
         self.port = self._server.server_address[1]
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
@@ -81,7 +85,7 @@ class Receiver:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}{HOOK_PATH}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}{HOOK_PATH}"
 
     def bodies(self) -> list[dict]:
         return [request["body"] for request in self.requests]
@@ -374,6 +378,33 @@ def test_loopback_webhook_is_refused_without_the_opt_in_and_the_secret_must_be_s
     result = evaluate(day_1, watchlist, NOW + timedelta(days=1))
     assert result.failed == 2 and receiver.requests == []
     assert "WATCH_TEST_SECRET (the webhook secret) is not set" in caplog.text
+
+
+def test_https_webhook_verifies_the_receiver_certificate(day_1, tmp_path, monkeypatch):
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command to make a certificate for 127.0.0.1")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True, timeout=60)
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(cert, key)
+    receiver = Receiver(tls).start()
+    try:
+        monkeypatch.setenv("WATCH_TEST_SECRET", SECRET)
+        watchlist = write_watchlist(tmp_path / "watchlist.yml", receiver.url)
+        untrusted = evaluate(day_1, watchlist, NOW)  # a certificate nobody vouches for: refused
+        assert untrusted.failed == 2 and receiver.requests == []
+        conn = duckdb.connect(str(day_1), read_only=True)
+        errors = [row[0] for row in conn.execute("select last_error from alerts_sent where channel = 'webhook'").fetchall()]
+        conn.close()
+        assert len(errors) == 2 and all("SSLCertVerificationError after 1 try" in error for error in errors), errors
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # OpenSSL's default trust store now holds it
+        trusted = evaluate(day_1, watchlist, NOW + timedelta(days=1))
+        assert trusted.failed == 0 and len(receiver.requests) == 2
+        assert {request["headers"]["Authorization"] for request in receiver.requests} == {f"Bearer {SECRET}"}
+    finally:
+        receiver.stop()
 
 
 def test_watch_alerts_asset_materialises_in_dagster(day_1, receiver, tmp_path, monkeypatch):

@@ -338,6 +338,9 @@ def post_webhook(watch: Watch, payload: str, settings: DeliverySettings, allow_p
         except TimeoutError:
             problem = f"{where}: no response within {settings.timeout_seconds}s"
             continue
+        except ssl.SSLCertVerificationError:
+            problem = f"{where}: SSLCertVerificationError"
+            break  # the same certificate will not verify a moment later
         except (OSError, http.client.HTTPException) as error:
             problem = f"{where}: {type(error).__name__}"
             continue
