@@ -299,26 +299,42 @@ def redact(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1]}/…"
 
 
+class _CheckedHTTPSConnection(http.client.HTTPSConnection):
+    """HTTPS to a given address, with the certificate verified for the URL's host name."""
+
+    def __init__(self, address: str, port: int, server_name: str, timeout: float):
+        super().__init__(address, port, timeout=timeout, context=ssl.create_default_context())
+        self._server_name = server_name
+
+    def connect(self) -> None:
+        http.client.HTTPConnection.connect(self)
+        self.sock = self._context.wrap_socket(self.sock, server_hostname=self._server_name)
+
+
 def post_webhook(watch: Watch, payload: str, settings: DeliverySettings, allow_private: bool) -> None:
     """POST the JSON body; retries timeouts, refused connections, 5xx and 429 up to settings.retries
-    times. The target goes through the crawler's private-address guard first; redirects are not
-    followed (a redirect could lead past the guard). Plain http.client rather than requests:
-    urllib3 logs request paths at debug level, and a webhook path can be the secret."""
+    times. The target goes through the crawler's address guard first; redirects are not followed
+    (a redirect could lead past the guard). Plain http.client rather than requests: urllib3 logs
+    request paths at debug level, and a webhook path can be the secret."""
     webhook = watch.webhook
     assert webhook is not None
     where = redact(webhook.url)
+    parts = urlsplit(webhook.url)
     try:
-        check_address(webhook.url, allow_private)
+        checked = check_address(webhook.url, allow_private)
     except BlockedAddressError as error:
         raise DeliveryError(str(error).replace(webhook.url, where)) from None
-    headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
+    # Where the guard hands back the address it checked, connect there and not to the name again
+    # (a second lookup could answer differently); the name still goes in Host and the TLS check.
+    address = checked if isinstance(checked, str) else parts.hostname
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    headers = {"Host": parts.netloc.rsplit("@", 1)[-1], "Content-Type": "application/json", "User-Agent": USER_AGENT}
     if webhook.secret_env:
         secret = os.environ.get(webhook.secret_env)
         if not secret:
             raise DeliveryError(f"{where}: environment variable {webhook.secret_env} (the webhook secret) is not set")
         bearer = webhook.secret_header.lower() == "authorization"
         headers[webhook.secret_header] = f"Bearer {secret}" if bearer else secret
-    parts = urlsplit(webhook.url)
     target = parts.path or "/"
     if parts.query:
         target += "?" + parts.query
@@ -328,10 +344,9 @@ def post_webhook(watch: Watch, payload: str, settings: DeliverySettings, allow_p
         if attempt:
             time.sleep(min(0.2 * 2 ** (attempt - 1), 2.0))
         if parts.scheme == "https":
-            connection = http.client.HTTPSConnection(parts.hostname, parts.port, timeout=settings.timeout_seconds,
-                                                     context=ssl.create_default_context())
+            connection = _CheckedHTTPSConnection(address, port, parts.hostname, timeout=settings.timeout_seconds)
         else:
-            connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=settings.timeout_seconds)
+            connection = http.client.HTTPConnection(address, port, timeout=settings.timeout_seconds)
         try:
             connection.request("POST", target, body=body, headers=headers)
             status = connection.getresponse().status
