@@ -24,7 +24,7 @@ CHROMIUM_FLAGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-default-apps",
     "--disable-extensions", "--disable-dev-shm-usage", "--window-size=1400,1800",
 ]
-ELEMENT = "element-6066-11e4-a52e-4f735466cecc"  # the W3C key of an element reference
+ELEMENT = "element-6066-11e4-a52e-4f735466cecf"  # the W3C key of an element reference
 
 
 def available() -> bool:
@@ -105,7 +105,10 @@ class Browser:
             time.sleep(0.2)
 
     def find(self, css: str) -> str:
-        return self._session("POST", "/element", {"using": "css selector", "value": css})[ELEMENT]
+        found = self._session("POST", "/element", {"using": "css selector", "value": css})
+        if not isinstance(found, dict) or ELEMENT not in found:
+            raise WebDriverError(f"no element {css!r}: {found!r}"[:1000])
+        return found[ELEMENT]
 
     def click(self, css: str) -> None:
         self._session("POST", f"/element/{self.find(css)}/click", {})

@@ -127,7 +127,7 @@ function drawTimeline(rows) {
   for (const r of rows) totals[r.event_date] = (totals[r.event_date] || 0) + r.n_incidents;
   const max = Math.max(...Object.values(totals));
   const [left, bottom, top, width] = [30, 160, 10, 860];
-  const step = width / days.length, bar = Math.max(step * 0.8, 1);
+  const step = Math.min(width / days.length, 60), bar = Math.max(step * 0.8, 1);
   svg.append(el("svg:text", { x: 2, y: top + 8, text: String(max) }), el("svg:text", { x: 2, y: bottom, text: "0" }));
   days.forEach((day, i) => {
     let y = bottom;
