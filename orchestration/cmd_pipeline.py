@@ -113,6 +113,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     day = _parse_day(args.date, datetime.now(timezone.utc).date() - timedelta(days=1))
     db = warehouse.db_path(args.db)
     try:
+        from orchestration.partitions import check_day  # a bad NEWSEVENTS_START_DATE fails the import
+
+        check_day(day)
+    except ValueError as outside:  # PartitionDayError
+        print(f"newsevents run: {outside}", file=sys.stderr)
+        return 2
+    try:
         ok = _run_with_progress(day, db, args.sources, getattr(args, "verbose", False))
     except SourceConfigError as exc:
         print(exc, file=sys.stderr)
@@ -171,6 +178,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     db = Path(args.db).resolve()
     # The demo's BI copy stays apart from the one built from real sources.
     os.environ.setdefault("NEWSEVENTS_PUBLISH_DIR", str(DEMO_PUBLISH_DIR))
+    # The corpus has fixed dates: its days stay partitions however long after them the demo runs.
+    os.environ.setdefault("NEWSEVENTS_START_DATE", (day - timedelta(days=30)).isoformat())
     try:
         server = FixtureServer(port=args.port).start()
     except OSError as error:

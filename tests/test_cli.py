@@ -147,3 +147,22 @@ def test_run_refuses_a_broken_config_before_starting(tmp_path):
     assert result.returncode == 2
     assert "sources: must be a non-empty list" in result.stderr
     assert not (tmp_path / "x.duckdb").exists()
+
+
+def test_run_outside_the_daily_partitions_says_so_in_one_line(tmp_path):
+    result = _run("run", "--date", "2020-01-01", "--db", str(tmp_path / "x.duckdb"),
+                  env={"NEWSEVENTS_START_DATE": "2026-01-01"})
+    assert result.returncode == 2
+    assert result.stderr.strip() == ("newsevents run: 2020-01-01 is before the first daily partition 2026-01-01: "
+                                     "set NEWSEVENTS_START_DATE=2020-01-01 (or earlier) to run it")
+    assert not (tmp_path / "x.duckdb").exists()
+
+
+def test_partitions_start_where_the_environment_says_and_a_bad_value_is_named(monkeypatch):
+    from orchestration import partitions
+
+    monkeypatch.setenv(partitions.START_DATE_ENV, "2025-06-01")
+    assert partitions.start_date().isoformat() == "2025-06-01"
+    monkeypatch.setenv(partitions.START_DATE_ENV, "June 2025")
+    with pytest.raises(partitions.PartitionDayError, match="NEWSEVENTS_START_DATE must be YYYY-MM-DD"):
+        partitions.start_date()
