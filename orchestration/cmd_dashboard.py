@@ -20,7 +20,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
 
     bi_path = find_bi_copy(args.bi)
     try:
-        server = DashboardServer(bi_path, args.port)
+        server = DashboardServer(bi_path, args.port, find_again=None if args.bi else find_bi_copy)
     except OSError as error:
         print(f"newsevents dashboard: cannot listen on 127.0.0.1:{args.port} ({error.strerror}); pass --port N",
               file=sys.stderr)

@@ -53,10 +53,13 @@ class NoSnapshot(RuntimeError):
 class Dashboard:
     """Answers the API on one BI copy path."""
 
-    def __init__(self, bi_path: Path) -> None:
+    def __init__(self, bi_path: Path, find_again=None) -> None:
         self.bi_path = bi_path
+        self.find_again = find_again  # while nothing is published, look again on each request
 
     def connect(self) -> duckdb.DuckDBPyConnection:
+        if not self.bi_path.exists() and self.find_again is not None:
+            self.bi_path = self.find_again()
         if not self.bi_path.exists():
             raise NoSnapshot(f"no BI copy at {self.bi_path} yet: run `make demo` or `newsevents run`")
         return duckdb.connect(str(self.bi_path), read_only=True)
@@ -130,9 +133,9 @@ class DashboardServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, bi_path: Path, port: int = DEFAULT_PORT) -> None:
+    def __init__(self, bi_path: Path, port: int = DEFAULT_PORT, find_again=None) -> None:
         super().__init__((HOST, port), _Handler)
-        self.dashboard = Dashboard(bi_path)
+        self.dashboard = Dashboard(bi_path, find_again)
 
     @property
     def url(self) -> str:
