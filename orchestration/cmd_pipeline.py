@@ -89,7 +89,7 @@ def run_daily_job(day: date, db: str | None = None, sources: str | None = None, 
 
         progress.step_totals = step_totals(defs.assets)
         loggers = {"progress": progress.logger_def()}
-        if getattr(progress, "verbose", False):
+        if progress.verbose:
             from dagster import colored_console_logger
 
             loggers["console"] = colored_console_logger
@@ -130,29 +130,21 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _run_with_progress(day: date, db: Path, sources: str | None, verbose: bool) -> bool:
     """The daily job with a line per stage; its full log in <db dir>/logs/ (on the terminal with -v)."""
+    from orchestration.cmd_warehouse import shown_path
     from orchestration.progress import Progress, output_to_log
 
     if verbose:
-        progress = Progress(sys.stderr, {}, live=False)
-        progress.verbose = True
+        progress = Progress(sys.stderr, {}, live=False, verbose=True)
         return run_daily_job(day, str(db), sources, progress)
     log_path = db.parent / "logs" / f"{db.stem}-{day}.log"
-    print(f"full log: {_shown(log_path)}  (-v shows it here)", file=sys.stderr, flush=True)
+    print(f"full log: {shown_path(log_path)}  (-v shows it here)", file=sys.stderr, flush=True)
     with output_to_log(log_path) as terminal:
         progress = Progress(terminal, {}, log_stream=sys.stderr)
         ok = run_daily_job(day, str(db), sources, progress)
     if not ok:
-        print(f"the run failed in: {', '.join(progress.failed_steps) or 'set-up'}; see {_shown(log_path)}",
+        print(f"the run failed in: {', '.join(progress.failed_steps) or 'set-up'}; see {shown_path(log_path)}",
               file=sys.stderr)
     return ok
-
-
-def _shown(path: Path) -> str:
-    """A path as short as it is clear: relative to the working directory when under it."""
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def _use_checkout_tests() -> None:
@@ -172,7 +164,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _use_checkout_tests()
     from tests.sites.server import FixtureServer
 
-    from orchestration.cmd_warehouse import print_summary
+    from orchestration.cmd_warehouse import print_summary, shown_path
 
     day = _parse_day(args.date, fixture_last_day())
     db = Path(args.db).resolve()
@@ -189,7 +181,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 2
     try:
         os.environ[FIXTURE_URL_ENV] = server.base_url
-        print(f"newsevents demo: fixture news sites on {server.base_url}, day {day}, warehouse {_shown(db)}",
+        print(f"newsevents demo: fixture news sites on {server.base_url}, day {day}, warehouse {shown_path(db)}",
               file=sys.stderr, flush=True)
         ok = _run_with_progress(day, db, str(FIXTURE_SOURCES), getattr(args, "verbose", False))
     finally:

@@ -130,7 +130,8 @@ def likely_warehouse(explicit: str | None) -> tuple[Path | None, list[Path]]:
     return (candidates[0] if candidates else None), candidates[1:]
 
 
-def _relative(path: Path) -> str:
+def shown_path(path: Path) -> str:
+    """A path as short as it is clear: relative to the working directory when under it."""
     try:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
@@ -153,7 +154,7 @@ def _summary(args: argparse.Namespace) -> int:
               "`newsevents run` warehouse/newsevents.duckdb; or pass --db FILE", file=sys.stderr)
         return 1
     if others:
-        print(f"(the most recent warehouse; also {', '.join(_relative(o) for o in others)}: --db to choose)")
+        print(f"(the most recent warehouse; also {', '.join(shown_path(o) for o in others)}: --db to choose)")
     return 0 if print_summary(db, day, demo=db == DEMO_DB) else 1
 
 
@@ -187,7 +188,7 @@ def print_summary(db: Path, day, demo: bool = False) -> bool:
                                f"from crawl_log {where}", params).fetchone()[0]
         other = grouped(f"select outcome, count(*) from crawl_log {where} {'and' if day else 'where'} "
                         "outcome not in ('fetched', 'not_modified') group by 1 order by 2 desc, 1")
-        print(f"\nwhat landed in {_relative(db)} ({f'day {day}' if day else 'all days'})")
+        print(f"\nwhat landed in {shown_path(db)} ({f'day {day}' if day else 'all days'})")
         print(f"  fetch attempts {attempts}: {fetched} fetched" + (f", {other}" if other else ""))
         print(f"  pages {count('pages')}, articles {count('articles')}, not articles {count('parse_rejects')}, "
               f"event mentions {count('event_mentions')}")
@@ -210,19 +211,19 @@ def print_summary(db: Path, day, demo: bool = False) -> bool:
                 order by n_sources desc, fatalities_best desc nulls last, event_date desc, incident_id limit 5
                 """
             ).fetchall():
-                print("  {} {:<28.28} {:<34.34} killed {:>3}  outlets {}".format(*row))
+                print("  {} {:<36.36} {:<33.33} killed {:>3}  outlets {}".format(*row))
     finally:
         conn.close()
     bi = publish_dir(DEMO_PUBLISH_DIR if demo and not os.environ.get(PUBLISH_DIR_ENV) else None) / PUBLISHED_DB_NAME
     print("\nBI copy (read-only, for dashboards and SQL)")
     if bi.exists():
-        print(f"  {_relative(bi)}  and  {_relative(bi.parent / 'parquet')}/<table>.parquet")
+        print(f"  {shown_path(bi)}  and  {shown_path(bi.parent / 'parquet')}/<table>.parquet")
     else:
-        print(f"  not published yet ({_relative(bi)}): `newsevents publish --db {_relative(db)}`")
+        print(f"  not published yet ({shown_path(bi)}): `newsevents publish --db {shown_path(db)}`")
     print("\nnext")
     print(f"  make dashboard    the dashboard on {DASHBOARD_URL} (the newest BI copy)")
-    print(f"  {'NEWSEVENTS_DB=' + _relative(db) + ' ' if demo else ''}make dev    the Dagster UI on http://127.0.0.1:3000")
-    print(f"  .venv/bin/python -c \"import duckdb; duckdb.connect('{_relative(bi)}', read_only=True)"
+    print(f"  {'NEWSEVENTS_DB=' + shown_path(db) + ' ' if demo else ''}make dev    the Dagster UI on http://127.0.0.1:3000")
+    print(f"  .venv/bin/python -c \"import duckdb; duckdb.connect('{shown_path(bi)}', read_only=True)"
           ".sql('select * from acled_events limit 5').show()\"")
     return True
 

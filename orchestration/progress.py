@@ -74,8 +74,9 @@ class Progress:
     """Progress lines for one run of the daily job, written to `terminal`."""
 
     def __init__(self, terminal: IO[str], step_totals: dict[str, int], *, live: bool | None = None,
-                 log_stream: IO[str] | None = None) -> None:
+                 log_stream: IO[str] | None = None, verbose: bool = False) -> None:
         self.terminal = terminal
+        self.verbose = verbose  # Dagster's own console log too (newsevents -v)
         self.step_totals = step_totals  # events (materialisations + checks) each step will emit
         self.live = terminal.isatty() if live is None else live
         self.log_stream = log_stream
@@ -181,7 +182,7 @@ class Progress:
             if step is None:
                 continue
             elapsed = time.monotonic() - step.started
-            if step.total_events:
+            if step.total_events > 10:  # the dbt step reports as it goes; a Python asset only at its end
                 share = min(step.done_events / step.total_events, 1.0)
                 filled = int(share * BAR_WIDTH)
                 bar = "[" + "#" * filled + "." * (BAR_WIDTH - filled) + f"] {step.done_events}/{step.total_events}"
