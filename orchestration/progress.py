@@ -42,12 +42,21 @@ def output_to_log(log_path: Path) -> Iterator[IO[str]]:
     sys.stderr.flush()
     saved_out, saved_err = os.dup(1), os.dup(2)
     terminal = os.fdopen(os.dup(saved_err), "w", buffering=1, encoding="utf-8", errors="replace")
+    # Dagster also hands each run record to Python's logging ("dagster.builtin"): the progress
+    # logger already writes it to the file, so the root handlers skip it.
+    not_twice = logging.Filter()
+    not_twice.filter = lambda record: not record.name.startswith("dagster.builtin")
+    handlers = logging.getLogger().handlers
     with open(log_path, "w", encoding="utf-8") as log_file:
         os.dup2(log_file.fileno(), 1)
         os.dup2(log_file.fileno(), 2)
+        for handler in handlers:
+            handler.addFilter(not_twice)
         try:
             yield terminal
         finally:
+            for handler in handlers:
+                handler.removeFilter(not_twice)
             sys.stdout.flush()
             sys.stderr.flush()
             os.dup2(saved_out, 1)

@@ -118,27 +118,47 @@ async function drawMap(rows) {
 
 // ---------------------------------------------------------------- timeline
 
+// Every day between the first and the last incident (weeks, from Monday, past 120 days), so gaps show.
+function timeBuckets(dates) {
+  const day = 86400000, first = Date.parse(dates[0]), last = Date.parse(dates[dates.length - 1]);
+  const weekly = (last - first) / day > 120;
+  const bucketOf = iso => {
+    if (!weekly) return iso;
+    const t = Date.parse(iso), monday = t - ((new Date(t).getUTCDay() + 6) % 7) * day;
+    return new Date(monday).toISOString().slice(0, 10);
+  };
+  const buckets = [];
+  for (let t = Date.parse(bucketOf(dates[0])); t <= last; t += (weekly ? 7 : 1) * day)
+    buckets.push(new Date(t).toISOString().slice(0, 10));
+  return { buckets, bucketOf, weekly };
+}
+
 function drawTimeline(rows) {
   const svg = document.getElementById("timeline");
   svg.replaceChildren();
-  const days = [...new Set(rows.map(r => r.event_date))].sort();
-  if (!days.length) { svg.append(el("svg:text", { x: 10, y: 20, text: "no incidents match" })); return; }
-  const totals = {};
-  for (const r of rows) totals[r.event_date] = (totals[r.event_date] || 0) + r.n_incidents;
-  const max = Math.max(...Object.values(totals));
+  if (!rows.length) { svg.append(el("svg:text", { x: 10, y: 20, text: "no incidents match" })); return; }
+  const { buckets, bucketOf, weekly } = timeBuckets([...new Set(rows.map(r => r.event_date))].sort());
+  const stacks = new Map(buckets.map(b => [b, {}]));
+  for (const r of rows) {
+    const stack = stacks.get(bucketOf(r.event_date));
+    const cell = stack[r.event_type] || (stack[r.event_type] = { n: 0, killed: 0 });
+    cell.n += r.n_incidents;
+    cell.killed += r.fatalities;
+  }
+  const max = Math.max(...[...stacks.values()].map(s => Object.values(s).reduce((a, c) => a + c.n, 0)));
   const [left, bottom, top, width] = [30, 160, 10, 860];
-  const step = Math.min(width / days.length, 60), bar = Math.max(step * 0.8, 1);
+  const step = Math.min(width / buckets.length, 60), bar = Math.max(step * 0.8, 1);
   svg.append(el("svg:text", { x: 2, y: top + 8, text: String(max) }), el("svg:text", { x: 2, y: bottom, text: "0" }));
-  days.forEach((day, i) => {
+  buckets.forEach((bucket, i) => {
     let y = bottom;
-    for (const r of rows.filter(r => r.event_date === day)) {
-      const h = (r.n_incidents / max) * (bottom - top);
+    for (const [type, cell] of Object.entries(stacks.get(bucket)).sort()) {
+      const h = (cell.n / max) * (bottom - top);
       y -= h;
-      svg.append(el("svg:rect", { x: left + i * step, y, width: bar, height: h, fill: colour(r.event_type), class: "bar" },
-        el("svg:title", { text: `${day} ${r.event_type}: ${r.n_incidents} incidents, ${r.fatalities} killed` })));
+      svg.append(el("svg:rect", { x: left + i * step, y, width: bar, height: h, fill: colour(type), class: "bar" },
+        el("svg:title", { text: `${weekly ? "week of " : ""}${bucket} ${type}: ${cell.n} incidents, ${cell.killed} killed` })));
     }
-    if (days.length <= 16 || i % Math.ceil(days.length / 16) === 0)
-      svg.append(el("svg:text", { x: left + i * step, y: bottom + 14, text: day.slice(5) }));
+    if (buckets.length <= 16 || i % Math.ceil(buckets.length / 16) === 0)
+      svg.append(el("svg:text", { x: left + i * step, y: bottom + 14, text: bucket.slice(5) }));
   });
 }
 
