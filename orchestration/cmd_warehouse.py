@@ -211,7 +211,7 @@ def print_summary(db: Path, day, demo: bool = False) -> bool:
                 order by n_sources desc, fatalities_best desc nulls last, event_date desc, incident_id limit 5
                 """
             ).fetchall():
-                print("  {} {:<36.36} {:<33.33} killed {:>3}  outlets {}".format(*row))
+                print("  {} {:<36.36} {:<34.34} killed {:>3}  outlets {}".format(*row))
     finally:
         conn.close()
     bi = publish_dir(DEMO_PUBLISH_DIR if demo and not os.environ.get(PUBLISH_DIR_ENV) else None) / PUBLISHED_DB_NAME
