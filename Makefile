@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: setup demo test dev run evaluate bench clean
+.PHONY: setup demo test dev dashboard run evaluate bench clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,9 @@ demo: setup  ## serve the fixture sites on 127.0.0.1 and run the daily job into 
 test: setup  ## the whole test suite (what CI runs)
 	$(BIN)/pytest -q
 
+dashboard: setup  ## the incident dashboard on http://127.0.0.1:8050 (reads the newest published BI copy)
+	$(BIN)/newsevents dashboard
+
 dev: setup  ## the Dagster UI on http://127.0.0.1:3000
 	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
 
@@ -40,4 +43,4 @@ bench: setup  ## crawl + parse throughput and memory for 1,000 and 10,000 synthe
 	$(BIN)/python -m tests.benchmarks.crawl_parse --pages 1000 10000
 
 clean:
-	rm -rf $(VENV) .dagster_home warehouse/*.duckdb warehouse/*.wal warehouse/published warehouse/demo_published dbt_project/target
+	rm -rf $(VENV) .dagster_home warehouse/*.duckdb warehouse/*.wal warehouse/published warehouse/demo_published warehouse/logs dbt_project/target build

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
-from orchestration import cmd_extract, cmd_parse, cmd_pipeline, cmd_warehouse, cmd_watch
+from orchestration import cmd_dashboard, cmd_extract, cmd_parse, cmd_pipeline, cmd_warehouse, cmd_watch
 
-COMMAND_MODULES = (cmd_pipeline, cmd_parse, cmd_extract, cmd_warehouse, cmd_watch)
+COMMAND_MODULES = (cmd_pipeline, cmd_parse, cmd_extract, cmd_warehouse, cmd_watch, cmd_dashboard)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,7 +45,15 @@ def main(argv: list[str] | None = None) -> int:
 
 def run() -> None:
     """Console-script entry point."""
-    sys.exit(main())
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`newsevents summary | head`): stop quietly, like other Unix tools.
+        # Point stdout at devnull so the interpreter's final flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 141  # 128 + SIGPIPE, what a shell reports for a command killed by a closed pipe
+    sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Subcommands that run the pipeline: run, demo, serve-fixtures, summary, check-config."""
+"""Subcommands that run the pipeline: run, demo, serve-fixtures, check-config."""
 
 from __future__ import annotations
 
@@ -16,6 +16,9 @@ FIXTURE_SOURCES = REPO_ROOT / "tests" / "sites" / "sources.yml"
 DEMO_DB = REPO_ROOT / "warehouse" / "demo.duckdb"
 DEMO_PUBLISH_DIR = REPO_ROOT / "warehouse" / "demo_published"
 FIXTURE_URL_ENV = "NEWSEVENTS_FIXTURE_URL"
+# The demo serves the fixture sites on a fixed port, so a second demo sees the same URLs (and adds
+# nothing), and `newsevents serve-fixtures` (same default) brings the stored URLs back to life.
+DEMO_PORT = 8765
 
 
 def register(subparsers) -> None:
@@ -23,26 +26,31 @@ def register(subparsers) -> None:
     run.add_argument("--date", help="partition day YYYY-MM-DD (default: yesterday, UTC)")
     run.add_argument("--db", help="DuckDB file (default: $NEWSEVENTS_DB or warehouse/newsevents.duckdb)")
     run.add_argument("--sources", help="sources config (default: $NEWSEVENTS_SOURCES or sources.yml)")
+    _add_verbose(run)
     run.set_defaults(func=cmd_run)
 
     demo = subparsers.add_parser(
         "demo", help="serve the bundled fixture news sites on 127.0.0.1 and run the daily job on them")
     demo.add_argument("--db", default=str(DEMO_DB), help=f"DuckDB file (default: {DEMO_DB.relative_to(REPO_ROOT)})")
     demo.add_argument("--date", help="partition day (default: the last day of the fixture corpus)")
+    demo.add_argument("--port", type=int, default=DEMO_PORT,
+                      help=f"port of the fixture sites (default {DEMO_PORT}; another port means other URLs)")
+    _add_verbose(demo)
     demo.set_defaults(func=cmd_demo)
 
     serve = subparsers.add_parser("serve-fixtures", help="serve the fixture news sites on 127.0.0.1 until Ctrl-C")
-    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--port", type=int, default=DEMO_PORT)
     serve.set_defaults(func=cmd_serve_fixtures)
-
-    summary = subparsers.add_parser("summary", help="print what the warehouse holds")
-    summary.add_argument("--db", help="DuckDB file")
-    summary.add_argument("--date", help="only this partition day")
-    summary.set_defaults(func=cmd_summary)
 
     check = subparsers.add_parser("check-config", help="validate a sources config and list its sources")
     check.add_argument("path", nargs="?", help="sources config (default: $NEWSEVENTS_SOURCES or sources.yml)")
     check.set_defaults(func=cmd_check_config)
+
+
+def _add_verbose(parser: argparse.ArgumentParser) -> None:
+    # SUPPRESS: `newsevents -v demo` and `newsevents demo -v` both work
+    parser.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                        help="the full log on the terminal instead of progress lines")
 
 
 def _parse_day(value: str | None, default: date) -> date:
@@ -54,7 +62,7 @@ def _parse_day(value: str | None, default: date) -> date:
         raise SystemExit(f"newsevents: --date must be YYYY-MM-DD, got {value!r}") from None
 
 
-def run_daily_job(day: date, db: str | None = None, sources: str | None = None) -> bool:
+def run_daily_job(day: date, db: str | None = None, sources: str | None = None, progress=None) -> bool:
     """Execute the daily job for one partition in this process. True when every step succeeded.
 
     Paths are exported as environment variables before the code location loads, so Dagster
@@ -75,9 +83,22 @@ def run_daily_job(day: date, db: str | None = None, sources: str | None = None) 
     defs = build_defs()
     instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
     job = defs.resolve_job_def("daily_job")
+    run_config: dict = {}
+    if progress is not None:  # progress lines (and the run's log) instead of Dagster's console logger
+        from orchestration.progress import step_totals
+
+        progress.step_totals = step_totals(defs.assets)
+        loggers = {"progress": progress.logger_def()}
+        if progress.verbose:
+            from dagster import colored_console_logger
+
+            loggers["console"] = colored_console_logger
+        job = job.with_logger_defs(loggers)
+        run_config = {"loggers": {name: {} for name in loggers}}
     # dagster-dbt echoes dbt's log on stdout (for the UI's compute logs); keep stdout for our summary.
     with contextlib.redirect_stdout(sys.stderr):
-        result = job.execute_in_process(partition_key=day.isoformat(), instance=instance, raise_on_error=False)
+        result = job.execute_in_process(partition_key=day.isoformat(), instance=instance, raise_on_error=False,
+                                        run_config=run_config)
     for event in result.all_events:
         if event.is_step_failure:
             print(f"step failed: {event.step_key}: {event.event_specific_data.error.message.strip()}",
@@ -86,16 +107,44 @@ def run_daily_job(day: date, db: str | None = None, sources: str | None = None) 
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from orchestration.cmd_warehouse import print_summary
     from transforms.config import SourceConfigError
 
     day = _parse_day(args.date, datetime.now(timezone.utc).date() - timedelta(days=1))
+    db = warehouse.db_path(args.db)
     try:
-        ok = run_daily_job(day, args.db, args.sources)
+        from orchestration.partitions import check_day  # a bad NEWSEVENTS_START_DATE fails the import
+
+        check_day(day)
+    except ValueError as outside:  # PartitionDayError
+        print(f"newsevents run: {outside}", file=sys.stderr)
+        return 2
+    try:
+        ok = _run_with_progress(day, db, args.sources, getattr(args, "verbose", False))
     except SourceConfigError as exc:
         print(exc, file=sys.stderr)
         return 2
-    print_summary(warehouse.db_path(args.db), day)
+    print_summary(db, day)
     return 0 if ok else 1
+
+
+def _run_with_progress(day: date, db: Path, sources: str | None, verbose: bool) -> bool:
+    """The daily job with a line per stage; its full log in <db dir>/logs/ (on the terminal with -v)."""
+    from orchestration.cmd_warehouse import shown_path
+    from orchestration.progress import Progress, output_to_log
+
+    if verbose:
+        progress = Progress(sys.stderr, {}, live=False, verbose=True)
+        return run_daily_job(day, str(db), sources, progress)
+    log_path = db.parent / "logs" / f"{db.stem}-{day}.log"
+    print(f"full log: {shown_path(log_path)}  (-v shows it here)", file=sys.stderr, flush=True)
+    with output_to_log(log_path) as terminal:
+        progress = Progress(terminal, {}, log_stream=sys.stderr)
+        ok = run_daily_job(day, str(db), sources, progress)
+    if not ok:
+        print(f"the run failed in: {', '.join(progress.failed_steps) or 'set-up'}; see {shown_path(log_path)}",
+              file=sys.stderr)
+    return ok
 
 
 def _use_checkout_tests() -> None:
@@ -115,15 +164,29 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _use_checkout_tests()
     from tests.sites.server import FixtureServer
 
+    from orchestration.cmd_warehouse import print_summary, shown_path
+
     day = _parse_day(args.date, fixture_last_day())
+    db = Path(args.db).resolve()
     # The demo's BI copy stays apart from the one built from real sources.
     os.environ.setdefault("NEWSEVENTS_PUBLISH_DIR", str(DEMO_PUBLISH_DIR))
-    with FixtureServer(port=0) as server:
+    # The corpus has fixed dates: its days stay partitions however long after them the demo runs.
+    os.environ.setdefault("NEWSEVENTS_START_DATE", (day - timedelta(days=30)).isoformat())
+    try:
+        server = FixtureServer(port=args.port).start()
+    except OSError as error:
+        print(f"newsevents demo: cannot serve the fixture sites on 127.0.0.1:{args.port} ({error.strerror}); "
+              f"stop what uses it (`newsevents serve-fixtures`?) or pass --port N "
+              f"(other URLs: the demo warehouse then gets a second copy)", file=sys.stderr)
+        return 2
+    try:
         os.environ[FIXTURE_URL_ENV] = server.base_url
-        print(f"fixture news sites on {server.base_url}; running the daily job for {day} into {args.db}",
-              file=sys.stderr)
-        ok = run_daily_job(day, args.db, str(FIXTURE_SOURCES))
-    print_summary(Path(args.db).resolve(), day)
+        print(f"newsevents demo: fixture news sites on {server.base_url}, day {day}, warehouse {shown_path(db)}",
+              file=sys.stderr, flush=True)
+        ok = _run_with_progress(day, db, str(FIXTURE_SOURCES), getattr(args, "verbose", False))
+    finally:
+        server.stop()
+    print_summary(db, day, demo=True)
     return 0 if ok else 1
 
 
@@ -132,11 +195,6 @@ def cmd_serve_fixtures(args: argparse.Namespace) -> int:
     from tests.sites.server import main as serve
 
     return serve(["--port", str(args.port)])
-
-
-def cmd_summary(args: argparse.Namespace) -> int:
-    day = _parse_day(args.date, None) if args.date else None
-    return 0 if print_summary(warehouse.db_path(args.db), day) else 1
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
@@ -154,49 +212,3 @@ def cmd_check_config(args: argparse.Namespace) -> int:
               f"feeds={len(source.feeds)} sitemaps={len(source.sitemaps)} {source.name}{flag}")
     print(f"{config.path}: {len(config.sources)} sources, OK")
     return 0
-
-
-def print_summary(db: Path, day: date | None) -> bool:
-    """A short account of what the warehouse holds (for one day when given)."""
-    import duckdb
-
-    if not db.exists():
-        print(f"no warehouse at {db}", file=sys.stderr)
-        return False
-    conn = duckdb.connect(str(db), read_only=True)
-    try:
-        where, params = ("where partition_date = ?", [day]) if day else ("", [])
-        label = f"day {day}" if day else "all days"
-        print(f"\nwarehouse {db} ({label})")
-        for table in ("crawl_log", "pages", "articles", "parse_rejects", "event_mentions"):
-            n = conn.execute(f"select count(*) from {table} {where}", params).fetchone()[0]
-            print(f"  {table:<16} {n:>7}")
-        outcomes = conn.execute(
-            f"select outcome, count(*) from crawl_log {where} group by 1 order by 2 desc", params).fetchall()
-        if outcomes:
-            print("  fetch outcomes:  " + ", ".join(f"{o} {n}" for o, n in outcomes))
-        rejects = conn.execute(
-            f"select reason, count(*) from parse_rejects {where} group by 1 order by 2 desc", params).fetchall()
-        if rejects:
-            print("  not articles:    " + ", ".join(f"{r} {n}" for r, n in rejects))
-        types = conn.execute(
-            f"select event_type, count(*) from event_mentions {where} group by 1 order by 2 desc", params).fetchall()
-        if types:
-            print("  event mentions:  " + ", ".join(f"{t} {n}" for t, n in types))
-        marts = {r[0] for r in conn.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()}
-        if "fct_incidents" in marts:
-            n_incidents, n_multi = conn.execute(
-                "select count(*), count(*) filter (where n_sources > 1) from marts.fct_incidents").fetchone()
-            print(f"  marts.fct_incidents {n_incidents:>5} (all days; {n_multi} reported by several outlets)")
-            for row in conn.execute(
-                """
-                select event_date, coalesce(location, country, '?'), sub_event_type,
-                       coalesce(cast(fatalities_best as varchar), '-'), n_sources, n_articles
-                from marts.fct_incidents order by n_sources desc, n_articles desc, event_date desc limit 8
-                """
-            ).fetchall():
-                print("    {} {:<22} {:<34} killed {:>3}  sources {} articles {}".format(*row))
-    finally:
-        conn.close()
-    return True

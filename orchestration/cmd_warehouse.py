@@ -48,6 +48,12 @@ def register(subparsers) -> None:
     )
     evaluate.set_defaults(func=_evaluate_merge)
 
+    summary = subparsers.add_parser("summary", help="what the warehouse holds, the top incidents, where the BI copy is")
+    summary.add_argument("--db", help="DuckDB file (default: $NEWSEVENTS_DB, else the newest of "
+                                      "warehouse/newsevents.duckdb and warehouse/demo.duckdb)")
+    summary.add_argument("--date", help="only this partition day (YYYY-MM-DD)")
+    summary.set_defaults(func=_summary)
+
     register_bench(subparsers)
 
 
@@ -101,6 +107,125 @@ def _publish(args: argparse.Namespace) -> int:
     for table, count in result.row_counts:
         print(f"  {table:<24} {count:>8} rows")
     return 0
+
+
+# ---------------------------------------------------------------- summary
+
+DEMO_DB = REPO_ROOT / "warehouse" / "demo.duckdb"
+DEMO_PUBLISH_DIR = REPO_ROOT / "warehouse" / "demo_published"
+DASHBOARD_URL = "http://127.0.0.1:8050"
+
+
+def likely_warehouse(explicit: str | None) -> tuple[Path | None, list[Path]]:
+    """The warehouse a person most likely means, and the other candidates that exist.
+
+    --db, else $NEWSEVENTS_DB, else the most recently written of the real-sources warehouse and the
+    demo's (after `make demo` that is the demo's)."""
+    from transforms import warehouse
+
+    if explicit or os.environ.get(warehouse.DB_ENV):
+        return warehouse.db_path(explicit), []
+    candidates = [path for path in (warehouse.DEFAULT_DB.resolve(), DEMO_DB) if path.exists()]
+    candidates.sort(key=lambda path: path.stat().st_mtime, reverse=True)
+    return (candidates[0] if candidates else None), candidates[1:]
+
+
+def shown_path(path: Path) -> str:
+    """A path as short as it is clear: relative to the working directory when under it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _summary(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    day = None
+    if args.date:
+        try:
+            day = date.fromisoformat(args.date)
+        except ValueError:
+            print(f"newsevents summary: --date must be YYYY-MM-DD, got {args.date!r}", file=sys.stderr)
+            return 2
+    db, others = likely_warehouse(args.db)
+    if db is None:
+        print("newsevents summary: no warehouse yet. `make demo` writes warehouse/demo.duckdb, "
+              "`newsevents run` warehouse/newsevents.duckdb; or pass --db FILE", file=sys.stderr)
+        return 1
+    if others:
+        print(f"(the most recent warehouse; also {', '.join(shown_path(o) for o in others)}: --db to choose)")
+    return 0 if print_summary(db, day, demo=db == DEMO_DB) else 1
+
+
+def print_summary(db: Path, day, demo: bool = False) -> bool:
+    """What landed (for one day when given), the top incidents, where the BI copy is, what next."""
+    import duckdb
+
+    from transforms.publish import PUBLISH_DIR_ENV, PUBLISHED_DB_NAME, publish_dir
+
+    if not db.exists():
+        print(f"newsevents: no warehouse at {db}; pass --db FILE (`make demo` writes warehouse/demo.duckdb)",
+              file=sys.stderr)
+        return False
+    try:
+        conn = duckdb.connect(str(db), read_only=True)
+    except duckdb.Error as error:
+        print(f"newsevents: cannot read {db} now ({str(error).splitlines()[0]}); a run may hold it: "
+              "query the BI copy instead", file=sys.stderr)
+        return False
+    try:
+        where, params = ("where partition_date = ?", [day]) if day else ("", [])
+
+        def count(table: str) -> int:
+            return conn.execute(f"select count(*) from {table} {where}", params).fetchone()[0]
+
+        def grouped(sql: str) -> str:
+            return ", ".join(f"{n} {label}" for label, n in conn.execute(sql, params).fetchall())
+
+        attempts = count("crawl_log")
+        fetched = conn.execute(f"select count(*) filter (where outcome in ('fetched', 'not_modified')) "
+                               f"from crawl_log {where}", params).fetchone()[0]
+        other = grouped(f"select outcome, count(*) from crawl_log {where} {'and' if day else 'where'} "
+                        "outcome not in ('fetched', 'not_modified') group by 1 order by 2 desc, 1")
+        print(f"\nwhat landed in {shown_path(db)} ({f'day {day}' if day else 'all days'})")
+        print(f"  fetch attempts {attempts}: {fetched} fetched" + (f", {other}" if other else ""))
+        print(f"  pages {count('pages')}, articles {count('articles')}, not articles {count('parse_rejects')}, "
+              f"event mentions {count('event_mentions')}")
+        types = grouped(f"select event_type, count(*) from event_mentions {where} group by 1 order by 2 desc, 1")
+        if types:
+            print(f"  by type: {types}")
+        marts = {r[0] for r in conn.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()}
+        if "fct_incidents" in marts:
+            n_incidents, n_multi = conn.execute(
+                "select count(*), count(*) filter (where n_sources > 1) from marts.fct_incidents").fetchone()
+            n_actors = conn.execute("select count(*) from marts.dim_actors").fetchone()[0]
+            print(f"  incidents {n_incidents} (all days; {n_multi} reported by several outlets), actors {n_actors}")
+            print("\ntop incidents (most outlets, then most killed)")
+            for row in conn.execute(
+                """
+                select event_date, coalesce(location || ', ', '') || coalesce(country, country_iso2, '?'),
+                       sub_event_type, coalesce(cast(fatalities_best as varchar), '-'), n_sources
+                from marts.fct_incidents
+                order by n_sources desc, fatalities_best desc nulls last, event_date desc, incident_id limit 5
+                """
+            ).fetchall():
+                print("  {} {:<36.36} {:<34.34} killed {:>3}  outlets {}".format(*row))
+    finally:
+        conn.close()
+    bi = publish_dir(DEMO_PUBLISH_DIR if demo and not os.environ.get(PUBLISH_DIR_ENV) else None) / PUBLISHED_DB_NAME
+    print("\nBI copy (read-only, for dashboards and SQL)")
+    if bi.exists():
+        print(f"  {shown_path(bi)}  and  {shown_path(bi.parent / 'parquet')}/<table>.parquet")
+    else:
+        print(f"  not published yet ({shown_path(bi)}): `newsevents publish --db {shown_path(db)}`")
+    print("\nnext")
+    print(f"  make dashboard    the dashboard on {DASHBOARD_URL} (the newest BI copy)")
+    print(f"  {'NEWSEVENTS_DB=' + shown_path(db) + ' ' if demo else ''}make dev    the Dagster UI on http://127.0.0.1:3000")
+    print(f"  .venv/bin/python -c \"import duckdb; duckdb.connect('{shown_path(bi)}', read_only=True)"
+          ".sql('select * from acled_events limit 5').show()\"")
+    return True
 
 
 def _load_corpus(articles_dir: Path):

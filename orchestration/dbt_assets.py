@@ -1,10 +1,12 @@
 """dbt models as Dagster assets (dagster-dbt), downstream of the Python assets, plus the BI copy.
 
 - `dbt_project`: the DbtProject (dbt_project/, profiles inside it, manifest in dbt_project/target).
-- `dbt_warehouse_assets`: every dbt seed/model, daily-partitioned like the Python assets so they
-  sit in the same daily job; each run is a `dbt build` of the selection (tests surface as asset
-  checks). dbt sources map to the Python assets that write them (raw_pages, articles,
-  event_mentions).
+- `dbt_warehouse_assets`: every dbt seed/model, grouped by layer (staging, intermediate, marts);
+  each run is a `dbt build` (tests surface as asset checks, with a description each) and every
+  model reports its row count. They are not partitioned: each build rebuilds the marts whole from
+  all staging rows, so one materialisation is the state of every day (a partitioned mart would
+  show the days it was not built on as "missing"). They still run in the daily job, after the
+  day's partitioned Python assets. dbt sources map to the Python assets that write them.
 - `bi_copy`: after the marts are built, publishes the read-only BI copy (transforms.publish).
 - `dbt_resource`: the DbtCliResource, to be bound under the resource key "dbt".
 
@@ -21,7 +23,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
+from dagster import AssetCheckSpec, AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, Output, asset
 from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
@@ -30,14 +32,15 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from orchestration.partitions import daily_partitions, one_day_per_run
 from orchestration.resources import WRITER_POOL
+from transforms import warehouse
 from transforms.publish import MART_TABLES, MARTS_SCHEMA, publish
 
 log = logging.getLogger(__name__)
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
-GROUP_NAME = "warehouse"
+GROUP_NAME = "marts"  # the BI copy sits with the marts it publishes
+DBT_LAYERS = ("staging", "intermediate", "marts")
 # dbt asset keys are <schema>/<model>, e.g. marts/fct_incidents; the BI copy publishes these.
 MART_ASSET_KEYS = tuple(AssetKey([MARTS_SCHEMA, name]) for name in MART_TABLES)
 
@@ -79,7 +82,7 @@ if os.environ.get("DAGSTER_IS_DEV_CLI") or manifest_is_stale(DBT_PROJECT_DIR, db
 
 class NewsEventsDbtTranslator(DagsterDbtTranslator):
     """dbt sources -> the Python assets that write them (source meta `dagster_asset_key`);
-    dbt models and seeds keep their names as keys, in the `warehouse` group."""
+    dbt models and seeds keep their names as keys, in a group per layer; generic tests get a description."""
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
         if dbt_resource_props["resource_type"] == "source":
@@ -89,7 +92,71 @@ class NewsEventsDbtTranslator(DagsterDbtTranslator):
         return super().get_asset_key(dbt_resource_props)
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
-        return GROUP_NAME
+        # the model's folder is its layer; seeds read data files like the staging models do
+        folders = dbt_resource_props.get("fqn", [])[1:-1]
+        return next((folder for folder in folders if folder in DBT_LAYERS), "staging")
+
+    def get_asset_check_spec(self, asset_spec: AssetSpec, manifest: Mapping[str, Any], unique_id: str,
+                             project) -> AssetCheckSpec | None:
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None or spec.description:
+            return spec
+        return spec._replace(description=describe_dbt_test(manifest["nodes"].get(unique_id, {})))
+
+
+def describe_dbt_test(test_node: Mapping[str, Any]) -> str:
+    """A sentence for a generic dbt test, which has no description of its own in the YAML."""
+    if test_node.get("description"):
+        return test_node["description"]
+    metadata = test_node.get("test_metadata") or {}
+    name, kwargs = metadata.get("name"), metadata.get("kwargs") or {}
+    column = kwargs.get("column_name") or test_node.get("column_name")
+    arguments = kwargs.get("arguments") or kwargs
+    if name == "not_null":
+        return f"{column} is never null."
+    if name == "unique":
+        return f"{column} is unique."
+    if name == "accepted_values":
+        return f"{column} is one of: {', '.join(map(str, arguments.get('values', [])))}."
+    if name == "relationships":
+        target = str(arguments.get("to", "")).replace("ref('", "").replace("')", "")
+        return f"every {column} is a {arguments.get('field')} of {target}."
+    if name == "expression_is_true":
+        return f"every row satisfies: {arguments.get('expression')}."
+    if name:
+        shown = ", ".join(f"{k}={v}" for k, v in arguments.items() if k != "model")
+        return f"dbt test {name}" + (f" ({shown})." if shown else ".")
+    return f"dbt singular test {test_node.get('name', '')} (dbt_project/{test_node.get('original_file_path', 'tests')}): no rows may fail it."
+
+
+def with_row_counts(events, manifest: Mapping[str, Any], db: Path):
+    """dbt's events, with `dagster/row_count` on each model's materialisation.
+
+    The counts are read once dbt has exited: DuckDB lets no other process open the file while
+    dbt writes it. Check results pass straight through (the progress bar moves); model outputs
+    wait for the counts."""
+    import duckdb
+
+    outputs = []
+    for event in events:
+        if isinstance(event, Output):
+            outputs.append(event)
+        else:
+            yield event
+    counts: dict[str, int] = {}
+    if outputs:
+        try:
+            with duckdb.connect(str(db), read_only=True) as conn:
+                for event in outputs:
+                    node = manifest["nodes"].get(str(event.metadata["unique_id"].value), {})
+                    if node.get("resource_type") in ("model", "seed") and node.get("schema"):
+                        relation = f'"{node["schema"]}"."{node.get("alias") or node["name"]}"'
+                        counts[node["unique_id"]] = conn.execute(f"select count(*) from {relation}").fetchone()[0]
+        except duckdb.Error as error:  # the counts are a convenience: never fail the build for them
+            log.warning("row counts of the dbt models not read: %s", error)
+    for event in outputs:
+        count = counts.get(str(event.metadata["unique_id"].value))
+        yield event if count is None else event.with_metadata({**event.metadata, "dagster/row_count": count})
 
 
 dbt_translator = NewsEventsDbtTranslator(
@@ -105,22 +172,19 @@ dbt_translator = NewsEventsDbtTranslator(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=dbt_translator,
-    partitions_def=daily_partitions,
-    backfill_policy=one_day_per_run,
     pool=WRITER_POOL,
     name="dbt_warehouse_assets",
 )
 def dbt_warehouse_assets(context: AssetExecutionContext, dbt: DbtCliResource):
     """`dbt build` of the selected models: the marts are rebuilt from all staging rows, so any
     day's run (or a re-run) yields the same warehouse; incident ids do not move."""
-    yield from dbt.cli(["build"], context=context).stream()
+    invocation = dbt.cli(["build"], context=context)
+    yield from with_row_counts(invocation.stream(), invocation.manifest, warehouse.db_path())
 
 
 @asset(
     key="bi_copy",
     deps=list(MART_ASSET_KEYS),
-    partitions_def=daily_partitions,
-    backfill_policy=one_day_per_run,
     group_name=GROUP_NAME,
     pool=WRITER_POOL,  # reads the warehouse: not while a writer holds it
     kinds={"duckdb", "parquet"},

@@ -16,7 +16,11 @@ daily_job = define_asset_job(
 )
 
 # At 01:00 UTC, run the day that just ended.
-daily_schedule = build_schedule_from_partitioned_job(daily_job, hour_of_day=1, minute_of_hour=0)
+daily_schedule = build_schedule_from_partitioned_job(
+    daily_job, hour_of_day=1, minute_of_hour=0,
+    description="Every day at 01:00 UTC: crawl, parse and extract the day that just ended, rebuild the "
+                "marts and publish the BI copy. Switch it on here; backfills run one day per run.",
+)
 
 
 def build_defs() -> Definitions:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from tests.sites.server import FixtureServer
 from transforms.config import SourcesConfig, load_sources
+
+# The fixture corpus is dated November 2026: keep its days inside the daily partitions whatever
+# today's date (the default start is a year back).
+os.environ.setdefault("NEWSEVENTS_START_DATE", "2026-11-01")
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE_SOURCES = REPO / "tests" / "sites" / "sources.yml"

@@ -58,6 +58,11 @@ def test_daily_job_lands_the_fixture_day_and_a_second_run_adds_nothing(job_env):
     checks = [e.event_specific_data for e in first.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
     assert checks and all(c.passed for c in checks), [c.check_name for c in checks if not c.passed]
     counts = _counts(job_env)
+    # every dbt model reports its row count (read once dbt has let go of the file)
+    row_counts = {e.asset_key.to_user_string(): e.event_specific_data.materialization.metadata["dagster/row_count"].value
+                  for e in first.all_events if e.event_type_value == "ASSET_MATERIALIZATION"
+                  and e.asset_key.path[0] in ("staging", "intermediate", "marts")}
+    assert row_counts["marts/fct_incidents"] == len(_incidents(job_env)) > 30
     assert counts["pages"] > 80 and counts["articles"] > 70
     assert counts["parse_rejects"] >= 3
     assert counts["event_mentions"] > 20 and counts["actor_mentions"] > 20

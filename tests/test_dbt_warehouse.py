@@ -395,7 +395,11 @@ def test_actor_spellings_collapse_and_generic_actors_stay_per_country(day_1_ware
                                           " from marts.dim_actors")
     }
     islamic_state = actors["Islamic State"]
-    assert set(islamic_state[0].split("; ")) == {"IS", "ISIS", "the Islamic State group"}
+    # names as written; "the Islamic State group" is a description, not a name
+    assert set(islamic_state[0].split("; ")) == {"IS", "ISIS"}
+    written = [alias for aliases, *_ in actors.values() if aliases for alias in aliases.split("; ")]
+    assert written and all(alias.strip() for alias in written)
+    assert not {alias.lower() for alias in written} & {"soldiers", "army", "gunmen", "militants", "police"}
     assert islamic_state[1:3] == ("Rebel group", 1)
     # "al-Shabab militants", "al-Shabab", "Shabaab fighters" -> one actor in two incidents
     assert actors["Al-Shabaab"][2] == 2

@@ -41,6 +41,8 @@ MART_TABLES = (
     "dim_locations",
     "dim_sources",
     "dim_dates",
+    "acled_events",
+    "fct_crawl_days",
 )
 # The storage format DuckDB 1.0 .. 1.4 all read (header version 64). Newer defaults may not be.
 STORAGE_VERSION = "v1.0.0"

@@ -23,6 +23,7 @@ class SubEventType:
     definition: str
     cameo_root: str
     plover_root: str
+    disorder_type: str  # ACLED's disorder type (Political violence, Demonstrations, ...)
 
 
 @lru_cache(maxsize=1)

@@ -13,6 +13,14 @@ countries as (
     select * from {{ ref('stg_countries') }}
 ),
 
+taxonomy as (
+    select * from {{ ref('stg_taxonomy') }}
+),
+
+sources as (
+    select * from {{ ref('stg_sources') }}
+),
+
 -- The type most reports agree on, weighted by confidence; the first report breaks ties.
 event_types as (
     select
@@ -89,6 +97,26 @@ locations as (
     ) = 1
 ),
 
+-- The weapon most reports name (weighted by confidence); the first report breaks ties.
+weapons as (
+    select
+        incident_id,
+        weapon
+    from (
+        select
+            incident_id,
+            weapon,
+            sum(confidence) as weight,
+            min(arrival_key) as first_arrival_key
+        from reports
+        where weapon is not null
+        group by all
+    )
+    qualify row_number() over (
+        partition by incident_id order by weight desc, first_arrival_key
+    ) = 1
+),
+
 -- The most named actor on each side (full lists are in bridge_incident_actors).
 main_actors as (
     select
@@ -140,6 +168,7 @@ aggregated as (
         min(reported_at) as first_reported_at,
         max(reported_at) as last_reported_at,
         arg_min(source_id, arrival_key) as first_source_id,
+        arg_min(url, arrival_key) as first_report_url,
         arg_min(title, arrival_key) as headline,
         min(fatalities) as fatalities_low,
         max(fatalities) as fatalities_high,
@@ -156,6 +185,8 @@ joined as (
         aggregated.incident_id,
         event_types.event_type,
         event_types.sub_event_type,
+        taxonomy.cameo_root,
+        taxonomy.plover_root,
         -- the incident cannot have happened after it was first reported
         least(event_dates.event_date, cast(aggregated.first_reported_at as date)) as event_date,
         event_dates.date_precision,
@@ -172,6 +203,7 @@ joined as (
         aggregated.fatalities_high,
         aggregated.injured,
         aggregated.civilian_targeting,
+        weapons.weapon,
         main_actors.perpetrator,
         main_actors.target,
         aggregated.n_articles,
@@ -180,6 +212,8 @@ joined as (
         aggregated.first_reported_at,
         aggregated.last_reported_at,
         aggregated.first_source_id,
+        sources.source_name as first_source_name,
+        aggregated.first_report_url,
         aggregated.headline,
         corroboration.confidence
     from aggregated
@@ -188,6 +222,9 @@ joined as (
     inner join locations on aggregated.incident_id = locations.incident_id
     inner join corroboration on aggregated.incident_id = corroboration.incident_id
     left join main_actors on aggregated.incident_id = main_actors.incident_id
+    left join weapons on aggregated.incident_id = weapons.incident_id
+    left join taxonomy on event_types.sub_event_type = taxonomy.sub_event_type
+    left join sources on aggregated.first_source_id = sources.source_id
     left join countries on locations.country_iso2 = countries.country_iso2
 )
 
@@ -195,6 +232,8 @@ select
     cast(incident_id as varchar) as incident_id,
     cast(event_type as varchar) as event_type,
     cast(sub_event_type as varchar) as sub_event_type,
+    cast(cameo_root as varchar) as cameo_root,
+    cast(plover_root as varchar) as plover_root,
     cast(event_date as date) as event_date,
     cast(date_precision as varchar) as date_precision,
     cast(location as varchar) as location,
@@ -210,6 +249,7 @@ select
     cast(fatalities_high as integer) as fatalities_high,
     cast(injured as integer) as injured,
     cast(civilian_targeting as boolean) as civilian_targeting,
+    cast(weapon as varchar) as weapon,
     cast(perpetrator as varchar) as perpetrator,
     cast(target as varchar) as target,
     cast(n_articles as integer) as n_articles,
@@ -218,6 +258,8 @@ select
     cast(first_reported_at as timestamp) as first_reported_at,
     cast(last_reported_at as timestamp) as last_reported_at,
     cast(first_source_id as varchar) as first_source_id,
+    cast(first_source_name as varchar) as first_source_name,
+    cast(first_report_url as varchar) as first_report_url,
     cast(headline as varchar) as headline,
     cast(
         sub_event_type

@@ -1,4 +1,4 @@
--- Country names by ISO 3166-1 alpha-2 code (transforms/data/countries.csv).
+-- Country names and numeric codes by ISO 3166-1 alpha-2 code (transforms/data/countries.csv).
 {{ config(materialized='table') }}
 
 with
@@ -10,7 +10,8 @@ source as (
 renamed as (
     select
         upper(trim(country_iso2)) as country_iso2,
-        trim(name) as country_name
+        trim(name) as country_name,
+        cast(nullif(trim(iso_numeric), '') as integer) as iso_numeric
     from source
 )
 

@@ -13,7 +13,8 @@ renamed as (
         trim(sub_event_type) as sub_event_type,
         trim(definition) as definition,
         trim(cameo_root) as cameo_root,
-        trim(plover_root) as plover_root
+        trim(plover_root) as plover_root,
+        trim(disorder_type) as disorder_type
     from source
 )
 
