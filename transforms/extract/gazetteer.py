@@ -158,8 +158,9 @@ def _split(value: str | None) -> list[str]:
 # (Qandahar/Kandahar, Al Hudaydah/Hodeidah, Wagadugu/Ouagadougou, Dnepr/Dnipro); its consonants
 # mostly do not. The skeleton keeps the first letter and the folded consonants of the rest.
 _ARTICLE_WORDS = {"al", "el", "ad", "ar", "as", "an", "ash", "at", "az", "ed", "ez", "es", "en", "ul"}
-_DIGRAPHS = (("tch", "c"), ("kh", "k"), ("gh", "g"), ("dh", "d"), ("th", "t"), ("ph", "f"), ("sh", "s"),
-             ("ch", "c"), ("dj", "j"), ("dzh", "j"), ("zh", "j"), ("ck", "k"), ("q", "k"), ("x", "ks"))
+# "$" stands for the ch/sh sound so that the hard c (Atacora/Atakora, Cobly/Kobli) can fold to k.
+_DIGRAPHS = (("tch", "$"), ("ch", "$"), ("sh", "$"), ("kh", "k"), ("gh", "g"), ("dh", "d"), ("th", "t"),
+             ("ph", "f"), ("dzh", "j"), ("dj", "j"), ("zh", "j"), ("ck", "k"), ("c", "k"), ("q", "k"), ("x", "ks"))
 _VOWELISH = set("aeiouyhw'")
 
 
@@ -179,7 +180,7 @@ def variant_key(name: str) -> str:
         skeleton = re.sub(r"(.)\1+", r"\1", skeleton)
         out.append(skeleton)
     key = " ".join(out)
-    return key if len(key.replace(" ", "")) >= 3 else ""
+    return key if len(key.replace(" ", "")) >= 4 else ""
 
 
 def _file_digest(path: Path) -> str:
@@ -198,6 +199,8 @@ def _inputs_key() -> str:
              f"pycountry {getattr(pycountry, '__version__', '')}"]
     for name in ("cities500.json", "countries.json"):
         parts.append(f"{name}:{(GEONAMES_DIR / name).stat().st_size}")
+    # The build code itself is an input: an edited rule never reads a stale index.
+    parts.append(f"{Path(__file__).name}:{_file_digest(Path(__file__))}")
     for path in sorted(DATA_DIR.glob("place*")) + sorted(DATA_DIR.glob("countries.csv")) + sorted(DATA_DIR.glob("admin*.csv")):
         parts.append(f"{path.name}:{_file_digest(path)}")
     dump = dump_path()

@@ -55,7 +55,7 @@ _NEAR_BEFORE = re.compile(
     r"(?:north|south|east|west|northeast|northwest|southeast|southwest|north-east|north-west|south-east|south-west)(?:ern)?\s+(?:of|outskirts of)|around|between)\s+(?:the\s+)?(?:town\s+of\s+|city\s+of\s+|village\s+of\s+)?$",
     re.I,
 )
-_LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|outside|on|into|from|of|across|around|to|toward|towards|through|via|inside|within)\s+(?:the\s+)?(?:(?:town|city|village|district|region|province|state|capital|area|suburb|neighbou?rhood|camp)\s+of\s+)?$", re.I)
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|outside|on|into|from|of|across|around|to|toward|towards|through|via|inside|within|between|axis)\s+(?:the\s+)?(?:(?:town|city|village|district|region|province|state|capital|area|suburb|neighbou?rhood|camp)\s+of\s+)?$", re.I)
 
 
 _DIRECTION_BEFORE = re.compile(r"\b(?:to|towards|toward|road to|route to|heading for|bound for|fled to|fled into)\s+(?:the\s+)?(?:town\s+of\s+|city\s+of\s+|capital\s+)?$", re.I)
@@ -198,8 +198,11 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
             surface_clean = surface.rstrip(".")
             e -= len(surface) - len(surface_clean)
             ids, variant = _lookup(gazetteer, surface_clean, allow_variant)
-            if ids:
-                found = (s, e, surface_clean, tuple(gazetteer.places[k] for k in ids), n, variant)
+            candidates = tuple(gazetteer.places[k] for k in ids)
+            if variant:
+                candidates = tuple(c for c in candidates if _close_spelling(surface_clean, c.name))
+            if candidates:
+                found = (s, e, surface_clean, candidates, n, variant)
                 break
         if found is None:
             i += 1
@@ -213,7 +216,8 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
         if _is_name_word(prev_tok, gazetteer) or (not possessive and _is_name_word(next_tok, gazetteer)):
             i += n
             continue
-        spans.append(PlaceSpan(s, e, surface, candidates, near=False, locative=False, variant=variant,
+        spans.append(PlaceSpan(s, e, surface, candidates, near=False, variant=variant,
+                               locative=bool(_LOCATIVE_BEFORE.search(text, max(0, s - 40), s)),
                                region_word=bool(_REGION_AFTER.match(text, e, e + 40))))
         i += n
     capitals = _capital_spans(text, gazetteer, start, end)
@@ -222,6 +226,17 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
         spans = [sp for sp in spans if not any(c.start <= sp.start < c.end for c in capitals)] + capitals
         spans.sort(key=lambda sp: sp.start)
     return spans
+
+
+def _bare(name: str) -> str:
+    words = normalise(name).split()
+    return "".join(words[1:] if len(words) > 1 and words[0] in _CONNECTORS else words)
+
+
+def _close_spelling(surface: str, name: str) -> bool:
+    """A skeleton match is a variant only if the spellings are of about one length."""
+    a, b = _bare(surface), _bare(name)
+    return abs(len(a) - len(b)) <= max(2, 0.25 * max(len(a), len(b)))
 
 
 def _capital_spans(text: str, gazetteer: Gazetteer, start: int, end: int) -> list[PlaceSpan]:
@@ -298,7 +313,9 @@ _NEAR_KM = 80   # a town "inside" a district named after another town lies about
 
 def within(outer: Place, inner: Place) -> bool:
     """Whether `inner` can lie inside `outer` (a country, admin1, district or town's area)."""
-    if outer.country_iso2 != inner.country_iso2 or outer is inner:
+    if outer is inner:
+        return outer.kind == KIND_CITY   # "Kerou (Kerou, ...)": the town in its own district
+    if outer.country_iso2 != inner.country_iso2:
         return False
     if outer.kind == KIND_COUNTRY:
         return inner.kind != KIND_COUNTRY
@@ -320,6 +337,10 @@ def support(span: PlaceSpan, cand: Place) -> int:
     agree = sum(any(within(o, cand) for o in sp.candidates) for sp in span.outer)
     agree += sum(any(within(cand, i) for i in sp.candidates) for sp in span.inner)
     return agree
+
+
+def _one_country(span: PlaceSpan) -> bool:
+    return not span.variant and len({c.country_iso2 for c in span.candidates}) == 1
 
 
 def country_context(spans: list[PlaceSpan], source_country: str | None, dateline: list[PlaceSpan] = ()) -> Counter:
@@ -344,6 +365,8 @@ def country_context(spans: list[PlaceSpan], source_country: str | None, dateline
         strong = primary or strong
         if not strong and span.region_word:
             strong = [c for c in span.candidates if c.kind in (KIND_ADMIN1, KIND_ADMIN2)]
+        if not strong and span.locative and _one_country(span):
+            strong = list(span.candidates)   # "in Pissila": a name found in one country only
         if strong and len({c.country_iso2 for c in strong}) == 1:
             weights[strong[0].country_iso2] += 2 if span in dateline else 1
     if source_country:
@@ -421,7 +444,16 @@ def resolve(span: PlaceSpan, context: Counter, named_admin1: frozenset = frozens
         return None
     # A place in a country the article never points at is usually a person or a word; when the
     # article clearly points at one country, even a big namesake abroad ("Brooklyn") is unlikely.
-    if not in_context and best.kind != KIND_COUNTRY and (dominant or not (best.population >= 1000000 and span.locative)):
+    # A name found in one country only, written as a place ("in Mandera"), stands unless the
+    # article names another country outright (a demonym alone, "Cuban doctors", does not).
+    top_country, top_votes = context.most_common(1)[0] if context else (None, 0)
+    unique = span.locative and _one_country(span) and top_votes < 3
+    # A small namesake in a side country of an article that clearly points elsewhere.
+    if dominant and top_votes >= 3 and top_country != best.country_iso2 and best.kind != KIND_COUNTRY \
+            and best.population < 100000:
+        return None
+    if not in_context and best.kind != KIND_COUNTRY and not unique \
+            and (dominant or not (best.population >= 1000000 and span.locative)):
         return None
     if best.kind not in (KIND_ALIAS, KIND_COUNTRY, KIND_ADMIN1, KIND_ADMIN2) and best.population < 1000 and not span.locative:
         return None
