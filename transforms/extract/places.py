@@ -66,7 +66,8 @@ _DIRECTION_BEFORE = re.compile(r"\b(?:to|towards|toward|road to|route to|heading
 _UNIT_WORDS = (r"township|district|region|state|province|county|sub-?county|village|town|city|commune|"
                r"municipality|arrondissement|borough|oblast|raion|rayon|department|governorate|division|"
                r"upazila|union|locality|area|prefecture|territory|hromada|ward|quarter|zone")
-_HIERARCHY_GAP = re.compile(rf"(?:\s*(?:[,()]|(?:{_UNIT_WORDS})s?\b))*\s*", re.I)
+# A name the gazetteer lacks may sit inside the units: "Monsey (Karimama, Alibori)".
+_HIERARCHY_GAP = re.compile(rf"(?:\s*(?:[,()]|(?i:{_UNIT_WORDS})s?\b|[A-Z][\w'’\-]*(?=\s*,)))*\s*")
 # "in Toui (", "at Spirne, ": an unknown name with its units after it.
 _UNKNOWN_BEFORE = re.compile(
     r"\b(?:in|at|near|outside|of|from|around)\s+(?:the\s+)?(?:(?:town|village|city|locality|area|hamlet)\s+of\s+)?"
@@ -218,7 +219,7 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
             continue
         spans.append(PlaceSpan(s, e, surface, candidates, near=False, variant=variant,
                                locative=bool(_LOCATIVE_BEFORE.search(text, max(0, s - 40), s)),
-                               region_word=bool(_REGION_AFTER.match(text, e, e + 40))))
+                               region_word=bool(_REGION_AFTER.match(text[e:e + 40]))))
         i += n
     capitals = _capital_spans(text, gazetteer, start, end)
     if capitals:
@@ -340,7 +341,9 @@ def support(span: PlaceSpan, cand: Place) -> int:
 
 
 def _one_country(span: PlaceSpan) -> bool:
-    return not span.variant and len({c.country_iso2 for c in span.candidates}) == 1
+    """A name found in one country only, under its own name (not as some city's alternate)."""
+    return not span.variant and len({c.country_iso2 for c in span.candidates}) == 1 \
+        and any(normalise(c.name) == normalise(span.surface) for c in span.candidates)
 
 
 def country_context(spans: list[PlaceSpan], source_country: str | None, dateline: list[PlaceSpan] = ()) -> Counter:
@@ -359,12 +362,16 @@ def country_context(spans: list[PlaceSpan], source_country: str | None, dateline
             if len(agreeing) == 1:
                 weights[agreeing.pop()] += 3
                 continue
+        if span.inner or span.qualifies_unknown or span.region_word:
+            # A unit written as one ("..., Soum Province", "(Karimama, Alibori)").
+            units = {c.country_iso2 for c in span.candidates if c.kind in (KIND_ADMIN1, KIND_ADMIN2)}
+            if len(units) == 1:
+                weights[units.pop()] += 2
+                continue
         strong = [c for c in span.candidates if c.kind == KIND_ALIAS or c.population >= 1000000
                   or (span in dateline and c.population >= 5000)]
         primary = [c for c in strong if normalise(c.name) == normalise(span.surface)]
         strong = primary or strong
-        if not strong and span.region_word:
-            strong = [c for c in span.candidates if c.kind in (KIND_ADMIN1, KIND_ADMIN2)]
         if not strong and span.locative and _one_country(span):
             strong = list(span.candidates)   # "in Pissila": a name found in one country only
         if strong and len({c.country_iso2 for c in strong}) == 1:
@@ -417,7 +424,7 @@ def admin_agreement(span: PlaceSpan, agreeing_units: int, cand: Place, named_adm
 
 def score_candidate(span: PlaceSpan, cand: Place, context: Counter, named_admin1: frozenset = frozenset()) -> float:
     agreeing = support(span, cand)
-    as_unit = bool(span.qualifies_unknown or (span.inner and agreeing))
+    as_unit = bool(span.qualifies_unknown or span.inner)
     return (name_match(span, cand) + feature_level(span, cand, as_unit) + population_weight(cand)
             + country_agreement(cand, context) + admin_agreement(span, agreeing, cand, named_admin1))
 
@@ -433,6 +440,7 @@ def resolve(span: PlaceSpan, context: Counter, named_admin1: frozenset = frozens
         return None
     if support(span, best):
         return best   # the units written beside it agree: whatever else the article says
+    as_unit = span.qualifies_unknown or span.inner or span.region_word
     total = sum(context.values()) or 1
     in_context = context.get(best.country_iso2, 0) > 0
     dominant = max(context.values(), default=0) / total >= 0.5
@@ -452,7 +460,8 @@ def resolve(span: PlaceSpan, context: Counter, named_admin1: frozenset = frozens
     if dominant and top_votes >= 3 and top_country != best.country_iso2 and best.kind != KIND_COUNTRY \
             and best.population < 100000:
         return None
-    if not in_context and best.kind != KIND_COUNTRY and not unique \
+    unit = as_unit and best.kind in (KIND_ADMIN1, KIND_ADMIN2)
+    if not in_context and best.kind != KIND_COUNTRY and not unique and not unit \
             and (dominant or not (best.population >= 1000000 and span.locative)):
         return None
     if best.kind not in (KIND_ALIAS, KIND_COUNTRY, KIND_ADMIN1, KIND_ADMIN2) and best.population < 1000 and not span.locative:
