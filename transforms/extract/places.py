@@ -74,6 +74,8 @@ _UNKNOWN_BEFORE = re.compile(
     r"[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,2}(?:\s+(?:village|town|township|area))?\s*(?:\(|,)\s*$")
 # A street or road named after a town is not that town ("Haifa Street", "the Kabul Road").
 _STREET_AFTER = re.compile(r"^\s+(?:street|st\b|road|rd\b|avenue|ave\b|boulevard|lane|highway|bridge|gate|square)", re.I)
+# "the Dhaka-Mymensingh highway": a road between towns is near them, not in them.
+_ROAD_AFTER = re.compile(r"^(?:\s*-\s*[A-Z][\w'’]*)*\s+(?:national\s+|main\s+)?(?:highway|road|axis|route|motorway|expressway)\b", re.I)
 # The place someone speaks or reports from is not where it happened.
 _REPORTING_BEFORE = re.compile(
     r"\b(?:said|told\s+(?:\w+\s+){0,2}|says|announced|spoke|speaking|briefing|press conference|statement|reporting|reported)\s+"
@@ -140,6 +142,23 @@ def _capitalised(token: str) -> bool:
     return token[:1].isupper() or bool(_ARTICLE_PREFIX.match(token))
 
 
+def _tokens(text: str, offset: int, gazetteer: Gazetteer) -> list[tuple[int, int, str]]:
+    """Word tokens; "Djibo-Arbinda" and "Gorom Gorom-Dori" (two places joined by a hyphen, as in
+    an axis or a road) are split unless the hyphenated whole is a known name ("Bobo-Dioulasso")."""
+    out = []
+    for m in _TOKEN.finditer(text):
+        word = m.group(0)
+        parts = word.split("-")
+        if len(parts) > 1 and all(p[:1].isupper() for p in parts) and normalise(word) not in gazetteer.index:
+            pos = m.start()
+            for part in parts:
+                out.append((pos + offset, pos + len(part) + offset, part))
+                pos += len(part) + 1
+        else:
+            out.append((m.start() + offset, m.end() + offset, word))
+    return out
+
+
 def _lookup(gazetteer: Gazetteer, surface: str, allow_variant: bool) -> tuple[tuple[int, ...], bool]:
     """Place ids for a surface, and whether they came from the spelling skeleton only."""
     key = normalise(surface)
@@ -162,7 +181,7 @@ def _lookup(gazetteer: Gazetteer, surface: str, allow_variant: bool) -> tuple[tu
 def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int | None = None) -> list[PlaceSpan]:
     """Longest capitalised n-grams of text[start:end] that name a place, left to right."""
     end = len(text) if end is None else end
-    tokens = [(m.start() + start, m.end() + start, m.group(0)) for m in _TOKEN.finditer(text[start:end])]
+    tokens = _tokens(text[start:end], start, gazetteer)
     spans: list[PlaceSpan] = []
     i = 0
     while i < len(tokens):
@@ -189,8 +208,8 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
                 continue
             if any(not _capitalised(t[2]) and t[2].lower() not in _CONNECTORS for t in window[1:-1]):
                 continue
-            # Tokens must be adjacent (no punctuation other than spaces between them).
-            if any(text[a[1]:b[0]].strip() for a, b in zip(window, window[1:])):
+            # Tokens must be adjacent (no punctuation other than spaces or a split hyphen between them).
+            if any(text[a[1]:b[0]].strip(" -") for a, b in zip(window, window[1:])):
                 continue
             s, e = window[0][0], window[-1][1]
             surface = text[s:e]
@@ -301,7 +320,7 @@ def with_surroundings(text: str, spans: list[PlaceSpan]) -> list[PlaceSpan]:
             near=bool(_NEAR_BEFORE.search(before)),
             region_word=bool(_REGION_AFTER.match(after)),
             locative=bool(_LOCATIVE_BEFORE.search(before)),
-            directional=bool(_DIRECTION_BEFORE.search(before)),
+            directional=bool(_DIRECTION_BEFORE.search(before) or _ROAD_AFTER.match(after)),
             reporting=bool(_REPORTING_BEFORE.search(before)),
         ))
     return out
@@ -448,7 +467,9 @@ def resolve(span: PlaceSpan, context: Counter, named_admin1: frozenset = frozens
     # this town there ("Orlivka, Donetsk region" is not the Orlivka of Odesa).
     if any(o.kind in (KIND_ADMIN1, KIND_ADMIN2, KIND_COUNTRY) for sp in span.outer for o in sp.candidates):
         return None
-    if span.variant and not (span.locative and (in_context or best.population >= 100000)):
+    # A skeleton match alone is weak evidence: it must be a big place written as one ("near
+    # Qandahar") unless the units beside it agree (handled above).
+    if span.variant and not (span.locative and best.population >= 100000):
         return None
     # A place in a country the article never points at is usually a person or a word; when the
     # article clearly points at one country, even a big namesake abroad ("Brooklyn") is unlikely.
@@ -457,11 +478,15 @@ def resolve(span: PlaceSpan, context: Counter, named_admin1: frozenset = frozens
     top_country, top_votes = context.most_common(1)[0] if context else (None, 0)
     unique = span.locative and _one_country(span) and top_votes < 3
     # A small namesake in a side country of an article that clearly points elsewhere.
-    if dominant and top_votes >= 3 and top_country != best.country_iso2 and best.kind != KIND_COUNTRY \
+    if dominant and top_votes >= 3 and top_country != best.country_iso2 and best.kind not in (KIND_COUNTRY, KIND_ALIAS) \
             and best.population < 100000:
         return None
     unit = as_unit and best.kind in (KIND_ADMIN1, KIND_ADMIN2)
-    if not in_context and best.kind != KIND_COUNTRY and not unique and not unit \
+    # With no country to go by, a place written as one whose own name is by far the biggest
+    # reading ("in Pama" with no other clue) stands on population.
+    prominent = span.locative and top_votes < 2 and name_match(span, best) > 0 and best.population >= 5000 \
+        and all(c.population * 5 <= best.population for c in span.candidates if c.country_iso2 != best.country_iso2)
+    if not in_context and best.kind != KIND_COUNTRY and not unique and not unit and not prominent \
             and (dominant or not (best.population >= 1000000 and span.locative)):
         return None
     if best.kind not in (KIND_ALIAS, KIND_COUNTRY, KIND_ADMIN1, KIND_ADMIN2) and best.population < 1000 and not span.locative:
@@ -621,15 +646,16 @@ def event_place(mention_places: list[tuple[list[ResolvedPlace], bool]], dateline
     """The incident's place from its mentions' places, in order, each with whether that mention
     is a follow-up: the most specific first; the earliest mention breaks ties (the lead names
     the place); places in follow-ups ("the attack came as Washington weighs ...") count last."""
-    candidates: list[tuple[int, int, ResolvedPlace]] = []
+    candidates: list[tuple[int, bool, int, ResolvedPlace]] = []
     for order, (places, follow_up) in enumerate(mention_places):
         for p in places:
-            candidates.append((p.rank + (3 if follow_up else 0), order, p))
+            # A road's end or a destination comes after a district of the same rank.
+            candidates.append((p.rank + (3 if follow_up else 0), p.directional, order, p))
     if not candidates:
         # Only the dateline names a place: the reporter's base, so at best "near" the incident.
         return None if dateline is None else dataclasses.replace(dateline, near=True)
-    candidates.sort(key=lambda c: (c[0], c[1], c[2].start))
-    return candidates[0][2]
+    candidates.sort(key=lambda c: (c[0], c[1], c[2], c[3].start))
+    return candidates[0][3]
 
 
 def location_fields(place: ResolvedPlace | None, article: ArticlePlaces) -> dict:
