@@ -127,7 +127,9 @@ class ResolvedPlace:
     def rank(self) -> int:
         """How specific the named place is, for choosing the event location: a town named as
         "near X" still names X; a district named after a town is wider than a town."""
-        if self.place.kind in (KIND_COUNTRY, KIND_ADMIN1):
+        if self.place.kind == KIND_COUNTRY:
+            return 4   # "Iraq's Anbar": the province is the more specific of the two
+        if self.place.kind == KIND_ADMIN1:
             return 3
         if self.district or self.directional or self.container or self.place.geo_precision == 2 \
                 or self.place.kind == KIND_ADMIN2:
@@ -145,11 +147,14 @@ def _capitalised(token: str) -> bool:
 def _tokens(text: str, offset: int, gazetteer: Gazetteer) -> list[tuple[int, int, str]]:
     """Word tokens; "Djibo-Arbinda" and "Gorom Gorom-Dori" (two places joined by a hyphen, as in
     an axis or a road) are split unless the hyphenated whole is a known name ("Bobo-Dioulasso")."""
-    out = []
+    out: list[tuple[int, int, str]] = []
     for m in _TOKEN.finditer(text):
         word = m.group(0)
         parts = word.split("-")
-        if len(parts) > 1 and all(p[:1].isupper() for p in parts) and normalise(word) not in gazetteer.index:
+        if len(parts) > 1 and all(p[:1].isupper() for p in parts) and normalise(word) not in gazetteer.index \
+                and normalise(parts[-1]) in gazetteer.index \
+                and (normalise(parts[0]) in gazetteer.index
+                     or (out and normalise(f"{out[-1][2]} {parts[0]}") in gazetteer.index)):
             pos = m.start()
             for part in parts:
                 out.append((pos + offset, pos + len(part) + offset, part))
@@ -476,15 +481,21 @@ def resolve(span: PlaceSpan, context: Counter, named_admin1: frozenset = frozens
     # A name found in one country only, written as a place ("in Mandera"), stands unless the
     # article names another country outright (a demonym alone, "Cuban doctors", does not).
     top_country, top_votes = context.most_common(1)[0] if context else (None, 0)
-    unique = span.locative and _one_country(span) and top_votes < 3
+    unique = span.locative and _one_country(span) and (in_context or top_votes <= 1)
     # A small namesake in a side country of an article that clearly points elsewhere.
     if dominant and top_votes >= 3 and top_country != best.country_iso2 and best.kind not in (KIND_COUNTRY, KIND_ALIAS) \
             and best.population < 100000:
         return None
     unit = as_unit and best.kind in (KIND_ADMIN1, KIND_ADMIN2)
+    # The article names this country's provinces, and this small place lies in none of them.
+    outside = best.kind == KIND_CITY and best.population < 50000 and best.admin1 is not None \
+        and any(cc == best.country_iso2 for cc, _ in named_admin1) \
+        and (best.country_iso2, normalise(best.admin1)) not in named_admin1
+    if outside:
+        return None
     # With no country to go by, a place written as one whose own name is by far the biggest
     # reading ("in Pama" with no other clue) stands on population.
-    prominent = span.locative and top_votes < 2 and name_match(span, best) > 0 and best.population >= 5000 \
+    prominent = span.locative and top_votes < 2 and name_match(span, best) > 0 and best.population >= 20000 \
         and all(c.population * 5 <= best.population for c in span.candidates if c.country_iso2 != best.country_iso2)
     if not in_context and best.kind != KIND_COUNTRY and not unique and not unit and not prominent \
             and (dominant or not (best.population >= 1000000 and span.locative)):
