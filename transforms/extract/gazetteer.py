@@ -176,7 +176,8 @@ def variant_key(name: str) -> str:
         word = re.sub(r"^ou(?=[aeiy])", "w", word)
         for a, b in _DIGRAPHS:
             word = word.replace(a, b)
-        skeleton = word[0] + "".join(ch for ch in word[1:] if ch not in _VOWELISH and not ch.isdigit())
+        first = "a" if word[0] in "aeiouy" else word[0]   # Uruzgan/Oruzgan, Ichkeria/Ichkeriya
+        skeleton = first + "".join(ch for ch in word[1:] if ch not in _VOWELISH and not ch.isdigit())
         skeleton = re.sub(r"(.)\1+", r"\1", skeleton)
         out.append(skeleton)
     key = " ".join(out)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import difflib
 import math
 import re
 from collections import Counter
@@ -259,9 +260,9 @@ def _bare(name: str) -> str:
 
 
 def _close_spelling(surface: str, name: str) -> bool:
-    """A skeleton match is a variant only if the spellings are of about one length."""
-    a, b = _bare(surface), _bare(name)
-    return abs(len(a) - len(b)) <= max(2, 0.25 * max(len(a), len(b)))
+    """A skeleton match is a variant only if the spellings also look alike letter by letter
+    ("Qandahar"/"Kandahar" yes, "Qandahar"/"Kendari" no)."""
+    return difflib.SequenceMatcher(None, _bare(surface), _bare(name)).ratio() >= 0.7
 
 
 def _capital_spans(text: str, gazetteer: Gazetteer, start: int, end: int) -> list[PlaceSpan]:
@@ -386,6 +387,9 @@ def country_context(spans: list[PlaceSpan], source_country: str | None, dateline
             if len(agreeing) == 1:
                 weights[agreeing.pop()] += 3
                 continue
+            outer_countries = {o.country_iso2 for sp in span.outer for o in sp.candidates}
+            if span.outer and not outer_countries & {c.country_iso2 for c in span.candidates}:
+                continue   # contradicted by its own units: no vote
         if span.inner or span.qualifies_unknown or span.region_word:
             # A unit written as one ("..., Soum Province", "(Karimama, Alibori)").
             units = {c.country_iso2 for c in span.candidates if c.kind in (KIND_ADMIN1, KIND_ADMIN2)}
@@ -448,7 +452,7 @@ def admin_agreement(span: PlaceSpan, agreeing_units: int, cand: Place, named_adm
 
 def score_candidate(span: PlaceSpan, cand: Place, context: Counter, named_admin1: frozenset = frozenset()) -> float:
     agreeing = support(span, cand)
-    as_unit = bool(span.qualifies_unknown or span.inner)
+    as_unit = bool(span.qualifies_unknown or (span.inner and agreeing))
     return (name_match(span, cand) + feature_level(span, cand, as_unit) + population_weight(cand)
             + country_agreement(cand, context) + admin_agreement(span, agreeing, cand, named_admin1))
 
@@ -469,8 +473,12 @@ def resolve(span: PlaceSpan, context: Counter, named_admin1: frozenset = frozens
     in_context = context.get(best.country_iso2, 0) > 0
     dominant = max(context.values(), default=0) / total >= 0.5
     # Units written beside the name that contain none of its readings: the gazetteer lacks
-    # this town there ("Orlivka, Donetsk region" is not the Orlivka of Odesa).
-    if any(o.kind in (KIND_ADMIN1, KIND_ADMIN2, KIND_COUNTRY) for sp in span.outer for o in sp.candidates):
+    # this town there ("Orlivka, Donetsk region" is not the Orlivka of Odesa; "Chora district,
+    # Uruzgan" is not the Greek Chora). A big city may head a list instead ("Kyiv, Kharkiv").
+    outer = [o for sp in span.outer for o in sp.candidates]
+    if outer and not any(o.country_iso2 == c.country_iso2 for o in outer for c in span.candidates):
+        return None
+    if best.population < 100000 and any(o.kind in (KIND_ADMIN1, KIND_ADMIN2, KIND_COUNTRY) for o in outer):
         return None
     # A skeleton match alone is weak evidence: it must be a big place written as one ("near
     # Qandahar") unless the units beside it agree (handled above).
@@ -486,7 +494,8 @@ def resolve(span: PlaceSpan, context: Counter, named_admin1: frozenset = frozens
     if dominant and top_votes >= 3 and top_country != best.country_iso2 and best.kind not in (KIND_COUNTRY, KIND_ALIAS) \
             and best.population < 100000:
         return None
-    unit = as_unit and best.kind in (KIND_ADMIN1, KIND_ADMIN2)
+    # A unit around a name that failed ("Chora district, Uruzgan"): its region or its one-country town.
+    unit = as_unit and (best.kind in (KIND_ADMIN1, KIND_ADMIN2) or _one_country(span))
     # The article names this country's provinces, and this small place lies in none of them.
     outside = best.kind == KIND_CITY and best.population < 50000 and best.admin1 is not None \
         and any(cc == best.country_iso2 for cc, _ in named_admin1) \
@@ -495,7 +504,7 @@ def resolve(span: PlaceSpan, context: Counter, named_admin1: frozenset = frozens
         return None
     # With no country to go by, a place written as one whose own name is by far the biggest
     # reading ("in Pama" with no other clue) stands on population.
-    prominent = span.locative and top_votes < 2 and name_match(span, best) > 0 and best.population >= 20000 \
+    prominent = span.locative and top_votes < 2 and best.population >= 20000 \
         and all(c.population * 5 <= best.population for c in span.candidates if c.country_iso2 != best.country_iso2)
     if not in_context and best.kind != KIND_COUNTRY and not unique and not unit and not prominent \
             and (dominant or not (best.population >= 1000000 and span.locative)):
