@@ -241,15 +241,25 @@ def load_gazetteer() -> Gazetteer:
         with tmp.open("wb") as fh:
             pickle.dump(gazetteer, fh, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(path)
-        # Other keys may belong to another checkout that is still in use: only files nobody
-        # has loaded for CACHE_MAX_AGE_DAYS go.
-        cutoff = time.time() - CACHE_MAX_AGE_DAYS * 86400
-        for stale in path.parent.glob("gazetteer-*.pickle"):
-            if stale != path and stale.stat().st_mtime < cutoff:
-                stale.unlink(missing_ok=True)
+        prune_cache(path)
     except OSError:
         pass   # read-only home: work uncached
     return gazetteer
+
+
+def prune_cache(keep: Path) -> list[Path]:
+    """Remove index files nobody has loaded for CACHE_MAX_AGE_DAYS. Other keys may belong to
+    another checkout (or another dump) still in use, so a recent file is never touched."""
+    cutoff = time.time() - CACHE_MAX_AGE_DAYS * 86400
+    removed = []
+    for stale in keep.parent.glob("gazetteer-*.pickle"):
+        try:
+            if stale != keep and stale.stat().st_mtime < cutoff:
+                stale.unlink()
+                removed.append(stale)
+        except OSError:
+            continue   # gone already, or not ours to remove
+    return removed
 
 
 def load_stoplist() -> frozenset[str]:

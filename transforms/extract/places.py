@@ -69,10 +69,12 @@ _UNIT_WORDS = (r"township|district|region|state|province|county|sub-?county|vill
                r"upazila|union|locality|area|prefecture|territory|hromada|ward|quarter|zone")
 # A name the gazetteer lacks may sit inside the units: "Monsey (Karimama, Alibori)".
 _HIERARCHY_GAP = re.compile(rf"(?:\s*(?:[,()]|(?i:{_UNIT_WORDS})s?\b|[A-Z][\w'’\-]*(?=\s*,)))*\s*")
-# "in Toui (", "at Spirne, ": an unknown name with its units after it.
+# "Toui (", "at Spirne, ", "Sanson (Tchaourou, ": a name the gazetteer lacks, its units after it.
 _UNKNOWN_BEFORE = re.compile(
-    r"\b(?:in|at|near|outside|of|from|around)\s+(?:the\s+)?(?:(?:town|village|city|locality|area|hamlet)\s+of\s+)?"
-    r"[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,2}(?:\s+(?:village|town|township|area))?\s*(?:\(|,)\s*$")
+    r"(?<![\w'’\-])(?P<name>[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,2})(?:\s+(?:village|town|township|area|camp))?"
+    r"(?P<gap>\s*[(,](?:\s*[A-Z][\w'’\-]*\s*,)?)\s*$")
+_DATE_WORDS = re.compile(r"^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|"
+                         r"May|June|July|August|September|October|November|December|On|In|At)\b")
 # A street or road named after a town is not that town ("Haifa Street", "the Kabul Road").
 _STREET_AFTER = re.compile(r"^\s+(?:street|st\b|road|rd\b|avenue|ave\b|boulevard|lane|highway|bridge|gate|square)", re.I)
 # "the Dhaka-Mymensingh highway": a road between towns is near them, not in them.
@@ -287,6 +289,15 @@ def _is_name_word(token: str | None, gazetteer: Gazetteer) -> bool:
     return key not in gazetteer.stoplist and key not in _NAME_WORDS_OK and key not in gazetteer.index
 
 
+def _qualifies_unknown(before: str) -> bool:
+    """Whether the text before a span ends in an unknown name and the opening of its units:
+    "(" after any name, "," only after a name written as a place ("in Spirne, ")."""
+    m = _UNKNOWN_BEFORE.search(before)
+    if m is None or _DATE_WORDS.match(m.group("name")):
+        return False
+    return "(" in m.group("gap") or bool(_LOCATIVE_BEFORE.search(before[:m.start()]))
+
+
 def link_hierarchy(text: str, spans: list[PlaceSpan]) -> list[PlaceSpan]:
     """Spans with the admin units written after them linked: in "Toui (Ouesse, Collines)" and
     "Kyrylivka, Donetsk region", each later name is an outer unit of the earlier ones."""
@@ -303,7 +314,7 @@ def link_hierarchy(text: str, spans: list[PlaceSpan]) -> list[PlaceSpan]:
     for chain in chains:
         for pos, i in enumerate(chain):
             span = spans[i]
-            unknown = pos == 0 and bool(_UNKNOWN_BEFORE.search(text[max(0, span.start - 80):span.start]))
+            unknown = pos == 0 and _qualifies_unknown(text[max(0, span.start - 80):span.start])
             out.append(dataclasses.replace(
                 span, outer=tuple(spans[j] for j in chain[pos + 1:]), inner=tuple(spans[j] for j in chain[:pos]),
                 qualifies_unknown=unknown))
