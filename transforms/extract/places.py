@@ -602,6 +602,14 @@ class ArticlePlaces:
                  and not any(a < sp.end and sp.start < b for a, b in exclude)]
         return resolve_all(with_surroundings(self.text, spans), self.context, self.named_admin1)
 
+    def lead_place(self, sentences: int = 2) -> ResolvedPlace | None:
+        """The place the lead names (its first sentences): for an incident whose own
+        sentences name none. Read on first use only."""
+        if not hasattr(self, "_lead"):
+            lead = [(self.resolve_in(i, 0, len(self.text)), False) for i in range(min(sentences, len(self.spans_by_sentence)))]
+            self._lead = event_place(lead, None)
+        return self._lead
+
     def main_country(self) -> str | None:
         return self.context.most_common(1)[0][0] if self.context else None
 
@@ -673,7 +681,8 @@ def same_place(a: ResolvedPlace, b: ResolvedPlace) -> bool:
     return distance_km(pa.latitude, pa.longitude, pb.latitude, pb.longitude) < 30
 
 
-def event_place(mention_places: list[tuple[list[ResolvedPlace], bool]], dateline: ResolvedPlace | None) -> ResolvedPlace | None:
+def event_place(mention_places: list[tuple[list[ResolvedPlace], bool]], dateline: ResolvedPlace | None,
+                lead: ResolvedPlace | None = None) -> ResolvedPlace | None:
     """The incident's place from its mentions' places, in order, each with whether that mention
     is a follow-up: the most specific first; the earliest mention breaks ties (the lead names
     the place); places in follow-ups ("the attack came as Washington weighs ...") count last."""
@@ -683,8 +692,10 @@ def event_place(mention_places: list[tuple[list[ResolvedPlace], bool]], dateline
             # A road's end or a destination comes after a district of the same rank.
             candidates.append((p.rank + (3 if follow_up else 0), p.directional, order, p))
     if not candidates:
-        # Only the dateline names a place: the reporter's base, so at best "near" the incident.
-        return None if dateline is None else dataclasses.replace(dateline, near=True)
+        # The incident's sentences name no place: the lead's place (an article is mostly about
+        # one place), else the dateline's (the reporter's base), both at best "near" it.
+        fallback = lead if lead is not None and lead.rank < 4 else dateline
+        return None if fallback is None else dataclasses.replace(fallback, near=True)
     candidates.sort(key=lambda c: (c[0], c[1], c[2], c[3].start))
     return candidates[0][3]
 
