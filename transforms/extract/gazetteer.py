@@ -18,6 +18,7 @@ populated places (villages included) and its ADM2 districts; nothing is ever dow
 from __future__ import annotations
 
 import csv
+import difflib
 import hashlib
 import json
 import math
@@ -294,6 +295,43 @@ def read_geonames_dump(path: Path):
             yield row
 
 
+def _fold_rare_marks(name: str) -> str:
+    """'Uruzgān' -> 'Uruzgan', 'Ḩamāh' -> 'Hamah'; Latin-1 letters ('Ouémé') stay."""
+    return "".join(ch if ord(ch) < 256 else unicodedata.normalize("NFKD", ch)[0] for ch in name)
+
+
+def _iso_spellings(admin1_names: dict[tuple[str, str], str]):
+    """(GeoNames key, ISO name, ISO code) where a top-level ISO 3166-2 name may be the same name
+    spelt differently: one to one (each is the other's closest, names matching exactly are
+    paired first, so "Henan" never becomes "Hainan"), and not where ISO only adds an
+    adjectival ending ("Kharkiv" -> "Kharkivska")."""
+    by_country: dict[str, dict[str, str]] = defaultdict(dict)
+    for (cc, code), name in admin1_names.items():
+        by_country[cc][code] = normalise(name)
+    iso_by_country: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
+    for sub in pycountry.subdivisions:
+        if not sub.parent_code and sub.country_code in by_country:
+            iso = _fold_rare_marks(clean_admin1(sub.name))
+            iso_by_country[sub.country_code][sub.code] = (iso, normalise(iso))
+    for cc, isos in iso_by_country.items():
+        geo = {code: name for code, name in by_country[cc].items() if name not in {n for _, n in isos.values()}}
+        isos = {code: pair for code, pair in isos.items() if pair[1] not in set(by_country[cc].values())}
+
+        def ratio(a: str, b: str) -> float:
+            return difflib.SequenceMatcher(None, a, b).ratio()
+
+        for iso_code, (iso, iso_norm) in isos.items():
+            if not geo:
+                break
+            best_code = max(geo, key=lambda c: ratio(geo[c], iso_norm))
+            back = max(isos, key=lambda c: ratio(geo[best_code], isos[c][1]))
+            name = geo[best_code]
+            ending = iso_norm[len(name):] if iso_norm.startswith(name) else ""
+            adjectival = bool(ending) and (len(ending) >= 3 or ending[-1] in "aeiouy")
+            if back == iso_code and ratio(name, iso_norm) >= 0.8 and not adjectival:
+                yield (cc, best_code), iso, iso_code
+
+
 def build_gazetteer() -> Gazetteer:
     rows: list[tuple] = []
     index: dict[str, list[int]] = defaultdict(list)
@@ -323,6 +361,12 @@ def build_gazetteer() -> Gazetteer:
         (row["country_iso2"], row["admin1_code"]): clean_admin1(row["admin1_name"])
         for row in _read_csv("admin1_names.csv")
     }
+    # ISO 3166-2 spellings of the same names ("Atacora" for GeoNames' "Atakora"): matched too.
+    iso_spelling: dict[tuple[str, str], str] = {}
+    iso_codes: dict[tuple[str, str], str] = {}    # (country, GeoNames admin1 code) -> ISO code
+    for key, iso_name, iso_code in _iso_spellings(admin1_names):
+        iso_spelling[key] = iso_name
+        iso_codes[key] = iso_code
     # Names as news and coders write them, where GeoNames' differ ("Ta'izz", "Nairobi Area").
     for row in _read_csv("admin1_overrides.csv"):
         admin1_names[(row["country_iso2"], row["admin1_code"])] = row["admin1_name"]
@@ -382,17 +426,20 @@ def build_gazetteer() -> Gazetteer:
         lat = sum(la * (math.log1p(p) + 1) for la, _, p in points) / weight
         lon = sum(lo * (math.log1p(p) + 1) for _, lo, p in points) / weight
         population = sum(p for _, _, p in points)
+        other = iso_spelling.get((cc, code), name)
         admin1_ids[(cc, normalise(name))] = add(
-            Place(name, name, cc, round(lat, 5), round(lon, 5), population, KIND_ADMIN1, 3), [name], [name])
+            Place(name, name, cc, round(lat, 5), round(lon, 5), population, KIND_ADMIN1, 3), [name, other], [name, other])
 
     # ISO 3166-2: admin1 names that GeoNames spells differently point at the same region, and
     # the second level (districts, provinces under regions) becomes admin2, placed at its seat
     # town when one bears its name, else at its region's centroid.
     iso_admin1: dict[str, int] = {}
+    by_iso_code = {iso: admin1_names[key] for key, iso in iso_codes.items() if key in admin1_names}
     for sub in pycountry.subdivisions:
         if sub.parent_code:
             continue
-        pid = admin1_ids.get((sub.country_code, normalise(clean_admin1(sub.name))))
+        name = by_iso_code.get(sub.code, clean_admin1(sub.name))
+        pid = admin1_ids.get((sub.country_code, normalise(name)))
         if pid is not None:
             iso_admin1[sub.code] = pid
             key = normalise(sub.name)
