@@ -486,7 +486,7 @@ def resolve(span: PlaceSpan, context: Counter, named_admin1: frozenset = frozens
     # Units written beside the name that contain none of its readings: the gazetteer lacks
     # this town there ("Orlivka, Donetsk region" is not the Orlivka of Odesa; "Chora district,
     # Uruzgan" is not the Greek Chora). A big city may head a list instead ("Kyiv, Kharkiv").
-    outer = [o for sp in span.outer for o in sp.candidates]
+    outer = [o for sp in span.outer if not sp.variant for o in sp.candidates]   # skeleton matches are too weak to veto
     if outer and not any(o.country_iso2 == c.country_iso2 for o in outer for c in span.candidates):
         return None
     if best.population < 100000 and any(o.kind in (KIND_ADMIN1, KIND_ADMIN2, KIND_COUNTRY) for o in outer):
@@ -500,7 +500,7 @@ def resolve(span: PlaceSpan, context: Counter, named_admin1: frozenset = frozens
     # A name found in one country only, written as a place ("in Mandera"), stands unless the
     # article names another country outright (a demonym alone, "Cuban doctors", does not).
     top_country, top_votes = context.most_common(1)[0] if context else (None, 0)
-    unique = span.locative and _one_country(span) and (in_context or top_votes <= 1)
+    unique = _one_country(span) and (span.locative or best.population >= 20000) and (in_context or top_votes <= 1)
     # A small namesake in a side country of an article that clearly points elsewhere.
     if dominant and top_votes >= 3 and top_country != best.country_iso2 and best.kind not in (KIND_COUNTRY, KIND_ALIAS) \
             and best.population < 100000:
