@@ -185,6 +185,16 @@ def variant_key(name: str) -> str:
     return key if len(key.replace(" ", "")) >= 4 else ""
 
 
+def spelling_fold(name: str) -> str:
+    """A spelling with transliteration choices folded but vowels kept, to compare two names
+    letter by letter: 'Hodeidah' -> 'hudidah', 'Al Hudaydah' -> 'hudaidah'."""
+    words = [w for w in normalise(name).split() if w not in _ARTICLE_WORDS] or normalise(name).split()
+    text = "".join(words)
+    for a, b in _DIGRAPHS + (("ou", "u"), ("oo", "u"), ("w", "u"), ("y", "i"), ("e", "i"), ("o", "u")):
+        text = text.replace(a, b)
+    return re.sub(r"(.)\1+", r"\1", text)
+
+
 def _file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 

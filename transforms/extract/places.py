@@ -29,6 +29,7 @@ from transforms.extract.gazetteer import (
     Place,
     load_gazetteer,
     normalise,
+    spelling_fold,
     variant_key,
 )
 
@@ -79,6 +80,10 @@ _DATE_WORDS = re.compile(r"^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday
 _STREET_AFTER = re.compile(r"^\s+(?:street|st\b|road|rd\b|avenue|ave\b|boulevard|lane|highway|bridge|gate|square)", re.I)
 # "the Dhaka-Mymensingh highway": a road between towns is near them, not in them.
 _ROAD_AFTER = re.compile(r"^(?:\s*-\s*[A-Z][\w'’]*)*\s+(?:national\s+|main\s+)?(?:highway|road|axis|route|motorway|expressway)\b", re.I)
+# "Amani National Congress", "Turkana University": an organisation named after a place.
+_ORG_AFTER = re.compile(
+    r"^\s+(?:[A-Z][a-z]+\s+){0,2}(?:Congress|Party|Movement|Front|Alliance|Council|Union|University|College|"
+    r"Company|Corporation|Bank|Group|Army|Brigade|Battalion|Federation|Association|League|Club|Dal)\b")
 # The place someone speaks or reports from is not where it happened.
 _REPORTING_BEFORE = re.compile(
     r"\b(?:said|told\s+(?:\w+\s+){0,2}|says|announced|spoke|speaking|briefing|press conference|statement|reporting|reported)\s+"
@@ -241,7 +246,8 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
         prev_tok = tokens[i - 1][2] if i > 0 and not text[tokens[i - 1][1]:s].strip() else None
         next_tok = tokens[i + n][2] if i + n < len(tokens) and not text[e:tokens[i + n][0]].strip() else None
         possessive = text[s:e + 2].endswith(("'s", "’s"))   # "Baghdad's Green Zone": two names
-        if _is_name_word(prev_tok, gazetteer) or (not possessive and _is_name_word(next_tok, gazetteer)):
+        if _is_name_word(prev_tok, gazetteer) or (not possessive and _is_name_word(next_tok, gazetteer)) \
+                or _ORG_AFTER.match(text[e:e + 60]):
             i += n
             continue
         spans.append(PlaceSpan(s, e, surface, candidates, near=False, variant=variant,
@@ -256,15 +262,10 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
     return spans
 
 
-def _bare(name: str) -> str:
-    words = normalise(name).split()
-    return "".join(words[1:] if len(words) > 1 and words[0] in _CONNECTORS else words)
-
-
 def _close_spelling(surface: str, name: str) -> bool:
     """A skeleton match is a variant only if the spellings also look alike letter by letter
-    ("Qandahar"/"Kandahar" yes, "Qandahar"/"Kendari" no)."""
-    return difflib.SequenceMatcher(None, _bare(surface), _bare(name)).ratio() >= 0.7
+    once transliteration choices are folded ("Qandahar"/"Kandahar" yes, "Turkana"/"Tarakan" no)."""
+    return difflib.SequenceMatcher(None, spelling_fold(surface), spelling_fold(name)).ratio() >= 0.8
 
 
 def _capital_spans(text: str, gazetteer: Gazetteer, start: int, end: int) -> list[PlaceSpan]:
