@@ -410,8 +410,9 @@ def country_context(spans: list[PlaceSpan], source_country: str | None, dateline
                 continue
         strong = [c for c in span.candidates if c.kind == KIND_ALIAS or c.population >= 1000000
                   or (span in dateline and c.population >= 5000)]
-        primary = [c for c in strong if normalise(c.name) == normalise(span.surface)]
-        strong = primary or strong
+        # A big city votes under its own name only: "Tana" is also Antananarivo's nickname.
+        strong = [c for c in strong if c.kind == KIND_ALIAS or span in dateline
+                  or normalise(c.name) == normalise(span.surface)]
         if not strong and span.locative and _one_country(span):
             strong = list(span.candidates)   # "in Pissila": a name found in one country only
         if strong and len({c.country_iso2 for c in strong}) == 1:
