@@ -110,6 +110,7 @@ class PlaceSpan:
     inner: tuple = ()              # spans it is written after as an admin unit
     qualifies_unknown: bool = False  # the units of a name the gazetteer lacks ("Toui (Ouesse, ...")
     reporting: bool = False        # "said in Geneva": where someone speaks, not where it happened
+    capital: bool = False          # "the Syrian capital": names its country as plainly as "Syria"
 
 
 @dataclass(frozen=True)
@@ -279,7 +280,8 @@ def _capital_spans(text: str, gazetteer: Gazetteer, start: int, end: int) -> lis
         capital = gazetteer.capital(iso2)
         if capital is None:
             continue
-        out.append(PlaceSpan(m.start(), m.end(), m.group(0), (capital,), near=False, region_word=False, locative=False))
+        out.append(PlaceSpan(m.start(), m.end(), m.group(0), (capital,), near=False, region_word=False, locative=False,
+                             capital=True))
     return out
 
 
@@ -390,7 +392,7 @@ def country_context(spans: list[PlaceSpan], source_country: str | None, dateline
     Small places never vote alone: their namesakes abroad would drown the real signal."""
     weights: Counter = Counter()
     for span in list(spans) + list(dateline):
-        countries = [c for c in span.candidates if c.kind == KIND_COUNTRY]
+        countries = [c for c in span.candidates if c.kind == KIND_COUNTRY or span.capital]
         if countries:
             weights[countries[0].country_iso2] += 3
             continue
