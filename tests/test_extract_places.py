@@ -308,3 +308,10 @@ def test_skeleton_matches_must_also_look_alike():
     from transforms.extract.places import _close_spelling
     assert _close_spelling("Qandahar", "Kandahar") and _close_spelling("Wagadugu", "Ouagadougou")
     assert not _close_spelling("Turkana", "Tarakan")
+
+
+def test_a_part_of_a_country_is_a_coarse_point_in_that_part():
+    north = resolve_text("Jets struck targets in northern Iraq.")[0]
+    south = resolve_text("Jets struck targets in southern Iraq.")[0]
+    assert north.place.name == "Northern Iraq" and north.geo_precision == 3
+    assert north.place.latitude > south.place.latitude

@@ -77,7 +77,7 @@ class Gazetteer:
     `Place` objects on first use."""
 
     def __init__(self, rows, index, variants, country_names, country_keys, acronyms, stoplist, longest_from,
-                 longest_variant, capitals):
+                 longest_variant, capitals, regions=None):
         self.rows: tuple[tuple, ...] = rows
         self.index: dict[str, tuple[int, ...]] = index            # normalised name -> place ids
         self.variants: dict[str, tuple[int, ...]] = variants      # variant_key -> place ids
@@ -88,6 +88,7 @@ class Gazetteer:
         self.longest_from: dict[str, int] = longest_from          # first word of a key -> most words in a key
         self.longest_variant: dict[str, int] = longest_variant
         self.capitals: dict[str, int] = capitals                  # iso2 -> place id of the capital
+        self.regions: dict[str, tuple[tuple[float, float], ...]] = regions or {}   # iso2 -> admin1 centroids
         self._places: dict[int, Place] = {}
 
     def __getstate__(self):
@@ -440,6 +441,10 @@ def build_gazetteer() -> Gazetteer:
         admin1_ids[(cc, normalise(name))] = add(
             Place(name, name, cc, round(lat, 5), round(lon, 5), population, KIND_ADMIN1, 3), [name, other], [name, other])
 
+    regions: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for (cc, _), pid in admin1_ids.items():
+        regions[cc].append((rows[pid][3], rows[pid][4]))
+
     # ISO 3166-2: admin1 names that GeoNames spells differently point at the same region, and
     # the second level (districts, provinces under regions) becomes admin2, placed at its seat
     # town when one bears its name, else at its region's centroid.
@@ -525,4 +530,5 @@ def build_gazetteer() -> Gazetteer:
         longest_from=longest(index),
         longest_variant=longest(variants),
         capitals=capital_ids,
+        regions={cc: tuple(points) for cc, points in regions.items()},
     )

@@ -84,6 +84,9 @@ _ROAD_AFTER = re.compile(r"^(?:\s*-\s*[A-Z][\w'’]*)*\s+(?:national\s+|main\s+)
 _ORG_AFTER = re.compile(
     r"^\s+(?:[A-Z][a-z]+\s+){0,2}(?:Congress|Party|Movement|Front|Alliance|Council|Union|University|College|"
     r"Company|Corporation|Bank|Group|Army|Brigade|Battalion|Federation|Association|League|Club|Dal)\b")
+# "northern Iraq", "in the south-east of Turkey": a part of a country, not all of it.
+_PART_BEFORE = re.compile(r"\b(north|south|east|west|north-?east|north-?west|south-?east|south-?west|central)(?:ern)?\s+$", re.I)
+_DIRECTIONS = {"north": (1, 0), "south": (-1, 0), "east": (0, 1), "west": (0, -1), "central": (0, 0)}
 # The place someone speaks or reports from is not where it happened.
 _REPORTING_BEFORE = re.compile(
     r"\b(?:said|told\s+(?:\w+\s+){0,2}|says|announced|spoke|speaking|briefing|press conference|statement|reporting|reported)\s+"
@@ -111,6 +114,7 @@ class PlaceSpan:
     qualifies_unknown: bool = False  # the units of a name the gazetteer lacks ("Toui (Ouesse, ...")
     reporting: bool = False        # "said in Geneva": where someone speaks, not where it happened
     capital: bool = False          # "the Syrian capital": names its country as plainly as "Syria"
+    part: str | None = None        # "northern Iraq": a part of the country ("north", "south-east", ...)
 
 
 @dataclass(frozen=True)
@@ -342,6 +346,7 @@ def with_surroundings(text: str, spans: list[PlaceSpan]) -> list[PlaceSpan]:
             locative=bool(_LOCATIVE_BEFORE.search(before)),
             directional=bool(_DIRECTION_BEFORE.search(before) or _ROAD_AFTER.match(after)),
             reporting=bool(_REPORTING_BEFORE.search(before)),
+            part=(_PART_BEFORE.search(before) or [None, None])[1],
         ))
     return out
 
@@ -349,6 +354,29 @@ def with_surroundings(text: str, spans: list[PlaceSpan]) -> list[PlaceSpan]:
 # ---------------------------------------------------------------- agreement between readings
 
 _NEAR_KM = 80   # a town "inside" a district named after another town lies about this close
+
+
+def part_of_country(country: Place, part: str, gazetteer: Gazetteer) -> Place:
+    """"Northern Iraq": the mean of the country's province centroids that lie that way of its
+    middle, as one coarse point (precision 3); the country itself when it has too few provinces."""
+    points = gazetteer.regions.get(country.country_iso2, ())
+    if len(points) < 3:
+        return country
+    mid_lat = sum(p[0] for p in points) / len(points)
+    mid_lon = sum(p[1] for p in points) / len(points)
+    key = part.lower().replace("-", "")
+    dlat = sum(v[0] for d, v in _DIRECTIONS.items() if d in key and d != "central")
+    dlon = sum(v[1] for d, v in _DIRECTIONS.items() if d in key and d != "central")
+    if key == "central":
+        chosen = sorted(points, key=lambda p: (p[0] - mid_lat) ** 2 + (p[1] - mid_lon) ** 2)[:max(1, len(points) // 3)]
+    else:
+        chosen = [p for p in points if (p[0] - mid_lat) * dlat + (p[1] - mid_lon) * dlon > 0]
+    if not chosen:
+        return country
+    lat = round(sum(p[0] for p in chosen) / len(chosen), 5)
+    lon = round(sum(p[1] for p in chosen) / len(chosen), 5)
+    return dataclasses.replace(country, name=f"{part.capitalize()}ern {country.name}" if key != "central"
+                               else f"Central {country.name}", latitude=lat, longitude=lon)
 
 
 def within(outer: Place, inner: Place) -> bool:
@@ -538,11 +566,14 @@ def named_admin_units(spans: list[PlaceSpan]) -> frozenset:
     return frozenset(out)
 
 
-def resolve_all(spans: list[PlaceSpan], context: Counter, named_admin1: frozenset = frozenset()) -> list[ResolvedPlace]:
+def resolve_all(spans: list[PlaceSpan], context: Counter, named_admin1: frozenset = frozenset(),
+                gazetteer: Gazetteer | None = None) -> list[ResolvedPlace]:
     resolved: dict[tuple[int, int], Place] = {}
     for span in spans:
         place = resolve(span, context, named_admin1)
         if place is not None:
+            if span.part and place.kind == KIND_COUNTRY:
+                place = part_of_country(place, span.part, gazetteer or load_gazetteer())
             resolved[(span.start, span.end)] = place
     out = []
     for span in spans:
