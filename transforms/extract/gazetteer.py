@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import gc
 import hashlib
 import json
 import math
@@ -85,7 +86,7 @@ class Gazetteer:
         self.country_keys: dict[str, str] = country_keys          # normalised country name/demonym -> iso2
         self.acronyms: frozenset[str] = acronyms                  # keys that are acronyms ("car", "drc")
         self.stoplist: frozenset[str] = stoplist
-        self.longest_from: dict[str, int] = longest_from          # first word of a key -> most words in a key
+        self.longest_from: dict[str, int] = longest_from          # first word -> most words in a multi-word key
         self.longest_variant: dict[str, int] = longest_variant
         self.capitals: dict[str, int] = capitals                  # iso2 -> place id of the capital
         self.regions: dict[str, tuple[tuple[float, float], ...]] = regions or {}   # iso2 -> admin1 centroids
@@ -111,6 +112,13 @@ class Gazetteer:
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    def longest_name(self, first_word: str) -> int:
+        """Most words in a name starting with this (normalised) word; 0 when none does."""
+        return self.longest_from.get(first_word) or (1 if first_word in self.index else 0)
+
+    def longest_variant_name(self, first_skeleton: str) -> int:
+        return self.longest_variant.get(first_skeleton) or (1 if first_skeleton in self.variants else 0)
 
     def lookup(self, surface: str) -> list[Place]:
         return [self.place(i) for i in self.index.get(normalise(surface), ())]
@@ -236,8 +244,12 @@ def load_gazetteer() -> Gazetteer:
     path = cache_dir() / f"gazetteer-{_inputs_key()}.pickle"
     if path.exists():
         try:
-            with path.open("rb") as fh:
-                gazetteer = pickle.load(fh)
+            gc.disable()   # millions of small objects: the collector would run dozens of times for nothing
+            try:
+                with path.open("rb") as fh:
+                    gazetteer = pickle.load(fh)
+            finally:
+                gc.enable()
             if isinstance(gazetteer, Gazetteer) and hasattr(gazetteer, "rows"):
                 try:
                     os.utime(path)   # in use: keeps it clear of the age-based clean-up below
@@ -512,10 +524,12 @@ def build_gazetteer() -> Gazetteer:
             index[normalise(name)].insert(0, pid)
 
     def longest(keys) -> dict[str, int]:
+        # Only first words of multi-word names: a one-word name is found in the index itself
+        # (a smaller table loads faster).
         out: dict[str, int] = {}
         for key in keys:
             words = key.split()
-            if len(words) > out.get(words[0], 0):
+            if len(words) > max(1, out.get(words[0], 0)):
                 out[words[0]] = len(words)
         return out
 

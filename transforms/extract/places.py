@@ -163,8 +163,8 @@ def _tokens(text: str, offset: int, gazetteer: Gazetteer) -> list[tuple[int, int
     out: list[tuple[int, int, str]] = []
     for m in _TOKEN.finditer(text):
         word = m.group(0)
-        parts = word.split("-")
-        if len(parts) > 1 and all(p[:1].isupper() for p in parts) and normalise(word) not in gazetteer.index \
+        parts = word.split("-") if "-" in word else None
+        if parts and len(parts) > 1 and all(p[:1].isupper() for p in parts) and normalise(word) not in gazetteer.index \
                 and normalise(parts[-1]) in gazetteer.index \
                 and (normalise(parts[0]) in gazetteer.index
                      or (out and normalise(f"{out[-1][2]} {parts[0]}") in gazetteer.index)):
@@ -196,52 +196,55 @@ def _lookup(gazetteer: Gazetteer, surface: str, allow_variant: bool) -> tuple[tu
     return (), False
 
 
+def _window_match(text: str, tokens, caps, i: int, longest: int, gazetteer: Gazetteer, allow_variant: bool):
+    """The longest run of capitalised tokens from token i that names a place, or None."""
+    for n in range(min(longest + 2, len(tokens) - i), 0, -1):
+        window = tokens[i:i + n]
+        if not caps[i + n - 1]:
+            continue
+        if any(not caps[i + k] and tokens[i + k][2].lower() not in _CONNECTORS for k in range(1, n - 1)):
+            continue
+        # Tokens must be adjacent (no punctuation other than spaces or a split hyphen between them).
+        if any(text[a[1]:b[0]].strip(" -") for a, b in zip(window, window[1:])):
+            continue
+        s, e = window[0][0], window[-1][1]
+        surface = text[s:e]
+        if surface.endswith(("'s", "’s")):
+            surface, e = surface[:-2], e - 2
+        surface_clean = surface.rstrip(".")
+        e -= len(surface) - len(surface_clean)
+        ids, variant = _lookup(gazetteer, surface_clean, allow_variant)
+        candidates = tuple(gazetteer.places[k] for k in ids)
+        if variant:
+            candidates = tuple(c for c in candidates if _close_spelling(surface_clean, c.name))
+        if candidates:
+            return s, e, surface_clean, candidates, n, variant
+    return None
+
+
 def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int | None = None) -> list[PlaceSpan]:
     """Longest capitalised n-grams of text[start:end] that name a place, left to right."""
     end = len(text) if end is None else end
     tokens = _tokens(text[start:end], start, gazetteer)
+    caps = [_capitalised(t[2].rstrip(".")) for t in tokens]
     spans: list[PlaceSpan] = []
     i = 0
     while i < len(tokens):
-        if not _capitalised(tokens[i][2]):
+        if not caps[i]:
             i += 1
             continue
         first = tokens[i][2].removesuffix("'s").removesuffix("’s").rstrip(".")
         first_key = normalise(first.split("-")[0]).split(" ")[0]
-        longest = gazetteer.longest_from.get(first_key, 0)
-        # Spelling variants are tried only where a place is expected: after "in", "near", "(" ...
-        before = text[max(0, tokens[i][0] - 40):tokens[i][0]]
-        allow_variant = bool(_LOCATIVE_BEFORE.search(before) or before.rstrip().endswith(("(", ",")))
-        if allow_variant:
-            vfirst = variant_key(first.split("-")[0])
-            longest = max(longest, gazetteer.longest_variant.get(vfirst.split(" ")[0], 0) if vfirst else 0)
-        if not longest:
-            i += 1
-            continue
-        found = None
-        for n in range(min(longest + 2, len(tokens) - i), 0, -1):
-            window = tokens[i:i + n]
-            last = window[-1][2]
-            if not _capitalised(last.rstrip(".")):
-                continue
-            if any(not _capitalised(t[2]) and t[2].lower() not in _CONNECTORS for t in window[1:-1]):
-                continue
-            # Tokens must be adjacent (no punctuation other than spaces or a split hyphen between them).
-            if any(text[a[1]:b[0]].strip(" -") for a, b in zip(window, window[1:])):
-                continue
-            s, e = window[0][0], window[-1][1]
-            surface = text[s:e]
-            if surface.endswith(("'s", "’s")):
-                surface, e = surface[:-2], e - 2
-            surface_clean = surface.rstrip(".")
-            e -= len(surface) - len(surface_clean)
-            ids, variant = _lookup(gazetteer, surface_clean, allow_variant)
-            candidates = tuple(gazetteer.places[k] for k in ids)
-            if variant:
-                candidates = tuple(c for c in candidates if _close_spelling(surface_clean, c.name))
-            if candidates:
-                found = (s, e, surface_clean, candidates, n, variant)
-                break
+        longest = gazetteer.longest_name(first_key)
+        found = _window_match(text, tokens, caps, i, longest, gazetteer, False) if longest else None
+        if found is None:
+            # Spelling variants are tried only where a place is expected: after "in", "near", "(" ...
+            before = text[max(0, tokens[i][0] - 40):tokens[i][0]]
+            if before.rstrip().endswith(("(", ",")) or _LOCATIVE_BEFORE.search(before):
+                vfirst = variant_key(first.split("-")[0])
+                vlongest = gazetteer.longest_variant_name(vfirst.split(" ")[0]) if vfirst else 0
+                if vlongest:
+                    found = _window_match(text, tokens, caps, i, vlongest, gazetteer, True)
         if found is None:
             i += 1
             continue
