@@ -390,7 +390,9 @@ def build_gazetteer() -> Gazetteer:
     for key, iso_name, iso_code in _iso_spellings(admin1_names):
         iso_spelling[key] = iso_name
         iso_codes[key] = iso_code
-    # Names as news and coders write them, where GeoNames' differ ("Ta'izz", "Nairobi Area").
+    # Names as news and coders write them, where GeoNames' differ ("Ta'izz", "Nairobi Area");
+    # the GeoNames name still matches.
+    geonames_admin1 = dict(admin1_names)
     for row in _read_csv("admin1_overrides.csv"):
         admin1_names[(row["country_iso2"], row["admin1_code"])] = row["admin1_name"]
 
@@ -449,9 +451,10 @@ def build_gazetteer() -> Gazetteer:
         lat = sum(la * (math.log1p(p) + 1) for la, _, p in points) / weight
         lon = sum(lo * (math.log1p(p) + 1) for _, lo, p in points) / weight
         population = sum(p for _, _, p in points)
-        other = iso_spelling.get((cc, code), name)
+        others = [iso_spelling.get((cc, code), name), geonames_admin1.get((cc, code), name)]
         admin1_ids[(cc, normalise(name))] = add(
-            Place(name, name, cc, round(lat, 5), round(lon, 5), population, KIND_ADMIN1, 3), [name, other], [name, other])
+            Place(name, name, cc, round(lat, 5), round(lon, 5), population, KIND_ADMIN1, 3), [name, *others],
+            [name, *others])
 
     regions: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for (cc, _), pid in admin1_ids.items():
