@@ -315,3 +315,9 @@ def test_a_part_of_a_country_is_a_coarse_point_in_that_part():
     south = resolve_text("Jets struck targets in southern Iraq.")[0]
     assert north.place.name == "Northern Iraq" and north.geo_precision == 3
     assert north.place.latitude > south.place.latitude
+
+
+def test_a_demonym_naming_a_region_of_a_neighbour():
+    # "Somali" is Somalia's demonym and also a region of Ethiopia: with a region word it is the region.
+    event = event_of("On 3 March 2025, militiamen killed 12 herders in the Somali region of Ethiopia.")
+    assert (event.country_iso2, event.admin1, event.geo_precision) == ("ET", "Somali", 3)
