@@ -400,6 +400,9 @@ def build_gazetteer() -> Gazetteer:
     for key, iso_name, iso_code in _iso_spellings(admin1_names):
         iso_spelling[key] = iso_name
         iso_codes[key] = iso_code
+        # "Northern Darfur" is officially and in the news "North Darfur": the ISO form is shown.
+        if normalise(iso_name) == re.sub(r"\b(north|south|east|west)ern\b", r"\1", normalise(admin1_names[key])):
+            iso_spelling[key], admin1_names[key] = admin1_names[key], iso_name
     # Names as news and coders write them, where GeoNames' differ ("Ta'izz", "Nairobi Area");
     # the GeoNames name still matches.
     geonames_admin1 = dict(admin1_names)
