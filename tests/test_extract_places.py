@@ -341,3 +341,8 @@ def test_a_missing_dump_is_logged_and_ignored(tmp_path, monkeypatch, caplog):
     assert "not a readable file" in caplog.text
     monkeypatch.delenv(DUMP_ENV)
     assert _inputs_key() == _inputs_key()
+
+
+def test_a_name_alone_is_not_a_foreign_town_when_the_article_points_elsewhere():
+    places = places_of("The Obama administration condemned the bombing in Kabul.")
+    assert "Obama" not in places and places["Kabul"].place.country_iso2 == "AF"

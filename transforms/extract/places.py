@@ -535,7 +535,10 @@ def resolve(span: PlaceSpan, context: Counter, named_admin1: frozenset = frozens
     # A name found in one country only, written as a place ("in Mandera"), stands unless the
     # article names another country outright (a demonym alone, "Cuban doctors", does not).
     top_country, top_votes = context.most_common(1)[0] if context else (None, 0)
-    unique = _one_country(span) and (span.locative or best.population >= 20000) and (in_context or top_votes <= 1)
+    # Without a locative word ("attacks Mandera") only a sizeable town, and only when nothing
+    # else in the article points anywhere ("the Obama administration" is no Japanese town).
+    unique = _one_country(span) and (in_context or (top_votes <= 1 if span.locative else
+                                                    top_votes == 0 and best.population >= 20000))
     # A small namesake in a side country of an article that clearly points elsewhere.
     if dominant and top_votes >= 3 and top_country != best.country_iso2 and best.kind not in (KIND_COUNTRY, KIND_ALIAS) \
             and best.population < 100000:
