@@ -9,11 +9,8 @@ sub-event type with who did what to whom.
 
 from __future__ import annotations
 
-import bisect
 import csv
-import dataclasses
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -22,15 +19,15 @@ from pathlib import Path
 from transforms.extract import actors as actor_mod
 from transforms.extract import roles as role_mod
 from transforms.extract.dates import NUMBER_WORDS, DateMention, find_dates, is_historical
-from transforms.extract.gazetteer import KIND_COUNTRY, Gazetteer, load_gazetteer
 from transforms.extract.numbers import combine_fatalities, find_casualties
 from transforms.extract.places import (
+    ArticlePlaces,
     ResolvedPlace,
-    country_context,
-    distance_km,
-    find_place_spans,
-    resolve_all,
-    with_surroundings,
+    article_places,
+    event_place,
+    location_fields,
+    mention_town,
+    same_place,
 )
 from transforms.extract.taxonomy import event_type_of
 from transforms.records import ActorMention, EventMention
@@ -84,8 +81,7 @@ class Mention:
 
     @property
     def town(self) -> ResolvedPlace | None:
-        towns = [p for p in self.places if p.rank < 3 and not p.directional]
-        return towns[0] if towns else None
+        return mention_town(self.places)
 
     @property
     def event_dates(self) -> list[DateMention]:
@@ -377,24 +373,6 @@ def _blocked_plain(sentence: str, published: date) -> bool:
     return any(c[name].search(sentence) for name in ("hypothetical", "generic", "historical", "historical_strong", "accident", "crime", "fiction"))
 
 
-# "GOMA, DR Congo — ", "KYIV, Ukraine (SO) — ", "MEXICO CITY (Agencies) - ", "IMPHAL: ".
-_DATELINE = re.compile(
-    r"(?:^|(?<=\s))[A-Z][A-Z'’\-]{2,}(?:[ .][A-Z][A-Z'’\-]*)*(?:,\s*[A-Z][\w .'’\-]{1,40}?)?"
-    r"(?:\s*\([^)]{1,30}\))?(?:\s+[—–]\s+|\s+-{1,2}\s+|:\s+)"
-)
-
-
-def _dateline_end(text: str) -> int:
-    """End of the dateline if the article opens with one (perhaps after its title and standfirst)."""
-    m = _DATELINE.search(text[:300])
-    return m.end() if m else 0
-
-
-def _dateline_case(dateline: str) -> str:
-    """'COTABATO CITY, Philippines — ' -> 'Cotabato City, Philippines — ' so the gazetteer sees names."""
-    return re.sub(r"[A-Z][A-Z'’\-]+", lambda m: m.group(0).title() if len(m.group(0)) > 2 or m.group(0) in ("DR",) else m.group(0), dateline)
-
-
 _THAT_YEAR = re.compile(r"\bthat year\b|\bthe year before\b")
 _UNVERIFIED = re.compile(r"\b(?:could not (?:be )?(?:independently )?(?:verif\w*|confirm\w*)|unable to (?:verify|confirm))\b", re.I)
 _YEAR = re.compile(r"(?<![\d-])(?:19|20)\d\d(?![\d])")
@@ -509,12 +487,7 @@ def extract(text: str, published: date, title: str | None = None, source_country
     # A news article is a few thousand characters; a huge page is read up to this point only
     # (offsets stay valid: they index the same text).
     text = text[:MAX_TEXT_CHARS]
-    gazetteer = load_gazetteer()
     sentences = split_sentences(text)
-    # The dateline ("GOMA, DR Congo — ") says where the reporter files from, not where the
-    # incident happened: it informs the country context and is the last-resort location only.
-    dateline_end = _dateline_end(text)
-    dateline_spans = find_place_spans(_dateline_case(text[:dateline_end]), gazetteer) if dateline_end else []
     actor_cache: dict[int, list[actor_mod.ActorHit]] = {}
 
     def actors_in(index: int) -> list[actor_mod.ActorHit]:
@@ -524,38 +497,13 @@ def extract(text: str, published: date, title: str | None = None, source_country
         return actor_cache[index]
 
     # Places are looked up in the lead and in sentences with triggers (the rest only names
-    # countries, counted below); one pass per run of such sentences.
+    # countries, counted in the country context). The dateline ("GOMA, DR Congo — ") says where
+    # the reporter files from: context and last-resort location only.
     sentence_triggers = [find_triggers(text, s, e) for s, e in sentences]
     wanted = [index < 3 or bool(found) for index, found in enumerate(sentence_triggers)]
-    spans_by_sentence: list[list] = [[] for _ in sentences]
-    starts = [s for s, _ in sentences]
-    index = 0
-    while index < len(sentences):
-        if not wanted[index]:
-            index += 1
-            continue
-        last = index
-        while last + 1 < len(sentences) and wanted[last + 1]:
-            last += 1
-        run_start, run_end = max(sentences[index][0], dateline_end), sentences[last][1]
-        for span in find_place_spans(text, gazetteer, run_start, run_end):
-            i = bisect.bisect_right(starts, span.start) - 1
-            if i >= 0 and span.end <= sentences[i][1]:
-                spans_by_sentence[i].append(span)
-        index = last + 1
-    all_spans = [sp for spans in spans_by_sentence for sp in spans]
-    if title:
-        all_spans += find_place_spans(title, gazetteer)
-    context = country_context(all_spans, source_country, dateline_spans)
-    # Countries and nationalities named anywhere point at countries ("Pakistani police", "in South Sudan").
-    for match in _CAPITALISED_RUN.finditer(text):
-        run = match.group(0).removesuffix("'s").removesuffix("’s")
-        for name in (run, *run.split()):
-            key = name.lower()
-            iso2 = gazetteer.country_keys.get(key)
-            if iso2 and (name is run or key not in gazetteer.index):
-                context[iso2] += 1
-                break
+    article = article_places(text, sentences, wanted, title, source_country)
+    spans_by_sentence = article.spans_by_sentence
+    dateline_end = article.dateline_end
     sport_hits = len({m.lower() for m in cues()["sport"].findall(text)})
     # An article that opens by commemorating ("gathered to remember the 130 killed in 2015")
     # retells old events throughout.
@@ -645,10 +593,7 @@ def extract(text: str, published: date, title: str | None = None, source_country
         if sport_hits >= 2 and trigger.priority < 75:
             continue
         named = [(h.start, h.end) for h in actors_in(index) if h.named]
-        # Place names inside actor names ("Rapid Support Forces", "White Army") are not places.
-        spans = [sp for sp in spans_by_sentence[index] if s <= sp.start < e
-                 and not any(a < sp.end and sp.start < b for a, b in named)]
-        places = resolve_all(with_surroundings(text, spans), context)
+        places = article.resolve_in(index, s, e, exclude=named)
         casualties = find_casualties(text[s:e])
         hits = [h for h in actors_in(index) if s <= h.start and h.end <= e]
         quoted = _is_quote_or_post(text, s, e)
@@ -668,8 +613,6 @@ def extract(text: str, published: date, title: str | None = None, source_country
         mention_index[id(mention)] = index
 
     incidents = _merge(mentions)
-    dateline_places = resolve_all(with_surroundings(text[:dateline_end], dateline_spans), context)
-    dateline_place = next((p for p in dateline_places if p.place.kind != KIND_COUNTRY), None)
     claimed, claim_explicit, claimed_what = _claimed_by(text, sentences, actors_in)
     # "X claimed the bus attack": the claim goes to the one incident that mentions a bus; without
     # such a word, to the article's main (first) incident.
@@ -678,7 +621,7 @@ def extract(text: str, published: date, title: str | None = None, source_country
                                       and not _CLAIM.search(text, a, b) for a, b in {m.sentence for m in inc.mentions})]
     owner = owners[0] if len(owners) == 1 else 0
     for i, inc in enumerate(incidents):
-        inc.dateline = dateline_place
+        inc.dateline = article.dateline
         inc.claimed = claimed if i == owner else []
         inc.claim_elsewhere = bool(claimed) and claim_explicit and i != owner
         inc.claim_explicit = claim_explicit
@@ -693,25 +636,16 @@ def extract(text: str, published: date, title: str | None = None, source_country
     for i, inc in enumerate(incidents):
         for m in inc.mentions:
             m.text = text[m.sentence[0]:m.sentence[1]]
-        event = _build(inc, text, published, lead_dates, context, gazetteer, i == 0,
+        event = _build(inc, text, published, lead_dates, article, i == 0,
                        events[-1].event_date if events else None)
         if event is not None:
             events.append(event)
     return events
 
 
-def _same_place(a: ResolvedPlace, b: ResolvedPlace) -> bool:
-    if a.place == b.place:
-        return True
-    pa, pb = a.place, b.place
-    if None in (pa.latitude, pb.latitude):
-        return pa.name == pb.name
-    return distance_km(pa.latitude, pa.longitude, pb.latitude, pb.longitude) < 30
-
-
 def _compatible(incident: Incident, mention: Mention) -> bool:
     town, day = incident.town, incident.day
-    if mention.town and town and not _same_place(mention.town, town):
+    if mention.town and town and not same_place(mention.town, town):
         return False
     mention_days = [d for d in mention.event_dates if d.precision == "day"]
     if mention_days and day and abs((mention_days[0].value - day.value).days) > 1:
@@ -720,7 +654,7 @@ def _compatible(incident: Incident, mention: Mention) -> bool:
 
 
 def _differs(incident: Incident, mention: Mention) -> bool:
-    if mention.town and incident.town and not _same_place(mention.town, incident.town):
+    if mention.town and incident.town and not same_place(mention.town, incident.town):
         return True
     days = [d.value for d in mention.event_dates if d.precision == "day"]
     if days and incident.day and days[0] != incident.day.value:
@@ -754,22 +688,6 @@ def _merge(mentions: list[Mention]) -> list[Incident]:
     return incidents
 
 
-def _choose_place(incident: Incident) -> ResolvedPlace | None:
-    candidates: list[tuple[int, int, ResolvedPlace]] = []
-    for order, m in enumerate(incident.mentions):
-        for p in m.places:
-            # Places in follow-ups ("the attack came as Washington weighs ...") count last.
-            candidates.append((p.rank + (3 if m.follow_up else 0), order, p))
-    if not candidates:
-        # Only the dateline names a place: the reporter's base, so at best "near" the incident.
-        if incident.dateline is None:
-            return None
-        return dataclasses.replace(incident.dateline, near=True)
-    # Most specific first; the earliest mention breaks ties (the lead names the place).
-    candidates.sort(key=lambda c: (c[0], c[1], c[2].start))
-    return candidates[0][2]
-
-
 def _choose_subtype(incident: Incident) -> str:
     """The lead mention names the incident; later mentions may only make it more specific
     (an "attack" that turns out to be a roadside bomb, a protest that police dispersed)."""
@@ -791,7 +709,6 @@ _BY_BEFORE = re.compile(r"\bby\s+(?:(?:suspected|alleged|armed|members\s+of|figh
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|are|is)\s+(?:\w+\s+)?(?:killed|attacked|abducted|kidnapped|shot|wounded|injured|targeted|ambushed|arrested|detained|seized|hit|struck|raped|bombed|shelled|captured|dispersed|beaten|lynched)\b", re.I)
 _CLAIM = re.compile(r"\b(?:claimed\s+(?:responsibility|the\s+(?:(?P<what>[a-z][\w-]+)\s+)?(?:attack|bombing|strike|killing|abduction|kidnapping|raid|ambush|assault))|took\s+responsibility|said\s+(?:it|they)\s+(?:had\s+)?carried\s+out|"
                     r"said\b[^.;]{0,60}?\b(?:its|their)\s+(?:fighters?|members?|militants?|men)\s+(?:had\s+)?carried\s+out)\b", re.I)
-_CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?:['’]s)?(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][a-z]+(?:['’]s)?){0,3}")
 _REPORTED = re.compile(r"\b(?:said|says|claimed|claims|according to)\b", re.I)
 _CLAIM_WORD = re.compile(r"claim|responsib|carried out|blam|suspect|accus|believed|belong|loyal|affiliat|members? of", re.I)
 # The attackers identified as a group's men: "the fighters belong to ISWAP".
@@ -954,10 +871,11 @@ def _final_actors(sub: str, event_type: str, perpetrators, targets, claimed, cou
 
 
 def _build(incident: Incident, text: str, published: date, lead_dates: list[DateMention],
-           context: Counter, gazetteer: Gazetteer, primary: bool, previous_date: date | None = None) -> EventMention | None:
+           article: ArticlePlaces, primary: bool, previous_date: date | None = None) -> EventMention | None:
     sub = _choose_subtype(incident)
-    place = _choose_place(incident)
-    country_iso2 = place.place.country_iso2 if place else (context.most_common(1)[0][0] if context else None)
+    place = event_place([(m.places, m.follow_up) for m in incident.mentions], incident.dateline)
+    location = location_fields(place, article)
+    country_iso2 = location["country_iso2"]
 
     event_date, precision, fallback = _choose_date(incident, sub, lead_dates, published, previous_date)
 
@@ -1009,13 +927,7 @@ def _build(incident: Incident, text: str, published: date, lead_dates: list[Date
         event_date=event_date,
         date_precision=precision,
         date_is_fallback=fallback,
-        location=place.place.name if place else gazetteer.country_name(country_iso2),
-        admin1=place.place.admin1 if place else None,
-        country=gazetteer.country_name(country_iso2),
-        country_iso2=country_iso2,
-        latitude=place.place.latitude if place else None,
-        longitude=place.place.longitude if place else None,
-        geo_precision=place.geo_precision if place else (3 if country_iso2 else None),
+        **location,
         fatalities=fatalities,
         injured=injured,
         weapon=weapon,

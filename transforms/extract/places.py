@@ -3,12 +3,14 @@ places it names that are unambiguous, the source's country), not by the first ma
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass
 
-from transforms.extract.gazetteer import KIND_ADMIN1, KIND_ALIAS, KIND_COUNTRY, Gazetteer, Place, normalise
+from transforms.extract.gazetteer import KIND_ADMIN1, KIND_ALIAS, KIND_COUNTRY, Gazetteer, Place, load_gazetteer, normalise
 
 # Tokens: words with inner hyphens/apostrophes/dots ("Deir ez-Zor", "Sana'a", "U.S.").
 _TOKEN = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’.\-]*")
@@ -239,3 +241,132 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, a)))
+
+
+# ---------------------------------------------------------------- article level: what events.py calls
+
+# "GOMA, DR Congo — ", "KYIV, Ukraine (SO) — ", "MEXICO CITY (Agencies) - ", "IMPHAL: ".
+_DATELINE = re.compile(
+    r"(?:^|(?<=\s))[A-Z][A-Z'’\-]{2,}(?:[ .][A-Z][A-Z'’\-]*)*(?:,\s*[A-Z][\w .'’\-]{1,40}?)?"
+    r"(?:\s*\([^)]{1,30}\))?(?:\s+[—–]\s+|\s+-{1,2}\s+|:\s+)"
+)
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?:['’]s)?(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][a-z]+(?:['’]s)?){0,3}")
+
+
+def dateline_end(text: str) -> int:
+    """End of the dateline if the article opens with one (perhaps after its title and standfirst)."""
+    m = _DATELINE.search(text[:300])
+    return m.end() if m else 0
+
+
+def _dateline_case(dateline: str) -> str:
+    """'COTABATO CITY, Philippines — ' -> 'Cotabato City, Philippines — ' so the gazetteer sees names."""
+    return re.sub(r"[A-Z][A-Z'’\-]+", lambda m: m.group(0).title() if len(m.group(0)) > 2 or m.group(0) in ("DR",) else m.group(0), dateline)
+
+
+@dataclass
+class ArticlePlaces:
+    """The places an article names, read once: spans per sentence, how strongly the article
+    points at each country, and the dateline's place (the reporter's base, not the incident's)."""
+    text: str
+    gazetteer: Gazetteer
+    spans_by_sentence: list[list[PlaceSpan]]
+    context: Counter
+    dateline: ResolvedPlace | None
+    dateline_end: int
+
+    def resolve_in(self, index: int, start: int, end: int, exclude: list[tuple[int, int]] = ()) -> list[ResolvedPlace]:
+        """Places of sentence `index` within [start, end), minus those inside `exclude` ranges
+        (place names inside actor names: "Rapid Support Forces", "White Army")."""
+        spans = [sp for sp in self.spans_by_sentence[index] if start <= sp.start < end
+                 and not any(a < sp.end and sp.start < b for a, b in exclude)]
+        return resolve_all(with_surroundings(self.text, spans), self.context)
+
+    def main_country(self) -> str | None:
+        return self.context.most_common(1)[0][0] if self.context else None
+
+
+def article_places(text: str, sentences: list[tuple[int, int]], wanted: list[bool], title: str | None = None,
+                   source_country: str | None = None, gazetteer: Gazetteer | None = None) -> ArticlePlaces:
+    """Read the places of an article. Places are looked up in the sentences marked `wanted`
+    (the lead and those with triggers; one pass per run of them); countries and nationalities
+    named anywhere count towards the country context."""
+    gazetteer = gazetteer or load_gazetteer()
+    end_of_dateline = dateline_end(text)
+    dateline_spans = find_place_spans(_dateline_case(text[:end_of_dateline]), gazetteer) if end_of_dateline else []
+    spans_by_sentence: list[list[PlaceSpan]] = [[] for _ in sentences]
+    starts = [s for s, _ in sentences]
+    index = 0
+    while index < len(sentences):
+        if not wanted[index]:
+            index += 1
+            continue
+        last = index
+        while last + 1 < len(sentences) and wanted[last + 1]:
+            last += 1
+        run_start, run_end = max(sentences[index][0], end_of_dateline), sentences[last][1]
+        for span in find_place_spans(text, gazetteer, run_start, run_end):
+            i = bisect.bisect_right(starts, span.start) - 1
+            if i >= 0 and span.end <= sentences[i][1]:
+                spans_by_sentence[i].append(span)
+        index = last + 1
+    all_spans = [sp for spans in spans_by_sentence for sp in spans]
+    if title:
+        all_spans += find_place_spans(title, gazetteer)
+    context = country_context(all_spans, source_country, dateline_spans)
+    # Countries and nationalities named anywhere point at countries ("Pakistani police", "in South Sudan").
+    for match in _CAPITALISED_RUN.finditer(text):
+        run = match.group(0).removesuffix("'s").removesuffix("’s")
+        for name in (run, *run.split()):
+            key = name.lower()
+            iso2 = gazetteer.country_keys.get(key)
+            if iso2 and (name is run or key not in gazetteer.index):
+                context[iso2] += 1
+                break
+    dateline_places = resolve_all(with_surroundings(text[:end_of_dateline], dateline_spans), context)
+    dateline = next((p for p in dateline_places if p.place.kind != KIND_COUNTRY), None)
+    return ArticlePlaces(text, gazetteer, spans_by_sentence, context, dateline, end_of_dateline)
+
+
+def mention_town(places: list[ResolvedPlace]) -> ResolvedPlace | None:
+    """The town a mention names (not a country or province, not where someone fled to)."""
+    return next((p for p in places if p.rank < 3 and not p.directional), None)
+
+
+def same_place(a: ResolvedPlace, b: ResolvedPlace) -> bool:
+    if a.place == b.place:
+        return True
+    pa, pb = a.place, b.place
+    if None in (pa.latitude, pb.latitude):
+        return pa.name == pb.name
+    return distance_km(pa.latitude, pa.longitude, pb.latitude, pb.longitude) < 30
+
+
+def event_place(mention_places: list[tuple[list[ResolvedPlace], bool]], dateline: ResolvedPlace | None) -> ResolvedPlace | None:
+    """The incident's place from its mentions' places, in order, each with whether that mention
+    is a follow-up: the most specific first; the earliest mention breaks ties (the lead names
+    the place); places in follow-ups ("the attack came as Washington weighs ...") count last."""
+    candidates: list[tuple[int, int, ResolvedPlace]] = []
+    for order, (places, follow_up) in enumerate(mention_places):
+        for p in places:
+            candidates.append((p.rank + (3 if follow_up else 0), order, p))
+    if not candidates:
+        # Only the dateline names a place: the reporter's base, so at best "near" the incident.
+        return None if dateline is None else dataclasses.replace(dateline, near=True)
+    candidates.sort(key=lambda c: (c[0], c[1], c[2].start))
+    return candidates[0][2]
+
+
+def location_fields(place: ResolvedPlace | None, article: ArticlePlaces) -> dict:
+    """The EventMention location fields for a chosen place (or the article's country alone)."""
+    gazetteer = article.gazetteer
+    country_iso2 = place.place.country_iso2 if place else article.main_country()
+    return {
+        "location": place.place.name if place else gazetteer.country_name(country_iso2),
+        "admin1": place.place.admin1 if place else None,
+        "country": gazetteer.country_name(country_iso2),
+        "country_iso2": country_iso2,
+        "latitude": place.place.latitude if place else None,
+        "longitude": place.place.longitude if place else None,
+        "geo_precision": place.geo_precision if place else (3 if country_iso2 else None),
+    }
