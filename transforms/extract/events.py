@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from transforms.extract import actors as actor_mod
+from transforms.extract import classifier
 from transforms.extract import roles as role_mod
 from transforms.extract.dates import NUMBER_WORDS, DateMention, find_dates, is_historical
 from transforms.extract.numbers import combine_fatalities, find_casualties
@@ -484,6 +485,57 @@ def _best_trigger(found: list[Trigger], text: str) -> Trigger | None:
 
 
 def extract(text: str, published: date, title: str | None = None, source_country: str | None = None) -> list[EventMention]:
+    """Incidents reported in an article: trigger rules first; when they find nothing, the learned
+    classifier may name the lead's incident (wordings no trigger lists), and the same rules then
+    gate it (negation, hypotheticals, background) and fill its fields."""
+    events = _extract(text, published, title, source_country)
+    if events:
+        return events
+    forced = _learned_triggers(text[:MAX_TEXT_CHARS])
+    return _extract(text, published, title, source_country, forced) if forced else []
+
+
+# The learned classifier must be this sure before it reports an incident no trigger found, or
+# overrules the trigger's sub-type.
+LEARNED_DETECT = 0.3
+LEARNED_OVERRIDE = 0.4
+LEARNED_PRIORITY = 50
+_LEAD_SENTENCES = 2
+
+
+def _learned_triggers(text: str) -> dict[int, list[Trigger]]:
+    """A trigger for each lead sentence the classifier reads as an incident."""
+    model = classifier.load_model()
+    if model is None:
+        return {}
+    forced = {}
+    for index, (s, e) in enumerate(split_sentences(text)[:_LEAD_SENTENCES]):
+        label, p = model.best(text[s:e])
+        if label == classifier.NONE or p < LEARNED_DETECT:
+            continue
+        span = model.anchor(text[s:e], label)
+        if span:
+            forced[index] = [Trigger(label, LEARNED_PRIORITY, None, s + span[0], s + span[1])]
+            break
+    return forced
+
+
+def _learned_subtype(incident: Incident, rule_sub: str) -> str:
+    """The classifier's reading of the incident's sentences where it is sure and knows the
+    rule's answer too (a model without that class cannot judge it)."""
+    model = classifier.load_model()
+    if model is None:
+        return rule_sub
+    label, p = model.best(" ".join(m.text for m in incident.mentions[:3]))
+    if label == classifier.NONE or label == rule_sub:
+        return rule_sub
+    if p >= LEARNED_OVERRIDE and (rule_sub in model.classes or p >= 0.85):
+        return label
+    return rule_sub
+
+
+def _extract(text: str, published: date, title: str | None, source_country: str | None,
+             forced: dict[int, list[Trigger]] | None = None) -> list[EventMention]:
     # A news article is a few thousand characters; a huge page is read up to this point only
     # (offsets stay valid: they index the same text).
     text = text[:MAX_TEXT_CHARS]
@@ -499,7 +551,7 @@ def extract(text: str, published: date, title: str | None = None, source_country
     # Places are looked up in the lead and in sentences with triggers (the rest only names
     # countries, counted in the country context). The dateline ("GOMA, DR Congo — ") says where
     # the reporter files from: context and last-resort location only.
-    sentence_triggers = [find_triggers(text, s, e) for s, e in sentences]
+    sentence_triggers = [find_triggers(text, s, e) + (forced or {}).get(i, []) for i, (s, e) in enumerate(sentences)]
     wanted = [index < 3 or bool(found) for index, found in enumerate(sentence_triggers)]
     article = article_places(text, sentences, wanted, title, source_country)
     spans_by_sentence = article.spans_by_sentence
@@ -872,7 +924,7 @@ def _final_actors(sub: str, event_type: str, perpetrators, targets, claimed, cou
 
 def _build(incident: Incident, text: str, published: date, lead_dates: list[DateMention],
            article: ArticlePlaces, primary: bool, previous_date: date | None = None) -> EventMention | None:
-    sub = _choose_subtype(incident)
+    sub = _learned_subtype(incident, _choose_subtype(incident))
     place = event_place([(m.places, m.follow_up) for m in incident.mentions], incident.dateline)
     location = location_fields(place, article)
     country_iso2 = location["country_iso2"]
