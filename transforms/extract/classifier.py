@@ -8,10 +8,10 @@ Training text: transforms/data/training/*.jsonl (one file per sub-type plus hard
 `sub_event_type` null = not an incident), written by the team in many voices. Build the model
 with `make model` (`python -m transforms.extract.classifier`, needs scikit-learn); the result
 is a small gzipped JSON file (transforms/data/subtype_model.json.gz) that records the hash of
-the training data it came from. Extraction reads it with the standard library only (no
-scikit-learn or NumPy at run time: start-up stays fast and the model is a plain data file).
+the training data it came from. Extraction reads it with the standard library and NumPy
+(no scikit-learn at run time: start-up stays fast and the model is a plain data file).
 
-Features: lower-cased word unigrams and bigrams and character 3-5-grams within words, digits
+Features: lower-cased word unigrams and bigrams and character 4- and 5-grams within words, digits
 folded to 0; each group weighted by sublinear tf x idf and L2-normalised on its own; a
 multinomial logistic regression over those.
 """
@@ -34,7 +34,8 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 TRAINING_DIR = DATA_DIR / "training"
 MODEL_PATH = DATA_DIR / "subtype_model.json.gz"
 NONE = "none"                 # the label of text that reports no incident
-FEATURES_VERSION = "1"        # bump when featurize() changes: the model must be rebuilt
+CHAR_NGRAMS = (4, 5)
+FEATURES_VERSION = "2"        # bump when featurize() changes: the model must be rebuilt
 _TOKEN = re.compile(r"\w\w+")
 _DIGITS = re.compile(r"\d+")
 
@@ -52,7 +53,7 @@ def featurize(text: str) -> dict[str, dict[str, int]]:
     chars: dict[str, int] = {}
     for tok in tokens:
         padded = f" {tok} "
-        for n in (3, 4, 5):
+        for n in CHAR_NGRAMS:
             for i in range(len(padded) - n + 1):
                 gram = padded[i:i + n]
                 chars[gram] = chars.get(gram, 0) + 1
@@ -93,39 +94,44 @@ class SubtypeModel:
     """The exported model: idf and per-class weights of each kept feature."""
 
     def __init__(self, data: dict) -> None:
+        import numpy   # only the dot product: a gather and a small matrix product
+
         self.classes: list[str] = data["classes"]
-        self.intercept: list[float] = data["intercept"]
+        self.training_hash: str = data["training_hash"]
+        self.intercept = numpy.array(data["intercept"])
         self.idf: dict[str, float] = data["idf"]
         self.weights: dict[str, list[float]] = data["weights"]
-        self.training_hash: str = data["training_hash"]
+        self.index = {key: i for i, key in enumerate(self.weights)}
+        self.matrix = numpy.array(list(self.weights.values()), dtype=numpy.float64).reshape(len(self.weights), len(self.classes))
+        self._np = numpy
 
     def vector(self, text: str) -> dict[str, float]:
-        """The tf-idf vector the model was trained on (kept features only)."""
+        """The tf-idf vector the model was trained on (kept features only), each feature group
+        L2-normalised on its own."""
         out: dict[str, float] = {}
+        idfs = self.idf
         for group, counts in featurize(text).items():
             values = {}
             for name, count in counts.items():
                 key = group + ":" + name
-                idf = self.idf.get(key)
+                idf = idfs.get(key)
                 if idf is not None:
-                    values[key] = (1.0 + math.log(count)) * idf
+                    values[key] = idf if count == 1 else (1.0 + math.log(count)) * idf
             norm = math.sqrt(sum(v * v for v in values.values())) or 1.0
             for key, value in values.items():
                 out[key] = value / norm
         return out
 
     def probabilities(self, text: str) -> dict[str, float]:
-        scores = list(self.intercept)
-        n = len(scores)
-        for key, value in self.vector(text).items():
-            row = self.weights.get(key)
-            if row is not None:
-                for i in range(n):
-                    scores[i] += row[i] * value
-        top = max(scores)
-        exps = [math.exp(s - top) for s in scores]
-        total = sum(exps)
-        return {label: e / total for label, e in zip(self.classes, exps)}
+        np = self._np
+        vector = self.vector(text)
+        scores = self.intercept.copy()
+        if vector:
+            rows = [self.index[key] for key in vector]
+            scores += np.fromiter(vector.values(), dtype=np.float64, count=len(rows)) @ self.matrix[rows]
+        exps = np.exp(scores - scores.max())
+        probs = exps / exps.sum()
+        return dict(zip(self.classes, probs.tolist()))
 
     def anchor(self, text: str, label: str) -> tuple[int, int] | None:
         """Span of the word that speaks most for label (where a learned mention is anchored)."""

@@ -30,27 +30,20 @@ from transforms.extract.places import (
     mention_town,
     same_place,
 )
-from transforms.extract.taxonomy import event_type_of
+from transforms.extract.taxonomy import event_type_of, with_trait
 from transforms.records import ActorMention, EventMention
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 MAX_TEXT_CHARS = 100_000
 VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
-PROTEST_FAMILY = {"Peaceful protest", "Protest with intervention", "Excessive force against protesters",
-                  "Violent demonstration", "Mob violence"}
-# Weak triggers need a concrete anchor (a count, a named place, an armed actor) to count.
-WEAK_SUBTYPES = {"Attack", "Armed clash", "Peaceful protest", "Arrests", "Looting/property destruction",
-                 "Non-state actor overtakes territory", "Government regains territory",
-                 "Non-violent transfer of territory", "Change to group/activity",
-                 "Headquarters or base established", "Disrupted weapons use", "Agreement"}
-# Sub-types that are non-violent by definition: an unreported toll is zero, not unknown.
-_NO_DEATHS_BY_DEFINITION = {"Non-violent transfer of territory", "Looting/property destruction", "Disrupted weapons use"}
-VIOLENT_SUBTYPES = {"Armed clash", "Attack", "Air/drone strike", "Shelling/artillery/missile attack",
-                    "Remote explosive/landmine/IED", "Grenade", "Suicide bomb"}
-STRATEGIC = {"Agreement", "Arrests", "Change to group/activity", "Disrupted weapons use",
-             "Headquarters or base established", "Looting/property destruction",
-             "Non-violent transfer of territory", "Other"}
+# Facts of the taxonomy the rules act on (the `traits` column of taxonomy.csv).
+PROTEST_FAMILY = with_trait("protest")
+WEAK_SUBTYPES = with_trait("weak")
+_NO_DEATHS_BY_DEFINITION = with_trait("no_deaths")
+VIOLENT_SUBTYPES = with_trait("violent")
+STRATEGIC = with_trait("strategic")
+WEAPON_NAMED = with_trait("weapon")
 
 _ABBREV = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|Gen|Col|Lt|Maj|Capt|Sgt|Brig|St|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|No|Gov|Sen|Rep|U\.S|U\.N|U\.K|a\.m|p\.m|e\.g|i\.e|vs|approx|est))\.$")
 _SENTENCE_END = re.compile(r"[.!?]['\"”’)]*\s+|\n+")
@@ -285,7 +278,8 @@ def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date,
     c = cues()
     before = text[max(start, trigger.start - 80):trigger.start]
     # Groups announce changes in the future tense ("will dissolve", "would join the army").
-    if trigger.sub_event_type != "Change to group/activity" and c["hypothetical"].search(before):
+    hypothetical = c["hypothetical"].search(before) if trigger.sub_event_type != "Change to group/activity" else None
+    if hypothetical and not (trigger.sub_event_type in PROTEST_FAMILY and _DEMAND.match(hypothetical.group(0))):
         return True
     if c["denial"].search_folded(sentence, low, prefixes):
         return True
@@ -374,6 +368,8 @@ def _blocked_plain(sentence: str, published: date) -> bool:
     return any(c[name].search(sentence) for name in ("hypothetical", "generic", "historical", "historical_strong", "accident", "crime", "fiction"))
 
 
+# What protesters demand or call for is the protest's cause, not a protest that may happen.
+_DEMAND = re.compile(r"demand|call|urg|incit", re.I)
 _THAT_YEAR = re.compile(r"\bthat year\b|\bthe year before\b")
 _UNVERIFIED = re.compile(r"\b(?:could not (?:be )?(?:independently )?(?:verif\w*|confirm\w*)|unable to (?:verify|confirm))\b", re.I)
 _YEAR = re.compile(r"(?<![\d-])(?:19|20)\d\d(?![\d])")
@@ -429,9 +425,14 @@ def _has_anchor(mention: Mention) -> bool:
         return True
     if mention.places:
         return True
+    # A day of its own ("On 12 November, ...") or a place named after "in" is concrete, even
+    # when the gazetteer does not know the village.
+    if any(d.explicit and d.precision == "day" for d in mention.event_dates) or _IN_PLACE.search(mention.text):
+        return True
     return any(a.named or a.actor_type in ("Political militia", "State forces", "Protesters", "Rioters") for a in mention.actors)
 
 
+_IN_PLACE = re.compile(r"\b(?:in|near|at) (?:the (?:village|town|city|district|area|locality|commune|hamlet|market|quarter|neighbou?rhood|county|municipality) of )?(?!The\b|A\b|An\b)[A-Z][a-z]")
 _NEGATED = re.compile(r"\b(?:no one|nobody|no|not|never|none)\s+(?:\w+\s+){0,2}$|\bany\s+$", re.I)
 _TERRITORY_OBJECT = re.compile(
     r"^\W*(?:\w+\W+){0,6}?(?:town|village|city|district|base|area|territory|island|hill|camp|headquarters|airport|"
@@ -501,6 +502,7 @@ LEARNED_DETECT = 0.3
 LEARNED_OVERRIDE = 0.4
 LEARNED_PRIORITY = 50
 _LEAD_SENTENCES = 2
+_LEARNED_CHARS = 600       # the incident's opening says what it was; more text only costs time
 
 
 def _learned_triggers(text: str) -> dict[int, list[Trigger]]:
@@ -524,9 +526,9 @@ def _learned_subtype(incident: Incident, rule_sub: str) -> str:
     """The classifier's reading of the incident's sentences where it is sure and knows the
     rule's answer too (a model without that class cannot judge it)."""
     model = classifier.load_model()
-    if model is None:
+    if model is None or rule_sub in WEAPON_NAMED:
         return rule_sub
-    label, p = model.best(" ".join(m.text for m in incident.mentions[:3]))
+    label, p = model.best(" ".join(m.text for m in incident.mentions[:2])[:_LEARNED_CHARS])
     if label == classifier.NONE or label == rule_sub:
         return rule_sub
     if p >= LEARNED_OVERRIDE and (rule_sub in model.classes or p >= 0.85):
@@ -657,7 +659,8 @@ def _extract(text: str, published: date, title: str | None, source_country: str 
         if follow_up:
             hits = [h for h in hits if h.named]
         mention = Mention((s, e), trigger, places, dates, casualties.fatalities, casualties.injured,
-                          casualties.none_reported, hits, separate_clause or bool(cues()["separate"].search(text[s:e])), follow_up=follow_up)
+                          casualties.none_reported, hits, separate_clause or bool(cues()["separate"].search(text[s:e])), follow_up=follow_up,
+                          text=text[s:e])
         mention.fatality_groups = casualties.fatality_groups
         if trigger.sub_event_type in WEAK_SUBTYPES and not _has_anchor(mention):
             continue

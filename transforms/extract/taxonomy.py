@@ -1,4 +1,13 @@
-"""The ACLED taxonomy as data (transforms/data/taxonomy.csv, also a dbt seed source)."""
+"""The ACLED taxonomy as data (transforms/data/taxonomy.csv, also a dbt seed source).
+
+`traits` holds the facts the extractor acts on, one word each:
+protest    the protest family (protests and riots): "attack"/"killed" inside one describe its policing
+strategic  a strategic development: its deaths are not this event's toll, it needs no violence
+weak       a trigger of this type counts only with a concrete anchor (a day, a place, a toll, an armed actor)
+violent    an attack with a weapon or in a fight (a later, more specific weapon may refine it)
+no_deaths  non-violent by definition: an unreported toll is zero, not unknown
+weapon     named by its weapon word ("airstrike", "grenade"): the trigger decides, not the classifier
+"""
 
 from __future__ import annotations
 
@@ -23,13 +32,15 @@ class SubEventType:
     definition: str
     cameo_root: str
     plover_root: str
+    traits: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
 def sub_event_types() -> dict[str, SubEventType]:
     """sub_event_type -> its row; sub-event names are unique across event types."""
     with TAXONOMY_CSV.open(encoding="utf-8") as fh:
-        rows = [SubEventType(**row) for row in csv.DictReader(fh)]
+        rows = [SubEventType(**{**row, "traits": frozenset((row.get("traits") or "").split())})
+                for row in csv.DictReader(fh)]
     return {row.sub_event_type: row for row in rows}
 
 
@@ -44,3 +55,9 @@ def event_type_of(sub_event_type: str) -> str:
         return sub_event_types()[sub_event_type].event_type
     except KeyError:
         raise TaxonomyError(f"unknown sub_event_type {sub_event_type!r} (not in {TAXONOMY_CSV.name})") from None
+
+
+@lru_cache(maxsize=None)
+def with_trait(trait: str) -> frozenset[str]:
+    """The sub-event types carrying a trait of taxonomy.csv."""
+    return frozenset(name for name, row in sub_event_types().items() if trait in row.traits)
