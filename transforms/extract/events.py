@@ -300,6 +300,8 @@ def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date,
     for name in ("generic", "historical", "fiction", "accident", "crime", "nonviolent_attack", "judicial"):
         if name in ("historical", "judicial") and trigger.sub_event_type in PROTEST_FAMILY:
             continue
+        if name == "crime" and trigger.sub_event_type in _CRIME_IS_THE_EVENT:
+            continue
         found = c[name].search_folded(sentence, low, prefixes)
         if found:
             # "... on Dec. 2, the latest in a series of strikes": the tally describes this incident.
@@ -321,6 +323,7 @@ def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date,
 
 
 _ANAPHOR = re.compile(r"\b(?:the|this|that|these|those|its|their|\w+day's|last night's|yesterday's)\s+(?:\w+\s+)?$", re.I)
+_VERB_TRIGGER = re.compile(r"\w+ed\b|(?:shot|fought|took|set|burnt|beat|blew|struck|hit|threw|stole|overran|seized|kills?|opened)\b", re.I)
 _POST = re.compile(r"\b(?:wrote on|posted on|tweeted|said in a post|in a (?:post|tweet|video)|on (?:X|Twitter|Facebook|Telegram|Instagram|TikTok))\b")
 
 
@@ -368,6 +371,8 @@ def _blocked_plain(sentence: str, published: date) -> bool:
     return any(c[name].search(sentence) for name in ("hypothetical", "generic", "historical", "historical_strong", "accident", "crime", "fiction"))
 
 
+# A crowd punishing a thief is mob violence, stealing in a raid is looting: crime words are the event.
+_CRIME_IS_THE_EVENT = {"Mob violence", "Looting/property destruction"}
 # What protesters demand or call for is the protest's cause, not a protest that may happen.
 _DEMAND = re.compile(r"demand|call|urg|incit", re.I)
 _THAT_YEAR = re.compile(r"\bthat year\b|\bthe year before\b")
@@ -653,7 +658,10 @@ def _extract(text: str, published: date, title: str | None, source_country: str 
         quoted = _is_quote_or_post(text, s, e)
         # Title and standfirst run before a mid-text dateline: they summarise, they add nothing new.
         standfirst = dateline_end > 0 and e <= dateline_end
-        follow_up = quoted or standfirst or bool(_ANAPHOR.search(text[max(s, trigger.start - 25):trigger.start]))
+        # "the attack ..." refers back; "the police arrested ..." reports (a verb trigger has a subject).
+        anaphor = bool(_ANAPHOR.search(text[max(s, trigger.start - 25):trigger.start])) \
+            and not _VERB_TRIGGER.match(text, trigger.start, trigger.end)
+        follow_up = quoted or standfirst or anaphor
         if quoted:
             dates = []   # "tonight" in a post is the poster's night, not the publication's
         if follow_up:
