@@ -30,7 +30,7 @@ from transforms.extract.places import (
     mention_town,
     same_place,
 )
-from transforms.extract.taxonomy import event_type_of, with_trait
+from transforms.extract.taxonomy import event_type_of, protest_rank, with_trait
 from transforms.records import ActorMention, EventMention
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -536,6 +536,8 @@ def _learned_subtype(incident: Incident, rule_sub: str) -> str:
     label, p = model.best(" ".join(m.text for m in incident.mentions[:2])[:_LEARNED_CHARS])
     if label == classifier.NONE or label == rule_sub:
         return rule_sub
+    if (protest_rank(label) or 99) < (protest_rank(rule_sub) or 0):
+        return rule_sub   # the rules read an intervention or violence the reading as a whole missed
     if p >= LEARNED_OVERRIDE and (rule_sub in model.classes or p >= 0.85):
         return label
     return rule_sub
@@ -762,9 +764,8 @@ def _choose_subtype(incident: Incident) -> str:
             return later
         if later == "Chemical weapon" and sub in VIOLENT_SUBTYPES:
             return later   # the most specific weapon there is
-        if sub in PROTEST_FAMILY and later in PROTEST_FAMILY and m.trigger.priority > lead.trigger.priority \
-                and later != "Mob violence" and any(h.actor_type == "State forces" for h in m.actors):
-            sub = later
+        if (protest_rank(later) or 0) > (protest_rank(sub) or 99):
+            sub = later   # a protest that police dispersed, or whose demonstrators burned tyres
     return sub
 
 
