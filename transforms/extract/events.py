@@ -1043,6 +1043,10 @@ def _choose_date(incident: Incident, sub: str, lead_dates: list[DateMention], pu
     return published, "unknown", True
 
 
+def _incident_sentences(incident: Incident) -> list[tuple[int, int]]:
+    return sorted({m.sentence for m in incident.mentions} | set(incident.extra_sentences))
+
+
 def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, incident: Incident, text: str) -> str:
     """Who did what to whom decides between look-alike sub-types."""
     armed_target = any(h.actor_type in ("State forces", "Rebel group", "Political militia", "Identity militia", "External/Other forces") for h in targets)
@@ -1050,11 +1054,18 @@ def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, inc
     nonstate_perp = any(h.actor_type in ("Rebel group", "Political militia", "Identity militia") for h in perpetrators)
     protest_target = any(h.actor_type == "Protesters" for h in targets)
     rioter_perp = any(h.actor_type == "Rioters" for h in perpetrators)
+    lead = incident.mentions[0]
+    lead_text = text[lead.sentence[0]:lead.trigger.start]
+    if sub in ("Attack", "Armed clash") and cues()["crowd"].search(lead_text) and not nonstate_perp \
+            and not state_perp and not cues()["armed"].search(text[lead.sentence[0]:lead.sentence[1]]):
+        return "Mob violence"   # villagers, traders or party activists beating or fighting, without arms
     if sub == "Attack":
         if protest_target:
             return "Excessive force against protesters"
         if rioter_perp and not nonstate_perp:
             return "Mob violence"
+        if any(cues()["answered"].search(text[a:b]) for a, b in _incident_sentences(incident)):
+            return "Armed clash"    # the attacked side fired back
         if armed_target and not any(h.actor_type == "Civilians" for h in targets):
             return "Armed clash"
     if sub == "Abduction/forced disappearance" and incident.mentions[0].fatalities:
