@@ -73,3 +73,226 @@ def test_normalise_and_admin1_cleaning():
     assert normalise("Sana’a") == "sanaa"
     assert clean_admin1("Muhafazat Kirkuk") == "Kirkuk"
     assert clean_admin1("Basra Governorate") == "Basra"
+
+
+# ---------------------------------------------------------------- pattern classes (own wording)
+
+from transforms.extract import extract_events  # noqa: E402
+from transforms.extract.gazetteer import (  # noqa: E402
+    DUMP_ENV,
+    KIND_ADMIN1,
+    KIND_ADMIN2,
+    _inputs_key,
+    build_gazetteer,
+    prune_cache,
+    read_geonames_dump,
+    variant_key,
+)
+from transforms.extract.places import (  # noqa: E402
+    PlaceSpan,
+    admin_agreement,
+    country_agreement,
+    feature_level,
+    name_match,
+    population_weight,
+    resolve_text,
+)
+
+
+def places_of(text, source_country=None):
+    return {p.surface: p for p in resolve_text(text, source_country)}
+
+
+def event_of(text, published="2025-03-10"):
+    import datetime
+    events = extract_events(text, datetime.date.fromisoformat(published))
+    assert events, text
+    return max(events, key=lambda e: e.confidence)
+
+
+def test_units_after_a_name_choose_its_namesake():
+    # Many Ukrainian villages share a name; the oblast written after it decides which.
+    sumy = places_of("Shelling damaged houses in Mykolaivka, Sumy region.")["Mykolaivka"]
+    donetsk = places_of("Shelling damaged houses in Mykolaivka, Donetsk region.")["Mykolaivka"]
+    assert (sumy.place.admin1, donetsk.place.admin1) == ("Sumy", "Donetsk")
+    assert sumy.geo_precision == 1 and sumy.place.latitude != donetsk.place.latitude
+
+
+def test_unknown_village_falls_back_to_its_district_and_province():
+    # The village is in no gazetteer we ship; its commune and department still place it.
+    event = event_of("On 3 March 2025, gunmen abducted two herders in Zongo-Kpeto (Savalou, Collines).")
+    assert event.country_iso2 == "BJ" and event.admin1 == "Collines"
+    assert event.location == "Savalou" and event.geo_precision == 3
+
+
+def test_district_word_and_province_after_it():
+    places = resolve_text("Fighting broke out in Chora district, Uruzgan, on Tuesday.")
+    assert [p.place.country_iso2 for p in places] == ["AF"]   # not the Greek island town Chora
+    assert places[0].geo_precision == 3
+
+
+def test_a_named_unit_that_excludes_every_reading_drops_the_name():
+    # No Orlivka of the gazetteer lies in the named oblast: the oblast is all we know.
+    event = event_of("On 8 March 2025, an air strike hit positions near Orlivka, Kherson region.")
+    assert event.admin1 == "Kherson" and event.geo_precision == 3 and event.location != "Orlivka"
+
+
+def test_a_list_of_cities_is_not_a_hierarchy():
+    kinds = {p.surface: p.place.kind for p in resolve_text("Drones hit Kyiv, Kharkiv and Odesa overnight.")}
+    assert kinds == {"Kyiv": "city", "Kharkiv": "city", "Odesa": "city"}
+
+
+def test_spelling_variants_reach_the_same_place():
+    assert variant_key("Qandahar") == variant_key("Kandahar")
+    assert variant_key("Wagadugu") == variant_key("Ouagadougou")
+    assert variant_key("Dnepr") == variant_key("Dnipro")
+    assert variant_key("Oruzgan") == variant_key("Uruzgan")
+    assert places_of("Students marched in Wagadugu.")["Wagadugu"].place.country_iso2 == "BF"
+    assert places_of("Rebels seized Dnepr station, in Ukraine.")["Dnepr"].place.name == "Dnipro"
+    hodeidah = places_of("A drone struck the port of Hodeidah.")["Hodeidah"].place
+    assert places_of("A drone struck the port of Al Hudaydah.")["Al Hudaydah"].place == hodeidah
+
+
+def test_a_skeleton_match_needs_a_big_place_or_agreeing_units():
+    # "Druze" shares consonants with towns abroad; it is a community, not a place.
+    assert "Druze" not in places_of("Clashes between Druze fighters and tribesmen killed six.")
+
+
+def test_country_follows_from_the_town_or_the_province():
+    event = event_of("On 2 March 2025, militants burned a school in Kaya, Centre-Nord.")
+    assert (event.country_iso2, event.admin1, event.location) == ("BF", "Centre-Nord", "Kaya")
+    # A town found in one country only, written as a place, needs no country named.
+    assert event_of("On 4 March 2025, gunmen attacked the police post in Pissila.").country_iso2 == "BF"
+
+
+def test_a_demonym_of_the_victims_does_not_move_the_place():
+    event = event_of("On 5 March 2025, gunmen abducted two Cuban doctors in Mandera and killed their guard.")
+    assert event.country_iso2 == "KE" and event.location == "Mandera"
+
+
+def test_dateline_and_speaking_places_are_not_the_event_place():
+    event = event_of("NAIROBI, Kenya — A car bomb killed six people at a checkpoint in Mogadishu on Monday, "
+                     "police said.", "2025-03-11")
+    assert event.location == "Mogadishu" and event.country_iso2 == "SO"
+    assert "Geneva" not in places_of("The envoy, speaking in Geneva, said an air strike killed 12 in Idlib.")
+
+
+def test_the_capital_named_by_its_country():
+    for text in ("Rockets hit the Syrian capital overnight.", "Rockets hit the capital of Syria overnight.",
+                 "Rockets hit Syria's capital overnight."):
+        assert [p.place.name for p in resolve_text(text)] == ["Damascus"], text
+
+
+def test_a_region_alone_is_not_a_point():
+    kashmir = places_of("Troops and rebels clashed in Kashmir.")["Kashmir"]
+    assert kashmir.geo_precision == 3
+    assert places_of("Floods hit Anbar province.")["Anbar"].place.kind == KIND_ADMIN1
+
+
+def test_words_and_acronyms_are_not_places():
+    assert [p.place.country_iso2 for p in resolve_text("Car bomb kills 10 in south Iraq")] == ["IQ"]
+    assert [p.place.country_iso2 for p in resolve_text("Fighting resumed in CAR on Sunday.")] == ["CF"]
+    assert places_of("On Jun 14 herders clashed in Garba Tula.").keys() == {"Garba Tula"}
+
+
+def test_a_street_or_road_named_after_a_town_is_not_that_town():
+    assert places_of("Protesters gathered on Haifa Street in Baghdad.").keys() == {"Baghdad"}
+    event = event_of("On 9 March 2025, a bomb was defused on the Jammu-Srinagar highway near Udhampur.")
+    assert event.location == "Udhampur"
+
+
+def test_precision_levels():
+    assert places_of("A mortar fell in Kismayo.")["Kismayo"].geo_precision == 1
+    assert places_of("A mortar fell near Kismayo.")["Kismayo"].geo_precision == 2
+    assert places_of("Gunmen raided Zongo-Kpeto (Savalou, Collines).")["Savalou"].geo_precision == 3
+
+
+def test_iso_second_level_units_are_admin2():
+    soum = [p for p in load_gazetteer().lookup("Soum") if p.kind == KIND_ADMIN2]
+    assert soum and soum[0].admin1 == "Sahel" and soum[0].country_iso2 == "BF"
+    assert soum[0].latitude is not None and soum[0].geo_precision == 3
+
+
+def _span(surface, candidates=(), **flags):
+    return PlaceSpan(0, len(surface), surface, tuple(candidates), near=False, region_word=flags.pop("region_word", False),
+                     locative=True, **flags)
+
+
+def test_scoring_factors(gazetteer):
+    town = next(p for p in gazetteer.lookup("Kaya") if p.country_iso2 == "BF")
+    region = next(p for p in gazetteer.lookup("Centre-Nord") if p.kind == KIND_ADMIN1)
+    # Name match: own name > alternate > skeleton.
+    assert name_match(_span("Kaya"), town) > name_match(_span("Kaya", variant=True), town)
+    # Feature level: a region reading needs a unit word or a place inside it.
+    assert feature_level(_span("Centre-Nord", region_word=True), region, False) > feature_level(_span("Centre-Nord"), region, False)
+    assert feature_level(_span("Centre-Nord"), region, True) > feature_level(_span("Centre-Nord"), region, False)
+    # Population: more is likelier, on a log scale.
+    assert population_weight(region) > population_weight(town) > 0
+    # Country agreement: the share of the article's votes.
+    assert country_agreement(town, Counter({"BF": 3, "ML": 1})) == pytest.approx(4.5)
+    # Admin agreement: units beside the name, and provinces the article names elsewhere.
+    named = frozenset({("BF", "centre nord")})
+    assert admin_agreement(_span("Kaya"), 1, town, frozenset()) == 3.0
+    assert admin_agreement(_span("Kaya"), 0, town, named) == 1.0
+
+
+def test_cache_key_is_content_based_and_pruning_spares_live_files(tmp_path, monkeypatch):
+    import os
+    import time as time_mod
+
+    assert _inputs_key() == _inputs_key()
+    dump = tmp_path / "tiny.txt"
+    dump.write_text("", encoding="utf-8")
+    monkeypatch.setenv(DUMP_ENV, str(dump))
+    with_dump = _inputs_key()
+    monkeypatch.delenv(DUMP_ENV)
+    assert with_dump != _inputs_key()
+    keep = tmp_path / "gazetteer-aaaa.pickle"
+    other = tmp_path / "gazetteer-bbbb.pickle"       # another checkout's, in use
+    stale = tmp_path / "gazetteer-cccc.pickle"       # nobody has loaded it for months
+    for path in (keep, other, stale):
+        path.write_bytes(b"x")
+    old = time_mod.time() - 90 * 86400
+    os.utime(stale, (old, old))
+    assert prune_cache(keep) == [stale]
+    assert keep.exists() and other.exists() and not stale.exists()
+
+
+# A few rows in the GeoNames dump format (tab-separated, 19 columns), with made-up places.
+_DUMP_ROWS = [
+    # id, name, ascii, alternates, lat, lon, class, code, cc, cc2, admin1, admin2, a3, a4, pop, elev, dem, tz, date
+    ("9900001", "Oukparé", "Oukpare", "Oukpare Commune", "8.10", "2.30", "A", "ADM2", "BJ", "", "11", "1199",
+     "", "", "40000", "", "200", "Africa/Porto-Novo", "2024-01-01"),
+    ("9900002", "Zinvietolo", "Zinvietolo", "Zinvie-Tolo", "8.1234", "2.2345", "P", "PPL", "BJ", "", "11", "1199",
+     "", "", "0", "", "180", "Africa/Porto-Novo", "2024-01-01"),
+    ("bad-row", "only three fields"),
+]
+
+
+@pytest.fixture(scope="module")
+def dump_gazetteer(tmp_path_factory):
+    path = tmp_path_factory.mktemp("dump") / "BJ.txt"
+    path.write_text("\n".join("\t".join(row) for row in _DUMP_ROWS) + "\n", encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(DUMP_ENV, str(path))
+        yield path, build_gazetteer()
+
+
+def test_geonames_dump_reader_skips_bad_lines(dump_gazetteer):
+    path, _ = dump_gazetteer
+    rows = list(read_geonames_dump(path))
+    assert [r["name"] for r in rows] == ["Oukparé", "Zinvietolo"]
+    assert rows[1]["admin2code"] == "1199" and rows[1]["latitude"] == pytest.approx(8.1234)
+
+
+def test_a_user_dump_adds_villages_and_districts(dump_gazetteer):
+    _, gazetteer = dump_gazetteer
+    text = "Gunmen raided Zinvietolo (Oukpare, Collines) at night."
+    with_dump = {p.surface: p for p in resolve_text(text, gazetteer=gazetteer)}
+    village = with_dump["Zinvietolo"]
+    assert village.place.admin2 == "Oukparé" and village.place.admin1 == "Collines"
+    assert village.geo_precision == 1 and village.place.latitude == pytest.approx(8.1234)
+    assert with_dump["Oukpare"].place.kind == KIND_ADMIN2
+    # Without the dump the village is unknown and only the department places it.
+    shipped = {p.surface: p for p in resolve_text(text)}
+    assert "Zinvietolo" not in shipped and shipped["Collines"].geo_precision == 3

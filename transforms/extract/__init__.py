@@ -11,7 +11,7 @@ import datetime
 
 from transforms.records import EventMention
 
-EXTRACTOR_VERSION = "0.5.0"
+EXTRACTOR_VERSION = "0.6.0"
 
 
 def extract_events(

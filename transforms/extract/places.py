@@ -1,16 +1,36 @@
-"""Place mentions in text, disambiguated by the article's context (countries it names, the
-places it names that are unambiguous, the source's country), not by the first match."""
+"""Place mentions in text, disambiguated by the article's context, not by the first match.
+
+One resolver for the extractor and anything else that needs a place. Each reading of a name
+is scored by a few named factors (see `score_candidate`): how well the name matches, the
+feature level, population, agreement with the countries the article points at, agreement
+with the admin units written beside it ("Toui (Ouesse, Collines)", "Orlivka, Donetsk region")
+and named elsewhere in the article; the dateline and the outlet's country are weak priors
+inside the country context. When the town itself is unknown, the named district or province
+still gives country, admin1 and a coarser point (geo_precision 3).
+"""
 
 from __future__ import annotations
 
 import bisect
 import dataclasses
+import difflib
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass
 
-from transforms.extract.gazetteer import KIND_ADMIN1, KIND_ALIAS, KIND_COUNTRY, Gazetteer, Place, load_gazetteer, normalise
+from transforms.extract.gazetteer import (
+    KIND_ADMIN1,
+    KIND_ADMIN2,
+    KIND_ALIAS,
+    KIND_CITY,
+    KIND_COUNTRY,
+    Gazetteer,
+    Place,
+    load_gazetteer,
+    normalise,
+    variant_key,
+)
 
 # Tokens: words with inner hyphens/apostrophes/dots ("Deir ez-Zor", "Sana'a", "U.S.").
 _TOKEN = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’.\-]*")
@@ -36,10 +56,38 @@ _NEAR_BEFORE = re.compile(
     r"(?:north|south|east|west|northeast|northwest|southeast|southwest|north-east|north-west|south-east|south-west)(?:ern)?\s+(?:of|outskirts of)|around|between)\s+(?:the\s+)?(?:town\s+of\s+|city\s+of\s+|village\s+of\s+)?$",
     re.I,
 )
-_LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|outside|on|into|from|of|across|around|to|toward|towards|through|via|inside|within)\s+(?:the\s+)?(?:(?:town|city|village|district|region|province|state|capital|area|suburb|neighbou?rhood|camp)\s+of\s+)?$", re.I)
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|outside|on|into|from|of|across|around|to|toward|towards|through|via|inside|within|between|axis)\s+(?:the\s+)?(?:(?:town|city|village|district|region|province|state|capital|area|suburb|neighbou?rhood|camp)\s+of\s+)?$", re.I)
 
 
 _DIRECTION_BEFORE = re.compile(r"\b(?:to|towards|toward|road to|route to|heading for|bound for|fled to|fled into)\s+(?:the\s+)?(?:town\s+of\s+|city\s+of\s+|capital\s+)?$", re.I)
+
+
+# Admin hierarchies written beside a place: "Toui (Ouesse, Collines)", "Chora district, Uruzgan",
+# "Hpapun township (Hpapun district, Kayin State)": only punctuation and unit words between names.
+_UNIT_WORDS = (r"township|district|region|state|province|county|sub-?county|village|town|city|commune|"
+               r"municipality|arrondissement|borough|oblast|raion|rayon|department|governorate|division|"
+               r"upazila|union|locality|area|prefecture|territory|hromada|ward|quarter|zone")
+# A name the gazetteer lacks may sit inside the units: "Monsey (Karimama, Alibori)".
+_HIERARCHY_GAP = re.compile(rf"(?:\s*(?:[,()]|(?i:{_UNIT_WORDS})s?\b|[A-Z][\w'’\-]*(?=\s*,)))*\s*")
+# "Toui (", "at Spirne, ", "Sanson (Tchaourou, ": a name the gazetteer lacks, its units after it.
+_UNKNOWN_BEFORE = re.compile(
+    r"(?<![\w'’\-])(?P<name>[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,2})(?:\s+(?:village|town|township|area|camp))?"
+    r"(?P<gap>\s*[(,](?:\s*[A-Z][\w'’\-]*\s*,)?)\s*$")
+_DATE_WORDS = re.compile(r"^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|"
+                         r"May|June|July|August|September|October|November|December|On|In|At)\b")
+# A street or road named after a town is not that town ("Haifa Street", "the Kabul Road").
+_STREET_AFTER = re.compile(r"^\s+(?:street|st\b|road|rd\b|avenue|ave\b|boulevard|lane|highway|bridge|gate|square)", re.I)
+# "the Dhaka-Mymensingh highway": a road between towns is near them, not in them.
+_ROAD_AFTER = re.compile(r"^(?:\s*-\s*[A-Z][\w'’]*)*\s+(?:national\s+|main\s+)?(?:highway|road|axis|route|motorway|expressway)\b", re.I)
+# The place someone speaks or reports from is not where it happened.
+_REPORTING_BEFORE = re.compile(
+    r"\b(?:said|told\s+(?:\w+\s+){0,2}|says|announced|spoke|speaking|briefing|press conference|statement|reporting|reported)\s+"
+    r"(?:(?:on\s+\w+|late\s+\w+|today|yesterday)\s+)?(?:in|from)\s+(?:the\s+)?$", re.I)
+# "the Syrian capital", "the capital of Yemen", "Iraq's capital": the capital city.
+_CAPITAL = re.compile(
+    r"\b(?:the\s+(?P<demonym>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+capital(?:\s+city)?|"
+    r"(?:the\s+)?capital(?:\s+city)?\s+of\s+(?P<country>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)|"
+    r"(?P<owner>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)['’]s\s+capital(?:\s+city)?)\b(?!\s*,?\s*[A-Z])")
 
 
 @dataclass(frozen=True)
@@ -52,6 +100,11 @@ class PlaceSpan:
     region_word: bool   # followed by "province", "state", ...
     locative: bool      # preceded by "in", "at", "near"...
     directional: bool = False
+    variant: bool = False          # matched by spelling skeleton only, not by a known spelling
+    outer: tuple = ()              # spans written after it as its admin units ("X (A, B)")
+    inner: tuple = ()              # spans it is written after as an admin unit
+    qualifies_unknown: bool = False  # the units of a name the gazetteer lacks ("Toui (Ouesse, ...")
+    reporting: bool = False        # "said in Geneva": where someone speaks, not where it happened
 
 
 @dataclass(frozen=True)
@@ -63,10 +116,11 @@ class ResolvedPlace:
     near: bool
     district: bool = False    # "Murshidabad district": the area named after the town
     directional: bool = False  # "fled towards Sake", "the road to Aleppo": not where it happened
+    container: bool = False    # only the unit around an unknown place: "(Ouesse, Collines)"
 
     @property
     def geo_precision(self) -> int:
-        if self.place.kind == KIND_COUNTRY or self.place.kind == KIND_ADMIN1:
+        if self.place.kind in (KIND_COUNTRY, KIND_ADMIN1, KIND_ADMIN2) or self.container:
             return 3
         if (self.near or self.district) and self.place.geo_precision == 1:
             return 2
@@ -76,9 +130,12 @@ class ResolvedPlace:
     def rank(self) -> int:
         """How specific the named place is, for choosing the event location: a town named as
         "near X" still names X; a district named after a town is wider than a town."""
-        if self.place.kind in (KIND_COUNTRY, KIND_ADMIN1):
+        if self.place.kind == KIND_COUNTRY:
+            return 4   # "Iraq's Anbar": the province is the more specific of the two
+        if self.place.kind == KIND_ADMIN1:
             return 3
-        if self.district or self.directional or self.place.geo_precision == 2:
+        if self.district or self.directional or self.container or self.place.geo_precision == 2 \
+                or self.place.kind == KIND_ADMIN2:
             return 2
         return self.place.geo_precision
 
@@ -90,10 +147,49 @@ def _capitalised(token: str) -> bool:
     return token[:1].isupper() or bool(_ARTICLE_PREFIX.match(token))
 
 
+def _tokens(text: str, offset: int, gazetteer: Gazetteer) -> list[tuple[int, int, str]]:
+    """Word tokens; "Djibo-Arbinda" and "Gorom Gorom-Dori" (two places joined by a hyphen, as in
+    an axis or a road) are split unless the hyphenated whole is a known name ("Bobo-Dioulasso")."""
+    out: list[tuple[int, int, str]] = []
+    for m in _TOKEN.finditer(text):
+        word = m.group(0)
+        parts = word.split("-")
+        if len(parts) > 1 and all(p[:1].isupper() for p in parts) and normalise(word) not in gazetteer.index \
+                and normalise(parts[-1]) in gazetteer.index \
+                and (normalise(parts[0]) in gazetteer.index
+                     or (out and normalise(f"{out[-1][2]} {parts[0]}") in gazetteer.index)):
+            pos = m.start()
+            for part in parts:
+                out.append((pos + offset, pos + len(part) + offset, part))
+                pos += len(part) + 1
+        else:
+            out.append((m.start() + offset, m.end() + offset, word))
+    return out
+
+
+def _lookup(gazetteer: Gazetteer, surface: str, allow_variant: bool) -> tuple[tuple[int, ...], bool]:
+    """Place ids for a surface, and whether they came from the spelling skeleton only."""
+    key = normalise(surface)
+    if not key or key in gazetteer.stoplist or key in gazetteer.country_keys and key not in gazetteer.index:
+        return (), False
+    # An acronym ("CAR", "DRC") is a place only written in capitals: "Car bomb" is not one.
+    if key in gazetteer.acronyms and not surface.isupper():
+        return (), False
+    ids = gazetteer.index.get(key)
+    if ids:
+        return ids, False
+    if allow_variant:
+        vkey = variant_key(surface)
+        ids = gazetteer.variants.get(vkey) if vkey else None
+        if ids:
+            return ids, True
+    return (), False
+
+
 def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int | None = None) -> list[PlaceSpan]:
     """Longest capitalised n-grams of text[start:end] that name a place, left to right."""
     end = len(text) if end is None else end
-    tokens = [(m.start() + start, m.end() + start, m.group(0)) for m in _TOKEN.finditer(text[start:end])]
+    tokens = _tokens(text[start:end], start, gazetteer)
     spans: list[PlaceSpan] = []
     i = 0
     while i < len(tokens):
@@ -101,7 +197,14 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
             i += 1
             continue
         first = tokens[i][2].removesuffix("'s").removesuffix("’s").rstrip(".")
-        longest = gazetteer.longest_from.get(normalise(first.split("-")[0]).split(" ")[0], 0)
+        first_key = normalise(first.split("-")[0]).split(" ")[0]
+        longest = gazetteer.longest_from.get(first_key, 0)
+        # Spelling variants are tried only where a place is expected: after "in", "near", "(" ...
+        before = text[max(0, tokens[i][0] - 40):tokens[i][0]]
+        allow_variant = bool(_LOCATIVE_BEFORE.search(before) or before.rstrip().endswith(("(", ",")))
+        if allow_variant:
+            vfirst = variant_key(first.split("-")[0])
+            longest = max(longest, gazetteer.longest_variant.get(vfirst.split(" ")[0], 0) if vfirst else 0)
         if not longest:
             i += 1
             continue
@@ -113,8 +216,8 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
                 continue
             if any(not _capitalised(t[2]) and t[2].lower() not in _CONNECTORS for t in window[1:-1]):
                 continue
-            # Tokens must be adjacent (no punctuation other than spaces between them).
-            if any(text[a[1]:b[0]].strip() for a, b in zip(window, window[1:])):
+            # Tokens must be adjacent (no punctuation other than spaces or a split hyphen between them).
+            if any(text[a[1]:b[0]].strip(" -") for a, b in zip(window, window[1:])):
                 continue
             s, e = window[0][0], window[-1][1]
             surface = text[s:e]
@@ -122,17 +225,17 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
                 surface, e = surface[:-2], e - 2
             surface_clean = surface.rstrip(".")
             e -= len(surface) - len(surface_clean)
-            key = normalise(surface_clean)
-            if not key or key in gazetteer.stoplist:
-                continue
-            ids = gazetteer.index.get(key)
-            if ids:
-                found = (s, e, surface_clean, tuple(gazetteer.places[k] for k in ids), n)
+            ids, variant = _lookup(gazetteer, surface_clean, allow_variant)
+            candidates = tuple(gazetteer.places[k] for k in ids)
+            if variant:
+                candidates = tuple(c for c in candidates if _close_spelling(surface_clean, c.name))
+            if candidates:
+                found = (s, e, surface_clean, candidates, n, variant)
                 break
         if found is None:
             i += 1
             continue
-        s, e, surface, candidates, n = found
+        s, e, surface, candidates, n, variant = found
         # A place name inside a longer run of capitalised words is part of a person's or an
         # organisation's name ("Abdiqadir Farah Geedi", "Comuneros del Sur").
         prev_tok = tokens[i - 1][2] if i > 0 and not text[tokens[i - 1][1]:s].strip() else None
@@ -141,9 +244,42 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
         if _is_name_word(prev_tok, gazetteer) or (not possessive and _is_name_word(next_tok, gazetteer)):
             i += n
             continue
-        spans.append(PlaceSpan(s, e, surface, candidates, near=False, region_word=False, locative=False))
+        spans.append(PlaceSpan(s, e, surface, candidates, near=False, variant=variant,
+                               locative=bool(_LOCATIVE_BEFORE.search(text, max(0, s - 40), s)),
+                               region_word=bool(_REGION_AFTER.match(text[e:e + 40]))))
         i += n
+    capitals = _capital_spans(text, gazetteer, start, end)
+    if capitals:
+        # The phrase replaces the country span inside it ("capital of Yemen"): one reading.
+        spans = [sp for sp in spans if not any(c.start <= sp.start < c.end for c in capitals)] + capitals
+        spans.sort(key=lambda sp: sp.start)
     return spans
+
+
+def _bare(name: str) -> str:
+    words = normalise(name).split()
+    return "".join(words[1:] if len(words) > 1 and words[0] in _CONNECTORS else words)
+
+
+def _close_spelling(surface: str, name: str) -> bool:
+    """A skeleton match is a variant only if the spellings also look alike letter by letter
+    ("Qandahar"/"Kandahar" yes, "Qandahar"/"Kendari" no)."""
+    return difflib.SequenceMatcher(None, _bare(surface), _bare(name)).ratio() >= 0.7
+
+
+def _capital_spans(text: str, gazetteer: Gazetteer, start: int, end: int) -> list[PlaceSpan]:
+    """"The Syrian capital" names Damascus: a span over the phrase, read as the capital city."""
+    out: list[PlaceSpan] = []
+    if "capital" not in text[start:end]:
+        return out
+    for m in _CAPITAL.finditer(text, start, end):
+        name = m.group("demonym") or m.group("country") or m.group("owner")
+        iso2 = gazetteer.country_keys.get(normalise(name))
+        capital = gazetteer.capital(iso2)
+        if capital is None:
+            continue
+        out.append(PlaceSpan(m.start(), m.end(), m.group(0), (capital,), near=False, region_word=False, locative=False))
+    return out
 
 
 def _is_name_word(token: str | None, gazetteer: Gazetteer) -> bool:
@@ -153,86 +289,269 @@ def _is_name_word(token: str | None, gazetteer: Gazetteer) -> bool:
     return key not in gazetteer.stoplist and key not in _NAME_WORDS_OK and key not in gazetteer.index
 
 
+def _qualifies_unknown(before: str) -> bool:
+    """Whether the text before a span ends in an unknown name and the opening of its units:
+    "(" after any name, "," only after a name written as a place ("in Spirne, ")."""
+    m = _UNKNOWN_BEFORE.search(before)
+    if m is None or _DATE_WORDS.match(m.group("name")):
+        return False
+    return "(" in m.group("gap") or bool(_LOCATIVE_BEFORE.search(before[:m.start()]))
+
+
+def link_hierarchy(text: str, spans: list[PlaceSpan]) -> list[PlaceSpan]:
+    """Spans with the admin units written after them linked: in "Toui (Ouesse, Collines)" and
+    "Kyrylivka, Donetsk region", each later name is an outer unit of the earlier ones."""
+    spans = sorted(spans, key=lambda sp: sp.start)
+    chains: list[list[int]] = []
+    for i, span in enumerate(spans):
+        if i and chains and chains[-1][-1] == i - 1:
+            gap = text[spans[i - 1].end:span.start]
+            if ("," in gap or "(" in gap) and _HIERARCHY_GAP.fullmatch(gap):
+                chains[-1].append(i)
+                continue
+        chains.append([i])
+    out = []
+    for chain in chains:
+        for pos, i in enumerate(chain):
+            span = spans[i]
+            unknown = pos == 0 and _qualifies_unknown(text[max(0, span.start - 80):span.start])
+            out.append(dataclasses.replace(
+                span, outer=tuple(spans[j] for j in chain[pos + 1:]), inner=tuple(spans[j] for j in chain[:pos]),
+                qualifies_unknown=unknown))
+    return out
+
+
 def with_surroundings(text: str, spans: list[PlaceSpan]) -> list[PlaceSpan]:
     """Spans with the words around them read: "near X", "X province", "in X"; person names
-    ("President Bello", "Ali said") dropped. Done only for sentences that report an event."""
+    ("President Bello", "Ali said") and streets ("Haifa Street") dropped. Done only for sentences
+    that report an event."""
     out = []
     for span in spans:
         before = text[max(0, span.start - 60):span.start]
         after = text[span.end:span.end + 40]
         if _PERSON_BEFORE.search(before) or _PERSON_AFTER.match(after) or _PART_OF_AFTER.match(after) \
-                or _TITLE_AFTER.match(after):
+                or _TITLE_AFTER.match(after) or _STREET_AFTER.match(after):
             continue
-        out.append(PlaceSpan(
-            span.start, span.end, span.surface, span.candidates,
+        out.append(dataclasses.replace(
+            span,
             near=bool(_NEAR_BEFORE.search(before)),
             region_word=bool(_REGION_AFTER.match(after)),
             locative=bool(_LOCATIVE_BEFORE.search(before)),
-            directional=bool(_DIRECTION_BEFORE.search(before)),
+            directional=bool(_DIRECTION_BEFORE.search(before) or _ROAD_AFTER.match(after)),
+            reporting=bool(_REPORTING_BEFORE.search(before)),
         ))
     return out
 
 
+# ---------------------------------------------------------------- agreement between readings
+
+_NEAR_KM = 80   # a town "inside" a district named after another town lies about this close
+
+
+def within(outer: Place, inner: Place) -> bool:
+    """Whether `inner` can lie inside `outer` (a country, admin1, district or town's area)."""
+    if outer is inner:
+        return outer.kind == KIND_CITY   # "Kerou (Kerou, ...)": the town in its own district
+    if outer.country_iso2 != inner.country_iso2:
+        return False
+    if outer.kind == KIND_COUNTRY:
+        return inner.kind != KIND_COUNTRY
+    if inner.kind in (KIND_COUNTRY, KIND_ADMIN1):
+        return False
+    if outer.kind == KIND_ADMIN1:
+        return inner.admin1 is not None and normalise(inner.admin1) == normalise(outer.name)
+    if outer.admin1 and inner.admin1 and normalise(outer.admin1) != normalise(inner.admin1):
+        return False
+    if outer.kind == KIND_ADMIN2 and inner.admin2 and outer.admin2:
+        return normalise(inner.admin2) == normalise(outer.admin2)
+    if None in (outer.latitude, inner.latitude):
+        return False
+    return distance_km(outer.latitude, outer.longitude, inner.latitude, inner.longitude) <= _NEAR_KM
+
+
+def support(span: PlaceSpan, cand: Place) -> int:
+    """How many of the admin units written beside the span agree with this reading."""
+    agree = sum(any(within(o, cand) for o in sp.candidates) for sp in span.outer)
+    agree += sum(any(within(cand, i) for i in sp.candidates) for sp in span.inner)
+    return agree
+
+
+def _one_country(span: PlaceSpan) -> bool:
+    """A name found in one country only, under its own name (not as some city's alternate)."""
+    return not span.variant and len({c.country_iso2 for c in span.candidates}) == 1 \
+        and any(normalise(c.name) == normalise(span.surface) for c in span.candidates)
+
+
 def country_context(spans: list[PlaceSpan], source_country: str | None, dateline: list[PlaceSpan] = ()) -> Counter:
     """How strongly the article points at each country: named countries and demonyms count
-    most, then big or dateline places with a single reading, then the source's own country.
-    Small places never vote: their namesakes abroad would drown the real signal."""
+    most, so do admin hierarchies whose agreeing readings lie in one country; then big or
+    dateline places and named provinces with a single reading; then the source's own country.
+    Small places never vote alone: their namesakes abroad would drown the real signal."""
     weights: Counter = Counter()
     for span in list(spans) + list(dateline):
         countries = [c for c in span.candidates if c.kind == KIND_COUNTRY]
         if countries:
             weights[countries[0].country_iso2] += 3
             continue
+        if span.outer or span.inner:
+            agreeing = {c.country_iso2 for c in span.candidates if support(span, c)}
+            if len(agreeing) == 1:
+                weights[agreeing.pop()] += 3
+                continue
+            outer_countries = {o.country_iso2 for sp in span.outer for o in sp.candidates}
+            if span.outer and not outer_countries & {c.country_iso2 for c in span.candidates}:
+                continue   # contradicted by its own units: no vote
+        if span.inner or span.qualifies_unknown or span.region_word:
+            # A unit written as one ("..., Soum Province", "(Karimama, Alibori)").
+            units = {c.country_iso2 for c in span.candidates if c.kind in (KIND_ADMIN1, KIND_ADMIN2)}
+            if len(units) == 1:
+                weights[units.pop()] += 2
+                continue
         strong = [c for c in span.candidates if c.kind == KIND_ALIAS or c.population >= 1000000
                   or (span in dateline and c.population >= 5000)]
         primary = [c for c in strong if normalise(c.name) == normalise(span.surface)]
         strong = primary or strong
-        if len({c.country_iso2 for c in strong}) == 1:
+        if not strong and span.locative and _one_country(span):
+            strong = list(span.candidates)   # "in Pissila": a name found in one country only
+        if strong and len({c.country_iso2 for c in strong}) == 1:
             weights[strong[0].country_iso2] += 2 if span in dateline else 1
     if source_country:
         weights[source_country] += 1
     return weights
 
 
-def resolve(span: PlaceSpan, context: Counter) -> Place | None:
-    """The best reading of a span in this article, or None when no reading is plausible."""
+# ---------------------------------------------------------------- the scoring factors
+
+def name_match(span: PlaceSpan, cand: Place) -> float:
+    """The place's own name beats an alternate name; a spelling-skeleton match counts least."""
+    if span.variant:
+        return -1.0
+    if normalise(cand.name) == normalise(span.surface) and cand.kind != KIND_ADMIN1:
+        return 1.0   # "Islamabad" is Islamabad, not a city that once bore the name
+    return 0.0
+
+
+def feature_level(span: PlaceSpan, cand: Place, as_unit: bool) -> float:
+    """Our aliases and countries are deliberate; a region reading needs a unit word or a place
+    inside it ("Donetsk region", "Spirne, Donetsk"), else the town of that name is likelier."""
+    if cand.kind == KIND_ALIAS:
+        return 2.5
+    if cand.kind == KIND_COUNTRY:
+        return 1.0
+    if cand.kind in (KIND_ADMIN1, KIND_ADMIN2):
+        return 1.5 if span.region_word or as_unit else (-0.2 if cand.kind == KIND_ADMIN1 else -0.6)
+    return 0.0
+
+
+def population_weight(cand: Place) -> float:
+    return 0.45 * math.log10(cand.population + 10)
+
+
+def country_agreement(cand: Place, context: Counter) -> float:
     total = sum(context.values()) or 1
+    return 6 * context.get(cand.country_iso2, 0) / total
+
+
+def admin_agreement(span: PlaceSpan, agreeing_units: int, cand: Place, named_admin1: frozenset) -> float:
+    """Units written beside the name that contain this reading, and provinces the article names
+    (not the span's own name: "Donetsk region" does not vote for the city of Donetsk)."""
+    admin1 = normalise(cand.admin1) if cand.admin1 else None
+    named = admin1 is not None and (cand.country_iso2, admin1) in named_admin1 \
+        and cand.kind not in (KIND_ADMIN1, KIND_COUNTRY) and admin1 != normalise(span.surface)
+    return 3.0 * agreeing_units + (1.0 if named else 0.0)
+
+
+def score_candidate(span: PlaceSpan, cand: Place, context: Counter, named_admin1: frozenset = frozenset()) -> float:
+    agreeing = support(span, cand)
+    as_unit = bool(span.qualifies_unknown or (span.inner and agreeing))
+    return (name_match(span, cand) + feature_level(span, cand, as_unit) + population_weight(cand)
+            + country_agreement(cand, context) + admin_agreement(span, agreeing, cand, named_admin1))
+
+
+def resolve(span: PlaceSpan, context: Counter, named_admin1: frozenset = frozenset()) -> Place | None:
+    """The best reading of a span in this article, or None when no reading is plausible."""
     best, best_score = None, -math.inf
-    surface = normalise(span.surface)
     for cand in span.candidates:
-        share = context.get(cand.country_iso2, 0) / total
-        score = 6 * share + 0.45 * math.log10(cand.population + 10)
-        if normalise(cand.name) == surface and cand.kind != KIND_ADMIN1:
-            score += 1.0   # "Islamabad" is Islamabad, not a city that once bore the name
-        if cand.kind == KIND_ALIAS:
-            score += 2.5
-        if cand.kind == KIND_ADMIN1:
-            score += 1.5 if span.region_word else -0.2
-        if cand.kind == KIND_COUNTRY:
-            score += 1.0
+        score = score_candidate(span, cand, context, named_admin1)
         if score > best_score:
             best, best_score = cand, score
     if best is None:
         return None
+    if support(span, best):
+        return best   # the units written beside it agree: whatever else the article says
+    as_unit = span.qualifies_unknown or span.inner or span.region_word
+    total = sum(context.values()) or 1
     in_context = context.get(best.country_iso2, 0) > 0
     dominant = max(context.values(), default=0) / total >= 0.5
+    # Units written beside the name that contain none of its readings: the gazetteer lacks
+    # this town there ("Orlivka, Donetsk region" is not the Orlivka of Odesa; "Chora district,
+    # Uruzgan" is not the Greek Chora). A big city may head a list instead ("Kyiv, Kharkiv").
+    outer = [o for sp in span.outer for o in sp.candidates]
+    if outer and not any(o.country_iso2 == c.country_iso2 for o in outer for c in span.candidates):
+        return None
+    if best.population < 100000 and any(o.kind in (KIND_ADMIN1, KIND_ADMIN2, KIND_COUNTRY) for o in outer):
+        return None
+    # A skeleton match alone is weak evidence: it must be a big place written as one ("near
+    # Qandahar") unless the units beside it agree (handled above).
+    if span.variant and not (span.locative and best.population >= 100000):
+        return None
     # A place in a country the article never points at is usually a person or a word; when the
     # article clearly points at one country, even a big namesake abroad ("Brooklyn") is unlikely.
-    if not in_context and best.kind != KIND_COUNTRY and (dominant or not (best.population >= 1000000 and span.locative)):
+    # A name found in one country only, written as a place ("in Mandera"), stands unless the
+    # article names another country outright (a demonym alone, "Cuban doctors", does not).
+    top_country, top_votes = context.most_common(1)[0] if context else (None, 0)
+    unique = span.locative and _one_country(span) and (in_context or top_votes <= 1)
+    # A small namesake in a side country of an article that clearly points elsewhere.
+    if dominant and top_votes >= 3 and top_country != best.country_iso2 and best.kind not in (KIND_COUNTRY, KIND_ALIAS) \
+            and best.population < 100000:
         return None
-    if best.kind not in (KIND_ALIAS, KIND_COUNTRY, KIND_ADMIN1) and best.population < 1000 and not span.locative:
+    # A unit around a name that failed ("Chora district, Uruzgan"): its region or its one-country town.
+    unit = as_unit and (best.kind in (KIND_ADMIN1, KIND_ADMIN2) or _one_country(span))
+    # The article names this country's provinces, and this small place lies in none of them.
+    outside = best.kind == KIND_CITY and best.population < 50000 and best.admin1 is not None \
+        and any(cc == best.country_iso2 for cc, _ in named_admin1) \
+        and (best.country_iso2, normalise(best.admin1)) not in named_admin1
+    if outside:
+        return None
+    # With no country to go by, a place written as one whose own name is by far the biggest
+    # reading ("in Pama" with no other clue) stands on population.
+    prominent = span.locative and top_votes < 2 and best.population >= 20000 \
+        and all(c.population * 5 <= best.population for c in span.candidates if c.country_iso2 != best.country_iso2)
+    if not in_context and best.kind != KIND_COUNTRY and not unique and not unit and not prominent \
+            and (dominant or not (best.population >= 1000000 and span.locative)):
+        return None
+    if best.kind not in (KIND_ALIAS, KIND_COUNTRY, KIND_ADMIN1, KIND_ADMIN2) and best.population < 1000 and not span.locative:
         return None
     return best
 
 
-def resolve_all(spans: list[PlaceSpan], context: Counter) -> list[ResolvedPlace]:
+def named_admin_units(spans: list[PlaceSpan]) -> frozenset:
+    """Provinces the article names as such ("Soum Province", "in Kachin State", "(..., Collines)")."""
+    out = set()
+    for span in spans:
+        if span.region_word or span.inner or span.qualifies_unknown:
+            out.update((c.country_iso2, normalise(c.name)) for c in span.candidates if c.kind == KIND_ADMIN1)
+    return frozenset(out)
+
+
+def resolve_all(spans: list[PlaceSpan], context: Counter, named_admin1: frozenset = frozenset()) -> list[ResolvedPlace]:
+    resolved: dict[tuple[int, int], Place] = {}
+    for span in spans:
+        place = resolve(span, context, named_admin1)
+        if place is not None:
+            resolved[(span.start, span.end)] = place
     out = []
     for span in spans:
-        place = resolve(span, context)
-        if place is not None:
-            out.append(ResolvedPlace(span.start, span.end, span.surface, place, span.near,
-                                     district=span.region_word and place.kind not in (KIND_ADMIN1, KIND_COUNTRY),
-                                     directional=span.directional))
+        place = resolved.get((span.start, span.end))
+        if place is None or span.reporting:
+            continue
+        # A unit around a name the gazetteer lacks (or could not place inside it) is only the
+        # district or province of the event: coarser precision, never preferred over a town.
+        inner_unknown = span.qualifies_unknown or (span.inner and not any((i.start, i.end) in resolved for i in span.inner))
+        out.append(ResolvedPlace(span.start, span.end, span.surface, place, span.near,
+                                 district=span.region_word and place.kind not in (KIND_ADMIN1, KIND_COUNTRY),
+                                 directional=span.directional,
+                                 container=bool(inner_unknown) and place.kind == KIND_CITY))
     return out
 
 
@@ -274,13 +593,22 @@ class ArticlePlaces:
     context: Counter
     dateline: ResolvedPlace | None
     dateline_end: int
+    named_admin1: frozenset = frozenset()
 
     def resolve_in(self, index: int, start: int, end: int, exclude: list[tuple[int, int]] = ()) -> list[ResolvedPlace]:
         """Places of sentence `index` within [start, end), minus those inside `exclude` ranges
         (place names inside actor names: "Rapid Support Forces", "White Army")."""
         spans = [sp for sp in self.spans_by_sentence[index] if start <= sp.start < end
                  and not any(a < sp.end and sp.start < b for a, b in exclude)]
-        return resolve_all(with_surroundings(self.text, spans), self.context)
+        return resolve_all(with_surroundings(self.text, spans), self.context, self.named_admin1)
+
+    def lead_place(self, sentences: int = 2) -> ResolvedPlace | None:
+        """The place the lead names (its first sentences): for an incident whose own
+        sentences name none. Read on first use only."""
+        if not hasattr(self, "_lead"):
+            lead = [(self.resolve_in(i, 0, len(self.text)), False) for i in range(min(sentences, len(self.spans_by_sentence)))]
+            self._lead = event_place(lead, None)
+        return self._lead
 
     def main_country(self) -> str | None:
         return self.context.most_common(1)[0][0] if self.context else None
@@ -293,7 +621,8 @@ def article_places(text: str, sentences: list[tuple[int, int]], wanted: list[boo
     named anywhere count towards the country context."""
     gazetteer = gazetteer or load_gazetteer()
     end_of_dateline = dateline_end(text)
-    dateline_spans = find_place_spans(_dateline_case(text[:end_of_dateline]), gazetteer) if end_of_dateline else []
+    dateline_text = _dateline_case(text[:end_of_dateline])
+    dateline_spans = link_hierarchy(dateline_text, find_place_spans(dateline_text, gazetteer)) if end_of_dateline else []
     spans_by_sentence: list[list[PlaceSpan]] = [[] for _ in sentences]
     starts = [s for s, _ in sentences]
     index = 0
@@ -305,14 +634,14 @@ def article_places(text: str, sentences: list[tuple[int, int]], wanted: list[boo
         while last + 1 < len(sentences) and wanted[last + 1]:
             last += 1
         run_start, run_end = max(sentences[index][0], end_of_dateline), sentences[last][1]
-        for span in find_place_spans(text, gazetteer, run_start, run_end):
+        for span in link_hierarchy(text, find_place_spans(text, gazetteer, run_start, run_end)):
             i = bisect.bisect_right(starts, span.start) - 1
             if i >= 0 and span.end <= sentences[i][1]:
                 spans_by_sentence[i].append(span)
         index = last + 1
     all_spans = [sp for spans in spans_by_sentence for sp in spans]
     if title:
-        all_spans += find_place_spans(title, gazetteer)
+        all_spans += link_hierarchy(title, find_place_spans(title, gazetteer))
     context = country_context(all_spans, source_country, dateline_spans)
     # Countries and nationalities named anywhere point at countries ("Pakistani police", "in South Sudan").
     for match in _CAPITALISED_RUN.finditer(text):
@@ -323,9 +652,19 @@ def article_places(text: str, sentences: list[tuple[int, int]], wanted: list[boo
             if iso2 and (name is run or key not in gazetteer.index):
                 context[iso2] += 1
                 break
-    dateline_places = resolve_all(with_surroundings(text[:end_of_dateline], dateline_spans), context)
+    named_admin1 = named_admin_units(all_spans)
+    dateline_places = resolve_all(with_surroundings(dateline_text, dateline_spans), context, named_admin1)
     dateline = next((p for p in dateline_places if p.place.kind != KIND_COUNTRY), None)
-    return ArticlePlaces(text, gazetteer, spans_by_sentence, context, dateline, end_of_dateline)
+    return ArticlePlaces(text, gazetteer, spans_by_sentence, context, dateline, end_of_dateline, named_admin1)
+
+
+def resolve_text(text: str, source_country: str | None = None, gazetteer: Gazetteer | None = None) -> list[ResolvedPlace]:
+    """Every place a short text names, resolved in its own context: for anything that needs a
+    place outside event extraction (and the place tests)."""
+    gazetteer = gazetteer or load_gazetteer()
+    spans = link_hierarchy(text, find_place_spans(text, gazetteer))
+    context = country_context(spans, source_country)
+    return resolve_all(with_surroundings(text, spans), context, named_admin_units(spans))
 
 
 def mention_town(places: list[ResolvedPlace]) -> ResolvedPlace | None:
@@ -342,19 +681,23 @@ def same_place(a: ResolvedPlace, b: ResolvedPlace) -> bool:
     return distance_km(pa.latitude, pa.longitude, pb.latitude, pb.longitude) < 30
 
 
-def event_place(mention_places: list[tuple[list[ResolvedPlace], bool]], dateline: ResolvedPlace | None) -> ResolvedPlace | None:
+def event_place(mention_places: list[tuple[list[ResolvedPlace], bool]], dateline: ResolvedPlace | None,
+                lead: ResolvedPlace | None = None) -> ResolvedPlace | None:
     """The incident's place from its mentions' places, in order, each with whether that mention
     is a follow-up: the most specific first; the earliest mention breaks ties (the lead names
     the place); places in follow-ups ("the attack came as Washington weighs ...") count last."""
-    candidates: list[tuple[int, int, ResolvedPlace]] = []
+    candidates: list[tuple[int, bool, int, ResolvedPlace]] = []
     for order, (places, follow_up) in enumerate(mention_places):
         for p in places:
-            candidates.append((p.rank + (3 if follow_up else 0), order, p))
+            # A road's end or a destination comes after a district of the same rank.
+            candidates.append((p.rank + (3 if follow_up else 0), p.directional, order, p))
     if not candidates:
-        # Only the dateline names a place: the reporter's base, so at best "near" the incident.
-        return None if dateline is None else dataclasses.replace(dateline, near=True)
-    candidates.sort(key=lambda c: (c[0], c[1], c[2].start))
-    return candidates[0][2]
+        # The incident's sentences name no place: the lead's place (an article is mostly about
+        # one place), else the dateline's (the reporter's base), both at best "near" it.
+        fallback = lead if lead is not None and lead.rank < 4 else dateline
+        return None if fallback is None else dataclasses.replace(fallback, near=True)
+    candidates.sort(key=lambda c: (c[0], c[1], c[2], c[3].start))
+    return candidates[0][3]
 
 
 def location_fields(place: ResolvedPlace | None, article: ArticlePlaces) -> dict:
