@@ -934,16 +934,9 @@ def _final_actors(sub: str, event_type: str, perpetrators, targets, claimed, cou
     return out
 
 
-def _build(incident: Incident, text: str, published: date, lead_dates: list[DateMention],
-           article: ArticlePlaces, primary: bool, previous_date: date | None = None) -> EventMention | None:
-    sub = _learned_subtype(incident, _choose_subtype(incident))
-    place = event_place([(m.places, m.follow_up) for m in incident.mentions], incident.dateline, article.lead_place())
-    location = location_fields(place, article)
-    country_iso2 = location["country_iso2"]
-
-    event_date, precision, fallback = _choose_date(incident, sub, lead_dates, published, previous_date)
-
-    # Casualties: the largest toll reported in any mention (repeats are not added up).
+def _toll(incident: Incident, sub: str) -> tuple[int | None, int | None]:
+    """Deaths and injuries of the incident: the largest toll reported in any mention (repeats
+    are not added up); developments and peaceful protests do not own the deaths around them."""
     groups = [g for m in incident.mentions for g in m.fatality_groups] + [g for gs in incident.extra_groups for g in gs]
     injured_counts = [m.injured for m in incident.mentions] + incident.extra_injured
     fatalities = combine_fatalities(groups)
@@ -962,6 +955,17 @@ def _build(incident: Incident, text: str, published: date, lead_dates: list[Date
             fatalities = 0
         if sub == "Peaceful protest" and fatalities:
             fatalities = None
+    return fatalities, injured
+
+
+def _build(incident: Incident, text: str, published: date, lead_dates: list[DateMention],
+           article: ArticlePlaces, primary: bool, previous_date: date | None = None) -> EventMention | None:
+    sub = _learned_subtype(incident, _choose_subtype(incident))
+    place = event_place([(m.places, m.follow_up) for m in incident.mentions], incident.dateline, article.lead_place())
+    location = location_fields(place, article)
+    country_iso2 = location["country_iso2"]
+
+    event_date, precision, fallback = _choose_date(incident, sub, lead_dates, published, previous_date)
 
     roles = sorted(_assign_roles(incident, text, sub), key=lambda r: -r[2])   # stable: strongest first
     perpetrators = [h for r, h, _ in roles if r == "perpetrator"]
@@ -969,8 +973,9 @@ def _build(incident: Incident, text: str, published: date, lead_dates: list[Date
     strength = {}
     for r, h, st in roles:
         strength[(r, id(h))] = max(st, strength.get((r, id(h)), 0))
-    sub = _refine_subtype(sub, perpetrators, targets, fatalities, incident, text)
+    sub = _refine_subtype(sub, perpetrators, targets, None, incident, text)
     event_type = event_type_of(sub)
+    fatalities, injured = _toll(incident, sub)
 
     lead = incident.mentions[0]
     withdrawal = bool(re.match(r"withdr|pull|hand|retreat|evacuat", text[lead.trigger.start:lead.trigger.end], re.I))
@@ -1047,6 +1052,16 @@ def _incident_sentences(incident: Incident) -> list[tuple[int, int]]:
     return sorted({m.sentence for m in incident.mentions} | set(incident.extra_sentences))
 
 
+def _lethal_force(incident: Incident, text: str) -> bool:
+    """Protesters shot, killed or maimed after the protest began, not the killing it protests."""
+    start = incident.mentions[0].trigger.end
+    for a, b in _incident_sentences(incident):
+        for m in cues()["lethal_force"].finditer(text, max(a, start), b):
+            if not cues()["protest_cause"].search(text[max(a, m.start() - 60):m.start()]):
+                return True
+    return False
+
+
 def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, incident: Incident, text: str) -> str:
     """Who did what to whom decides between look-alike sub-types."""
     armed_target = any(h.actor_type in ("State forces", "Rebel group", "Political militia", "Identity militia", "External/Other forces") for h in targets)
@@ -1055,6 +1070,8 @@ def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, inc
     protest_target = any(h.actor_type == "Protesters" for h in targets)
     rioter_perp = any(h.actor_type == "Rioters" for h in perpetrators)
     lead = incident.mentions[0]
+    if sub in ("Peaceful protest", "Protest with intervention") and _lethal_force(incident, text):
+        return "Excessive force against protesters"
     lead_text = text[lead.sentence[0]:lead.trigger.start]
     if sub in ("Attack", "Armed clash") and cues()["crowd"].search(lead_text) and not nonstate_perp \
             and not state_perp and not cues()["armed"].search(text[lead.sentence[0]:lead.sentence[1]]):
