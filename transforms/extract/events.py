@@ -1070,6 +1070,9 @@ def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, inc
     protest_target = any(h.actor_type == "Protesters" for h in targets)
     rioter_perp = any(h.actor_type == "Rioters" for h in perpetrators)
     lead = incident.mentions[0]
+    if sub in ("Peaceful protest", "Protest with intervention") \
+            and any(cues()["protester_violence"].search(text[a:b]) for a, b in _incident_sentences(incident)):
+        return "Violent demonstration"   # demonstrators turned violent (a lead about lethal force stays so)
     if sub in ("Peaceful protest", "Protest with intervention") and _lethal_force(incident, text):
         return "Excessive force against protesters"
     lead_text = text[lead.sentence[0]:lead.trigger.start]
