@@ -270,8 +270,8 @@ def _word_prefixes(low: str) -> set[str]:
     return prefixes
 
 
-def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date, dates: list[DateMention]) -> bool:
-    """True when the sentence does not report an incident that happened."""
+def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date, dates: list[DateMention]) -> str:
+    """Why the sentence does not report an incident that happened ("" when it does)."""
     sentence = text[start:end]
     low = sentence.lower()
     prefixes = _word_prefixes(low)
@@ -280,23 +280,23 @@ def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date,
     # Groups announce changes in the future tense ("will dissolve", "would join the army").
     hypothetical = c["hypothetical"].search(before) if trigger.sub_event_type != "Change to group/activity" else None
     if hypothetical and not (trigger.sub_event_type in PROTEST_FAMILY and _DEMAND.match(hypothetical.group(0))):
-        return True
+        return "hypothetical"
     if c["denial"].search_folded(sentence, low, prefixes):
-        return True
+        return "denial"
     recent_day = any(d.precision == "day" and not d.statement_date and not is_historical(d, published)
                      and d.value <= published for d in dates)
     if _THAT_YEAR.search(low):
-        return True   # "On June 25 that year, ...": a retold past, protest or not
+        return "that year"   # "On June 25 that year, ...": a retold past, protest or not
     # Protests often mark anniversaries; everything else that does is background.
     if trigger.sub_event_type not in PROTEST_FAMILY and c["historical_strong"].search_folded(sentence, low, prefixes):
-        return True
+        return "historical_strong"
     after = text[trigger.end:min(end, trigger.end + 30)]
     if re.search(r"\b(?:would|will|could|might|shall|planned|are expected)\b", after) and trigger.sub_event_type != "Change to group/activity":
-        return True
+        return "future after"
     if _UNVERIFIED.search(sentence):
-        return True
+        return "unverified"
     if not recent_day and _past_years_only(sentence, published):
-        return True
+        return "past years"
     for name in ("generic", "historical", "fiction", "accident", "crime", "nonviolent_attack", "judicial"):
         if name in ("historical", "judicial") and trigger.sub_event_type in PROTEST_FAMILY:
             continue
@@ -312,14 +312,14 @@ def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date,
             if name == "historical" and dates and any(not is_historical(d, published) for d in dates if not d.statement_date) \
                     and not re.search(r"anniversary|commemorat|memorial|years? ago|last year", sentence, re.I):
                 continue
-            return True
+            return name
     event_dates = [d for d in dates if not d.statement_date]
     if event_dates and all(is_historical(d, published) or d.value > published for d in event_dates):
-        return True
+        return "all dates past or future"
     # Future tense right before the trigger: "will attack", "are expected to protest".
     if re.search(r"\b(?:will|shall|to be held|expected to|set to|going to|scheduled|planned|upcoming|next week|tomorrow)\b", before, re.I):
-        return True
-    return False
+        return "future before"
+    return ""
 
 
 _ANAPHOR = re.compile(r"\b(?:the|this|that|these|those|its|their|\w+day's|last night's|yesterday's)\s+(?:\w+\s+)?$", re.I)
@@ -661,7 +661,8 @@ def _extract(text: str, published: date, title: str | None, source_country: str 
         # Title and standfirst run before a mid-text dateline: they summarise, they add nothing new.
         standfirst = dateline_end > 0 and e <= dateline_end
         # "the attack ..." refers back; "the police arrested ..." reports (a verb trigger has a subject).
-        anaphor = bool(_ANAPHOR.search(text[max(s, trigger.start - 25):trigger.start])) \
+        # In the opening sentence there is nothing to refer back to ("during their protest").
+        anaphor = index > 0 and bool(_ANAPHOR.search(text[max(s, trigger.start - 25):trigger.start])) \
             and not _VERB_TRIGGER.match(text, trigger.start, trigger.end)
         follow_up = quoted or standfirst or anaphor
         if quoted:
