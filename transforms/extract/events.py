@@ -300,8 +300,8 @@ def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date,
     for name in ("generic", "historical", "fiction", "accident", "crime", "nonviolent_attack", "judicial"):
         if name in ("historical", "judicial") and trigger.sub_event_type in PROTEST_FAMILY:
             continue
-        if name == "crime" and trigger.sub_event_type in _CRIME_IS_THE_EVENT:
-            continue
+        if name == "crime" and (trigger.sub_event_type in _CRIME_IS_THE_EVENT or trigger.sub_event_type in WEAPON_NAMED):
+            continue   # robbers with a grenade are still a grenade attack
         found = c[name].search_folded(sentence, low, prefixes)
         if found:
             # "... on Dec. 2, the latest in a series of strikes": the tally describes this incident.
@@ -309,6 +309,8 @@ def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date,
                 continue
             if name == "accident" and trigger.sub_event_type not in ("Attack", "Remote explosive/landmine/IED", "Armed clash"):
                 continue
+            if name == "accident" and _DEVICE.search(text[trigger.start:trigger.end]):
+                continue   # a mine or bomb set off by accident is still an explosive incident (ACLED)
             if name == "historical" and dates and any(not is_historical(d, published) for d in dates if not d.statement_date) \
                     and not re.search(r"anniversary|commemorat|memorial|years? ago|last year", sentence, re.I):
                 continue
@@ -373,6 +375,7 @@ def _blocked_plain(sentence: str, published: date) -> bool:
 
 # A crowd punishing a thief is mob violence, stealing in a raid is looting: crime words are the event.
 _CRIME_IS_THE_EVENT = {"Mob violence", "Looting/property destruction"}
+_DEVICE = re.compile(r"\bIEDs?\b|mine|booby|bomb|explosive device|munition|unexploded|UXO", re.I)
 # What protesters demand or call for is the protest's cause, not a protest that may happen.
 _DEMAND = re.compile(r"demand|call|urg|incit", re.I)
 _THAT_YEAR = re.compile(r"\bthat year\b|\bthe year before\b")
