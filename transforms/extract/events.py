@@ -316,8 +316,9 @@ def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date,
                 continue
             return name
     event_dates = [d for d in dates if not d.statement_date]
-    if event_dates and all(is_historical(d, published) or d.value > published for d in event_dates):
-        return "all dates past or future"
+    if event_dates and all(is_historical(d, published) or d.value > published or _earlier_month(d, published)
+                           for d in event_dates):
+        return "all dates past or future"   # "an ambush killed 12 soldiers in March", in a June story
     # Future tense right before the trigger: "will attack", "are expected to protest".
     if re.search(r"\b(?:will|shall|to be held|expected to|set to|going to|scheduled|planned|upcoming|next week|tomorrow)\b", before, re.I):
         return "future before"
@@ -375,12 +376,17 @@ def _blocked_plain(sentence: str, published: date) -> bool:
 
 # A crowd punishing a thief is mob violence, stealing in a raid is looting: crime words are the event.
 _CRIME_IS_THE_EVENT = {"Mob violence", "Looting/property destruction"}
+_DIPLOMATIC = re.compile(r"embass|consulat|mission|compound", re.I)
 _DEVICE = re.compile(r"\bIEDs?\b|mine|booby|bomb|explosive device|munition|unexploded|UXO", re.I)
 # What protesters demand or call for is the protest's cause, not a protest that may happen.
 _DEMAND = re.compile(r"demand|call|urg|incit", re.I)
 _THAT_YEAR = re.compile(r"\bthat year\b|\bthe year before\b")
 _UNVERIFIED = re.compile(r"\b(?:could not (?:be )?(?:independently )?(?:verif\w*|confirm\w*)|unable to (?:verify|confirm))\b", re.I)
 _YEAR = re.compile(r"(?<![\d-])(?:19|20)\d\d(?![\d])")
+
+
+def _earlier_month(d: DateMention, published: date) -> bool:
+    return d.precision == "month" and (d.value.year, d.value.month) < (published.year, published.month)
 
 
 def _past_years_only(sentence: str, published: date) -> bool:
@@ -1068,7 +1074,8 @@ def _lethal_force(incident: Incident, text: str) -> bool:
 
 def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, incident: Incident, text: str) -> str:
     """Who did what to whom decides between look-alike sub-types."""
-    armed_target = any(h.actor_type in ("State forces", "Rebel group", "Political militia", "Identity militia", "External/Other forces") for h in targets)
+    # An embassy or a mission does not fight back: attacking one is no clash.
+    armed_target = any(h.actor_type in ARMED_TYPES and not _DIPLOMATIC.search(h.surface) for h in targets)
     state_perp = any(h.actor_type == "State forces" for h in perpetrators)
     nonstate_perp = any(h.actor_type in ("Rebel group", "Political militia", "Identity militia") for h in perpetrators)
     protest_target = any(h.actor_type == "Protesters" for h in targets)
