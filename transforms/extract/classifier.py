@@ -221,7 +221,8 @@ def train(directory: Path = TRAINING_DIR, min_df: int = 2, C: float = 10.0) -> d
 
 
 def save(data: dict, path: Path = MODEL_PATH) -> None:
-    with gzip.GzipFile(path, "wb", mtime=0) as fh:   # mtime 0: the same text builds the same bytes
+    # No name and mtime 0 in the gzip header: the same training text builds the same bytes.
+    with open(path, "wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as fh:
         fh.write(json.dumps(data, separators=(",", ":"), sort_keys=True).encode("utf-8"))
 
 

@@ -376,6 +376,7 @@ def _blocked_plain(sentence: str, published: date) -> bool:
 
 # A crowd punishing a thief is mob violence, stealing in a raid is looting: crime words are the event.
 _CRIME_IS_THE_EVENT = {"Mob violence", "Looting/property destruction"}
+_CLAIMED_TOLL = re.compile(r"\b(?:claim(?:ed|s|ing)?|boast(?:ed|s)?|said (?:it|they) had)\b[^.;]{0,80}?\b(?:kill|dead|death|eliminat|neutrali)", re.I)
 _DIPLOMATIC = re.compile(r"embass|consulat|mission|compound", re.I)
 _DEVICE = re.compile(r"\bIEDs?\b|mine|booby|bomb|explosive device|munition|unexploded|UXO", re.I)
 # What protesters demand or call for is the protest's cause, not a protest that may happen.
@@ -944,10 +945,15 @@ def _final_actors(sub: str, event_type: str, perpetrators, targets, claimed, cou
     return out
 
 
-def _toll(incident: Incident, sub: str) -> tuple[int | None, int | None]:
+def _toll(incident: Incident, sub: str, text: str) -> tuple[int | None, int | None]:
     """Deaths and injuries of the incident: the largest toll reported in any mention (repeats
     are not added up); developments and peaceful protests do not own the deaths around them."""
-    groups = [g for m in incident.mentions for g in m.fatality_groups] + [g for gs in incident.extra_groups for g in gs]
+    by_sentence = [(m.text, m.fatality_groups) for m in incident.mentions] + \
+        [(text[a:b], gs) for (a, b), gs in zip(incident.extra_sentences, incident.extra_groups)]
+    # A figure the armed group claims ("it said it had killed 40 soldiers") is not the toll when
+    # anyone else gives one.
+    own = [gs for sentence, gs in by_sentence if not _CLAIMED_TOLL.search(sentence)]
+    groups = [g for gs in (own if any(own) else [gs for _, gs in by_sentence]) for g in gs]
     injured_counts = [m.injured for m in incident.mentions] + incident.extra_injured
     fatalities = combine_fatalities(groups)
     injured = max((n for n in injured_counts if n is not None), default=None)
@@ -985,7 +991,7 @@ def _build(incident: Incident, text: str, published: date, lead_dates: list[Date
         strength[(r, id(h))] = max(st, strength.get((r, id(h)), 0))
     sub = _refine_subtype(sub, perpetrators, targets, None, incident, text)
     event_type = event_type_of(sub)
-    fatalities, injured = _toll(incident, sub)
+    fatalities, injured = _toll(incident, sub, text)
 
     lead = incident.mentions[0]
     withdrawal = bool(re.match(r"withdr|pull|hand|retreat|evacuat", text[lead.trigger.start:lead.trigger.end], re.I))
