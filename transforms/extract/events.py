@@ -1068,6 +1068,17 @@ def _incident_sentences(incident: Incident) -> list[tuple[int, int]]:
     return sorted({m.sentence for m in incident.mentions} | set(incident.extra_sentences))
 
 
+def _protesters_violent(incident: Incident, text: str) -> bool:
+    """The protesters themselves attacked, burned, stoned or vandalised (not the police)."""
+    for a, b in _incident_sentences(incident):
+        if cues()["protester_violence"].search(text[a:b]):
+            return True
+        for m in cues()["riot_acts"].finditer(text, a, b):
+            if not cues()["state_subject"].search(text[max(a, m.start() - 60):m.start()]):
+                return True
+    return False
+
+
 def _lethal_force(incident: Incident, text: str) -> bool:
     """Protesters shot, killed or maimed after the protest began, not the killing it protests."""
     start = incident.mentions[0].trigger.end
@@ -1087,8 +1098,7 @@ def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, inc
     protest_target = any(h.actor_type == "Protesters" for h in targets)
     rioter_perp = any(h.actor_type == "Rioters" for h in perpetrators)
     lead = incident.mentions[0]
-    if sub in ("Peaceful protest", "Protest with intervention") \
-            and any(cues()["protester_violence"].search(text[a:b]) for a, b in _incident_sentences(incident)):
+    if sub in ("Peaceful protest", "Protest with intervention") and _protesters_violent(incident, text):
         return "Violent demonstration"   # demonstrators turned violent (a lead about lethal force stays so)
     if sub in ("Peaceful protest", "Protest with intervention") and _lethal_force(incident, text):
         return "Excessive force against protesters"
