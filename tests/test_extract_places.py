@@ -296,3 +296,22 @@ def test_a_user_dump_adds_villages_and_districts(dump_gazetteer):
     # Without the dump the village is unknown and only the department places it.
     shipped = {p.surface: p for p in resolve_text(text)}
     assert "Zinvietolo" not in shipped and shipped["Collines"].geo_precision == 3
+
+
+def test_organisations_named_after_places_are_not_places():
+    assert "Amani" not in places_of("A crowd stoned the Amani National Congress leader at a rally in Nairobi.")
+    assert places_of("Students of Turkana University College blocked roads in Lodwar.").keys() == {"Lodwar"}
+
+
+def test_skeleton_matches_must_also_look_alike():
+    # Same consonants, different names: a Kenyan county is not an Indonesian city.
+    from transforms.extract.places import _close_spelling
+    assert _close_spelling("Qandahar", "Kandahar") and _close_spelling("Wagadugu", "Ouagadougou")
+    assert not _close_spelling("Turkana", "Tarakan")
+
+
+def test_a_part_of_a_country_is_a_coarse_point_in_that_part():
+    north = resolve_text("Jets struck targets in northern Iraq.")[0]
+    south = resolve_text("Jets struck targets in southern Iraq.")[0]
+    assert north.place.name == "Northern Iraq" and north.geo_precision == 3
+    assert north.place.latitude > south.place.latitude

@@ -18,6 +18,8 @@ populated places (villages included) and its ADM2 districts; nothing is ever dow
 from __future__ import annotations
 
 import csv
+import difflib
+import gc
 import hashlib
 import json
 import math
@@ -76,7 +78,7 @@ class Gazetteer:
     `Place` objects on first use."""
 
     def __init__(self, rows, index, variants, country_names, country_keys, acronyms, stoplist, longest_from,
-                 longest_variant, capitals):
+                 longest_variant, capitals, regions=None):
         self.rows: tuple[tuple, ...] = rows
         self.index: dict[str, tuple[int, ...]] = index            # normalised name -> place ids
         self.variants: dict[str, tuple[int, ...]] = variants      # variant_key -> place ids
@@ -84,9 +86,10 @@ class Gazetteer:
         self.country_keys: dict[str, str] = country_keys          # normalised country name/demonym -> iso2
         self.acronyms: frozenset[str] = acronyms                  # keys that are acronyms ("car", "drc")
         self.stoplist: frozenset[str] = stoplist
-        self.longest_from: dict[str, int] = longest_from          # first word of a key -> most words in a key
+        self.longest_from: dict[str, int] = longest_from          # first word -> most words in a multi-word key
         self.longest_variant: dict[str, int] = longest_variant
         self.capitals: dict[str, int] = capitals                  # iso2 -> place id of the capital
+        self.regions: dict[str, tuple[tuple[float, float], ...]] = regions or {}   # iso2 -> admin1 centroids
         self._places: dict[int, Place] = {}
 
     def __getstate__(self):
@@ -109,6 +112,13 @@ class Gazetteer:
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    def longest_name(self, first_word: str) -> int:
+        """Most words in a name starting with this (normalised) word; 0 when none does."""
+        return self.longest_from.get(first_word) or (1 if first_word in self.index else 0)
+
+    def longest_variant_name(self, first_skeleton: str) -> int:
+        return self.longest_variant.get(first_skeleton) or (1 if first_skeleton in self.variants else 0)
 
     def lookup(self, surface: str) -> list[Place]:
         return [self.place(i) for i in self.index.get(normalise(surface), ())]
@@ -184,6 +194,16 @@ def variant_key(name: str) -> str:
     return key if len(key.replace(" ", "")) >= 4 else ""
 
 
+def spelling_fold(name: str) -> str:
+    """A spelling with transliteration choices folded but vowels kept, to compare two names
+    letter by letter: 'Hodeidah' -> 'hudidah', 'Al Hudaydah' -> 'hudaidah'."""
+    words = [w for w in normalise(name).split() if w not in _ARTICLE_WORDS] or normalise(name).split()
+    text = "".join(words)
+    for a, b in _DIGRAPHS + (("ou", "u"), ("oo", "u"), ("w", "u"), ("y", "i"), ("e", "i"), ("o", "u")):
+        text = text.replace(a, b)
+    return re.sub(r"(.)\1+", r"\1", text)
+
+
 def _file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
@@ -224,8 +244,12 @@ def load_gazetteer() -> Gazetteer:
     path = cache_dir() / f"gazetteer-{_inputs_key()}.pickle"
     if path.exists():
         try:
-            with path.open("rb") as fh:
-                gazetteer = pickle.load(fh)
+            gc.disable()   # millions of small objects: the collector would run dozens of times for nothing
+            try:
+                with path.open("rb") as fh:
+                    gazetteer = pickle.load(fh)
+            finally:
+                gc.enable()
             if isinstance(gazetteer, Gazetteer) and hasattr(gazetteer, "rows"):
                 try:
                     os.utime(path)   # in use: keeps it clear of the age-based clean-up below
@@ -294,6 +318,43 @@ def read_geonames_dump(path: Path):
             yield row
 
 
+def _fold_rare_marks(name: str) -> str:
+    """'Uruzgān' -> 'Uruzgan', 'Ḩamāh' -> 'Hamah'; Latin-1 letters ('Ouémé') stay."""
+    return "".join(ch if ord(ch) < 256 else unicodedata.normalize("NFKD", ch)[0] for ch in name)
+
+
+def _iso_spellings(admin1_names: dict[tuple[str, str], str]):
+    """(GeoNames key, ISO name, ISO code) where a top-level ISO 3166-2 name may be the same name
+    spelt differently: one to one (each is the other's closest, names matching exactly are
+    paired first, so "Henan" never becomes "Hainan"), and not where ISO only adds an
+    adjectival ending ("Kharkiv" -> "Kharkivska")."""
+    by_country: dict[str, dict[str, str]] = defaultdict(dict)
+    for (cc, code), name in admin1_names.items():
+        by_country[cc][code] = normalise(name)
+    iso_by_country: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
+    for sub in pycountry.subdivisions:
+        if not sub.parent_code and sub.country_code in by_country:
+            iso = _fold_rare_marks(clean_admin1(sub.name))
+            iso_by_country[sub.country_code][sub.code] = (iso, normalise(iso))
+    for cc, isos in iso_by_country.items():
+        geo = {code: name for code, name in by_country[cc].items() if name not in {n for _, n in isos.values()}}
+        isos = {code: pair for code, pair in isos.items() if pair[1] not in set(by_country[cc].values())}
+
+        def ratio(a: str, b: str) -> float:
+            return difflib.SequenceMatcher(None, a, b).ratio()
+
+        for iso_code, (iso, iso_norm) in isos.items():
+            if not geo:
+                break
+            best_code = max(geo, key=lambda c: ratio(geo[c], iso_norm))
+            back = max(isos, key=lambda c: ratio(geo[best_code], isos[c][1]))
+            name = geo[best_code]
+            ending = iso_norm[len(name):] if iso_norm.startswith(name) else ""
+            adjectival = bool(ending) and (len(ending) >= 3 or ending[-1] in "aeiouy")
+            if back == iso_code and ratio(name, iso_norm) >= 0.8 and not adjectival:
+                yield (cc, best_code), iso, iso_code
+
+
 def build_gazetteer() -> Gazetteer:
     rows: list[tuple] = []
     index: dict[str, list[int]] = defaultdict(list)
@@ -323,7 +384,15 @@ def build_gazetteer() -> Gazetteer:
         (row["country_iso2"], row["admin1_code"]): clean_admin1(row["admin1_name"])
         for row in _read_csv("admin1_names.csv")
     }
-    # Names as news and coders write them, where GeoNames' differ ("Ta'izz", "Nairobi Area").
+    # ISO 3166-2 spellings of the same names ("Atacora" for GeoNames' "Atakora"): matched too.
+    iso_spelling: dict[tuple[str, str], str] = {}
+    iso_codes: dict[tuple[str, str], str] = {}    # (country, GeoNames admin1 code) -> ISO code
+    for key, iso_name, iso_code in _iso_spellings(admin1_names):
+        iso_spelling[key] = iso_name
+        iso_codes[key] = iso_code
+    # Names as news and coders write them, where GeoNames' differ ("Ta'izz", "Nairobi Area");
+    # the GeoNames name still matches.
+    geonames_admin1 = dict(admin1_names)
     for row in _read_csv("admin1_overrides.csv"):
         admin1_names[(row["country_iso2"], row["admin1_code"])] = row["admin1_name"]
 
@@ -382,17 +451,25 @@ def build_gazetteer() -> Gazetteer:
         lat = sum(la * (math.log1p(p) + 1) for la, _, p in points) / weight
         lon = sum(lo * (math.log1p(p) + 1) for _, lo, p in points) / weight
         population = sum(p for _, _, p in points)
+        others = [iso_spelling.get((cc, code), name), geonames_admin1.get((cc, code), name)]
         admin1_ids[(cc, normalise(name))] = add(
-            Place(name, name, cc, round(lat, 5), round(lon, 5), population, KIND_ADMIN1, 3), [name], [name])
+            Place(name, name, cc, round(lat, 5), round(lon, 5), population, KIND_ADMIN1, 3), [name, *others],
+            [name, *others])
+
+    regions: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for (cc, _), pid in admin1_ids.items():
+        regions[cc].append((rows[pid][3], rows[pid][4]))
 
     # ISO 3166-2: admin1 names that GeoNames spells differently point at the same region, and
     # the second level (districts, provinces under regions) becomes admin2, placed at its seat
     # town when one bears its name, else at its region's centroid.
     iso_admin1: dict[str, int] = {}
+    by_iso_code = {iso: admin1_names[key] for key, iso in iso_codes.items() if key in admin1_names}
     for sub in pycountry.subdivisions:
         if sub.parent_code:
             continue
-        pid = admin1_ids.get((sub.country_code, normalise(clean_admin1(sub.name))))
+        name = by_iso_code.get(sub.code, clean_admin1(sub.name))
+        pid = admin1_ids.get((sub.country_code, normalise(name)))
         if pid is not None:
             iso_admin1[sub.code] = pid
             key = normalise(sub.name)
@@ -450,10 +527,12 @@ def build_gazetteer() -> Gazetteer:
             index[normalise(name)].insert(0, pid)
 
     def longest(keys) -> dict[str, int]:
+        # Only first words of multi-word names: a one-word name is found in the index itself
+        # (a smaller table loads faster).
         out: dict[str, int] = {}
         for key in keys:
             words = key.split()
-            if len(words) > out.get(words[0], 0):
+            if len(words) > max(1, out.get(words[0], 0)):
                 out[words[0]] = len(words)
         return out
 
@@ -468,4 +547,5 @@ def build_gazetteer() -> Gazetteer:
         longest_from=longest(index),
         longest_variant=longest(variants),
         capitals=capital_ids,
+        regions={cc: tuple(points) for cc, points in regions.items()},
     )

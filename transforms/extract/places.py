@@ -29,6 +29,7 @@ from transforms.extract.gazetteer import (
     Place,
     load_gazetteer,
     normalise,
+    spelling_fold,
     variant_key,
 )
 
@@ -79,6 +80,13 @@ _DATE_WORDS = re.compile(r"^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday
 _STREET_AFTER = re.compile(r"^\s+(?:street|st\b|road|rd\b|avenue|ave\b|boulevard|lane|highway|bridge|gate|square)", re.I)
 # "the Dhaka-Mymensingh highway": a road between towns is near them, not in them.
 _ROAD_AFTER = re.compile(r"^(?:\s*-\s*[A-Z][\w'’]*)*\s+(?:national\s+|main\s+)?(?:highway|road|axis|route|motorway|expressway)\b", re.I)
+# "Amani National Congress", "Turkana University": an organisation named after a place.
+_ORG_AFTER = re.compile(
+    r"^\s+(?:[A-Z][a-z]+\s+){0,2}(?:Congress|Party|Movement|Front|Alliance|Council|Union|University|College|"
+    r"Company|Corporation|Bank|Group|Army|Brigade|Battalion|Federation|Association|League|Club|Dal)\b")
+# "northern Iraq", "in the south-east of Turkey": a part of a country, not all of it.
+_PART_BEFORE = re.compile(r"\b(north|south|east|west|north-?east|north-?west|south-?east|south-?west|central)(?:ern)?\s+$", re.I)
+_DIRECTIONS = {"north": (1, 0), "south": (-1, 0), "east": (0, 1), "west": (0, -1), "central": (0, 0)}
 # The place someone speaks or reports from is not where it happened.
 _REPORTING_BEFORE = re.compile(
     r"\b(?:said|told\s+(?:\w+\s+){0,2}|says|announced|spoke|speaking|briefing|press conference|statement|reporting|reported)\s+"
@@ -105,6 +113,8 @@ class PlaceSpan:
     inner: tuple = ()              # spans it is written after as an admin unit
     qualifies_unknown: bool = False  # the units of a name the gazetteer lacks ("Toui (Ouesse, ...")
     reporting: bool = False        # "said in Geneva": where someone speaks, not where it happened
+    capital: bool = False          # "the Syrian capital": names its country as plainly as "Syria"
+    part: str | None = None        # "northern Iraq": a part of the country ("north", "south-east", ...)
 
 
 @dataclass(frozen=True)
@@ -153,8 +163,8 @@ def _tokens(text: str, offset: int, gazetteer: Gazetteer) -> list[tuple[int, int
     out: list[tuple[int, int, str]] = []
     for m in _TOKEN.finditer(text):
         word = m.group(0)
-        parts = word.split("-")
-        if len(parts) > 1 and all(p[:1].isupper() for p in parts) and normalise(word) not in gazetteer.index \
+        parts = word.split("-") if "-" in word else None
+        if parts and len(parts) > 1 and all(p[:1].isupper() for p in parts) and normalise(word) not in gazetteer.index \
                 and normalise(parts[-1]) in gazetteer.index \
                 and (normalise(parts[0]) in gazetteer.index
                      or (out and normalise(f"{out[-1][2]} {parts[0]}") in gazetteer.index)):
@@ -186,52 +196,55 @@ def _lookup(gazetteer: Gazetteer, surface: str, allow_variant: bool) -> tuple[tu
     return (), False
 
 
+def _window_match(text: str, tokens, caps, i: int, longest: int, gazetteer: Gazetteer, allow_variant: bool):
+    """The longest run of capitalised tokens from token i that names a place, or None."""
+    for n in range(min(longest + 2, len(tokens) - i), 0, -1):
+        window = tokens[i:i + n]
+        if not caps[i + n - 1]:
+            continue
+        if any(not caps[i + k] and tokens[i + k][2].lower() not in _CONNECTORS for k in range(1, n - 1)):
+            continue
+        # Tokens must be adjacent (no punctuation other than spaces or a split hyphen between them).
+        if any(text[a[1]:b[0]].strip(" -") for a, b in zip(window, window[1:])):
+            continue
+        s, e = window[0][0], window[-1][1]
+        surface = text[s:e]
+        if surface.endswith(("'s", "’s")):
+            surface, e = surface[:-2], e - 2
+        surface_clean = surface.rstrip(".")
+        e -= len(surface) - len(surface_clean)
+        ids, variant = _lookup(gazetteer, surface_clean, allow_variant)
+        candidates = tuple(gazetteer.places[k] for k in ids)
+        if variant:
+            candidates = tuple(c for c in candidates if _close_spelling(surface_clean, c.name))
+        if candidates:
+            return s, e, surface_clean, candidates, n, variant
+    return None
+
+
 def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int | None = None) -> list[PlaceSpan]:
     """Longest capitalised n-grams of text[start:end] that name a place, left to right."""
     end = len(text) if end is None else end
     tokens = _tokens(text[start:end], start, gazetteer)
+    caps = [_capitalised(t[2].rstrip(".")) for t in tokens]
     spans: list[PlaceSpan] = []
     i = 0
     while i < len(tokens):
-        if not _capitalised(tokens[i][2]):
+        if not caps[i]:
             i += 1
             continue
         first = tokens[i][2].removesuffix("'s").removesuffix("’s").rstrip(".")
         first_key = normalise(first.split("-")[0]).split(" ")[0]
-        longest = gazetteer.longest_from.get(first_key, 0)
-        # Spelling variants are tried only where a place is expected: after "in", "near", "(" ...
-        before = text[max(0, tokens[i][0] - 40):tokens[i][0]]
-        allow_variant = bool(_LOCATIVE_BEFORE.search(before) or before.rstrip().endswith(("(", ",")))
-        if allow_variant:
-            vfirst = variant_key(first.split("-")[0])
-            longest = max(longest, gazetteer.longest_variant.get(vfirst.split(" ")[0], 0) if vfirst else 0)
-        if not longest:
-            i += 1
-            continue
-        found = None
-        for n in range(min(longest + 2, len(tokens) - i), 0, -1):
-            window = tokens[i:i + n]
-            last = window[-1][2]
-            if not _capitalised(last.rstrip(".")):
-                continue
-            if any(not _capitalised(t[2]) and t[2].lower() not in _CONNECTORS for t in window[1:-1]):
-                continue
-            # Tokens must be adjacent (no punctuation other than spaces or a split hyphen between them).
-            if any(text[a[1]:b[0]].strip(" -") for a, b in zip(window, window[1:])):
-                continue
-            s, e = window[0][0], window[-1][1]
-            surface = text[s:e]
-            if surface.endswith(("'s", "’s")):
-                surface, e = surface[:-2], e - 2
-            surface_clean = surface.rstrip(".")
-            e -= len(surface) - len(surface_clean)
-            ids, variant = _lookup(gazetteer, surface_clean, allow_variant)
-            candidates = tuple(gazetteer.places[k] for k in ids)
-            if variant:
-                candidates = tuple(c for c in candidates if _close_spelling(surface_clean, c.name))
-            if candidates:
-                found = (s, e, surface_clean, candidates, n, variant)
-                break
+        longest = gazetteer.longest_name(first_key)
+        found = _window_match(text, tokens, caps, i, longest, gazetteer, False) if longest else None
+        if found is None:
+            # Spelling variants are tried only where a place is expected: after "in", "near", "(" ...
+            before = text[max(0, tokens[i][0] - 40):tokens[i][0]]
+            if before.rstrip().endswith(("(", ",")) or _LOCATIVE_BEFORE.search(before):
+                vfirst = variant_key(first.split("-")[0])
+                vlongest = gazetteer.longest_variant_name(vfirst.split(" ")[0]) if vfirst else 0
+                if vlongest:
+                    found = _window_match(text, tokens, caps, i, vlongest, gazetteer, True)
         if found is None:
             i += 1
             continue
@@ -241,7 +254,8 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
         prev_tok = tokens[i - 1][2] if i > 0 and not text[tokens[i - 1][1]:s].strip() else None
         next_tok = tokens[i + n][2] if i + n < len(tokens) and not text[e:tokens[i + n][0]].strip() else None
         possessive = text[s:e + 2].endswith(("'s", "’s"))   # "Baghdad's Green Zone": two names
-        if _is_name_word(prev_tok, gazetteer) or (not possessive and _is_name_word(next_tok, gazetteer)):
+        if _is_name_word(prev_tok, gazetteer) or (not possessive and _is_name_word(next_tok, gazetteer)) \
+                or _ORG_AFTER.match(text[e:e + 60]):
             i += n
             continue
         spans.append(PlaceSpan(s, e, surface, candidates, near=False, variant=variant,
@@ -256,15 +270,10 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
     return spans
 
 
-def _bare(name: str) -> str:
-    words = normalise(name).split()
-    return "".join(words[1:] if len(words) > 1 and words[0] in _CONNECTORS else words)
-
-
 def _close_spelling(surface: str, name: str) -> bool:
     """A skeleton match is a variant only if the spellings also look alike letter by letter
-    ("Qandahar"/"Kandahar" yes, "Qandahar"/"Kendari" no)."""
-    return difflib.SequenceMatcher(None, _bare(surface), _bare(name)).ratio() >= 0.7
+    once transliteration choices are folded ("Qandahar"/"Kandahar" yes, "Turkana"/"Tarakan" no)."""
+    return difflib.SequenceMatcher(None, spelling_fold(surface), spelling_fold(name)).ratio() >= 0.8
 
 
 def _capital_spans(text: str, gazetteer: Gazetteer, start: int, end: int) -> list[PlaceSpan]:
@@ -278,7 +287,8 @@ def _capital_spans(text: str, gazetteer: Gazetteer, start: int, end: int) -> lis
         capital = gazetteer.capital(iso2)
         if capital is None:
             continue
-        out.append(PlaceSpan(m.start(), m.end(), m.group(0), (capital,), near=False, region_word=False, locative=False))
+        out.append(PlaceSpan(m.start(), m.end(), m.group(0), (capital,), near=False, region_word=False, locative=False,
+                             capital=True))
     return out
 
 
@@ -339,6 +349,7 @@ def with_surroundings(text: str, spans: list[PlaceSpan]) -> list[PlaceSpan]:
             locative=bool(_LOCATIVE_BEFORE.search(before)),
             directional=bool(_DIRECTION_BEFORE.search(before) or _ROAD_AFTER.match(after)),
             reporting=bool(_REPORTING_BEFORE.search(before)),
+            part=(_PART_BEFORE.search(before) or [None, None])[1],
         ))
     return out
 
@@ -346,6 +357,29 @@ def with_surroundings(text: str, spans: list[PlaceSpan]) -> list[PlaceSpan]:
 # ---------------------------------------------------------------- agreement between readings
 
 _NEAR_KM = 80   # a town "inside" a district named after another town lies about this close
+
+
+def part_of_country(country: Place, part: str, gazetteer: Gazetteer) -> Place:
+    """"Northern Iraq": the mean of the country's province centroids that lie that way of its
+    middle, as one coarse point (precision 3); the country itself when it has too few provinces."""
+    points = gazetteer.regions.get(country.country_iso2, ())
+    if len(points) < 3:
+        return country
+    mid_lat = sum(p[0] for p in points) / len(points)
+    mid_lon = sum(p[1] for p in points) / len(points)
+    key = part.lower().replace("-", "")
+    dlat = sum(v[0] for d, v in _DIRECTIONS.items() if d in key and d != "central")
+    dlon = sum(v[1] for d, v in _DIRECTIONS.items() if d in key and d != "central")
+    if key == "central":
+        chosen = sorted(points, key=lambda p: (p[0] - mid_lat) ** 2 + (p[1] - mid_lon) ** 2)[:max(1, len(points) // 3)]
+    else:
+        chosen = [p for p in points if (p[0] - mid_lat) * dlat + (p[1] - mid_lon) * dlon > 0]
+    if not chosen:
+        return country
+    lat = round(sum(p[0] for p in chosen) / len(chosen), 5)
+    lon = round(sum(p[1] for p in chosen) / len(chosen), 5)
+    return dataclasses.replace(country, name=f"{part.capitalize()}ern {country.name}" if key != "central"
+                               else f"Central {country.name}", latitude=lat, longitude=lon)
 
 
 def within(outer: Place, inner: Place) -> bool:
@@ -389,7 +423,7 @@ def country_context(spans: list[PlaceSpan], source_country: str | None, dateline
     Small places never vote alone: their namesakes abroad would drown the real signal."""
     weights: Counter = Counter()
     for span in list(spans) + list(dateline):
-        countries = [c for c in span.candidates if c.kind == KIND_COUNTRY]
+        countries = [c for c in span.candidates if c.kind == KIND_COUNTRY or span.capital]
         if countries:
             weights[countries[0].country_iso2] += 3
             continue
@@ -409,8 +443,9 @@ def country_context(spans: list[PlaceSpan], source_country: str | None, dateline
                 continue
         strong = [c for c in span.candidates if c.kind == KIND_ALIAS or c.population >= 1000000
                   or (span in dateline and c.population >= 5000)]
-        primary = [c for c in strong if normalise(c.name) == normalise(span.surface)]
-        strong = primary or strong
+        # A big city votes under its own name only: "Tana" is also Antananarivo's nickname.
+        strong = [c for c in strong if c.kind == KIND_ALIAS or span in dateline
+                  or normalise(c.name) == normalise(span.surface)]
         if not strong and span.locative and _one_country(span):
             strong = list(span.candidates)   # "in Pissila": a name found in one country only
         if strong and len({c.country_iso2 for c in strong}) == 1:
@@ -486,7 +521,7 @@ def resolve(span: PlaceSpan, context: Counter, named_admin1: frozenset = frozens
     # Units written beside the name that contain none of its readings: the gazetteer lacks
     # this town there ("Orlivka, Donetsk region" is not the Orlivka of Odesa; "Chora district,
     # Uruzgan" is not the Greek Chora). A big city may head a list instead ("Kyiv, Kharkiv").
-    outer = [o for sp in span.outer for o in sp.candidates]
+    outer = [o for sp in span.outer if not sp.variant for o in sp.candidates]   # skeleton matches are too weak to veto
     if outer and not any(o.country_iso2 == c.country_iso2 for o in outer for c in span.candidates):
         return None
     if best.population < 100000 and any(o.kind in (KIND_ADMIN1, KIND_ADMIN2, KIND_COUNTRY) for o in outer):
@@ -500,7 +535,7 @@ def resolve(span: PlaceSpan, context: Counter, named_admin1: frozenset = frozens
     # A name found in one country only, written as a place ("in Mandera"), stands unless the
     # article names another country outright (a demonym alone, "Cuban doctors", does not).
     top_country, top_votes = context.most_common(1)[0] if context else (None, 0)
-    unique = span.locative and _one_country(span) and (in_context or top_votes <= 1)
+    unique = _one_country(span) and (span.locative or best.population >= 20000) and (in_context or top_votes <= 1)
     # A small namesake in a side country of an article that clearly points elsewhere.
     if dominant and top_votes >= 3 and top_country != best.country_iso2 and best.kind not in (KIND_COUNTRY, KIND_ALIAS) \
             and best.population < 100000:
@@ -534,11 +569,14 @@ def named_admin_units(spans: list[PlaceSpan]) -> frozenset:
     return frozenset(out)
 
 
-def resolve_all(spans: list[PlaceSpan], context: Counter, named_admin1: frozenset = frozenset()) -> list[ResolvedPlace]:
+def resolve_all(spans: list[PlaceSpan], context: Counter, named_admin1: frozenset = frozenset(),
+                gazetteer: Gazetteer | None = None) -> list[ResolvedPlace]:
     resolved: dict[tuple[int, int], Place] = {}
     for span in spans:
         place = resolve(span, context, named_admin1)
         if place is not None:
+            if span.part and place.kind == KIND_COUNTRY:
+                place = part_of_country(place, span.part, gazetteer or load_gazetteer())
             resolved[(span.start, span.end)] = place
     out = []
     for span in spans:
