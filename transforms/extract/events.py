@@ -1,10 +1,17 @@
 """Sentence-level event mentions, filtered for background and non-events, merged into incidents.
 
-Pipeline per article: split sentences -> find trigger phrases (event_triggers.csv) -> drop
-sentences that are hypothetical, denied, generic, historical, fictional, accidents, crime or
-metaphor (context_cues.csv) -> attach places, dates, casualties and actors -> merge mentions of
-the same incident (same place and day), split on a different town or day -> refine the
-sub-event type with who did what to whom.
+`extract` runs four named steps per article:
+1. article context (`_article_context`, places via places.article_places): is it a sports report,
+   a commemoration, a denial, an accident story; where is it filed from;
+2. mentions (in `_extract`): split sentences -> find trigger phrases (event_triggers.csv) -> drop
+   sentences that are hypothetical, denied, generic, historical, fictional, accidents, crime or
+   metaphor (context_cues.csv) -> attach places, dates, casualties and actors;
+3. incidents (`_incidents`): merge mentions of the same incident (same place and day), split on a
+   different town or day, attach claims and casualty sentences;
+4. coding (`_code`, `_build`): the sub-type (rules, then the learned classifier where it is sure,
+   then who did what to whom), place, date, toll and actors.
+When the rules find nothing, the learned classifier may name the lead's incident and the same
+steps run again on it (`_learned_triggers`).
 """
 
 from __future__ import annotations
@@ -553,6 +560,31 @@ def _learned_subtype(incident: Incident, rule_sub: str) -> str:
     return rule_sub
 
 
+@dataclass
+class ArticleContext:
+    """What the article as a whole says about its sentences."""
+    sport_hits: int            # distinct sport words: a sports report
+    commemoration: bool        # it opens by commemorating: it retells old events throughout
+    disputed: bool             # it opens on a denial: what follows are claims
+    accident: bool             # it opens on an accident or disaster: its deaths are such
+
+
+def _article_context(text: str, sentences: list[tuple[int, int]], title: str | None) -> ArticleContext:
+    first = text[sentences[0][0]:sentences[0][1]] if sentences else ""
+    first_triggers = find_triggers(text, *sentences[0]) if sentences else []
+    lead_text = text[sentences[0][0]:sentences[min(1, len(sentences) - 1)][1]] if sentences else ""
+    return ArticleContext(
+        sport_hits=len({m.lower() for m in cues()["sport"].findall(text)}),
+        # "gathered to remember the 130 killed in 2015"
+        commemoration=bool(cues()["historical_strong"].search(first))
+        and not any(t.sub_event_type in PROTEST_FAMILY for t in first_triggers),
+        # "the ministry denied claims that ..."
+        disputed=bool(re.search(r"\bdenied\s+(?:\w+\s+){0,3}(?:claims?|reports?|allegations?)\b", lead_text, re.I)),
+        accident=bool(cues()["accident"].search((title or "") + " " + first))
+        and not any(t.priority >= 70 for t in first_triggers),
+    )
+
+
 def _extract(text: str, published: date, title: str | None, source_country: str | None,
              forced: dict[int, list[Trigger]] | None = None) -> list[EventMention]:
     # A news article is a few thousand characters; a huge page is read up to this point only
@@ -575,18 +607,7 @@ def _extract(text: str, published: date, title: str | None, source_country: str 
     article = article_places(text, sentences, wanted, title, source_country)
     spans_by_sentence = article.spans_by_sentence
     dateline_end = article.dateline_end
-    sport_hits = len({m.lower() for m in cues()["sport"].findall(text)})
-    # An article that opens by commemorating ("gathered to remember the 130 killed in 2015")
-    # retells old events throughout.
-    commemoration = bool(sentences) and bool(cues()["historical_strong"].search(text[sentences[0][0]:sentences[0][1]])) \
-        and not any(t.sub_event_type in PROTEST_FAMILY for t in find_triggers(text, *sentences[0]))
-    # An article that opens on a denial ("the ministry denied claims that ...") reports claims.
-    lead_text = text[sentences[0][0]:sentences[min(1, len(sentences) - 1)][1]] if sentences else ""
-    article_disputed = bool(re.search(r"\bdenied\s+(?:\w+\s+){0,3}(?:claims?|reports?|allegations?)\b", lead_text, re.I))
-    # An article that opens on an accident or disaster reports its deaths as such.
-    opening = (title or "") + " " + (text[sentences[0][0]:sentences[0][1]] if sentences else "")
-    article_accident = bool(cues()["accident"].search(opening)) and not any(
-        t.priority >= 70 for t in (find_triggers(text, *sentences[0]) if sentences else []))
+    ctx = _article_context(text, sentences, title)
 
     mentions: list[Mention] = []
     extra: list[tuple[Mention, tuple[int, int], object]] = []
@@ -622,10 +643,10 @@ def _extract(text: str, published: date, title: str | None, source_country: str 
             if verdict and _is_background(text[ss:se], published):
                 background_paragraphs.add(para)
                 if index == 0 and not any(t.sub_event_type in PROTEST_FAMILY for t in whole):
-                    commemoration = True   # the lead itself retells the past: a feature, not news
+                    ctx.commemoration = True   # the lead itself retells the past: a feature, not news
             elif whole and para in background_paragraphs and not recent:
                 verdict = True
-            elif whole and commemoration and not any(
+            elif whole and ctx.commemoration and not any(
                     d.precision == "day" and not d.statement_date and 0 <= (published - d.value).days <= 7
                     for d in sentence_dates):
                 verdict = True   # a feature retelling old events: only this week's news counts
@@ -657,11 +678,11 @@ def _extract(text: str, published: date, title: str | None, source_country: str 
             trigger = _first_unblocked(found, text, s, e, published, dates)
         if trigger is None:
             continue
-        if article_accident and trigger.priority < 70 and trigger.sub_event_type in ("Attack", "Armed clash"):
+        if ctx.accident and trigger.priority < 70 and trigger.sub_event_type in ("Attack", "Armed clash"):
             continue   # "one worker was killed" in a mine-accident story
-        if article_disputed and _REPORTED.search(text, s, e):
+        if ctx.disputed and _REPORTED.search(text, s, e):
             continue   # a claim the article opens by reporting as denied
-        if sport_hits >= 2 and trigger.priority < 75:
+        if ctx.sport_hits >= 2 and trigger.priority < 75:
             continue
         named = [(h.start, h.end) for h in actors_in(index) if h.named]
         places = article.resolve_in(index, s, e, exclude=named)
@@ -688,6 +709,12 @@ def _extract(text: str, published: date, title: str | None, source_country: str 
         mentions.append(mention)
         mention_index[id(mention)] = index
 
+    incidents = _incidents(mentions, extra, text, sentences, actors_in, article)
+    return _code(incidents, text, published, lead_dates, article)
+
+
+def _incidents(mentions: list[Mention], extra, text: str, sentences, actors_in, article: ArticlePlaces) -> list[Incident]:
+    """Mentions merged into incidents, each with the claims and casualty sentences that are its own."""
     incidents = _merge(mentions)
     claimed, claim_explicit, claimed_what = _claimed_by(text, sentences, actors_in)
     # "X claimed the bus attack": the claim goes to the one incident that mentions a bus; without
@@ -708,6 +735,13 @@ def _extract(text: str, published: date, title: str | None, source_country: str 
                 inc.extra_groups.append(casualties.fatality_groups)
                 inc.extra_injured.append(casualties.injured)
                 inc.extra_none = inc.extra_none or casualties.none_reported
+    return incidents
+
+
+def _code(incidents: list[Incident], text: str, published: date, lead_dates: list[DateMention],
+          article: ArticlePlaces) -> list[EventMention]:
+    """Each incident coded: sub-type, place, date, toll, actors (a later one may count its days
+    from the one before: "two days later")."""
     events: list[EventMention] = []
     for i, inc in enumerate(incidents):
         for m in inc.mentions:
