@@ -1136,6 +1136,8 @@ def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, inc
         return "Violent demonstration"   # demonstrators turned violent (a lead about lethal force stays so)
     if sub in ("Peaceful protest", "Protest with intervention") and _lethal_force(incident, text):
         return "Excessive force against protesters"
+    if sub == "Peaceful protest" and any(cues()["intervention"].search(text[a:b]) for a, b in _incident_sentences(incident)):
+        return "Protest with intervention"
     lead_text = text[lead.sentence[0]:lead.trigger.start]
     if sub in ("Attack", "Armed clash") and cues()["crowd"].search(lead_text) and not nonstate_perp \
             and not state_perp and not cues()["armed"].search(text[lead.sentence[0]:lead.sentence[1]]):
