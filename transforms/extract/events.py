@@ -1098,6 +1098,12 @@ def _choose_date(incident: Incident, sub: str, lead_dates: list[DateMention], pu
     return published, "unknown", True
 
 
+def _next_sentence(text: str, mention: Mention) -> tuple[int, int]:
+    start = mention.sentence[1]
+    m = _SENTENCE_END.search(text, start + 1, start + 400)
+    return start, (m.start() if m else min(len(text), start + 400))
+
+
 def _incident_sentences(incident: Incident) -> list[tuple[int, int]]:
     return sorted({m.sentence for m in incident.mentions} | set(incident.extra_sentences))
 
@@ -1147,7 +1153,8 @@ def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, inc
             return "Excessive force against protesters"
         if rioter_perp and not nonstate_perp:
             return "Mob violence"
-        if any(cues()["answered"].search(text[a:b]) for a, b in _incident_sentences(incident)):
+        # The answer is often the next sentence ("Guards repelled the attack."), whatever it merged with.
+        if any(cues()["answered"].search(text[a:b]) for a, b in _incident_sentences(incident) + [_next_sentence(text, lead)]):
             return "Armed clash"    # the attacked side fired back
         if armed_target and not any(h.actor_type == "Civilians" for h in targets):
             return "Armed clash"
