@@ -240,7 +240,17 @@ def test_cache_key_is_content_based_and_pruning_spares_live_files(tmp_path, monk
     import os
     import time as time_mod
 
-    assert _inputs_key() == _inputs_key()
+    from transforms.extract.gazetteer import DATA_DIR
+
+    key = _inputs_key()
+    # File times do not count (another checkout has other times), contents do.
+    stoplist = DATA_DIR / "place_stoplist.txt"
+    times = stoplist.stat()
+    try:
+        os.utime(stoplist, (times.st_atime + 3600, times.st_mtime + 3600))
+        assert _inputs_key() == key
+    finally:
+        os.utime(stoplist, ns=(times.st_atime_ns, times.st_mtime_ns))
     dump = tmp_path / "tiny.txt"
     dump.write_text("", encoding="utf-8")
     monkeypatch.setenv(DUMP_ENV, str(dump))
@@ -315,3 +325,19 @@ def test_a_part_of_a_country_is_a_coarse_point_in_that_part():
     south = resolve_text("Jets struck targets in southern Iraq.")[0]
     assert north.place.name == "Northern Iraq" and north.geo_precision == 3
     assert north.place.latitude > south.place.latitude
+
+
+def test_a_demonym_naming_a_region_of_a_neighbour():
+    # "Somali" is Somalia's demonym and also a region of Ethiopia: with a region word it is the region.
+    event = event_of("On 3 March 2025, militiamen killed 12 herders in the Somali region of Ethiopia.")
+    assert (event.country_iso2, event.admin1, event.geo_precision) == ("ET", "Somali", 3)
+
+
+def test_a_missing_dump_is_logged_and_ignored(tmp_path, monkeypatch, caplog):
+    from transforms.extract.gazetteer import dump_path
+    monkeypatch.setenv(DUMP_ENV, str(tmp_path / "no-such-file.txt"))
+    with caplog.at_level("WARNING"):
+        assert dump_path() is None
+    assert "not a readable file" in caplog.text
+    monkeypatch.delenv(DUMP_ENV)
+    assert _inputs_key() == _inputs_key()

