@@ -82,10 +82,13 @@ def test_pure_inference_matches_scikit_learn(tiny):
     rows = classifier.load_training(directory)
     feats = [classifier.featurize(text) for text, _ in rows]
     idf = {key: value for key, value in data["idf"].items()}
-    fitted = LogisticRegression(C=10.0, max_iter=3000, class_weight="balanced").fit(
-        classifier._matrix(feats, idf), [label for _, label in rows])
+    with classifier.pandas_unblocked():
+        fitted = LogisticRegression(C=10.0, max_iter=3000, class_weight="balanced").fit(
+            classifier._matrix(feats, idf), [label for _, label in rows])
     for text in ("a mob beat a thief", "teachers marched to demand pay", "rates rose at the bank"):
-        expected = dict(zip(fitted.classes_, fitted.predict_proba(classifier._matrix([classifier.featurize(text)], idf))[0]))
+        with classifier.pandas_unblocked():
+            proba = fitted.predict_proba(classifier._matrix([classifier.featurize(text)], idf))[0]
+        expected = dict(zip(fitted.classes_, proba))
         got = model.probabilities(text)
         for label, p in expected.items():
             assert got[label] == pytest.approx(p, abs=0.02)

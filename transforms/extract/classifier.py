@@ -25,6 +25,7 @@ import logging
 import math
 import re
 import sys
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -181,6 +182,20 @@ def _matrix(rows: list[dict[str, dict[str, int]]], idf: dict[str, float]):
     return csr_matrix((data, cols, ptr), shape=(len(rows), len(index)))
 
 
+@contextmanager
+def pandas_unblocked():
+    """Some libraries block pandas by setting sys.modules["pandas"] = None, which scikit-learn's
+    dataframe check does not expect: hide the blocker while scikit-learn runs."""
+    blocked = "pandas" in sys.modules and sys.modules["pandas"] is None
+    if blocked:
+        del sys.modules["pandas"]
+    try:
+        yield
+    finally:
+        if blocked:
+            sys.modules["pandas"] = None
+
+
 def train(directory: Path = TRAINING_DIR, min_df: int = 2, C: float = 10.0) -> dict:
     """Fit the model on the training text (scikit-learn needed here only)."""
     from sklearn.linear_model import LogisticRegression
@@ -200,7 +215,8 @@ def train(directory: Path = TRAINING_DIR, min_df: int = 2, C: float = 10.0) -> d
     X = _matrix(feats, idf)
     y = [label for _, label in rows]
     model = LogisticRegression(C=C, max_iter=3000, class_weight="balanced")
-    model.fit(X, y)
+    with pandas_unblocked():
+        model.fit(X, y)
     classes = [str(c) for c in model.classes_]
     coef = model.coef_ if len(classes) > 2 else None
     if coef is None:
