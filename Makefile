@@ -7,11 +7,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: setup demo test dev dashboard run evaluate bench clean
+.PHONY: setup demo test dev dashboard run evaluate evaluate-real model bench clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[test]"
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[test,model]"
 	$(BIN)/newsevents prepare-dbt
 	touch $(STAMP)
 
@@ -38,6 +38,17 @@ run: setup  ## the daily job for yesterday against sources.yml (needs internet)
 
 evaluate: setup  ## extraction quality on the labelled dev set
 	$(BIN)/newsevents evaluate
+
+REAL_DEVSETS ?= $(CURDIR)/../shared/devsets/real
+evaluate-real: setup  ## extraction quality on real coded records (ACLED notes, UCDP headlines), when present
+	@if [ -f "$(REAL_DEVSETS)/score.py" ]; then \
+		NEWSEVENTS_CACHE_DIR=$${NEWSEVENTS_CACHE_DIR:-$(CURDIR)/.cache} $(PYTHON) "$(REAL_DEVSETS)/score.py" --cmd "$(CURDIR)/$(BIN)/newsevents extract --jsonl"; \
+	else \
+		echo "evaluate-real: no real dev sets at $(REAL_DEVSETS) (set REAL_DEVSETS=...); nothing scored"; \
+	fi
+
+model: setup  ## rebuild the sub-type classifier (transforms/data/subtype_model.json.gz) from transforms/data/training
+	$(BIN)/python -m transforms.extract.classifier
 
 bench: setup  ## crawl + parse throughput and memory for 1,000 and 10,000 synthetic pages
 	$(BIN)/python -m tests.benchmarks.crawl_parse --pages 1000 10000

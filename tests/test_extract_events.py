@@ -135,3 +135,139 @@ def test_a_huge_repetitive_page_stays_one_incident_and_finishes():
     events = extract_events(text, PUBLISHED)
     assert len(events) == 1
     assert all(end <= len(text) for _, end in events[0].evidence)
+
+
+# ---------------------------------------------------------------- real-reporting pattern classes
+# Each text below is our own, written to show one pattern that real coded records showed.
+
+SUNDAY = date(2025, 6, 8)
+MONDAY = date(2025, 6, 9)
+
+SEED = (
+    "BAGHDAD — Two Katyusha rockets were fired at the US Embassy in Baghdad's fortified Green Zone "
+    "overnight, Iraqi security officials said on Sunday. One rocket was brought down by the embassy's C-RAM "
+    "air-defence system and the other landed in a nearby square, damaging two civilian cars. Nobody was hurt, "
+    "the officials said.\n\n"
+    "The attack, which no group has claimed, came as Washington prepares to end the combat mission of its "
+    "troops in Iraq by the end of the year. Iran-aligned militias have threatened to strike US interests if "
+    "any troops stay. The embassy compound has been a frequent target of rocket fire.\n\n"
+    "\"Loud blasts over the Green Zone again tonight,\" one resident wrote on Twitter."
+)
+
+
+@pytest.mark.parametrize("published", [date(2021, 12, 19), date(2021, 12, 20)])
+def test_seed_article_is_one_incident_on_the_day_of_the_attack_with_the_embassy_as_target(published):
+    events = extract_events(SEED, published, title="Rockets fired at US embassy in Baghdad, no casualties")
+    assert len(events) == 1
+    event = events[0]
+    assert event.sub_event_type == "Shelling/artillery/missile attack"
+    assert event.event_date == date(2021, 12, 18)   # the Saturday night, not the Sunday statement
+    assert event.location == "Baghdad" and event.country_iso2 == "IQ"
+    assert event.fatalities == 0
+    assert [a.name for a in event.perpetrators] == ["Unidentified armed group"]
+    targets = [a for a in event.actors if a.role == "target"]
+    assert targets and "Embassy" in targets[0].surface_text
+
+
+def _only(text, published=MONDAY):
+    events = extract_events(text, published)
+    assert len(events) == 1, [e.sub_event_type for e in events]
+    return events[0]
+
+
+@pytest.mark.parametrize("text, sub", [
+    ("On 7 June 2025, soldiers clashed with rebel fighters near Kabala, in northern Sierra Leone. Two soldiers "
+     "were killed.", "Armed clash"),
+    ("Police and suspected cattle raiders exchanged fire for two hours outside Lodwar in Kenya on Saturday, "
+     "officials said.", "Armed clash"),
+    ("On Saturday, militiamen demolished a dozen houses belonging to displaced families in Bunia, in eastern "
+     "Congo.", "Looting/property destruction"),
+    ("A mob lynched a man accused of stealing a motorbike in Kisumu, Kenya, on Sunday, police said.", "Mob violence"),
+    ("On 7 June 2025, a crowd of residents set ablaze a suspected thief at a market in Onitsha, Nigeria.",
+     "Mob violence"),
+    ("Police in Lusaka, Zambia, dispersed hundreds of traders with tear gas on Saturday as they protested "
+     "against new market fees.", "Protest with intervention"),
+    ("Forty fighters of a rebel group surrendered to the army with their weapons in Beni, Congo, on Saturday, "
+     "the army said.", "Change to group/activity"),
+    ("Looting: On 6 June 2025, unidentified armed men emptied shops and drove off cattle in the market of "
+     "Gaya, Niger.", "Looting/property destruction"),
+    ("Displacement: On 6 June 2025, hundreds of families left the villages around Gaya, Niger, after armed "
+     "men ordered them out.", "Other"),
+])
+def test_coder_and_wire_phrasing_and_leading_labels(text, sub):
+    assert _only(text).sub_event_type == sub
+
+
+@pytest.mark.parametrize("text, sub", [
+    # an attack that is answered is an armed clash
+    ("On 7 June 2025, gunmen attacked a police post in Garissa, Kenya. The officers returned fire and the "
+     "attackers fled.", "Armed clash"),
+    # force that kills protesters is excessive force
+    ("Thousands of people protested against fuel prices in Abuja, Nigeria, on Saturday. Police opened fire on "
+     "the marchers, killing three.", "Excessive force against protesters"),
+    # protesters who turn violent make a violent demonstration
+    ("On 7 June 2025, residents protested in Kisii, Kenya, over a land sale. The demonstrators burned tyres and "
+     "stoned passing cars.", "Violent demonstration"),
+    # a crowd beating a suspect, without arms, is mob violence
+    ("On 7 June 2025, villagers beat a suspected cattle thief to death in Kakamega, Kenya.", "Mob violence"),
+])
+def test_who_did_what_decides_the_sub_type(text, sub):
+    assert _only(text).sub_event_type == sub
+
+
+def test_looting_needs_no_casualties_and_has_none():
+    event = _only("On 6 June 2025, armed men looted shops and set fire to a granary in Gaya, Niger.")
+    assert event.sub_event_type == "Looting/property destruction"
+    assert event.fatalities == 0
+
+
+def test_a_statement_day_is_not_the_event_day_and_overnight_keeps_the_start():
+    said = _only("Gunmen killed five people in an attack on a bus near Maiduguri, Nigeria, on Saturday, "
+                 "the army said on Sunday.")
+    assert said.event_date == date(2025, 6, 7)
+    overnight = _only("Gunmen attacked the village of Dogo in Zamfara, Nigeria, overnight from Friday to Saturday, "
+                      "killing nine people, residents said on Sunday.")
+    assert overnight.event_date == date(2025, 6, 6)
+
+
+def test_the_toll_is_the_incidents_own_in_words_and_numerals():
+    both_sides = _only("Militants stormed a police station in Tillaberi, Niger, on Saturday, killing four police "
+                       "officers and three attackers, the interior ministry said.")
+    assert both_sides.fatalities == 7
+    claimed = _only("Gunmen ambushed an army convoy near Djibo, Burkina Faso, on Saturday, killing two soldiers, "
+                    "the army said. The group later claimed in a statement that it had killed 40 soldiers.")
+    assert claimed.fatalities == 2
+
+
+@pytest.mark.parametrize("text", [
+    "Armed groups in the Sahel have threatened to attack polling stations in Niger if the election goes ahead "
+    "next month. In 2023, an ambush near Tillaberi killed 17 soldiers.",
+    "Hundreds of relatives gathered in Nairobi on Saturday to mark ten years since the attack on a shopping mall "
+    "in which 67 people were killed.",
+    "Floods swept through villages in Borno State, Nigeria, on Saturday, killing 30 people and displacing "
+    "thousands, emergency officials said.",
+    "Kenya beat Uganda 2-1 in a World Cup qualifier in Nairobi on Saturday, with the striker scoring twice in "
+    "the second half.",
+    "Nigeria's inflation slowed to 22 percent in May, the statistics office said on Sunday. Investors fear that "
+    "insecurity in the north, where an ambush killed 12 soldiers in March, will weigh on growth.",
+    "A court in Abuja on Monday sentenced three men to life in prison for their part in a 2022 attack on a train "
+    "that killed eight passengers.",
+])
+def test_non_incident_stories_yield_nothing_even_with_a_past_attack(text):
+    assert extract_events(text, MONDAY) == []
+
+
+def test_two_attacks_in_two_places_on_one_day_are_two_incidents():
+    events = extract_events("Gunmen killed four farmers in Bokkos, Plateau State, Nigeria, on Saturday. In a separate "
+                            "attack on the same day, bandits killed six villagers in Gusau, Zamfara State.", MONDAY)
+    assert sorted(e.fatalities for e in events) == [4, 6]
+    assert len({e.location for e in events}) == 2
+
+
+def test_the_perpetrator_is_never_the_target_and_an_installation_stays_the_target():
+    event = _only("On 7 June 2025, militants attacked an army base in Kidal, Mali, and soldiers repelled them, "
+                  "the army said.")
+    perps = {a.name for a in event.actors if a.role == "perpetrator"}
+    targets = {a.name for a in event.actors if a.role == "target"}
+    assert perps and targets and not perps & targets
+    assert "Military forces of Mali" in targets

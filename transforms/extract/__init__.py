@@ -1,4 +1,5 @@
-"""Incident extraction from English news text: rules and lexicons over an offline gazetteer.
+"""Incident extraction from English news text: rules and lexicons over an offline gazetteer,
+with a small learned sub-type classifier (classifier.py).
 
 `extract_events(text, published, title=..., source_country=...)` returns zero or more
 `EventMention`s (transforms.records). Bump EXTRACTOR_VERSION whenever rules or data change:
@@ -11,7 +12,7 @@ import datetime
 
 from transforms.records import EventMention
 
-EXTRACTOR_VERSION = "0.6.0"
+EXTRACTOR_VERSION = "0.7.0"
 
 
 def extract_events(

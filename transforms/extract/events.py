@@ -1,10 +1,17 @@
 """Sentence-level event mentions, filtered for background and non-events, merged into incidents.
 
-Pipeline per article: split sentences -> find trigger phrases (event_triggers.csv) -> drop
-sentences that are hypothetical, denied, generic, historical, fictional, accidents, crime or
-metaphor (context_cues.csv) -> attach places, dates, casualties and actors -> merge mentions of
-the same incident (same place and day), split on a different town or day -> refine the
-sub-event type with who did what to whom.
+`extract` runs four named steps per article:
+1. article context (`_article_context`, places via places.article_places): is it a sports report,
+   a commemoration, a denial, an accident story; where is it filed from;
+2. mentions (in `_extract`): split sentences -> find trigger phrases (event_triggers.csv) -> drop
+   sentences that are hypothetical, denied, generic, historical, fictional, accidents, crime or
+   metaphor (context_cues.csv) -> attach places, dates, casualties and actors;
+3. incidents (`_incidents`): merge mentions of the same incident (same place and day), split on a
+   different town or day, attach claims and casualty sentences;
+4. coding (`_code`, `_build`): the sub-type (rules, then the learned classifier where it is sure,
+   then who did what to whom), place, date, toll and actors.
+When the rules find nothing, the learned classifier may name the lead's incident and the same
+steps run again on it (`_learned_triggers`).
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from transforms.extract import actors as actor_mod
+from transforms.extract import classifier
 from transforms.extract import roles as role_mod
 from transforms.extract.dates import NUMBER_WORDS, DateMention, find_dates, is_historical
 from transforms.extract.numbers import combine_fatalities, find_casualties
@@ -29,27 +37,20 @@ from transforms.extract.places import (
     mention_town,
     same_place,
 )
-from transforms.extract.taxonomy import event_type_of
+from transforms.extract.taxonomy import event_type_of, protest_rank, with_trait
 from transforms.records import ActorMention, EventMention
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 MAX_TEXT_CHARS = 100_000
 VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
-PROTEST_FAMILY = {"Peaceful protest", "Protest with intervention", "Excessive force against protesters",
-                  "Violent demonstration", "Mob violence"}
-# Weak triggers need a concrete anchor (a count, a named place, an armed actor) to count.
-WEAK_SUBTYPES = {"Attack", "Armed clash", "Peaceful protest", "Arrests", "Looting/property destruction",
-                 "Non-state actor overtakes territory", "Government regains territory",
-                 "Non-violent transfer of territory", "Change to group/activity",
-                 "Headquarters or base established", "Disrupted weapons use", "Agreement"}
-# Sub-types that are non-violent by definition: an unreported toll is zero, not unknown.
-_NO_DEATHS_BY_DEFINITION = {"Non-violent transfer of territory", "Looting/property destruction", "Disrupted weapons use"}
-VIOLENT_SUBTYPES = {"Armed clash", "Attack", "Air/drone strike", "Shelling/artillery/missile attack",
-                    "Remote explosive/landmine/IED", "Grenade", "Suicide bomb"}
-STRATEGIC = {"Agreement", "Arrests", "Change to group/activity", "Disrupted weapons use",
-             "Headquarters or base established", "Looting/property destruction",
-             "Non-violent transfer of territory", "Other"}
+# Facts of the taxonomy the rules act on (the `traits` column of taxonomy.csv).
+PROTEST_FAMILY = with_trait("protest")
+WEAK_SUBTYPES = with_trait("weak")
+_NO_DEATHS_BY_DEFINITION = with_trait("no_deaths")
+VIOLENT_SUBTYPES = with_trait("violent")
+STRATEGIC = with_trait("strategic")
+WEAPON_NAMED = with_trait("weapon")
 
 _ABBREV = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|Gen|Col|Lt|Maj|Capt|Sgt|Brig|St|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|No|Gov|Sen|Rep|U\.S|U\.N|U\.K|a\.m|p\.m|e\.g|i\.e|vs|approx|est))\.$")
 _SENTENCE_END = re.compile(r"[.!?]['\"”’)]*\s+|\n+")
@@ -276,35 +277,38 @@ def _word_prefixes(low: str) -> set[str]:
     return prefixes
 
 
-def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date, dates: list[DateMention]) -> bool:
-    """True when the sentence does not report an incident that happened."""
+def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date, dates: list[DateMention]) -> str:
+    """Why the sentence does not report an incident that happened ("" when it does)."""
     sentence = text[start:end]
     low = sentence.lower()
     prefixes = _word_prefixes(low)
     c = cues()
     before = text[max(start, trigger.start - 80):trigger.start]
     # Groups announce changes in the future tense ("will dissolve", "would join the army").
-    if trigger.sub_event_type != "Change to group/activity" and c["hypothetical"].search(before):
-        return True
+    hypothetical = c["hypothetical"].search(before) if trigger.sub_event_type != "Change to group/activity" else None
+    if hypothetical and not (trigger.sub_event_type in PROTEST_FAMILY and _DEMAND.match(hypothetical.group(0))):
+        return "hypothetical"
     if c["denial"].search_folded(sentence, low, prefixes):
-        return True
+        return "denial"
     recent_day = any(d.precision == "day" and not d.statement_date and not is_historical(d, published)
                      and d.value <= published for d in dates)
     if _THAT_YEAR.search(low):
-        return True   # "On June 25 that year, ...": a retold past, protest or not
+        return "that year"   # "On June 25 that year, ...": a retold past, protest or not
     # Protests often mark anniversaries; everything else that does is background.
     if trigger.sub_event_type not in PROTEST_FAMILY and c["historical_strong"].search_folded(sentence, low, prefixes):
-        return True
+        return "historical_strong"
     after = text[trigger.end:min(end, trigger.end + 30)]
     if re.search(r"\b(?:would|will|could|might|shall|planned|are expected)\b", after) and trigger.sub_event_type != "Change to group/activity":
-        return True
+        return "future after"
     if _UNVERIFIED.search(sentence):
-        return True
+        return "unverified"
     if not recent_day and _past_years_only(sentence, published):
-        return True
+        return "past years"
     for name in ("generic", "historical", "fiction", "accident", "crime", "nonviolent_attack", "judicial"):
         if name in ("historical", "judicial") and trigger.sub_event_type in PROTEST_FAMILY:
             continue
+        if name == "crime" and (trigger.sub_event_type in _CRIME_IS_THE_EVENT or trigger.sub_event_type in WEAPON_NAMED):
+            continue   # robbers with a grenade are still a grenade attack
         found = c[name].search_folded(sentence, low, prefixes)
         if found:
             # "... on Dec. 2, the latest in a series of strikes": the tally describes this incident.
@@ -312,20 +316,24 @@ def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date,
                 continue
             if name == "accident" and trigger.sub_event_type not in ("Attack", "Remote explosive/landmine/IED", "Armed clash"):
                 continue
+            if name == "accident" and _DEVICE.search(text[trigger.start:trigger.end]):
+                continue   # a mine or bomb set off by accident is still an explosive incident (ACLED)
             if name == "historical" and dates and any(not is_historical(d, published) for d in dates if not d.statement_date) \
                     and not re.search(r"anniversary|commemorat|memorial|years? ago|last year", sentence, re.I):
                 continue
-            return True
+            return name
     event_dates = [d for d in dates if not d.statement_date]
-    if event_dates and all(is_historical(d, published) or d.value > published for d in event_dates):
-        return True
+    if event_dates and all(is_historical(d, published) or d.value > published or _earlier_month(d, published)
+                           for d in event_dates):
+        return "all dates past or future"   # "an ambush killed 12 soldiers in March", in a June story
     # Future tense right before the trigger: "will attack", "are expected to protest".
     if re.search(r"\b(?:will|shall|to be held|expected to|set to|going to|scheduled|planned|upcoming|next week|tomorrow)\b", before, re.I):
-        return True
-    return False
+        return "future before"
+    return ""
 
 
 _ANAPHOR = re.compile(r"\b(?:the|this|that|these|those|its|their|\w+day's|last night's|yesterday's)\s+(?:\w+\s+)?$", re.I)
+_VERB_TRIGGER = re.compile(r"\w+ed\b|(?:shot|fought|took|set|burnt|beat|blew|struck|hit|threw|stole|overran|seized|kills?|opened)\b", re.I)
 _POST = re.compile(r"\b(?:wrote on|posted on|tweeted|said in a post|in a (?:post|tweet|video)|on (?:X|Twitter|Facebook|Telegram|Instagram|TikTok))\b")
 
 
@@ -373,9 +381,20 @@ def _blocked_plain(sentence: str, published: date) -> bool:
     return any(c[name].search(sentence) for name in ("hypothetical", "generic", "historical", "historical_strong", "accident", "crime", "fiction"))
 
 
+# A crowd punishing a thief is mob violence, stealing in a raid is looting: crime words are the event.
+_CRIME_IS_THE_EVENT = {"Mob violence", "Looting/property destruction"}
+_CLAIMED_TOLL = re.compile(r"\b(?:claim(?:ed|s|ing)?|boast(?:ed|s)?|said (?:it|they) had)\b[^.;]{0,80}?\b(?:kill|dead|death|eliminat|neutrali)", re.I)
+_DIPLOMATIC = re.compile(r"embass|consulat|mission|compound", re.I)
+_DEVICE = re.compile(r"\bIEDs?\b|mine|booby|bomb|explosive device|munition|unexploded|UXO", re.I)
+# What protesters demand or call for is the protest's cause, not a protest that may happen.
+_DEMAND = re.compile(r"demand|call|urg|incit", re.I)
 _THAT_YEAR = re.compile(r"\bthat year\b|\bthe year before\b")
 _UNVERIFIED = re.compile(r"\b(?:could not (?:be )?(?:independently )?(?:verif\w*|confirm\w*)|unable to (?:verify|confirm))\b", re.I)
 _YEAR = re.compile(r"(?<![\d-])(?:19|20)\d\d(?![\d])")
+
+
+def _earlier_month(d: DateMention, published: date) -> bool:
+    return d.precision == "month" and (d.value.year, d.value.month) < (published.year, published.month)
 
 
 def _past_years_only(sentence: str, published: date) -> bool:
@@ -428,9 +447,14 @@ def _has_anchor(mention: Mention) -> bool:
         return True
     if mention.places:
         return True
+    # A day of its own ("On 12 November, ...") or a place named after "in" is concrete, even
+    # when the gazetteer does not know the village.
+    if any(d.explicit and d.precision == "day" for d in mention.event_dates) or _IN_PLACE.search(mention.text):
+        return True
     return any(a.named or a.actor_type in ("Political militia", "State forces", "Protesters", "Rioters") for a in mention.actors)
 
 
+_IN_PLACE = re.compile(r"\b(?:in|near|at) (?:the (?:village|town|city|district|area|locality|commune|hamlet|market|quarter|neighbou?rhood|county|municipality) of )?(?!The\b|A\b|An\b)[A-Z][a-z]")
 _NEGATED = re.compile(r"\b(?:no one|nobody|no|not|never|none)\s+(?:\w+\s+){0,2}$|\bany\s+$", re.I)
 _TERRITORY_OBJECT = re.compile(
     r"^\W*(?:\w+\W+){0,6}?(?:town|village|city|district|base|area|territory|island|hill|camp|headquarters|airport|"
@@ -484,6 +508,85 @@ def _best_trigger(found: list[Trigger], text: str) -> Trigger | None:
 
 
 def extract(text: str, published: date, title: str | None = None, source_country: str | None = None) -> list[EventMention]:
+    """Incidents reported in an article: trigger rules first; when they find nothing, the learned
+    classifier may name the lead's incident (wordings no trigger lists), and the same rules then
+    gate it (negation, hypotheticals, background) and fill its fields."""
+    events = _extract(text, published, title, source_country)
+    if events:
+        return events
+    forced = _learned_triggers(text[:MAX_TEXT_CHARS])
+    return _extract(text, published, title, source_country, forced) if forced else []
+
+
+# The learned classifier must be this sure before it reports an incident no trigger found, or
+# overrules the trigger's sub-type.
+LEARNED_DETECT = 0.3
+LEARNED_OVERRIDE = 0.4
+LEARNED_PRIORITY = 50
+_LEAD_SENTENCES = 2
+_LEARNED_CHARS = 600       # the incident's opening says what it was; more text only costs time
+
+
+def _learned_triggers(text: str) -> dict[int, list[Trigger]]:
+    """A trigger for each lead sentence the classifier reads as an incident."""
+    model = classifier.load_model()
+    if model is None:
+        return {}
+    forced = {}
+    for index, (s, e) in enumerate(split_sentences(text)[:_LEAD_SENTENCES]):
+        label, p = model.best(text[s:e])
+        if label == classifier.NONE or p < LEARNED_DETECT:
+            continue
+        span = model.anchor(text[s:e], label)
+        if span:
+            forced[index] = [Trigger(label, LEARNED_PRIORITY, None, s + span[0], s + span[1])]
+            break
+    return forced
+
+
+def _learned_subtype(incident: Incident, rule_sub: str) -> str:
+    """The classifier's reading of the incident's sentences where it is sure and knows the
+    rule's answer too (a model without that class cannot judge it)."""
+    model = classifier.load_model()
+    if model is None or rule_sub in WEAPON_NAMED:
+        return rule_sub
+    label, p = model.best(" ".join(m.text for m in incident.mentions[:2])[:_LEARNED_CHARS])
+    if label == classifier.NONE or label == rule_sub:
+        return rule_sub
+    if (protest_rank(label) or 99) < (protest_rank(rule_sub) or 0):
+        return rule_sub   # the rules read an intervention or violence the reading as a whole missed
+    if p >= LEARNED_OVERRIDE and (rule_sub in model.classes or p >= 0.85):
+        return label
+    return rule_sub
+
+
+@dataclass
+class ArticleContext:
+    """What the article as a whole says about its sentences."""
+    sport_hits: int            # distinct sport words: a sports report
+    commemoration: bool        # it opens by commemorating: it retells old events throughout
+    disputed: bool             # it opens on a denial: what follows are claims
+    accident: bool             # it opens on an accident or disaster: its deaths are such
+
+
+def _article_context(text: str, sentences: list[tuple[int, int]], title: str | None) -> ArticleContext:
+    first = text[sentences[0][0]:sentences[0][1]] if sentences else ""
+    first_triggers = find_triggers(text, *sentences[0]) if sentences else []
+    lead_text = text[sentences[0][0]:sentences[min(1, len(sentences) - 1)][1]] if sentences else ""
+    return ArticleContext(
+        sport_hits=len({m.lower() for m in cues()["sport"].findall(text)}),
+        # "gathered to remember the 130 killed in 2015"
+        commemoration=bool(cues()["historical_strong"].search(first))
+        and not any(t.sub_event_type in PROTEST_FAMILY for t in first_triggers),
+        # "the ministry denied claims that ..."
+        disputed=bool(re.search(r"\bdenied\s+(?:\w+\s+){0,3}(?:claims?|reports?|allegations?)\b", lead_text, re.I)),
+        accident=bool(cues()["accident"].search((title or "") + " " + first))
+        and not any(t.priority >= 70 for t in first_triggers),
+    )
+
+
+def _extract(text: str, published: date, title: str | None, source_country: str | None,
+             forced: dict[int, list[Trigger]] | None = None) -> list[EventMention]:
     # A news article is a few thousand characters; a huge page is read up to this point only
     # (offsets stay valid: they index the same text).
     text = text[:MAX_TEXT_CHARS]
@@ -499,23 +602,12 @@ def extract(text: str, published: date, title: str | None = None, source_country
     # Places are looked up in the lead and in sentences with triggers (the rest only names
     # countries, counted in the country context). The dateline ("GOMA, DR Congo — ") says where
     # the reporter files from: context and last-resort location only.
-    sentence_triggers = [find_triggers(text, s, e) for s, e in sentences]
+    sentence_triggers = [find_triggers(text, s, e) + (forced or {}).get(i, []) for i, (s, e) in enumerate(sentences)]
     wanted = [index < 3 or bool(found) for index, found in enumerate(sentence_triggers)]
     article = article_places(text, sentences, wanted, title, source_country)
     spans_by_sentence = article.spans_by_sentence
     dateline_end = article.dateline_end
-    sport_hits = len({m.lower() for m in cues()["sport"].findall(text)})
-    # An article that opens by commemorating ("gathered to remember the 130 killed in 2015")
-    # retells old events throughout.
-    commemoration = bool(sentences) and bool(cues()["historical_strong"].search(text[sentences[0][0]:sentences[0][1]])) \
-        and not any(t.sub_event_type in PROTEST_FAMILY for t in find_triggers(text, *sentences[0]))
-    # An article that opens on a denial ("the ministry denied claims that ...") reports claims.
-    lead_text = text[sentences[0][0]:sentences[min(1, len(sentences) - 1)][1]] if sentences else ""
-    article_disputed = bool(re.search(r"\bdenied\s+(?:\w+\s+){0,3}(?:claims?|reports?|allegations?)\b", lead_text, re.I))
-    # An article that opens on an accident or disaster reports its deaths as such.
-    opening = (title or "") + " " + (text[sentences[0][0]:sentences[0][1]] if sentences else "")
-    article_accident = bool(cues()["accident"].search(opening)) and not any(
-        t.priority >= 70 for t in (find_triggers(text, *sentences[0]) if sentences else []))
+    ctx = _article_context(text, sentences, title)
 
     mentions: list[Mention] = []
     extra: list[tuple[Mention, tuple[int, int], object]] = []
@@ -551,10 +643,10 @@ def extract(text: str, published: date, title: str | None = None, source_country
             if verdict and _is_background(text[ss:se], published):
                 background_paragraphs.add(para)
                 if index == 0 and not any(t.sub_event_type in PROTEST_FAMILY for t in whole):
-                    commemoration = True   # the lead itself retells the past: a feature, not news
+                    ctx.commemoration = True   # the lead itself retells the past: a feature, not news
             elif whole and para in background_paragraphs and not recent:
                 verdict = True
-            elif whole and commemoration and not any(
+            elif whole and ctx.commemoration and not any(
                     d.precision == "day" and not d.statement_date and 0 <= (published - d.value).days <= 7
                     for d in sentence_dates):
                 verdict = True   # a feature retelling old events: only this week's news counts
@@ -586,11 +678,11 @@ def extract(text: str, published: date, title: str | None = None, source_country
             trigger = _first_unblocked(found, text, s, e, published, dates)
         if trigger is None:
             continue
-        if article_accident and trigger.priority < 70 and trigger.sub_event_type in ("Attack", "Armed clash"):
+        if ctx.accident and trigger.priority < 70 and trigger.sub_event_type in ("Attack", "Armed clash"):
             continue   # "one worker was killed" in a mine-accident story
-        if article_disputed and _REPORTED.search(text, s, e):
+        if ctx.disputed and _REPORTED.search(text, s, e):
             continue   # a claim the article opens by reporting as denied
-        if sport_hits >= 2 and trigger.priority < 75:
+        if ctx.sport_hits >= 2 and trigger.priority < 75:
             continue
         named = [(h.start, h.end) for h in actors_in(index) if h.named]
         places = article.resolve_in(index, s, e, exclude=named)
@@ -599,19 +691,30 @@ def extract(text: str, published: date, title: str | None = None, source_country
         quoted = _is_quote_or_post(text, s, e)
         # Title and standfirst run before a mid-text dateline: they summarise, they add nothing new.
         standfirst = dateline_end > 0 and e <= dateline_end
-        follow_up = quoted or standfirst or bool(_ANAPHOR.search(text[max(s, trigger.start - 25):trigger.start]))
+        # "the attack ..." refers back; "the police arrested ..." reports (a verb trigger has a subject).
+        # In the opening sentence there is nothing to refer back to ("during their protest").
+        anaphor = index > 0 and bool(_ANAPHOR.search(text[max(s, trigger.start - 25):trigger.start])) \
+            and not _VERB_TRIGGER.match(text, trigger.start, trigger.end)
+        follow_up = quoted or standfirst or anaphor
         if quoted:
             dates = []   # "tonight" in a post is the poster's night, not the publication's
         if follow_up:
             hits = [h for h in hits if h.named]
         mention = Mention((s, e), trigger, places, dates, casualties.fatalities, casualties.injured,
-                          casualties.none_reported, hits, separate_clause or bool(cues()["separate"].search(text[s:e])), follow_up=follow_up)
+                          casualties.none_reported, hits, separate_clause or bool(cues()["separate"].search(text[s:e])), follow_up=follow_up,
+                          text=text[s:e])
         mention.fatality_groups = casualties.fatality_groups
         if trigger.sub_event_type in WEAK_SUBTYPES and not _has_anchor(mention):
             continue
         mentions.append(mention)
         mention_index[id(mention)] = index
 
+    incidents = _incidents(mentions, extra, text, sentences, actors_in, article)
+    return _code(incidents, text, published, lead_dates, article)
+
+
+def _incidents(mentions: list[Mention], extra, text: str, sentences, actors_in, article: ArticlePlaces) -> list[Incident]:
+    """Mentions merged into incidents, each with the claims and casualty sentences that are its own."""
     incidents = _merge(mentions)
     claimed, claim_explicit, claimed_what = _claimed_by(text, sentences, actors_in)
     # "X claimed the bus attack": the claim goes to the one incident that mentions a bus; without
@@ -632,6 +735,13 @@ def extract(text: str, published: date, title: str | None = None, source_country
                 inc.extra_groups.append(casualties.fatality_groups)
                 inc.extra_injured.append(casualties.injured)
                 inc.extra_none = inc.extra_none or casualties.none_reported
+    return incidents
+
+
+def _code(incidents: list[Incident], text: str, published: date, lead_dates: list[DateMention],
+          article: ArticlePlaces) -> list[EventMention]:
+    """Each incident coded: sub-type, place, date, toll, actors (a later one may count its days
+    from the one before: "two days later")."""
     events: list[EventMention] = []
     for i, inc in enumerate(incidents):
         for m in inc.mentions:
@@ -699,9 +809,8 @@ def _choose_subtype(incident: Incident) -> str:
             return later
         if later == "Chemical weapon" and sub in VIOLENT_SUBTYPES:
             return later   # the most specific weapon there is
-        if sub in PROTEST_FAMILY and later in PROTEST_FAMILY and m.trigger.priority > lead.trigger.priority \
-                and later != "Mob violence" and any(h.actor_type == "State forces" for h in m.actors):
-            sub = later
+        if (protest_rank(later) or 0) > (protest_rank(sub) or 99):
+            sub = later   # a protest that police dispersed, or whose demonstrators burned tyres
     return sub
 
 
@@ -870,17 +979,15 @@ def _final_actors(sub: str, event_type: str, perpetrators, targets, claimed, cou
     return out
 
 
-def _build(incident: Incident, text: str, published: date, lead_dates: list[DateMention],
-           article: ArticlePlaces, primary: bool, previous_date: date | None = None) -> EventMention | None:
-    sub = _choose_subtype(incident)
-    place = event_place([(m.places, m.follow_up) for m in incident.mentions], incident.dateline, article.lead_place())
-    location = location_fields(place, article)
-    country_iso2 = location["country_iso2"]
-
-    event_date, precision, fallback = _choose_date(incident, sub, lead_dates, published, previous_date)
-
-    # Casualties: the largest toll reported in any mention (repeats are not added up).
-    groups = [g for m in incident.mentions for g in m.fatality_groups] + [g for gs in incident.extra_groups for g in gs]
+def _toll(incident: Incident, sub: str, text: str) -> tuple[int | None, int | None]:
+    """Deaths and injuries of the incident: the largest toll reported in any mention (repeats
+    are not added up); developments and peaceful protests do not own the deaths around them."""
+    by_sentence = [(m.text, m.fatality_groups) for m in incident.mentions] + \
+        [(text[a:b], gs) for (a, b), gs in zip(incident.extra_sentences, incident.extra_groups)]
+    # A figure the armed group claims ("it said it had killed 40 soldiers") is not the toll when
+    # anyone else gives one.
+    own = [gs for sentence, gs in by_sentence if not _CLAIMED_TOLL.search(sentence)]
+    groups = [g for gs in (own if any(own) else [gs for _, gs in by_sentence]) for g in gs]
     injured_counts = [m.injured for m in incident.mentions] + incident.extra_injured
     fatalities = combine_fatalities(groups)
     injured = max((n for n in injured_counts if n is not None), default=None)
@@ -898,6 +1005,17 @@ def _build(incident: Incident, text: str, published: date, lead_dates: list[Date
             fatalities = 0
         if sub == "Peaceful protest" and fatalities:
             fatalities = None
+    return fatalities, injured
+
+
+def _build(incident: Incident, text: str, published: date, lead_dates: list[DateMention],
+           article: ArticlePlaces, primary: bool, previous_date: date | None = None) -> EventMention | None:
+    sub = _learned_subtype(incident, _choose_subtype(incident))
+    place = event_place([(m.places, m.follow_up) for m in incident.mentions], incident.dateline, article.lead_place())
+    location = location_fields(place, article)
+    country_iso2 = location["country_iso2"]
+
+    event_date, precision, fallback = _choose_date(incident, sub, lead_dates, published, previous_date)
 
     roles = sorted(_assign_roles(incident, text, sub), key=lambda r: -r[2])   # stable: strongest first
     perpetrators = [h for r, h, _ in roles if r == "perpetrator"]
@@ -905,8 +1023,9 @@ def _build(incident: Incident, text: str, published: date, lead_dates: list[Date
     strength = {}
     for r, h, st in roles:
         strength[(r, id(h))] = max(st, strength.get((r, id(h)), 0))
-    sub = _refine_subtype(sub, perpetrators, targets, fatalities, incident, text)
+    sub = _refine_subtype(sub, perpetrators, targets, None, incident, text)
     event_type = event_type_of(sub)
+    fatalities, injured = _toll(incident, sub, text)
 
     lead = incident.mentions[0]
     withdrawal = bool(re.match(r"withdr|pull|hand|retreat|evacuat", text[lead.trigger.start:lead.trigger.end], re.I))
@@ -979,18 +1098,64 @@ def _choose_date(incident: Incident, sub: str, lead_dates: list[DateMention], pu
     return published, "unknown", True
 
 
+def _next_sentence(text: str, mention: Mention) -> tuple[int, int]:
+    start = mention.sentence[1]
+    m = _SENTENCE_END.search(text, start + 1, start + 400)
+    return start, (m.start() if m else min(len(text), start + 400))
+
+
+def _incident_sentences(incident: Incident) -> list[tuple[int, int]]:
+    return sorted({m.sentence for m in incident.mentions} | set(incident.extra_sentences))
+
+
+def _protesters_violent(incident: Incident, text: str) -> bool:
+    """The protesters themselves attacked, burned, stoned or vandalised (not the police)."""
+    for a, b in _incident_sentences(incident):
+        if cues()["protester_violence"].search(text[a:b]):
+            return True
+        for m in cues()["riot_acts"].finditer(text, a, b):
+            if not cues()["state_subject"].search(text[max(a, m.start() - 60):m.start()]):
+                return True
+    return False
+
+
+def _lethal_force(incident: Incident, text: str) -> bool:
+    """Protesters shot, killed or maimed after the protest began, not the killing it protests."""
+    start = incident.mentions[0].trigger.end
+    for a, b in _incident_sentences(incident):
+        for m in cues()["lethal_force"].finditer(text, max(a, start), b):
+            if not cues()["protest_cause"].search(text[max(a, m.start() - 60):m.start()]):
+                return True
+    return False
+
+
 def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, incident: Incident, text: str) -> str:
     """Who did what to whom decides between look-alike sub-types."""
-    armed_target = any(h.actor_type in ("State forces", "Rebel group", "Political militia", "Identity militia", "External/Other forces") for h in targets)
+    # An embassy or a mission does not fight back: attacking one is no clash.
+    armed_target = any(h.actor_type in ARMED_TYPES and not _DIPLOMATIC.search(h.surface) for h in targets)
     state_perp = any(h.actor_type == "State forces" for h in perpetrators)
     nonstate_perp = any(h.actor_type in ("Rebel group", "Political militia", "Identity militia") for h in perpetrators)
     protest_target = any(h.actor_type == "Protesters" for h in targets)
     rioter_perp = any(h.actor_type == "Rioters" for h in perpetrators)
+    lead = incident.mentions[0]
+    if sub in ("Peaceful protest", "Protest with intervention") and _protesters_violent(incident, text):
+        return "Violent demonstration"   # demonstrators turned violent (a lead about lethal force stays so)
+    if sub in ("Peaceful protest", "Protest with intervention") and _lethal_force(incident, text):
+        return "Excessive force against protesters"
+    if sub == "Peaceful protest" and any(cues()["intervention"].search(text[a:b]) for a, b in _incident_sentences(incident)):
+        return "Protest with intervention"
+    lead_text = text[lead.sentence[0]:lead.trigger.start]
+    if sub in ("Attack", "Armed clash") and cues()["crowd"].search(lead_text) and not nonstate_perp \
+            and not state_perp and not cues()["armed"].search(text[lead.sentence[0]:lead.sentence[1]]):
+        return "Mob violence"   # villagers, traders or party activists beating or fighting, without arms
     if sub == "Attack":
         if protest_target:
             return "Excessive force against protesters"
         if rioter_perp and not nonstate_perp:
             return "Mob violence"
+        # The answer is often the next sentence ("Guards repelled the attack."), whatever it merged with.
+        if any(cues()["answered"].search(text[a:b]) for a, b in _incident_sentences(incident) + [_next_sentence(text, lead)]):
+            return "Armed clash"    # the attacked side fired back
         if armed_target and not any(h.actor_type == "Civilians" for h in targets):
             return "Armed clash"
     if sub == "Abduction/forced disappearance" and incident.mentions[0].fatalities:

@@ -103,9 +103,9 @@ _SOURCE_BEFORE = re.compile(r"\b(?:according\s+to|citing)\s+(?:the\s+|a\s+)?(?:[
 _OFFICE_SAID = re.compile(r"^[\s'’s-]*(?:run\s+|led\s+)?(?:[\w-]+\s+){0,2}?(?:ministry|spokes(?:man|woman|person)|officials?|"
                           r"authorities|government|media|television|radio|agency|office|statement)\s+(?:said|says|told|reported)\b", re.I)
 SOURCE = "source"
-# Fixed installations of state forces cannot act: they are always what was hit.
+# Fixed installations (of state forces, embassies) cannot act: they are always what was hit.
 INSTALLATION = re.compile(r"\b(?:base|garrison|checkpoint|barracks|camp|convoy|patrol|post|outpost|station|positions?|"
-                          r"bunker|headquarters|vehicle)\b", re.I)
+                          r"bunker|headquarters|vehicle|embassy|consulate|compound|mission)\b", re.I)
 
 
 def is_source(text: str, sentence: tuple[int, int], hit) -> bool:
@@ -152,12 +152,12 @@ def role_of(text: str, sentence: tuple[int, int], start: int, end: int, surface:
         # People are never the perpetrator of an armed incident; grammar only says how sure.
         strong = _VICTIM_AFTER.search(after) or _OBJECT_BEFORE.search(before)
         return Role(TARGET, GRAMMAR if strong else ORDER, "civilians")
+    if INSTALLATION.search(surface):
+        return Role(TARGET, GRAMMAR, "installation")   # "shot down by the embassy's defences": still what was hit
     if _BY_BEFORE.search(before):
         return Role(PERPETRATOR, BY, "by")
     if _CLAIM_AFTER.search(after):
         return Role(PERPETRATOR, GRAMMAR, "claim")
-    if INSTALLATION.search(surface):
-        return Role(TARGET, GRAMMAR, "installation")
     if _VICTIM_AFTER.search(after):
         return Role(TARGET, GRAMMAR, "passive")
     if _DEFENDER_AFTER.search(after):

@@ -1,4 +1,18 @@
-"""The ACLED taxonomy as data (transforms/data/taxonomy.csv, also a dbt seed source)."""
+"""The ACLED taxonomy as data (transforms/data/taxonomy.csv, also a dbt seed source).
+
+`traits` holds the facts the extractor acts on, one word each:
+protest    the protest family (protests and riots): "attack"/"killed" inside one describe its policing
+strategic  a strategic development: its deaths are not this event's toll, it needs no violence
+weak       a trigger of this type counts only with a concrete anchor (a day, a place, a toll, an armed actor)
+violent    an attack with a weapon or in a fight (a later, more specific weapon may refine it)
+no_deaths  non-violent by definition: an unreported toll is zero, not unknown
+weapon     named by its weapon word ("airstrike", "grenade"): the trigger decides, not the classifier
+
+`protest_rank` orders the protest family by what later sentences may add (ACLED's codebook): a
+protest that police dispersed is one with intervention, one they fired on is excessive force,
+one whose demonstrators turned violent is a violent demonstration (the last two are
+equals: neither overrules the other).
+"""
 
 from __future__ import annotations
 
@@ -24,13 +38,17 @@ class SubEventType:
     cameo_root: str
     plover_root: str
     disorder_type: str  # ACLED's disorder type (Political violence, Demonstrations, ...)
+    traits: frozenset[str] = frozenset()
+    protest_rank: int | None = None
 
 
 @lru_cache(maxsize=1)
 def sub_event_types() -> dict[str, SubEventType]:
     """sub_event_type -> its row; sub-event names are unique across event types."""
     with TAXONOMY_CSV.open(encoding="utf-8") as fh:
-        rows = [SubEventType(**row) for row in csv.DictReader(fh)]
+        rows = [SubEventType(**{**row, "traits": frozenset((row.get("traits") or "").split()),
+                                "protest_rank": int(row["protest_rank"]) if row.get("protest_rank") else None})
+                for row in csv.DictReader(fh)]
     return {row.sub_event_type: row for row in rows}
 
 
@@ -45,3 +63,14 @@ def event_type_of(sub_event_type: str) -> str:
         return sub_event_types()[sub_event_type].event_type
     except KeyError:
         raise TaxonomyError(f"unknown sub_event_type {sub_event_type!r} (not in {TAXONOMY_CSV.name})") from None
+
+
+@lru_cache(maxsize=None)
+def with_trait(trait: str) -> frozenset[str]:
+    """The sub-event types carrying a trait of taxonomy.csv."""
+    return frozenset(name for name, row in sub_event_types().items() if trait in row.traits)
+
+
+def protest_rank(sub_event_type: str) -> int | None:
+    row = sub_event_types().get(sub_event_type)
+    return row.protest_rank if row else None
