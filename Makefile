@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: setup demo test dev run evaluate bench clean
+.PHONY: setup demo test dev run evaluate bench bench-day clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,9 @@ evaluate: setup  ## extraction quality on the labelled dev set
 
 bench: setup  ## crawl + parse throughput and memory for 1,000 and 10,000 synthetic pages
 	$(BIN)/python -m tests.benchmarks.crawl_parse --pages 1000 10000
+
+bench-day: setup  ## a synthetic 5,000-article day through the daily job: seconds per step, peak RSS, rows
+	$(BIN)/python -m tests.benchmarks.day --articles $(or $(ARTICLES),5000)
 
 clean:
 	rm -rf $(VENV) .dagster_home warehouse/*.duckdb warehouse/*.wal warehouse/published warehouse/demo_published dbt_project/target
