@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import cProfile
 import json
 import multiprocessing
 import os
@@ -355,7 +356,13 @@ LANDED = ("crawl_log", "pages", "articles", "parse_rejects", "event_mentions", "
           "marts.fct_incidents", "marts.fct_incident_reports")
 
 
-def run_day(n_articles: int, n_sources: int, workdir: Path) -> dict:
+def cpu_seconds() -> float:
+    """CPU time of this process and its waited-for children (worker pools, dbt): load-independent."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def run_day(n_articles: int, n_sources: int, workdir: Path, profile: Path | None = None) -> dict:
     context = multiprocessing.get_context("fork")   # before any thread: the server needs no imports
     ready_recv, ready_send = context.Pipe(duplex=False)
     stop = context.Event()
@@ -371,7 +378,7 @@ def run_day(n_articles: int, n_sources: int, workdir: Path) -> dict:
         os.environ["NEWSEVENTS_PUBLISH_DIR"] = str(workdir / "published")
         os.environ.pop("DAGSTER_HOME", None)     # an ephemeral instance: nothing left behind
         with RssSampler(exclude={server.pid}) as sampler:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), cpu_seconds()
             from dagster import DagsterInstance
 
             from orchestration.definitions import build_defs
@@ -380,10 +387,16 @@ def run_day(n_articles: int, n_sources: int, workdir: Path) -> dict:
             loaded = time.perf_counter()
             instance = DagsterInstance.ephemeral()
             # dbt's log goes to stdout through dagster-dbt: keep stdout for the figures
+            profiler = cProfile.Profile() if profile else None
             with contextlib.redirect_stdout(sys.stderr):
+                if profiler:
+                    profiler.enable()
                 result = job.execute_in_process(partition_key=DAY.isoformat(), instance=instance,
                                                 raise_on_error=False)
-            total = time.perf_counter() - started
+                if profiler:
+                    profiler.disable()
+                    profiler.dump_stats(profile)
+            total, cpu = time.perf_counter() - started, cpu_seconds() - started_cpu
     finally:
         stop.set()
         server.join(timeout=10)
@@ -400,7 +413,7 @@ def run_day(n_articles: int, n_sources: int, workdir: Path) -> dict:
     finally:
         conn.close()
     return {
-        "articles": n_articles, "sources": n_sources, "success": result.success, "total_s": total,
+        "articles": n_articles, "sources": n_sources, "success": result.success, "total_s": total, "cpu_s": cpu,
         "load_s": loaded - started, "steps": step_seconds(instance, result.run_id), "landed": landed,
         "peak_rss_single_mb": sampler.peak_single / 2**20, "peak_rss_tree_mb": sampler.peak_sum / 2**20,
         "self_maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -415,7 +428,8 @@ def print_report(r: dict) -> None:
     print(f"  {'load definitions':<24} {r['load_s']:>8.1f} s")
     for step, seconds in r["steps"].items():
         print(f"  {step:<24} {seconds:>8.1f} s")
-    print(f"  {'total':<24} {r['total_s']:>8.1f} s   {r['articles'] / r['total_s']:.1f} articles/s")
+    print(f"  {'total':<24} {r['total_s']:>8.1f} s   {r['articles'] / r['total_s']:.1f} articles/s "
+          f"(CPU {r['cpu_s']:.0f} s over this process and its children)")
     print(f"  peak RSS: largest process {r['peak_rss_single_mb']:.0f} MB, process tree {r['peak_rss_tree_mb']:.0f} MB "
           f"(this process {r['self_maxrss_mb']:.0f} MB)")
     print("  rows landed: " + ", ".join(f"{t} {n}" for t, n in r["landed"].items()))
@@ -430,15 +444,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, help="parse/extract processes (sets NEWSEVENTS_WORKERS)")
     parser.add_argument("--keep", type=Path, help="keep the warehouse and config in this directory")
     parser.add_argument("--json", action="store_true", help="also print the figures as one JSON line")
+    parser.add_argument("--profile", type=Path, help="write a cProfile of this process (the stages run in it "
+                        "with --workers 1) to this file; read it with python -m pstats")
     args = parser.parse_args(argv)
     if args.workers is not None:
         os.environ["NEWSEVENTS_WORKERS"] = str(args.workers)
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
-        result = run_day(args.articles, args.sources, args.keep.resolve())
+        result = run_day(args.articles, args.sources, args.keep.resolve(), args.profile)
     else:
         with tempfile.TemporaryDirectory(prefix="bench-day-") as tmp:
-            result = run_day(args.articles, args.sources, Path(tmp))
+            result = run_day(args.articles, args.sources, Path(tmp), args.profile)
     print_report(result)
     if args.json:
         print(json.dumps(result, default=str))
