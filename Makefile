@@ -11,7 +11,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[test]"
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[test,scale]"
 	$(BIN)/newsevents prepare-dbt
 	touch $(STAMP)
 

@@ -64,8 +64,27 @@ def connect_lake(catalog: str | None = None, data_path: str | os.PathLike[str] |
     if "://" not in data:
         Path(data).mkdir(parents=True, exist_ok=True)
         data = data.rstrip("/") + "/"
-    conn.execute(f"attach 'ducklake:{_quote(catalog)}' as {LAKE} (data_path '{_quote(data)}')")
+    attach = f"attach 'ducklake:{_quote(catalog)}' as {LAKE} (data_path '{_quote(data)}')"
+    _retrying(lambda: conn.execute(attach), f"attaching {catalog}")
     return conn
+
+
+def _is_contention(exc: duckdb.Error) -> bool:
+    """Another writer got there first: a DuckLake commit conflict, or SQLite's lock on the catalog."""
+    message = str(exc).lower()
+    return isinstance(exc, duckdb.TransactionException) or "conflict" in message or "database is locked" in message
+
+
+def _retrying(action, what: str):
+    for attempt in range(1, PUSH_ATTEMPTS + 1):
+        try:
+            return action()
+        except duckdb.Error as exc:
+            if attempt == PUSH_ATTEMPTS or not _is_contention(exc):
+                raise
+            log.info("%s: another writer was first (%s); retrying", what, exc)
+            time.sleep(random.uniform(0.05, 0.3) * attempt)
+    raise AssertionError("unreachable")
 
 
 def _quote(value: str) -> str:
@@ -93,20 +112,15 @@ def push_shard(local_db: str | os.PathLike[str], partition_date: date, source_id
     local = "shard"
     conn.execute(f"attach '{_quote(str(Path(local_db).resolve()))}' as {local} (read_only)")
     try:
-        for attempt in range(1, PUSH_ATTEMPTS + 1):
-            try:
-                ensure_tables(conn, local)
-                return _push(conn, local, partition_date, list(source_ids))
-            except duckdb.TransactionException as exc:   # another writer committed first
-                if attempt == PUSH_ATTEMPTS:
-                    raise
-                log.info("lake push of %s %s conflicted (%s); retrying", partition_date, source_ids, exc)
-                time.sleep(random.uniform(0.05, 0.3) * attempt)
+        def push() -> dict[str, int]:
+            ensure_tables(conn, local)
+            return _push(conn, local, partition_date, list(source_ids))
+
+        return _retrying(push, f"pushing {partition_date} {list(source_ids)}")
     finally:
         conn.execute(f"detach {local}")
         if own:
             conn.close()
-    raise AssertionError("unreachable")
 
 
 def _push(conn: duckdb.DuckDBPyConnection, local: str, day: date, sources: list[str]) -> dict[str, int]:

@@ -11,9 +11,9 @@ incidents are reported by several outlets in different words, so merging has wor
 
 The daily Dagster job (`daily_job`, in process, as `newsevents run` runs it) crawls, parses,
 extracts and builds the dbt project into a fresh DuckDB file, then publishes the BI copy. Prints
-seconds per step (from Dagster's step events), articles/s end to end, peak RSS (the largest
-process, and the sum over this process and its children: worker pools and dbt), and the rows
-landed per table. Figures only: nothing is asserted.
+wall and CPU seconds per step (from Dagster's step events), articles/s end to end, peak memory
+(the largest process's RSS, and the summed PSS of this process and its children: worker pools
+and dbt), and the rows landed per table. Figures only: nothing is asserted.
 """
 
 from __future__ import annotations
@@ -299,12 +299,18 @@ def sources_yaml(bases: list[str], n_articles: int) -> str:
 # ---------------------------------------------------------------------------- measuring
 
 
-class RssSampler:
-    """Peak resident memory of this process tree, sampled from /proc (children: worker pools, dbt)."""
+class Sampler:
+    """Memory of this process tree (worker pools, dbt) and this process's CPU, sampled from /proc.
 
-    def __init__(self, interval: float = 0.2, exclude: set[int] | None = None):
+    Memory is the largest single RSS and the peak of the summed PSS (proportional set size: pages a
+    forked worker shares with its parent count once, not once per process). CPU is sampled as a
+    series so that each step's share can be read off at its start and end.
+    """
+
+    def __init__(self, interval: float = 0.5, exclude: set[int] | None = None):
         self.interval, self.exclude = interval, exclude or set()
-        self.peak_sum = self.peak_single = 0
+        self.peak_pss = self.peak_single = 0
+        self.cpu: list[tuple[float, float]] = []          # (unix time, CPU seconds so far)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -315,11 +321,19 @@ class RssSampler:
     def __exit__(self, *exc):
         self._stop.set()
         self._thread.join()
+        self.cpu.append((time.time(), cpu_seconds()))
+
+    def cpu_between(self, start: float, end: float) -> float:
+        def at(moment: float) -> float:
+            before = [cpu for stamp, cpu in self.cpu if stamp <= moment]
+            return before[-1] if before else 0.0
+        return at(end) - at(start)
 
     def _run(self) -> None:
         root = os.getpid()
-        while not self._stop.wait(self.interval):
-            parents, rss = {}, {}
+        while True:
+            self.cpu.append((time.time(), cpu_seconds()))
+            parents, rss, pss = {}, {}, {}
             for entry in os.listdir("/proc"):
                 if not entry.isdigit() or int(entry) in self.exclude:
                     continue
@@ -333,14 +347,21 @@ class RssSampler:
             tree = {root}
             for _ in range(6):   # a few levels: the job, its pools and dbt's children
                 tree |= {pid for pid, parent in parents.items() if parent in tree}
-            sizes = [rss.get(pid, 0) for pid in tree]
-            self.peak_sum = max(self.peak_sum, sum(sizes))
-            self.peak_single = max(self.peak_single, max(sizes))
+            for pid in tree:
+                try:
+                    rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+                except OSError:
+                    continue
+                pss[pid] = sum(int(line.split()[1]) * 1024 for line in rollup.splitlines() if line.startswith("Pss:"))
+            self.peak_pss = max(self.peak_pss, sum(pss.values()))
+            self.peak_single = max(self.peak_single, max(rss.get(pid, 0) for pid in tree))
+            if self._stop.wait(self.interval):
+                return
 
 
-def step_seconds(instance, run_id: str) -> dict[str, float]:
-    """Seconds per Dagster step, from the timestamps of its start and success/failure events."""
-    started, seconds = {}, {}
+def step_times(instance, run_id: str) -> dict[str, tuple[float, float]]:
+    """(start, end) unix time per Dagster step, from its start and success/failure events."""
+    started, times = {}, {}
     for entry in instance.all_logs(run_id):
         event = entry.dagster_event
         if event is None or event.step_key is None:
@@ -348,8 +369,8 @@ def step_seconds(instance, run_id: str) -> dict[str, float]:
         if event.event_type_value == "STEP_START":
             started[event.step_key] = entry.timestamp
         elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and event.step_key in started:
-            seconds[event.step_key] = entry.timestamp - started[event.step_key]
-    return seconds
+            times[event.step_key] = (started[event.step_key], entry.timestamp)
+    return times
 
 
 LANDED = ("crawl_log", "pages", "articles", "parse_rejects", "event_mentions", "actor_mentions",
@@ -377,7 +398,7 @@ def run_day(n_articles: int, n_sources: int, workdir: Path, profile: Path | None
         os.environ["NEWSEVENTS_SOURCES"] = str(sources)
         os.environ["NEWSEVENTS_PUBLISH_DIR"] = str(workdir / "published")
         os.environ.pop("DAGSTER_HOME", None)     # an ephemeral instance: nothing left behind
-        with RssSampler(exclude={server.pid}) as sampler:
+        with Sampler(exclude={server.pid}) as sampler:
             started, started_cpu = time.perf_counter(), cpu_seconds()
             from dagster import DagsterInstance
 
@@ -414,8 +435,10 @@ def run_day(n_articles: int, n_sources: int, workdir: Path, profile: Path | None
         conn.close()
     return {
         "articles": n_articles, "sources": n_sources, "success": result.success, "total_s": total, "cpu_s": cpu,
-        "load_s": loaded - started, "steps": step_seconds(instance, result.run_id), "landed": landed,
-        "peak_rss_single_mb": sampler.peak_single / 2**20, "peak_rss_tree_mb": sampler.peak_sum / 2**20,
+        "load_s": loaded - started, "landed": landed,
+        "steps": {step: {"seconds": end - start, "cpu_s": sampler.cpu_between(start, end)}
+                  for step, (start, end) in step_times(instance, result.run_id).items()},
+        "peak_rss_single_mb": sampler.peak_single / 2**20, "peak_pss_tree_mb": sampler.peak_pss / 2**20,
         "self_maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "failures": [(e.step_key, e.event_specific_data.error.message.strip()[:300])
                      for e in result.all_events if e.is_step_failure],
@@ -425,13 +448,15 @@ def run_day(n_articles: int, n_sources: int, workdir: Path, profile: Path | None
 def print_report(r: dict) -> None:
     print(f"\nsynthetic day: {r['articles']} articles from {r['sources']} outlets on 127.0.0.1 "
           f"(job {'succeeded' if r['success'] else 'FAILED'})")
-    print(f"  {'load definitions':<24} {r['load_s']:>8.1f} s")
-    for step, seconds in r["steps"].items():
-        print(f"  {step:<24} {seconds:>8.1f} s")
-    print(f"  {'total':<24} {r['total_s']:>8.1f} s   {r['articles'] / r['total_s']:.1f} articles/s "
-          f"(CPU {r['cpu_s']:.0f} s over this process and its children)")
-    print(f"  peak RSS: largest process {r['peak_rss_single_mb']:.0f} MB, process tree {r['peak_rss_tree_mb']:.0f} MB "
-          f"(this process {r['self_maxrss_mb']:.0f} MB)")
+    print(f"  {'step':<24} {'wall s':>8} {'CPU s':>8}")
+    print(f"  {'load definitions':<24} {r['load_s']:>8.1f}")
+    for step, figures in r["steps"].items():
+        print(f"  {step:<24} {figures['seconds']:>8.1f} {figures['cpu_s']:>8.1f}")
+    print(f"  {'total':<24} {r['total_s']:>8.1f} {r['cpu_s']:>8.1f}   {r['articles'] / r['total_s']:.1f} articles/s")
+    print("  (CPU: this process and its finished children, i.e. worker pools and dbt; on a shared machine the")
+    print("   CPU column is the steadier figure)")
+    print(f"  peak memory: largest process RSS {r['peak_rss_single_mb']:.0f} MB, process tree PSS "
+          f"{r['peak_pss_tree_mb']:.0f} MB (this process max RSS {r['self_maxrss_mb']:.0f} MB)")
     print("  rows landed: " + ", ".join(f"{t} {n}" for t, n in r["landed"].items()))
     for step, message in r["failures"]:
         print(f"  step failed: {step}: {message}")
