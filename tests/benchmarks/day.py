@@ -324,37 +324,38 @@ class Sampler:
         self.cpu.append((time.time(), cpu_seconds()))
 
     def cpu_between(self, start: float, end: float) -> float:
+        # the first sample at or after each moment: a child's CPU counts once it is reaped, which
+        # happens before its step ends, so each step gets what it spent
         def at(moment: float) -> float:
-            before = [cpu for stamp, cpu in self.cpu if stamp <= moment]
-            return before[-1] if before else 0.0
+            return next((cpu for stamp, cpu in self.cpu if stamp >= moment), self.cpu[-1][1])
         return at(end) - at(start)
 
     def _run(self) -> None:
         root = os.getpid()
         while True:
             self.cpu.append((time.time(), cpu_seconds()))
-            parents, rss, pss = {}, {}, {}
-            for entry in os.listdir("/proc"):
-                if not entry.isdigit() or int(entry) in self.exclude:
-                    continue
-                try:
-                    status = Path(f"/proc/{entry}/status").read_text()
-                except OSError:
-                    continue
-                fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-                parents[int(entry)] = int(fields.get("PPid", "0").strip() or 0)
-                rss[int(entry)] = int(fields.get("VmRSS", "0 kB").split()[0]) * 1024
-            tree = {root}
-            for _ in range(6):   # a few levels: the job, its pools and dbt's children
-                tree |= {pid for pid, parent in parents.items() if parent in tree}
+            tree, frontier = [], [root]
+            while frontier:            # descendants through /proc/<pid>/task/<tid>/children
+                pid = frontier.pop()
+                tree.append(pid)
+                for children in Path(f"/proc/{pid}/task").glob("*/children"):
+                    try:
+                        frontier.extend(int(c) for c in children.read_text().split() if int(c) not in self.exclude)
+                    except OSError:
+                        continue
+            pss = rss = 0
             for pid in tree:
                 try:
                     rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
                 except OSError:
                     continue
-                pss[pid] = sum(int(line.split()[1]) * 1024 for line in rollup.splitlines() if line.startswith("Pss:"))
-            self.peak_pss = max(self.peak_pss, sum(pss.values()))
-            self.peak_single = max(self.peak_single, max(rss.get(pid, 0) for pid in tree))
+                for line in rollup.splitlines():
+                    if line.startswith("Pss:"):
+                        pss += int(line.split()[1]) * 1024
+                    elif line.startswith("Rss:"):
+                        rss = max(rss, int(line.split()[1]) * 1024)
+            self.peak_pss = max(self.peak_pss, pss)
+            self.peak_single = max(self.peak_single, rss)
             if self._stop.wait(self.interval):
                 return
 
