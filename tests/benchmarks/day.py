@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import cProfile
+import itertools
 import json
 import multiprocessing
 import os
@@ -303,12 +304,16 @@ class Sampler:
     """Memory of this process tree (worker pools, dbt) and this process's CPU, sampled from /proc.
 
     Memory is the largest single RSS and the peak of the summed PSS (proportional set size: pages a
-    forked worker shares with its parent count once, not once per process). CPU is sampled as a
-    series so that each step's share can be read off at its start and end.
+    forked worker shares with its parent count once, not once per process; read every 5 s, it is
+    costly). CPU is sampled as a series, less this thread's own, so that each step's share can be
+    read off at its start and end.
     """
+
+    PSS_EVERY = 10   # smaps_rollup costs ~10 ms of kernel time per GB mapped, and holds the mm lock
 
     def __init__(self, interval: float = 0.5, exclude: set[int] | None = None):
         self.interval, self.exclude = interval, exclude or set()
+        self.own_cpu = 0.0   # this thread's CPU, taken off the figures
         self.peak_pss = self.peak_single = 0
         self.cpu: list[tuple[float, float]] = []          # (unix time, CPU seconds so far)
         self._stop = threading.Event()
@@ -321,7 +326,7 @@ class Sampler:
     def __exit__(self, *exc):
         self._stop.set()
         self._thread.join()
-        self.cpu.append((time.time(), cpu_seconds()))
+        self.cpu.append((time.time(), cpu_seconds() - self.own_cpu))
 
     def cpu_between(self, start: float, end: float) -> float:
         # the first sample at or after each moment: a child's CPU counts once it is reaped, which
@@ -332,8 +337,9 @@ class Sampler:
 
     def _run(self) -> None:
         root = os.getpid()
-        while True:
-            self.cpu.append((time.time(), cpu_seconds()))
+        for tick in itertools.count():
+            self.own_cpu = time.thread_time()
+            self.cpu.append((time.time(), cpu_seconds() - self.own_cpu))
             tree, frontier = [], [root]
             while frontier:            # descendants through /proc/<pid>/task/<tid>/children
                 pid = frontier.pop()
@@ -343,19 +349,20 @@ class Sampler:
                         frontier.extend(int(c) for c in children.read_text().split() if int(c) not in self.exclude)
                     except OSError:
                         continue
-            pss = rss = 0
+            pss = 0
             for pid in tree:
                 try:
-                    rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+                    status = Path(f"/proc/{pid}/status").read_text()
+                    if tick % self.PSS_EVERY == 0:
+                        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+                        pss += sum(int(line.split()[1]) * 1024 for line in rollup.splitlines()
+                                   if line.startswith("Pss:"))
                 except OSError:
                     continue
-                for line in rollup.splitlines():
-                    if line.startswith("Pss:"):
-                        pss += int(line.split()[1]) * 1024
-                    elif line.startswith("Rss:"):
-                        rss = max(rss, int(line.split()[1]) * 1024)
+                rss = next((int(line.split()[1]) * 1024 for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+                self.peak_single = max(self.peak_single, rss)
             self.peak_pss = max(self.peak_pss, pss)
-            self.peak_single = max(self.peak_single, rss)
+            self.own_cpu = time.thread_time()
             if self._stop.wait(self.interval):
                 return
 
@@ -418,7 +425,7 @@ def run_day(n_articles: int, n_sources: int, workdir: Path, profile: Path | None
                 if profiler:
                     profiler.disable()
                     profiler.dump_stats(profile)
-            total, cpu = time.perf_counter() - started, cpu_seconds() - started_cpu
+            total, cpu = time.perf_counter() - started, cpu_seconds() - started_cpu - sampler.own_cpu
     finally:
         stop.set()
         server.join(timeout=10)
