@@ -121,3 +121,13 @@ def test_worker_count_comes_from_the_environment(monkeypatch):
         pipeline.default_workers()
     monkeypatch.delenv(pipeline.WORKERS_ENV)
     assert pipeline.default_workers() >= 1
+
+
+def test_batches_cover_every_id_once_and_give_each_worker_several_on_a_small_day():
+    ids = [f"id{i}" for i in range(99)]
+    small = pipeline.batches(ids, 100, workers=2)
+    assert [i for batch in small for i in batch] == ids
+    assert len(small) >= 8
+    large = pipeline.batches([str(i) for i in range(5000)], 100, workers=2)
+    assert len(large) == 50 and {len(b) for b in large} == {100}
+    assert pipeline.batches([], 100, workers=2) == []

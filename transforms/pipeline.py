@@ -22,7 +22,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable, Iterable, Iterator, Sequence, TypeVar
+from typing import Callable, Sequence, TypeVar
 
 import duckdb
 
@@ -34,8 +34,8 @@ from transforms.records import Article, EventMention, ParseRejection, StageStats
 log = logging.getLogger(__name__)
 
 CRAWL_BATCH = 50
-PARSE_BATCH = 100     # pages per batch: a worker's unit of work and one write transaction
-EXTRACT_BATCH = 100   # articles per batch, likewise
+PARSE_BATCH = 100     # most pages per batch: a worker's unit of work and one write transaction
+EXTRACT_BATCH = 100   # most articles per batch, likewise
 WORKERS_ENV = "NEWSEVENTS_WORKERS"
 
 T = TypeVar("T")
@@ -75,7 +75,7 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def map_batches(batches: Iterable[Sequence[str]], load: Callable[[Sequence[str]], list[T]],
+def map_batches(batches: Sequence[Sequence[str]], load: Callable[[Sequence[str]], list[T]],
                 work: Callable[[list[T]], list[R]], write: Callable[[list[T], list[R]], None],
                 workers: int) -> None:
     """For each batch of ids: `load` here (the one DuckDB connection), `work` on a worker process,
@@ -85,6 +85,7 @@ def map_batches(batches: Iterable[Sequence[str]], load: Callable[[Sequence[str]]
     process. Workers are forked after the caller has loaded what they share (the gazetteer), and
     at most two batches per worker are in flight, so memory stays flat however large the day.
     """
+    workers = min(workers, len(batches))
     if workers <= 1:
         for ids in batches:
             items = load(ids)
@@ -119,9 +120,10 @@ def _pool_context():
     return multiprocessing.get_context("fork" if sys.platform == "linux" else None)
 
 
-def _batches(ids: Sequence[str], size: int) -> Iterator[Sequence[str]]:
-    for start in range(0, len(ids), size):
-        yield ids[start:start + size]
+def batches(ids: Sequence[str], size: int, workers: int) -> list[Sequence[str]]:
+    """Batches of at most `size` ids, smaller on a small day so that every worker gets several."""
+    size = max(1, min(size, -(-len(ids) // (4 * workers))))
+    return [ids[start:start + size] for start in range(0, len(ids), size)]
 
 
 def parse_batch(pages: list[warehouse.StoredPage]) -> list[Article | ParseRejection]:
@@ -151,9 +153,10 @@ def run_parse(conn: duckdb.DuckDBPyConnection, partition_date: date, workers: in
 
     # Ids first, bodies a batch at a time: memory stays flat however large the day, and no result
     # set is open while a batch's output is written (DuckDB cannot write under an open result).
+    workers = workers or default_workers()
     page_ids = warehouse.pages_to_parse(conn, partition_date, PARSER_VERSION)
-    map_batches(_batches(page_ids, PARSE_BATCH), lambda ids: warehouse.load_pages(conn, ids), parse_batch,
-                write, workers or default_workers())
+    map_batches(batches(page_ids, PARSE_BATCH, workers), lambda ids: warehouse.load_pages(conn, ids),
+                parse_batch, write, workers)
     stats.counts["seconds"] = round(time.monotonic() - started)
     log.info("parse %s: %s", partition_date, stats.counts)
     return stats
@@ -217,11 +220,12 @@ def run_extract(conn: duckdb.DuckDBPyConnection, partition_date: date, workers: 
             stats.add("event_mentions", len(result.events))
         warehouse.write_events(conn, done, EXTRACTOR_VERSION)
 
+    workers = workers or default_workers()
     article_ids = warehouse.articles_to_extract(conn, partition_date, EXTRACTOR_VERSION)
     if article_ids:
         warm_extractor()
-    map_batches(_batches(article_ids, EXTRACT_BATCH), lambda ids: warehouse.load_articles(conn, ids),
-                extract_batch, write, workers or default_workers())
+    map_batches(batches(article_ids, EXTRACT_BATCH, workers), lambda ids: warehouse.load_articles(conn, ids),
+                extract_batch, write, workers)
     stats.counts["seconds"] = round(time.monotonic() - started)
     log.info("extract %s: %s", partition_date, stats.counts)
     return stats
