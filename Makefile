@@ -7,11 +7,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: setup demo test dev dashboard run evaluate evaluate-real model bench clean
+.PHONY: setup demo test dev dashboard run evaluate evaluate-real model bench bench-day clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[test,model]"
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[test,model,scale]"
 	$(BIN)/newsevents prepare-dbt
 	touch $(STAMP)
 
@@ -52,6 +52,9 @@ model: setup  ## rebuild the sub-type classifier (transforms/data/subtype_model.
 
 bench: setup  ## crawl + parse throughput and memory for 1,000 and 10,000 synthetic pages
 	$(BIN)/python -m tests.benchmarks.crawl_parse --pages 1000 10000
+
+bench-day: setup  ## a synthetic 5,000-article day through the daily job: seconds per step, peak RSS, rows
+	$(BIN)/python -m tests.benchmarks.day --articles $(or $(ARTICLES),5000)
 
 clean:
 	rm -rf $(VENV) .dagster_home warehouse/*.duckdb warehouse/*.wal warehouse/published warehouse/demo_published warehouse/logs dbt_project/target build

@@ -263,20 +263,36 @@ class StoredArticle:
 
 
 def articles_to_extract(conn: duckdb.DuckDBPyConnection, partition_date: date,
-                        extractor_version: str) -> list[StoredArticle]:
-    """Articles of the day without an extraction by this extractor version."""
+                        extractor_version: str) -> list[str]:
+    """Ids of the day's articles without an extraction by this extractor version (texts: load_articles)."""
     rows = conn.execute(
         """
-        select a.article_id, a.source_id, a.url, a.title, a.text, a.published_at, a.language,
-               a.fetched_at, a.partition_date, s.country_iso2
+        select a.article_id
         from articles a
-        left join sources s on s.source_id = a.source_id
         where a.partition_date = ?
           and not exists (select 1 from extraction_log x
                           where x.article_id = a.article_id and x.extractor_version = ?)
         order by a.article_id
         """,
         [partition_date, extractor_version],
+    ).fetchall()
+    return [article_id for (article_id,) in rows]
+
+
+def load_articles(conn: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> list[StoredArticle]:
+    """Stored articles by id, with their outlet's country, in id order (load in chunks: texts are long)."""
+    if not article_ids:
+        return []
+    rows = conn.execute(
+        f"""
+        select a.article_id, a.source_id, a.url, a.title, a.text, a.published_at, a.language,
+               a.fetched_at, a.partition_date, s.country_iso2
+        from articles a
+        left join sources s on s.source_id = a.source_id
+        where a.article_id in ({', '.join('?' * len(article_ids))})
+        order by a.article_id
+        """,
+        list(article_ids),
     ).fetchall()
     return [StoredArticle(*row) for row in rows]
 
@@ -294,41 +310,45 @@ _ACTOR_COLUMNS = (
 )
 
 
-def write_events(conn: duckdb.DuckDBPyConnection, article: StoredArticle, events: Sequence[EventMention],
+def write_events(conn: duckdb.DuckDBPyConnection,
+                 extractions: Sequence[tuple[StoredArticle, Sequence[EventMention]]],
                  extractor_version: str) -> None:
-    """Replace one article's events for this extractor version, and log that it was done."""
+    """Replace a batch of articles' events for this extractor version and log them as done, in one
+    transaction with one statement per table (not per article)."""
+    if not extractions:
+        return
     now = utcnow()
-    event_rows, actor_rows = [], []
-    for index, event in enumerate(events):
-        mention_id = short_hash(article.article_id, extractor_version, index)
-        event_rows.append((
-            mention_id, article.article_id, article.source_id, article.partition_date, extractor_version,
-            index, event.event_type, event.sub_event_type, event.event_date, event.date_precision,
-            event.date_is_fallback, event.location, event.admin1, event.country, event.country_iso2,
-            event.latitude, event.longitude, event.geo_precision, event.fatalities, event.injured,
-            event.weapon, event.civilian_targeting, event.confidence, event.evidence_text,
-            json.dumps([list(span) for span in event.evidence]), now,
-        ))
-        for actor_index, actor in enumerate(event.actors):
-            actor_rows.append((
-                short_hash(mention_id, actor.role, actor.name, actor_index), mention_id, article.article_id,
-                extractor_version, actor.role, actor.surface_text, actor.name, actor.actor_type,
-                actor.country_iso2,
+    event_rows, actor_rows, log_rows = [], [], []
+    for article, events in extractions:
+        log_rows.append((article.article_id, extractor_version, article.partition_date, len(events), now))
+        for index, event in enumerate(events):
+            mention_id = short_hash(article.article_id, extractor_version, index)
+            event_rows.append((
+                mention_id, article.article_id, article.source_id, article.partition_date, extractor_version,
+                index, event.event_type, event.sub_event_type, event.event_date, event.date_precision,
+                event.date_is_fallback, event.location, event.admin1, event.country, event.country_iso2,
+                event.latitude, event.longitude, event.geo_precision, event.fatalities, event.injured,
+                event.weapon, event.civilian_targeting, event.confidence, event.evidence_text,
+                json.dumps([list(span) for span in event.evidence]), now,
             ))
+            for actor_index, actor in enumerate(event.actors):
+                actor_rows.append((
+                    short_hash(mention_id, actor.role, actor.name, actor_index), mention_id, article.article_id,
+                    extractor_version, actor.role, actor.surface_text, actor.name, actor.actor_type,
+                    actor.country_iso2,
+                ))
+    article_ids = [article.article_id for article, _ in extractions]
+    in_batch = f"article_id in ({', '.join('?' * len(article_ids))}) and extractor_version = ?"
     with transaction(conn):
-        conn.execute("delete from actor_mentions where article_id = ? and extractor_version = ?",
-                     [article.article_id, extractor_version])
-        conn.execute("delete from event_mentions where article_id = ? and extractor_version = ?",
-                     [article.article_id, extractor_version])
+        conn.execute(f"delete from actor_mentions where {in_batch}", [*article_ids, extractor_version])
+        conn.execute(f"delete from event_mentions where {in_batch}", [*article_ids, extractor_version])
         insert_rows(conn, "event_mentions", _EVENT_COLUMNS, event_rows)
         insert_rows(conn, "actor_mentions", _ACTOR_COLUMNS, actor_rows)
-        conn.execute(
-            """
-            insert into extraction_log values (?, ?, ?, ?, ?)
-            on conflict (article_id, extractor_version) do update set
-                n_events = excluded.n_events, extracted_at = excluded.extracted_at
-            """,
-            [article.article_id, extractor_version, article.partition_date, len(events), now],
+        insert_rows(
+            conn, "extraction_log",
+            ("article_id", "extractor_version", "partition_date", "n_events", "extracted_at"), log_rows,
+            "on conflict (article_id, extractor_version) do update set "
+            "n_events = excluded.n_events, extracted_at = excluded.extracted_at",
         )
 
 
