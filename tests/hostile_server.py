@@ -91,6 +91,7 @@ class HostileServer:
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer((HOST, port), self._handler())
         self._httpd.daemon_threads = True
+        self._httpd.handle_error = lambda request, address: None  # clients hang up on purpose
         self._thread: threading.Thread | None = None
 
     @property
