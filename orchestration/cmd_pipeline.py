@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import os
 import sys
+import uuid
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -70,14 +71,18 @@ def run_daily_job(day: date, db: str | None = None, sources: str | None = None) 
     load_sources(default_sources_path())  # fail early, with the config's own message
     from dagster import DagsterInstance
 
+    from orchestration import run_guard
     from orchestration.definitions import build_defs
 
     defs = build_defs()
     instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
     job = defs.resolve_job_def("daily_job")
+    run_guard.free_stale_pool_claims(instance)  # a run killed earlier must not block this one
+    run_id = str(uuid.uuid4())
     # dagster-dbt echoes dbt's log on stdout (for the UI's compute logs); keep stdout for our summary.
-    with contextlib.redirect_stdout(sys.stderr):
-        result = job.execute_in_process(partition_key=day.isoformat(), instance=instance, raise_on_error=False)
+    with contextlib.redirect_stdout(sys.stderr), run_guard.RunWatch(instance, run_id):
+        result = job.execute_in_process(partition_key=day.isoformat(), instance=instance, raise_on_error=False,
+                                        run_id=run_id, tags=run_guard.run_tags())
     for event in result.all_events:
         if event.is_step_failure:
             print(f"step failed: {event.step_key}: {event.event_specific_data.error.message.strip()}",
