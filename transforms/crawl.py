@@ -144,20 +144,25 @@ def _decode_text(body: bytes, content_type: str | None) -> str:
     return decode_html(body, content_type)[0]
 
 
-def _link_tags(head: bytes) -> Iterator[dict[bytes, bytes]]:
-    """Attributes of each <link ...> tag in lower-cased markup; linear (tags over _MAX_TAG_BYTES
-    or without a closing '>' are skipped, never rescanned)."""
+def _link_tags(lowered: bytes) -> Iterator[dict[bytes, tuple[int, int]]]:
+    """For each <link ...> tag of the lower-cased markup: attribute name -> (start, end) of its
+    value. Linear: a tag over _MAX_TAG_BYTES or without a closing '>' is skipped, never rescanned."""
     position = 0
-    while (start := head.find(b"<link", position)) != -1:
-        end = head.find(b">", start, start + _MAX_TAG_BYTES)
+    while (start := lowered.find(b"<link", position)) != -1:
+        end = lowered.find(b">", start, start + _MAX_TAG_BYTES)
         if end == -1:
             position = start + 5
             continue
         position = end + 1
-        tag = head[start + 5:end]
-        if tag[:1] not in (b" ", b"\t", b"\n", b"\r", b"/", b"\f"):
+        # "<link rel=x <link rel=canonical ...>": a tag left open; read the last one it swallowed
+        start = max(start, lowered.rfind(b"<link", start + 5, end))
+        if lowered[start + 5:start + 6] not in (b" ", b"\t", b"\n", b"\r", b"/", b"\f"):
             continue  # <linkfoo>
-        yield {m.group(1): m.group(2) or m.group(3) or m.group(4) or b"" for m in _ATTRIBUTE.finditer(tag)}
+        attributes = {}
+        for match in _ATTRIBUTE.finditer(lowered, start + 5, end):
+            group = next(g for g in (2, 3, 4) if match.group(g) is not None)
+            attributes.setdefault(match.group(1), match.span(group))
+        yield attributes
 
 
 def find_canonical(body: bytes, final_url: str) -> str:
@@ -166,15 +171,12 @@ def find_canonical(body: bytes, final_url: str) -> str:
     Another host's canonical (syndicated copy) would merge two outlets' identities, so it is ignored.
     """
     head = body[:_CANONICAL_HEAD_BYTES]
-    lowered = head.lower()
+    lowered = head.lower()  # ASCII lower-casing keeps every offset
     for attributes in _link_tags(lowered):
-        if b"canonical" not in attributes.get(b"rel", b"").split() or b"href" not in attributes:
+        rel, href = attributes.get(b"rel"), attributes.get(b"href")
+        if rel is None or href is None or b"canonical" not in lowered[rel[0]:rel[1]].split():
             continue
-        # the href's original case: same offsets in the lower-cased copy (ASCII lower() keeps lengths)
-        href = attributes[b"href"]
-        at = lowered.find(href)
-        original = head[at:at + len(href)] if at != -1 else href
-        candidate = normalize_url(original.decode("latin-1").strip(), base=final_url)
+        candidate = normalize_url(head[href[0]:href[1]].decode("latin-1").strip(), base=final_url)
         if candidate and host_key(candidate) == host_key(final_url):
             return candidate
     return final_url

@@ -127,7 +127,7 @@ def _mostly_utf8(body: bytes) -> bool:
     valid UTF-8 sequences, so one bad byte no longer turns a whole UTF-8 page into mojibake."""
     text = body.decode("utf-8", errors="replace")
     bad = text.count("\ufffd") - body.count("\xef\xbf\xbd".encode("latin-1"))
-    multibyte = sum(1 for ch in text if ch > "\x7f") - text.count("\ufffd")
+    multibyte = len(text) - len(text.encode("ascii", "ignore")) - text.count("\ufffd")
     return multibyte > 2 * bad
 
 
