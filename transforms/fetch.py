@@ -109,7 +109,9 @@ class HostThrottle:
         self._next_start: dict[str, float] = {}
 
     @contextmanager
-    def slot(self, host: str, delay_seconds: float) -> Iterator[None]:
+    def slot(self, host: str, delay_seconds: float) -> Iterator[Callable[[], None]]:
+        """Wait for the host's turn; yields `sent()`, to call when the request has gone out, so the
+        gap is kept between actual sends, however late a thread got to send."""
         with self._lock:
             semaphore = self._slots.setdefault(host, threading.BoundedSemaphore(self._per_host))
         with semaphore:
@@ -119,7 +121,12 @@ class HostThrottle:
                 self._next_start[host] = start + delay_seconds
             if start > now:
                 time.sleep(start - now)
-            yield
+
+            def sent() -> None:
+                with self._lock:
+                    self._next_start[host] = max(self._next_start[host], time.monotonic() + delay_seconds)
+
+            yield sent
 
     def ready_at(self, host: str) -> float:
         """Monotonic time at which the host may next be requested (for the crawl's scheduler)."""
@@ -155,7 +162,7 @@ class _Request:
             except OSError:
                 pass
 
-    def open(self) -> http.client.HTTPResponse:
+    def open(self, sent: Callable[[], None]) -> http.client.HTTPResponse:
         parts = urlsplit(self.url)
         https = parts.scheme == "https"
         port = parts.port or (443 if https else 80)
@@ -186,6 +193,7 @@ class _Request:
                                 "Accept": "*/*", "Connection": "close", **self.headers}.items():
                 conn.putheader(name, value)
             conn.endheaders()
+            sent()
             sock.settimeout(self.remaining())
             return conn.getresponse()
         except (socket.timeout, TimeoutError):
@@ -312,7 +320,7 @@ class Fetcher:
                     headers["If-None-Match"] = etag
                 if last_modified:
                     headers["If-Modified-Since"] = last_modified
-                with self.throttle.slot(host_key(current), delay_seconds):
+                with self.throttle.slot(host_key(current), delay_seconds) as sent:
                     now = time.monotonic()
                     if started is None:
                         started, deadline = now, now + timeout
@@ -321,7 +329,7 @@ class Fetcher:
                         deadline += now - hop_end
                     request = _Request(current, addresses[0], deadline, self.settings.user_agent, headers)
                     try:
-                        response = request.open()
+                        response = request.open(sent)
                         status = response.status
                         result.http_status = status
                         location = response.getheader("Location")
