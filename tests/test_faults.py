@@ -382,12 +382,15 @@ def test_a_run_waiting_for_a_live_holder_says_so_and_stops_on_sigterm(run_env):
     assert storage.get_concurrency_info(WRITER_POOL).active_run_ids == {holder}
     assert runs[0].run_id not in storage.get_concurrency_run_ids()
 
-    # once the holder is gone (its process "died": a pid that is not running), the next run frees it
-    instance.delete_run(holder)
-    instance.add_run(DagsterRun(job_name="other_job", run_id=holder, status=DagsterRunStatus.STARTED,
+    # a holder whose process is gone (a pid that is not running) is freed before the next run
+    storage.free_concurrency_slots_for_run(holder)
+    dead = "dead-holder-run"
+    instance.add_run(DagsterRun(job_name="other_job", run_id=dead, status=DagsterRunStatus.STARTED,
                                 tags={run_guard.PID_TAG: str(_dead_pid()), run_guard.HOST_TAG: socket.gethostname()}))
-    assert run_guard.free_stale_pool_claims(instance) == [holder]
+    assert storage.claim_concurrency_slot(WRITER_POOL, dead, "step").slot_status.value == "CLAIMED"
+    assert run_guard.free_stale_pool_claims(instance) == [dead]
     assert storage.get_concurrency_info(WRITER_POOL).active_run_ids == set()
+    assert instance.get_run_by_id(dead).status == DagsterRunStatus.FAILURE
 
 
 def _dead_pid() -> int:
