@@ -244,11 +244,12 @@ class Run:
         for line in self.process.stderr:
             self.lines.append(line)
 
-    def wait_for(self, text: str, timeout: float = 300) -> None:
+    def wait_for(self, text: str, timeout: float = 900) -> None:
+        """Until `text` is logged (generous: a loaded 2-core machine runs the job slowly)."""
         end = time.monotonic() + timeout
         while not any(text in line for line in self.lines):
             assert self.process.poll() is None, f"run ended before {text!r}:\n{''.join(self.lines[-30:])}"
-            assert time.monotonic() < end, f"no {text!r} in the run's log"
+            assert time.monotonic() < end, f"no {text!r} in the run's log:\n{''.join(self.lines[-30:])}"
             time.sleep(0.1)
 
     def kill_group(self) -> None:
@@ -270,7 +271,7 @@ class Run:
                 continue
         return found
 
-    def finish(self, timeout: float = 600) -> int:
+    def finish(self, timeout: float = 900) -> int:
         code = self.process.wait(timeout)
         self._reader.join(10)
         return code

@@ -31,7 +31,7 @@ def page(n: int, kib: int) -> bytes:
     rng = random.Random(n)
     words = "council market convoy district officials province border statement".split()
     story = "".join(f"<p>{' '.join(rng.choice(words) for _ in range(40))}.</p>" for _ in range(8))
-    filler = "".join(rng.choice("abcdefghij ") for _ in range(kib * 1024))  # inline data, as real pages carry
+    filler = rng.randbytes(kib * 512).hex()  # inline data, as real pages carry (distinct per page)
     return (f"<html><head><title>Story {n}</title><link rel='canonical' href='/s/{n}'></head><body>"
             f"<article><h1>Story {n}</h1>{story}</article><script>var d='{filler}';</script></body></html>").encode()
 
