@@ -53,10 +53,18 @@ def event_to_json(event) -> dict:
     return out
 
 
+# Relative dates ("last week", "three years ago") are computed from the publication date: far
+# from the calendar's ends, so that arithmetic can never leave the representable range.
+PUBLISHED_RANGE = (datetime.date(1900, 1, 1), datetime.date(2999, 12, 31))
+
+
 def _parse_date(value: str | None) -> datetime.date | None:
     if not value:
         return None
-    return datetime.date.fromisoformat(str(value)[:10])
+    day = datetime.date.fromisoformat(str(value)[:10])
+    if not PUBLISHED_RANGE[0] <= day <= PUBLISHED_RANGE[1]:
+        raise ValueError(f"publication date {day} is outside {PUBLISHED_RANGE[0]}..{PUBLISHED_RANGE[1]}")
+    return day
 
 
 def _article_from_html(body: bytes, url: str):

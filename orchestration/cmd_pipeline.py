@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import os
 import sys
+import uuid
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -78,6 +79,7 @@ def run_daily_job(day: date, db: str | None = None, sources: str | None = None, 
     load_sources(default_sources_path())  # fail early, with the config's own message
     from dagster import DagsterInstance
 
+    from orchestration import run_guard
     from orchestration.definitions import build_defs
 
     defs = build_defs()
@@ -95,10 +97,12 @@ def run_daily_job(day: date, db: str | None = None, sources: str | None = None, 
             loggers["console"] = colored_console_logger
         job = job.with_logger_defs(loggers)
         run_config = {"loggers": {name: {} for name in loggers}}
+    run_guard.free_stale_pool_claims(instance)  # a run killed earlier must not block this one
+    run_id = str(uuid.uuid4())
     # dagster-dbt echoes dbt's log on stdout (for the UI's compute logs); keep stdout for our summary.
-    with contextlib.redirect_stdout(sys.stderr):
+    with contextlib.redirect_stdout(sys.stderr), run_guard.RunWatch(instance, run_id):
         result = job.execute_in_process(partition_key=day.isoformat(), instance=instance, raise_on_error=False,
-                                        run_config=run_config)
+                                        run_config=run_config, run_id=run_id, tags=run_guard.run_tags())
     for event in result.all_events:
         if event.is_step_failure:
             print(f"step failed: {event.step_key}: {event.event_specific_data.error.message.strip()}",

@@ -204,8 +204,11 @@ def bi_copy(context: AssetExecutionContext) -> MaterializeResult:
     )
 
 
+# dbt runs through orchestration/dbt_child.py so it dies with this process (no orphan holding the
+# DuckDB lock after a kill -9 of the pipeline alone).
+os.environ.setdefault("NEWSEVENTS_DBT", dbt_executable())
 dbt_resource = DbtCliResource(
     project_dir=dbt_project,
     profiles_dir=str(DBT_PROJECT_DIR),
-    dbt_executable=dbt_executable(),
+    dbt_executable=str(Path(__file__).with_name("dbt_child.py")),
 )

@@ -91,3 +91,20 @@ def test_shipped_default_sources_validate():
     assert len(config.sources) >= 15
     assert config.crawler.allow_private_addresses is False
     assert all(s.feeds or s.sitemaps for s in config.sources)
+
+
+@pytest.mark.parametrize(
+    ("crawler", "source", "message"),
+    [
+        ({"concurrency": 100000}, {}, "crawler.concurrency: must be at most 256"),
+        ({"timeout_seconds": "inf"}, {}, "crawler.timeout_seconds: must be a finite number"),
+        ({"max_page_bytes": 10**12}, {}, "crawler.max_page_bytes: must be at most"),
+        ({}, {"delay_seconds": 1e9}, "field 'delay_seconds' must be a non-negative float at most 300"),
+        ({}, {"max_articles": 10**9}, "field 'max_articles' must be a non-negative int at most 100000"),
+    ],
+)
+def test_numbers_have_upper_bounds(crawler, source, message):
+    raw = {"crawler": crawler, "sources": [{"id": "a", "name": "A", "homepage": "http://127.0.0.1/", **source}]}
+    with pytest.raises(SourceConfigError) as error:
+        parse_sources(raw)
+    assert any(message in problem for problem in error.value.problems), error.value.problems

@@ -110,3 +110,21 @@ def test_canonical_link_same_host_only():
     other = b'<link rel="canonical" href="https://wire.example/original">'
     assert find_canonical(other, "https://c.example/story") == "https://c.example/story"
     assert find_canonical(b"<html></html>", "https://c.example/x") == "https://c.example/x"
+
+
+def test_gzipped_sitemap_is_inflated_whatever_the_headers_said():
+    import gzip
+
+    result = parse_sitemap(gzip.compress(NEWS_SITEMAP), "https://ledger.example/sitemap-news.xml.gz", "ledger")
+    assert result.links == parse_sitemap(NEWS_SITEMAP, "https://ledger.example/sitemap-news.xml.gz", "ledger").links
+    assert result.links
+
+
+def test_gzip_bomb_sitemap_yields_nothing():
+    import gzip
+
+    from transforms.discover import gunzip_bounded
+
+    bomb = gzip.compress(b"<urlset>" + b" " * 2_000_000 + b"</urlset>")
+    assert gunzip_bounded(bomb, limit=1_000_000) is None
+    assert parse_sitemap(b"\x1f\x8b not really gzip", "https://a.example/s.xml.gz", "a").links == ()

@@ -486,3 +486,12 @@ def test_video_typed_page_with_a_real_story_is_kept():
     head = '<meta property="og:type" content="video.other">'
     body = f"<h1>Checkpoint attacked</h1><video src='/v.mp4'></video><p>{BODY}</p><p>{BODY}</p>"
     assert isinstance(parse_page(page(head, body=body), "https://news.example/video/2"), Article)
+
+
+def test_strip_scripts_keeps_json_ld_and_survives_unclosed_tags():
+    from transforms.parse import strip_scripts
+
+    markup = ("<p>a</p><script>x()</script><SCRIPT type='application/ld+json'>{\"k\": 1}</SCRIPT>"
+              "<style>p{}</style ><p>b</p>")
+    assert strip_scripts(markup) == "<p>a</p><SCRIPT type='application/ld+json'>{\"k\": 1}</SCRIPT><p>b</p>"
+    assert strip_scripts("<p>kept</p><script>never closed<p>gone</p>") == "<p>kept</p>"

@@ -6,6 +6,7 @@ config with any error is refused as a whole (never run half-configured).
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import dataclass, fields
@@ -28,6 +29,24 @@ _SOURCE_FIELDS = {
 }
 _DEFAULT_FIELDS = {"max_articles", "max_age_days", "delay_seconds"}
 _CRAWLER_FIELDS = {f.name for f in fields(CrawlSettings)}
+# Upper bounds: far above any sensible value, low enough that a typo cannot start 100,000
+# threads or park a host for years.
+MAX_VALUES: dict[str, float] = {
+    "timeout_seconds": 300, "max_page_bytes": 200_000_000, "max_retries": 10, "backoff_seconds": 300,
+    "max_redirects": 20, "concurrency": 256, "per_host_concurrency": 16, "max_crawl_delay_seconds": 300,
+    "max_articles": 100_000, "max_age_days": 3_650, "delay_seconds": 300,
+}
+
+
+def _out_of_range(key: str, value: float) -> str | None:
+    """Why a number is unusable (negative, not finite, above its bound), or None."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "must be a finite number"
+    if value < 0:
+        return "must not be negative"
+    if key in MAX_VALUES and value > MAX_VALUES[key]:
+        return f"must be at most {MAX_VALUES[key]:g}"
+    return None
 
 
 class SourceConfigError(ValueError):
@@ -136,8 +155,8 @@ def _parse_crawler(block: Any, problems: list[str]) -> CrawlSettings:
         if coerced is None:
             problems.append(f"crawler.{key}: expected {expected.__name__}, got {value!r}")
             continue
-        if expected in (int, float) and coerced < 0:
-            problems.append(f"crawler.{key}: must not be negative")
+        if expected in (int, float) and (why := _out_of_range(key, coerced)):
+            problems.append(f"crawler.{key}: {why}, got {value!r}")
             continue
         values[key] = coerced
     for key in ("timeout_seconds", "max_page_bytes", "concurrency", "per_host_concurrency"):
@@ -179,8 +198,9 @@ def _parse_source(index: int, entry: Any, defaults: dict[str, Any], problems: li
         if value is None:
             continue
         coerced = _coerce(value, kind)
-        if coerced is None or coerced < 0:
-            problems.append(f"{where}: field '{key}' must be a non-negative {kind.__name__}, got {value!r}")
+        if coerced is None or _out_of_range(key, coerced):
+            bound = f" at most {MAX_VALUES[key]:g}" if key in MAX_VALUES else ""
+            problems.append(f"{where}: field '{key}' must be a non-negative {kind.__name__}{bound}, got {value!r}")
         else:
             numbers[key] = coerced
     enabled = entry.get("enabled", True)

@@ -2,7 +2,13 @@
 
 `Crawl(...).run()` yields `CrawlLogRow`s (every attempt) and `Page`s (every new distinct document)
 as fetches complete, so the caller can write them in batches and a crash loses little. What the
-warehouse already holds comes in as a `CrawlState`, so this module does no database I/O.
+warehouse already holds comes in as a `CrawlState`, so this module does no database I/O: the state
+asks an `ArchiveIndex` (given by the warehouse) only about the URLs and hashes this day meets.
+
+Memory stays flat in the size of the day: article fetches are scheduled a few at a time (at most
+`concurrency` in flight, at most `per_host_concurrency` per host, the host that may go soonest
+first, so many hosts are fetched in parallel within their politeness delays), and each body is
+dropped once its records are yielded.
 """
 
 from __future__ import annotations
@@ -12,10 +18,11 @@ import hashlib
 import logging
 import re
 import threading
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections import Counter, deque
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, as_completed, wait
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Iterator
+from typing import Iterable, Iterator, Protocol
 
 from transforms.config import SourcesConfig
 from transforms.discover import parse_feed, parse_homepage, parse_sitemap
@@ -27,9 +34,12 @@ from transforms.urls import host_key, normalize_url
 log = logging.getLogger(__name__)
 
 _MAX_CHILD_SITEMAPS = 50
-_CANONICAL = re.compile(
-    rb"""<link\b[^>]*?\brel\s*=\s*["']?canonical["']?[^>]*>""", re.IGNORECASE)
-_HREF = re.compile(rb"""\bhref\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+_CANONICAL_HEAD_BYTES = 300_000
+_MAX_TAG_BYTES = 4_096          # a <link> tag longer than this is not one we read
+# One attribute; applied only inside one bounded tag, so linear in the page.
+_ATTRIBUTE = re.compile(rb"""([a-z][a-z0-9_:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+# Fetched bodies waiting for their archive lookup; bounded so memory does not follow the day.
+LOOKUP_BATCH = 100
 
 
 @dataclass(frozen=True)
@@ -62,14 +72,44 @@ class ArchivedDoc:
     html_gz: bytes
 
 
+class ArchiveIndex(Protocol):
+    """Which of these article URLs / content hashes the archive already holds (the warehouse)."""
+
+    def known_urls(self, urls: list[str]) -> set[str]: ...
+
+    def known_hashes(self, hashes: list[str]) -> set[str]: ...
+
+
 @dataclass
 class CrawlState:
-    """What the warehouse already holds. Updated during the run so duplicates within it are seen."""
+    """What the warehouse already holds. Updated during the run so duplicates within it are seen.
+
+    `known_urls`/`known_hashes` hold what this run has met (claimed, or found archived); with an
+    `archive`, `look_up` asks it about new URLs and hashes in batches, so the state never loads
+    every URL ever archived. Without one, the sets are the whole truth (tests, benchmarks).
+    """
 
     known_urls: set[str] = field(default_factory=set)
     known_hashes: set[str] = field(default_factory=set)
     discovery_docs: dict[str, ArchivedDoc] = field(default_factory=dict)
+    archive: ArchiveIndex | None = None
+    _asked: set[str] = field(default_factory=set, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def look_up(self, urls: Iterable[str | None] = (), hashes: Iterable[str | None] = ()) -> None:
+        """Load what the archive knows about these URLs and hashes (once per value). Call it from
+        the thread that owns the archive's connection (the one iterating `Crawl.run()`)."""
+        if self.archive is None:
+            return
+        with self._lock:
+            new_urls = sorted({u for u in urls if u and u not in self.known_urls and u not in self._asked})
+            new_hashes = sorted({h for h in hashes if h and h not in self.known_hashes and h not in self._asked})
+            self._asked.update(new_urls, new_hashes)
+        found_urls = self.archive.known_urls(new_urls) if new_urls else set()
+        found_hashes = self.archive.known_hashes(new_hashes) if new_hashes else set()
+        with self._lock:
+            self.known_urls |= found_urls
+            self.known_hashes |= found_hashes
 
     def claim(self, *urls: str | None) -> bool:
         """Mark URLs as taken; False when one of them was already known."""
@@ -104,17 +144,39 @@ def _decode_text(body: bytes, content_type: str | None) -> str:
     return decode_html(body, content_type)[0]
 
 
+def _link_tags(lowered: bytes) -> Iterator[dict[bytes, tuple[int, int]]]:
+    """For each <link ...> tag of the lower-cased markup: attribute name -> (start, end) of its
+    value. Linear: a tag over _MAX_TAG_BYTES or without a closing '>' is skipped, never rescanned."""
+    position = 0
+    while (start := lowered.find(b"<link", position)) != -1:
+        end = lowered.find(b">", start, start + _MAX_TAG_BYTES)
+        if end == -1:
+            position = start + 5
+            continue
+        position = end + 1
+        # "<link rel=x <link rel=canonical ...>": a tag left open; read the last one it swallowed
+        start = max(start, lowered.rfind(b"<link", start + 5, end))
+        if lowered[start + 5:start + 6] not in (b" ", b"\t", b"\n", b"\r", b"/", b"\f"):
+            continue  # <linkfoo>
+        attributes = {}
+        for match in _ATTRIBUTE.finditer(lowered, start + 5, end):
+            group = next(g for g in (2, 3, 4) if match.group(g) is not None)
+            attributes.setdefault(match.group(1), match.span(group))
+        yield attributes
+
+
 def find_canonical(body: bytes, final_url: str) -> str:
     """rel=canonical of the page when it points at the same host, else the final URL.
 
     Another host's canonical (syndicated copy) would merge two outlets' identities, so it is ignored.
     """
-    head = body[:300_000]
-    for tag in _CANONICAL.findall(head):
-        href = _HREF.search(tag)
-        if not href:
+    head = body[:_CANONICAL_HEAD_BYTES]
+    lowered = head.lower()  # ASCII lower-casing keeps every offset
+    for attributes in _link_tags(lowered):
+        rel, href = attributes.get(b"rel"), attributes.get(b"href")
+        if rel is None or href is None or b"canonical" not in lowered[rel[0]:rel[1]].split():
             continue
-        candidate = normalize_url(href.group(1).decode("latin-1").strip(), base=final_url)
+        candidate = normalize_url(head[href[0]:href[1]].decode("latin-1").strip(), base=final_url)
         if candidate and host_key(candidate) == host_key(final_url):
             return candidate
     return final_url
@@ -149,7 +211,7 @@ class Crawl:
     def run(self) -> Iterator[CrawlLogRow | Page]:
         sources = self.config.enabled_sources()
         with ThreadPoolExecutor(max_workers=self.settings.concurrency, thread_name_prefix="crawl") as pool:
-            discovered: list[tuple[Source, Link]] = []
+            discovered: list[tuple[Source, list[Link]]] = []
             futures = {pool.submit(self._discover_source, s): s for s in sources}
             for future in as_completed(futures):
                 source = futures[future]
@@ -159,27 +221,73 @@ class Crawl:
                     log.exception("discovery failed for source %s", source.source_id)
                     self.stats.add("source_errors")
                     links = []
-                discovered.extend((source, link) for link in links)
+                discovered.append((source, links))
                 yield from self._drain()
             yield from self._drain()
+            del futures
 
-            fetches = {}
-            for source, link in discovered:
-                fetches[pool.submit(self._fetch_article, source, link)] = (source, link)
-            for future in as_completed(fetches):
-                source, link = fetches[future]
+            self.state.look_up(urls=[link.url for _, links in discovered for link in links])
+            queues: dict[str, deque[tuple[Source, Link]]] = {}
+            for source, links in discovered:
+                for link in self._select(source, links):
+                    queues.setdefault(host_key(link.url), deque()).append((source, link))
+            del discovered
+            yield from self._fetch_articles(pool, queues)
+
+    def _fetch_articles(self, pool: ThreadPoolExecutor,
+                        queues: dict[str, deque[tuple[Source, Link]]]) -> Iterator[CrawlLogRow | Page]:
+        """Keep up to `concurrency` fetches in flight, per host at most `per_host_concurrency`, the
+        host whose politeness delay ends first going next; decide on fetched bodies in batches
+        (one archive lookup per batch) and let them go."""
+        in_flight: dict[Future, tuple[Source, Link, str]] = {}
+        busy: Counter[str] = Counter()
+        done_results: list[tuple[Source, Link, FetchResult]] = []
+        while queues or in_flight:
+            while len(in_flight) < self.settings.concurrency:
+                hosts = [h for h in queues if busy[h] < self.settings.per_host_concurrency]
+                if not hosts:
+                    break
+                host = min(hosts, key=lambda h: (busy[h], self.fetcher.throttle.ready_at(h)))
+                source, link = queues[host].popleft()
+                if not queues[host]:
+                    del queues[host]
+                in_flight[pool.submit(self._fetch_article, source, link)] = (source, link, host)
+                busy[host] += 1
+            finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in finished:
+                source, link, host = in_flight.pop(future)
+                busy[host] -= 1
                 try:
-                    result = future.result()
+                    done_results.append((source, link, future.result()))
                 except Exception:
                     log.exception("fetch failed for %s", link.url)
                     self.stats.add("fetch_exceptions")
-                    continue
-                yield from self._article_records(source, link, result)
-                yield from self._drain()  # robots.txt of hosts first met through a redirect
+            if len(done_results) >= LOOKUP_BATCH or not (queues or in_flight):
+                yield from self._decide(done_results)
+                done_results = []
+            yield from self._drain()  # robots.txt of hosts first met through a redirect
+
+    def _decide(self, fetched: list[tuple[Source, Link, FetchResult]]) -> Iterator[CrawlLogRow | Page]:
+        identities = [self._identity(link, result) for _, link, result in fetched]
+        self.state.look_up(urls=[u for i in identities if i for u in i[:2]],
+                           hashes=[i[2] for i in identities if i])
+        for index, (source, link, result) in enumerate(fetched):
+            yield from self._article_records(source, link, result, identities[index])
+            fetched[index] = None  # type: ignore[call-overload]  # the body goes now, not with the batch
+
+    @staticmethod
+    def _identity(link: Link, result: FetchResult) -> tuple[str, str, str] | None:
+        """(final URL, canonical URL, content hash) of a fetched article."""
+        if not result.ok:
+            return None
+        body = result.body or b""
+        final = result.final_url or link.url
+        return final, find_canonical(body, final), content_hash(body)
 
     # ------------------------------------------------------------------ discovery
 
     def _discover_source(self, source: Source) -> list[Link]:
+        """The source's unique links (not yet filtered against the archive: see `_select`)."""
         links: list[Link] = []
         for feed_url in source.feeds:
             body = self._fetch_discovery_doc(source, feed_url, "feed")
@@ -192,7 +300,10 @@ class Crawl:
             if body is not None:
                 text = _decode_text(body, None)
                 links.extend(parse_homepage(text, source.homepage, source.source_id))
-        return self._select(source, links)
+        unique: dict[str, Link] = {}
+        for link in links:
+            unique.setdefault(link.url, link)
+        return list(unique.values())
 
     def _sitemap_links(self, source: Source, url: str, depth: int) -> list[Link]:
         body = self._fetch_discovery_doc(source, url, "sitemap")
@@ -206,12 +317,10 @@ class Crawl:
         return links
 
     def _select(self, source: Source, links: list[Link]) -> list[Link]:
-        unique: dict[str, Link] = {}
-        for link in links:
-            unique.setdefault(link.url, link)
-        self.stats.add("links_discovered", len(unique))
+        """Links in the window and not archived yet, newest first, up to the source's cap."""
+        self.stats.add("links_discovered", len(links))
         selected = []
-        for link in unique.values():
+        for link in links:
             if not in_window(link, self.partition_date, source.max_age_days):
                 self.stats.add("links_out_of_window")
             elif link.url in self.state.known_urls:
@@ -298,15 +407,13 @@ class Crawl:
         return self.fetcher.fetch(link.url, delay_seconds=self._delay(source, link.url),
                                   allowed=self._robots_allows(source))
 
-    def _article_records(self, source: Source, link: Link, result: FetchResult) -> Iterator[CrawlLogRow | Page]:
+    def _article_records(self, source: Source, link: Link, result: FetchResult,
+                         identity: tuple[str, str, str] | None) -> Iterator[CrawlLogRow | Page]:
         self.stats.add(f"article_{result.outcome}")
-        if not result.ok:
+        if identity is None:
             yield from self._log_rows(source, link.url, "article", result, None, None, None)
             return
-        body = result.body or b""
-        final = result.final_url or link.url
-        canonical = find_canonical(body, final)
-        hash_ = content_hash(body)
+        final, canonical, hash_ = identity
         outcome = None
         if not self.state.claim(link.url, final, canonical):
             outcome = "duplicate_url"

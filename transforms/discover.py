@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
@@ -23,6 +24,8 @@ _NON_ARTICLE_SEGMENTS = frozenset({
     "terms", "cookies", "newsletter", "newsletters", "jobs", "advertise", "feed", "rss", "sitemap",
     "video", "videos", "gallery", "galleries", "podcast", "podcasts", "live-tv", "weather",
 })
+# The sitemap protocol's own limit on an uncompressed sitemap.
+MAX_SITEMAP_BYTES = 50 * 1024 * 1024
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+){2,}")
 _ARTICLE_ID = re.compile(r"\d{4,}")
 
@@ -48,8 +51,26 @@ def parse_feed(body: bytes, feed_url: str, source_id: str) -> list[Link]:
     return _dedupe(links)
 
 
+def gunzip_bounded(body: bytes, limit: int = MAX_SITEMAP_BYTES) -> bytes | None:
+    """A gzip file's content, or None when it is corrupt or inflates past `limit` (a gzip bomb)."""
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        data = inflater.decompress(body, limit + 1)
+    except zlib.error:
+        return None
+    return None if len(data) > limit or inflater.unconsumed_tail else data
+
+
 def parse_sitemap(body: bytes, sitemap_url: str, source_id: str) -> SitemapResult:
-    """Links of a <urlset> (plain or Google News) and child sitemaps of a <sitemapindex>."""
+    """Links of a <urlset> (plain or Google News) and child sitemaps of a <sitemapindex>.
+
+    A `.xml.gz` sitemap is often served as a gzip file without Content-Encoding: the bytes are
+    inflated here (bounded), whatever the URL or headers said."""
+    if body[:2] == b"\x1f\x8b":
+        inflated = gunzip_bounded(body)
+        if inflated is None:
+            return SitemapResult((), ())
+        body = inflated
     try:
         root = etree.fromstring(body, _XML_PARSER)
     except (etree.XMLSyntaxError, ValueError):

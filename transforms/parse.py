@@ -15,7 +15,9 @@ from __future__ import annotations
 import codecs
 import logging
 import re
+import signal
 import threading
+import time
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
@@ -114,7 +116,19 @@ def decode_html(body: bytes, content_type: str | None) -> tuple[str, str]:
             return text, encoding
     if (text := _try_decode(body, "utf-8")) is not None:
         return text, "utf-8"
+    if _mostly_utf8(body):
+        return body.decode("utf-8", errors="replace"), "utf-8"
     return body.decode("cp1252", errors="replace"), "cp1252"
+
+
+def _mostly_utf8(body: bytes) -> bool:
+    """UTF-8 with a few damaged bytes (a truncated character, one stray byte) rather than a legacy
+    encoding: valid multi-byte sequences outnumber invalid bytes. cp1252 text almost never forms
+    valid UTF-8 sequences, so one bad byte no longer turns a whole UTF-8 page into mojibake."""
+    text = body.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - body.count("\xef\xbf\xbd".encode("latin-1"))
+    multibyte = len(text) - len(text.encode("ascii", "ignore")) - text.count("\ufffd")
+    return multibyte > 2 * bad
 
 
 _UNDECODED = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
@@ -132,9 +146,36 @@ def _looks_binary(text: str) -> bool:
 
 # Extractors slow down linearly with size; beyond this we drop scripts and then cut.
 MAX_MARKUP_CHARS = 2_000_000
-_SCRIPT_OR_STYLE = re.compile(
-    r"<(script|style)\b(?![^>]*application/ld\+json)[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL
-)
+_OPEN_SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b", re.IGNORECASE)
+_MAX_TAG_CHARS = 4_096
+
+
+def strip_scripts(markup: str) -> str:
+    """Drop <script> and <style> elements (JSON-LD scripts stay) in one linear pass.
+
+    A backtracking regex over `<script ... </script>` is quadratic when the tags are not closed;
+    here each search starts where the last one ended, and an element that is never closed takes
+    the rest of the page with it (a browser would treat that rest as script text too).
+    """
+    lowered = markup.lower()
+    kept: list[str] = []
+    position = 0
+    while match := _OPEN_SCRIPT_OR_STYLE.search(markup, position):
+        start, name = match.start(), match.group(1).lower()
+        tag_end = lowered.find(">", match.end(), match.end() + _MAX_TAG_CHARS)
+        if tag_end != -1 and "application/ld+json" in lowered[start:tag_end]:
+            kept.append(markup[position:tag_end + 1])
+            position = tag_end + 1
+            continue
+        kept.append(markup[position:start])
+        close = lowered.find(f"</{name}", match.end())
+        if close == -1:
+            return "".join(kept)
+        close_end = lowered.find(">", close)
+        position = len(markup) if close_end == -1 else close_end + 1
+    kept.append(markup[position:])
+    return "".join(kept)
+
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -143,6 +184,62 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 def clean_markup(text: str) -> str:
     """What lxml refuses: an XML encoding declaration in a str, control characters."""
     return _CONTROL.sub("", _XML_DECL.sub("", text, count=1))
+
+
+def clean_field(value: str | None) -> str | None:
+    """Control characters out of a parsed value: JSON-LD escapes (\\u0000) decode to them after
+    the markup was cleaned, and a NUL in a title breaks BI tools downstream."""
+    return _CONTROL.sub("", value) if value else value
+
+
+# ---------------------------------------------------------------- time budget
+
+# Normal pages parse in tens of milliseconds and a 2 MB page in about a second; a page still
+# being parsed after this long is hostile or pathological and is rejected as parse_timeout.
+PARSE_BUDGET_SECONDS = 20.0
+
+
+class ParseTimeout(BaseException):
+    """BaseException: the extractors' own `except Exception` blocks must not swallow it."""
+
+
+_budget = threading.local()
+
+
+def check_budget() -> None:
+    """Raise ParseTimeout when the current page's budget is spent (called between parse stages)."""
+    deadline = getattr(_budget, "deadline", None)
+    if deadline is not None and time.monotonic() > deadline:
+        raise ParseTimeout()
+
+
+def _on_alarm(signum, frame) -> None:
+    raise ParseTimeout()
+
+
+class _Budget:
+    """A deadline for one page. Checked between stages; in a process's main thread a SIGALRM
+    timer also interrupts a stage that runs long inside Python code (e.g. the text extractor)."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self._alarm = False
+
+    def __enter__(self) -> "_Budget":
+        _budget.deadline = time.monotonic() + self.seconds
+        if (self.seconds > 0 and threading.current_thread() is threading.main_thread()
+                and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None)
+                and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)):
+            signal.signal(signal.SIGALRM, _on_alarm)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+            self._alarm = True
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, signal.SIG_DFL)
+        _budget.deadline = None
 
 
 def build_tree(markup: str) -> lxml_html.HtmlElement | None:
@@ -833,11 +930,12 @@ def analyse_markup(
     markup = clean_markup(markup)
     if len(markup) > MAX_MARKUP_CHARS:
         # inline scripts and data blobs are what make pages huge; the story is never that long
-        markup = _SCRIPT_OR_STYLE.sub("", markup)[:MAX_MARKUP_CHARS]
+        markup = strip_scripts(markup)[:MAX_MARKUP_CHARS]
     tree = build_tree(markup) if markup.strip() else None
     if tree is None:
         return ParsedPage(empty, ParseRejection("empty_text", "document is empty"), encoding)
 
+    check_budget()
     jsonld = jsonld_objects(tree)
     title = _title(tree, newspaper_title(tree), jsonld)
     authors = _jsonld_authors(jsonld) or _meta_authors(tree) or newspaper_authors(tree)
@@ -848,15 +946,21 @@ def analyse_markup(
     # newspaper3k scores paragraphs by stopwords: it needs the language before it extracts
     language_hint = declared or guess_language(body.text_content()[:5000] if body is not None else "")
 
+    check_budget()
     # the text strategy gets the markup string: each extractor builds and mutates its own tree
     result = TEXT_STRATEGIES[strategy](
         TextInput(prepare_markup(markup), url, language_hint, prose_chars(tree))
     )
-    text = finish_text(result.text, title, tree)
+    check_budget()
+    text = clean_field(finish_text(result.text, title, tree)) or ""
     language = choose_language(declared, text)
     signals = page_signals(tree, jsonld)                 # clears scripts: after jsonld/metadata
+    check_budget()
     published_at, published_source = find_published_at(tree, url, title)  # drops canonical: last
 
+    title = clean_field(title)
+    authors = tuple(a for a in (clean_field(a) for a in authors) if a)
+    top_image, canonical_url = clean_field(top_image), clean_field(canonical_url)
     article = Article(
         title=title, authors=authors, published_at=published_at,
         published_at_source=published_source, language=language, text=text,
@@ -868,12 +972,22 @@ def analyse_markup(
 
 def analyse_page(
     body: bytes, url: str, *, content_type: str | None = None,
-    strategy: str = DEFAULT_TEXT_STRATEGY,
+    strategy: str = DEFAULT_TEXT_STRATEGY, budget_seconds: float = PARSE_BUDGET_SECONDS,
 ) -> ParsedPage:
-    """Decode and parse; never raises (a failure becomes a parser_error rejection)."""
+    """Decode and parse within `budget_seconds`; never raises (a failure becomes a parser_error
+    rejection, a page over its budget a parse_timeout one)."""
     empty = Article(title=None, authors=(), published_at=None, published_at_source=None,
                     language=None, text="", text_extractor="none", top_image=None,
                     canonical_url=None)
+    try:
+        with _Budget(budget_seconds):
+            return _analyse_page(body, url, content_type, strategy, empty)
+    except ParseTimeout:
+        log.warning("parse of %s exceeded its %.0f s budget", url, budget_seconds)
+        return ParsedPage(empty, ParseRejection("parse_timeout", f"parse exceeded {budget_seconds:g}s"), "")
+
+
+def _analyse_page(body, url, content_type, strategy, empty) -> ParsedPage:
     try:
         if not body or not body.strip():
             return ParsedPage(empty, ParseRejection("empty_text", "empty document"), "")
@@ -889,6 +1003,8 @@ def analyse_page(
         return analyse_markup(markup, url, encoding=encoding, strategy=strategy)
     except RecursionError:
         return ParsedPage(empty, ParseRejection("parser_error", "document nested too deeply"), "")
+    except ParseTimeout:
+        raise
     except Exception as exc:  # one bad page must never stop a batch; the reason is kept
         log.warning("parse failed for %s: %s: %s", url, type(exc).__name__, exc)
         return ParsedPage(empty, ParseRejection("parser_error", f"{type(exc).__name__}: {exc}"[:500]), "")
@@ -897,7 +1013,8 @@ def analyse_page(
 def parse_page(
     body: bytes, url: str, *, content_type: str | None = None
 ) -> Article | ParseRejection:
-    """An Article, or a ParseRejection (not_article | empty_text | undecodable | parser_error)."""
+    """An Article, or a ParseRejection (not_article | empty_text | undecodable | parser_error |
+    parse_timeout)."""
     parsed = analyse_page(body, url, content_type=content_type)
     return parsed.rejection or parsed.article
 

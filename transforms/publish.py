@@ -1,24 +1,35 @@
-"""Publish the marts as a read-only BI copy: a DuckDB file swapped in atomically, plus Parquet.
+"""Publish the marts as a read-only BI copy: DuckDB file, Parquet files and manifest of one snapshot.
 
 Dashboards and ad-hoc SQL read the copy, never the warehouse the daily run writes, so they never
-block the run and never see a half-written state:
-- the DuckDB copy is written to a temporary file next to the target, then `os.replace`d over it.
-  A reader that already has the old file open keeps reading that snapshot; the next open gets the
-  new one. No lock is shared between the writer and readers (different files/inodes).
-- it is written with an explicit storage version, so DuckDB 1.x drivers embedded in BI tools open
-  it even when the pipeline runs a newer DuckDB (a 2.x default file is unreadable to 1.x).
-- each Parquet file is likewise written aside and replaced; a manifest lists the snapshot. The
-  DuckDB copy is the consistent snapshot across tables; Parquet files are each complete.
-- the copy carries a `_snapshot` table (snapshot id, table, row count) so a reader can check it
-  got a complete snapshot.
+block the run and never see a half-written state. The publish directory holds
+
+    snapshots/<snapshot_id>/newsevents_bi.duckdb, parquet/<table>.parquet, manifest.json
+    current -> snapshots/<snapshot_id>            the published snapshot (a symlink)
+    newsevents_bi.duckdb -> current/newsevents_bi.duckdb, parquet -> current/parquet,
+    manifest.json -> current/manifest.json        the documented paths, through `current`
+
+- a snapshot is written whole in a temporary folder, renamed to its final name, and published by
+  replacing `current` with one `os.replace` of a symlink: every path resolves to the old snapshot
+  or to the new one, never to a mix. A reader that wants several files of the same snapshot
+  resolves `current` once (`os.path.realpath`) and reads below that folder.
+- the previous snapshots stay (KEEP_SNAPSHOTS in all) so readers that resolved them keep working;
+  older ones are removed, as are leftovers of a publish killed half-way (temporary folders and
+  links), at the next publish. An open file survives the removal of its snapshot (POSIX).
+- the DuckDB copy is written with an explicit storage version, so DuckDB 1.x drivers embedded in
+  BI tools open it even when the pipeline runs a newer DuckDB (a 2.x default file is unreadable to
+  1.x); it carries a `_snapshot` table (snapshot id, table, row count) so a reader can check it.
+- publishers take a lock file, so two never interleave.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import shutil
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -32,6 +43,11 @@ DEFAULT_PUBLISH_DIR = warehouse.REPO_ROOT / "warehouse" / "published"
 PUBLISHED_DB_NAME = "newsevents_bi.duckdb"
 PARQUET_DIR_NAME = "parquet"
 MANIFEST_NAME = "manifest.json"
+SNAPSHOTS_DIR_NAME = "snapshots"
+CURRENT_NAME = "current"
+LOCK_NAME = ".publish.lock"
+KEEP_SNAPSHOTS = 3          # the current one and the two before it
+_TMP_PREFIX = ".tmp-"
 MARTS_SCHEMA = "marts"
 MART_TABLES = (
     "fct_incidents",
@@ -57,8 +73,9 @@ class PublishError(RuntimeError):
 class PublishResult:
     snapshot_id: str
     published_at: datetime
-    duckdb_path: Path
+    duckdb_path: Path            # the documented path (through `current`)
     parquet_dir: Path
+    snapshot_dir: Path           # this snapshot's own folder
     row_counts: tuple[tuple[str, int], ...]
     seconds: float
 
@@ -83,8 +100,79 @@ def _quote_identifier(name: str) -> str:
 
 def _fsync(path: Path) -> None:
     # The rename is atomic; fsync first so a crash cannot leave a renamed but empty file.
-    with open(path, "rb") as handle:
-        os.fsync(handle.fileno())
+    flags = os.O_RDONLY | (os.O_DIRECTORY if path.is_dir() else 0)
+    fd = os.open(path, flags)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def _publish_lock(out_dir: Path):
+    with open(out_dir / LOCK_NAME, "a+") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink(missing_ok=True)
+    elif path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _remove_leftovers(out_dir: Path) -> None:
+    """What a killed publish leaves: temporary snapshot folders and links, old-layout temp files.
+    Only called under the publish lock, so no live publisher owns them."""
+    snapshots = out_dir / SNAPSHOTS_DIR_NAME
+    candidates = list(snapshots.glob(f"{_TMP_PREFIX}*")) if snapshots.is_dir() else []
+    candidates += [p for p in out_dir.glob(".*.tmp*")]
+    parquet = out_dir / PARQUET_DIR_NAME
+    if parquet.is_dir() and not parquet.is_symlink():
+        candidates += list(parquet.glob(".*.tmp"))
+    for path in candidates:
+        _remove(path)
+
+
+def _link(target: str, at: Path) -> None:
+    """Point the symlink `at` to `target` in one atomic step (replacing a file or link there)."""
+    tmp = at.with_name(f".{at.name}.{uuid.uuid4().hex[:8]}.tmp")
+    os.symlink(target, tmp)
+    os.replace(tmp, at)
+
+
+def _link_documented_paths(out_dir: Path) -> None:
+    """The documented paths as links through `current`; an old-layout file or folder is replaced."""
+    for name in (PUBLISHED_DB_NAME, MANIFEST_NAME, PARQUET_DIR_NAME):
+        path, target = out_dir / name, f"{CURRENT_NAME}/{name}"
+        if path.is_symlink() and os.readlink(path) == target:
+            continue
+        if path.is_dir() and not path.is_symlink():  # the old parquet/ folder: a rename cannot replace it
+            aside = out_dir / f".{name}.old.tmp"
+            _remove(aside)
+            os.rename(path, aside)
+            _link(target, path)
+            _remove(aside)
+        else:
+            _link(target, path)
+
+
+def _prune(out_dir: Path, current: str) -> None:
+    snapshots = out_dir / SNAPSHOTS_DIR_NAME
+    done = [p for p in snapshots.iterdir() if not p.name.startswith(_TMP_PREFIX) and p.name != current]
+    done.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in done[KEEP_SNAPSHOTS - 1:]:
+        _remove(old)
+
+
+def current_snapshot(target_dir: str | os.PathLike[str] | None = None) -> Path | None:
+    """The folder of the published snapshot (resolve once, then read every file below it)."""
+    current = publish_dir(target_dir) / CURRENT_NAME
+    return Path(os.path.realpath(current)) if current.is_symlink() else None
 
 
 def storage_version_number(path: str | os.PathLike[str]) -> int:
@@ -108,16 +196,42 @@ def publish(
     if not source.exists():
         raise PublishError(f"warehouse {source} does not exist: run the pipeline (dbt build) first")
     out_dir = publish_dir(target_dir)
-    parquet_dir = out_dir / PARQUET_DIR_NAME
-    parquet_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / SNAPSHOTS_DIR_NAME).mkdir(parents=True, exist_ok=True)
+    with _publish_lock(out_dir):
+        _remove_leftovers(out_dir)
+        published_at = datetime.now(timezone.utc).replace(microsecond=0)
+        snapshot_id = f"{published_at:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+        work = out_dir / SNAPSHOTS_DIR_NAME / f"{_TMP_PREFIX}{snapshot_id}"
+        try:
+            row_counts = _write_snapshot(source, work, snapshot_id, published_at, tables, schema)
+        except BaseException:
+            _remove(work)
+            raise
+        final = out_dir / SNAPSHOTS_DIR_NAME / snapshot_id
+        os.rename(work, final)
+        _fsync(final.parent)
+        _link(f"{SNAPSHOTS_DIR_NAME}/{snapshot_id}", out_dir / CURRENT_NAME)  # the one switch
+        _link_documented_paths(out_dir)
+        _fsync(out_dir)
+        _prune(out_dir, snapshot_id)
 
-    published_at = datetime.now(timezone.utc).replace(microsecond=0)
-    snapshot_id = f"{published_at:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
-    final_db = out_dir / PUBLISHED_DB_NAME
-    # Unique temp names: two publishers never write the same temp file.
-    tmp_db = out_dir / f".{PUBLISHED_DB_NAME}.{snapshot_id}.tmp"
-    tmp_parquet = {table: parquet_dir / f".{table}.{snapshot_id}.parquet.tmp" for table in tables}
+    return PublishResult(
+        snapshot_id=snapshot_id,
+        published_at=published_at,
+        duckdb_path=out_dir / PUBLISHED_DB_NAME,
+        parquet_dir=out_dir / PARQUET_DIR_NAME,
+        snapshot_dir=final,
+        row_counts=tuple(row_counts),
+        seconds=round(time.monotonic() - started, 3),
+    )
 
+
+def _write_snapshot(source: Path, work: Path, snapshot_id: str, published_at: datetime,
+                    tables: tuple[str, ...], schema: str) -> list[tuple[str, int]]:
+    """DuckDB copy, Parquet files and manifest of one snapshot into the folder `work`."""
+    parquet_dir = work / PARQUET_DIR_NAME
+    parquet_dir.mkdir(parents=True)
+    db_path = work / PUBLISHED_DB_NAME
     row_counts: list[tuple[str, int]] = []
     con = duckdb.connect(":memory:")
     try:
@@ -136,7 +250,7 @@ def publish(
         if missing:
             raise PublishError(f"warehouse {source} lacks marts {missing} in schema {schema}: run dbt build first")
 
-        con.execute(f"attach {_quote_literal(str(tmp_db))} as pub (storage_version '{STORAGE_VERSION}')")
+        con.execute(f"attach {_quote_literal(str(db_path))} as pub (storage_version '{STORAGE_VERSION}')")
         con.execute("begin transaction")
         for table in tables:
             source_table = f"src.{_quote_identifier(schema)}.{_quote_identifier(table)}"
@@ -155,23 +269,13 @@ def publish(
         # Parquet from the copy just written, so both formats hold the same snapshot.
         for table in tables:
             con.execute(
-                f"copy pub.main.{_quote_identifier(table)} to {_quote_literal(str(tmp_parquet[table]))}"
+                f"copy pub.main.{_quote_identifier(table)} to {_quote_literal(str(parquet_dir / f'{table}.parquet'))}"
                 " (format parquet, compression zstd)"
             )
         con.execute("detach pub")  # checkpoints: the temp file is complete, no WAL left behind
         con.execute("detach src")
-    except BaseException:
+    finally:
         con.close()
-        for path in (tmp_db, Path(f"{tmp_db}.wal"), *tmp_parquet.values()):
-            path.unlink(missing_ok=True)
-        raise
-    con.close()
-
-    _fsync(tmp_db)
-    os.replace(tmp_db, final_db)
-    for table, path in tmp_parquet.items():
-        _fsync(path)
-        os.replace(path, parquet_dir / f"{table}.parquet")
     manifest = {
         "snapshot_id": snapshot_id,
         "published_at": published_at.isoformat(),
@@ -180,15 +284,8 @@ def publish(
         "storage_version": STORAGE_VERSION,
         "tables": {table: {"rows": count, "parquet": f"{PARQUET_DIR_NAME}/{table}.parquet"} for table, count in row_counts},
     }
-    tmp_manifest = out_dir / f".{MANIFEST_NAME}.{snapshot_id}.tmp"
-    tmp_manifest.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp_manifest, out_dir / MANIFEST_NAME)
-
-    return PublishResult(
-        snapshot_id=snapshot_id,
-        published_at=published_at,
-        duckdb_path=final_db,
-        parquet_dir=parquet_dir,
-        row_counts=tuple(row_counts),
-        seconds=round(time.monotonic() - started, 3),
-    )
+    (work / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    for path in (db_path, work / MANIFEST_NAME, *parquet_dir.iterdir()):
+        _fsync(path)
+    _fsync(parquet_dir)
+    return row_counts

@@ -1,4 +1,4 @@
-"""URL normalisation and the private-address guard."""
+"""URL normalisation and the address guard (only globally routable addresses are contacted)."""
 
 from __future__ import annotations
 
@@ -82,37 +82,60 @@ def host_key(url: str) -> str:
 
 
 def is_public_address(address: str) -> bool:
-    ip = ipaddress.ip_address(address)
+    """True for a globally routable unicast address (ipaddress `is_global`), IPv4-mapped unwrapped.
+
+    "Not private" is not enough: shared address space (100.64.0.0/10), benchmarking, documentation
+    and other special ranges are not private yet not on the internet either.
+    """
+    ip = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone id ("fe80::1%eth0")
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
-    return not (
-        ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast
-        or ip.is_reserved or ip.is_unspecified
-    )
+    return ip.is_global and not ip.is_multicast
 
 
-def check_address(url: str, allow_private: bool) -> None:
-    """Refuse a URL whose host resolves to a private, loopback or link-local address.
+def resolve_checked(url: str, allow_private: bool) -> tuple[str, ...]:
+    """Resolve the URL's host once and return the addresses to connect to, all of them checked.
 
     Feeds are untrusted input: without this a feed could point the crawler at internal services.
-    Every address the name resolves to must be public. (A resolver that answers differently at
-    connect time could still slip through; the check narrows the window, it does not close it.)
+    Every address the name resolves to must be globally routable, else BlockedAddressError.
+    `allow_private=True` (fixtures and local tests only) accepts any address. The caller connects
+    to one of the returned addresses, never to the name again, so a resolver that answers
+    differently the second time (DNS rebinding) cannot slip an internal address in.
     """
-    if allow_private:
-        return
     parts = urlsplit(url)
     host = parts.hostname
     if not host:
         raise BlockedAddressError(f"{url}: no host")
     try:
-        infos = socket.getaddrinfo(host, parts.port or _DEFAULT_PORTS.get(parts.scheme, 80),
-                                   proto=socket.IPPROTO_TCP)
-    except socket.gaierror as exc:
+        port = parts.port or _DEFAULT_PORTS.get(parts.scheme, 80)
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError, ValueError) as exc:
         raise BlockedAddressError(f"{url}: cannot resolve {host}: {exc}") from None
+    addresses: list[str] = []
     for info in infos:
         address = info[4][0]
-        if not is_public_address(address):
+        if not allow_private and not is_public_address(address):
             raise BlockedAddressError(
                 f"{url}: {host} resolves to non-public address {address} "
                 "(set crawler.allow_private_addresses: true to allow)"
             )
+        if address not in addresses:
+            addresses.append(address)
+    if not addresses:
+        raise BlockedAddressError(f"{url}: {host} resolves to no address")
+    return tuple(addresses)
+
+
+def check_url(url: str, allow_private: bool = False) -> str:
+    """Validate a URL for an outgoing request and return the one address to connect to.
+
+    The address is globally routable (see `resolve_checked`) unless `allow_private`; connect to
+    it (with the URL's host in the Host header / TLS server name), not to the name, so the check
+    and the connection see the same address. Raises BlockedAddressError.
+    """
+    return resolve_checked(url, allow_private)[0]
+
+
+def check_address(url: str, allow_private: bool) -> str:
+    """Older name of `check_url`."""
+    return check_url(url, allow_private)

@@ -101,13 +101,38 @@ def write_sources(conn: duckdb.DuckDBPyConnection, sources: Sequence[Source]) ->
         )
 
 
+class _ArchivedArticles:
+    """The crawl's view of archived articles: asked only about the URLs and hashes a day meets."""
+
+    def __init__(self, conn: duckdb.DuckDBPyConnection):
+        self._conn = conn
+
+    def known_urls(self, urls: list[str]) -> set[str]:
+        # a URL is known when any archived article has it as its url, final_url or canonical_url
+        rows = self._conn.execute(
+            """
+            with wanted as (select unnest(?::varchar[]) as u)
+            select u from wanted semi join pages p on p.page_kind = 'article' and p.url = u
+            union select u from wanted semi join pages p on p.page_kind = 'article' and p.final_url = u
+            union select u from wanted semi join pages p on p.page_kind = 'article' and p.canonical_url = u
+            """,
+            [urls],
+        ).fetchall()
+        return {row[0] for row in rows}
+
+    def known_hashes(self, hashes: list[str]) -> set[str]:
+        rows = self._conn.execute(
+            "with wanted as (select unnest(?::varchar[]) as h)"
+            " select h from wanted semi join pages p on p.page_kind = 'article' and p.content_hash = h",
+            [hashes],
+        ).fetchall()
+        return {row[0] for row in rows}
+
+
 def load_crawl_state(conn: duckdb.DuckDBPyConnection) -> CrawlState:
-    state = CrawlState()
-    for url, final_url, canonical_url, hash_ in conn.execute(
-        "select url, final_url, canonical_url, content_hash from pages where page_kind = 'article'"
-    ).fetchall():
-        state.known_urls.update((url, final_url, canonical_url))
-        state.known_hashes.add(hash_)
+    """Discovery documents for conditional requests; articles are looked up on demand, so the
+    state does not grow with the archive. Use `conn` only from the thread iterating the crawl."""
+    state = CrawlState(archive=_ArchivedArticles(conn))
     for url, etag, last_modified, html_gz in conn.execute(
         """
         select url, etag, last_modified, html_gz
