@@ -6,24 +6,28 @@ reports as (
     select * from {{ ref('int_event_mentions_clustered') }}
 ),
 
--- Type by vote weighted by extractor confidence; the first report breaks ties. Every sub-type
--- reported stays visible, heaviest first.
+-- Type by vote weighted by extractor confidence: first the event type (all its sub-types' votes
+-- count: two outlets calling a raid a clash and a takeover outvote one calling it a bombing), then
+-- the sub-type within it; the first report breaks ties. Every sub-type reported stays visible,
+-- heaviest first.
 type_votes as (
     select
         incident_id,
         event_type,
         sub_event_type,
         sum(confidence) as weight,
-        min(arrival_key) as first_arrival_key
+        sum(sum(confidence)) over (partition by incident_id, event_type) as event_type_weight,
+        min(arrival_key) as first_arrival_key,
+        min(min(arrival_key)) over (partition by incident_id, event_type) as event_type_first_arrival_key
     from reports
-    group by all
+    group by incident_id, event_type, sub_event_type
 ),
 
 event_types as (
     select
         incident_id,
-        arg_min(event_type, (-weight, first_arrival_key)) as event_type,
-        arg_min(sub_event_type, (-weight, first_arrival_key)) as sub_event_type,
+        arg_min(event_type, (-event_type_weight, event_type_first_arrival_key, -weight, first_arrival_key)) as event_type,
+        arg_min(sub_event_type, (-event_type_weight, event_type_first_arrival_key, -weight, first_arrival_key)) as sub_event_type,
         list(sub_event_type order by weight desc, first_arrival_key) as sub_event_types_reported
     from type_votes
     group by incident_id
