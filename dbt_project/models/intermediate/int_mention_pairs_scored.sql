@@ -22,8 +22,13 @@ mentions as (
     select * from {{ ref('int_event_mentions_current') }}
 ),
 
+-- keyed on both types at once, so the planner can only join it once a pair's two reports are
+-- known (joined on each type separately it may pair every report with every compatible one first)
 compatibility as (
-    select * from {{ ref('event_type_compatibility') }}
+    select
+        event_type || '|' || compatible_event_type as type_pair,
+        type_score
+    from {{ ref('event_type_compatibility') }}
 ),
 
 grid_shifts as (
@@ -34,6 +39,7 @@ grid_shifts as (
 blocking_keys as (
     select
         mentions.event_mention_id,
+        mentions.article_id,
         mentions.arrival_key,
         'near ' || grid_shifts.grid
             || ' ' || mentions.type_group
@@ -47,6 +53,7 @@ blocking_keys as (
     union all
     select
         mentions.event_mention_id,
+        mentions.article_id,
         mentions.arrival_key,
         'area ' || grid_shifts.grid
             || ' ' || mentions.type_group
@@ -60,6 +67,7 @@ blocking_keys as (
     union all
     select
         event_mention_id,
+        article_id,
         arrival_key,
         'country ' || type_group || ' ' || country_iso2 as block_key,
         strftime(event_date, '%Y-%m-%d') || ' ' || sub_event_type as sort_key
@@ -70,25 +78,40 @@ blocking_keys as (
 positioned as (
     select
         event_mention_id,
+        article_id,
         arrival_key,
         block_key,
         row_number() over (partition by block_key order by sort_key, arrival_key) as block_position
     from blocking_keys
 ),
 
--- each report meets the next merge_block_window reports of each of its blocks: an equality join
--- on (block, position + step), so the output is at most passes x window rows per report
-neighbours as (
+-- each report meets the next merge_block_window reports of each of its blocks: the position it
+-- looks for is a column, so the join hashes on (block, position) and emits at most passes x window
+-- rows per report (a condition on "position + step" would be applied after a block-wide join)
+probes as (
     select
-        positioned.event_mention_id as first_mention_id,
-        positioned.arrival_key as first_arrival_key,
-        following.event_mention_id as second_mention_id,
-        following.arrival_key as second_arrival_key
+        positioned.event_mention_id,
+        positioned.article_id,
+        positioned.arrival_key,
+        positioned.block_key,
+        positioned.block_position + steps.step as following_position
     from positioned
     cross join range(1, {{ var('merge_block_window') }} + 1) as steps(step)
+),
+
+neighbours as (
+    select
+        probes.event_mention_id as first_mention_id,
+        probes.arrival_key as first_arrival_key,
+        following.event_mention_id as second_mention_id,
+        following.arrival_key as second_arrival_key
+    from probes
     inner join positioned as following
-        on positioned.block_key = following.block_key
-        and following.block_position = positioned.block_position + steps.step
+        on probes.block_key = following.block_key
+        and probes.following_position = following.block_position
+    -- an article's own incidents are distinct by definition (filtered here, on the few neighbour
+    -- rows: as a condition between the two reports below, the planner may join all reports first)
+    where probes.article_id <> following.article_id
 ),
 
 candidate_pairs as (
@@ -176,10 +199,7 @@ compared as (
     inner join mentions as earlier
         on candidate_pairs.candidate_mention_id = earlier.event_mention_id
     inner join compatibility
-        on later.event_type = compatibility.event_type
-        and earlier.event_type = compatibility.compatible_event_type
-    -- an article's own incidents are distinct by definition
-    where earlier.article_id <> later.article_id
+        on later.event_type || '|' || earlier.event_type = compatibility.type_pair
 ),
 
 scored as (
