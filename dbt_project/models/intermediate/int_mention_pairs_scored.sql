@@ -41,6 +41,8 @@ blocking_keys as (
         mentions.event_mention_id,
         mentions.article_id,
         mentions.arrival_key,
+        'near' as pass,
+        false as is_vague,
         'near ' || grid_shifts.grid
             || ' ' || mentions.type_group
             || ' ' || cast(floor(mentions.latitude / {{ var('merge_block_cell_degrees') }} + grid_shifts.lat_half_cells / 2) as bigint)
@@ -55,6 +57,8 @@ blocking_keys as (
         mentions.event_mention_id,
         mentions.article_id,
         mentions.arrival_key,
+        'area' as pass,
+        mentions.place_precision in ('region', 'country') as is_vague,
         'area ' || grid_shifts.grid
             || ' ' || mentions.type_group
             || ' ' || cast(floor(mentions.latitude / {{ var('merge_area_cell_degrees') }} + grid_shifts.lat_half_cells / 2) as bigint)
@@ -69,6 +73,8 @@ blocking_keys as (
         event_mention_id,
         article_id,
         arrival_key,
+        'country' as pass,
+        place_precision in ('region', 'country') as is_vague,
         'country ' || type_group || ' ' || country_iso2 as block_key,
         strftime(event_date, '%Y-%m-%d') || ' ' || sub_event_type as sort_key
     from mentions
@@ -80,6 +86,8 @@ positioned as (
         event_mention_id,
         article_id,
         arrival_key,
+        pass,
+        is_vague,
         block_key,
         row_number() over (partition by block_key order by sort_key, arrival_key) as block_position
     from blocking_keys
@@ -93,6 +101,8 @@ probes as (
         positioned.event_mention_id,
         positioned.article_id,
         positioned.arrival_key,
+        positioned.pass,
+        positioned.is_vague,
         positioned.block_key,
         positioned.block_position + steps.step as following_position
     from positioned
@@ -110,8 +120,11 @@ neighbours as (
         on probes.block_key = following.block_key
         and probes.following_position = following.block_position
     -- an article's own incidents are distinct by definition (filtered here, on the few neighbour
-    -- rows: as a condition between the two reports below, the planner may join all reports first)
+    -- rows: as a condition between the two reports below, the planner may join all reports first);
+    -- the area and country passes are for region- and country-level reports: two town reports
+    -- close enough to match already met in a near pass
     where probes.article_id <> following.article_id
+        and (probes.pass = 'near' or probes.is_vague or following.is_vague)
 ),
 
 candidate_pairs as (
