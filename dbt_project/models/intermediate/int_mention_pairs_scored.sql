@@ -9,6 +9,7 @@
 --        sub-event type - a region-level report meets the towns around it, across borders too;
 --   country: every report of a country, by date then sub-event type - reports with only the
 --        country (or no coordinates) meet that country's reports.
+-- The area and country passes keep only pairs with a region- or country-level side.
 -- Blocks never mix type groups (seeds/sub_event_type_families.csv): violence, demonstrations
 -- and strategic developments.
 --
