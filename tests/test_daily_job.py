@@ -78,6 +78,51 @@ def test_daily_job_lands_the_fixture_day_and_a_second_run_adds_nothing(job_env):
     assert _incidents(job_env) == incidents  # same ids, same rows: a re-run changes nothing
 
 
+def _check_fixture_incidents(db, reports, aligned) -> None:
+    """The merging classes of the fixture corpus, on the reports the extractor got right."""
+    def incidents_of(gold_id: str) -> dict[str, set[str]]:
+        """outlet -> warehouse incidents of its reports aligned to this gold incident."""
+        found: dict[str, set[str]] = {}
+        for incident_id, url, mention, *_ in reports:
+            if aligned.get(mention) is not None and aligned[mention].incident_id == gold_id:
+                found.setdefault(merge_eval.url_key(url).split("/")[1], set()).add(incident_id)
+        return found
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        def incident(incident_id: str) -> dict:
+            cursor = con.execute("select * from marts.fct_incidents where incident_id = ?", [incident_id])
+            return dict(zip([column[0] for column in cursor.description], cursor.fetchone()))
+
+        # A toll rising over a day (13, then 22 from a report datelined abroad), a country-level
+        # report and another sub-type of the same family, with the group's claim of 57: one incident
+        # whose best figure is the latest credible one, never the claim.
+        djibo = incidents_of("bf-djibo-army-post-jnim-attack-2026-11-18")
+        assert {"observer", "courier", "ledger"} <= set(djibo), djibo
+        merged = set().union(*(djibo[outlet] for outlet in ("observer", "courier", "ledger")))
+        assert len(merged) == 1, djibo
+        row = incident(merged.pop())
+        assert row["fatalities_best"] == 22 and row["fatalities_high"] == 22, row
+        assert len(row["sub_event_types_reported"]) >= 2, row
+        # Two shellings the same day 18 km apart by the same army: two incidents.
+        nikopol = incidents_of("ua-nikopol-shelling-2026-11-19")
+        marhanets = incidents_of("ua-marhanets-shelling-2026-11-19")
+        assert set(nikopol) == {"herald", "courier"} and len(set().union(*nikopol.values())) == 1, nikopol
+        assert set(marhanets) == {"ledger"} and not marhanets["ledger"] & nikopol["herald"], marhanets
+        # A story retelling last week's base attack (coded as an attack on civilians) joins that
+        # incident, as does the outlet that coded the attack as a roadside bomb; the date stays.
+        def incidents_of_article(slug: str) -> set[str]:
+            return {incident_id for incident_id, url, *_ in reports if slug in url}
+
+        damboa = incidents_of_article("nigeria-jihadists-storm-army-base-in-borno")
+        assert len(damboa) == 1, damboa
+        assert incidents_of_article("damboa-families-await-news-week-after-base-attack") == damboa
+        assert incidents_of_article("soldiers-killed-as-militants-hit-borno-garrison") == damboa
+        assert str(incident(next(iter(damboa)))["event_date"]) == "2026-11-10"
+    finally:
+        con.close()
+
+
 def _check_marts(db, published_dir) -> None:
     """The marts against the corpus gold: reports the extractor got right (country, type, date within
     a day) merge into the gold's incidents and nothing else does; the founding example (rockets at
@@ -103,17 +148,25 @@ def _check_marts(db, published_dir) -> None:
                                   incident.event_type, incident.event_date)
             for article in corpus for incident in article.gold]
     scores = merge_eval.aligned_scores(mentions, gold)
-    assert scores.gold_pairs >= 10
+    assert scores.gold_pairs >= 15
     # Precision must hold. Recall is also bounded by extraction errors the alignment cannot see
-    # (a misattributed perpetrator plus a date a day off keeps one report of the Zaporizhzhia
-    # strike apart: 13/15 pairs when measured); `newsevents evaluate-merge` prints the figures.
-    assert scores.precision >= 0.9, scores
-    assert scores.recall >= 0.75, scores
+    # (a report dated two days off, another placed at the wrong town: 20/21 pairs when measured);
+    # `newsevents evaluate-merge` prints the figures.
+    assert scores.precision >= 0.95, scores
+    assert scores.recall >= 0.85, scores
+    # End to end, articles the extractor misses (non-English, one English story) cost recall:
+    # 25 of 39 gold pairs when measured, none wrong.
+    end_to_end = merge_eval.pairwise_scores(
+        merge_eval.predicted_clusters((incident, url) for incident, url, *_ in reports),
+        merge_eval.gold_clusters((article.path, [g.incident_id for g in article.gold]) for article in corpus),
+        common_articles_only=False)
+    assert end_to_end.precision >= 0.95 and end_to_end.recall >= 0.6, end_to_end
+    aligned = merge_eval.align_mentions(mentions, gold)
+    _check_fixture_incidents(db, reports, aligned)
 
     # The founding example: one incident, several outlets, each report joined to it.
     embassy_paths = {merge_eval.url_key(article.path) for article in corpus
                      if any(g.incident_id == "iq-baghdad-embassy-rockets-2026-11-14" for g in article.gold)}
-    aligned = merge_eval.align_mentions(mentions, gold)
     embassy_incidents = {incident for incident, url, mention, *_ in reports
                          if merge_eval.url_key(url) in embassy_paths
                          and aligned.get(mention) is not None

@@ -14,12 +14,67 @@ pairs as (
     where match_score >= {{ var('merge_score_threshold') }}
 ),
 
+-- first pass: every report's best earlier report
+first_links as (
+    select
+        event_mention_id,
+        candidate_mention_id as parent_mention_id
+    from pairs
+    qualify row_number() over (
+        partition by event_mention_id
+        order by match_score desc, coalesce(fatalities_gap, 1.0), candidate_arrival_key, candidate_mention_id
+    ) = 1
+),
+
+-- A report placed only in a region or country matches every town there, so once it has met a
+-- report naming a town (the one it joined, else the first such report that joined it) it stands
+-- for that town: a later town report far from it may not join through it. Otherwise on a busy day
+-- one vague report would chain the country's incidents together. Only earlier arrivals decide a
+-- placement, so ids stay stable.
+link_ends as (
+    select event_mention_id as mention_id, parent_mention_id as linked_mention_id from first_links
+    union all
+    select parent_mention_id, event_mention_id from first_links
+),
+
+vague_placements as (
+    select
+        vague.event_mention_id as vague_mention_id,
+        arg_min(placed.latitude, placed.arrival_key) as latitude,
+        arg_min(placed.longitude, placed.arrival_key) as longitude,
+        arg_min(placed.location_key, placed.arrival_key) as location_key,
+        min(placed.arrival_key) as placed_arrival_key
+    from mentions as vague
+    inner join link_ends
+        on vague.event_mention_id = link_ends.mention_id
+    inner join mentions as placed
+        on link_ends.linked_mention_id = placed.event_mention_id
+    where vague.place_precision in ('region', 'country')
+        and placed.place_precision in ('town', 'near town')
+    group by vague.event_mention_id
+),
+
+eligible_pairs as (
+    select pairs.*
+    from pairs
+    inner join mentions as later
+        on pairs.event_mention_id = later.event_mention_id
+    left join vague_placements
+        on pairs.candidate_mention_id = vague_placements.vague_mention_id
+    where vague_placements.vague_mention_id is null
+        or later.place_precision not in ('town', 'near town')
+        or later.arrival_key <= vague_placements.placed_arrival_key
+        or later.location_key = vague_placements.location_key
+        or {{ haversine_km('later.latitude', 'later.longitude', 'vague_placements.latitude', 'vague_placements.longitude') }}
+            <= 10 + {{ var('merge_near_town_km') }}
+),
+
 best_links as (
     select
         event_mention_id,
         candidate_mention_id as parent_mention_id,
         match_score as link_score
-    from pairs
+    from eligible_pairs
     qualify row_number() over (
         partition by event_mention_id
         -- among equal scores: the closer fatality figure, then the earlier report

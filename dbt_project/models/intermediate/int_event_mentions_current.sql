@@ -27,6 +27,10 @@ actor_affiliations as (
     select * from {{ ref('int_actor_affiliations') }}
 ),
 
+sub_event_type_families as (
+    select * from {{ ref('sub_event_type_families') }}
+),
+
 -- The newest extraction of an article wins, including one that found no event (the log says so).
 extraction_runs as (
     select article_id, extractor_version, extracted_at from extraction_log
@@ -88,6 +92,10 @@ joined as (
         event_mentions.event_index,
         event_mentions.event_type,
         event_mentions.sub_event_type,
+        -- merging grades type agreement by these (seeds/sub_event_type_families.csv); a sub-type
+        -- the file does not know is a family and group of its own
+        coalesce(sub_event_type_families.sub_event_family, event_mentions.sub_event_type) as sub_event_family,
+        coalesce(sub_event_type_families.type_group, event_mentions.event_type) as type_group,
         event_mentions.event_date as extracted_event_date,
         event_mentions.date_precision,
         event_mentions.date_is_fallback,
@@ -127,6 +135,9 @@ joined as (
         on articles.canonical_url = first_seen.canonical_url
     left join mention_actors
         on event_mentions.event_mention_id = mention_actors.event_mention_id
+    left join sub_event_type_families
+        on event_mentions.event_type = sub_event_type_families.event_type
+        and event_mentions.sub_event_type = sub_event_type_families.sub_event_type
 ),
 
 prepared as (
@@ -144,6 +155,22 @@ prepared as (
             or extracted_event_date is null
             or extracted_event_date > cast(reported_at as date) as event_date_is_fallback,
         {{ place_key('location') }} as location_key,
+        -- How precisely the report is placed: a named town (1), near a town (2), a region (3 with
+        -- an admin1) or only the country (3 without, or no coordinates at all).
+        case
+            when latitude is null or longitude is null or geo_precision is null or geo_precision >= 3
+                then case when admin1 is not null and latitude is not null then 'region' else 'country' end
+            when geo_precision = 1 then 'town'
+            else 'near town'
+        end as place_precision,
+        -- The extractor does not say whose figure a toll is, so a figure stated in the evidence as
+        -- the perpetrator's own claim ("the group said it had killed 57 soldiers") is flagged here:
+        -- it never becomes the incident's best estimate.
+        fatalities is not null and len(list_filter(
+            string_split_regex(evidence_text, '[.!?](\s+|$)'),
+            sentence -> regexp_matches(sentence, '{{ var("merge_claimed_toll_pattern") }}', 'i')
+                and regexp_matches(sentence, '\b' || cast(fatalities as varchar) || '\b')
+        )) > 0 as fatalities_is_claim,
         -- Arrival order: first-seen day, report time, then article and index. Text sorts like the tuple.
         strftime(first_seen_date, '%Y-%m-%d')
             || ' ' || strftime(reported_at, '%Y-%m-%dT%H:%M:%S')

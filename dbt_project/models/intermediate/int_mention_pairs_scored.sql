@@ -1,94 +1,140 @@
 -- Candidate pairs (later report, earlier report) that may describe the same incident, scored.
--- Blocking keeps this about linear in the number of mentions: a pair is only considered when both
--- reports are in the same country, their date windows overlap (each mention is expanded to the
--- days of its window), their event types are compatible, and - when both are located to a town -
--- they lie in the same or a neighbouring grid cell (merge_block_cell_degrees). Reports located only
--- to a region or country are compared with the whole country-day block.
+--
+-- Blocking is a sorted neighbourhood over several passes, so the work stays linear in the number
+-- of reports however busy a day or a country is: in each pass a report is put in one block and
+-- compared with the next merge_block_window reports of that block in the pass's sort order.
+--   near (4 shifted grids of merge_block_cell_degrees): reports naming a town, by date then
+--        latitude - close points meet whatever country each report was put in;
+--   area (4 shifted grids of merge_area_cell_degrees): every located report, by date then
+--        sub-event type - a region-level report meets the towns around it, across borders too;
+--   country: every report of a country, by date then sub-event type - reports with only the
+--        country (or no coordinates) meet that country's reports.
+-- The area and country passes keep only pairs with a region- or country-level side.
+-- Blocks never mix type groups (seeds/sub_event_type_families.csv): violence, demonstrations
+-- and strategic developments.
+--
 -- Score = type x date x place, minus a penalty when both blame different named non-state groups
 -- (unless one's perpetrator appears in the other report, or they are parent and branch). Fatality
--- figures do not score (tolls evolve); their gap only breaks ties between equal candidates.
+-- figures do not score (tolls evolve) except to tell apart reports naming different nearby towns;
+-- their gap also breaks ties between equal candidates. dbt_project/README.md states the rules.
 with
 
 mentions as (
     select * from {{ ref('int_event_mentions_current') }}
+),
+
+-- keyed on both types at once, so the planner can only join it once a pair's two reports are
+-- known (joined on each type separately it may pair every report with every compatible one first)
+compatibility as (
+    select
+        event_type || '|' || compatible_event_type as type_pair,
+        type_score
+    from {{ ref('event_type_compatibility') }}
+),
+
+grid_shifts as (
+    select * from (values (0, 0, 0), (1, 1, 0), (2, 0, 1), (3, 1, 1)) as shifts(grid, lat_half_cells, lon_half_cells)
+),
+
+-- One row per report and blocking pass: the block it falls in and its place in the block's order.
+blocking_keys as (
+    select
+        mentions.event_mention_id,
+        mentions.article_id,
+        mentions.arrival_key,
+        'near' as pass,
+        false as is_vague,
+        'near ' || grid_shifts.grid
+            || ' ' || mentions.type_group
+            || ' ' || cast(floor(mentions.latitude / {{ var('merge_block_cell_degrees') }} + grid_shifts.lat_half_cells / 2) as bigint)
+            || ' ' || cast(floor(mentions.longitude / {{ var('merge_block_cell_degrees') }} + grid_shifts.lon_half_cells / 2) as bigint)
+            as block_key,
+        strftime(mentions.event_date, '%Y-%m-%d') || ' ' || printf('%09.5f', mentions.latitude + 90) as sort_key
+    from mentions
+    cross join grid_shifts
+    where mentions.place_precision in ('town', 'near town')
+    union all
+    select
+        mentions.event_mention_id,
+        mentions.article_id,
+        mentions.arrival_key,
+        'area' as pass,
+        mentions.place_precision in ('region', 'country') as is_vague,
+        'area ' || grid_shifts.grid
+            || ' ' || mentions.type_group
+            || ' ' || cast(floor(mentions.latitude / {{ var('merge_area_cell_degrees') }} + grid_shifts.lat_half_cells / 2) as bigint)
+            || ' ' || cast(floor(mentions.longitude / {{ var('merge_area_cell_degrees') }} + grid_shifts.lon_half_cells / 2) as bigint)
+            as block_key,
+        strftime(mentions.event_date, '%Y-%m-%d') || ' ' || mentions.sub_event_type as sort_key
+    from mentions
+    cross join grid_shifts
+    where mentions.latitude is not null and mentions.longitude is not null
+    union all
+    select
+        event_mention_id,
+        article_id,
+        arrival_key,
+        'country' as pass,
+        place_precision in ('region', 'country') as is_vague,
+        'country ' || type_group || ' ' || country_iso2 as block_key,
+        strftime(event_date, '%Y-%m-%d') || ' ' || sub_event_type as sort_key
+    from mentions
     where country_iso2 is not null
 ),
 
-compatibility as (
-    select * from {{ ref('event_type_compatibility') }}
-),
-
-mention_days as (
+positioned as (
     select
         event_mention_id,
-        country_iso2,
-        event_type,
-        event_date + cast(day_offset as integer) as block_date,
-        latitude is not null and longitude is not null and coalesce(geo_precision, 3) <= 2 as is_located,
-        cast(floor(latitude / {{ var('merge_block_cell_degrees') }}) as integer) as cell_lat,
-        cast(floor(longitude / {{ var('merge_block_cell_degrees') }}) as integer) as cell_lon
-    from mentions,
-        unnest(range(-date_tolerance_days, date_tolerance_days + 1)) as offsets(day_offset)
+        article_id,
+        arrival_key,
+        pass,
+        is_vague,
+        block_key,
+        row_number() over (partition by block_key order by sort_key, arrival_key) as block_position
+    from blocking_keys
 ),
 
--- each located report's cell and its eight neighbours, materialised as plain columns so the
--- join below hashes on (country, day, cell) instead of filtering a country-day cross product
-neighbour_cells as (
+-- each report meets the next merge_block_window reports of each of its blocks: the position it
+-- looks for is a column, so the join hashes on (block, position) and emits at most passes x window
+-- rows per report (a condition on "position + step" would be applied after a block-wide join)
+probes as (
     select
-        mention_days.event_mention_id,
-        mention_days.country_iso2,
-        mention_days.event_type,
-        mention_days.block_date,
-        mention_days.cell_lat + lat_offset as cell_lat,
-        mention_days.cell_lon + lon_offset as cell_lon
-    from mention_days,
-        range(-1, 2) as lat_offsets(lat_offset),
-        range(-1, 2) as lon_offsets(lon_offset)
-    where mention_days.is_located
+        positioned.event_mention_id,
+        positioned.article_id,
+        positioned.arrival_key,
+        positioned.pass,
+        positioned.is_vague,
+        positioned.block_key,
+        positioned.block_position + steps.step as following_position
+    from positioned
+    cross join range(1, {{ var('merge_block_window') }} + 1) as steps(step)
 ),
 
-located_pairs as (
+neighbours as (
     select
-        neighbour_cells.event_mention_id,
-        neighbour_cells.event_type,
-        earlier_days.event_mention_id as candidate_mention_id,
-        earlier_days.event_type as candidate_event_type
-    from neighbour_cells
-    inner join mention_days as earlier_days
-        on neighbour_cells.country_iso2 = earlier_days.country_iso2
-        and neighbour_cells.block_date = earlier_days.block_date
-        and neighbour_cells.cell_lat = earlier_days.cell_lat
-        and neighbour_cells.cell_lon = earlier_days.cell_lon
-    where earlier_days.is_located
-),
-
--- a region- or country-level report (or one without coordinates) on either side: the
--- country-day block is the only blocking key left
-coarse_pairs as (
-    select
-        later_days.event_mention_id,
-        later_days.event_type,
-        earlier_days.event_mention_id as candidate_mention_id,
-        earlier_days.event_type as candidate_event_type
-    from mention_days as later_days
-    inner join mention_days as earlier_days
-        on later_days.country_iso2 = earlier_days.country_iso2
-        and later_days.block_date = earlier_days.block_date
-    where not (later_days.is_located and earlier_days.is_located)
+        probes.event_mention_id as first_mention_id,
+        probes.arrival_key as first_arrival_key,
+        following.event_mention_id as second_mention_id,
+        following.arrival_key as second_arrival_key
+    from probes
+    inner join positioned as following
+        on probes.block_key = following.block_key
+        and probes.following_position = following.block_position
+    -- an article's own incidents are distinct by definition (filtered here, on the few neighbour
+    -- rows: as a condition between the two reports below, the planner may join all reports first);
+    -- the area and country passes are for region- and country-level reports: two town reports
+    -- close enough to match already met in a near pass
+    where probes.article_id <> following.article_id
+        and (probes.pass = 'near' or probes.is_vague or following.is_vague)
 ),
 
 candidate_pairs as (
     select distinct
-        blocked.event_mention_id,
-        blocked.candidate_mention_id
-    from (
-        select * from located_pairs
-        union all
-        select * from coarse_pairs
-    ) as blocked
-    inner join compatibility
-        on blocked.event_type = compatibility.event_type
-        and blocked.candidate_event_type = compatibility.compatible_event_type
+        case when first_arrival_key > second_arrival_key then first_mention_id else second_mention_id end
+            as event_mention_id,
+        case when first_arrival_key > second_arrival_key then second_mention_id else first_mention_id end
+            as candidate_mention_id
+    from neighbours
 ),
 
 compared as (
@@ -101,10 +147,23 @@ compared as (
             when later.latitude is not null and earlier.latitude is not null
                 then {{ haversine_km('later.latitude', 'later.longitude', 'earlier.latitude', 'earlier.longitude') }}
         end as distance_km,
-        case
-            when later.sub_event_type = earlier.sub_event_type then 1.0
-            else compatibility.type_score
-        end as type_score,
+        -- graded by family: the same sub-event type 1, the same family of sub-types (armed
+        -- assault, remote strike, explosive device, demonstration ...) 0.8, then the seed's score
+        -- for the two event types (same type 0.6, compatible types 0.3-0.5); two reports blaming
+        -- the same named armed group add 0.1 (outlets coding one attack as a clash and as a
+        -- bombing can then meet, when place and day agree)
+        least(1.0,
+            case
+                when later.sub_event_type = earlier.sub_event_type then 1.0
+                when later.sub_event_family = earlier.sub_event_family then 0.8
+                else compatibility.type_score
+            end
+            + case
+                when len(list_intersect(later.non_state_perpetrator_ids, earlier.non_state_perpetrator_ids)) > 0
+                    then 0.1
+                else 0.0
+            end
+        ) as type_score,
         case
             when later.event_date = earlier.event_date then 1.0
             -- one day apart: often the same incident with a date resolved a day off (late night,
@@ -122,9 +181,19 @@ compared as (
                 then 0.4
             else 0.0
         end as date_score,
-        later.location_key = earlier.location_key as same_place,
-        greatest(coalesce(later.geo_precision, 3), coalesce(earlier.geo_precision, 3)) as coarsest_geo_precision,
-        later.admin1 is null or earlier.admin1 is null or lower(later.admin1) = lower(earlier.admin1) as same_admin1,
+        later.location_key = earlier.location_key as same_place_name,
+        -- the coarser of the two placements decides how the places can be compared
+        case
+            when 'country' in (later.place_precision, earlier.place_precision) then 'country'
+            when 'region' in (later.place_precision, earlier.place_precision) then 'region'
+            else 'town'
+        end as coarsest_place,
+        -- how far each located report may be from the event: the town itself, or near it
+        (case when later.place_precision = 'near town' then {{ var('merge_near_town_km') }} else 0 end)
+            + (case when earlier.place_precision = 'near town' then {{ var('merge_near_town_km') }} else 0 end)
+            as place_slack_km,
+        coalesce(later.country_iso2 = earlier.country_iso2, false) as same_country,
+        lower(later.admin1) = lower(earlier.admin1) as same_admin1,
         -- Different named non-state groups blamed: likely two incidents. Extracted roles are often
         -- swapped, so a perpetrator that the other report names in any role, or that is a parent or
         -- branch of an actor there, is no conflict (int_event_mentions_current builds the lists).
@@ -136,29 +205,37 @@ compared as (
         case
             when later.fatalities is not null and earlier.fatalities is not null
                 then abs(later.fatalities - earlier.fatalities) / greatest(later.fatalities, earlier.fatalities, 1)
-        end as fatalities_gap
+        end as fatalities_gap,
+        coalesce(later.fatalities > 0 and earlier.fatalities > 0, false) as both_report_deaths
     from candidate_pairs
     inner join mentions as later
         on candidate_pairs.event_mention_id = later.event_mention_id
     inner join mentions as earlier
         on candidate_pairs.candidate_mention_id = earlier.event_mention_id
     inner join compatibility
-        on later.event_type = compatibility.event_type
-        and earlier.event_type = compatibility.compatible_event_type
-    -- only earlier arrivals can be joined, and an article's own incidents are distinct by definition
-    where earlier.arrival_key < later.arrival_key
-        and earlier.article_id <> later.article_id
+        on later.event_type || '|' || earlier.event_type = compatibility.type_pair
 ),
 
 scored as (
     select
         *,
         case
-            when same_place then 1.0
-            when distance_km <= 10 then 0.9
-            -- a region- or country-level report may be the same incident as a town-level one
-            when coarsest_geo_precision >= 3 and same_admin1 then 0.5
-            when coarsest_geo_precision = 2 and distance_km <= {{ var('merge_max_distance_km') }} then 0.6
+            -- two reports placed only in a country (or a region) by the same name say little
+            when same_place_name and coarsest_place = 'town' then 1.0
+            when same_place_name and coarsest_place = 'region' then 0.7
+            when coarsest_place = 'town' and distance_km <= 10 then 0.9
+            -- "near <town>": as far from the named town as both reports' slack allows
+            when coarsest_place = 'town' and distance_km <= 10 + place_slack_km then 0.6
+            -- two different towns close together: one incident only when the tolls agree
+            when coarsest_place = 'town' and distance_km <= {{ var('merge_max_distance_km') }}
+                and both_report_deaths and fatalities_gap <= 0.2 then 0.6
+            when coarsest_place = 'town' then 0.0
+            -- a region-level report: its own region, or a point near it across a region border
+            when coarsest_place = 'region' and same_admin1 then 0.6
+            when coarsest_place = 'region' and distance_km <= {{ var('merge_region_km') }} then 0.5
+            when coarsest_place = 'region' then 0.0
+            -- a country-level report: anywhere in its country
+            when same_country then 0.5
             else 0.0
         end as place_score
     from compared
@@ -176,6 +253,6 @@ select
     perpetrators_conflict,
     fatalities_gap,
     type_score * date_score * place_score
-        - case when perpetrators_conflict then 0.3 else 0.0 end as match_score
+        - case when perpetrators_conflict then 0.4 else 0.0 end as match_score
 from scored
 where type_score * date_score * place_score > 0

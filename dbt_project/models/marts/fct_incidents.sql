@@ -21,52 +21,9 @@ sources as (
     select * from {{ ref('stg_sources') }}
 ),
 
--- The type most reports agree on, weighted by confidence; the first report breaks ties.
-event_types as (
-    select
-        incident_id,
-        event_type,
-        sub_event_type
-    from (
-        select
-            incident_id,
-            event_type,
-            sub_event_type,
-            sum(confidence) as weight,
-            min(arrival_key) as first_arrival_key
-        from reports
-        group by all
-    )
-    qualify row_number() over (
-        partition by incident_id order by weight desc, first_arrival_key
-    ) = 1
-),
-
--- The date most precise reports agree on; imprecise or fallback dates only when nothing better.
-event_dates as (
-    select
-        incident_id,
-        event_date,
-        date_precision
-    from (
-        select
-            incident_id,
-            event_date,
-            case when event_date_is_fallback then 'unknown' else date_precision end as date_precision,
-            case
-                when event_date_is_fallback then 4
-                when date_precision = 'day' then 1
-                when date_precision = 'week' then 2
-                when date_precision = 'month' then 3
-                else 4
-            end as precision_rank,
-            count(*) as n_reports
-        from reports
-        group by all
-    )
-    qualify row_number() over (
-        partition by incident_id order by precision_rank, n_reports desc, event_date
-    ) = 1
+-- Type (weighted vote, every sub-type reported), date and tolls (int_incident_attributes).
+attributes as (
+    select * from {{ ref('int_incident_attributes') }}
 ),
 
 -- The most precise location; among equals the one most reports name, then the most confident.
@@ -170,10 +127,6 @@ aggregated as (
         arg_min(source_id, arrival_key) as first_source_id,
         arg_min(url, arrival_key) as first_report_url,
         arg_min(title, arrival_key) as headline,
-        min(fatalities) as fatalities_low,
-        max(fatalities) as fatalities_high,
-        -- tolls firm up as days pass: the latest report that gave a figure is the best estimate
-        arg_max(fatalities, arrival_key) filter (where fatalities is not null) as fatalities_best,
         arg_max(injured, arrival_key) filter (where injured is not null) as injured,
         avg(case when civilian_targeting then 1.0 else 0.0 end) >= 0.5 as civilian_targeting
     from reports
@@ -183,13 +136,13 @@ aggregated as (
 joined as (
     select
         aggregated.incident_id,
-        event_types.event_type,
-        event_types.sub_event_type,
+        attributes.event_type,
+        attributes.sub_event_type,
         taxonomy.cameo_root,
         taxonomy.plover_root,
         -- the incident cannot have happened after it was first reported
-        least(event_dates.event_date, cast(aggregated.first_reported_at as date)) as event_date,
-        event_dates.date_precision,
+        least(attributes.event_date, cast(aggregated.first_reported_at as date)) as event_date,
+        attributes.date_precision,
         locations.location,
         locations.admin1,
         locations.country_iso2,
@@ -198,9 +151,9 @@ joined as (
         locations.longitude,
         locations.geo_precision,
         {{ surrogate_key(['locations.country_iso2', 'locations.admin1', 'locations.location_key']) }} as location_id,
-        aggregated.fatalities_best,
-        aggregated.fatalities_low,
-        aggregated.fatalities_high,
+        attributes.fatalities_best,
+        attributes.fatalities_low,
+        attributes.fatalities_high,
         aggregated.injured,
         aggregated.civilian_targeting,
         weapons.weapon,
@@ -215,15 +168,16 @@ joined as (
         sources.source_name as first_source_name,
         aggregated.first_report_url,
         aggregated.headline,
-        corroboration.confidence
+        corroboration.confidence,
+        attributes.sub_event_types_reported,
+        attributes.fatalities_claimed
     from aggregated
-    inner join event_types on aggregated.incident_id = event_types.incident_id
-    inner join event_dates on aggregated.incident_id = event_dates.incident_id
+    inner join attributes on aggregated.incident_id = attributes.incident_id
     inner join locations on aggregated.incident_id = locations.incident_id
     inner join corroboration on aggregated.incident_id = corroboration.incident_id
     left join main_actors on aggregated.incident_id = main_actors.incident_id
     left join weapons on aggregated.incident_id = weapons.incident_id
-    left join taxonomy on event_types.sub_event_type = taxonomy.sub_event_type
+    left join taxonomy on attributes.sub_event_type = taxonomy.sub_event_type
     left join sources on aggregated.first_source_id = sources.source_id
     left join countries on locations.country_iso2 = countries.country_iso2
 )
@@ -276,5 +230,7 @@ select
         || ' from ' || n_sources || (case when n_sources = 1 then ' source.' else ' sources.' end)
         as varchar
     ) as summary,
-    cast(round(confidence, 4) as double) as confidence
+    cast(round(confidence, 4) as double) as confidence,
+    cast(sub_event_types_reported as varchar[]) as sub_event_types_reported,
+    cast(fatalities_claimed as integer) as fatalities_claimed
 from joined
