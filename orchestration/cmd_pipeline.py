@@ -100,7 +100,11 @@ def run_daily_job(day: date, db: str | None = None, sources: str | None = None, 
     run_guard.free_stale_pool_claims(instance)  # a run killed earlier must not block this one
     run_id = str(uuid.uuid4())
     # dagster-dbt echoes dbt's log on stdout (for the UI's compute logs); keep stdout for our summary.
-    with contextlib.redirect_stdout(sys.stderr), run_guard.RunWatch(instance, run_id):
+    # A pool wait is news for the person at the terminal too, not only for the log file.
+    notify = None
+    if progress is not None and not progress.verbose:
+        notify = lambda line: print(line, file=progress.terminal, flush=True)  # noqa: E731
+    with contextlib.redirect_stdout(sys.stderr), run_guard.RunWatch(instance, run_id, notify=notify):
         result = job.execute_in_process(partition_key=day.isoformat(), instance=instance, raise_on_error=False,
                                         run_config=run_config, run_id=run_id, tags=run_guard.run_tags())
     for event in result.all_events:

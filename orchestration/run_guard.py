@@ -108,8 +108,10 @@ def describe_run(instance, run_id: str) -> str:
 class RunWatch:
     """A thread beside an in-process run: reports pool waits at INFO, enforces signals."""
 
-    def __init__(self, instance, run_id: str, pool: str = WRITER_POOL):
+    def __init__(self, instance, run_id: str, pool: str = WRITER_POOL, notify=None):
         self.instance, self.run_id, self.pool = instance, run_id, pool
+        # notify(line): also tell the person at the terminal (the log may be going to a file)
+        self._notify = notify or (lambda line: None)
         self._stop = threading.Event()
         self._reported: set[str] = set()
         self._thread = threading.Thread(target=self._loop, name="newsevents-run-watch", daemon=True)
@@ -151,13 +153,16 @@ class RunWatch:
             return
         self._reported.add(key)
         held_by = "; ".join(describe_run(self.instance, r) for r in holders) or "no run (limit reached)"
-        log.info("step %s of run %s waits for pool %s (limit %s), held by %s",
-                 ", ".join(s.step_key for s in waiting), self.run_id, self.pool, info.slot_count, held_by)
+        message = (f"step {', '.join(s.step_key for s in waiting)} of run {self.run_id} waits for pool "
+                   f"{self.pool} (limit {info.slot_count}), held by {held_by}")
+        log.info("%s", message)
+        self._notify(message)
 
     def stop_now(self) -> None:
         """Mark the run canceled, free its slots, exit. DuckDB writes are per-batch transactions and
         the dbt child dies with this process (orchestration/dbt_child.py), so nothing is left half."""
         log.warning("signal received while run %s waits: canceling it and stopping", self.run_id)
+        self._notify(f"signal received while run {self.run_id} waits: canceling it and stopping")
         try:
             if _supports_pools(self.instance):
                 self.instance.event_log_storage.free_concurrency_slots_for_run(self.run_id)

@@ -227,12 +227,12 @@ STAGING = ["pages", "articles", "parse_rejects", "event_mentions", "actor_mentio
 
 
 class Run:
-    """`newsevents run` of the fixture day in its own session, its log followed line by line."""
+    """`newsevents run -v` of the fixture day in its own session, its full log followed line by line."""
 
     def __init__(self, env: dict[str, str], db: Path):
         self.lines: list[str] = []
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "orchestration.cli", "run", "--date", DAY.isoformat(), "--db", str(db),
+            [sys.executable, "-m", "orchestration.cli", "run", "-v", "--date", DAY.isoformat(), "--db", str(db),
              "--sources", str(FIXTURE_SOURCES)],
             cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
             start_new_session=True,
