@@ -1,0 +1,48 @@
+"""The first-character guard must never change what a pattern matches."""
+
+import csv
+import re
+
+import pytest
+
+from transforms.extract.events import DATA_DIR
+from transforms.extract.fastre import guarded
+
+TEXTS = [
+    "Gunmen attacked a checkpoint near the market on Sunday, killing 3 soldiers.",
+    "The ministry denied reports that troops had fired on protesters; 12 were hurt.",
+    "Fighters clashed with the army-backed militia, a series of raids that have long been feared.",
+    "anti-riot police dispersed the crowd with tear gas — 2,300 people had gathered.",
+    "",
+    "x-attack, re-attacked; (attack) “attack” 7 killed 17killed",
+]
+
+
+@pytest.mark.parametrize("pattern,expected_guard", [
+    (r"\bfoo|bar", "(?=[bf])"),
+    (r"(?<![\w-])(?:attack(?:ed)?\b|\d+ killed)", r"(?=[\da])"),
+    (r"(?:x|)y", "(?=[xy])"),
+])
+def test_guard_names_every_possible_first_character(pattern, expected_guard):
+    assert guarded(pattern).startswith(expected_guard)
+
+
+@pytest.mark.parametrize("pattern", [r".x", r"(?i)ab", r"[^a]b", r"x*", r"a|"])
+def test_pattern_left_alone_when_any_character_could_start_a_match(pattern):
+    assert guarded(pattern) == pattern
+
+
+def _lexicon_patterns():
+    for name, column in (("event_triggers.csv", "pattern"), ("context_cues.csv", "pattern"), ("weapons.csv", "pattern")):
+        with (DATA_DIR / name).open(encoding="utf-8") as fh:
+            yield from (row[column] for row in csv.DictReader(fh))
+
+
+def test_shipped_lexicons_match_exactly_the_same_with_the_guard():
+    patterns = list(_lexicon_patterns())
+    assert len(patterns) > 50
+    for pattern in patterns:
+        for flags in (0, re.I):
+            plain, fast = re.compile(pattern.lower(), flags), re.compile(guarded(pattern.lower()), flags)
+            for text in TEXTS + [t.lower() for t in TEXTS]:
+                assert [m.span() for m in plain.finditer(text)] == [m.span() for m in fast.finditer(text)], pattern
