@@ -6,7 +6,7 @@ import re
 import pytest
 
 from transforms.extract.events import DATA_DIR
-from transforms.extract.fastre import guarded
+from transforms.extract.fastre import guarded, word_leads
 
 TEXTS = [
     "Gunmen attacked a checkpoint near the market on Sunday, killing 3 soldiers.",
@@ -46,3 +46,28 @@ def test_shipped_lexicons_match_exactly_the_same_with_the_guard():
             plain, fast = re.compile(pattern.lower(), flags), re.compile(guarded(pattern.lower()), flags)
             for text in TEXTS + [t.lower() for t in TEXTS]:
                 assert [m.span() for m in plain.finditer(text)] == [m.span() for m in fast.finditer(text)], pattern
+
+
+@pytest.mark.parametrize("pattern,leads", [
+    ("attack(?:ed)?|opened fire|(?:air |drone )?strikes? on", {"atta", "open", "stri", "air", "dron"}),
+    ("(?:went|go) on strike", {"went", "stri"}),
+    ("re-?took", {"reto", "took"}),
+])
+def test_word_leads_name_how_a_match_can_begin(pattern, leads):
+    assert word_leads(pattern) == leads
+
+
+@pytest.mark.parametrize("pattern", [r"\d+ killed", r"(?:\w+ ){0,2}fired", "on it"])
+def test_word_leads_unknown_when_a_match_need_not_start_a_long_word(pattern):
+    assert word_leads(pattern) is None
+
+
+def test_trigger_prefilter_never_drops_a_match():
+    """Every trigger that matches a sentence passes the word-start prefilter of find_triggers."""
+    from transforms.extract.events import _word_prefixes, trigger_leads, triggers
+
+    for (_sub, _priority, _weapon, pattern), leads in zip(triggers(), trigger_leads()):
+        for text in TEXTS + ["residents lynched a suspect; troops retook the town", "they went on strike over pay"]:
+            low = text.lower()
+            if leads is not None and pattern.lower.search(low):
+                assert not _word_prefixes(low).isdisjoint(leads), (pattern.lower.pattern, text)

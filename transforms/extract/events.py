@@ -26,7 +26,7 @@ from pathlib import Path
 from transforms.extract import actors as actor_mod
 from transforms.extract import classifier
 from transforms.extract import roles as role_mod
-from transforms.extract.fastre import compile_guarded
+from transforms.extract.fastre import compile_guarded, word_leads
 from transforms.extract.dates import NUMBER_WORDS, DateMention, find_dates, is_historical
 from transforms.extract.numbers import combine_fatalities, find_casualties
 from transforms.extract.places import (
@@ -164,6 +164,13 @@ def trigger_index() -> dict[str, tuple[int, ...]]:
 
 
 @lru_cache(maxsize=1)
+def trigger_leads() -> list[frozenset[str] | None]:
+    """How each trigger's matches can begin (fastre.word_leads): triggers match at a word start."""
+    with (DATA_DIR / "event_triggers.csv").open(encoding="utf-8") as fh:
+        return [word_leads(row["pattern"].lower()) for row in csv.DictReader(fh)]
+
+
+@lru_cache(maxsize=1)
 def triggers() -> list[tuple[str, int, str | None, re.Pattern[str]]]:
     with (DATA_DIR / "event_triggers.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
@@ -269,9 +276,14 @@ def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
     low = segment.lower()
     same = len(low) == len(segment)
     index = trigger_index()
+    prefixes = _word_prefixes(low)
     wanted: set[int] = set()
-    for prefix in _word_prefixes(low):
+    for prefix in prefixes:
         wanted.update(index.get(prefix, ()))
+    if same:
+        # A match starts a word: skip patterns none of whose openings starts one (most of them).
+        leads = trigger_leads()
+        wanted = {n for n in wanted if leads[n] is None or not prefixes.isdisjoint(leads[n])}
     found = []
     rules = triggers()
     for number in sorted(wanted):

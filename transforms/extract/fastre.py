@@ -81,19 +81,98 @@ def _first(items) -> tuple[set[str], bool] | None:
     return out, True
 
 
-def guarded(pattern: str) -> str:
-    """pattern with a look-ahead for its possible first characters, or pattern unchanged."""
+def _plain_start(items) -> bool:
+    """The engine finds the start itself: a literal or class first, through groups and branches."""
+    if not items:
+        return False
+    op, av = items[0]
+    if op in (C.LITERAL, C.IN):
+        return True
+    if op is C.SUBPATTERN:
+        return not (av[1] or av[2]) and _plain_start(av[3])
+    if op is C.BRANCH:
+        return all(_plain_start(alternative) for alternative in av[1])
+    return False
+
+
+def guarded(pattern: str, flags: int = 0) -> str:
+    """pattern with a look-ahead for its possible first characters, or pattern unchanged when
+    the engine already skips ahead by itself or any character could start a match."""
     try:
-        parsed = P.parse(pattern)
+        parsed = P.parse(pattern, flags)
     except re.error:
         return pattern
-    if parsed.state.flags & ~re.UNICODE:
+    if parsed.state.flags & ~(re.UNICODE | flags):
         return pattern   # inline flags (?i), (?x) ... must stay at the very start
+    if _plain_start(parsed.data):
+        return pattern
     first = _first(parsed)
-    if first is None or first[1] or not first[0]:
+    if first is None or first[1] or not first[0] or r"\w" in first[0]:
         return pattern
     return "(?=[" + "".join(sorted(first[0])) + "])(?:" + pattern + ")"
 
 
 def compile_guarded(pattern: str, flags: int = 0) -> re.Pattern[str]:
-    return re.compile(guarded(pattern), flags)
+    return re.compile(guarded(pattern, flags), flags)
+
+
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
+
+
+def _leads(items: list, acc: str, depth: int = 0) -> set[str] | None:
+    """The first 3 or 4 letters of a word every match of items starts (its first word of three
+    letters or more, when only shorter literal words and separators come before it), or None
+    when that cannot be worked out."""
+    if depth > 30:
+        return {acc[:4]} if len(acc) >= 3 else None
+    for k, (op, av) in enumerate(items):
+        if len(acc) >= 4:
+            return {acc[:4]}
+        rest = items[k + 1:]
+        if op is C.LITERAL:
+            ch = chr(av)
+            if ch in _LETTERS:
+                acc += ch
+                continue
+            if len(acc) >= 3:
+                return {acc[:4]}
+            acc = ""   # "on strike": a word too short to index; the next one starts a word too
+            continue
+        if op in _ZERO_WIDTH and not acc:
+            continue
+        if op is C.SUBPATTERN and not (av[1] or av[2]):
+            return _leads(list(av[3]) + rest, acc, depth + 1)
+        if op is C.BRANCH:
+            return _union(_leads(list(alternative) + rest, acc, depth + 1) for alternative in av[1])
+        if op in _REPEATS:
+            low, high, body = av
+            if (low, high) == (0, 1):
+                return _union((_leads(rest, acc, depth + 1), _leads(list(body) + rest, acc, depth + 1)))
+            if low == high == 1:
+                return _leads(list(body) + rest, acc, depth + 1)
+        # anything else (a class, an open repeat, a look-around after letters): the word may go on
+        return {acc[:4]} if len(acc) >= 3 else None
+    return {acc[:4]} if len(acc) >= 3 else None
+
+
+def _union(parts) -> set[str] | None:
+    out: set[str] = set()
+    for part in parts:
+        if part is None:
+            return None
+        out |= part
+    return out
+
+
+def word_leads(alternation: str) -> frozenset[str] | None:
+    """For a pattern matched only at a word start ("(?<![\\w-])" before it) on lower-cased text:
+    the 3- or 4-letter starts its matches' first word can have (a sentence none of whose words
+    starts so cannot match), or None when that cannot be worked out."""
+    try:
+        parsed = P.parse(alternation)
+    except re.error:
+        return None
+    if parsed.state.flags & ~re.UNICODE:
+        return None
+    leads = _leads(list(parsed.data), "")
+    return frozenset(leads) if leads else None
