@@ -71,3 +71,24 @@ def test_trigger_prefilter_never_drops_a_match():
             low = text.lower()
             if leads is not None and pattern.lower.search(low):
                 assert not _word_prefixes(low).isdisjoint(leads), (pattern.lower.pattern, text)
+
+
+def test_word_leads_off_a_word_start_need_a_boundary_or_a_separator():
+    assert word_leads("hallmark", at_word_start=False) is None      # could match inside a word
+    assert word_leads(r"\bhas long", at_word_start=False) == {"has"}
+    assert word_leads("a surge in", at_word_start=False) == {"surg"}
+
+
+def test_cue_prefilter_never_drops_a_match():
+    """Every cue that matches a sentence passes the word-start prefilter of search_folded."""
+    from transforms.extract.events import _word_prefixes, cues
+
+    texts = TEXTS + ["The ministry denied it; the trial was adjourned after a surge in attacks in the past."]
+    checked = 0
+    for cue in cues().values():
+        for text in texts:
+            low = text.lower()
+            if cue.leads is not None and cue.lower.search(low):
+                checked += 1
+                assert not _word_prefixes(low).isdisjoint(cue.leads), (cue.lower.pattern, text)
+    assert checked > 3

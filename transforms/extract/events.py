@@ -200,6 +200,8 @@ class LowerPattern:
         # one cannot match (all our cue alternatives begin at a word boundary).
         runs = [run.lower() for run in re.findall(r"[A-Za-z]{3,}", re.sub(r"\\[a-zA-Z]|\(\?[:!=<]+", " ", pattern))]
         self.stems = frozenset(run[:4] for run in runs) | frozenset(run[:3] for run in runs)
+        # How its matches' first long word can begin (exact, unlike the stems): see fastre.word_leads.
+        self.leads = word_leads(pattern.lower(), at_word_start=False)
 
     def _pick(self, text: str) -> tuple[re.Pattern[str], str]:
         low = text.lower()
@@ -214,7 +216,11 @@ class LowerPattern:
         and, optionally, collected the 3- and 4-letter prefixes of its words."""
         if prefixes is not None and prefixes.isdisjoint(self.stems):
             return None
-        return self.lower.search(lowered) if len(lowered) == len(text) else self.folded.search(text)
+        if len(lowered) != len(text):
+            return self.folded.search(text)
+        if prefixes is not None and self.leads is not None and prefixes.isdisjoint(self.leads):
+            return None
+        return self.lower.search(lowered)
 
     def match(self, text: str):
         pattern, subject = self._pick(text)

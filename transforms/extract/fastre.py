@@ -119,14 +119,14 @@ def compile_guarded(pattern: str, flags: int = 0) -> re.Pattern[str]:
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 
 
-def _leads(items: list, acc: str, depth: int = 0) -> set[str] | None:
+def _leads(items: list, acc: str, depth: int = 0, anchored: bool = True) -> set[str] | None:
     """The first 3 or 4 letters of a word every match of items starts (its first word of three
     letters or more, when only shorter literal words and separators come before it), or None
     when that cannot be worked out."""
     if depth > 30:
-        return {acc[:4]} if len(acc) >= 3 else None
+        return {acc[:4]} if anchored and len(acc) >= 3 else None
     for k, (op, av) in enumerate(items):
-        if len(acc) >= 4:
+        if anchored and len(acc) >= 4:
             return {acc[:4]}
         rest = items[k + 1:]
         if op is C.LITERAL:
@@ -134,25 +134,28 @@ def _leads(items: list, acc: str, depth: int = 0) -> set[str] | None:
             if ch in _LETTERS:
                 acc += ch
                 continue
-            if len(acc) >= 3:
+            if anchored and len(acc) >= 3:
                 return {acc[:4]}
-            acc = ""   # "on strike": a word too short to index; the next one starts a word too
+            acc, anchored = "", True   # "on strike": the word after a separator starts a word too
+            continue
+        if op is C.AT and av is C.AT_BOUNDARY and not acc:
+            anchored = True   # \b before a letter: a word starts here
             continue
         if op in _ZERO_WIDTH and not acc:
             continue
         if op is C.SUBPATTERN and not (av[1] or av[2]):
-            return _leads(list(av[3]) + rest, acc, depth + 1)
+            return _leads(list(av[3]) + rest, acc, depth + 1, anchored)
         if op is C.BRANCH:
-            return _union(_leads(list(alternative) + rest, acc, depth + 1) for alternative in av[1])
+            return _union(_leads(list(alternative) + rest, acc, depth + 1, anchored) for alternative in av[1])
         if op in _REPEATS:
             low, high, body = av
             if (low, high) == (0, 1):
-                return _union((_leads(rest, acc, depth + 1), _leads(list(body) + rest, acc, depth + 1)))
+                return _union((_leads(rest, acc, depth + 1, anchored), _leads(list(body) + rest, acc, depth + 1, anchored)))
             if low == high == 1:
-                return _leads(list(body) + rest, acc, depth + 1)
+                return _leads(list(body) + rest, acc, depth + 1, anchored)
         # anything else (a class, an open repeat, a look-around after letters): the word may go on
-        return {acc[:4]} if len(acc) >= 3 else None
-    return {acc[:4]} if len(acc) >= 3 else None
+        return {acc[:4]} if anchored and len(acc) >= 3 else None
+    return {acc[:4]} if anchored and len(acc) >= 3 else None
 
 
 def _union(parts) -> set[str] | None:
@@ -164,8 +167,9 @@ def _union(parts) -> set[str] | None:
     return out
 
 
-def word_leads(alternation: str) -> frozenset[str] | None:
-    """For a pattern matched only at a word start ("(?<![\\w-])" before it) on lower-cased text:
+def word_leads(alternation: str, at_word_start: bool = True) -> frozenset[str] | None:
+    """For a pattern on lower-cased text (matched only at a word start, "(?<![\\w-])", unless
+    at_word_start is False: then only \\b or a separator before a word anchors it):
     the 3- or 4-letter starts its matches' first word can have (a sentence none of whose words
     starts so cannot match), or None when that cannot be worked out."""
     try:
@@ -174,5 +178,5 @@ def word_leads(alternation: str) -> frozenset[str] | None:
         return None
     if parsed.state.flags & ~re.UNICODE:
         return None
-    leads = _leads(list(parsed.data), "")
+    leads = _leads(list(parsed.data), "", anchored=at_word_start)
     return frozenset(leads) if leads else None
