@@ -26,6 +26,7 @@ from pathlib import Path
 from transforms.extract import actors as actor_mod
 from transforms.extract import classifier
 from transforms.extract import roles as role_mod
+from transforms.extract.fastre import compile_guarded, word_leads
 from transforms.extract.dates import NUMBER_WORDS, DateMention, find_dates, is_historical
 from transforms.extract.numbers import combine_fatalities, find_casualties
 from transforms.extract.places import (
@@ -152,6 +153,24 @@ def trigger_stems() -> list[tuple[str, ...]]:
 
 
 @lru_cache(maxsize=1)
+def trigger_index() -> dict[str, tuple[int, ...]]:
+    """Trigger numbers by literal stem: a sentence's word prefixes name the few patterns worth
+    scanning, without testing each pattern's stems in turn."""
+    index: dict[str, list[int]] = {}
+    for number, stems in enumerate(trigger_stems()):
+        for stem in stems:
+            index.setdefault(stem, []).append(number)
+    return {stem: tuple(numbers) for stem, numbers in index.items()}
+
+
+@lru_cache(maxsize=1)
+def trigger_leads() -> list[frozenset[str] | None]:
+    """How each trigger's matches can begin (fastre.word_leads): triggers match at a word start."""
+    with (DATA_DIR / "event_triggers.csv").open(encoding="utf-8") as fh:
+        return [word_leads(row["pattern"].lower()) for row in csv.DictReader(fh)]
+
+
+@lru_cache(maxsize=1)
 def triggers() -> list[tuple[str, int, str | None, re.Pattern[str]]]:
     with (DATA_DIR / "event_triggers.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
@@ -175,12 +194,14 @@ class LowerPattern:
     as fast in Python's engine. Falls back to re.I when lower-casing changes the length."""
 
     def __init__(self, pattern: str) -> None:
-        self.lower = re.compile(pattern.lower())
+        self.lower = compile_guarded(pattern.lower())   # same matches, fewer positions tried
         self.folded = re.compile(pattern, re.I)
         # Word-start stems of the pattern's literal runs: a text none of whose words starts with
         # one cannot match (all our cue alternatives begin at a word boundary).
         runs = [run.lower() for run in re.findall(r"[A-Za-z]{3,}", re.sub(r"\\[a-zA-Z]|\(\?[:!=<]+", " ", pattern))]
         self.stems = frozenset(run[:4] for run in runs) | frozenset(run[:3] for run in runs)
+        # How its matches' first long word can begin (exact, unlike the stems): see fastre.word_leads.
+        self.leads = word_leads(pattern.lower(), at_word_start=False)
 
     def _pick(self, text: str) -> tuple[re.Pattern[str], str]:
         low = text.lower()
@@ -195,7 +216,11 @@ class LowerPattern:
         and, optionally, collected the 3- and 4-letter prefixes of its words."""
         if prefixes is not None and prefixes.isdisjoint(self.stems):
             return None
-        return self.lower.search(lowered) if len(lowered) == len(text) else self.folded.search(text)
+        if len(lowered) != len(text):
+            return self.folded.search(text)
+        if prefixes is not None and self.leads is not None and prefixes.isdisjoint(self.leads):
+            return None
+        return self.lower.search(lowered)
 
     def match(self, text: str):
         pattern, subject = self._pick(text)
@@ -256,14 +281,19 @@ def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
     segment = text[start:end]
     low = segment.lower()
     same = len(low) == len(segment)
-    prefixes = set()
-    for word in _WORD.findall(low):
-        prefixes.add(word[:3])
-        prefixes.add(word[:4])
+    index = trigger_index()
+    prefixes = _word_prefixes(low)
+    wanted: set[int] = set()
+    for prefix in prefixes:
+        wanted.update(index.get(prefix, ()))
+    if same:
+        # A match starts a word: skip patterns none of whose openings starts one (most of them).
+        leads = trigger_leads()
+        wanted = {n for n in wanted if leads[n] is None or not prefixes.isdisjoint(leads[n])}
     found = []
-    for (sub, priority, weapon, pattern), stems in zip(triggers(), trigger_stems()):
-        if prefixes.isdisjoint(stems):
-            continue
+    rules = triggers()
+    for number in sorted(wanted):
+        sub, priority, weapon, pattern = rules[number]
         for m in (pattern.lower.finditer(low) if same else pattern.folded.finditer(segment)):
             found.append(Trigger(sub, priority, weapon, m.start() + start, m.end() + start))
     return found

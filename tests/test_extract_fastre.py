@@ -1,0 +1,94 @@
+"""The first-character guard must never change what a pattern matches."""
+
+import csv
+import re
+
+import pytest
+
+from transforms.extract.events import DATA_DIR
+from transforms.extract.fastre import guarded, word_leads
+
+TEXTS = [
+    "Gunmen attacked a checkpoint near the market on Sunday, killing 3 soldiers.",
+    "The ministry denied reports that troops had fired on protesters; 12 were hurt.",
+    "Fighters clashed with the army-backed militia, a series of raids that have long been feared.",
+    "anti-riot police dispersed the crowd with tear gas — 2,300 people had gathered.",
+    "",
+    "x-attack, re-attacked; (attack) “attack” 7 killed 17killed",
+]
+
+
+@pytest.mark.parametrize("pattern,expected_guard", [
+    (r"\bfoo|bar", "(?=[bf])"),
+    (r"(?<![\w-])(?:attack(?:ed)?\b|\d+ killed)", r"(?=[\da])"),
+    (r"(?:x|)y", "(?=[xy])"),
+])
+def test_guard_names_every_possible_first_character(pattern, expected_guard):
+    assert guarded(pattern).startswith(expected_guard)
+
+
+@pytest.mark.parametrize("pattern", [r".x", r"(?i)ab", r"[^a]b", r"x*", r"a|"])
+def test_pattern_left_alone_when_any_character_could_start_a_match(pattern):
+    assert guarded(pattern) == pattern
+
+
+def _lexicon_patterns():
+    for name, column in (("event_triggers.csv", "pattern"), ("context_cues.csv", "pattern"), ("weapons.csv", "pattern")):
+        with (DATA_DIR / name).open(encoding="utf-8") as fh:
+            yield from (row[column] for row in csv.DictReader(fh))
+
+
+def test_shipped_lexicons_match_exactly_the_same_with_the_guard():
+    patterns = list(_lexicon_patterns())
+    assert len(patterns) > 50
+    for pattern in patterns:
+        for flags in (0, re.I):
+            plain, fast = re.compile(pattern.lower(), flags), re.compile(guarded(pattern.lower()), flags)
+            for text in TEXTS + [t.lower() for t in TEXTS]:
+                assert [m.span() for m in plain.finditer(text)] == [m.span() for m in fast.finditer(text)], pattern
+
+
+@pytest.mark.parametrize("pattern,leads", [
+    ("attack(?:ed)?|opened fire|(?:air |drone )?strikes? on", {"atta", "open", "stri", "air", "dron"}),
+    ("(?:went|go) on strike", {"went", "stri"}),
+    ("re-?took", {"reto", "took"}),
+])
+def test_word_leads_name_how_a_match_can_begin(pattern, leads):
+    assert word_leads(pattern) == leads
+
+
+@pytest.mark.parametrize("pattern", [r"\d+ killed", r"(?:\w+ ){0,2}fired", "on it"])
+def test_word_leads_unknown_when_a_match_need_not_start_a_long_word(pattern):
+    assert word_leads(pattern) is None
+
+
+def test_trigger_prefilter_never_drops_a_match():
+    """Every trigger that matches a sentence passes the word-start prefilter of find_triggers."""
+    from transforms.extract.events import _word_prefixes, trigger_leads, triggers
+
+    for (_sub, _priority, _weapon, pattern), leads in zip(triggers(), trigger_leads()):
+        for text in TEXTS + ["residents lynched a suspect; troops retook the town", "they went on strike over pay"]:
+            low = text.lower()
+            if leads is not None and pattern.lower.search(low):
+                assert not _word_prefixes(low).isdisjoint(leads), (pattern.lower.pattern, text)
+
+
+def test_word_leads_off_a_word_start_need_a_boundary_or_a_separator():
+    assert word_leads("hallmark", at_word_start=False) is None      # could match inside a word
+    assert word_leads(r"\bhas long", at_word_start=False) == {"has"}
+    assert word_leads("a surge in", at_word_start=False) == {"surg"}
+
+
+def test_cue_prefilter_never_drops_a_match():
+    """Every cue that matches a sentence passes the word-start prefilter of search_folded."""
+    from transforms.extract.events import _word_prefixes, cues
+
+    texts = TEXTS + ["The ministry denied it; the trial was adjourned after a surge in attacks in the past."]
+    checked = 0
+    for cue in cues().values():
+        for text in texts:
+            low = text.lower()
+            if cue.leads is not None and cue.lower.search(low):
+                checked += 1
+                assert not _word_prefixes(low).isdisjoint(cue.leads), (cue.lower.pattern, text)
+    assert checked > 3

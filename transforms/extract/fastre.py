@@ -1,0 +1,182 @@
+"""A first-character guard for long alternations (a speed-up that leaves matches unchanged).
+
+Python's regex engine skips ahead cheaply only when a pattern starts with a literal or a plain
+character class. Our lexicon patterns start with \\b or a look-behind and run through dozens of
+alternatives, so the engine tries every alternative at every position of the text. Prefixing
+the pattern with a look-ahead for the characters a match can start with lets it reject most
+positions with one test. The guard is a superset of the real first characters (worked out from
+the parsed pattern), so the set of matches is exactly the same; when the pattern is too complex
+to work out (".", a negated class, inline flags), it is left as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from re import _constants as C, _parser as P   # the stdlib's own parser of pattern syntax
+
+_CATEGORIES = {C.CATEGORY_DIGIT: r"\d", C.CATEGORY_WORD: r"\w", C.CATEGORY_SPACE: r"\s"}
+_ZERO_WIDTH = (C.AT, C.ASSERT, C.ASSERT_NOT)
+_REPEATS = (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", C.MAX_REPEAT))
+
+
+def _class_items(items) -> set[str] | None:
+    out = set()
+    for op, av in items:
+        if op is C.LITERAL:
+            out.add(re.escape(chr(av)))
+        elif op is C.RANGE:
+            out.add(re.escape(chr(av[0])) + "-" + re.escape(chr(av[1])))
+        elif op is C.CATEGORY and av in _CATEGORIES:
+            out.add(_CATEGORIES[av])
+        else:
+            return None   # a negated class or a category we do not spell out: anything goes
+    return out
+
+
+def _first(items) -> tuple[set[str], bool] | None:
+    """(class fragments a match of items can start with, whether items can match empty),
+    or None when any character could start it."""
+    out: set[str] = set()
+    for op, av in items:
+        if op is C.LITERAL:
+            out.add(re.escape(chr(av)))
+            return out, False
+        if op is C.IN:
+            found = _class_items(av)
+            if found is None:
+                return None
+            return out | found, False
+        if op in _ZERO_WIDTH:
+            continue   # \b, ^, look-arounds consume nothing: the next item starts the match
+        if op is C.SUBPATTERN:
+            _group, add_flags, del_flags, body = av
+            inner = None if add_flags or del_flags else _first(body)
+            if inner is None:
+                return None
+            out |= inner[0]
+            if not inner[1]:
+                return out, False
+            continue
+        if op is C.BRANCH:
+            nullable = False
+            for alternative in av[1]:
+                inner = _first(alternative)
+                if inner is None:
+                    return None
+                out |= inner[0]
+                nullable = nullable or inner[1]
+            if not nullable:
+                return out, False
+            continue
+        if op in _REPEATS:
+            low, _high, body = av
+            inner = _first(body)
+            if inner is None:
+                return None
+            out |= inner[0]
+            if low > 0 and not inner[1]:
+                return out, False
+            continue
+        return None   # ".", a negated literal, a back-reference ...
+    return out, True
+
+
+def _plain_start(items) -> bool:
+    """The engine finds the start itself: a literal or class first, through groups and branches."""
+    if not items:
+        return False
+    op, av = items[0]
+    if op in (C.LITERAL, C.IN):
+        return True
+    if op is C.SUBPATTERN:
+        return not (av[1] or av[2]) and _plain_start(av[3])
+    if op is C.BRANCH:
+        return all(_plain_start(alternative) for alternative in av[1])
+    return False
+
+
+def guarded(pattern: str, flags: int = 0) -> str:
+    """pattern with a look-ahead for its possible first characters, or pattern unchanged when
+    the engine already skips ahead by itself or any character could start a match."""
+    try:
+        parsed = P.parse(pattern, flags)
+    except re.error:
+        return pattern
+    if parsed.state.flags & ~(re.UNICODE | flags):
+        return pattern   # inline flags (?i), (?x) ... must stay at the very start
+    if _plain_start(parsed.data):
+        return pattern
+    first = _first(parsed)
+    if first is None or first[1] or not first[0] or r"\w" in first[0]:
+        return pattern
+    return "(?=[" + "".join(sorted(first[0])) + "])(?:" + pattern + ")"
+
+
+def compile_guarded(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    return re.compile(guarded(pattern, flags), flags)
+
+
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
+
+
+def _leads(items: list, acc: str, depth: int = 0, anchored: bool = True) -> set[str] | None:
+    """The first 3 or 4 letters of a word every match of items starts (its first word of three
+    letters or more, when only shorter literal words and separators come before it), or None
+    when that cannot be worked out."""
+    if depth > 30:
+        return {acc[:4]} if anchored and len(acc) >= 3 else None
+    for k, (op, av) in enumerate(items):
+        if anchored and len(acc) >= 4:
+            return {acc[:4]}
+        rest = items[k + 1:]
+        if op is C.LITERAL:
+            ch = chr(av)
+            if ch in _LETTERS:
+                acc += ch
+                continue
+            if anchored and len(acc) >= 3:
+                return {acc[:4]}
+            acc, anchored = "", True   # "on strike": the word after a separator starts a word too
+            continue
+        if op is C.AT and av is C.AT_BOUNDARY and not acc:
+            anchored = True   # \b before a letter: a word starts here
+            continue
+        if op in _ZERO_WIDTH and not acc:
+            continue
+        if op is C.SUBPATTERN and not (av[1] or av[2]):
+            return _leads(list(av[3]) + rest, acc, depth + 1, anchored)
+        if op is C.BRANCH:
+            return _union(_leads(list(alternative) + rest, acc, depth + 1, anchored) for alternative in av[1])
+        if op in _REPEATS:
+            low, high, body = av
+            if (low, high) == (0, 1):
+                return _union((_leads(rest, acc, depth + 1, anchored), _leads(list(body) + rest, acc, depth + 1, anchored)))
+            if low == high == 1:
+                return _leads(list(body) + rest, acc, depth + 1, anchored)
+        # anything else (a class, an open repeat, a look-around after letters): the word may go on
+        return {acc[:4]} if anchored and len(acc) >= 3 else None
+    return {acc[:4]} if anchored and len(acc) >= 3 else None
+
+
+def _union(parts) -> set[str] | None:
+    out: set[str] = set()
+    for part in parts:
+        if part is None:
+            return None
+        out |= part
+    return out
+
+
+def word_leads(alternation: str, at_word_start: bool = True) -> frozenset[str] | None:
+    """For a pattern on lower-cased text (matched only at a word start, "(?<![\\w-])", unless
+    at_word_start is False: then only \\b or a separator before a word anchors it):
+    the 3- or 4-letter starts its matches' first word can have (a sentence none of whose words
+    starts so cannot match), or None when that cannot be worked out."""
+    try:
+        parsed = P.parse(alternation)
+    except re.error:
+        return None
+    if parsed.state.flags & ~re.UNICODE:
+        return None
+    leads = _leads(list(parsed.data), "", anchored=at_word_start)
+    return frozenset(leads) if leads else None
