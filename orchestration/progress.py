@@ -28,6 +28,7 @@ STAGE_NAMES = {
     "event_mentions": "extract",
     "dbt_warehouse_assets": "dbt build",
     "bi_copy": "publish",
+    "watch_alerts": "alerts",
 }
 SPINNER = "|/-\\"
 BAR_WIDTH = 24
@@ -182,6 +183,10 @@ class Progress:
             return f"{step.materialized} models, {step.checks_passed} tests passed{failed}"
         if step.name == "publish":
             return f"BI copy snapshot {m.get('snapshot_id', '?')}"
+        if step.name == "alerts":
+            if not m.get("watches"):
+                return "no watchlist"
+            return f"{m.get('watches', 0)} watches, {m.get('sent', 0)} alerts sent, {m.get('failed', 0)} failed"
         return "done"
 
     def _tick(self) -> None:

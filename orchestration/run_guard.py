@@ -169,6 +169,9 @@ class RunWatch:
             run = self.instance.get_run_by_id(self.run_id)
             if run is not None and not run.is_finished:
                 self.instance.report_run_canceled(run, "newsevents: stopped by a signal")
+            if _supports_pools(self.instance):
+                # again: the executor may have queued its pending step once more meanwhile
+                self.instance.event_log_storage.free_concurrency_slots_for_run(self.run_id)
         finally:
             logging.shutdown()
             os._exit(130)

@@ -45,7 +45,7 @@ def test_demo_prints_a_short_account_and_a_second_run_changes_no_row_count(tmp_p
     assert first.returncode == 0, first.stderr[-3000:]
     printed = first.stdout + first.stderr
     assert len(printed.splitlines()) <= 40, printed
-    for stage in ("[1/5] crawl", "[2/5] parse", "[3/5] extract", "[4/5] dbt build", "[5/5] publish"):
+    for stage in ("[1/6] crawl", "[2/6] parse", "[3/6] extract", "[4/6] dbt build", "[5/6] publish", "[6/6] alerts"):
         assert stage in first.stderr
     for noise in ("DEBUG", "PASS", "STEP_START", "Warning"):
         assert noise not in printed  # Dagster's and dbt's log lines go to the log file
