@@ -131,9 +131,10 @@ def likely_warehouse(explicit: str | None) -> tuple[Path | None, list[Path]]:
 
 
 def shown_path(path: Path) -> str:
-    """A path as short as it is clear: relative to the working directory when under it."""
+    """A path as short as it is clear: relative to the working directory when under it. Links are
+    kept as they are: the BI copy's stable path is a link to the current snapshot."""
     try:
-        return str(path.resolve().relative_to(Path.cwd()))
+        return str(Path(os.path.abspath(path)).relative_to(Path.cwd()))
     except ValueError:
         return str(path)
 
