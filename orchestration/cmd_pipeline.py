@@ -97,6 +97,8 @@ def run_daily_job(day: date, db: str | None = None, sources: str | None = None, 
             loggers["console"] = colored_console_logger
         job = job.with_logger_defs(loggers)
         run_config = {"loggers": {name: {} for name in loggers}}
+        if progress.verbose:  # -v: everything Dagster logs, step starts (DEBUG) included
+            run_config["loggers"]["console"] = {"config": {"log_level": "DEBUG"}}
     run_guard.free_stale_pool_claims(instance)  # a run killed earlier must not block this one
     run_id = str(uuid.uuid4())
     # dagster-dbt echoes dbt's log on stdout (for the UI's compute logs); keep stdout for our summary.
