@@ -18,6 +18,14 @@ REPO = Path(__file__).resolve().parents[1]
 FIXTURE_SOURCES = REPO / "tests" / "sites" / "sources.yml"
 
 
+def needs(reason: str) -> None:
+    """A test whose tool is missing: skipped on a developer's machine, a failure in CI (`CI` set,
+    as .ci/run does), where .ci/run installs every tool the suite needs."""
+    if os.environ.get("CI"):
+        pytest.fail(f"missing in CI: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="module")
 def fixture_server():
     """A fresh fixture server per test module (its request log and 500-once state start clean)."""

@@ -16,6 +16,7 @@ import pytest
 from orchestration.dashboard import queries
 from orchestration.dashboard.server import DashboardServer
 from tests import browser
+from tests.conftest import needs
 from tests.test_dbt_warehouse import shared_day_1_warehouse
 from transforms.publish import publish
 
@@ -152,9 +153,7 @@ def test_without_a_published_copy_the_api_says_what_to_run(tmp_path):
 @pytest.mark.e2e
 def test_dashboard_in_headless_chromium_filters_opens_an_incident_and_picks_up_a_new_snapshot(tmp_path):
     if not browser.available():
-        if os.environ.get("CI"):
-            pytest.fail("chromium and chromium-driver are not installed (.ci/run installs them)")
-        pytest.skip("needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)")
+        needs("Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)")
     shots = Path(os.environ.get(SCREENSHOT_DIR_ENV) or tmp_path / "screenshots")
     bi_dir = tmp_path / "bi"
     first = publish(shared_day_1_warehouse(), bi_dir)

@@ -23,7 +23,7 @@ import duckdb
 import pytest
 import yaml
 
-from tests.conftest import FIXTURE_SOURCES
+from tests.conftest import FIXTURE_SOURCES, needs
 from tests.test_dbt_warehouse import dbt_build, insert_articles, shared_day_1_warehouse, staging_day_2
 from transforms import alerts, warehouse
 from transforms.watch import (
@@ -383,7 +383,7 @@ def test_loopback_webhook_is_refused_without_the_opt_in_and_the_secret_must_be_s
 
 def test_https_webhook_verifies_the_receiver_certificate(day_1, tmp_path, monkeypatch):
     if shutil.which("openssl") is None:
-        pytest.skip("needs the openssl command to make a certificate for 127.0.0.1")
+        needs("the openssl command, to make a certificate for 127.0.0.1")
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
                     "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],

@@ -49,13 +49,29 @@ def _out_of_range(key: str, value: float) -> str | None:
     return None
 
 
-class SourceConfigError(ValueError):
-    """The sources file is unusable; the message lists every problem found."""
+class ConfigFileError(ValueError):
+    """A YAML config file is unusable; the message lists every problem found."""
+
+    what = "config"
 
     def __init__(self, path: str, problems: list[str]):
         self.path = path
         self.problems = problems
-        super().__init__(f"{path}: invalid sources config:\n  - " + "\n  - ".join(problems))
+        super().__init__(f"{path}: invalid {self.what}:\n  - " + "\n  - ".join(problems))
+
+
+class SourceConfigError(ConfigFileError):
+    what = "sources config"
+
+
+def read_yaml(path: str, error: type[ConfigFileError]) -> Any:
+    """The parsed file, or `error` naming what is wrong with it (missing, not YAML)."""
+    try:
+        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise error(path, ["file not found"]) from None
+    except yaml.YAMLError as exc:
+        raise error(path, [f"not valid YAML: {exc}"]) from None
 
 
 @dataclass(frozen=True)
@@ -91,13 +107,7 @@ def expand_env(value: str, where: str, problems: list[str]) -> str:
 
 def load_sources(path: str | os.PathLike[str]) -> SourcesConfig:
     path = str(path)
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SourceConfigError(path, ["file not found"]) from None
-    except yaml.YAMLError as exc:
-        raise SourceConfigError(path, [f"not valid YAML: {exc}"]) from None
-    return parse_sources(raw, path)
+    return parse_sources(read_yaml(path, SourceConfigError), path)
 
 
 def parse_sources(raw: Any, path: str = "<config>") -> SourcesConfig:
@@ -151,7 +161,7 @@ def _parse_crawler(block: Any, problems: list[str]) -> CrawlSettings:
         if isinstance(value, str):
             value = expand_env(value, f"crawler.{key}", problems)
         expected = type(getattr(template, key))
-        coerced = _coerce(value, expected)
+        coerced = coerce(value, expected)
         if coerced is None:
             problems.append(f"crawler.{key}: expected {expected.__name__}, got {value!r}")
             continue
@@ -197,7 +207,7 @@ def _parse_source(index: int, entry: Any, defaults: dict[str, Any], problems: li
         value = entry.get(key, defaults.get(key))
         if value is None:
             continue
-        coerced = _coerce(value, kind)
+        coerced = coerce(value, kind)
         if coerced is None or _out_of_range(key, coerced):
             bound = f" at most {MAX_VALUES[key]:g}" if key in MAX_VALUES else ""
             problems.append(f"{where}: field '{key}' must be a non-negative {kind.__name__}{bound}, got {value!r}")
@@ -222,7 +232,8 @@ def _parse_source(index: int, entry: Any, defaults: dict[str, Any], problems: li
     )
 
 
-def _coerce(value: Any, kind: type) -> Any:
+def coerce(value: Any, kind: type) -> Any:
+    """`value` as `kind` (bool, int, float or another type it must already be), None when it is not one."""
     if kind is bool:
         if isinstance(value, bool):
             return value

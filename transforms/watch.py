@@ -13,7 +13,6 @@ The warehouse side (reading the marts, the `alerts_sent` ledger, sending) is `tr
 
 from __future__ import annotations
 
-import math
 import os
 import re
 from dataclasses import dataclass
@@ -24,10 +23,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pycountry
-import yaml
 
-from transforms.config import expand_env
+from transforms.config import ConfigFileError, coerce, expand_env, read_yaml
 from transforms.extract.actors import load_lexicon, normalise_actor_name
+from transforms.extract.places import distance_km
 from transforms.extract.taxonomy import sub_event_types
 
 _ISO2 = re.compile(r"^[A-Z]{2}$")
@@ -39,16 +38,12 @@ _WATCH_FIELDS = {
 }
 _NEAR_FIELDS = {"latitude", "longitude", "radius_km"}
 _WEBHOOK_FIELDS = {"url", "secret_env", "secret_header"}
-_EARTH_RADIUS_KM = 6371.0088
 
 
-class WatchlistConfigError(ValueError):
+class WatchlistConfigError(ConfigFileError):
     """The watchlist file is unusable; the message lists every problem found."""
 
-    def __init__(self, path: str, problems: list[str]):
-        self.path = path
-        self.problems = problems
-        super().__init__(f"{path}: invalid watchlist:\n  - " + "\n  - ".join(problems))
+    what = "watchlist"
 
 
 @dataclass(frozen=True)
@@ -150,13 +145,7 @@ class Incident:
 
 def load_watchlist(path: str | os.PathLike[str]) -> Watchlist:
     path = str(path)
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise WatchlistConfigError(path, ["file not found"]) from None
-    except yaml.YAMLError as exc:
-        raise WatchlistConfigError(path, [f"not valid YAML: {exc}"]) from None
-    return parse_watchlist(raw, path, base_dir=Path(path).resolve().parent)
+    return parse_watchlist(read_yaml(path, WatchlistConfigError), path, base_dir=Path(path).resolve().parent)
 
 
 def parse_watchlist(raw: Any, path: str = "<watchlist>", base_dir: Path | None = None) -> Watchlist:
@@ -198,7 +187,7 @@ def _parse_settings(block: Any, problems: list[str]) -> DeliverySettings:
             problems.append(f"settings: unknown field '{key}' (allowed: {allowed})")
             continue
         kind = type(getattr(defaults, key))
-        number = _number(value, kind)
+        number = coerce(value, kind)
         if number is None or number < 0:
             problems.append(f"settings.{key}: expected a non-negative {kind.__name__}, got {value!r}")
             continue
@@ -246,7 +235,7 @@ def _parse_watch(index: int, entry: Any, base_dir: Path, problems: list[str]) ->
         value = entry.get(key)
         if value is None:
             continue
-        number = _number(value, int)
+        number = coerce(value, int)
         if number is None or number < floor:
             problems.append(f"{where}: field '{key}' must be an integer >= {floor}, got {value!r}")
         else:
@@ -288,7 +277,7 @@ def _parse_near(block: Any, where: str, problems: list[str]) -> Near | None:
     for key, rule, valid in (("latitude", "from -90 to 90", lambda v: -90 <= v <= 90),
                              ("longitude", "from -180 to 180", lambda v: -180 <= v <= 180),
                              ("radius_km", "greater than 0", lambda v: 0 < v <= 20_000)):
-        value = _number(block.get(key), float)
+        value = coerce(block.get(key), float)
         if value is None or not valid(value):
             problems.append(f"{where}: field 'near.{key}' must be a number {rule}, got {block.get(key)!r}")
         else:
@@ -339,28 +328,7 @@ def _strings(value: Any, where: str, problems: list[str]) -> tuple[str, ...]:
     return tuple(item.strip() for item in value)
 
 
-def _number(value: Any, kind: type) -> Any:
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        if kind is int:
-            if isinstance(value, float) and not value.is_integer():
-                return None
-            return int(value)
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
 # ------------------------------------------------------------------------------ matching
-
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle (haversine) distance."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlmb = phi2 - phi1, math.radians(lon2 - lon1)
-    h = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
-    return 2 * _EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _actor_key(name: str) -> str:
