@@ -12,14 +12,17 @@ still gives country, admin1 and a coarser point (geo_precision 3).
 from __future__ import annotations
 
 import bisect
+import csv
 import dataclasses
 import difflib
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from transforms.extract.gazetteer import (
+    DATA_DIR,
     KIND_ADMIN1,
     KIND_ADMIN2,
     KIND_ALIAS,
@@ -73,7 +76,7 @@ _HIERARCHY_GAP = re.compile(rf"(?:\s*(?:[,()]|(?i:{_UNIT_WORDS})s?\b|[A-Z][\w'�
 # "Toui (", "at Spirne, ", "Sanson (Tchaourou, ": a name the gazetteer lacks, its units after it.
 _UNKNOWN_BEFORE = re.compile(
     r"(?<![\w'’\-])(?P<name>[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,2})(?:\s+(?:village|town|township|area|camp))?"
-    r"(?P<gap>\s*[(,](?:\s*[A-Z][\w'’\-]*\s*,)?)\s*$")
+    r"(?P<gap>\s*[(,](?:\s*[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,2}\s*,)?)\s*$")
 _DATE_WORDS = re.compile(r"^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|"
                          r"May|June|July|August|September|October|November|December|On|In|At)\b")
 # A street or road named after a town is not that town ("Haifa Street", "the Kabul Road").
@@ -398,6 +401,10 @@ def within(outer: Place, inner: Place) -> bool:
         return False
     if outer.kind == KIND_ADMIN2 and inner.admin2 and outer.admin2:
         return normalise(inner.admin2) == normalise(outer.admin2)
+    # Cities of the shipped data carry no district code, and a district's point is often only
+    # its region's centroid: inside the same admin1 is the best test there is.
+    if outer.kind == KIND_ADMIN2 and outer.admin1 and inner.admin1:
+        return True
     if None in (outer.latitude, inner.latitude):
         return False
     return distance_km(outer.latitude, outer.longitude, inner.latitude, inner.longitude) <= _NEAR_KM
@@ -455,6 +462,38 @@ def country_context(spans: list[PlaceSpan], source_country: str | None, dateline
     return weights
 
 
+_PRIOR_CAP = 1.5   # an actor never points at a country as strongly as naming it (3 votes)
+
+
+@lru_cache(maxsize=1)
+def _actor_table() -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
+    """actor_countries.csv: names of armed groups and forces -> the countries they operate in,
+    main theatre first. Matched case-sensitively as whole words ("PDF", "Tatmadaw")."""
+    countries: dict[str, tuple[str, ...]] = {}
+    with (DATA_DIR / "actor_countries.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            ccs = tuple(c.strip() for c in row["countries"].split("|") if c.strip())
+            for alias in row["aliases"].split("|"):
+                if alias.strip():
+                    countries[alias.strip()] = ccs
+    names = sorted(countries, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w'’\-])(?:" + "|".join(map(re.escape, names)) + r")(?![\w\-])")
+    return pattern, countries
+
+
+def actor_prior(text: str) -> Counter:
+    """A weak country prior from the armed groups and forces a text names: 1 vote for an actor's
+    main theatre, 0.5 for its other countries, at most _PRIOR_CAP per country. It tips a
+    village between namesakes and gives a country to a text that names none."""
+    pattern, countries = _actor_table()
+    prior: Counter = Counter()
+    # In order of first mention: between equal priors the first-named actor's country leads.
+    for name in dict.fromkeys(m.group(0) for m in pattern.finditer(text)):
+        for i, cc in enumerate(countries[name]):
+            prior[cc] = min(_PRIOR_CAP, prior[cc] + (1.0 if i == 0 else 0.5))
+    return prior
+
+
 # ---------------------------------------------------------------- the scoring factors
 
 def name_match(span: PlaceSpan, cand: Place) -> float:
@@ -494,6 +533,9 @@ def admin_agreement(span: PlaceSpan, agreeing_units: int, cand: Place, named_adm
     named = admin1 is not None and (cand.country_iso2, admin1) in named_admin1 \
         and cand.kind not in (KIND_ADMIN1, KIND_COUNTRY) and admin1 != normalise(span.surface)
     return 3.0 * agreeing_units + (1.0 if named else 0.0)
+
+
+SMALL_VILLAGE = 5000   # below this, a lone name match abroad is weaker than any country signal
 
 
 def score_candidate(span: PlaceSpan, cand: Place, context: Counter, named_admin1: frozenset = frozenset()) -> float:
@@ -539,6 +581,12 @@ def resolve(span: PlaceSpan, context: Counter, named_admin1: frozenset = frozens
     # else in the article points anywhere ("the Obama administration" is no Japanese town).
     unique = _one_country(span) and (in_context or (top_votes <= 1 if span.locative else
                                                     top_votes == 0 and best.population >= 20000))
+    # A village abroad while the article points at another country (an actor's, the outlet's)
+    # and at the village's only through its own name (one vote): the gazetteer more likely
+    # lacks the local village than the event lies there.
+    if best.kind == KIND_CITY and best.population < SMALL_VILLAGE and context.get(best.country_iso2, 0) <= 1 \
+            and any(votes >= 1 for cc, votes in context.items() if cc != best.country_iso2):
+        return None
     # A small namesake in a side country of an article that clearly points elsewhere.
     if dominant and top_votes >= 3 and top_country != best.country_iso2 and best.kind not in (KIND_COUNTRY, KIND_ALIAS) \
             and best.population < 100000:
@@ -693,6 +741,7 @@ def article_places(text: str, sentences: list[tuple[int, int]], wanted: list[boo
             if iso2 and (name is run or key not in gazetteer.index):
                 context[iso2] += 1
                 break
+    context.update(actor_prior(text))
     named_admin1 = named_admin_units(all_spans)
     dateline_places = resolve_all(with_surroundings(dateline_text, dateline_spans), context, named_admin1)
     dateline = next((p for p in dateline_places if p.place.kind != KIND_COUNTRY), None)
@@ -705,6 +754,7 @@ def resolve_text(text: str, source_country: str | None = None, gazetteer: Gazett
     gazetteer = gazetteer or load_gazetteer()
     spans = link_hierarchy(text, find_place_spans(text, gazetteer))
     context = country_context(spans, source_country)
+    context.update(actor_prior(text))
     return resolve_all(with_surroundings(text, spans), context, named_admin_units(spans))
 
 
