@@ -83,6 +83,8 @@ _DATE_WORDS = re.compile(r"^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday
 _STREET_AFTER = re.compile(r"^\s+(?:street|st\b|road|rd\b|avenue|ave\b|boulevard|lane|highway|bridge|gate|square)", re.I)
 # "the Dhaka-Mymensingh highway": a road between towns is near them, not in them.
 _ROAD_AFTER = re.compile(r"^(?:\s*-\s*[A-Z][\w'’]*)*\s+(?:national\s+|main\s+)?(?:highway|road|axis|route|motorway|expressway)\b", re.I)
+# "the Kenya-Somalia border", "the Iraq border": a border between places, near them at best.
+_BORDER_AFTER = re.compile(r"^(?:\s*-\s*[A-Z][\w'’]*)*\s+(?:border|frontier)\b", re.I)
 # "Amani National Congress", "Turkana University": an organisation named after a place.
 _ORG_AFTER = re.compile(
     r"^\s+(?:[A-Z][a-z]+\s+){0,2}(?:Congress|Party|Movement|Front|Alliance|Council|Union|University|College|"
@@ -130,6 +132,7 @@ class ResolvedPlace:
     district: bool = False    # "Murshidabad district": the area named after the town
     directional: bool = False  # "fled towards Sake", "the road to Aleppo": not where it happened
     container: bool = False    # only the unit around an unknown place: "(Ouesse, Collines)"
+    part: bool = False         # "north Iraq": a part of a country, as specific as a province
 
     @property
     def geo_precision(self) -> int:
@@ -143,9 +146,9 @@ class ResolvedPlace:
     def rank(self) -> int:
         """How specific the named place is, for choosing the event location: a town named as
         "near X" still names X; a district named after a town is wider than a town."""
-        if self.place.kind == KIND_COUNTRY:
+        if self.place.kind == KIND_COUNTRY and not self.part:
             return 4   # "Iraq's Anbar": the province is the more specific of the two
-        if self.place.kind == KIND_ADMIN1:
+        if self.place.kind in (KIND_ADMIN1, KIND_COUNTRY):
             return 3
         if self.district or self.directional or self.container or self.place.geo_precision == 2 \
                 or self.place.kind == KIND_ADMIN2:
@@ -350,7 +353,7 @@ def with_surroundings(text: str, spans: list[PlaceSpan]) -> list[PlaceSpan]:
             near=bool(_NEAR_BEFORE.search(before)),
             region_word=bool(_REGION_AFTER.match(after)),
             locative=bool(_LOCATIVE_BEFORE.search(before)),
-            directional=bool(_DIRECTION_BEFORE.search(before) or _ROAD_AFTER.match(after)),
+            directional=bool(_DIRECTION_BEFORE.search(before) or _ROAD_AFTER.match(after) or _BORDER_AFTER.match(after)),
             reporting=bool(_REPORTING_BEFORE.search(before)),
             part=(_PART_BEFORE.search(before) or [None, None])[1],
         ))
@@ -640,7 +643,8 @@ def resolve_all(spans: list[PlaceSpan], context: Counter, named_admin1: frozense
         out.append(ResolvedPlace(span.start, span.end, span.surface, place, span.near,
                                  district=span.region_word and place.kind not in (KIND_ADMIN1, KIND_COUNTRY),
                                  directional=span.directional,
-                                 container=bool(inner_unknown) and place.kind == KIND_CITY))
+                                 container=bool(inner_unknown) and place.kind == KIND_CITY,
+                                 part=bool(span.part) and place.kind == KIND_COUNTRY))
     return out
 
 
