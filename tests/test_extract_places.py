@@ -346,3 +346,55 @@ def test_a_missing_dump_is_logged_and_ignored(tmp_path, monkeypatch, caplog):
 def test_a_name_alone_is_not_a_foreign_town_when_the_article_points_elsewhere():
     places = places_of("The Obama administration condemned the bombing in Kabul.")
     assert "Obama" not in places and places["Kabul"].place.country_iso2 == "AF"
+
+
+def test_a_district_agrees_with_the_towns_of_its_region():
+    # Shipped towns carry no district code and a district without a seat town sits at its
+    # region's centroid (far from Briançon): being in the same region is what agrees.
+    places = places_of("Gunmen raided Qwertaville (Briançon, Hautes-Alpes) overnight.")
+    town = places["Briançon"]
+    assert town.place.country_iso2 == "FR" and town.geo_precision == 3 and town.container
+    assert town.admin2 == "Hautes-Alpes"
+
+
+def test_a_multi_word_unit_still_marks_an_unknown_name():
+    # "(Qwerty Sadar, Khulna)": the first unit is unknown too; Khulna is then only the unit.
+    khulna = places_of("Police dispersed a rally in Zyxwabad (Qwerty Sadar, Khulna).")["Khulna"]
+    assert khulna.place.country_iso2 == "BD" and khulna.geo_precision == 3
+
+
+def test_actors_give_a_weak_country_prior():
+    from transforms.extract.places import actor_prior
+    assert actor_prior("Houthi forces fired drones")["YE"] == 1.0
+    # Case and whole words: a "pdf" file or a "PDF-style" word is no armed group.
+    assert not actor_prior("the report was sent as a pdf; PDF-style forms")
+    # A group active in several countries points at its main theatre most.
+    prior = actor_prior("al-Shabaab militants ambushed a convoy")
+    assert prior.most_common(1)[0][0] == "SO" and 0 < prior["KE"] < prior["SO"]
+    # A prior never outweighs a country named outright (3 votes).
+    assert actor_prior("Tatmadaw troops and Tatmadaw jets; the Myanmar military")["MM"] <= 1.5
+
+
+def test_an_actor_alone_gives_the_country_of_an_unknown_village():
+    event = event_of("On 3 March 2025, suspected Tatmadaw soldiers burned houses in the village of Qwertaung.")
+    assert event.country_iso2 == "MM" and event.latitude is None
+
+
+def test_no_small_village_abroad_when_an_actor_points_elsewhere():
+    # A small French village shares the name; the actor places the text in Somalia.
+    places = places_of("Al-Shabaab fighters overran a camp in Ruaudin at dawn.")
+    assert "Ruaudin" not in places
+    # With nothing pointing elsewhere the name still reads as that village.
+    assert places_of("Gunmen overran a camp in Ruaudin at dawn.")["Ruaudin"].place.country_iso2 == "FR"
+
+
+def test_a_border_between_countries_is_not_the_place():
+    event = event_of("On 3 March 2025, gunmen killed two traders on the Sudan-Chad border near Geneina.")
+    assert event.country_iso2 == "SD" and event.location != "Chad"
+    places = places_of("Troops were sent to the Chad border in Darfur.")
+    assert places["Chad"].directional
+
+
+def test_a_part_of_a_country_outranks_a_country_named_as_actor():
+    event = event_of("On 3 March 2025, Turkey said its jets killed four militants in north Iraq.")
+    assert event.country_iso2 == "IQ" and event.location == "Northern Iraq"

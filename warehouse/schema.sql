@@ -110,6 +110,7 @@ create table if not exists event_mentions (
     date_is_fallback    boolean   not null,     -- true when the publication date stood in
     location            varchar,
     admin1              varchar,
+    admin2              varchar,                -- district (second level), when known
     country             varchar,
     country_iso2        varchar,
     latitude            double,
@@ -124,6 +125,9 @@ create table if not exists event_mentions (
     evidence_offsets    varchar   not null,     -- JSON [[start, end], ...] character offsets in articles.text
     extracted_at        timestamp not null
 );
+
+-- Warehouses created before admin2 existed get the column (at the end; inserts name columns).
+alter table event_mentions add column if not exists admin2 varchar;
 
 -- Actors of each event mention.
 create table if not exists actor_mentions (

@@ -133,6 +133,7 @@ class ResolvedPlace:
     directional: bool = False  # "fled towards Sake", "the road to Aleppo": not where it happened
     container: bool = False    # only the unit around an unknown place: "(Ouesse, Collines)"
     part: bool = False         # "north Iraq": a part of a country, as specific as a province
+    admin2: str | None = None  # its district: the gazetteer's, or the one written beside it
 
     @property
     def geo_precision(self) -> int:
@@ -640,12 +641,28 @@ def resolve_all(spans: list[PlaceSpan], context: Counter, named_admin1: frozense
         # A unit around a name the gazetteer lacks (or could not place inside it) is only the
         # district or province of the event: coarser precision, never preferred over a town.
         inner_unknown = span.qualifies_unknown or (span.inner and not any((i.start, i.end) in resolved for i in span.inner))
+        container = bool(inner_unknown) and place.kind == KIND_CITY
         out.append(ResolvedPlace(span.start, span.end, span.surface, place, span.near,
                                  district=span.region_word and place.kind not in (KIND_ADMIN1, KIND_COUNTRY),
                                  directional=span.directional,
-                                 container=bool(inner_unknown) and place.kind == KIND_CITY,
-                                 part=bool(span.part) and place.kind == KIND_COUNTRY))
+                                 container=container, part=bool(span.part) and place.kind == KIND_COUNTRY,
+                                 admin2=_admin2_of(span, place, resolved, container)))
     return out
+
+
+def _admin2_of(span: PlaceSpan, place: Place, resolved: dict, container: bool) -> str | None:
+    """The district of a resolved place: its own (a district, or a dump's town), a district
+    written after it ("X (Kawlin, Sagaing)"), or the commune a village is placed by (the town
+    around an unknown name, "Y (Ouesse, Collines)", stands for its commune)."""
+    if place.kind in (KIND_ADMIN1, KIND_COUNTRY, KIND_ALIAS):
+        return None
+    if place.admin2:
+        return place.admin2
+    for outer in span.outer:
+        unit = resolved.get((outer.start, outer.end))
+        if unit is not None and unit.kind == KIND_ADMIN2:
+            return unit.name
+    return place.name if container else None
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -802,6 +819,7 @@ def location_fields(place: ResolvedPlace | None, article: ArticlePlaces) -> dict
     return {
         "location": place.place.name if place else gazetteer.country_name(country_iso2),
         "admin1": place.place.admin1 if place else None,
+        "admin2": place.admin2 if place else None,
         "country": gazetteer.country_name(country_iso2),
         "country_iso2": country_iso2,
         "latitude": place.place.latitude if place else None,

@@ -101,6 +101,7 @@ joined as (
         event_mentions.date_is_fallback,
         event_mentions.location,
         event_mentions.admin1,
+        event_mentions.admin2,
         event_mentions.country,
         event_mentions.country_iso2,
         event_mentions.latitude,

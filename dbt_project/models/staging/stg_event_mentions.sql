@@ -19,6 +19,7 @@ renamed as (
         date_is_fallback,
         nullif(trim(location), '') as location,
         nullif(trim(admin1), '') as admin1,
+        nullif(trim(admin2), '') as admin2,
         nullif(trim(country), '') as country,
         upper(nullif(trim(country_iso2), '')) as country_iso2,
         latitude,
