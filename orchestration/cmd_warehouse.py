@@ -339,7 +339,7 @@ select
     date '2026-01-01' + cast(k * 3 * 365 // $n as integer),
     'day', false, 'place ' || place, 'region ' || (place % 5), 'country', chr(cast(65 + place % 26 as integer)) || 'X',
     (place % 100) * 0.5, (place // 100) * 0.5, 1, cast(k % 7 as integer), null, null, false, 0.8, 'evidence', '[]',
-    timestamp '2026-01-01 12:00:00'
+    timestamp '2026-01-01 12:00:00', null
 from (select i, i // 3 as k, (i // 3) % 5000 as place from range($n) t(i))
 """,
     # What real days look like: 60% of incidents in 5 busy countries (400 towns 33 km apart in a
@@ -374,7 +374,7 @@ select
         else base_lon + (town % 20) * 0.3
     end,
     case precision when 'town' then 1 when 'near' then 2 else 3 end,
-    cast(k % 7 as integer), null, null, false, 0.8, 'evidence', '[]', timestamp '2026-01-01 12:00:00'
+    cast(k % 7 as integer), null, null, false, 0.8, 'evidence', '[]', timestamp '2026-01-01 12:00:00', null
 from (
     select
         *,

@@ -254,7 +254,7 @@ def insert_articles(db_path: Path, articles: list[SyntheticArticle], extractor_v
                 mention_id = _id(article.article_id, extractor_version, index)
                 con.execute(
                     "insert or replace into event_mentions values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false, ?, ?, ?, ?,"
-                    " ?, ?, ?, ?, null, null, ?, ?, ?, '[[0, 10]]', ?)",
+                    " ?, ?, ?, ?, null, null, ?, ?, ?, '[[0, 10]]', ?, null)",
                     [mention_id, article.article_id, article.source_id, article.partition_date, extractor_version,
                      index, mention.event_type, mention.sub_event_type, mention.event_date, mention.date_precision,
                      mention.location, mention.admin1, COUNTRY_NAMES.get(mention.country_iso2),

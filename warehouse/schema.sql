@@ -110,7 +110,6 @@ create table if not exists event_mentions (
     date_is_fallback    boolean   not null,     -- true when the publication date stood in
     location            varchar,
     admin1              varchar,
-    admin2              varchar,                -- district (second level), when known
     country             varchar,
     country_iso2        varchar,
     latitude            double,
@@ -123,10 +122,11 @@ create table if not exists event_mentions (
     confidence          double    not null,
     evidence_text       varchar   not null,     -- the sentence(s) the event came from
     evidence_offsets    varchar   not null,     -- JSON [[start, end], ...] character offsets in articles.text
-    extracted_at        timestamp not null
+    extracted_at        timestamp not null,
+    admin2              varchar                 -- district (second level), when known; last: added later
 );
 
--- Warehouses created before admin2 existed get the column (at the end; inserts name columns).
+-- Warehouses created before admin2 existed get the column, in the same (last) place.
 alter table event_mentions add column if not exists admin2 varchar;
 
 -- Actors of each event mention.

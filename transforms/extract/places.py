@@ -434,6 +434,8 @@ def country_context(spans: list[PlaceSpan], source_country: str | None, dateline
     Small places never vote alone: their namesakes abroad would drown the real signal."""
     weights: Counter = Counter()
     for span in list(spans) + list(dateline):
+        if span.variant:
+            continue   # a spelling-skeleton match is too weak to point at a country
         countries = [c for c in span.candidates if c.kind == KIND_COUNTRY or span.capital]
         if countries:
             weights[countries[0].country_iso2] += 3
@@ -592,8 +594,10 @@ def resolve(span: PlaceSpan, context: Counter, named_admin1: frozenset = frozens
             and any(votes >= 1 for cc, votes in context.items() if cc != best.country_iso2):
         return None
     # A small namesake in a side country of an article that clearly points elsewhere.
+    # A unit written as one ("Soum Province") is no namesake: it stands beside a country named elsewhere.
+    written_unit = span.region_word and best.kind in (KIND_ADMIN1, KIND_ADMIN2)
     if dominant and top_votes >= 3 and top_country != best.country_iso2 and best.kind not in (KIND_COUNTRY, KIND_ALIAS) \
-            and best.population < 100000:
+            and best.population < 100000 and not written_unit:
         return None
     # A unit around a name that failed ("Chora district, Uruzgan"): its region or its one-country town.
     unit = as_unit and (best.kind in (KIND_ADMIN1, KIND_ADMIN2) or _one_country(span))
@@ -812,10 +816,23 @@ def event_place(mention_places: list[tuple[list[ResolvedPlace], bool]], dateline
     return candidates[0][3]
 
 
+# A decision of the national government or one across the whole country: it happens at the
+# capital (ACLED's convention for national-level events), at best as precise as a region.
+_NATIONAL = re.compile(
+    r"\b(?:(?:the\s+)?government|ministry|minister|parliament|national assembly|senate|cabinet|presidency|"
+    r"supreme court|constitutional court|electoral commission|state of emergency|nationwide|"
+    r"(?:across|throughout) the country|all over the country)\b", re.I)
+
+
 def location_fields(place: ResolvedPlace | None, article: ArticlePlaces) -> dict:
     """The EventMention location fields for a chosen place (or the article's country alone)."""
     gazetteer = article.gazetteer
     country_iso2 = place.place.country_iso2 if place else article.main_country()
+    only_country = place is None or (place.place.kind == KIND_COUNTRY and not place.part)
+    if only_country and country_iso2 and _NATIONAL.search(article.text, 0, 400):
+        capital = gazetteer.capital(country_iso2)
+        if capital is not None:
+            place = ResolvedPlace(0, 0, capital.name, capital, near=False, container=True)
     return {
         "location": place.place.name if place else gazetteer.country_name(country_iso2),
         "admin1": place.place.admin1 if place else None,
