@@ -398,3 +398,26 @@ def test_a_border_between_countries_is_not_the_place():
 def test_a_part_of_a_country_outranks_a_country_named_as_actor():
     event = event_of("On 3 March 2025, Turkey said its jets killed four militants in north Iraq.")
     assert event.country_iso2 == "IQ" and event.location == "Northern Iraq"
+
+
+def test_a_skeleton_match_casts_no_country_vote(gazetteer):
+    # "Kabonga" only looks like a district abroad by its consonants: it must not make the
+    # article point there.
+    text = "Troops swept the area of Zyxwoogo, Kabonga and the hunting reserve."
+    spans = find_place_spans(text, gazetteer)
+    assert any(sp.variant for sp in spans)
+    assert not country_context([sp for sp in spans if sp.variant], None)
+
+
+def test_a_unit_written_as_one_stands_beside_a_country_named_elsewhere():
+    event = event_of("On 3 March 2025, militants blocked the road near Qwertogo, Soum Province, "
+                     "stopping traders bound for a market across the border in Mali.")
+    assert (event.country_iso2, event.admin1, event.geo_precision) == ("BF", "Sahel", 3)
+
+
+def test_a_national_decision_is_placed_at_the_capital():
+    event = event_of("On 3 March 2025, the government of Kenya banned all public rallies across the country.")
+    assert event.country_iso2 == "KE" and event.location == "Nairobi" and event.geo_precision == 3
+    # A violent event with no place keeps the country alone.
+    event = event_of("On 3 March 2025, gunmen killed two Kenyan herders.")
+    assert event.latitude is None or event.location != "Nairobi"
