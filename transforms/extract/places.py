@@ -77,6 +77,7 @@ _HIERARCHY_GAP = re.compile(rf"(?:\s*(?:[,()]|(?i:{_UNIT_WORDS})s?\b|[A-Z][\w'�
 _UNKNOWN_BEFORE = re.compile(
     r"(?<![\w'’\-])(?P<name>[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,2})(?:\s+(?:village|town|township|area|camp))?"
     r"(?P<gap>\s*[(,](?:\s*[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,2}\s*,)?)\s*$")
+_OBJECT_BEFORE = re.compile(r"\b[a-z]{3,}\s+$")   # a lower-case word (a verb) right before the name
 _DATE_WORDS = re.compile(r"^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|"
                          r"May|June|July|August|September|October|November|December|On|In|At)\b")
 # A street or road named after a town is not that town ("Haifa Street", "the Kabul Road").
@@ -312,7 +313,10 @@ def _qualifies_unknown(before: str) -> bool:
     m = _UNKNOWN_BEFORE.search(before)
     if m is None or _DATE_WORDS.match(m.group("name")):
         return False
-    return "(" in m.group("gap") or bool(_LOCATIVE_BEFORE.search(before[:m.start()]))
+    # A comma after a name written as a place ("in Spirne, ") or as an object mid-sentence
+    # ("shelled Spirne, Donetsk"), not after a sentence's opening word ("Meanwhile, Kherson").
+    return "(" in m.group("gap") or bool(_LOCATIVE_BEFORE.search(before[:m.start()])) \
+        or bool(_OBJECT_BEFORE.search(before[:m.start()]))
 
 
 def link_hierarchy(text: str, spans: list[PlaceSpan]) -> list[PlaceSpan]:
@@ -416,8 +420,18 @@ def within(outer: Place, inner: Place) -> bool:
 
 def support(span: PlaceSpan, cand: Place) -> int:
     """How many of the admin units written beside the span agree with this reading."""
-    agree = sum(any(within(o, cand) for o in sp.candidates) for sp in span.outer)
-    agree += sum(any(within(cand, i) for i in sp.candidates) for sp in span.inner)
+    # Skeleton matches support nothing, and a name repeated as its own district ("Kerou (Kerou,
+    # Atacora)") backs only a reading under its own name that the other units do not contradict:
+    # else "Mansi (Mansi Township, Bhamo, Kachin)" would back a namesake abroad.
+    outer = [sp for sp in span.outer if not sp.variant]
+    inner = [sp for sp in span.inner if not sp.variant]
+    agree = sum(any(within(o, cand) for o in sp.candidates if o is not cand) for sp in outer)
+    agree += sum(any(within(cand, i) for i in sp.candidates if i is not cand) for sp in inner)
+    if agree == 0 and cand.kind == KIND_CITY and normalise(cand.name) == normalise(span.surface):
+        repeated = [sp for sp in outer + inner if cand in sp.candidates]
+        others = [sp for sp in outer + inner if cand not in sp.candidates]
+        if repeated and all(any(c.country_iso2 == cand.country_iso2 for c in sp.candidates) for sp in others):
+            agree = 1
     return agree
 
 
