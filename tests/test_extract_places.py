@@ -437,3 +437,8 @@ def test_an_object_with_its_province_after_a_comma():
     event = event_of("On 3 March 2025, Russian forces shelled Qwertivka, Kherson. Casualties unknown.")
     assert (event.country_iso2, event.admin1, event.geo_precision) == ("UA", "Kherson", 3)
     assert event.location == "Kherson"
+
+
+def test_a_province_written_as_a_unit_may_be_a_spelling_variant():
+    event = event_of("On 3 March 2025, Russian forces shelled Qwertne, Zaporizhia, with artillery.")
+    assert (event.country_iso2, event.admin1, event.geo_precision) == ("UA", "Zaporizhzhia", 3)

@@ -21,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+from transforms.extract.fastre import compile_guarded
 from transforms.extract.gazetteer import (
     DATA_DIR,
     KIND_ADMIN1,
@@ -497,7 +498,7 @@ def _actor_table() -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
                 if alias.strip():
                     countries[alias.strip()] = ccs
     names = sorted(countries, key=len, reverse=True)
-    pattern = re.compile(r"(?<![\w'’\-])(?:" + "|".join(map(re.escape, names)) + r")(?![\w\-])")
+    pattern = compile_guarded(r"(?<![\w'’\-])(?:" + "|".join(map(re.escape, names)) + r")(?![\w\-])")
     return pattern, countries
 
 
@@ -590,7 +591,10 @@ def resolve(span: PlaceSpan, context: Counter, named_admin1: frozenset = frozens
         return None
     # A skeleton match alone is weak evidence: it must be a big place written as one ("near
     # Qandahar") unless the units beside it agree (handled above).
-    if span.variant and not (span.locative and best.population >= 100000):
+    # A province written as a unit ("Levadne, Zaporizhia") may be a skeleton match too: a country
+    # has few provinces, so their spellings seldom collide.
+    if span.variant and not (span.locative and best.population >= 100000) \
+            and not (as_unit and best.kind == KIND_ADMIN1):
         return None
     # A place in a country the article never points at is usually a person or a word; when the
     # article clearly points at one country, even a big namesake abroad ("Brooklyn") is unlikely.
