@@ -1138,13 +1138,34 @@ def _incident_sentences(incident: Incident) -> list[tuple[int, int]]:
     return sorted({m.sentence for m in incident.mentions} | set(incident.extra_sentences))
 
 
+def _protest_sentences(incident: Incident, text: str) -> list[tuple[int, int]]:
+    """The incident's sentences and the one after its lead: a protest story goes on to say what
+    the crowd did ("The protesters lit bonfires ...") without naming the protest again."""
+    return sorted(set(_incident_sentences(incident)) | {_next_sentence(text, incident.mentions[0])})
+
+
 def _protesters_violent(incident: Incident, text: str) -> bool:
-    """The protesters themselves attacked, burned, stoned or vandalised (not the police)."""
-    for a, b in _incident_sentences(incident):
-        if cues()["protester_violence"].search(text[a:b]):
-            return True
+    """The protesters themselves attacked, burned, stoned or vandalised (not the police, nor
+    others who assaulted the protest: that is an intervention)."""
+    for a, b in _protest_sentences(incident, text):
+        for m in cues()["protester_violence"].finditer(text, a, b):
+            if not re.search(r"\b(?:\w+ed|at|on)\s+(?:the\s+|some\s+|\w+\s+)?$", text[max(a, m.start() - 40):m.start()]):
+                return True   # not the object of someone else's act ("assaulted the protesters and threw ...")
         for m in cues()["riot_acts"].finditer(text, a, b):
-            if not cues()["state_subject"].search(text[max(a, m.start() - 60):m.start()]):
+            if cues()["state_subject"].search(text[max(a, m.start() - 60):m.start()]):
+                continue
+            if cues()["at_protest"].match(text[m.end():b]):
+                continue   # "members of a rival party assaulted the demonstrators"
+            return True
+    return False
+
+
+def _protest_attacked(incident: Incident, text: str) -> bool:
+    """Someone else beat, attacked or assaulted the protesters ("rival activists assaulted the
+    demonstrators"): their protest met an intervention, the violence is not theirs."""
+    for a, b in _protest_sentences(incident, text):
+        for cue in ("riot_acts", "person_harm"):
+            if any(cues()["at_protest"].match(text[m.end():b]) for m in cues()[cue].finditer(text, a, b)):
                 return True
     return False
 
@@ -1157,6 +1178,31 @@ def _lethal_force(incident: Incident, text: str) -> bool:
             if not cues()["protest_cause"].search(text[max(a, m.start() - 60):m.start()]):
                 return True
     return False
+
+
+_PERSON_NOUN = re.compile(r"\b(?:m[ae]n|wom[ae]n|people|persons?|child\w*|boys?|girls?|civilians?|residents?|villagers?|"
+                          r"farmers?|herders?|herdsmen|pastoralists?|traders?|owners?|merchants?|drivers?|him|her|them)\b", re.I)
+
+
+def _harms_animals(after: str) -> bool:
+    """The harm word's object, its next few words, is animals ("killed nine goats"), not people
+    ("killed a cattle trader", "killed a man and seized livestock")."""
+    window = " ".join(re.split(r"[,.;:]", after, maxsplit=1)[0].split()[:6])
+    animal = cues()["animals"].search(window)
+    return bool(animal) and not _PERSON_NOUN.search(window[:animal.start()])
+
+
+def _only_property(incident: Incident, text: str) -> bool:
+    """Things burned, looted or seized, animals killed, and no person hurt: an attack on
+    property is looting/property destruction, casualties or not being what decides (ACLED)."""
+    sentences = _incident_sentences(incident)
+    animals = False
+    for a, b in sentences:
+        for m in cues()["person_harm"].finditer(text, a, b):
+            if not _harms_animals(text[m.end():b]):
+                return False
+            animals = True
+    return animals or any(cues()["property_harm"].search(text[a:b]) for a, b in sentences)
 
 
 def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, incident: Incident, text: str) -> str:
@@ -1172,12 +1218,22 @@ def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, inc
         return "Violent demonstration"   # demonstrators turned violent (a lead about lethal force stays so)
     if sub in ("Peaceful protest", "Protest with intervention") and _lethal_force(incident, text):
         return "Excessive force against protesters"
-    if sub == "Peaceful protest" and any(cues()["intervention"].search(text[a:b]) for a, b in _incident_sentences(incident)):
+    if sub == "Peaceful protest" and (any(cues()["intervention"].search(text[a:b]) for a, b in _incident_sentences(incident))
+                                      or _protest_attacked(incident, text)):
         return "Protest with intervention"
     lead_text = text[lead.sentence[0]:lead.trigger.start]
     if sub in ("Attack", "Armed clash") and cues()["crowd"].search(lead_text) and not nonstate_perp \
             and not state_perp and not cues()["armed"].search(text[lead.sentence[0]:lead.sentence[1]]):
         return "Mob violence"   # villagers, traders or party activists beating or fighting, without arms
+    if sub in WEAPON_NAMED and sub != "Chemical weapon" and cues()["disrupted"].search(text[lead.sentence[0]:lead.sentence[1]]):
+        return "Disrupted weapons use"   # the device was found, defused or went off in its handlers' hands
+    if sub == "Violent demonstration" and lead.trigger.sub_event_type in ("Peaceful protest", "Protest with intervention") \
+            and _protest_attacked(incident, text) and not _protesters_violent(incident, text):
+        return "Excessive force against protesters" if _lethal_force(incident, text) else "Protest with intervention"
+    if sub == "Excessive force against protesters" and _protesters_violent(incident, text):
+        return "Violent demonstration"   # force met a violent crowd: a riot, whatever its toll (ACLED)
+    if sub == "Attack" and _only_property(incident, text):
+        return "Looting/property destruction"
     if sub == "Attack":
         if protest_target:
             return "Excessive force against protesters"
