@@ -1144,12 +1144,17 @@ def _protest_sentences(incident: Incident, text: str) -> list[tuple[int, int]]:
     return sorted(set(_incident_sentences(incident)) | {_next_sentence(text, incident.mentions[0])})
 
 
-def _protesters_violent(incident: Incident, text: str) -> bool:
+# The words before "protesters" make them an object: "assaulted the protesters", "shot dead three protesters".
+_OBJECT_BEFORE = re.compile(r"\b(?:\w+ed|at|on|shot|beat|hit|struck|against)\s+(?:\w+\s+){0,2}$", re.I)
+
+
+def _protesters_violent(incident: Incident, text: str, lead_only: bool = False) -> bool:
     """The protesters themselves attacked, burned, stoned or vandalised (not the police, nor
-    others who assaulted the protest: that is an intervention)."""
-    for a, b in _protest_sentences(incident, text):
+    others who assaulted the protest: that is an intervention); in the lead sentence only when
+    lead_only."""
+    for a, b in [incident.mentions[0].sentence] if lead_only else _protest_sentences(incident, text):
         for m in cues()["protester_violence"].finditer(text, a, b):
-            if not re.search(r"\b(?:\w+ed|at|on)\s+(?:the\s+|some\s+|\w+\s+)?$", text[max(a, m.start() - 40):m.start()]):
+            if not _OBJECT_BEFORE.search(text[max(a, m.start() - 40):m.start()]):
                 return True   # not the object of someone else's act ("assaulted the protesters and threw ...")
         for m in cues()["riot_acts"].finditer(text, a, b):
             if cues()["state_subject"].search(text[max(a, m.start() - 60):m.start()]):
@@ -1230,8 +1235,10 @@ def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, inc
     if sub == "Violent demonstration" and lead.trigger.sub_event_type in ("Peaceful protest", "Protest with intervention") \
             and _protest_attacked(incident, text) and not _protesters_violent(incident, text):
         return "Excessive force against protesters" if _lethal_force(incident, text) else "Protest with intervention"
-    if sub == "Excessive force against protesters" and _protesters_violent(incident, text):
-        return "Violent demonstration"   # force met a violent crowd: a riot, whatever its toll (ACLED)
+    if sub == "Excessive force against protesters" and _protesters_violent(incident, text, lead_only=True):
+        # Force met a crowd that the lead says was violent: a riot, whatever its toll (ACLED); a
+        # stone thrown further down a report of police shooting protesters does not change it.
+        return "Violent demonstration"
     if sub == "Attack" and _only_property(incident, text):
         return "Looting/property destruction"
     if sub == "Attack":
