@@ -1223,7 +1223,7 @@ def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, inc
         return "Violent demonstration"   # demonstrators turned violent (a lead about lethal force stays so)
     if sub in ("Peaceful protest", "Protest with intervention") and _lethal_force(incident, text):
         return "Excessive force against protesters"
-    if sub == "Peaceful protest" and (any(cues()["intervention"].search(text[a:b]) for a, b in _incident_sentences(incident))
+    if sub == "Peaceful protest" and (any(cues()["intervention"].search(text[a:b]) for a, b in _protest_sentences(incident, text))
                                       or _protest_attacked(incident, text)):
         return "Protest with intervention"
     lead_text = text[lead.sentence[0]:lead.trigger.start]
