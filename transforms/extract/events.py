@@ -1197,6 +1197,39 @@ def _harms_animals(after: str) -> bool:
     return bool(animal) and not _PERSON_NOUN.search(window[:animal.start()])
 
 
+# An attack made with these, and no guns, is remote violence by its means (ACLED).
+_REMOTE_MEANS = {"explosives": "Remote explosive/landmine/IED", "artillery": "Shelling/artillery/missile attack",
+                 "rockets": "Shelling/artillery/missile attack", "missiles": "Shelling/artillery/missile attack",
+                 "drone": "Air/drone strike", "aircraft": "Air/drone strike"}
+_INSTRUMENT = re.compile(r"\b(?:with|using|by means of)\s+(?:[\w-]+\s+){0,3}$", re.I)
+
+
+def _remote_means(text: str, sentence: tuple[int, int]) -> str | None:
+    """The remote-violence sub-type of the weapon a sentence says an attack was made with
+    ("fired at the camps with fighter jets", "attacked a convoy with mines"), unless guns were
+    used too (an ambush with a mine and rifles is a clash)."""
+    a, b = sentence
+    found = None
+    for name, pattern in weapons():
+        for w in pattern.finditer(text, a, b):
+            if name == "firearms":
+                return None
+            if found is None and name in _REMOTE_MEANS and _INSTRUMENT.search(text[max(a, w.start() - 50):w.start()]):
+                found = _REMOTE_MEANS[name]
+    return found
+
+
+_CHARGE_BEFORE = re.compile(r"\b(?:suspect\w*|accus\w*|for|over|of|after|charged with|in connection with|linked to|wanted for|blamed for)\s+(?:\w+\s+){0,2}$", re.I)
+
+
+def _harmed_in_custody(text: str, sentence: tuple[int, int]) -> bool:
+    """The people arrested were also killed or beaten ("detained and beaten", "arrested ... and
+    executed"), not merely wanted for a killing ("arrested a man suspected of killing ...")."""
+    a, b = sentence
+    return any(not _CHARGE_BEFORE.search(text[max(a, m.start() - 40):m.start()])
+               for m in cues()["person_harm"].finditer(text, a, b))
+
+
 def _only_property(incident: Incident, text: str) -> bool:
     """Things burned, looted or seized, animals killed, and no person hurt: an attack on
     property is looting/property destruction, casualties or not being what decides (ACLED)."""
@@ -1239,6 +1272,10 @@ def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, inc
         # Force met a crowd that the lead says was violent: a riot, whatever its toll (ACLED); a
         # stone thrown further down a report of police shooting protesters does not change it.
         return "Violent demonstration"
+    if sub == "Arrests" and _harmed_in_custody(text, lead.sentence):
+        return "Attack"   # the violence done to those seized is the event (ACLED)
+    if sub in ("Attack", "Armed clash") and (means := _remote_means(text, lead.sentence)):
+        return means
     if sub == "Attack" and _only_property(incident, text):
         return "Looting/property destruction"
     if sub == "Attack":
