@@ -1169,7 +1169,7 @@ def _protest_attacked(incident: Incident, text: str) -> bool:
     """Someone else beat, attacked or assaulted the protesters ("rival activists assaulted the
     demonstrators"): their protest met an intervention, the violence is not theirs."""
     for a, b in _protest_sentences(incident, text):
-        for cue in ("riot_acts", "person_harm"):
+        for cue in ("riot_acts", "person_harm", "lethal_force"):
             if any(cues()["at_protest"].match(text[m.end():b]) for m in cues()[cue].finditer(text, a, b)):
                 return True
     return False
@@ -1178,7 +1178,7 @@ def _protest_attacked(incident: Incident, text: str) -> bool:
 def _lethal_force(incident: Incident, text: str) -> bool:
     """Protesters shot, killed or maimed after the protest began, not the killing it protests."""
     start = incident.mentions[0].trigger.end
-    for a, b in _incident_sentences(incident):
+    for a, b in _protest_sentences(incident, text):
         for m in cues()["lethal_force"].finditer(text, max(a, start), b):
             if not cues()["protest_cause"].search(text[max(a, m.start() - 60):m.start()]):
                 return True
