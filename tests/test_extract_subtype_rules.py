@@ -99,6 +99,9 @@ def test_a_crowd_fighting_without_arms_is_mob_violence(text, sub):
     # A passive about a protester is no act of the protesters.
     ("On Saturday, traders protested in Lahore, Pakistan, after one of the traders was hurt by a falling "
      "sign. Police fired tear gas at the crowd.", "Protest with intervention"),
+    # Protesters hurt by a baton charge did no violence themselves.
+    ("On Saturday, contract teachers rallied outside the education ministry in Amman, Jordan. Riot police "
+     "baton-charged the rally. Dozens of protesters were injured.", "Protest with intervention"),
     # The crowd's own violence, said in the next sentence, makes it a riot.
     ("On Saturday, hundreds of drivers protested against new fuel prices in Kumasi, Ghana. The crowd then "
      "stoned a bus depot and burned two buses.", "Violent demonstration"),

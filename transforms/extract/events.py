@@ -1266,7 +1266,9 @@ def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, inc
     if sub in WEAPON_NAMED and sub != "Chemical weapon" and cues()["disrupted"].search(text[lead.sentence[0]:lead.sentence[1]]):
         return "Disrupted weapons use"   # the device was found, defused or went off in its handlers' hands
     if sub == "Violent demonstration" and lead.trigger.sub_event_type in ("Peaceful protest", "Protest with intervention") \
-            and _protest_attacked(incident, text) and not _protesters_violent(incident, text):
+            and (_protest_attacked(incident, text) or any(cues()["intervention"].search(text[a:b]) for a, b in _protest_sentences(incident, text))) \
+            and not _protesters_violent(incident, text):
+        # "Protesters were injured" after a baton charge: the violence was done to them.
         return "Excessive force against protesters" if _lethal_force(incident, text) else "Protest with intervention"
     if sub == "Excessive force against protesters" and _protesters_violent(incident, text, lead_only=True):
         # Force met a crowd that the lead says was violent: a riot, whatever its toll (ACLED); a
