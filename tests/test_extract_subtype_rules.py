@@ -80,6 +80,8 @@ def test_an_attack_by_remote_means_is_remote_violence(text, sub):
      "them in Jos, Nigeria.", "Mob violence"),
     ("On Saturday, two groups of youths from neighbouring quarters of Jos, Nigeria, clashed over a football "
      "pitch, leaving four people hurt.", "Mob violence"),
+    ("On Saturday, two groups fought in the streets of Misrata, Libya, with heavy weapons, leaving four "
+     "people dead.", "Armed clash"),
     # Organised armed groups fighting is a clash.
     ("On Saturday, two rival militias clashed with rifles over a checkpoint near Jos, Nigeria, leaving four "
      "fighters hurt.", "Armed clash"),
