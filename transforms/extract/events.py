@@ -1165,6 +1165,11 @@ def _protesters_violent(incident: Incident, text: str, lead_only: bool = False) 
     return False
 
 
+def _intervened(incident: Incident, text: str) -> bool:
+    """Forces or others dispersed, detained, chased or gassed the protesters."""
+    return any(cues()["intervention"].search(text[a:b]) for a, b in _protest_sentences(incident, text))
+
+
 def _protest_attacked(incident: Incident, text: str) -> bool:
     """Someone else beat, attacked or assaulted the protesters ("rival activists assaulted the
     demonstrators"): their protest met an intervention, the violence is not theirs."""
@@ -1231,8 +1236,8 @@ def _harmed_in_custody(text: str, sentence: tuple[int, int]) -> bool:
 
 
 def _only_property(incident: Incident, text: str) -> bool:
-    """Things burned, looted or seized, animals killed, and no person hurt: an attack on
-    property is looting/property destruction, casualties or not being what decides (ACLED)."""
+    """Things burned, looted or seized, or animals killed, and no person hurt: an attack on
+    property alone is looting/property destruction (ACLED), which needs no casualties."""
     sentences = _incident_sentences(incident)
     animals = False
     for a, b in sentences:
@@ -1256,8 +1261,7 @@ def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, inc
         return "Violent demonstration"   # demonstrators turned violent (a lead about lethal force stays so)
     if sub in ("Peaceful protest", "Protest with intervention") and _lethal_force(incident, text):
         return "Excessive force against protesters"
-    if sub == "Peaceful protest" and (any(cues()["intervention"].search(text[a:b]) for a, b in _protest_sentences(incident, text))
-                                      or _protest_attacked(incident, text)):
+    if sub == "Peaceful protest" and (_intervened(incident, text) or _protest_attacked(incident, text)):
         return "Protest with intervention"
     lead_text = text[lead.sentence[0]:lead.trigger.start]
     if sub in ("Attack", "Armed clash") and cues()["crowd"].search(lead_text) and not nonstate_perp \
@@ -1266,7 +1270,7 @@ def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, inc
     if sub in WEAPON_NAMED and sub != "Chemical weapon" and cues()["disrupted"].search(text[lead.sentence[0]:lead.sentence[1]]):
         return "Disrupted weapons use"   # the device was found, defused or went off in its handlers' hands
     if sub == "Violent demonstration" and lead.trigger.sub_event_type in ("Peaceful protest", "Protest with intervention") \
-            and (_protest_attacked(incident, text) or any(cues()["intervention"].search(text[a:b]) for a, b in _protest_sentences(incident, text))) \
+            and (_protest_attacked(incident, text) or _intervened(incident, text)) \
             and not _protesters_violent(incident, text):
         # "Protesters were injured" after a baton charge: the violence was done to them.
         return "Excessive force against protesters" if _lethal_force(incident, text) else "Protest with intervention"
