@@ -12,7 +12,7 @@ import datetime
 
 from transforms.records import EventMention
 
-EXTRACTOR_VERSION = "0.7.0"
+EXTRACTOR_VERSION = "0.8.0"
 
 
 def extract_events(

@@ -1138,13 +1138,44 @@ def _incident_sentences(incident: Incident) -> list[tuple[int, int]]:
     return sorted({m.sentence for m in incident.mentions} | set(incident.extra_sentences))
 
 
-def _protesters_violent(incident: Incident, text: str) -> bool:
-    """The protesters themselves attacked, burned, stoned or vandalised (not the police)."""
-    for a, b in _incident_sentences(incident):
-        if cues()["protester_violence"].search(text[a:b]):
-            return True
+def _protest_sentences(incident: Incident, text: str) -> list[tuple[int, int]]:
+    """The incident's sentences and the one after its lead: a protest story goes on to say what
+    the crowd did ("The protesters lit bonfires ...") without naming the protest again."""
+    return sorted(set(_incident_sentences(incident)) | {_next_sentence(text, incident.mentions[0])})
+
+
+# The words before "protesters" make them an object: "assaulted the protesters", "shot dead three protesters".
+_OBJECT_BEFORE = re.compile(r"\b(?:\w+ed|at|on|shot|beat|hit|struck|against)\s+(?:\w+\s+){0,2}$", re.I)
+
+
+def _protesters_violent(incident: Incident, text: str, lead_only: bool = False) -> bool:
+    """The protesters themselves attacked, burned, stoned or vandalised (not the police, nor
+    others who assaulted the protest: that is an intervention); in the lead sentence only when
+    lead_only."""
+    for a, b in [incident.mentions[0].sentence] if lead_only else _protest_sentences(incident, text):
+        for m in cues()["protester_violence"].finditer(text, a, b):
+            if not _OBJECT_BEFORE.search(text[max(a, m.start() - 40):m.start()]):
+                return True   # not the object of someone else's act ("assaulted the protesters and threw ...")
         for m in cues()["riot_acts"].finditer(text, a, b):
-            if not cues()["state_subject"].search(text[max(a, m.start() - 60):m.start()]):
+            if cues()["state_subject"].search(text[max(a, m.start() - 60):m.start()]):
+                continue
+            if cues()["at_protest"].match(text[m.end():b]):
+                continue   # "members of a rival party assaulted the demonstrators"
+            return True
+    return False
+
+
+def _intervened(incident: Incident, text: str) -> bool:
+    """Forces or others dispersed, detained, chased or gassed the protesters."""
+    return any(cues()["intervention"].search(text[a:b]) for a, b in _protest_sentences(incident, text))
+
+
+def _protest_attacked(incident: Incident, text: str) -> bool:
+    """Someone else beat, attacked or assaulted the protesters ("rival activists assaulted the
+    demonstrators"): their protest met an intervention, the violence is not theirs."""
+    for a, b in _protest_sentences(incident, text):
+        for cue in ("riot_acts", "person_harm", "lethal_force"):
+            if any(cues()["at_protest"].match(text[m.end():b]) for m in cues()[cue].finditer(text, a, b)):
                 return True
     return False
 
@@ -1152,11 +1183,69 @@ def _protesters_violent(incident: Incident, text: str) -> bool:
 def _lethal_force(incident: Incident, text: str) -> bool:
     """Protesters shot, killed or maimed after the protest began, not the killing it protests."""
     start = incident.mentions[0].trigger.end
-    for a, b in _incident_sentences(incident):
+    for a, b in _protest_sentences(incident, text):
         for m in cues()["lethal_force"].finditer(text, max(a, start), b):
             if not cues()["protest_cause"].search(text[max(a, m.start() - 60):m.start()]):
                 return True
     return False
+
+
+_PERSON_NOUN = re.compile(r"\b(?:m[ae]n|wom[ae]n|people|persons?|child\w*|boys?|girls?|civilians?|residents?|villagers?|"
+                          r"farmers?|herders?|herdsmen|pastoralists?|traders?|owners?|merchants?|drivers?|him|her|them)\b", re.I)
+
+
+def _harms_animals(after: str) -> bool:
+    """The harm word's object, its next few words, is animals ("killed nine goats"), not people
+    ("killed a cattle trader", "killed a man and seized livestock")."""
+    window = " ".join(re.split(r"[,.;:]", after, maxsplit=1)[0].split()[:6])
+    animal = cues()["animals"].search(window)
+    return bool(animal) and not _PERSON_NOUN.search(window[:animal.start()])
+
+
+# An attack made with these, and no guns, is remote violence by its means (ACLED).
+_REMOTE_MEANS = {"explosives": "Remote explosive/landmine/IED", "artillery": "Shelling/artillery/missile attack",
+                 "rockets": "Shelling/artillery/missile attack", "missiles": "Shelling/artillery/missile attack",
+                 "drone": "Air/drone strike", "aircraft": "Air/drone strike"}
+_INSTRUMENT = re.compile(r"\b(?:with|using|by means of)\s+(?:[\w-]+\s+){0,3}$", re.I)
+
+
+def _remote_means(text: str, sentence: tuple[int, int]) -> str | None:
+    """The remote-violence sub-type of the weapon a sentence says an attack was made with
+    ("fired at the camps with fighter jets", "attacked a convoy with mines"), unless guns were
+    used too (an ambush with a mine and rifles is a clash)."""
+    a, b = sentence
+    found = None
+    for name, pattern in weapons():
+        for w in pattern.finditer(text, a, b):
+            if name == "firearms":
+                return None
+            if found is None and name in _REMOTE_MEANS and _INSTRUMENT.search(text[max(a, w.start() - 50):w.start()]):
+                found = _REMOTE_MEANS[name]
+    return found
+
+
+_CHARGE_BEFORE = re.compile(r"\b(?:suspect\w*|accus\w*|for|over|of|after|charged with|in connection with|linked to|wanted for|blamed for)\s+(?:\w+\s+){0,2}$", re.I)
+
+
+def _harmed_in_custody(text: str, sentence: tuple[int, int]) -> bool:
+    """The people arrested were also killed or beaten ("detained and beaten", "arrested ... and
+    executed"), not merely wanted for a killing ("arrested a man suspected of killing ...")."""
+    a, b = sentence
+    return any(not _CHARGE_BEFORE.search(text[max(a, m.start() - 40):m.start()])
+               for m in cues()["person_harm"].finditer(text, a, b))
+
+
+def _only_property(incident: Incident, text: str) -> bool:
+    """Things burned, looted or seized, or animals killed, and no person hurt: an attack on
+    property alone is looting/property destruction (ACLED), which needs no casualties."""
+    sentences = _incident_sentences(incident)
+    animals = False
+    for a, b in sentences:
+        for m in cues()["person_harm"].finditer(text, a, b):
+            if not _harms_animals(text[m.end():b]):
+                return False
+            animals = True
+    return animals or any(cues()["property_harm"].search(text[a:b]) for a, b in sentences)
 
 
 def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, incident: Incident, text: str) -> str:
@@ -1172,12 +1261,29 @@ def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, inc
         return "Violent demonstration"   # demonstrators turned violent (a lead about lethal force stays so)
     if sub in ("Peaceful protest", "Protest with intervention") and _lethal_force(incident, text):
         return "Excessive force against protesters"
-    if sub == "Peaceful protest" and any(cues()["intervention"].search(text[a:b]) for a, b in _incident_sentences(incident)):
+    if sub == "Peaceful protest" and (_intervened(incident, text) or _protest_attacked(incident, text)):
         return "Protest with intervention"
     lead_text = text[lead.sentence[0]:lead.trigger.start]
     if sub in ("Attack", "Armed clash") and cues()["crowd"].search(lead_text) and not nonstate_perp \
             and not state_perp and not cues()["armed"].search(text[lead.sentence[0]:lead.sentence[1]]):
         return "Mob violence"   # villagers, traders or party activists beating or fighting, without arms
+    if sub in WEAPON_NAMED and sub != "Chemical weapon" and cues()["disrupted"].search(text[lead.sentence[0]:lead.sentence[1]]):
+        return "Disrupted weapons use"   # the device was found, defused or went off in its handlers' hands
+    if sub == "Violent demonstration" and lead.trigger.sub_event_type in ("Peaceful protest", "Protest with intervention") \
+            and (_protest_attacked(incident, text) or _intervened(incident, text)) \
+            and not _protesters_violent(incident, text):
+        # "Protesters were injured" after a baton charge: the violence was done to them.
+        return "Excessive force against protesters" if _lethal_force(incident, text) else "Protest with intervention"
+    if sub == "Excessive force against protesters" and _protesters_violent(incident, text, lead_only=True):
+        # Force met a crowd that the lead says was violent: a riot, whatever its toll (ACLED); a
+        # stone thrown further down a report of police shooting protesters does not change it.
+        return "Violent demonstration"
+    if sub == "Arrests" and _harmed_in_custody(text, lead.sentence):
+        return "Attack"   # the violence done to those seized is the event (ACLED)
+    if sub in ("Attack", "Armed clash") and (means := _remote_means(text, lead.sentence)):
+        return means
+    if sub == "Attack" and _only_property(incident, text):
+        return "Looting/property destruction"
     if sub == "Attack":
         if protest_target:
             return "Excessive force against protesters"
