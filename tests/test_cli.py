@@ -92,19 +92,18 @@ def test_summary_names_the_warehouse_to_pass_when_there_is_none(tmp_path):
 
 
 def test_summary_picks_the_newest_warehouse_and_says_how_to_choose_the_other(tmp_path, monkeypatch):
-    from orchestration import cmd_warehouse
-    from transforms import warehouse
+    from orchestration.cli import inspect
+    from transforms.settings import Settings
 
     real, demo = tmp_path / "newsevents.duckdb", tmp_path / "demo.duckdb"
-    monkeypatch.delenv(warehouse.DB_ENV, raising=False)
-    monkeypatch.setattr(warehouse, "DEFAULT_DB", real)
-    monkeypatch.setattr(cmd_warehouse, "DEMO_DB", demo)
-    assert cmd_warehouse.likely_warehouse(None) == (None, [])
+    settings = Settings(db_path=real)  # the default warehouse, not chosen
+    monkeypatch.setattr(inspect, "DEMO_DB", demo)
+    assert inspect.likely_warehouse(None, settings) == (None, [])
     real.write_bytes(b"")
     demo.write_bytes(b"")
     os.utime(real, (1_000_000, 1_000_000))
-    assert cmd_warehouse.likely_warehouse(None) == (demo, [real])
-    assert cmd_warehouse.likely_warehouse(str(real)) == (real, [])
+    assert inspect.likely_warehouse(None, settings) == (demo, [real])
+    assert inspect.likely_warehouse(str(real), settings) == (real, [])
 
 
 def test_summary_shows_top_incidents_and_the_bi_copy():

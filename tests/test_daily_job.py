@@ -11,7 +11,7 @@ from dagster import AssetKey, DagsterInstance
 from tests.conftest import FIXTURE_SOURCES
 from tests.sites.corpus import load_corpus
 from transforms import merge_eval
-from transforms import pipeline, warehouse
+from transforms import pipeline, settings, warehouse
 from transforms.crawl import Crawl
 
 DAY = "2026-11-20"
@@ -22,7 +22,7 @@ STAGING = ["crawl_log", "pages", "articles", "parse_rejects", "event_mentions", 
 def job_env(fixture_server, tmp_path, monkeypatch):
     monkeypatch.setenv("NEWSEVENTS_FIXTURE_URL", fixture_server.base_url)
     monkeypatch.setenv("NEWSEVENTS_SOURCES", str(FIXTURE_SOURCES))
-    monkeypatch.setenv(warehouse.DB_ENV, str(tmp_path / "warehouse.duckdb"))
+    monkeypatch.setenv(settings.DB_ENV, str(tmp_path / "warehouse.duckdb"))
     monkeypatch.setenv("NEWSEVENTS_PUBLISH_DIR", str(tmp_path / "published"))
     return tmp_path / "warehouse.duckdb"
 

@@ -24,7 +24,7 @@ import pytest
 
 from tests.conftest import FIXTURE_SOURCES, REPO
 from tests.hostile_server import ARTICLES, HostileServer, article_html, canonical_bait, nul_title, script_bait
-from transforms import urls, warehouse
+from transforms import settings, urls, warehouse
 from transforms.config import parse_sources
 from transforms.crawl import Crawl, CrawlState, find_canonical
 from transforms.fetch import Fetcher
@@ -289,7 +289,7 @@ def run_env(fixture_server, tmp_path):
         (home / "dagster.yaml").write_text((REPO / "orchestration" / "dagster.yaml").read_text())
         env = dict(os.environ, NEWSEVENTS_FIXTURE_URL=fixture_server.base_url, DAGSTER_HOME=str(home),
                    NEWSEVENTS_PUBLISH_DIR=str(tmp_path / name / "published"))
-        env.pop(warehouse.DB_ENV, None)
+        env.pop(settings.DB_ENV, None)
         return env, tmp_path / name / "warehouse.duckdb"
 
     return make

@@ -341,12 +341,13 @@ def test_cli_jsonl_batch_one_line_per_input_and_survives_bad_lines():
                              "url": "https://deltastandard.example/tag/kidnapping"}))
     stdin = ("\n".join(lines) + "\n").encode() + b"\xff\xfe broken bytes line\n"
     done = newsevents("--jsonl", stdin=stdin)
-    assert done.returncode == 0, done.stderr.decode()
+    assert done.returncode == 1, done.stderr.decode()  # the batch's one error policy: bad lines set the exit code
     out = [json.loads(line) for line in done.stdout.decode().splitlines()]
     assert len(out) == len(lines) + 1
     assert [o["id"] for o in out] == [wanted[0].name, None, "no-html", None, wanted[1].name, wanted[2].name,
                                       "tag", None]
     assert all("error" in out[i] for i in (1, 2, 3, 7))
+    assert [out[i]["error"].split(":")[0] for i in (1, 2, 3, 7)] == ["line 2", "line 3", "line 4", "line 8"]
     for record, layout in zip((out[0], out[4], out[5]), wanted):
         assert {"id", "title", "authors", "published_at", "language", "text"} <= set(record)
         assert record["title"] == layout.expected["title"]
@@ -385,11 +386,12 @@ NO_NETWORK_SCRIPT = textwrap.dedent(
     socket.getaddrinfo = getaddrinfo
 
     from pathlib import Path
-    from transforms.parse import parse_page, _prepare_newspaper
+    from transforms.parse import parse_page
+    from transforms.parse.body import prepare_newspaper
     for path in sorted(Path("tests/data/layouts").glob("*.html")):
         parse_page(path.read_bytes(), "https://www.news.example.co.uk/2026/11/20/story.html")
     # newspaper3k's own tldextract call sites, which fetch the suffix list when left alone
-    _prepare_newspaper()
+    prepare_newspaper()
     from newspaper import urls, extractors, source
     assert urls.valid_url("https://www.bbc.co.uk/news/world-africa-12345678") in (True, False)
     assert urls.tldextract.extract("https://a.b.example.co.uk/x").suffix == "co.uk"

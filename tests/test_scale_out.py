@@ -26,7 +26,7 @@ import duckdb
 import pytest
 
 from tests.conftest import FIXTURE_SOURCES, REPO, needs
-from transforms import lake, pipeline, warehouse
+from transforms import lake, pipeline, settings, warehouse
 
 try:
     lake.extension_directory()
@@ -121,7 +121,7 @@ def single_file_marts(shard_files, tmp_path_factory):
             conn.execute(f"insert into main.{table} select * from {name}.main.{table}")
         conn.execute(f"detach {name}")
     conn.close()
-    _dbt_build("test", {warehouse.DB_ENV: str(db)}, folder / "target")
+    _dbt_build("test", {settings.DB_ENV: str(db)}, folder / "target")
     conn = duckdb.connect(str(db), read_only=True)
     try:
         return {table: sorted(conn.execute(f"select * from marts.{table}").fetchall(), key=repr) for table in MARTS}
@@ -201,8 +201,8 @@ def test_workers_push_shards_at_once_and_dbt_builds_the_same_marts_on_the_lake(
     lake.push_shard(shard_files["a"], DAY, SHARDS["a"], lake.connect_lake(catalog, data))
     assert _lake_counts(catalog, data) == landed
 
-    _dbt_build("lake", {lake.CATALOG_ENV: catalog, lake.DATA_ENV: str(data) + "/",
-                        lake.EXTENSIONS_ENV: str(lake.extension_directory())}, tmp_path / "target")
+    _dbt_build("lake", {settings.LAKE_CATALOG_ENV: catalog, settings.LAKE_DATA_ENV: str(data) + "/",
+                        settings.EXTENSIONS_ENV: str(lake.extension_directory())}, tmp_path / "target")
     conn = lake.connect_lake(catalog, data)
     try:
         for table in MARTS:
@@ -225,7 +225,7 @@ def test_daily_job_on_the_multiprocess_executor_with_postgres_run_storage(postgr
         "telemetry": {"enabled": False},
     }))
     env = {**os.environ, "DAGSTER_HOME": str(home), "NEWSEVENTS_FIXTURE_URL": fixture_server.base_url,
-           "NEWSEVENTS_SOURCES": str(FIXTURE_SOURCES), warehouse.DB_ENV: str(tmp_path / "warehouse.duckdb"),
+           "NEWSEVENTS_SOURCES": str(FIXTURE_SOURCES), settings.DB_ENV: str(tmp_path / "warehouse.duckdb"),
            "NEWSEVENTS_PUBLISH_DIR": str(tmp_path / "published")}
     dagster = Path(sys.executable).with_name("dagster")
     result = subprocess.run(

@@ -412,7 +412,11 @@ def test_watch_alerts_asset_materialises_in_dagster(day_1, receiver, tmp_path, m
     from dagster import DagsterInstance, materialize
 
     from orchestration.resources import WarehouseResource
-    from orchestration.watch_assets import WatchlistResource, watch_alerts
+    from orchestration.partitions import daily_partitions
+    from orchestration.watch_assets import WatchlistResource, build_watch_alerts
+    from transforms.settings import Settings
+
+    watch_alerts = build_watch_alerts(daily_partitions(Settings.from_env()))
 
     monkeypatch.setenv("WATCH_TEST_SECRET", SECRET)
     watchlist = write_watchlist(tmp_path / "watchlist.yml", receiver.url)
@@ -440,7 +444,11 @@ def test_watch_alerts_asset_refuses_a_bad_watchlist_before_marking_anything_seen
     from dagster import DagsterInstance, materialize
 
     from orchestration.resources import WarehouseResource
-    from orchestration.watch_assets import WatchlistResource, watch_alerts
+    from orchestration.partitions import daily_partitions
+    from orchestration.watch_assets import WatchlistResource, build_watch_alerts
+    from transforms.settings import Settings
+
+    watch_alerts = build_watch_alerts(daily_partitions(Settings.from_env()))
 
     bad = tmp_path / "watchlist.yml"
     bad.write_text("watches:\n  - name: typo\n    min_fatalites: 1\n    jsonl: x.jsonl\n", encoding="utf-8")

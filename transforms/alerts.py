@@ -21,7 +21,6 @@ from __future__ import annotations
 import http.client
 import json
 import logging
-import os
 import ssl
 import time
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from urllib.parse import urlsplit
 import duckdb
 
 from transforms import warehouse
+from transforms.settings import Settings
 from transforms.urls import BlockedAddressError, check_address
 from transforms.watch import (
     AlertState,
@@ -330,7 +330,7 @@ def post_webhook(watch: Watch, payload: str, settings: DeliverySettings, allow_p
     port = parts.port or (443 if parts.scheme == "https" else 80)
     headers = {"Host": parts.netloc.rsplit("@", 1)[-1], "Content-Type": "application/json", "User-Agent": USER_AGENT}
     if webhook.secret_env:
-        secret = os.environ.get(webhook.secret_env)
+        secret = Settings.from_env().environ.get(webhook.secret_env)
         if not secret:
             raise DeliveryError(f"{where}: environment variable {webhook.secret_env} (the webhook secret) is not set")
         bearer = webhook.secret_header.lower() == "authorization"

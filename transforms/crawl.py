@@ -20,14 +20,14 @@ import re
 import threading
 from collections import Counter, deque
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, as_completed, wait
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Iterable, Iterator, Protocol
+from typing import Iterator
 
 from transforms.config import SourcesConfig
 from transforms.discover import parse_feed, parse_homepage, parse_sitemap
-from transforms.fetch import Fetcher, FetchResult, declared_charset
-from transforms.records import Link, Page, Source, StageStats
+from transforms.fetch import Fetcher, FetchResult
+from transforms.parse.decoding import declared_charset, decode_html
+from transforms.records import CrawlLogRow, CrawlState, Link, Page, Source, StageStats
 from transforms.robots import RobotsPolicy
 from transforms.urls import host_key, normalize_url
 
@@ -42,93 +42,6 @@ _ATTRIBUTE = re.compile(rb"""([a-z][a-z0-9_:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([
 LOOKUP_BATCH = 100
 
 
-@dataclass(frozen=True)
-class CrawlLogRow:
-    run_id: str
-    partition_date: date
-    source_id: str
-    url: str
-    final_url: str | None
-    canonical_url: str | None
-    page_kind: str
-    attempted_at: datetime
-    attempt: int
-    http_status: int | None
-    bytes: int | None
-    elapsed_ms: int | None
-    outcome: str
-    error: str | None
-    content_hash: str | None
-    etag: str | None
-    last_modified: str | None
-
-
-@dataclass
-class ArchivedDoc:
-    """The newest archived version of a feed/sitemap/homepage, for conditional requests."""
-
-    etag: str | None
-    last_modified: str | None
-    html_gz: bytes
-
-
-class ArchiveIndex(Protocol):
-    """Which of these article URLs / content hashes the archive already holds (the warehouse)."""
-
-    def known_urls(self, urls: list[str]) -> set[str]: ...
-
-    def known_hashes(self, hashes: list[str]) -> set[str]: ...
-
-
-@dataclass
-class CrawlState:
-    """What the warehouse already holds. Updated during the run so duplicates within it are seen.
-
-    `known_urls`/`known_hashes` hold what this run has met (claimed, or found archived); with an
-    `archive`, `look_up` asks it about new URLs and hashes in batches, so the state never loads
-    every URL ever archived. Without one, the sets are the whole truth (tests, benchmarks).
-    """
-
-    known_urls: set[str] = field(default_factory=set)
-    known_hashes: set[str] = field(default_factory=set)
-    discovery_docs: dict[str, ArchivedDoc] = field(default_factory=dict)
-    archive: ArchiveIndex | None = None
-    _asked: set[str] = field(default_factory=set, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def look_up(self, urls: Iterable[str | None] = (), hashes: Iterable[str | None] = ()) -> None:
-        """Load what the archive knows about these URLs and hashes (once per value). Call it from
-        the thread that owns the archive's connection (the one iterating `Crawl.run()`)."""
-        if self.archive is None:
-            return
-        with self._lock:
-            new_urls = sorted({u for u in urls if u and u not in self.known_urls and u not in self._asked})
-            new_hashes = sorted({h for h in hashes if h and h not in self.known_hashes and h not in self._asked})
-            self._asked.update(new_urls, new_hashes)
-        found_urls = self.archive.known_urls(new_urls) if new_urls else set()
-        found_hashes = self.archive.known_hashes(new_hashes) if new_hashes else set()
-        with self._lock:
-            self.known_urls |= found_urls
-            self.known_hashes |= found_hashes
-
-    def claim(self, *urls: str | None) -> bool:
-        """Mark URLs as taken; False when one of them was already known."""
-        with self._lock:
-            wanted = {u for u in urls if u}
-            if wanted & self.known_urls:
-                self.known_urls |= wanted
-                return False
-            self.known_urls |= wanted
-            return True
-
-    def claim_hash(self, content_hash: str) -> bool:
-        with self._lock:
-            if content_hash in self.known_hashes:
-                return False
-            self.known_hashes.add(content_hash)
-            return True
-
-
 def content_hash(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
@@ -138,9 +51,7 @@ def page_id(canonical_url: str, body_hash: str) -> str:
 
 
 def _decode_text(body: bytes, content_type: str | None) -> str:
-    """Bytes to text by the parser's decoding rules (one place); imported late, the parser is heavy."""
-    from transforms.parse import decode_html
-
+    """Bytes to text by the parser's decoding rules (one place: transforms.parse.decoding)."""
     return decode_html(body, content_type)[0]
 
 

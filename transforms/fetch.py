@@ -16,7 +16,6 @@ Built on http.client rather than requests so that the crawler controls the socke
 from __future__ import annotations
 
 import http.client
-import re
 import socket
 import ssl
 import threading
@@ -35,15 +34,6 @@ from transforms.urls import BlockedAddressError, host_key, normalize_url, resolv
 _REDIRECTS = {301, 302, 303, 307, 308}
 _RETRYABLE = {429, 500, 502, 503, 504}
 _CHUNK = 64 * 1024
-_CT_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([a-zA-Z0-9_:.\-]+)""", re.IGNORECASE)
-
-
-def declared_charset(content_type: str | None) -> str | None:
-    """The charset label a Content-Type header declares, lower-cased, or None."""
-    match = _CT_CHARSET.search(content_type or "")
-    return match.group(1).lower() if match else None
-
-
 @dataclass(frozen=True)
 class Attempt:
     url: str
@@ -300,6 +290,7 @@ class Fetcher:
         current = url
         status = None
         n_bytes = None
+        hop_end = 0.0  # when the previous redirect hop ended (set before the next hop reads it)
 
         def record(outcome: str, error: str | None = None) -> None:
             result.outcome, result.error = outcome, error

@@ -24,11 +24,10 @@ from typing import Sequence
 
 import duckdb
 
+from transforms.settings import LAKE_CATALOG_ENV, LAKE_DATA_ENV, Settings
+
 log = logging.getLogger(__name__)
 
-CATALOG_ENV = "NEWSEVENTS_LAKE_CATALOG"      # sqlite:/path/catalog.sqlite | postgres:dbname=... host=...
-DATA_ENV = "NEWSEVENTS_LAKE_DATA"            # directory (or object-store URL) of the Parquet files
-EXTENSIONS_ENV = "NEWSEVENTS_DUCKDB_EXTENSIONS"
 LAKE = "lake"
 PUSH_ATTEMPTS = 8
 
@@ -42,7 +41,7 @@ class LakeError(RuntimeError):
 
 def extension_directory() -> Path:
     """Where the duckdb-ext-* packages put the extensions, in DuckDB's <dir>/<version>/<platform> layout."""
-    explicit = os.environ.get(EXTENSIONS_ENV)
+    explicit = Settings.from_env().duckdb_extensions
     if explicit:
         return Path(explicit)
     spec = importlib.util.find_spec("duckdb_ext")
@@ -54,10 +53,11 @@ def extension_directory() -> Path:
 
 def connect_lake(catalog: str | None = None, data_path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with the lake attached as `lake` (settings default to the environment)."""
-    catalog = catalog or os.environ.get(CATALOG_ENV)
-    data_path = data_path or os.environ.get(DATA_ENV)
+    settings = Settings.from_env()
+    catalog = catalog or settings.lake_catalog
+    data_path = data_path or settings.lake_data
     if not catalog or not data_path:
-        raise LakeError(f"set {CATALOG_ENV} (e.g. sqlite:/path/catalog.sqlite) and {DATA_ENV} (a directory)")
+        raise LakeError(f"set {LAKE_CATALOG_ENV} (e.g. sqlite:/path/catalog.sqlite) and {LAKE_DATA_ENV} (a directory)")
     conn = duckdb.connect(config={"extension_directory": str(extension_directory()),
                                   "autoinstall_known_extensions": False})
     data = str(data_path)

@@ -20,7 +20,6 @@ import traceback
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
 from datetime import date
 from typing import Callable, Sequence, TypeVar
 
@@ -29,14 +28,14 @@ import duckdb
 from transforms import warehouse
 from transforms.config import SourcesConfig
 from transforms.crawl import Crawl
-from transforms.records import Article, EventMention, ParseRejection, StageStats
+from transforms.records import Article, Extraction, ParseRejection, StageStats, StoredArticle, StoredPage
+from transforms.settings import WORKERS_ENV, Settings
 
 log = logging.getLogger(__name__)
 
 CRAWL_BATCH = 50
 PARSE_BATCH = 100     # most pages per batch: a worker's unit of work and one write transaction
 EXTRACT_BATCH = 100   # most articles per batch, likewise
-WORKERS_ENV = "NEWSEVENTS_WORKERS"
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -66,7 +65,7 @@ def run_crawl(conn: duckdb.DuckDBPyConnection, config: SourcesConfig, partition_
 
 def default_workers() -> int:
     """Processes for parse and extract: $NEWSEVENTS_WORKERS, else the CPUs this process may use."""
-    value = os.environ.get(WORKERS_ENV, "").strip()
+    value = Settings.from_env().workers
     if value:
         try:
             return max(1, int(value))
@@ -126,7 +125,7 @@ def batches(ids: Sequence[str], size: int, workers: int) -> list[Sequence[str]]:
     return [ids[start:start + size] for start in range(0, len(ids), size)]
 
 
-def parse_batch(pages: list[warehouse.StoredPage]) -> list[Article | ParseRejection]:
+def parse_batch(pages: list[StoredPage]) -> list[Article | ParseRejection]:
     """The parse of each page (a worker's job: pure, no database)."""
     from transforms.parse import parse_page
 
@@ -139,7 +138,7 @@ def run_parse(conn: duckdb.DuckDBPyConnection, partition_date: date, workers: in
     started = time.monotonic()
     stats = StageStats()
 
-    def write(pages: list[warehouse.StoredPage], results: list[Article | ParseRejection]) -> None:
+    def write(pages: list[StoredPage], results: list[Article | ParseRejection]) -> None:
         parsed, rejected = [], []
         for page, result in zip(pages, results):
             if isinstance(result, Article):
@@ -162,15 +161,7 @@ def run_parse(conn: duckdb.DuckDBPyConnection, partition_date: date, workers: in
     return stats
 
 
-@dataclass(frozen=True)
-class Extraction:
-    """One article's extraction: its events, or the error that stopped it (retried next run)."""
-
-    events: tuple[EventMention, ...] = ()
-    error: str | None = None
-
-
-def extract_batch(articles: list[warehouse.StoredArticle]) -> list[Extraction]:
+def extract_batch(articles: list[StoredArticle]) -> list[Extraction]:
     """The extraction of each article (a worker's job: pure, no database)."""
     from transforms.extract import extract_events
 
@@ -205,7 +196,7 @@ def run_extract(conn: duckdb.DuckDBPyConnection, partition_date: date, workers: 
     started = time.monotonic()
     stats = StageStats()
 
-    def write(articles: list[warehouse.StoredArticle], results: list[Extraction]) -> None:
+    def write(articles: list[StoredArticle], results: list[Extraction]) -> None:
         done = []
         for article, result in zip(articles, results):
             if result.error is not None:

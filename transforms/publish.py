@@ -37,9 +37,8 @@ from pathlib import Path
 import duckdb
 
 from transforms import warehouse
+from transforms.settings import Settings
 
-PUBLISH_DIR_ENV = "NEWSEVENTS_PUBLISH_DIR"
-DEFAULT_PUBLISH_DIR = warehouse.REPO_ROOT / "warehouse" / "published"
 PUBLISHED_DB_NAME = "newsevents_bi.duckdb"
 PARQUET_DIR_NAME = "parquet"
 MANIFEST_NAME = "manifest.json"
@@ -85,9 +84,10 @@ class PublishResult:
 
 
 def publish_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """The BI directory: explicit argument, else $NEWSEVENTS_PUBLISH_DIR, else warehouse/published."""
-    chosen = explicit or os.environ.get(PUBLISH_DIR_ENV) or DEFAULT_PUBLISH_DIR
-    return Path(chosen).expanduser().resolve()
+    """The BI directory: explicit argument, else the settings' ($NEWSEVENTS_PUBLISH_DIR or warehouse/published)."""
+    if explicit:
+        return Path(explicit).expanduser().resolve()
+    return Settings.from_env().publish_dir
 
 
 def _quote_literal(text: str) -> str:

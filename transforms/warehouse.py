@@ -13,15 +13,24 @@ import json
 import os
 import sys
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 import duckdb
 
-from transforms.crawl import ArchivedDoc, CrawlLogRow, CrawlState
-from transforms.records import Article, EventMention, Page, Source
+from transforms.records import (
+    ArchivedDoc,
+    Article,
+    CrawlLogRow,
+    CrawlState,
+    EventMention,
+    Page,
+    Source,
+    StoredArticle,
+    StoredPage,
+)
+from transforms.settings import SCHEMA_SQL, Settings
 
 # duckdb's parameter binding tries `import pandas` for every bound value; without pandas each failed
 # import walks sys.path (~80 us). Recording the absence once makes it fail fast (same ImportError).
@@ -30,16 +39,13 @@ if importlib.util.find_spec("pandas") is None:
 
 INSERT_CHUNK = 500  # rows per multi-row INSERT; executemany runs one statement per row
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-SCHEMA_SQL = REPO_ROOT / "warehouse" / "schema.sql"
-DEFAULT_DB = REPO_ROOT / "warehouse" / "newsevents.duckdb"
-DB_ENV = "NEWSEVENTS_DB"
 
 
 def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """The warehouse file: explicit argument, else $NEWSEVENTS_DB, else warehouse/newsevents.duckdb."""
-    chosen = explicit or os.environ.get(DB_ENV) or DEFAULT_DB
-    return Path(chosen).expanduser().resolve()
+    """The warehouse file: explicit argument, else the settings' ($NEWSEVENTS_DB or warehouse/newsevents.duckdb)."""
+    if explicit:
+        return Path(explicit).expanduser().resolve()
+    return Settings.from_env().db_path
 
 
 def connect(path: str | os.PathLike[str] | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -182,19 +188,6 @@ def write_crawl_output(conn: duckdb.DuckDBPyConnection, records: Sequence[CrawlL
 # ---------------------------------------------------------------------------- parse
 
 
-@dataclass(frozen=True)
-class StoredPage:
-    page_id: str
-    source_id: str
-    url: str
-    final_url: str
-    canonical_url: str
-    content_type: str | None
-    fetched_at: datetime
-    partition_date: date
-    body: bytes
-
-
 def pages_to_parse(conn: duckdb.DuckDBPyConnection, partition_date: date, parser_version: str) -> list[str]:
     """Ids of the day's article pages that this parser version has not handled yet (parsed or rejected)."""
     rows = conn.execute(
@@ -271,20 +264,6 @@ def write_articles(conn: duckdb.DuckDBPyConnection, parsed: Sequence[tuple[Store
 
 
 # ---------------------------------------------------------------------------- extract
-
-
-@dataclass(frozen=True)
-class StoredArticle:
-    article_id: str
-    source_id: str
-    url: str
-    title: str | None
-    text: str
-    published_at: datetime | None
-    language: str | None
-    fetched_at: datetime
-    partition_date: date
-    source_country: str | None = None       # where the outlet's newsroom is (sources table)
 
 
 def articles_to_extract(conn: duckdb.DuckDBPyConnection, partition_date: date,

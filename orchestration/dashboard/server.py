@@ -23,8 +23,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import duckdb
 
 from orchestration.dashboard import queries
-from transforms.publish import PUBLISH_DIR_ENV, PUBLISHED_DB_NAME, publish_dir
-from transforms.warehouse import REPO_ROOT
+from transforms.publish import PUBLISHED_DB_NAME
+from transforms.settings import DEFAULT_PUBLISH_DIR, DEMO_PUBLISH_DIR
 
 log = logging.getLogger(__name__)
 
@@ -32,14 +32,14 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 DEFAULT_PORT = 8050
 HOST = "127.0.0.1"
 # Where `newsevents run` and `newsevents demo` publish; the newest copy is shown unless told.
-CANDIDATE_DIRS = (REPO_ROOT / "warehouse" / "published", REPO_ROOT / "warehouse" / "demo_published")
+CANDIDATE_DIRS = (DEFAULT_PUBLISH_DIR, DEMO_PUBLISH_DIR)
 
 
 def find_bi_copy(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """The BI copy to show: --bi DIR, else $NEWSEVENTS_PUBLISH_DIR, else the newest of the real
-    sources' copy and the demo's (the first candidate when neither exists yet)."""
-    if explicit or os.environ.get(PUBLISH_DIR_ENV):
-        return publish_dir(explicit) / PUBLISHED_DB_NAME
+    """The BI copy to show: the chosen directory (--bi DIR, else $NEWSEVENTS_PUBLISH_DIR), else the
+    newest of the real sources' copy and the demo's (the first candidate when neither exists yet)."""
+    if explicit:
+        return Path(explicit).expanduser().resolve() / PUBLISHED_DB_NAME
     existing = [d / PUBLISHED_DB_NAME for d in CANDIDATE_DIRS if (d / PUBLISHED_DB_NAME).exists()]
     if not existing:
         return CANDIDATE_DIRS[0] / PUBLISHED_DB_NAME

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from transforms.settings import Settings
+
 
 def register(subparsers) -> None:
     dashboard = subparsers.add_parser(
@@ -15,12 +17,13 @@ def register(subparsers) -> None:
     dashboard.set_defaults(func=cmd_dashboard)
 
 
-def cmd_dashboard(args: argparse.Namespace) -> int:
+def cmd_dashboard(args: argparse.Namespace, settings: Settings) -> int:
     from orchestration.dashboard.server import DashboardServer, find_bi_copy
 
-    bi_path = find_bi_copy(args.bi)
+    chosen = args.bi or (settings.publish_dir if settings.publish_dir_chosen else None)
+    bi_path = find_bi_copy(chosen)
     try:
-        server = DashboardServer(bi_path, args.port, find_again=None if args.bi else find_bi_copy)
+        server = DashboardServer(bi_path, args.port, find_again=None if chosen else find_bi_copy)
     except OSError as error:
         print(f"newsevents dashboard: cannot listen on 127.0.0.1:{args.port} ({error.strerror}); pass --port N",
               file=sys.stderr)

@@ -1,28 +1,29 @@
-"""Subcommands that run the pipeline: run, demo, serve-fixtures, check-config."""
+"""Run the pipeline: the daily job on real sources, or on the bundled fixture news sites.
+
+    newsevents run [--date YYYY-MM-DD] [--db FILE] [--sources FILE] [-v]
+    newsevents demo [--date YYYY-MM-DD] [--db FILE] [--port N] [-v]
+    newsevents serve-fixtures [--port N]
+"""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import sys
 import uuid
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from transforms import warehouse
+from transforms.settings import DEMO_DB, DEMO_PUBLISH_DIR, REPO_ROOT, Settings
 
-REPO_ROOT = warehouse.REPO_ROOT
-FIXTURE_SOURCES = REPO_ROOT / "tests" / "sites" / "sources.yml"
-DEMO_DB = REPO_ROOT / "warehouse" / "demo.duckdb"
-DEMO_PUBLISH_DIR = REPO_ROOT / "warehouse" / "demo_published"
-FIXTURE_URL_ENV = "NEWSEVENTS_FIXTURE_URL"
+FIXTURE_URL_VAR = "NEWSEVENTS_FIXTURE_URL"  # ${...} in the fixture sources config
 # The demo serves the fixture sites on a fixed port, so a second demo sees the same URLs (and adds
 # nothing), and `newsevents serve-fixtures` (same default) brings the stored URLs back to life.
 DEMO_PORT = 8765
 
 
 def register(subparsers) -> None:
+    """Add this module's subcommands to the `newsevents` parser."""
     run = subparsers.add_parser("run", help="run the daily job for one day (in-process Dagster run)")
     run.add_argument("--date", help="partition day YYYY-MM-DD (default: yesterday, UTC)")
     run.add_argument("--db", help="DuckDB file (default: $NEWSEVENTS_DB or warehouse/newsevents.duckdb)")
@@ -43,10 +44,6 @@ def register(subparsers) -> None:
     serve.add_argument("--port", type=int, default=DEMO_PORT)
     serve.set_defaults(func=cmd_serve_fixtures)
 
-    check = subparsers.add_parser("check-config", help="validate a sources config and list its sources")
-    check.add_argument("path", nargs="?", help="sources config (default: $NEWSEVENTS_SOURCES or sources.yml)")
-    check.set_defaults(func=cmd_check_config)
-
 
 def _add_verbose(parser: argparse.ArgumentParser) -> None:
     # SUPPRESS: `newsevents -v demo` and `newsevents demo -v` both work
@@ -63,27 +60,50 @@ def _parse_day(value: str | None, default: date) -> date:
         raise SystemExit(f"newsevents: --date must be YYYY-MM-DD, got {value!r}") from None
 
 
-def run_daily_job(day: date, db: str | None = None, sources: str | None = None, progress=None) -> bool:
-    """Execute the daily job for one partition in this process. True when every step succeeded.
+# ---------------------------------------------------------------- the fixture sites
 
-    Paths are exported as environment variables before the code location loads, so Dagster
-    resources and dbt read the same settings as an interactive `dagster dev` would.
-    """
-    if db:
-        os.environ[warehouse.DB_ENV] = str(Path(db).resolve())
-    if sources:
-        os.environ["NEWSEVENTS_SOURCES"] = str(Path(sources).resolve())
-    from orchestration.resources import default_sources_path
-    from transforms.config import load_sources
 
-    load_sources(default_sources_path())  # fail early, with the config's own message
+def _fixture_sites():
+    """The fixture sites' package (tests/sites of the checkout: make it importable)."""
+    if str(REPO_ROOT) not in sys.path:
+        sys.path.insert(0, str(REPO_ROOT))
+    import tests.sites.corpus
+    import tests.sites.server
+
+    return tests.sites
+
+
+def fixture_sources() -> Path:
+    return Path(_fixture_sites().__file__).parent / "sources.yml"
+
+
+def fixture_articles_dir() -> Path:
+    return Path(_fixture_sites().__file__).parent / "articles"
+
+
+def fixture_corpus(articles_dir: Path | None = None):
+    corpus = _fixture_sites().corpus
+    return corpus.load_corpus(articles_dir) if articles_dir else corpus.default_corpus()
+
+
+def fixture_last_day() -> date:
+    return max(a.published.astimezone(timezone.utc).date() for a in fixture_corpus())
+
+
+# ---------------------------------------------------------------- the daily job
+
+
+def run_daily_job(day: date, settings: Settings, progress=None) -> bool:
+    """Execute the daily job for one partition in this process. True when every step succeeded."""
     from dagster import DagsterInstance
 
     from orchestration import run_guard
     from orchestration.definitions import build_defs
+    from transforms.config import load_sources
 
-    defs = build_defs()
-    instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
+    load_sources(settings.sources_path, settings.config_env())  # fail early, with the config's own message
+    defs = build_defs(settings)
+    instance = DagsterInstance.get() if settings.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
     job = defs.resolve_job_def("daily_job")
     run_config: dict = {}
     if progress is not None:  # progress lines (and the run's log) instead of Dagster's console logger
@@ -116,109 +136,78 @@ def run_daily_job(day: date, db: str | None = None, sources: str | None = None, 
     return result.success
 
 
-def cmd_run(args: argparse.Namespace) -> int:
-    from orchestration.cmd_warehouse import print_summary
-    from transforms.config import SourceConfigError
-
-    day = _parse_day(args.date, datetime.now(timezone.utc).date() - timedelta(days=1))
-    db = warehouse.db_path(args.db)
-    try:
-        from orchestration.partitions import check_day  # a bad NEWSEVENTS_START_DATE fails the import
-
-        check_day(day)
-    except ValueError as outside:  # PartitionDayError
-        print(f"newsevents run: {outside}", file=sys.stderr)
-        return 2
-    try:
-        ok = _run_with_progress(day, db, args.sources, getattr(args, "verbose", False))
-    except SourceConfigError as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    print_summary(db, day)
-    return 0 if ok else 1
-
-
-def _run_with_progress(day: date, db: Path, sources: str | None, verbose: bool) -> bool:
+def _run_with_progress(day: date, settings: Settings, verbose: bool) -> bool:
     """The daily job with a line per stage; its full log in <db dir>/logs/ (on the terminal with -v)."""
-    from orchestration.cmd_warehouse import shown_path
+    from orchestration.cli.inspect import shown_path
+    from orchestration.dbt_cli import prepare_manifest
     from orchestration.progress import Progress, output_to_log
 
+    prepare_manifest(settings, if_stale=True)  # a dbt model edited since the set-up step
+    db = settings.db_path
     if verbose:
         progress = Progress(sys.stderr, {}, live=False, verbose=True)
-        return run_daily_job(day, str(db), sources, progress)
+        return run_daily_job(day, settings, progress)
     log_path = db.parent / "logs" / f"{db.stem}-{day}.log"
     print(f"full log: {shown_path(log_path)}  (-v shows it here)", file=sys.stderr, flush=True)
     with output_to_log(log_path) as terminal:
         progress = Progress(terminal, {}, log_stream=sys.stderr)
-        ok = run_daily_job(day, str(db), sources, progress)
+        ok = run_daily_job(day, settings, progress)
     if not ok:
         print(f"the run failed in: {', '.join(progress.failed_steps) or 'set-up'}; see {shown_path(log_path)}",
               file=sys.stderr)
     return ok
 
 
-def _use_checkout_tests() -> None:
-    """The fixture sites live in tests/ of the checkout (not installed): make them importable."""
-    if str(REPO_ROOT) not in sys.path:
-        sys.path.insert(0, str(REPO_ROOT))
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from orchestration.cli.inspect import print_summary
+    from orchestration.partitions import check_day
+    from transforms.config import SourceConfigError
+
+    day = _parse_day(args.date, datetime.now(timezone.utc).date() - timedelta(days=1))
+    settings = settings.replace(db_path=args.db, sources_path=args.sources)
+    try:
+        check_day(day, settings)
+    except ValueError as outside:  # PartitionDayError
+        print(f"newsevents run: {outside}", file=sys.stderr)
+        return 2
+    try:
+        ok = _run_with_progress(day, settings, getattr(args, "verbose", False))
+    except SourceConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print_summary(settings.db_path, day, settings.publish_dir)
+    return 0 if ok else 1
 
 
-def fixture_last_day() -> date:
-    _use_checkout_tests()
-    from tests.sites.corpus import default_corpus
-
-    return max(a.published.astimezone(timezone.utc).date() for a in default_corpus())
-
-
-def cmd_demo(args: argparse.Namespace) -> int:
-    _use_checkout_tests()
-    from tests.sites.server import FixtureServer
-
-    from orchestration.cmd_warehouse import print_summary, shown_path
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from orchestration.cli.inspect import print_summary, shown_path
 
     day = _parse_day(args.date, fixture_last_day())
-    db = Path(args.db).resolve()
-    # The demo's BI copy stays apart from the one built from real sources.
-    os.environ.setdefault("NEWSEVENTS_PUBLISH_DIR", str(DEMO_PUBLISH_DIR))
-    # The corpus has fixed dates: its days stay partitions however long after them the demo runs.
-    os.environ.setdefault("NEWSEVENTS_START_DATE", (day - timedelta(days=30)).isoformat())
+    settings = settings.replace(
+        db_path=args.db,
+        sources_path=fixture_sources(),
+        # The demo's BI copy stays apart from the one built from real sources.
+        publish_dir=None if settings.publish_dir_chosen else DEMO_PUBLISH_DIR,
+        # The corpus has fixed dates: its days stay partitions however long after them the demo runs.
+        start_date=settings.start_date or (day - timedelta(days=30)).isoformat(),
+    )
     try:
-        server = FixtureServer(port=args.port).start()
+        server = _fixture_sites().server.FixtureServer(port=args.port).start()
     except OSError as error:
         print(f"newsevents demo: cannot serve the fixture sites on 127.0.0.1:{args.port} ({error.strerror}); "
               f"stop what uses it (`newsevents serve-fixtures`?) or pass --port N "
               f"(other URLs: the demo warehouse then gets a second copy)", file=sys.stderr)
         return 2
     try:
-        os.environ[FIXTURE_URL_ENV] = server.base_url
-        print(f"newsevents demo: fixture news sites on {server.base_url}, day {day}, warehouse {shown_path(db)}",
-              file=sys.stderr, flush=True)
-        ok = _run_with_progress(day, db, str(FIXTURE_SOURCES), getattr(args, "verbose", False))
+        settings = settings.with_vars(**{FIXTURE_URL_VAR: server.base_url})
+        print(f"newsevents demo: fixture news sites on {server.base_url}, day {day}, "
+              f"warehouse {shown_path(settings.db_path)}", file=sys.stderr, flush=True)
+        ok = _run_with_progress(day, settings, getattr(args, "verbose", False))
     finally:
         server.stop()
-    print_summary(db, day, demo=True)
+    print_summary(settings.db_path, day, settings.publish_dir, demo=True)
     return 0 if ok else 1
 
 
-def cmd_serve_fixtures(args: argparse.Namespace) -> int:
-    _use_checkout_tests()
-    from tests.sites.server import main as serve
-
-    return serve(["--port", str(args.port)])
-
-
-def cmd_check_config(args: argparse.Namespace) -> int:
-    from orchestration.resources import default_sources_path
-    from transforms.config import SourceConfigError, load_sources
-
-    try:
-        config = load_sources(args.path or default_sources_path())
-    except SourceConfigError as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    for source in config.sources:
-        flag = "" if source.enabled else "  (disabled)"
-        print(f"{source.source_id:<18} {source.country_iso2 or '--'} {source.language} "
-              f"feeds={len(source.feeds)} sitemaps={len(source.sitemaps)} {source.name}{flag}")
-    print(f"{config.path}: {len(config.sources)} sources, OK")
-    return 0
+def cmd_serve_fixtures(args: argparse.Namespace, settings: Settings) -> int:
+    return _fixture_sites().server.main(["--port", str(args.port)])
