@@ -3,7 +3,6 @@
 Built for the run's daily partitions (their first day is a setting), by `build_daily_assets`.
 """
 
-
 from datetime import date
 
 from dagster import (
@@ -11,11 +10,11 @@ from dagster import (
     AssetCheckSeverity,
     AssetCheckSpec,
     AssetExecutionContext,
+    AssetsDefinition,
     MaterializeResult,
+    PartitionsDefinition,
     asset,
 )
-
-from dagster import AssetsDefinition, PartitionsDefinition
 
 from orchestration.partitions import one_day_per_run
 from orchestration.resources import WRITER_POOL, WarehouseResource
@@ -39,10 +38,18 @@ def build_daily_assets(partitions: PartitionsDefinition) -> list[AssetsDefinitio
         kinds={"python", "duckdb"},
         description="Crawl every enabled source for the day: crawl_log (every attempt) and pages (archived HTML).",
         check_specs=[
-            AssetCheckSpec("day_has_pages", asset="raw_pages", blocking=True,
-                           description="The day holds at least one archived article page."),
-            AssetCheckSpec("most_fetches_succeed", asset="raw_pages", blocking=True,
-                           description=f"At most {MAX_FAILED_SHARE:.0%} of the day's article URLs failed to fetch."),
+            AssetCheckSpec(
+                "day_has_pages",
+                asset="raw_pages",
+                blocking=True,
+                description="The day holds at least one archived article page.",
+            ),
+            AssetCheckSpec(
+                "most_fetches_succeed",
+                asset="raw_pages",
+                blocking=True,
+                description=f"At most {MAX_FAILED_SHARE:.0%} of the day's article URLs failed to fetch.",
+            ),
         ],
     )
     def raw_pages(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
@@ -73,15 +80,20 @@ def build_daily_assets(partitions: PartitionsDefinition) -> list[AssetsDefinitio
         return MaterializeResult(
             metadata={**stats.counts, "day_article_pages": day_pages, "failed_share": round(failed_share, 3)},
             check_results=[
-                AssetCheckResult(check_name="day_has_pages", passed=day_pages > 0,
-                                 severity=AssetCheckSeverity.ERROR,
-                                 metadata={"day_article_pages": day_pages}),
-                AssetCheckResult(check_name="most_fetches_succeed", passed=failed_share <= MAX_FAILED_SHARE,
-                                 severity=AssetCheckSeverity.ERROR,
-                                 metadata={"attempted": attempted, "failed": failed}),
+                AssetCheckResult(
+                    check_name="day_has_pages",
+                    passed=day_pages > 0,
+                    severity=AssetCheckSeverity.ERROR,
+                    metadata={"day_article_pages": day_pages},
+                ),
+                AssetCheckResult(
+                    check_name="most_fetches_succeed",
+                    passed=failed_share <= MAX_FAILED_SHARE,
+                    severity=AssetCheckSeverity.ERROR,
+                    metadata={"attempted": attempted, "failed": failed},
+                ),
             ],
         )
-
 
     @asset(
         deps=[raw_pages],
@@ -91,9 +103,15 @@ def build_daily_assets(partitions: PartitionsDefinition) -> list[AssetsDefinitio
         pool=WRITER_POOL,
         kinds={"python", "duckdb"},
         description="Parse the day's archived pages into articles (newspaper3k metadata, best-measured body); "
-                    "pages that are not articles go to parse_rejects with a reason.",
-        check_specs=[AssetCheckSpec("day_has_articles", asset="articles", blocking=True,
-                                    description="The day's pages produced at least one article.")],
+        "pages that are not articles go to parse_rejects with a reason.",
+        check_specs=[
+            AssetCheckSpec(
+                "day_has_articles",
+                asset="articles",
+                blocking=True,
+                description="The day's pages produced at least one article.",
+            )
+        ],
     )
     def articles(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
         day = _partition_date(context)
@@ -102,11 +120,15 @@ def build_daily_assets(partitions: PartitionsDefinition) -> list[AssetsDefinitio
             day_articles = conn.execute("select count(*) from articles where partition_date = ?", [day]).fetchone()[0]
         return MaterializeResult(
             metadata={**stats.counts, "day_articles": day_articles},
-            check_results=[AssetCheckResult(check_name="day_has_articles", passed=day_articles > 0,
-                                            severity=AssetCheckSeverity.ERROR,
-                                            metadata={"day_articles": day_articles})],
+            check_results=[
+                AssetCheckResult(
+                    check_name="day_has_articles",
+                    passed=day_articles > 0,
+                    severity=AssetCheckSeverity.ERROR,
+                    metadata={"day_articles": day_articles},
+                )
+            ],
         )
-
 
     @asset(
         deps=[articles],
@@ -116,13 +138,15 @@ def build_daily_assets(partitions: PartitionsDefinition) -> list[AssetsDefinitio
         pool=WRITER_POOL,
         kinds={"python", "duckdb"},
         description="Extract incidents from the day's articles into event_mentions and actor_mentions, "
-                    "once per extractor version (a new version re-extracts from stored articles).",
+        "once per extractor version (a new version re-extracts from stored articles).",
     )
     def event_mentions(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
         day = _partition_date(context)
         with warehouse.connect() as conn:
             stats = pipeline.run_extract(conn, day)
-            day_events = conn.execute("select count(*) from event_mentions where partition_date = ?", [day]).fetchone()[0]
+            day_events = conn.execute("select count(*) from event_mentions where partition_date = ?", [day]).fetchone()[
+                0
+            ]
         return MaterializeResult(metadata={**stats.counts, "day_event_mentions": day_events})
 
     return [raw_pages, articles, event_mentions]

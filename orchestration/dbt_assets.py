@@ -68,8 +68,9 @@ class NewsEventsDbtTranslator(DagsterDbtTranslator):
         folders = dbt_resource_props.get("fqn", [])[1:-1]
         return next((folder for folder in folders if folder in DBT_LAYERS), "staging")
 
-    def get_asset_check_spec(self, asset_spec: AssetSpec, manifest: Mapping[str, Any], unique_id: str,
-                             project) -> AssetCheckSpec | None:
+    def get_asset_check_spec(
+        self, asset_spec: AssetSpec, manifest: Mapping[str, Any], unique_id: str, project
+    ) -> AssetCheckSpec | None:
         spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
         if spec is None or spec.description:
             return spec
@@ -98,7 +99,8 @@ def describe_dbt_test(test_node: Mapping[str, Any]) -> str:
     if name:
         shown = ", ".join(f"{k}={v}" for k, v in arguments.items() if k != "model")
         return f"dbt test {name}" + (f" ({shown})." if shown else ".")
-    return f"dbt singular test {test_node.get('name', '')} (dbt_project/{test_node.get('original_file_path', 'tests')}): no rows may fail it."
+    where = f"dbt_project/{test_node.get('original_file_path', 'tests')}"
+    return f"dbt singular test {test_node.get('name', '')} ({where}): no rows may fail it."
 
 
 def with_row_counts(events, manifest: Mapping[str, Any], db: Path):

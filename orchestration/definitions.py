@@ -24,9 +24,11 @@ def build_defs(settings: Settings | None = None) -> Definitions:
     )
     # At 01:00 UTC, run the day that just ended.
     daily_schedule = build_schedule_from_partitioned_job(
-        daily_job, hour_of_day=1, minute_of_hour=0,
+        daily_job,
+        hour_of_day=1,
+        minute_of_hour=0,
         description="Every day at 01:00 UTC: crawl, parse and extract the day that just ended, rebuild the "
-                    "marts and publish the BI copy. Switch it on here; backfills run one day per run.",
+        "marts and publish the BI copy. Switch it on here; backfills run one day per run.",
     )
     return Definitions(
         assets=[*build_daily_assets(partitions), dbt_warehouse_assets, bi_copy, build_watch_alerts(partitions)],

@@ -5,7 +5,7 @@ before today, so a backfill of last year works without editing code; the last is
 last complete day.
 """
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from dagster import BackfillPolicy, DailyPartitionsDefinition
 
@@ -19,7 +19,7 @@ class PartitionDayError(ValueError):
 def start_date(settings: Settings | None = None) -> date:
     value = (settings or Settings.from_env()).start_date
     if not value:
-        return datetime.now(timezone.utc).date() - timedelta(days=365)
+        return datetime.now(UTC).date() - timedelta(days=365)
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -28,10 +28,11 @@ def start_date(settings: Settings | None = None) -> date:
 
 def check_day(day: date, settings: Settings | None = None) -> None:
     """Raise PartitionDayError, in one line saying what to do, when `day` is not a partition."""
-    first, last = start_date(settings), datetime.now(timezone.utc).date() - timedelta(days=1)
+    first, last = start_date(settings), datetime.now(UTC).date() - timedelta(days=1)
     if day < first:
-        raise PartitionDayError(f"{day} is before the first daily partition {first}: "
-                                f"set {START_DATE_ENV}={day} (or earlier) to run it")
+        raise PartitionDayError(
+            f"{day} is before the first daily partition {first}: set {START_DATE_ENV}={day} (or earlier) to run it"
+        )
     if day > last:
         raise PartitionDayError(f"{day} is not a complete day yet (UTC): the last daily partition is {last}")
 

@@ -39,8 +39,12 @@ class WarehouseResource(ConfigurableResource):
 
 
 def warehouse_resource(settings: Settings) -> WarehouseResource:
-    return WarehouseResource(db_path=str(settings.db_path), sources_path=str(settings.sources_path),
-                             publish_dir=str(settings.publish_dir), config_vars=dict(settings.config_vars))
+    return WarehouseResource(
+        db_path=str(settings.db_path),
+        sources_path=str(settings.sources_path),
+        publish_dir=str(settings.publish_dir),
+        config_vars=dict(settings.config_vars),
+    )
 
 
 def build_resources(settings: Settings) -> dict:

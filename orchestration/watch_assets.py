@@ -26,8 +26,10 @@ from transforms.settings import WATCHLIST_ENV, Settings
 from transforms.watch import Watchlist, load_watchlist
 
 # What an alert reads (marts/<model>, as dagster-dbt names them).
-ALERT_INPUTS = tuple(AssetKey(["marts", name]) for name in
-                     ("fct_incidents", "fct_incident_reports", "bridge_incident_actors", "dim_actors"))
+ALERT_INPUTS = tuple(
+    AssetKey(["marts", name])
+    for name in ("fct_incidents", "fct_incident_reports", "bridge_incident_actors", "dim_actors")
+)
 
 
 class WatchlistResource(ConfigurableResource):
@@ -56,12 +58,16 @@ def build_watch_alerts(partitions: PartitionsDefinition) -> AssetsDefinition:
         pool=WRITER_POOL,  # writes alerts_sent in the warehouse
         kinds={"python", "duckdb"},
         description="Evaluate the watchlist on new or changed incidents; send one alert per incident per watch "
-                    "(an update when the toll or the number of sources changes); record it in alerts_sent.",
-        check_specs=[AssetCheckSpec("alerts_delivered", asset="watch_alerts",
-                                    description="No alert is waiting on a failed delivery.")],
+        "(an update when the toll or the number of sources changes); record it in alerts_sent.",
+        check_specs=[
+            AssetCheckSpec(
+                "alerts_delivered", asset="watch_alerts", description="No alert is waiting on a failed delivery."
+            )
+        ],
     )
-    def watch_alerts(context: AssetExecutionContext, warehouse: WarehouseResource,
-                     watchlist: WatchlistResource) -> MaterializeResult:
+    def watch_alerts(
+        context: AssetExecutionContext, warehouse: WarehouseResource, watchlist: WatchlistResource
+    ) -> MaterializeResult:
         loaded = watchlist.load()
         if loaded is None:
             context.log.info("no watchlist (set %s): recording seen incidents only", WATCHLIST_ENV)
@@ -72,10 +78,14 @@ def build_watch_alerts(partitions: PartitionsDefinition) -> AssetsDefinition:
         metadata = {**result.as_metadata(), "watches": len(loaded.enabled_watches()) if loaded else 0}
         return MaterializeResult(
             metadata=metadata,
-            check_results=[AssetCheckResult(check_name="alerts_delivered", passed=undelivered == 0,
-                                            severity=AssetCheckSeverity.WARN,
-                                            metadata={"failed_alerts": undelivered})],
+            check_results=[
+                AssetCheckResult(
+                    check_name="alerts_delivered",
+                    passed=undelivered == 0,
+                    severity=AssetCheckSeverity.WARN,
+                    metadata={"failed_alerts": undelivered},
+                )
+            ],
         )
 
     return watch_alerts
-

@@ -17,8 +17,9 @@ NEWSEVENTS = str(Path(sys.executable).with_name("newsevents"))
 
 
 def _run(*args: str, env: dict[str, str] | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
-    return subprocess.run([NEWSEVENTS, *args], capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [NEWSEVENTS, *args], capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})}
+    )
 
 
 def _free_port() -> int:
@@ -64,7 +65,8 @@ def test_demo_prints_a_short_account_and_a_second_run_changes_no_row_count(tmp_p
     assert _row_counts(db, STAGING + marts) == before
     with duckdb.connect(str(published / "newsevents_bi.duckdb"), read_only=True) as bi:
         assert {t: bi.execute(f"select count(*) from {t}").fetchone()[0] for t in MART_TABLES} == {
-            t.removeprefix("marts."): n for t, n in before.items() if t.startswith("marts.")}
+            t.removeprefix("marts."): n for t, n in before.items() if t.startswith("marts.")
+        }
 
 
 def test_demo_refuses_a_busy_port_in_one_line(tmp_path):
@@ -132,8 +134,11 @@ def test_a_closed_pipe_ends_the_command_quietly(args):
 
 def test_check_config_names_the_source_and_field_of_a_typo(tmp_path):
     bad = tmp_path / "sources.yml"
-    bad.write_text("sources:\n  - id: herald\n    name: Herald\n    homepage: https://herald.example/\n"
-                   "    feds: [https://herald.example/rss.xml]\n", encoding="utf-8")
+    bad.write_text(
+        "sources:\n  - id: herald\n    name: Herald\n    homepage: https://herald.example/\n"
+        "    feds: [https://herald.example/rss.xml]\n",
+        encoding="utf-8",
+    )
     result = _run("check-config", str(bad))
     assert result.returncode == 2
     assert "source 'herald': unknown field 'feds'" in result.stderr
@@ -149,11 +154,14 @@ def test_run_refuses_a_broken_config_before_starting(tmp_path):
 
 
 def test_run_outside_the_daily_partitions_says_so_in_one_line(tmp_path):
-    result = _run("run", "--date", "2020-01-01", "--db", str(tmp_path / "x.duckdb"),
-                  env={"NEWSEVENTS_START_DATE": "2026-01-01"})
+    result = _run(
+        "run", "--date", "2020-01-01", "--db", str(tmp_path / "x.duckdb"), env={"NEWSEVENTS_START_DATE": "2026-01-01"}
+    )
     assert result.returncode == 2
-    assert result.stderr.strip() == ("newsevents run: 2020-01-01 is before the first daily partition 2026-01-01: "
-                                     "set NEWSEVENTS_START_DATE=2020-01-01 (or earlier) to run it")
+    assert result.stderr.strip() == (
+        "newsevents run: 2020-01-01 is before the first daily partition 2026-01-01: "
+        "set NEWSEVENTS_START_DATE=2020-01-01 (or earlier) to run it"
+    )
     assert not (tmp_path / "x.duckdb").exists()
 
 

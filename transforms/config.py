@@ -9,9 +9,9 @@ from __future__ import annotations
 import math
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
-from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,17 +26,34 @@ _LANG = re.compile(r"^[a-z]{2}$")
 _ISO2 = re.compile(r"^[A-Z]{2}$")
 
 _SOURCE_FIELDS = {
-    "id", "name", "homepage", "country", "language", "feeds", "sitemaps",
-    "max_articles", "max_age_days", "delay_seconds", "enabled",
+    "id",
+    "name",
+    "homepage",
+    "country",
+    "language",
+    "feeds",
+    "sitemaps",
+    "max_articles",
+    "max_age_days",
+    "delay_seconds",
+    "enabled",
 }
 _DEFAULT_FIELDS = {"max_articles", "max_age_days", "delay_seconds"}
 _CRAWLER_FIELDS = {f.name for f in fields(CrawlSettings)}
 # Upper bounds: far above any sensible value, low enough that a typo cannot start 100,000
 # threads or park a host for years.
 MAX_VALUES: dict[str, float] = {
-    "timeout_seconds": 300, "max_page_bytes": 200_000_000, "max_retries": 10, "backoff_seconds": 300,
-    "max_redirects": 20, "concurrency": 256, "per_host_concurrency": 16, "max_crawl_delay_seconds": 300,
-    "max_articles": 100_000, "max_age_days": 3_650, "delay_seconds": 300,
+    "timeout_seconds": 300,
+    "max_page_bytes": 200_000_000,
+    "max_retries": 10,
+    "backoff_seconds": 300,
+    "max_redirects": 20,
+    "concurrency": 256,
+    "per_host_concurrency": 16,
+    "max_crawl_delay_seconds": 300,
+    "max_articles": 100_000,
+    "max_age_days": 3_650,
+    "delay_seconds": 300,
 }
 
 
@@ -181,8 +198,9 @@ def _parse_crawler(block: Any, problems: list[str], env: Mapping[str, str]) -> C
     return CrawlSettings(**values)
 
 
-def _parse_source(index: int, entry: Any, defaults: dict[str, Any], problems: list[str],
-                  env: Mapping[str, str]) -> Source | None:
+def _parse_source(
+    index: int, entry: Any, defaults: dict[str, Any], problems: list[str], env: Mapping[str, str]
+) -> Source | None:
     if not isinstance(entry, dict):
         problems.append(f"sources[{index}]: must be a mapping")
         return None

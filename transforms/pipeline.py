@@ -18,10 +18,11 @@ import sys
 import time
 import traceback
 from collections import deque
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import date
-from typing import Callable, Sequence, TypeVar
+from typing import TypeVar
 
 import duckdb
 
@@ -34,15 +35,14 @@ from transforms.settings import WORKERS_ENV, Settings
 log = logging.getLogger(__name__)
 
 CRAWL_BATCH = 50
-PARSE_BATCH = 100     # most pages per batch: a worker's unit of work and one write transaction
-EXTRACT_BATCH = 100   # most articles per batch, likewise
+PARSE_BATCH = 100  # most pages per batch: a worker's unit of work and one write transaction
+EXTRACT_BATCH = 100  # most articles per batch, likewise
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 
-def run_crawl(conn: duckdb.DuckDBPyConnection, config: SourcesConfig, partition_date: date,
-              run_id: str) -> StageStats:
+def run_crawl(conn: duckdb.DuckDBPyConnection, config: SourcesConfig, partition_date: date, run_id: str) -> StageStats:
     started = time.monotonic()
     warehouse.write_sources(conn, config.sources)
     state = warehouse.load_crawl_state(conn)
@@ -74,9 +74,13 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def map_batches(batches: Sequence[Sequence[str]], load: Callable[[Sequence[str]], list[T]],
-                work: Callable[[list[T]], list[R]], write: Callable[[list[T], list[R]], None],
-                workers: int) -> None:
+def map_batches(
+    batches: Sequence[Sequence[str]],
+    load: Callable[[Sequence[str]], list[T]],
+    work: Callable[[list[T]], list[R]],
+    write: Callable[[list[T], list[R]], None],
+    workers: int,
+) -> None:
     """For each batch of ids: `load` here (the one DuckDB connection), `work` on a worker process,
     `write` here again, in batch order, so the output is the same whatever the number of workers.
 
@@ -106,8 +110,10 @@ def map_batches(batches: Sequence[Sequence[str]], load: Callable[[Sequence[str]]
                 try:
                     results = future.result()
                 except BrokenProcessPool as exc:
-                    raise RuntimeError("a worker process died (killed or crashed); the batches written so far "
-                                       "are kept and the next run does the rest") from exc
+                    raise RuntimeError(
+                        "a worker process died (killed or crashed); the batches written so far "
+                        "are kept and the next run does the rest"
+                    ) from exc
                 write(items, results)
     finally:
         gc.unfreeze()
@@ -122,7 +128,7 @@ def _pool_context():
 def batches(ids: Sequence[str], size: int, workers: int) -> list[Sequence[str]]:
     """Batches of at most `size` ids, smaller on a small day so that every worker gets several."""
     size = max(1, min(size, -(-len(ids) // (4 * workers))))
-    return [ids[start:start + size] for start in range(0, len(ids), size)]
+    return [ids[start : start + size] for start in range(0, len(ids), size)]
 
 
 def parse_batch(pages: list[StoredPage]) -> list[Article | ParseRejection]:
@@ -140,7 +146,7 @@ def run_parse(conn: duckdb.DuckDBPyConnection, partition_date: date, workers: in
 
     def write(pages: list[StoredPage], results: list[Article | ParseRejection]) -> None:
         parsed, rejected = [], []
-        for page, result in zip(pages, results):
+        for page, result in zip(pages, results, strict=True):
             if isinstance(result, Article):
                 parsed.append((page, result))
                 stats.add("articles")
@@ -154,8 +160,13 @@ def run_parse(conn: duckdb.DuckDBPyConnection, partition_date: date, workers: in
     # set is open while a batch's output is written (DuckDB cannot write under an open result).
     workers = workers or default_workers()
     page_ids = warehouse.pages_to_parse(conn, partition_date, PARSER_VERSION)
-    map_batches(batches(page_ids, PARSE_BATCH, workers), lambda ids: warehouse.load_pages(conn, ids),
-                parse_batch, write, workers)
+    map_batches(
+        batches(page_ids, PARSE_BATCH, workers),
+        lambda ids: warehouse.load_pages(conn, ids),
+        parse_batch,
+        write,
+        workers,
+    )
     stats.counts["seconds"] = round(time.monotonic() - started)
     log.info("parse %s: %s", partition_date, stats.counts)
     return stats
@@ -172,8 +183,7 @@ def extract_batch(articles: list[StoredArticle]) -> list[Extraction]:
             continue
         published = (article.published_at or article.fetched_at).date()
         try:
-            events = extract_events(article.text, published, title=article.title,
-                                    source_country=article.source_country)
+            events = extract_events(article.text, published, title=article.title, source_country=article.source_country)
         except Exception:  # one bad article is logged and retried next run, never fatal
             results.append(Extraction(error=traceback.format_exc(limit=8)))
             continue
@@ -198,10 +208,9 @@ def run_extract(conn: duckdb.DuckDBPyConnection, partition_date: date, workers: 
 
     def write(articles: list[StoredArticle], results: list[Extraction]) -> None:
         done = []
-        for article, result in zip(articles, results):
+        for article, result in zip(articles, results, strict=True):
             if result.error is not None:
-                log.error("extraction failed for article %s (%s):\n%s", article.article_id, article.url,
-                          result.error)
+                log.error("extraction failed for article %s (%s):\n%s", article.article_id, article.url, result.error)
                 stats.add("errors")
                 continue
             if article.language not in (None, "en"):
@@ -215,8 +224,13 @@ def run_extract(conn: duckdb.DuckDBPyConnection, partition_date: date, workers: 
     article_ids = warehouse.articles_to_extract(conn, partition_date, EXTRACTOR_VERSION)
     if article_ids:
         warm_extractor()
-    map_batches(batches(article_ids, EXTRACT_BATCH, workers), lambda ids: warehouse.load_articles(conn, ids),
-                extract_batch, write, workers)
+    map_batches(
+        batches(article_ids, EXTRACT_BATCH, workers),
+        lambda ids: warehouse.load_articles(conn, ids),
+        extract_batch,
+        write,
+        workers,
+    )
     stats.counts["seconds"] = round(time.monotonic() - started)
     log.info("extract %s: %s", partition_date, stats.counts)
     return stats

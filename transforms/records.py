@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
 
-
 # ---------------------------------------------------------------- crawling
 
 
@@ -27,9 +26,9 @@ class Source:
     language: str
     feeds: tuple[str, ...] = ()
     sitemaps: tuple[str, ...] = ()
-    max_articles: int = 200          # per run
-    max_age_days: int = 3            # feed/sitemap entries older than this (before the crawl day) are skipped
-    delay_seconds: float = 1.0       # minimum gap between two requests to the same host
+    max_articles: int = 200  # per run
+    max_age_days: int = 3  # feed/sitemap entries older than this (before the crawl day) are skipped
+    delay_seconds: float = 1.0  # minimum gap between two requests to the same host
     enabled: bool = True
 
 
@@ -38,12 +37,12 @@ class CrawlSettings:
     """Crawler-wide settings (the `crawler:` block of sources.yml)."""
 
     user_agent: str = "newsevents/0.1 (+https://example.invalid/newsevents)"
-    timeout_seconds: float = 20.0          # total per request, connect + read
+    timeout_seconds: float = 20.0  # total per request, connect + read
     max_page_bytes: int = 5_000_000
-    max_retries: int = 2                   # extra tries after the first, on timeouts and 5xx
-    backoff_seconds: float = 1.0           # first back-off; doubles each retry
+    max_retries: int = 2  # extra tries after the first, on timeouts and 5xx
+    backoff_seconds: float = 1.0  # first back-off; doubles each retry
     max_redirects: int = 5
-    concurrency: int = 8                   # requests in flight over all hosts
+    concurrency: int = 8  # requests in flight over all hosts
     per_host_concurrency: int = 2
     allow_private_addresses: bool = False  # only fixtures and local tests opt in
     respect_robots: bool = True
@@ -54,9 +53,9 @@ class CrawlSettings:
 class Link:
     """A discovered article URL, with what the feed/sitemap said about it."""
 
-    url: str                        # normalised
+    url: str  # normalised
     source_id: str
-    found_in: str                   # the feed/sitemap/homepage URL
+    found_in: str  # the feed/sitemap/homepage URL
     published_at: datetime | None = None
     title: str | None = None
 
@@ -192,7 +191,7 @@ class Article:
 
     title: str | None
     authors: tuple[str, ...]
-    published_at: datetime | None       # UTC, naive
+    published_at: datetime | None  # UTC, naive
     published_at_source: str | None
     language: str | None
     text: str
@@ -203,7 +202,7 @@ class Article:
 
 @dataclass(frozen=True)
 class ParseRejection:
-    reason: str                         # not_article | empty_text | undecodable | parser_error
+    reason: str  # not_article | empty_text | undecodable | parser_error
     detail: str = ""
 
 
@@ -232,16 +231,16 @@ class StoredArticle:
     language: str | None
     fetched_at: datetime
     partition_date: date
-    source_country: str | None = None       # where the outlet's newsroom is (sources table)
+    source_country: str | None = None  # where the outlet's newsroom is (sources table)
 
 
 @dataclass(frozen=True)
 class ActorMention:
-    role: str                           # perpetrator | target | associated
-    name: str                           # normalised: dictionary canonical name or generic label
-    actor_type: str                     # taxonomy actor type, e.g. "State forces"
+    role: str  # perpetrator | target | associated
+    name: str  # normalised: dictionary canonical name or generic label
+    actor_type: str  # taxonomy actor type, e.g. "State forces"
     country_iso2: str | None
-    surface_text: str                   # as written in the article
+    surface_text: str  # as written in the article
 
 
 @dataclass(frozen=True)
@@ -250,21 +249,21 @@ class EventMention:
     sub_event_type: str
     confidence: float
     event_date: date | None
-    date_precision: str                 # day | week | month | unknown
-    date_is_fallback: bool              # the publication date stood in for a missing one
+    date_precision: str  # day | week | month | unknown
+    date_is_fallback: bool  # the publication date stood in for a missing one
     location: str | None
     admin1: str | None
     country: str | None
     country_iso2: str | None
     latitude: float | None
     longitude: float | None
-    geo_precision: int | None           # 1 town, 2 near town / part of region, 3 region or country
+    geo_precision: int | None  # 1 town, 2 near town / part of region, 3 region or country
     fatalities: int | None
     injured: int | None
     weapon: str | None
     civilian_targeting: bool
     actors: tuple[ActorMention, ...] = ()
-    evidence: tuple[tuple[int, int], ...] = ()   # character offsets into the article text
+    evidence: tuple[tuple[int, int], ...] = ()  # character offsets into the article text
     evidence_text: str = ""
 
     @property

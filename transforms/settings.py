@@ -87,7 +87,9 @@ class Settings:
             db_path=_path(get(DB_ENV) or DEFAULT_DB),
             sources_path=_path(get(SOURCES_ENV) or DEFAULT_SOURCES),
             publish_dir=_path(get(PUBLISH_DIR_ENV) or DEFAULT_PUBLISH_DIR),
-            watchlist_path=_path(watchlist) if watchlist else (DEFAULT_WATCHLIST if DEFAULT_WATCHLIST.exists() else None),
+            watchlist_path=_path(watchlist)
+            if watchlist
+            else (DEFAULT_WATCHLIST if DEFAULT_WATCHLIST.exists() else None),
             start_date=get(START_DATE_ENV),
             workers=get(WORKERS_ENV),
             lake_catalog=get(LAKE_CATALOG_ENV),
@@ -120,8 +122,11 @@ class Settings:
     def dbt_vars(self) -> dict[str, str]:
         """The settings dbt reads (profiles.yml): the warehouse, and the lake when one is set."""
         env = {DB_ENV: str(self.db_path)}
-        for name, value in ((LAKE_CATALOG_ENV, self.lake_catalog), (LAKE_DATA_ENV, self.lake_data),
-                            (EXTENSIONS_ENV, self.duckdb_extensions)):
+        for name, value in (
+            (LAKE_CATALOG_ENV, self.lake_catalog),
+            (LAKE_DATA_ENV, self.lake_data),
+            (EXTENSIONS_ENV, self.duckdb_extensions),
+        ):
             if value:
                 env[name] = value
         return env

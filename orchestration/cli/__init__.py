@@ -63,4 +63,3 @@ def entry_point() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = 141  # 128 + SIGPIPE, what a shell reports for a command killed by a closed pipe
     sys.exit(code)
-

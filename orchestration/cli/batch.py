@@ -60,8 +60,11 @@ def run_jsonl_on_stdio(handler: Handler, workers: int = 1) -> int:
     if not hasattr(sys.stdin, "buffer"):  # already text (a caller's stream)
         return run_jsonl(handler, sys.stdin, sys.stdout, workers)
     stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
-    stdout = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", errors="replace") \
-        if hasattr(sys.stdout, "buffer") else sys.stdout
+    stdout = (
+        io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", errors="replace")
+        if hasattr(sys.stdout, "buffer")
+        else sys.stdout
+    )
     try:
         return run_jsonl(handler, stdin, stdout, workers)
     finally:

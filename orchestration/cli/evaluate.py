@@ -25,7 +25,8 @@ DEVSET = REPO_ROOT / "tests" / "data" / "devset"
 def register(subparsers) -> None:
     """Add this module's subcommands to the `newsevents` parser."""
     ev = subparsers.add_parser(
-        "evaluate", help="score the extractor on the labelled development set",
+        "evaluate",
+        help="score the extractor on the labelled development set",
         description="Detection precision/recall/F1 and per-field agreement on a labelled set.",
     )
     ev.add_argument("--cases", type=Path, default=DEVSET / "cases.jsonl")
@@ -41,15 +42,21 @@ def register(subparsers) -> None:
     merge.add_argument("--db", help="warehouse DuckDB file (default $NEWSEVENTS_DB or warehouse/newsevents.duckdb)")
     merge.add_argument("--corpus", help="fixture articles directory (default: the bundled fixture sites')")
     merge.add_argument("--show-errors", action="store_true", help="list wrongly merged and missed pairs")
-    merge.add_argument("--fail-under", type=float, default=None,
-                       help="exit 1 when precision or recall of merging alone is below this")
+    merge.add_argument(
+        "--fail-under", type=float, default=None, help="exit 1 when precision or recall of merging alone is below this"
+    )
     merge.set_defaults(func=cmd_evaluate_merge)
 
     bench = subparsers.add_parser("bench-merge", help="time incident merging (dbt) on N synthetic mentions")
     bench.add_argument("--mentions", type=int, nargs="+", default=[10_000, 40_000])
-    bench.add_argument("--mix", choices=sorted(BENCH_MIXES), nargs="+", default=["towns", "realistic"],
-                       help="towns: every report placed to its town; realistic: busy countries, region- and "
-                            "country-level reports, sub-types that disagree")
+    bench.add_argument(
+        "--mix",
+        choices=sorted(BENCH_MIXES),
+        nargs="+",
+        default=["towns", "realistic"],
+        help="towns: every report placed to its town; realistic: busy countries, region- and "
+        "country-level reports, sub-types that disagree",
+    )
     bench.set_defaults(func=cmd_bench_merge)
 
 
@@ -122,24 +129,38 @@ def cmd_evaluate_merge(args: argparse.Namespace, settings: Settings) -> int:
         for incident_id, url, mention_id, country, event_type, event_date in reports
     ]
     gold_records = [
-        merge_eval.GoldRecord(merge_eval.url_key(article.path), incident.incident_id, incident.country_iso2,
-                              incident.event_type, incident.event_date)
-        for article in corpus for incident in article.gold
+        merge_eval.GoldRecord(
+            merge_eval.url_key(article.path),
+            incident.incident_id,
+            incident.country_iso2,
+            incident.event_type,
+            incident.event_date,
+        )
+        for article in corpus
+        for incident in article.gold
     ]
     alone = merge_eval.aligned_scores(mentions, gold_records)
 
     print(f"warehouse: {db}")
-    print(f"gold: {len(gold)} incidents in {len(merge_eval.articles_of(gold))} articles; "
-          f"predicted: {len(predicted)} incidents in {len(merge_eval.articles_of(predicted))} articles")
-    print(f"merging (articles with events on both sides, n={merged.n_articles}): "
-          f"precision {_format(merged.precision)}  recall {_format(merged.recall)}  "
-          f"pairs true/predicted/gold {merged.true_pairs}/{merged.predicted_pairs}/{merged.gold_pairs}")
-    print(f"end to end (all articles, n={overall.n_articles}): "
-          f"precision {_format(overall.precision)}  recall {_format(overall.recall)}  "
-          f"pairs true/predicted/gold {overall.true_pairs}/{overall.predicted_pairs}/{overall.gold_pairs}")
-    print(f"merging alone (reports matching a gold incident of their article on country, type and date +-1 day, "
-          f"n={alone.n_articles}): precision {_format(alone.precision)}  recall {_format(alone.recall)}  "
-          f"pairs true/predicted/gold {alone.true_pairs}/{alone.predicted_pairs}/{alone.gold_pairs}")
+    print(
+        f"gold: {len(gold)} incidents in {len(merge_eval.articles_of(gold))} articles; "
+        f"predicted: {len(predicted)} incidents in {len(merge_eval.articles_of(predicted))} articles"
+    )
+    print(
+        f"merging (articles with events on both sides, n={merged.n_articles}): "
+        f"precision {_format(merged.precision)}  recall {_format(merged.recall)}  "
+        f"pairs true/predicted/gold {merged.true_pairs}/{merged.predicted_pairs}/{merged.gold_pairs}"
+    )
+    print(
+        f"end to end (all articles, n={overall.n_articles}): "
+        f"precision {_format(overall.precision)}  recall {_format(overall.recall)}  "
+        f"pairs true/predicted/gold {overall.true_pairs}/{overall.predicted_pairs}/{overall.gold_pairs}"
+    )
+    print(
+        f"merging alone (reports matching a gold incident of their article on country, type and date +-1 day, "
+        f"n={alone.n_articles}): precision {_format(alone.precision)}  recall {_format(alone.recall)}  "
+        f"pairs true/predicted/gold {alone.true_pairs}/{alone.predicted_pairs}/{alone.gold_pairs}"
+    )
     if args.show_errors:
         universe = merge_eval.articles_of(predicted) & merge_eval.articles_of(gold)
         predicted_pairs = merge_eval.together_pairs(predicted, universe)
@@ -160,7 +181,8 @@ BENCH_ARTICLES_SQL = """
 insert into articles
 select
     'a' || i, 'p' || i, 's' || (i % 40), 'http://127.0.0.1/s/' || i, 'http://127.0.0.1/s/' || i, 'title ' || i,
-    [], timestamp '2026-01-01 06:00:00' + to_days(cast(i * 365 // $n as integer)) + to_minutes(cast(i % 600 as integer)),
+    [],
+    timestamp '2026-01-01 06:00:00' + to_days(cast(i * 365 // $n as integer)) + to_minutes(cast(i % 600 as integer)),
     'meta', 'en', 'text', 'bench', null, 4, timestamp '2026-01-01 12:00:00' + to_days(cast(i * 365 // $n as integer)),
     date '2026-01-01' + cast(i * 365 // $n as integer), 'bench', timestamp '2026-01-01 12:00:00'
 from range($n) t(i);
@@ -195,7 +217,8 @@ select
     case k % 3 when 0 then 'Battles' when 1 then 'Explosions/Remote violence' else 'Violence against civilians' end,
     case
         when k % 3 = 0 then case when other_sub_type then 'Non-state actor overtakes territory' else 'Armed clash' end
-        when k % 3 = 1 then case when other_sub_type then 'Shelling/artillery/missile attack' else 'Air/drone strike' end
+        when k % 3 = 1 then
+            case when other_sub_type then 'Shelling/artillery/missile attack' else 'Air/drone strike' end
         else 'Attack'
     end,
     date '2026-01-01' + cast(k * 3 * 365 // $n as integer),
@@ -227,9 +250,11 @@ from (
         select
             i,
             i // 3 as k,
-            case when hash(i // 3, 'busy') % 100 < 60 then hash(i // 3, 'country') % 5 else 5 + hash(i // 3, 'country') % 21 end as country,
+            case when hash(i // 3, 'busy') % 100 < 60 then hash(i // 3, 'country') % 5
+                else 5 + hash(i // 3, 'country') % 21 end as country,
             hash(i // 3, 'town') % 400 as town,
-            case hash(i, 'precision') % 10 when 7 then 'near' when 8 then 'region' when 9 then 'country' else 'town' end as precision,
+            case hash(i, 'precision') % 10
+                when 7 then 'near' when 8 then 'region' when 9 then 'country' else 'town' end as precision,
             hash(i, 'sub_type') % 5 = 0 as other_sub_type
         from range($n) t(i)
     )
@@ -257,9 +282,21 @@ def cmd_bench_merge(args: argparse.Namespace, settings: Settings) -> int:
                 con.execute((BENCH_ARTICLES_SQL + BENCH_MIXES[mix]).replace("$n", str(n)))
                 con.close()
                 started = time.monotonic()
-                code = run_dbt(settings.replace(db_path=db), "build", "--select", "+int_event_mentions_clustered",
-                               "--exclude", "test_type:data", "--exclude", "test_type:unit",
-                               "--target-path", f"{work}/target", "--log-path", f"{work}/logs", "--quiet")
+                code = run_dbt(
+                    settings.replace(db_path=db),
+                    "build",
+                    "--select",
+                    "+int_event_mentions_clustered",
+                    "--exclude",
+                    "test_type:data",
+                    "--exclude",
+                    "test_type:unit",
+                    "--target-path",
+                    f"{work}/target",
+                    "--log-path",
+                    f"{work}/logs",
+                    "--quiet",
+                )
                 seconds = time.monotonic() - started
                 if code != 0:
                     return code
@@ -269,7 +306,8 @@ def cmd_bench_merge(args: argparse.Namespace, settings: Settings) -> int:
                 con = duckdb.connect(str(db), read_only=True)
                 pairs = con.execute("select count(*) from intermediate.int_mention_pairs_scored").fetchone()[0]
                 incidents = con.execute(
-                    "select count(distinct incident_id) from intermediate.int_event_mentions_clustered").fetchone()[0]
+                    "select count(distinct incident_id) from intermediate.int_event_mentions_clustered"
+                ).fetchone()[0]
                 # pairwise against the truth: mention i belongs to incident i // 3
                 true_pairs, predicted_pairs = con.execute("""
                     select count(*) filter (where a.k = b.k), count(*)
@@ -282,7 +320,9 @@ def cmd_bench_merge(args: argparse.Namespace, settings: Settings) -> int:
                 con.close()
                 gold_pairs = (n // 3) * 3 + (n % 3) * (n % 3 - 1) // 2
                 precision = true_pairs / predicted_pairs if predicted_pairs else float("nan")
-                print(f"{mix:>9} {n:>8} mentions ({n // 365:>5}/day, {n // 3} true incidents): {pairs:>9} scored pairs "
-                      f"({pairs / n:.1f} per mention), {incidents:>8} incidents, pairwise precision {precision:.3f} "
-                      f"recall {true_pairs / gold_pairs:.3f}, dbt build {seconds:.1f}s (slowest: {timings})")
+                print(
+                    f"{mix:>9} {n:>8} mentions ({n // 365:>5}/day, {n // 3} true incidents): {pairs:>9} scored pairs "
+                    f"({pairs / n:.1f} per mention), {incidents:>8} incidents, pairwise precision {precision:.3f} "
+                    f"recall {true_pairs / gold_pairs:.3f}, dbt build {seconds:.1f}s (slowest: {timings})"
+                )
     return 0

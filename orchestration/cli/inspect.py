@@ -38,30 +38,38 @@ PUBLISHED_RANGE = (datetime.date(1900, 1, 1), datetime.date(2999, 12, 31))
 
 def register(subparsers) -> None:
     """Add this module's subcommands to the `newsevents` parser."""
-    parse = subparsers.add_parser("parse", help="parse an HTML page (or a JSONL batch) into article fields",
-                                  description="Parse one HTML page, or a JSONL batch, with the pipeline's parser.")
+    parse = subparsers.add_parser(
+        "parse",
+        help="parse an HTML page (or a JSONL batch) into article fields",
+        description="Parse one HTML page, or a JSONL batch, with the pipeline's parser.",
+    )
     parse.add_argument("file", nargs="?", default="-", help="HTML file, or - for stdin (default)")
-    parse.add_argument("--url", default="",
-                       help="the page's URL (used for relative links and as the date of last resort)")
+    parse.add_argument(
+        "--url", default="", help="the page's URL (used for relative links and as the date of last resort)"
+    )
     parse.add_argument("--content-type", default=None, help="HTTP Content-Type header, for its charset")
-    parse.add_argument("--jsonl", action="store_true", help="read JSONL {id, html, url} on stdin, write JSONL on stdout")
+    parse.add_argument(
+        "--jsonl", action="store_true", help="read JSONL {id, html, url} on stdin, write JSONL on stdout"
+    )
     parse.add_argument("--workers", type=int, default=1, help="processes for --jsonl (output order is kept)")
     parse.set_defaults(func=cmd_parse)
 
     extract = subparsers.add_parser(
-        "extract", help="extract incidents from an article (text or HTML) or a JSONL batch",
+        "extract",
+        help="extract incidents from an article (text or HTML) or a JSONL batch",
         description="Print the incidents found in one article as JSON, or process a JSONL batch.",
     )
     extract.add_argument("file", nargs="?", default="-", help="text/HTML file, or - for stdin (default)")
     extract.add_argument("--url", default="", help="the article's URL (needed with --html)")
     extract.add_argument("--published", help="publication date YYYY-MM-DD (default: from the page, else today)")
     extract.add_argument("--title", default=None, help="article title (context only)")
-    extract.add_argument("--source-country", default=None,
-                         help="ISO2 country of the outlet, for place disambiguation")
-    extract.add_argument("--html", action="store_true",
-                         help="input is HTML: parse it with the pipeline's parser first")
-    extract.add_argument("--jsonl", action="store_true",
-                         help="read JSONL {id, text or html, url, published} on stdin, write JSONL {id, events}")
+    extract.add_argument("--source-country", default=None, help="ISO2 country of the outlet, for place disambiguation")
+    extract.add_argument("--html", action="store_true", help="input is HTML: parse it with the pipeline's parser first")
+    extract.add_argument(
+        "--jsonl",
+        action="store_true",
+        help="read JSONL {id, text or html, url, published} on stdin, write JSONL {id, events}",
+    )
     extract.set_defaults(func=cmd_extract)
 
     check = subparsers.add_parser("check-config", help="validate a sources config and list its sources")
@@ -69,15 +77,19 @@ def register(subparsers) -> None:
     check.set_defaults(func=cmd_check_config)
 
     summary = subparsers.add_parser("summary", help="what the warehouse holds, the top incidents, where the BI copy is")
-    summary.add_argument("--db", help="DuckDB file (default: $NEWSEVENTS_DB, else the newest of "
-                                      "warehouse/newsevents.duckdb and warehouse/demo.duckdb)")
+    summary.add_argument(
+        "--db",
+        help="DuckDB file (default: $NEWSEVENTS_DB, else the newest of "
+        "warehouse/newsevents.duckdb and warehouse/demo.duckdb)",
+    )
     summary.add_argument("--date", help="only this partition day (YYYY-MM-DD)")
     summary.set_defaults(func=cmd_summary)
 
     watch = subparsers.add_parser("watch", help="watch alerts: check a watchlist against the warehouse")
     commands = watch.add_subparsers(dest="watch_command", metavar="SUBCOMMAND", required=True)
-    test = commands.add_parser("test", help="validate a watchlist and list the incidents each watch would match "
-                                            "(sends nothing)")
+    test = commands.add_parser(
+        "test", help="validate a watchlist and list the incidents each watch would match (sends nothing)"
+    )
     test.add_argument("--watchlist", required=True, help="watchlist YAML file")
     test.add_argument("--db", help="warehouse DuckDB file (default $NEWSEVENTS_DB or warehouse/newsevents.duckdb)")
     test.set_defaults(func=cmd_watch_test)
@@ -99,8 +111,7 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     parsed = analyse_page(body, args.url, content_type=args.content_type)
     if parsed.rejection is not None:
-        print(json.dumps({"rejected": parsed.rejection.reason, "detail": parsed.rejection.detail},
-                         ensure_ascii=False))
+        print(json.dumps({"rejected": parsed.rejection.reason, "detail": parsed.rejection.detail}, ensure_ascii=False))
         return 1
     print(json.dumps(article_to_json(parsed.article), ensure_ascii=False))
     return 0
@@ -181,8 +192,7 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     if args.jsonl:
         return run_jsonl_on_stdio(extract_batch_record)
     raw = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
-    record = {"url": args.url, "published": args.published, "title": args.title,
-              "source_country": args.source_country}
+    record = {"url": args.url, "published": args.published, "title": args.title, "source_country": args.source_country}
     if args.html:
         record["html"] = raw
     else:
@@ -212,8 +222,10 @@ def cmd_check_config(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     for source in config.sources:
         flag = "" if source.enabled else "  (disabled)"
-        print(f"{source.source_id:<18} {source.country_iso2 or '--'} {source.language} "
-              f"feeds={len(source.feeds)} sitemaps={len(source.sitemaps)} {source.name}{flag}")
+        print(
+            f"{source.source_id:<18} {source.country_iso2 or '--'} {source.language} "
+            f"feeds={len(source.feeds)} sitemaps={len(source.sitemaps)} {source.name}{flag}"
+        )
     print(f"{config.path}: {len(config.sources)} sources, OK")
     return 0
 
@@ -254,8 +266,11 @@ def cmd_summary(args: argparse.Namespace, settings: Settings) -> int:
             return 2
     db, others = likely_warehouse(args.db, settings)
     if db is None:
-        print("newsevents summary: no warehouse yet. `make demo` writes warehouse/demo.duckdb, "
-              "`newsevents run` warehouse/newsevents.duckdb; or pass --db FILE", file=sys.stderr)
+        print(
+            "newsevents summary: no warehouse yet. `make demo` writes warehouse/demo.duckdb, "
+            "`newsevents run` warehouse/newsevents.duckdb; or pass --db FILE",
+            file=sys.stderr,
+        )
         return 1
     if others:
         print(f"(the most recent warehouse; also {', '.join(shown_path(o) for o in others)}: --db to choose)")
@@ -272,14 +287,19 @@ def print_summary(db: Path, day, bi_dir: Path, demo: bool = False) -> bool:
     from transforms.publish import PUBLISHED_DB_NAME
 
     if not db.exists():
-        print(f"newsevents: no warehouse at {db}; pass --db FILE (`make demo` writes warehouse/demo.duckdb)",
-              file=sys.stderr)
+        print(
+            f"newsevents: no warehouse at {db}; pass --db FILE (`make demo` writes warehouse/demo.duckdb)",
+            file=sys.stderr,
+        )
         return False
     try:
         conn = duckdb.connect(str(db), read_only=True)
     except duckdb.Error as error:
-        print(f"newsevents: cannot read {db} now ({str(error).splitlines()[0]}); a run may hold it: "
-              "query the BI copy instead", file=sys.stderr)
+        print(
+            f"newsevents: cannot read {db} now ({str(error).splitlines()[0]}); a run may hold it: "
+            "query the BI copy instead",
+            file=sys.stderr,
+        )
         return False
     try:
         where, params = ("where partition_date = ?", [day]) if day else ("", [])
@@ -291,22 +311,32 @@ def print_summary(db: Path, day, bi_dir: Path, demo: bool = False) -> bool:
             return ", ".join(f"{n} {label}" for label, n in conn.execute(sql, params).fetchall())
 
         attempts = count("crawl_log")
-        fetched = conn.execute(f"select count(*) filter (where outcome in ('fetched', 'not_modified')) "
-                               f"from crawl_log {where}", params).fetchone()[0]
-        other = grouped(f"select outcome, count(*) from crawl_log {where} {'and' if day else 'where'} "
-                        "outcome not in ('fetched', 'not_modified') group by 1 order by 2 desc, 1")
+        fetched = conn.execute(
+            f"select count(*) filter (where outcome in ('fetched', 'not_modified')) from crawl_log {where}", params
+        ).fetchone()[0]
+        other = grouped(
+            f"select outcome, count(*) from crawl_log {where} {'and' if day else 'where'} "
+            "outcome not in ('fetched', 'not_modified') group by 1 order by 2 desc, 1"
+        )
         print(f"\nwhat landed in {shown_path(db)} ({f'day {day}' if day else 'all days'})")
         print(f"  fetch attempts {attempts}: {fetched} fetched" + (f", {other}" if other else ""))
-        print(f"  pages {count('pages')}, articles {count('articles')}, not articles {count('parse_rejects')}, "
-              f"event mentions {count('event_mentions')}")
+        print(
+            f"  pages {count('pages')}, articles {count('articles')}, not articles {count('parse_rejects')}, "
+            f"event mentions {count('event_mentions')}"
+        )
         types = grouped(f"select event_type, count(*) from event_mentions {where} group by 1 order by 2 desc, 1")
         if types:
             print(f"  by type: {types}")
-        marts = {r[0] for r in conn.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()}
+        marts = {
+            r[0]
+            for r in conn.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts'"
+            ).fetchall()
+        }
         if "fct_incidents" in marts:
             n_incidents, n_multi = conn.execute(
-                "select count(*), count(*) filter (where n_sources > 1) from marts.fct_incidents").fetchone()
+                "select count(*), count(*) filter (where n_sources > 1) from marts.fct_incidents"
+            ).fetchone()
             n_actors = conn.execute("select count(*) from marts.dim_actors").fetchone()[0]
             print(f"  incidents {n_incidents} (all days; {n_multi} reported by several outlets), actors {n_actors}")
             print("\ntop incidents (most outlets, then most killed)")
@@ -329,9 +359,13 @@ def print_summary(db: Path, day, bi_dir: Path, demo: bool = False) -> bool:
         print(f"  not published yet ({shown_path(bi)}): `newsevents publish --db {shown_path(db)}`")
     print("\nnext")
     print(f"  make dashboard    the dashboard on {DASHBOARD_URL} (the newest BI copy)")
-    print(f"  {'NEWSEVENTS_DB=' + shown_path(db) + ' ' if demo else ''}make dev    the Dagster UI on http://127.0.0.1:3000")
-    print(f"  .venv/bin/python -c \"import duckdb; duckdb.connect('{shown_path(bi)}', read_only=True)"
-          ".sql('select * from acled_events limit 5').show()\"")
+    print(
+        f"  {'NEWSEVENTS_DB=' + shown_path(db) + ' ' if demo else ''}make dev    the Dagster UI on http://127.0.0.1:3000"
+    )
+    print(
+        f"  .venv/bin/python -c \"import duckdb; duckdb.connect('{shown_path(bi)}', read_only=True)"
+        ".sql('select * from acled_events limit 5').show()\""
+    )
     return True
 
 
@@ -342,8 +376,10 @@ def _describe(incident) -> str:
     toll = "toll not reported" if incident.fatalities_best is None else f"{incident.fatalities_best} killed"
     place = ", ".join(part for part in (incident.location, incident.country or incident.country_iso2) if part)
     actors = "; ".join(dict.fromkeys(actor.name for actor in incident.actors)) or "no actor named"
-    return (f"{incident.incident_id}  {incident.event_date}  {incident.sub_event_type}, {place or 'unknown place'}, "
-            f"{toll}, {incident.n_sources} source(s), {actors}")
+    return (
+        f"{incident.incident_id}  {incident.event_date}  {incident.sub_event_type}, {place or 'unknown place'}, "
+        f"{toll}, {incident.n_sources} source(s), {actors}"
+    )
 
 
 def cmd_watch_test(args: argparse.Namespace, settings: Settings) -> int:
@@ -372,16 +408,23 @@ def cmd_watch_test(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         conn.close()
 
-    print(f"watchlist: {watchlist.path} ({len(watchlist.watches)} watches); warehouse: {db} "
-          f"({len(incidents)} incidents)")
+    print(
+        f"watchlist: {watchlist.path} ({len(watchlist.watches)} watches); warehouse: {db} ({len(incidents)} incidents)"
+    )
     for watch in watchlist.watches:
         matched = [incident for incident in incidents if matches(watch, incident)]
         state = "" if watch.enabled else ", disabled"
         print(f"\nwatch '{watch.name}' ({' + '.join(watch.channels)}{state}): {len(matched)} incident(s)")
         for name in watch.actors:
             canonical = dictionary_actor(name)
-            print(f"  actor {name!r}: " + (f"-> {canonical} (actor dictionary)" if canonical
-                                           else "not in the actor dictionary, matched by name as written"))
+            print(
+                f"  actor {name!r}: "
+                + (
+                    f"-> {canonical} (actor dictionary)"
+                    if canonical
+                    else "not in the actor dictionary, matched by name as written"
+                )
+            )
         for incident in matched:
             print(f"  {_describe(incident)}")
     return 0

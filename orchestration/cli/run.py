@@ -1,8 +1,8 @@
 """Run the pipeline: the daily job on real sources, or on the bundled fixture news sites.
 
-    newsevents run [--date YYYY-MM-DD] [--db FILE] [--sources FILE] [-v]
-    newsevents demo [--date YYYY-MM-DD] [--db FILE] [--port N] [-v]
-    newsevents serve-fixtures [--port N]
+newsevents run [--date YYYY-MM-DD] [--db FILE] [--sources FILE] [-v]
+newsevents demo [--date YYYY-MM-DD] [--db FILE] [--port N] [-v]
+newsevents serve-fixtures [--port N]
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import argparse
 import contextlib
 import sys
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from transforms.settings import DEMO_DB, DEMO_PUBLISH_DIR, REPO_ROOT, Settings
@@ -32,11 +32,16 @@ def register(subparsers) -> None:
     run.set_defaults(func=cmd_run)
 
     demo = subparsers.add_parser(
-        "demo", help="serve the bundled fixture news sites on 127.0.0.1 and run the daily job on them")
+        "demo", help="serve the bundled fixture news sites on 127.0.0.1 and run the daily job on them"
+    )
     demo.add_argument("--db", default=str(DEMO_DB), help=f"DuckDB file (default: {DEMO_DB.relative_to(REPO_ROOT)})")
     demo.add_argument("--date", help="partition day (default: the last day of the fixture corpus)")
-    demo.add_argument("--port", type=int, default=DEMO_PORT,
-                      help=f"port of the fixture sites (default {DEMO_PORT}; another port means other URLs)")
+    demo.add_argument(
+        "--port",
+        type=int,
+        default=DEMO_PORT,
+        help=f"port of the fixture sites (default {DEMO_PORT}; another port means other URLs)",
+    )
     _add_verbose(demo)
     demo.set_defaults(func=cmd_demo)
 
@@ -47,8 +52,13 @@ def register(subparsers) -> None:
 
 def _add_verbose(parser: argparse.ArgumentParser) -> None:
     # SUPPRESS: `newsevents -v demo` and `newsevents demo -v` both work
-    parser.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
-                        help="the full log on the terminal instead of progress lines")
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="the full log on the terminal instead of progress lines",
+    )
 
 
 def _parse_day(value: str | None, default: date) -> date:
@@ -87,7 +97,7 @@ def fixture_corpus(articles_dir: Path | None = None):
 
 
 def fixture_last_day() -> date:
-    return max(a.published.astimezone(timezone.utc).date() for a in fixture_corpus())
+    return max(a.published.astimezone(UTC).date() for a in fixture_corpus())
 
 
 # ---------------------------------------------------------------- the daily job
@@ -127,12 +137,17 @@ def run_daily_job(day: date, settings: Settings, progress=None) -> bool:
     if progress is not None and not progress.verbose:
         notify = lambda line: print(line, file=progress.terminal, flush=True)  # noqa: E731
     with contextlib.redirect_stdout(sys.stderr), run_guard.RunWatch(instance, run_id, notify=notify):
-        result = job.execute_in_process(partition_key=day.isoformat(), instance=instance, raise_on_error=False,
-                                        run_config=run_config, run_id=run_id, tags=run_guard.run_tags())
+        result = job.execute_in_process(
+            partition_key=day.isoformat(),
+            instance=instance,
+            raise_on_error=False,
+            run_config=run_config,
+            run_id=run_id,
+            tags=run_guard.run_tags(),
+        )
     for event in result.all_events:
         if event.is_step_failure:
-            print(f"step failed: {event.step_key}: {event.event_specific_data.error.message.strip()}",
-                  file=sys.stderr)
+            print(f"step failed: {event.step_key}: {event.event_specific_data.error.message.strip()}", file=sys.stderr)
     return result.success
 
 
@@ -153,8 +168,10 @@ def _run_with_progress(day: date, settings: Settings, verbose: bool) -> bool:
         progress = Progress(terminal, {}, log_stream=sys.stderr)
         ok = run_daily_job(day, settings, progress)
     if not ok:
-        print(f"the run failed in: {', '.join(progress.failed_steps) or 'set-up'}; see {shown_path(log_path)}",
-              file=sys.stderr)
+        print(
+            f"the run failed in: {', '.join(progress.failed_steps) or 'set-up'}; see {shown_path(log_path)}",
+            file=sys.stderr,
+        )
     return ok
 
 
@@ -163,7 +180,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from orchestration.partitions import check_day
     from transforms.config import SourceConfigError
 
-    day = _parse_day(args.date, datetime.now(timezone.utc).date() - timedelta(days=1))
+    day = _parse_day(args.date, datetime.now(UTC).date() - timedelta(days=1))
     settings = settings.replace(db_path=args.db, sources_path=args.sources)
     try:
         check_day(day, settings)
@@ -194,14 +211,21 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     try:
         server = _fixture_sites().server.FixtureServer(port=args.port).start()
     except OSError as error:
-        print(f"newsevents demo: cannot serve the fixture sites on 127.0.0.1:{args.port} ({error.strerror}); "
-              f"stop what uses it (`newsevents serve-fixtures`?) or pass --port N "
-              f"(other URLs: the demo warehouse then gets a second copy)", file=sys.stderr)
+        print(
+            f"newsevents demo: cannot serve the fixture sites on 127.0.0.1:{args.port} ({error.strerror}); "
+            f"stop what uses it (`newsevents serve-fixtures`?) or pass --port N "
+            f"(other URLs: the demo warehouse then gets a second copy)",
+            file=sys.stderr,
+        )
         return 2
     try:
         settings = settings.with_vars(**{FIXTURE_URL_VAR: server.base_url})
-        print(f"newsevents demo: fixture news sites on {server.base_url}, day {day}, "
-              f"warehouse {shown_path(settings.db_path)}", file=sys.stderr, flush=True)
+        print(
+            f"newsevents demo: fixture news sites on {server.base_url}, day {day}, "
+            f"warehouse {shown_path(settings.db_path)}",
+            file=sys.stderr,
+            flush=True,
+        )
         ok = _run_with_progress(day, settings, getattr(args, "verbose", False))
     finally:
         server.stop()

@@ -1,8 +1,8 @@
 """The warehouse's own steps: prepare the dbt project, build it, publish the BI copy.
 
-    newsevents prepare-dbt                       # the set-up step: dbt_project/target/manifest.json
-    newsevents build-warehouse [--db FILE] [--no-publish] [--publish-dir DIR]
-    newsevents publish [--db FILE] [--publish-dir DIR]
+newsevents prepare-dbt                       # the set-up step: dbt_project/target/manifest.json
+newsevents build-warehouse [--db FILE] [--no-publish] [--publish-dir DIR]
+newsevents publish [--db FILE] [--publish-dir DIR]
 """
 
 from __future__ import annotations
@@ -21,8 +21,11 @@ def register(subparsers) -> None:
     prepare = subparsers.add_parser(
         "prepare-dbt", help="parse the dbt project into dbt_project/target/manifest.json (set-up step)"
     )
-    prepare.add_argument("--if-stale", action="store_true",
-                         help="only when the manifest is missing or older than a file of the dbt project")
+    prepare.add_argument(
+        "--if-stale",
+        action="store_true",
+        help="only when the manifest is missing or older than a file of the dbt project",
+    )
     prepare.set_defaults(func=cmd_prepare_dbt)
 
     build = subparsers.add_parser("build-warehouse", help="run `dbt build` on the warehouse, then publish the BI copy")

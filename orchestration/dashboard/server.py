@@ -96,7 +96,7 @@ class Dashboard:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    server: "DashboardServer"
+    server: DashboardServer
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
         parts = urlsplit(self.path)
@@ -117,7 +117,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(self, status: int, body: bytes, kind: str) -> None:
         try:
             self.send_response(status)
-            self.send_header("Content-Type", kind + ("; charset=utf-8" if kind.startswith(("text/", "application/json")) else ""))
+            self.send_header(
+                "Content-Type", kind + ("; charset=utf-8" if kind.startswith(("text/", "application/json")) else "")
+            )
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
             self.end_headers()

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 
-
 from transforms.parse.body import (
     DEFAULT_TEXT_STRATEGY,
     TEXT_STRATEGIES,
@@ -68,9 +67,17 @@ def analyse_markup(
     markup: str, url: str, *, encoding: str = "utf-8", strategy: str = DEFAULT_TEXT_STRATEGY
 ) -> ParsedPage:
     """The parse of already-decoded HTML. Raises only on bugs; parse_page wraps it."""
-    empty = Article(title=None, authors=(), published_at=None, published_at_source=None,
-                    language=None, text="", text_extractor="none", top_image=None,
-                    canonical_url=None)
+    empty = Article(
+        title=None,
+        authors=(),
+        published_at=None,
+        published_at_source=None,
+        language=None,
+        text="",
+        text_extractor="none",
+        top_image=None,
+        canonical_url=None,
+    )
     markup = clean_markup(markup)
     if len(markup) > MAX_MARKUP_CHARS:
         # inline scripts and data blobs are what make pages huge; the story is never that long
@@ -92,13 +99,11 @@ def analyse_markup(
 
     check_budget()
     # the text strategy gets the markup string: each extractor builds and mutates its own tree
-    result = TEXT_STRATEGIES[strategy](
-        TextInput(prepare_markup(markup), url, language_hint, prose_chars(tree))
-    )
+    result = TEXT_STRATEGIES[strategy](TextInput(prepare_markup(markup), url, language_hint, prose_chars(tree)))
     check_budget()
     text = clean_field(finish_text(result.text, title, tree)) or ""
     language = choose_language(declared, text)
-    signals = page_signals(tree, jsonld)                 # clears scripts: after jsonld/metadata
+    signals = page_signals(tree, jsonld)  # clears scripts: after jsonld/metadata
     check_budget()
     published_at, published_source = find_published_at(tree, url, title)  # drops canonical: last
 
@@ -106,23 +111,40 @@ def analyse_markup(
     authors = tuple(a for a in (clean_field(a) for a in authors) if a)
     top_image, canonical_url = clean_field(top_image), clean_field(canonical_url)
     article = Article(
-        title=title, authors=authors, published_at=published_at,
-        published_at_source=published_source, language=language, text=text,
-        text_extractor=result.extractor if text else "none", top_image=top_image,
+        title=title,
+        authors=authors,
+        published_at=published_at,
+        published_at_source=published_source,
+        language=language,
+        text=text,
+        text_extractor=result.extractor if text else "none",
+        top_image=top_image,
         canonical_url=canonical_url,
     )
     return ParsedPage(article, reject_reason(signals, text), encoding)
 
 
 def analyse_page(
-    body: bytes, url: str, *, content_type: str | None = None,
-    strategy: str = DEFAULT_TEXT_STRATEGY, budget_seconds: float = PARSE_BUDGET_SECONDS,
+    body: bytes,
+    url: str,
+    *,
+    content_type: str | None = None,
+    strategy: str = DEFAULT_TEXT_STRATEGY,
+    budget_seconds: float = PARSE_BUDGET_SECONDS,
 ) -> ParsedPage:
     """Decode and parse within `budget_seconds`; never raises (a failure becomes a parser_error
     rejection, a page over its budget a parse_timeout one)."""
-    empty = Article(title=None, authors=(), published_at=None, published_at_source=None,
-                    language=None, text="", text_extractor="none", top_image=None,
-                    canonical_url=None)
+    empty = Article(
+        title=None,
+        authors=(),
+        published_at=None,
+        published_at_source=None,
+        language=None,
+        text="",
+        text_extractor="none",
+        top_image=None,
+        canonical_url=None,
+    )
     try:
         with Budget(budget_seconds):
             return _analyse_page(body, url, content_type, strategy, empty)
@@ -141,7 +163,8 @@ def _analyse_page(body, url, content_type, strategy, empty) -> ParsedPage:
             markup, encoding = decode_html(body, content_type)
         if looks_binary(markup):
             return ParsedPage(
-                empty, ParseRejection("undecodable", f"binary or undecodable content as {encoding}"),
+                empty,
+                ParseRejection("undecodable", f"binary or undecodable content as {encoding}"),
                 encoding,
             )
         return analyse_markup(markup, url, encoding=encoding, strategy=strategy)
@@ -154,9 +177,7 @@ def _analyse_page(body, url, content_type, strategy, empty) -> ParsedPage:
         return ParsedPage(empty, ParseRejection("parser_error", f"{type(exc).__name__}: {exc}"[:500]), "")
 
 
-def parse_page(
-    body: bytes, url: str, *, content_type: str | None = None
-) -> Article | ParseRejection:
+def parse_page(body: bytes, url: str, *, content_type: str | None = None) -> Article | ParseRejection:
     """An Article, or a ParseRejection (not_article | empty_text | undecodable | parser_error |
     parse_timeout)."""
     parsed = analyse_page(body, url, content_type=content_type)
@@ -177,7 +198,16 @@ def article_to_json(article: Article) -> dict:
 
 
 __all__ = [
-    "PARSER_VERSION", "DEFAULT_TEXT_STRATEGY", "TEXT_STRATEGIES", "ParsedPage", "analyse_page",
-    "analyse_markup", "article_to_json", "decode_html", "guess_language", "parse_page", "strip_scripts",
+    "PARSER_VERSION",
+    "DEFAULT_TEXT_STRATEGY",
+    "TEXT_STRATEGIES",
+    "ParsedPage",
+    "analyse_page",
+    "analyse_markup",
+    "article_to_json",
+    "decode_html",
+    "guess_language",
+    "parse_page",
+    "strip_scripts",
     "strip_site_name",
 ]

@@ -63,9 +63,7 @@ def _stopword_languages() -> frozenset[str]:
     prepare_newspaper()
     from newspaper import settings
 
-    return frozenset(
-        p.stem.removeprefix("stopwords-") for p in Path(settings.STOPWORDS_DIR).glob("stopwords-*.txt")
-    )
+    return frozenset(p.stem.removeprefix("stopwords-") for p in Path(settings.STOPWORDS_DIR).glob("stopwords-*.txt"))
 
 
 def _newspaper_config(language: str | None):
@@ -129,9 +127,18 @@ def trafilatura_text(markup: str, *, fast: bool = False, precision: bool = False
     import trafilatura
 
     text = trafilatura.extract(
-        markup, url=None, fast=fast, favor_precision=precision, include_comments=False,
-        include_tables=True, include_images=False, include_links=False, deduplicate=False,
-        output_format="txt", with_metadata=False, prune_xpath=PRUNE_XPATHS,
+        markup,
+        url=None,
+        fast=fast,
+        favor_precision=precision,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        include_links=False,
+        deduplicate=False,
+        output_format="txt",
+        with_metadata=False,
+        prune_xpath=PRUNE_XPATHS,
     )
     return text or ""
 
@@ -149,8 +156,8 @@ def _caption_texts(tree: lxml_html.HtmlElement) -> list[str]:
 
 
 _PIPE_CELLS = re.compile(r"\s*\|\s*")
-HEAD_PARAGRAPHS = 5            # how far down a kicker, headline or byline line can sit
-BODY_MIN_WORDS = 12            # a paragraph this long starts the story proper
+HEAD_PARAGRAPHS = 5  # how far down a kicker, headline or byline line can sit
+BODY_MIN_WORDS = 12  # a paragraph this long starts the story proper
 
 
 def _is_furniture(paragraph: str) -> bool:
@@ -215,7 +222,7 @@ class TextInput:
     markup: str
     url: str
     language: str | None
-    prose_chars: int        # characters in the page's <p> paragraphs of ≥ 12 words
+    prose_chars: int  # characters in the page's <p> paragraphs of ≥ 12 words
 
 
 def _strategy_newspaper(page: TextInput) -> TextResult:
@@ -251,7 +258,7 @@ def _strategy_newspaper_then_trafilatura(page: TextInput) -> TextResult:
 
 def _shingles(text: str, n: int = 4) -> Counter:
     tokens = re.findall(r"\w+", text)
-    return Counter(tuple(tokens[i:i + n]) for i in range(max(1, len(tokens) - n + 1)))
+    return Counter(tuple(tokens[i : i + n]) for i in range(max(1, len(tokens) - n + 1)))
 
 
 def _choose(traf: TextResult, news: TextResult) -> TextResult:
@@ -300,5 +307,3 @@ def prose_chars(tree: lxml_html.HtmlElement) -> int:
         if len(text.split()) >= BODY_MIN_WORDS:
             total += len(" ".join(text.split()))
     return total
-
-

@@ -18,13 +18,10 @@ def declared_charset(content_type: str | None) -> str | None:
     return match.group(1).lower() if match else None
 
 
-_META_CHARSET = re.compile(
-    rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_:.\-]+)""", re.IGNORECASE
-)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_:.\-]+)""", re.IGNORECASE)
 # WHATWG: these labels mean windows-1252 in practice
 _AS_WINDOWS_1252 = {"iso8859-1", "latin-1", "ascii", "us-ascii", "iso-8859-1", "cp819"}
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-         (codecs.BOM_UTF16_BE, "utf-16-be"))
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 
 
 def _codec_name(label: str | None, *, in_markup: bool = False) -> str | None:
@@ -60,7 +57,7 @@ def decode_html(body: bytes, content_type: str | None) -> tuple[str, str]:
         if (encoding := _codec_name(label)) and (text := _try_decode(body, encoding)) is not None:
             return text.lstrip("\ufeff"), encoding
     for bom, encoding in _BOMS:
-        if body.startswith(bom) and (text := _try_decode(body[len(bom):], encoding)) is not None:
+        if body.startswith(bom) and (text := _try_decode(body[len(bom) :], encoding)) is not None:
             return text, encoding.removesuffix("-sig")
     if match := _META_CHARSET.search(body[:4096]):
         if (encoding := _codec_name(match.group(1).decode("ascii", "ignore"), in_markup=True)) and (
@@ -93,5 +90,3 @@ def looks_binary(text: str) -> bool:
     if not sample:
         return False
     return len(_UNDECODED.findall(sample)) / len(sample) > 0.05
-
-

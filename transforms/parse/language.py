@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from lxml import html as lxml_html
@@ -21,11 +21,34 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 TOKEN = re.compile(r"\w+", re.UNICODE)
 # Languages the stopword heuristic chooses between (Latin and Cyrillic script ones; other scripts
 # are told apart by script first).
-_HEURISTIC_LANGUAGES = ("en", "fr", "es", "pt", "de", "it", "nl", "sw", "id", "tr", "pl", "ro",
-                        "sv", "da", "nb", "fi", "hu", "hr", "ru", "uk", "bg", "sr", "mk")
+_HEURISTIC_LANGUAGES = (
+    "en",
+    "fr",
+    "es",
+    "pt",
+    "de",
+    "it",
+    "nl",
+    "sw",
+    "id",
+    "tr",
+    "pl",
+    "ro",
+    "sv",
+    "da",
+    "nb",
+    "fi",
+    "hu",
+    "hr",
+    "ru",
+    "uk",
+    "bg",
+    "sr",
+    "mk",
+)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _stopwords(language: str) -> frozenset[str]:
     prepare_newspaper()
     from newspaper import settings
@@ -131,5 +154,3 @@ def choose_language(declared: str | None, text: str) -> str | None:
         if stop and words and sum(1 for w in words if w in stop) / len(words) < 0.05:
             return guessed
     return declared
-
-

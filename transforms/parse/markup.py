@@ -36,7 +36,7 @@ def strip_scripts(markup: str) -> str:
         start, name = match.start(), match.group(1).lower()
         tag_end = lowered.find(">", match.end(), match.end() + _MAX_TAG_CHARS)
         if tag_end != -1 and "application/ld+json" in lowered[start:tag_end]:
-            kept.append(markup[position:tag_end + 1])
+            kept.append(markup[position : tag_end + 1])
             position = tag_end + 1
             continue
         kept.append(markup[position:start])
@@ -97,11 +97,14 @@ class Budget:
         self.seconds = seconds
         self._alarm = False
 
-    def __enter__(self) -> "Budget":
+    def __enter__(self) -> Budget:
         _budget.deadline = time.monotonic() + self.seconds
-        if (self.seconds > 0 and threading.current_thread() is threading.main_thread()
-                and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None)
-                and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)):
+        if (
+            self.seconds > 0
+            and threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None)
+            and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+        ):
             signal.signal(signal.SIGALRM, _on_alarm)
             signal.setitimer(signal.ITIMER_REAL, self.seconds)
             self._alarm = True
@@ -119,5 +122,3 @@ def build_tree(markup: str) -> lxml_html.HtmlElement | None:
         return lxml_html.document_fromstring(markup)
     except (etree.ParserError, ValueError):
         return None
-
-

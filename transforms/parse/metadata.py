@@ -14,6 +14,7 @@ from transforms.parse.dates import (
 
 log = logging.getLogger(__name__)
 
+
 def _first_str(value: object) -> str | None:
     if isinstance(value, list) and value:
         value = value[0]
@@ -35,8 +36,15 @@ def jsonld_authors(objects: list[dict]) -> tuple[str, ...]:
     return tuple(names[:10])
 
 
-_AUTHOR_META_KEYS = ("author", "article:author", "dc.creator", "dcterms.creator", "sailthru.author",
-                     "parsely-author", "byl")
+_AUTHOR_META_KEYS = (
+    "author",
+    "article:author",
+    "dc.creator",
+    "dcterms.creator",
+    "sailthru.author",
+    "parsely-author",
+    "byl",
+)
 
 
 def meta_authors(tree: lxml_html.HtmlElement) -> tuple[str, ...]:
@@ -68,7 +76,7 @@ SITE_NAME_MAX_WORDS = 6
 
 
 def strip_site_name(title: str) -> str:
-    """"Headline | Outlet" / "Outlet :: Headline" → "Headline" (the shorter, name-like side goes)."""
+    """ "Headline | Outlet" / "Outlet :: Headline" → "Headline" (the shorter, name-like side goes)."""
     parts = _TITLE_SEPARATOR.split(title)
     if len(parts) < 2:
         return title
@@ -78,7 +86,7 @@ def strip_site_name(title: str) -> str:
     if len(tail.split()) <= SITE_NAME_MAX_WORDS and len(tail) < len(head):
         return head.strip()
     first = parts[0]
-    rest = title[len(first) + len(separators[0]):]
+    rest = title[len(first) + len(separators[0]) :]
     if len(first.split()) <= SITE_NAME_MAX_WORDS and len(first) < len(rest):
         return rest.strip()
     return title
@@ -106,7 +114,7 @@ def page_title(tree: lxml_html.HtmlElement, newspaper_title: str, jsonld: list[d
         break
     news = _clean_title(newspaper_title)
     if news and news != page_title:
-        return news            # newspaper3k already cut the site name off
+        return news  # newspaper3k already cut the site name off
     if page_title:
         return strip_site_name(page_title)
     return news
@@ -117,5 +125,3 @@ def canonical_link(tree: lxml_html.HtmlElement) -> str | None:
         if "canonical" in (link.get("rel") or "").lower().split() and (href := link.get("href")):
             return href.strip()
     return meta_content(tree, "og:url")
-
-

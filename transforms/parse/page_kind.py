@@ -25,8 +25,17 @@ MIN_TEXT_CHARS_DECLARED = 120
 # Types that describe a whole page that is not a story; VideoObject etc. only count when no
 # article type is present (articles often embed a VideoObject).
 NON_ARTICLE_PAGE_TYPES = frozenset(
-    t.lower() for t in ("CollectionPage", "ItemList", "SearchResultsPage", "ProfilePage",
-                        "VideoObject", "VideoGallery", "AboutPage", "ContactPage")
+    t.lower()
+    for t in (
+        "CollectionPage",
+        "ItemList",
+        "SearchResultsPage",
+        "ProfilePage",
+        "VideoObject",
+        "VideoGallery",
+        "AboutPage",
+        "ContactPage",
+    )
 )
 NON_ARTICLE_OG_PREFIXES = ("video", "profile", "music", "book", "product")
 
@@ -39,16 +48,16 @@ class PageSignals:
     """What the markup says about the page kind, for the article/non-article decision."""
 
     declared_article: bool
-    declared_other: str | None      # e.g. "jsonld:collectionpage", "og:video.other"
-    link_density: float             # anchor text / all text in <body>
-    teasers: tuple[str, ...]        # texts of teaser cards: a headline link plus a short blurb
+    declared_other: str | None  # e.g. "jsonld:collectionpage", "og:video.other"
+    link_density: float  # anchor text / all text in <body>
+    teasers: tuple[str, ...]  # texts of teaser cards: a headline link plus a short blurb
     body_chars: int
 
 
 _BOILERPLATE_TAGS = frozenset({"nav", "footer", "header", "aside"})
 HEADLINE_MIN_WORDS = 4
-TEASER_MAX_CHARS = 400          # a card's headline + blurb; longer blocks are prose
-TEASER_MIN_LINK_SHARE = 0.25    # the headline is a big part of a card, unlike a link inside prose
+TEASER_MAX_CHARS = 400  # a card's headline + blurb; longer blocks are prose
+TEASER_MIN_LINK_SHARE = 0.25  # the headline is a big part of a card, unlike a link inside prose
 
 
 def _words(element: lxml_html.HtmlElement) -> str:
@@ -86,9 +95,7 @@ def _teaser_cards(body: lxml_html.HtmlElement) -> tuple[str, ...]:
         card_text = words(container)
         if len(card_text) > TEASER_MAX_CHARS or len(link_text) < TEASER_MIN_LINK_SHARE * len(card_text):
             continue
-        headline_links = sum(
-            1 for a in container.iter("a") if len(words(a).split()) >= HEADLINE_MIN_WORDS
-        )
+        headline_links = sum(1 for a in container.iter("a") if len(words(a).split()) >= HEADLINE_MIN_WORDS)
         if headline_links == 1:
             cards.append(card_text)
     return tuple(cards)
@@ -143,7 +150,7 @@ INDEX_TEXT_SHARE_FEW_CARDS = 0.9
 
 def _trigrams(text: str) -> set[tuple[str, ...]]:
     tokens = [t.lower() for t in TOKEN.findall(text)]
-    return {tuple(tokens[i:i + 3]) for i in range(max(1, len(tokens) - 2))}
+    return {tuple(tokens[i : i + 3]) for i in range(max(1, len(tokens) - 2))}
 
 
 def teaser_share(text: str, teasers: tuple[str, ...]) -> float:
@@ -184,13 +191,15 @@ def reject_reason(signals: PageSignals, text: str) -> ParseRejection | None:
                 f"index page: {len(signals.teasers)} teaser cards hold {share:.0%} of {n} chars of text",
             )
     # a link farm; a real story on a page with a huge menu still has its own paragraphs
-    if (not signals.declared_article and signals.link_density > LINK_FARM_DENSITY
-            and n < LINK_FARM_MAX_TEXT_CHARS and signals.body_chars > 300):
+    if (
+        not signals.declared_article
+        and signals.link_density > LINK_FARM_DENSITY
+        and n < LINK_FARM_MAX_TEXT_CHARS
+        and signals.body_chars > 300
+    ):
         return ParseRejection("not_article", f"link density {signals.link_density:.2f}")
     if n == 0:
         return ParseRejection("empty_text", "no body text found")
     if n < (MIN_TEXT_CHARS_DECLARED if signals.declared_article else MIN_TEXT_CHARS):
         return ParseRejection("empty_text", f"body text too short ({n} chars)")
     return None
-
-
