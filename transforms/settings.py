@@ -12,6 +12,8 @@ Environment variables (all optional):
     NEWSEVENTS_START_DATE    the first daily partition, YYYY-MM-DD (default a year before today)
     NEWSEVENTS_WORKERS       processes for parse and extract (default: the usable CPUs)
     NEWSEVENTS_LAKE_CATALOG, NEWSEVENTS_LAKE_DATA, NEWSEVENTS_DUCKDB_EXTENSIONS   the DuckLake target
+    NEWSEVENTS_GAZETTEER     a GeoNames dump the gazetteer adds to its shipped places
+    NEWSEVENTS_CACHE_DIR     where built indexes are cached (default $XDG_CACHE_HOME/newsevents)
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ WORKERS_ENV = "NEWSEVENTS_WORKERS"
 LAKE_CATALOG_ENV = "NEWSEVENTS_LAKE_CATALOG"  # sqlite:/path/catalog.sqlite | postgres:dbname=... host=...
 LAKE_DATA_ENV = "NEWSEVENTS_LAKE_DATA"  # directory (or object-store URL) of the Parquet files
 EXTENSIONS_ENV = "NEWSEVENTS_DUCKDB_EXTENSIONS"
+GAZETTEER_ENV = "NEWSEVENTS_GAZETTEER"  # a GeoNames dump to add to the shipped gazetteer
+CACHE_DIR_ENV = "NEWSEVENTS_CACHE_DIR"  # where built indexes are kept (else $XDG_CACHE_HOME/newsevents)
 
 
 def _path(value: str | os.PathLike[str]) -> Path:
@@ -66,6 +70,8 @@ class Settings:
     lake_catalog: str = ""
     lake_data: str = ""
     duckdb_extensions: str = ""
+    gazetteer_dump: str = ""
+    cache_dir: Path = Path("~/.cache/newsevents").expanduser()
     # Which of the paths were chosen (environment or caller) rather than defaulted: the summary and
     # the dashboard look for the newest warehouse / BI copy only when none was chosen.
     db_chosen: bool = False
@@ -95,6 +101,8 @@ class Settings:
             lake_catalog=get(LAKE_CATALOG_ENV),
             lake_data=get(LAKE_DATA_ENV),
             duckdb_extensions=get(EXTENSIONS_ENV),
+            gazetteer_dump=get(GAZETTEER_ENV),
+            cache_dir=Path(get(CACHE_DIR_ENV) or Path(get("XDG_CACHE_HOME") or "~/.cache").expanduser() / "newsevents"),
             db_chosen=bool(get(DB_ENV)),
             publish_dir_chosen=bool(get(PUBLISH_DIR_ENV)),
             environ=MappingProxyType(env),
