@@ -17,10 +17,15 @@ PACKAGES = ("transforms", "orchestration")
 # Stage of each transforms module (by dotted-name prefix); a module may import its own stage and
 # later ones, never an earlier one.
 STAGES = {
-    "transforms.crawl": 0, "transforms.fetch": 0, "transforms.discover": 0, "transforms.robots": 0,
+    "transforms.crawl": 0,
+    "transforms.fetch": 0,
+    "transforms.discover": 0,
+    "transforms.robots": 0,
     "transforms.parse": 1,
     "transforms.extract": 2,
-    "transforms.warehouse": 3, "transforms.publish": 3, "transforms.lake": 3,
+    "transforms.warehouse": 3,
+    "transforms.publish": 3,
+    "transforms.lake": 3,
 }
 LEAVES = ("transforms.records", "transforms.settings", "transforms.urls", "transforms.config")
 # A child process started by dagster-dbt (standard library only): it hands its environment, plus
@@ -84,11 +89,18 @@ def env_uses(path: Path) -> list[int]:
     """Lines that touch os.environ, os.getenv, os.putenv or os.unsetenv."""
     lines = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "os"
-                and node.attr in ("environ", "getenv", "putenv", "unsetenv", "environb")):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "os"
+            and node.attr in ("environ", "getenv", "putenv", "unsetenv", "environb")
+        ):
             lines.append(node.lineno)
-        elif isinstance(node, ast.ImportFrom) and node.module == "os" and {
-                alias.name for alias in node.names} & {"environ", "getenv", "putenv"}:
+        elif (
+            isinstance(node, ast.ImportFrom)
+            and node.module == "os"
+            and {alias.name for alias in node.names} & {"environ", "getenv", "putenv"}
+        ):
             lines.append(node.lineno)
     return lines
 
@@ -102,7 +114,10 @@ def test_only_the_settings_read_the_environment(name):
 
 def test_the_checks_catch_what_they_forbid(tmp_path):
     bad = tmp_path / "bad.py"
-    bad.write_text("import os\nfrom tests.sites import server\ndef f():\n    from transforms.crawl import Crawl\n"
-                   "    os.environ['X'] = '1'\n    return os.getenv('Y')\n", encoding="utf-8")
+    bad.write_text(
+        "import os\nfrom tests.sites import server\ndef f():\n    from transforms.crawl import Crawl\n"
+        "    os.environ['X'] = '1'\n    return os.getenv('Y')\n",
+        encoding="utf-8",
+    )
     assert {"tests.sites", "tests.sites.server", "transforms.crawl", "transforms.crawl.Crawl"} <= imported(bad)
     assert env_uses(bad) == [5, 6]
