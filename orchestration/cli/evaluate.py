@@ -14,6 +14,7 @@ import logging
 import sys
 from pathlib import Path
 
+from orchestration.cli.inspect import open_read_only
 from orchestration.cli.run import fixture_corpus
 from transforms.settings import REPO_ROOT, Settings
 
@@ -100,11 +101,9 @@ def cmd_evaluate_merge(args: argparse.Namespace, settings: Settings) -> int:
 
     from transforms import merge_eval
 
-    db = Path(args.db).expanduser().resolve() if args.db else settings.db_path
-    try:
-        con = duckdb.connect(str(db), read_only=True)
-    except duckdb.Error as error:
-        log.error("cannot open warehouse %s read-only: %s", db, error)
+    db = settings.replace(db_path=args.db).db_path
+    con = open_read_only(db)
+    if con is None:
         return 1
     try:
         reports = con.execute(

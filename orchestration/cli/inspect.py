@@ -238,10 +238,8 @@ def likely_warehouse(explicit: str | None, settings: Settings) -> tuple[Path | N
 
     --db, else $NEWSEVENTS_DB, else the most recently written of the real-sources warehouse and the
     demo's (after `make demo` that is the demo's)."""
-    if explicit:
-        return Path(explicit).expanduser().resolve(), []
-    if settings.db_chosen:
-        return settings.db_path, []
+    if explicit or settings.db_chosen:
+        return settings.replace(db_path=explicit).db_path, []
     candidates = [path for path in (settings.db_path, DEMO_DB) if path.exists()]
     candidates.sort(key=lambda path: path.stat().st_mtime, reverse=True)
     return (candidates[0] if candidates else None), candidates[1:]
@@ -372,6 +370,17 @@ def print_summary(db: Path, day, bi_dir: Path, demo: bool = False) -> bool:
 # ---------------------------------------------------------------- watch test
 
 
+def open_read_only(db: Path):
+    """A read-only connection to the warehouse, or None (the reason logged)."""
+    import duckdb
+
+    try:
+        return duckdb.connect(str(db), read_only=True)
+    except duckdb.Error as error:
+        log.error("cannot open warehouse %s read-only: %s", db, error)
+        return None
+
+
 def _describe(incident) -> str:
     toll = "toll not reported" if incident.fatalities_best is None else f"{incident.fatalities_best} killed"
     place = ", ".join(part for part in (incident.location, incident.country or incident.country_iso2) if part)
@@ -384,7 +393,6 @@ def _describe(incident) -> str:
 
 def cmd_watch_test(args: argparse.Namespace, settings: Settings) -> int:
     """Which existing incidents each watch would match, without sending anything."""
-    import duckdb
 
     from transforms import alerts
     from transforms.watch import WatchlistConfigError, dictionary_actor, load_watchlist, matches
@@ -394,11 +402,9 @@ def cmd_watch_test(args: argparse.Namespace, settings: Settings) -> int:
     except WatchlistConfigError as error:
         log.error("%s", error)
         return 1
-    db = Path(args.db).expanduser().resolve() if args.db else settings.db_path
-    try:
-        conn = duckdb.connect(str(db), read_only=True)
-    except duckdb.Error as error:
-        log.error("cannot open warehouse %s read-only: %s", db, error)
+    db = settings.replace(db_path=args.db).db_path
+    conn = open_read_only(db)
+    if conn is None:
         return 1
     try:
         incidents = alerts.load_incidents(conn)

@@ -58,6 +58,18 @@ log = logging.getLogger(__name__)
 
 # Bump when the output for the same HTML would change (extractor choice, thresholds, date order).
 PARSER_VERSION = "parse-1.1"
+# What a page with no article gives (its fields for batch evaluation are empty).
+EMPTY_ARTICLE = Article(
+    title=None,
+    authors=(),
+    published_at=None,
+    published_at_source=None,
+    language=None,
+    text="",
+    text_extractor="none",
+    top_image=None,
+    canonical_url=None,
+)
 
 
 # ---------------------------------------------------------------- the parse
@@ -67,17 +79,7 @@ def analyse_markup(
     markup: str, url: str, *, encoding: str = "utf-8", strategy: str = DEFAULT_TEXT_STRATEGY
 ) -> ParsedPage:
     """The parse of already-decoded HTML. Raises only on bugs; parse_page wraps it."""
-    empty = Article(
-        title=None,
-        authors=(),
-        published_at=None,
-        published_at_source=None,
-        language=None,
-        text="",
-        text_extractor="none",
-        top_image=None,
-        canonical_url=None,
-    )
+    empty = EMPTY_ARTICLE
     markup = clean_markup(markup)
     if len(markup) > MAX_MARKUP_CHARS:
         # inline scripts and data blobs are what make pages huge; the story is never that long
@@ -134,17 +136,7 @@ def analyse_page(
 ) -> ParsedPage:
     """Decode and parse within `budget_seconds`; never raises (a failure becomes a parser_error
     rejection, a page over its budget a parse_timeout one)."""
-    empty = Article(
-        title=None,
-        authors=(),
-        published_at=None,
-        published_at_source=None,
-        language=None,
-        text="",
-        text_extractor="none",
-        top_image=None,
-        canonical_url=None,
-    )
+    empty = EMPTY_ARTICLE
     try:
         with Budget(budget_seconds):
             return _analyse_page(body, url, content_type, strategy, empty)
