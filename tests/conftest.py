@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sites.server import FixtureServer
+from orchestration.fixture_sites.server import FixtureServer
 from transforms.config import SourcesConfig, load_sources
 
 # The fixture corpus is dated November 2026: keep its days inside the daily partitions whatever
@@ -15,7 +15,7 @@ from transforms.config import SourcesConfig, load_sources
 os.environ.setdefault("NEWSEVENTS_START_DATE", "2026-11-01")
 
 REPO = Path(__file__).resolve().parents[1]
-FIXTURE_SOURCES = REPO / "tests" / "sites" / "sources.yml"
+FIXTURE_SOURCES = REPO / "orchestration" / "fixture_sites" / "sources.yml"
 
 
 def needs(reason: str) -> None:

@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.sites import server as site
-from tests.sites.corpus import default_corpus
+from orchestration.fixture_sites import server as site
+from orchestration.fixture_sites.corpus import default_corpus
 from transforms import pipeline, warehouse
 from transforms.config import parse_sources
 

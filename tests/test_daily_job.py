@@ -8,8 +8,8 @@ import duckdb
 import pytest
 from dagster import AssetKey, DagsterInstance
 
+from orchestration.fixture_sites.corpus import load_corpus
 from tests.conftest import FIXTURE_SOURCES
-from tests.sites.corpus import load_corpus
 from transforms import merge_eval, pipeline, settings, warehouse
 from transforms.crawl import Crawl
 

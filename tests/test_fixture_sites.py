@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.sites import server as fixture_server
-from tests.sites.corpus import (
+from orchestration.fixture_sites import server as fixture_server
+from orchestration.fixture_sites.corpus import (
     ARTICLES_DIR,
     OUTLETS,
     CorpusError,
@@ -35,10 +35,10 @@ from tests.sites.corpus import (
     load_corpus,
     parse_article,
 )
-from tests.sites.server import FixtureServer
+from orchestration.fixture_sites.server import FixtureServer
 
 REPO = Path(__file__).resolve().parents[1]
-SITES = REPO / "tests" / "sites"
+SITES = REPO / "orchestration" / "fixture_sites"
 NS = {
     "atom": "http://www.w3.org/2005/Atom",
     "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
@@ -506,7 +506,7 @@ def test_sources_yml_points_at_live_discovery_documents(srv):
 def test_cli_serves_until_interrupted():
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.sites.server", "--port", "0"],
+        [sys.executable, "-m", "orchestration.fixture_sites.server", "--port", "0"],
         cwd=REPO,
         env=env,
         stdout=subprocess.PIPE,

@@ -73,26 +73,15 @@ def _parse_day(value: str | None, default: date) -> date:
 # ---------------------------------------------------------------- the fixture sites
 
 
-def _fixture_sites():
-    """The fixture sites' package (tests/sites of the checkout: make it importable)."""
-    if str(REPO_ROOT) not in sys.path:
-        sys.path.insert(0, str(REPO_ROOT))
-    import tests.sites.corpus
-    import tests.sites.server
-
-    return tests.sites
-
-
 def fixture_sources() -> Path:
-    return Path(_fixture_sites().__file__).parent / "sources.yml"
+    from orchestration.fixture_sites import SOURCES
 
-
-def fixture_articles_dir() -> Path:
-    return Path(_fixture_sites().__file__).parent / "articles"
+    return SOURCES
 
 
 def fixture_corpus(articles_dir: Path | None = None):
-    corpus = _fixture_sites().corpus
+    from orchestration.fixture_sites import corpus
+
     return corpus.load_corpus(articles_dir) if articles_dir else corpus.default_corpus()
 
 
@@ -209,7 +198,9 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         start_date=settings.start_date or (day - timedelta(days=30)).isoformat(),
     )
     try:
-        server = _fixture_sites().server.FixtureServer(port=args.port).start()
+        from orchestration.fixture_sites.server import FixtureServer
+
+        server = FixtureServer(port=args.port).start()
     except OSError as error:
         print(
             f"newsevents demo: cannot serve the fixture sites on 127.0.0.1:{args.port} ({error.strerror}); "
@@ -234,4 +225,6 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_serve_fixtures(args: argparse.Namespace, settings: Settings) -> int:
-    return _fixture_sites().server.main(["--port", str(args.port)])
+    from orchestration.fixture_sites.server import main
+
+    return main(["--port", str(args.port)])

@@ -4,7 +4,7 @@
         urllib.request.urlopen(srv.base_url + "/herald/rss.xml")
         srv.requests          # every request seen, for assertions on crawler behaviour
 
-    python -m tests.sites.server --port 8765      # serve until Ctrl-C
+    python -m orchestration.fixture_sites.server --port 8765      # serve until Ctrl-C
 
 Everything is deterministic: the pages are rendered from the article YAML files with fixed dates,
 so the same request always gets the same bytes (and the same ETag). The edge cases a crawler must
@@ -29,12 +29,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import MappingProxyType
 from urllib.parse import parse_qs, urlsplit
 
-from tests.sites import templates as t
-from tests.sites.corpus import OUTLETS, SECTIONS, FixtureArticle, default_corpus
+from orchestration.fixture_sites import templates as t
+from orchestration.fixture_sites.corpus import OUTLETS, SECTIONS, FixtureArticle, default_corpus
 
 HOST = "127.0.0.1"  # loopback only, by house rule
 
-# The fixture's own edge-case articles (tests/sites/articles, written for this purpose).
+# The fixture's own edge-case articles (orchestration/fixture_sites/articles, written for this purpose).
 HERALD_REDIRECTED = "drone-strike-el-obeid-market"  # RSS links its old URL, which 301s to the article
 HERALD_FLAKY = "tbilisi-police-tear-gas-protest"  # 500 on the first GET, 200 afterwards
 COURIER_AMP = "al-shabaab-attack-mandera-police-post"  # Atom links the AMP copy, homepage the main URL
@@ -161,7 +161,9 @@ class FixtureSite:
         self.by_key: dict[str, FixtureArticle] = {a.key: a for a in self.articles}
         missing = [key for key in EDGE_ARTICLE_KEYS if key not in self.by_key]
         if missing and require_edge_articles:
-            raise ValueError(f"edge-case articles missing from tests/sites/articles: {', '.join(missing)}")
+            raise ValueError(
+                f"edge-case articles missing from orchestration/fixture_sites/articles: {', '.join(missing)}"
+            )
         flaky = self.by_key.get(f"herald/{HERALD_FLAKY}")
         self.flaky_paths = frozenset({flaky.path} if flaky else ())
         self._cache: dict[str, Response] = {}

@@ -21,7 +21,7 @@ from email.utils import format_datetime
 from html import escape
 from urllib.parse import quote
 
-from tests.sites.corpus import FixtureArticle
+from orchestration.fixture_sites.corpus import FixtureArticle
 
 OUTLET_NAMES: dict[str, str] = {
     "herald": "The Meridian Herald",

@@ -1,7 +1,7 @@
-"""Load and validate the fixture article corpus (tests/sites/articles/<outlet>/*.yml).
+"""Load and validate the fixture article corpus (orchestration/fixture_sites/articles/<outlet>/*.yml).
 
 Each YAML file is one article written for the offline fixture sites; the format is described in
-tests/sites/README.md. Loading is strict: a bad file raises CorpusError naming the file and field,
+orchestration/fixture_sites/README.md. Loading is strict: a bad file raises CorpusError naming the file and field,
 so a typo in a fixture never silently becomes a missing article in a crawl test.
 """
 
