@@ -18,6 +18,16 @@ REPO = Path(__file__).resolve().parents[1]
 FIXTURE_SOURCES = REPO / "orchestration" / "fixture_sites" / "sources.yml"
 
 
+def pytest_configure(config) -> None:
+    """The dbt manifest the Dagster assets are built from, prepared again when a file of the dbt
+    project changed since `make setup` (importing the package never prepares it)."""
+    from orchestration.dbt_cli import prepare_manifest
+    from transforms.settings import Settings
+
+    if prepare_manifest(Settings.from_env(), if_stale=True) != 0:
+        raise pytest.UsageError("`newsevents prepare-dbt` failed: the dbt project does not parse")
+
+
 def needs(reason: str) -> None:
     """A test whose tool is missing: skipped on a developer's machine, a failure in CI (`CI` set,
     as .ci/run does), where .ci/run installs every tool the suite needs."""
