@@ -20,7 +20,6 @@ def build_defs(settings: Settings | None = None) -> Definitions:
         "daily_job",
         selection=AssetSelection.all(),
         description="Crawl, parse, extract and model one day of news.",
-        partitions_def=partitions,
     )
     # At 01:00 UTC, run the day that just ended.
     daily_schedule = build_schedule_from_partitioned_job(
