@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: setup demo test dev dashboard run evaluate evaluate-real model bench bench-day clean
+.PHONY: setup lint demo test dev dashboard run evaluate evaluate-real model bench bench-day clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,7 +24,11 @@ setup: $(STAMP) $(DAGSTER_HOME)/dagster.yaml  ## create .venv, install, prepare 
 demo: setup  ## serve the fixture sites on 127.0.0.1 and run the daily job into warehouse/demo.duckdb
 	$(BIN)/newsevents demo
 
-test: setup  ## the whole test suite (what CI runs)
+lint: setup  ## ruff: lint and format check (configured in pyproject.toml)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint  ## lint, then the whole test suite (what CI runs)
 	$(BIN)/pytest -q
 
 dashboard: setup  ## the incident dashboard on http://127.0.0.1:8050 (reads the newest published BI copy)

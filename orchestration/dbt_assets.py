@@ -1,6 +1,7 @@
 """dbt models as Dagster assets (dagster-dbt), downstream of the Python assets, plus the BI copy.
 
-- `dbt_project`: the DbtProject (dbt_project/, profiles inside it, manifest in dbt_project/target).
+- `dbt_project`: the DbtProject (dbt_project/, profiles inside it, manifest in dbt_project/target,
+  prepared by the set-up step `newsevents prepare-dbt`, or by dagster-dbt under `dagster dev`).
 - `dbt_warehouse_assets`: every dbt seed/model, grouped by layer (staging, intermediate, marts);
   each run is a `dbt build` (tests surface as asset checks, with a description each) and every
   model reports its row count. They are not partitioned: each build rebuilds the marts whole from
@@ -8,18 +9,18 @@
   show the days it was not built on as "missing"). They still run in the daily job, after the
   day's partitioned Python assets. dbt sources map to the Python assets that write them.
 - `bi_copy`: after the marts are built, publishes the read-only BI copy (transforms.publish).
-- `dbt_resource`: the DbtCliResource, to be bound under the resource key "dbt".
+- `dbt_resource(settings)`: the DbtCliResource for the settings' warehouse, bound as "dbt".
 
-The dbt subprocess reads the warehouse path from $NEWSEVENTS_DB, which
-orchestration.resources.build_resources exports (absolute) before any run.
+dbt start-up is paid once per build: dbt's version comes from the installed package (no `dbt
+--version` process), and each warehouse keeps its own dbt target folder, seeded from the
+set-up step's, so dbt's partial parsing stays valid from one run to the next.
 """
 
-
+import hashlib
+import importlib.metadata
 import logging
-import os
-import subprocess
-import sys
 from collections.abc import Mapping
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -31,53 +32,24 @@ from dagster_dbt import (
     DbtProject,
     dbt_assets,
 )
+from packaging import version
 
-from orchestration.resources import WRITER_POOL
-from transforms import warehouse
+from orchestration import dbt_child
+from orchestration.dbt_cli import TARGET_DIR, dbt_executable
+from orchestration.resources import WRITER_POOL, WarehouseResource
 from transforms.publish import MART_TABLES, MARTS_SCHEMA, publish
+from transforms.settings import DBT_PROJECT_DIR, Settings
 
 log = logging.getLogger(__name__)
 
-DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
 GROUP_NAME = "marts"  # the BI copy sits with the marts it publishes
 DBT_LAYERS = ("staging", "intermediate", "marts")
 # dbt asset keys are <schema>/<model>, e.g. marts/fct_incidents; the BI copy publishes these.
 MART_ASSET_KEYS = tuple(AssetKey([MARTS_SCHEMA, name]) for name in MART_TABLES)
 
-
-def manifest_is_stale(project_dir: Path, manifest_path: Path) -> bool:
-    """True when the manifest is missing or older than a file of the dbt project."""
-    if not manifest_path.exists():
-        return True
-    built = manifest_path.stat().st_mtime
-    sources = [project_dir / "dbt_project.yml", project_dir / "profiles.yml"]
-    for folder in ("models", "macros", "seeds", "tests", "analyses"):
-        sources.extend(path for path in (project_dir / folder).rglob("*") if path.is_file())
-    return any(path.stat().st_mtime > built for path in sources if path.exists())
-
-
-def dbt_executable() -> str:
-    """The dbt next to this interpreter: the venv's bin is not always on PATH (make, tests, schedulers)."""
-    venv_dbt = Path(sys.executable).with_name("dbt")
-    return str(venv_dbt) if venv_dbt.exists() else "dbt"
-
-
-def prepare_manifest(project_dir: Path = DBT_PROJECT_DIR) -> None:
-    """`dbt parse`: writes target/manifest.json from this repository alone (nothing is downloaded)."""
-    env = dict(os.environ, DBT_SEND_ANONYMOUS_USAGE_STATS="false")
-    subprocess.run(
-        [dbt_executable(), "parse", "--quiet", "--project-dir", str(project_dir), "--profiles-dir", str(project_dir)],
-        check=True, cwd=project_dir, env=env,
-    )
-
-
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-# The set-up step prepares the manifest (`newsevents prepare-dbt`, i.e. `dbt parse`). Under
-# `dagster dev`, or when the manifest is missing or older than the project's files, it is re-parsed
-# here rather than loading assets that disagree with the SQL dbt will run.
-if os.environ.get("DAGSTER_IS_DEV_CLI") or manifest_is_stale(DBT_PROJECT_DIR, dbt_project.manifest_path):
-    log.info("preparing the dbt manifest at %s", dbt_project.manifest_path)
-    prepare_manifest()
+# Under `dagster dev` dagster-dbt re-parses the project on load; elsewhere the set-up step did.
+dbt_project.prepare_if_dev()
 
 
 class NewsEventsDbtTranslator(DagsterDbtTranslator):
@@ -96,8 +68,9 @@ class NewsEventsDbtTranslator(DagsterDbtTranslator):
         folders = dbt_resource_props.get("fqn", [])[1:-1]
         return next((folder for folder in folders if folder in DBT_LAYERS), "staging")
 
-    def get_asset_check_spec(self, asset_spec: AssetSpec, manifest: Mapping[str, Any], unique_id: str,
-                             project) -> AssetCheckSpec | None:
+    def get_asset_check_spec(
+        self, asset_spec: AssetSpec, manifest: Mapping[str, Any], unique_id: str, project
+    ) -> AssetCheckSpec | None:
         spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
         if spec is None or spec.description:
             return spec
@@ -126,7 +99,8 @@ def describe_dbt_test(test_node: Mapping[str, Any]) -> str:
     if name:
         shown = ", ".join(f"{k}={v}" for k, v in arguments.items() if k != "model")
         return f"dbt test {name}" + (f" ({shown})." if shown else ".")
-    return f"dbt singular test {test_node.get('name', '')} (dbt_project/{test_node.get('original_file_path', 'tests')}): no rows may fail it."
+    where = f"dbt_project/{test_node.get('original_file_path', 'tests')}"
+    return f"dbt singular test {test_node.get('name', '')} ({where}): no rows may fail it."
 
 
 def with_row_counts(events, manifest: Mapping[str, Any], db: Path):
@@ -168,6 +142,11 @@ dbt_translator = NewsEventsDbtTranslator(
 )
 
 
+def run_target_path(db: Path) -> Path:
+    """dbt's target folder for one warehouse: its partial-parse state is for that file's profile."""
+    return TARGET_DIR / "runs" / f"{db.stem}-{hashlib.sha256(str(db).encode()).hexdigest()[:8]}"
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
@@ -175,11 +154,12 @@ dbt_translator = NewsEventsDbtTranslator(
     pool=WRITER_POOL,
     name="dbt_warehouse_assets",
 )
-def dbt_warehouse_assets(context: AssetExecutionContext, dbt: DbtCliResource):
+def dbt_warehouse_assets(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     """`dbt build` of the selected models: the marts are rebuilt from all staging rows, so any
     day's run (or a re-run) yields the same warehouse; incident ids do not move."""
-    invocation = dbt.cli(["build"], context=context)
-    yield from with_row_counts(invocation.stream(), invocation.manifest, warehouse.db_path())
+    db = Path(warehouse.db_path)
+    invocation = dbt.cli(["build"], context=context, target_path=run_target_path(db))
+    yield from with_row_counts(invocation.stream(), invocation.manifest, db)
 
 
 @asset(
@@ -190,8 +170,8 @@ def dbt_warehouse_assets(context: AssetExecutionContext, dbt: DbtCliResource):
     kinds={"duckdb", "parquet"},
     description="Read-only BI copy of the marts (DuckDB file in v1.0.0 storage + Parquet), swapped in atomically.",
 )
-def bi_copy(context: AssetExecutionContext) -> MaterializeResult:
-    result = publish()
+def bi_copy(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+    result = publish(warehouse.db_path, warehouse.publish_dir or None)
     context.log.info("published snapshot %s to %s", result.snapshot_id, result.duckdb_path)
     return MaterializeResult(
         metadata={
@@ -204,11 +184,21 @@ def bi_copy(context: AssetExecutionContext) -> MaterializeResult:
     )
 
 
-# dbt runs through orchestration/dbt_child.py so it dies with this process (no orphan holding the
-# DuckDB lock after a kill -9 of the pipeline alone).
-os.environ.setdefault("NEWSEVENTS_DBT", dbt_executable())
-dbt_resource = DbtCliResource(
-    project_dir=dbt_project,
-    profiles_dir=str(DBT_PROJECT_DIR),
-    dbt_executable=str(Path(__file__).with_name("dbt_child.py")),
-)
+class NewsEventsDbtCliResource(DbtCliResource):
+    """dagster-dbt's resource, minus its `dbt --version` process per run: dbt is the installed dbt-core."""
+
+    @cached_property
+    def _cli_version(self) -> version.Version:
+        return version.parse(importlib.metadata.version("dbt-core"))
+
+
+def dbt_resource(settings: Settings) -> DbtCliResource:
+    """dbt for the settings' warehouse. It runs through orchestration/dbt_child.py, which hands dbt
+    the settings it reads and makes it die with this process (no orphan holding the DuckDB lock
+    after a kill -9 of the pipeline alone)."""
+    return NewsEventsDbtCliResource(
+        project_dir=dbt_project,
+        profiles_dir=str(DBT_PROJECT_DIR),
+        dbt_executable=dbt_child.__file__,
+        global_config_flags=dbt_child.wrapper_args(dbt_executable(), settings.dbt_vars()),
+    )

@@ -83,8 +83,15 @@ class _Step:
 class Progress:
     """Progress lines for one run of the daily job, written to `terminal`."""
 
-    def __init__(self, terminal: IO[str], step_totals: dict[str, int], *, live: bool | None = None,
-                 log_stream: IO[str] | None = None, verbose: bool = False) -> None:
+    def __init__(
+        self,
+        terminal: IO[str],
+        step_totals: dict[str, int],
+        *,
+        live: bool | None = None,
+        log_stream: IO[str] | None = None,
+        verbose: bool = False,
+    ) -> None:
         self.terminal = terminal
         self.verbose = verbose  # Dagster's own console log too (newsevents -v)
         self.step_totals = step_totals  # events (materialisations + checks) each step will emit
@@ -147,8 +154,9 @@ class Progress:
     def _start(self, step_key: str) -> None:
         with self._lock:
             number = (self._step.number + 1) if self._step else 1
-            self._step = _Step(STAGE_NAMES.get(step_key, step_key), number,
-                               total_events=self.step_totals.get(step_key, 0))
+            self._step = _Step(
+                STAGE_NAMES.get(step_key, step_key), number, total_events=self.step_totals.get(step_key, 0)
+            )
         if self.live:
             self._stop.clear()
             self._ticker = threading.Thread(target=self._tick, daemon=True)
@@ -216,5 +224,8 @@ class Progress:
 
 def step_totals(assets_defs) -> dict[str, int]:
     """Materialisations + checks each step of the job emits (the progress bar's 100 %)."""
-    return {a.node_def.name: len(a.keys) + len(a.check_keys)
-            for a in assets_defs if getattr(a, "is_executable", False) and a.node_def is not None}
+    return {
+        a.node_def.name: len(a.keys) + len(a.check_keys)
+        for a in assets_defs
+        if getattr(a, "is_executable", False) and a.node_def is not None
+    }

@@ -1,39 +1,30 @@
-"""Resources, configured in one place from environment variables with local defaults."""
+"""Dagster resources, built from one Settings object (transforms.settings)."""
 
 from __future__ import annotations
 
-import os
+from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Iterator
 
 import duckdb
-from dagster import ConfigurableResource, EnvVar
+from dagster import ConfigurableResource
 
 from transforms import warehouse
 from transforms.config import SourcesConfig, load_sources
+from transforms.settings import Settings
 
-REPO_ROOT = warehouse.REPO_ROOT
-DEFAULT_SOURCES = REPO_ROOT / "sources.yml"
-SOURCES_ENV = "NEWSEVENTS_SOURCES"
 # DuckDB allows one writer per file: every asset that writes (or snapshots) the warehouse is in
 # this pool, limited to one op at a time in orchestration/dagster.yaml.
 WRITER_POOL = "duckdb_writer"
 
 
-def default_db_path() -> str:
-    return str(warehouse.db_path())
-
-
-def default_sources_path() -> str:
-    return str(Path(os.environ.get(SOURCES_ENV) or DEFAULT_SOURCES).resolve())
-
-
 class WarehouseResource(ConfigurableResource):
-    """The DuckDB warehouse file and the sources config that feeds it."""
+    """The DuckDB warehouse file, the sources config that feeds it and the BI copy built from it."""
 
     db_path: str
     sources_path: str
+    publish_dir: str = ""  # empty: the settings' default
+    # ${VAR} values the sources config sees besides the process environment (the demo's fixture URL)
+    config_vars: dict[str, str] = {}
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -44,17 +35,20 @@ class WarehouseResource(ConfigurableResource):
             conn.close()
 
     def load_sources(self) -> SourcesConfig:
-        return load_sources(self.sources_path)
+        return load_sources(self.sources_path, Settings.from_env().with_vars(**self.config_vars).config_env())
 
 
-def build_resources() -> dict:
-    """Resources for Definitions; paths read from the environment when the code location loads."""
+def warehouse_resource(settings: Settings) -> WarehouseResource:
+    return WarehouseResource(
+        db_path=str(settings.db_path),
+        sources_path=str(settings.sources_path),
+        publish_dir=str(settings.publish_dir),
+        config_vars=dict(settings.config_vars),
+    )
+
+
+def build_resources(settings: Settings) -> dict:
+    """Resources for Definitions: the warehouse and dbt, pointed at the same file."""
     from orchestration.dbt_assets import dbt_resource
 
-    db = default_db_path()
-    # dbt reads the same variable: one setting points both at the same file.
-    os.environ[warehouse.DB_ENV] = db
-    return {
-        "warehouse": WarehouseResource(db_path=db, sources_path=default_sources_path()),
-        "dbt": dbt_resource,
-    }
+    return {"warehouse": warehouse_resource(settings), "dbt": dbt_resource(settings)}

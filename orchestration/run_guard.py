@@ -116,7 +116,7 @@ class RunWatch:
         self._reported: set[str] = set()
         self._thread = threading.Thread(target=self._loop, name="newsevents-run-watch", daemon=True)
 
-    def __enter__(self) -> "RunWatch":
+    def __enter__(self) -> RunWatch:
         self._thread.start()
         return self
 
@@ -153,8 +153,10 @@ class RunWatch:
             return
         self._reported.add(key)
         held_by = "; ".join(describe_run(self.instance, r) for r in holders) or "no run (limit reached)"
-        message = (f"step {', '.join(s.step_key for s in waiting)} of run {self.run_id} waits for pool "
-                   f"{self.pool} (limit {info.slot_count}), held by {held_by}")
+        message = (
+            f"step {', '.join(s.step_key for s in waiting)} of run {self.run_id} waits for pool "
+            f"{self.pool} (limit {info.slot_count}), held by {held_by}"
+        )
         log.info("%s", message)
         self._notify(message)
 

@@ -20,9 +20,17 @@ from pathlib import Path
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-default-apps",
-    "--disable-extensions", "--disable-dev-shm-usage", "--window-size=1400,1800",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--disable-dev-shm-usage",
+    "--window-size=1400,1800",
 ]
 ELEMENT = "element-6066-11e4-a52e-4f735466cecf"  # the W3C key of an element reference
 
@@ -45,11 +53,17 @@ class Browser:
         self.session = ""
         self.process: subprocess.Popen | None = None
 
-    def __enter__(self) -> "Browser":
+    def __enter__(self) -> Browser:
         log = open(self.tmp_dir / "chromedriver.log", "wb")
         self.process = subprocess.Popen(
-            [CHROMEDRIVER if Path(CHROMEDRIVER).exists() else "chromedriver", f"--port={self.port}",
-             "--allowed-ips=127.0.0.1"], stdout=log, stderr=subprocess.STDOUT)
+            [
+                CHROMEDRIVER if Path(CHROMEDRIVER).exists() else "chromedriver",
+                f"--port={self.port}",
+                "--allowed-ips=127.0.0.1",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + 30
         while True:
             try:
@@ -59,8 +73,17 @@ class Browser:
                 if time.monotonic() > deadline:
                     raise WebDriverError("chromedriver did not start") from None
                 time.sleep(0.1)
-        capabilities = {"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
-            "binary": CHROMIUM, "args": [*CHROMIUM_FLAGS, f"--user-data-dir={self.tmp_dir / 'profile'}"]}}}}
+        capabilities = {
+            "capabilities": {
+                "alwaysMatch": {
+                    "browserName": "chrome",
+                    "goog:chromeOptions": {
+                        "binary": CHROMIUM,
+                        "args": [*CHROMIUM_FLAGS, f"--user-data-dir={self.tmp_dir / 'profile'}"],
+                    },
+                }
+            }
+        }
         self.session = self._call("POST", "/session", capabilities)["sessionId"]
         return self
 
@@ -75,8 +98,9 @@ class Browser:
 
     def _call(self, method: str, path: str, body: dict | None = None):
         data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(self.base + path, data=data, method=method,
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            self.base + path, data=data, method=method, headers={"Content-Type": "application/json"}
+        )
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
                 return json.loads(response.read() or b"{}").get("value")

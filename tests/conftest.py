@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sites.server import FixtureServer
+from orchestration.fixture_sites.server import FixtureServer
 from transforms.config import SourcesConfig, load_sources
 
 # The fixture corpus is dated November 2026: keep its days inside the daily partitions whatever
@@ -15,7 +15,17 @@ from transforms.config import SourcesConfig, load_sources
 os.environ.setdefault("NEWSEVENTS_START_DATE", "2026-11-01")
 
 REPO = Path(__file__).resolve().parents[1]
-FIXTURE_SOURCES = REPO / "tests" / "sites" / "sources.yml"
+FIXTURE_SOURCES = REPO / "orchestration" / "fixture_sites" / "sources.yml"
+
+
+def pytest_configure(config) -> None:
+    """The dbt manifest the Dagster assets are built from, prepared again when a file of the dbt
+    project changed since `make setup` (importing the package never prepares it)."""
+    from orchestration.dbt_cli import prepare_manifest
+    from transforms.settings import Settings
+
+    if prepare_manifest(Settings.from_env(), if_stale=True) != 0:
+        raise pytest.UsageError("`newsevents prepare-dbt` failed: the dbt project does not parse")
 
 
 def needs(reason: str) -> None:

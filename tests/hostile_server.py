@@ -59,27 +59,33 @@ def script_bait() -> bytes:
     filler = "<script>var x = 1;" + "y" * 2_000 + "\n"
     return (
         f"<html><head><title>Script bait</title></head><body><article><h1>Script bait page</h1>{story}"
-        + filler * 1_000 + "</article></body></html>"
+        + filler * 1_000
+        + "</article></body></html>"
     ).encode()
 
 
 def nul_title() -> bytes:
-    ld = json.dumps({"@type": "NewsArticle", "headline": "Barrier\u0000 holds in Westmarch",
-                     "datePublished": f"{DAY}T08:00:00Z"})
+    ld = json.dumps(
+        {"@type": "NewsArticle", "headline": "Barrier\u0000 holds in Westmarch", "datePublished": f"{DAY}T08:00:00Z"}
+    )
     page = article_html(99).decode().replace("</head>", f"<script type='application/ld+json'>{ld}</script></head>")
     return page.encode()
 
 
 def sitemap(base: str) -> bytes:
     urls = "".join(f"<url><loc>{base}/article/{n}</loc><lastmod>{DAY}</lastmod></url>" for n in range(ARTICLES))
-    return (f"<?xml version='1.0' encoding='UTF-8'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
-            f"{urls}</urlset>").encode()
+    return (
+        f"<?xml version='1.0' encoding='UTF-8'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+        f"{urls}</urlset>"
+    ).encode()
 
 
 def feed(base: str) -> bytes:
     items = "".join(
         f"<item><title>Night {n}</title><link>{base}/article/{n}</link>"
-        f"<pubDate>Fri, 20 Nov 2026 08:00:00 GMT</pubDate></item>" for n in range(ARTICLES))
+        f"<pubDate>Fri, 20 Nov 2026 08:00:00 GMT</pubDate></item>"
+        for n in range(ARTICLES)
+    )
     return f"<?xml version='1.0'?><rss version='2.0'><channel><title>W</title>{items}</channel></rss>".encode()
 
 
@@ -101,7 +107,7 @@ class HostileServer:
     def url(self, path: str) -> str:
         return self.base_url + path
 
-    def __enter__(self) -> "HostileServer":
+    def __enter__(self) -> HostileServer:
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
         self._thread.start()
         return self
@@ -120,8 +126,7 @@ class HostileServer:
             def log_message(self, *args) -> None:
                 pass
 
-            def _send(self, body: bytes, content_type: str = "text/html; charset=utf-8",
-                      length: bool = True) -> None:
+            def _send(self, body: bytes, content_type: str = "text/html; charset=utf-8", length: bool = True) -> None:
                 self.send_response(200)
                 self.send_header("Content-Type", content_type)
                 if length:
@@ -137,7 +142,7 @@ class HostileServer:
                     if server.stopping.wait(DRIP_GAP):
                         return
                     try:
-                        self.wfile.write(data[i:i + 1])
+                        self.wfile.write(data[i : i + 1])
                         self.wfile.flush()
                     except OSError:
                         return

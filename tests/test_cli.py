@@ -17,8 +17,9 @@ NEWSEVENTS = str(Path(sys.executable).with_name("newsevents"))
 
 
 def _run(*args: str, env: dict[str, str] | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
-    return subprocess.run([NEWSEVENTS, *args], capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [NEWSEVENTS, *args], capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})}
+    )
 
 
 def _free_port() -> int:
@@ -64,7 +65,8 @@ def test_demo_prints_a_short_account_and_a_second_run_changes_no_row_count(tmp_p
     assert _row_counts(db, STAGING + marts) == before
     with duckdb.connect(str(published / "newsevents_bi.duckdb"), read_only=True) as bi:
         assert {t: bi.execute(f"select count(*) from {t}").fetchone()[0] for t in MART_TABLES} == {
-            t.removeprefix("marts."): n for t, n in before.items() if t.startswith("marts.")}
+            t.removeprefix("marts."): n for t, n in before.items() if t.startswith("marts.")
+        }
 
 
 def test_demo_refuses_a_busy_port_in_one_line(tmp_path):
@@ -92,19 +94,18 @@ def test_summary_names_the_warehouse_to_pass_when_there_is_none(tmp_path):
 
 
 def test_summary_picks_the_newest_warehouse_and_says_how_to_choose_the_other(tmp_path, monkeypatch):
-    from orchestration import cmd_warehouse
-    from transforms import warehouse
+    from orchestration.cli import inspect
+    from transforms.settings import Settings
 
     real, demo = tmp_path / "newsevents.duckdb", tmp_path / "demo.duckdb"
-    monkeypatch.delenv(warehouse.DB_ENV, raising=False)
-    monkeypatch.setattr(warehouse, "DEFAULT_DB", real)
-    monkeypatch.setattr(cmd_warehouse, "DEMO_DB", demo)
-    assert cmd_warehouse.likely_warehouse(None) == (None, [])
+    settings = Settings(db_path=real)  # the default warehouse, not chosen
+    monkeypatch.setattr(inspect, "DEMO_DB", demo)
+    assert inspect.likely_warehouse(None, settings) == (None, [])
     real.write_bytes(b"")
     demo.write_bytes(b"")
     os.utime(real, (1_000_000, 1_000_000))
-    assert cmd_warehouse.likely_warehouse(None) == (demo, [real])
-    assert cmd_warehouse.likely_warehouse(str(real)) == (real, [])
+    assert inspect.likely_warehouse(None, settings) == (demo, [real])
+    assert inspect.likely_warehouse(str(real), settings) == (real, [])
 
 
 def test_summary_shows_top_incidents_and_the_bi_copy():
@@ -133,8 +134,11 @@ def test_a_closed_pipe_ends_the_command_quietly(args):
 
 def test_check_config_names_the_source_and_field_of_a_typo(tmp_path):
     bad = tmp_path / "sources.yml"
-    bad.write_text("sources:\n  - id: herald\n    name: Herald\n    homepage: https://herald.example/\n"
-                   "    feds: [https://herald.example/rss.xml]\n", encoding="utf-8")
+    bad.write_text(
+        "sources:\n  - id: herald\n    name: Herald\n    homepage: https://herald.example/\n"
+        "    feds: [https://herald.example/rss.xml]\n",
+        encoding="utf-8",
+    )
     result = _run("check-config", str(bad))
     assert result.returncode == 2
     assert "source 'herald': unknown field 'feds'" in result.stderr
@@ -150,11 +154,14 @@ def test_run_refuses_a_broken_config_before_starting(tmp_path):
 
 
 def test_run_outside_the_daily_partitions_says_so_in_one_line(tmp_path):
-    result = _run("run", "--date", "2020-01-01", "--db", str(tmp_path / "x.duckdb"),
-                  env={"NEWSEVENTS_START_DATE": "2026-01-01"})
+    result = _run(
+        "run", "--date", "2020-01-01", "--db", str(tmp_path / "x.duckdb"), env={"NEWSEVENTS_START_DATE": "2026-01-01"}
+    )
     assert result.returncode == 2
-    assert result.stderr.strip() == ("newsevents run: 2020-01-01 is before the first daily partition 2026-01-01: "
-                                     "set NEWSEVENTS_START_DATE=2020-01-01 (or earlier) to run it")
+    assert result.stderr.strip() == (
+        "newsevents run: 2020-01-01 is before the first daily partition 2026-01-01: "
+        "set NEWSEVENTS_START_DATE=2020-01-01 (or earlier) to run it"
+    )
     assert not (tmp_path / "x.duckdb").exists()
 
 

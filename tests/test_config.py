@@ -10,8 +10,14 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def _config(**source_overrides):
-    source = {"id": "herald", "name": "Herald", "homepage": "https://herald.example/",
-              "country": "GB", "language": "en", "feeds": ["https://herald.example/rss.xml"]}
+    source = {
+        "id": "herald",
+        "name": "Herald",
+        "homepage": "https://herald.example/",
+        "country": "GB",
+        "language": "en",
+        "feeds": ["https://herald.example/rss.xml"],
+    }
     source.update(source_overrides)
     return {"sources": [source]}
 

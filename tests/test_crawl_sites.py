@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.sites import server as site
-from tests.sites.corpus import default_corpus
+from orchestration.fixture_sites import server as site
+from orchestration.fixture_sites.corpus import default_corpus
 from transforms import pipeline, warehouse
 from transforms.config import parse_sources
 
@@ -34,7 +34,8 @@ def _path(url: str | None) -> str:
 def _log(conn, path_suffix: str):
     return conn.execute(
         "select attempt, http_status, outcome, final_url, canonical_url, error from crawl_log "
-        "where url like ? order by attempted_at, attempt", [f"%{path_suffix}"]
+        "where url like ? order by attempted_at, attempt",
+        [f"%{path_suffix}"],
     ).fetchall()
 
 
@@ -42,8 +43,9 @@ def test_every_reachable_corpus_article_is_archived_once(crawled, fixture_server
     conn, _ = crawled
     unreachable = fixture_server.site.unreachable_keys()
     expected = {a.path for a in default_corpus() if a.key not in unreachable and a.published.date() <= DAY}
-    archived = [_path(u) for (u,) in conn.execute(
-        "select canonical_url from pages where page_kind = 'article'").fetchall()]
+    archived = [
+        _path(u) for (u,) in conn.execute("select canonical_url from pages where page_kind = 'article'").fetchall()
+    ]
     assert expected <= set(archived)
     assert len(archived) == len(set(archived)), "a canonical URL was archived twice"
 
@@ -71,8 +73,12 @@ def test_tracking_parameters_are_stripped_before_fetching(crawled, fixture_serve
 def test_amp_copy_is_stored_under_its_canonical_url(crawled, fixture_server):
     conn, _ = crawled
     main = fixture_server.site._article("courier", site.COURIER_AMP).path
-    canonicals = [_path(u) for (u,) in conn.execute(
-        "select canonical_url from pages where url like ?", [f"%{site.COURIER_AMP}"]).fetchall()]
+    canonicals = [
+        _path(u)
+        for (u,) in conn.execute(
+            "select canonical_url from pages where url like ?", [f"%{site.COURIER_AMP}"]
+        ).fetchall()
+    ]
     assert canonicals and set(canonicals) == {main}
 
 
@@ -102,7 +108,9 @@ def test_huge_page_is_cut_off_and_logged(crawled, fixture_server):
 
 def test_empty_page_is_archived_and_rejected_by_the_parser(crawled):
     conn, _ = crawled
-    reasons = conn.execute("select reason from parse_rejects where url like ?", [f"%{site.LEDGER_EMPTY_PATH}"]).fetchall()
+    reasons = conn.execute(
+        "select reason from parse_rejects where url like ?", [f"%{site.LEDGER_EMPTY_PATH}"]
+    ).fetchall()
     assert reasons == [("empty_text",)]
 
 
@@ -111,15 +119,18 @@ def test_non_article_pages_are_kept_out_of_articles_with_a_reason(crawled):
     rejected = dict(conn.execute("select url, reason from parse_rejects").fetchall())
     video = [u for u in rejected if u.endswith(site.VIDEO_PATH)]
     assert video and rejected[video[0]] == "not_article"
-    in_articles = conn.execute("select count(*) from articles where url like '%/video/%' or url like '%/section/%' "
-                               "or url like '%/tag/%'").fetchone()[0]
+    in_articles = conn.execute(
+        "select count(*) from articles where url like '%/video/%' or url like '%/section/%' or url like '%/tag/%'"
+    ).fetchone()[0]
     assert in_articles == 0
 
 
 def test_legacy_encoding_french_and_malformed_pages_become_articles(crawled, fixture_server):
     conn, _ = crawled
-    rows = {(_path(u)): (lang, text) for u, lang, text in conn.execute(
-        "select canonical_url, language, text from articles").fetchall()}
+    rows = {
+        (_path(u)): (lang, text)
+        for u, lang, text in conn.execute("select canonical_url, language, text from articles").fetchall()
+    }
     cp1252 = fixture_server.site._article("observer", site.OBSERVER_CP1252)
     lang, text = rows[cp1252.path]
     assert "\ufffd" not in text and "Ã" not in text
@@ -141,14 +152,19 @@ def test_second_crawl_uses_conditional_requests_and_adds_nothing(crawled, fixtur
     feeds = [r for r in fixture_server.requests if r.path.endswith(("rss.xml", "atom.xml", "sitemap-news.xml"))]
     assert feeds and all("If-None-Match" in r.headers or "If-Modified-Since" in r.headers for r in feeds)
     assert {r.status for r in feeds} == {304}
-    outcomes = dict(conn.execute("select page_kind, count(*) from crawl_log where run_id = 'run-2' "
-                                 "and outcome = 'fetched' and page_kind = 'article' group by 1").fetchall())
+    outcomes = dict(
+        conn.execute(
+            "select page_kind, count(*) from crawl_log where run_id = 'run-2' "
+            "and outcome = 'fetched' and page_kind = 'article' group by 1"
+        ).fetchall()
+    )
     assert outcomes.get("article", 0) <= 1  # only what failed before (nothing else is re-fetched)
 
 
 def test_private_address_guard_refuses_loopback_without_opt_in(fixture_server, fixture_config, tmp_path):
-    closed = dataclasses.replace(fixture_config, crawler=dataclasses.replace(
-        fixture_config.crawler, allow_private_addresses=False))
+    closed = dataclasses.replace(
+        fixture_config, crawler=dataclasses.replace(fixture_config.crawler, allow_private_addresses=False)
+    )
     fixture_server.reset()
     conn = warehouse.connect(tmp_path / "guard.duckdb")
     stats = pipeline.run_crawl(conn, closed, DAY, run_id="guard")
@@ -159,17 +175,31 @@ def test_private_address_guard_refuses_loopback_without_opt_in(fixture_server, f
 
 
 def test_per_host_delay_spaces_requests(fixture_server, tmp_path):
-    config = parse_sources({
-        "crawler": {"allow_private_addresses": True, "per_host_concurrency": 1, "max_retries": 0,
-                    "timeout_seconds": 1},
-        "sources": [{"id": "herald", "name": "Herald", "homepage": f"{fixture_server.base_url}/herald/",
-                     "feeds": [f"{fixture_server.base_url}/herald/rss.xml"], "delay_seconds": 0.15,
-                     "max_articles": 6, "max_age_days": 14}],
-    })
+    config = parse_sources(
+        {
+            "crawler": {
+                "allow_private_addresses": True,
+                "per_host_concurrency": 1,
+                "max_retries": 0,
+                "timeout_seconds": 1,
+            },
+            "sources": [
+                {
+                    "id": "herald",
+                    "name": "Herald",
+                    "homepage": f"{fixture_server.base_url}/herald/",
+                    "feeds": [f"{fixture_server.base_url}/herald/rss.xml"],
+                    "delay_seconds": 0.15,
+                    "max_articles": 6,
+                    "max_age_days": 14,
+                }
+            ],
+        }
+    )
     fixture_server.reset()
     conn = warehouse.connect(tmp_path / "polite.duckdb")
     pipeline.run_crawl(conn, config, DAY, run_id="polite")
     starts = sorted(r.at for r in fixture_server.requests if r.path != "/robots.txt")
     assert len(starts) >= 6
-    gaps = [b - a for a, b in zip(starts, starts[1:])]
+    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
     assert min(gaps) >= 0.14

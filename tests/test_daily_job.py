@@ -8,10 +8,9 @@ import duckdb
 import pytest
 from dagster import AssetKey, DagsterInstance
 
+from orchestration.fixture_sites.corpus import load_corpus
 from tests.conftest import FIXTURE_SOURCES
-from tests.sites.corpus import load_corpus
-from transforms import merge_eval
-from transforms import pipeline, warehouse
+from transforms import merge_eval, pipeline, settings, warehouse
 from transforms.crawl import Crawl
 
 DAY = "2026-11-20"
@@ -22,7 +21,7 @@ STAGING = ["crawl_log", "pages", "articles", "parse_rejects", "event_mentions", 
 def job_env(fixture_server, tmp_path, monkeypatch):
     monkeypatch.setenv("NEWSEVENTS_FIXTURE_URL", fixture_server.base_url)
     monkeypatch.setenv("NEWSEVENTS_SOURCES", str(FIXTURE_SOURCES))
-    monkeypatch.setenv(warehouse.DB_ENV, str(tmp_path / "warehouse.duckdb"))
+    monkeypatch.setenv(settings.DB_ENV, str(tmp_path / "warehouse.duckdb"))
     monkeypatch.setenv("NEWSEVENTS_PUBLISH_DIR", str(tmp_path / "published"))
     return tmp_path / "warehouse.duckdb"
 
@@ -31,8 +30,7 @@ def _run(partition: str):
     from orchestration.definitions import build_defs
 
     job = build_defs().resolve_job_def("daily_job")
-    return job.execute_in_process(partition_key=partition, instance=DagsterInstance.ephemeral(),
-                                  raise_on_error=False)
+    return job.execute_in_process(partition_key=partition, instance=DagsterInstance.ephemeral(), raise_on_error=False)
 
 
 def _incidents(db) -> list[tuple]:
@@ -59,9 +57,11 @@ def test_daily_job_lands_the_fixture_day_and_a_second_run_adds_nothing(job_env):
     assert checks and all(c.passed for c in checks), [c.check_name for c in checks if not c.passed]
     counts = _counts(job_env)
     # every dbt model reports its row count (read once dbt has let go of the file)
-    row_counts = {e.asset_key.to_user_string(): e.event_specific_data.materialization.metadata["dagster/row_count"].value
-                  for e in first.all_events if e.event_type_value == "ASSET_MATERIALIZATION"
-                  and e.asset_key.path[0] in ("staging", "intermediate", "marts")}
+    row_counts = {
+        e.asset_key.to_user_string(): e.event_specific_data.materialization.metadata["dagster/row_count"].value
+        for e in first.all_events
+        if e.event_type_value == "ASSET_MATERIALIZATION" and e.asset_key.path[0] in ("staging", "intermediate", "marts")
+    }
     assert row_counts["marts/fct_incidents"] == len(_incidents(job_env)) > 30
     assert counts["pages"] > 80 and counts["articles"] > 70
     assert counts["parse_rejects"] >= 3
@@ -80,6 +80,7 @@ def test_daily_job_lands_the_fixture_day_and_a_second_run_adds_nothing(job_env):
 
 def _check_fixture_incidents(db, reports, aligned) -> None:
     """The merging classes of the fixture corpus, on the reports the extractor got right."""
+
     def incidents_of(gold_id: str) -> dict[str, set[str]]:
         """outlet -> warehouse incidents of its reports aligned to this gold incident."""
         found: dict[str, set[str]] = {}
@@ -90,9 +91,10 @@ def _check_fixture_incidents(db, reports, aligned) -> None:
 
     con = duckdb.connect(str(db), read_only=True)
     try:
+
         def incident(incident_id: str) -> dict:
             cursor = con.execute("select * from marts.fct_incidents where incident_id = ?", [incident_id])
-            return dict(zip([column[0] for column in cursor.description], cursor.fetchone()))
+            return dict(zip([column[0] for column in cursor.description], cursor.fetchone(), strict=True))
 
         # A toll rising over a day (13, then 22 from a report datelined abroad), a country-level
         # report and another sub-type of the same family, with the group's claim of 57: one incident
@@ -109,6 +111,7 @@ def _check_fixture_incidents(db, reports, aligned) -> None:
         marhanets = incidents_of("ua-marhanets-shelling-2026-11-19")
         assert set(nikopol) == {"herald", "courier"} and len(set().union(*nikopol.values())) == 1, nikopol
         assert set(marhanets) == {"ledger"} and not marhanets["ledger"] & nikopol["herald"], marhanets
+
         # A story retelling last week's base attack (coded as an attack on civilians) joins that
         # incident, as does the outlet that coded the attack as a roadside bomb; the date stays.
         def incidents_of_article(slug: str) -> set[str]:
@@ -131,22 +134,38 @@ def _check_marts(db, published_dir) -> None:
     try:
         reports = con.execute(
             "select incident_id, url, event_mention_id, country_iso2, event_type, event_date"
-            " from marts.fct_incident_reports").fetchall()
+            " from marts.fct_incident_reports"
+        ).fetchall()
         n_incidents = con.execute("select count(*) from marts.fct_incidents").fetchone()[0]
-        outlets = con.execute("select source_id, source_name, country_iso2 from marts.dim_sources "
-                              "order by 1").fetchall()
+        outlets = con.execute(
+            "select source_id, source_name, country_iso2 from marts.dim_sources order by 1"
+        ).fetchall()
     finally:
         con.close()
     assert n_incidents > 30
-    assert outlets == [("courier", "Coastal Courier", "KE"), ("herald", "The Meridian Herald", "GB"),
-                       ("ledger", "Frontier Ledger", "IN"), ("observer", "Sahel Observer", "NG")]
+    assert outlets == [
+        ("courier", "Coastal Courier", "KE"),
+        ("herald", "The Meridian Herald", "GB"),
+        ("ledger", "Frontier Ledger", "IN"),
+        ("observer", "Sahel Observer", "NG"),
+    ]
 
     corpus = load_corpus()
-    mentions = [merge_eval.MentionRecord(merge_eval.url_key(url), mention, incident, country, event_type, day)
-                for incident, url, mention, country, event_type, day in reports]
-    gold = [merge_eval.GoldRecord(merge_eval.url_key(article.path), incident.incident_id, incident.country_iso2,
-                                  incident.event_type, incident.event_date)
-            for article in corpus for incident in article.gold]
+    mentions = [
+        merge_eval.MentionRecord(merge_eval.url_key(url), mention, incident, country, event_type, day)
+        for incident, url, mention, country, event_type, day in reports
+    ]
+    gold = [
+        merge_eval.GoldRecord(
+            merge_eval.url_key(article.path),
+            incident.incident_id,
+            incident.country_iso2,
+            incident.event_type,
+            incident.event_date,
+        )
+        for article in corpus
+        for incident in article.gold
+    ]
     scores = merge_eval.aligned_scores(mentions, gold)
     assert scores.gold_pairs >= 15
     # Precision must hold. Recall is also bounded by extraction errors the alignment cannot see
@@ -159,24 +178,32 @@ def _check_marts(db, published_dir) -> None:
     end_to_end = merge_eval.pairwise_scores(
         merge_eval.predicted_clusters((incident, url) for incident, url, *_ in reports),
         merge_eval.gold_clusters((article.path, [g.incident_id for g in article.gold]) for article in corpus),
-        common_articles_only=False)
+        common_articles_only=False,
+    )
     assert end_to_end.precision >= 0.95 and end_to_end.recall >= 0.6, end_to_end
     aligned = merge_eval.align_mentions(mentions, gold)
     _check_fixture_incidents(db, reports, aligned)
 
     # The founding example: one incident, several outlets, each report joined to it.
-    embassy_paths = {merge_eval.url_key(article.path) for article in corpus
-                     if any(g.incident_id == "iq-baghdad-embassy-rockets-2026-11-14" for g in article.gold)}
-    embassy_incidents = {incident for incident, url, mention, *_ in reports
-                         if merge_eval.url_key(url) in embassy_paths
-                         and aligned.get(mention) is not None
-                         and aligned[mention].incident_id == "iq-baghdad-embassy-rockets-2026-11-14"}
+    embassy_paths = {
+        merge_eval.url_key(article.path)
+        for article in corpus
+        if any(g.incident_id == "iq-baghdad-embassy-rockets-2026-11-14" for g in article.gold)
+    }
+    embassy_incidents = {
+        incident
+        for incident, url, mention, *_ in reports
+        if merge_eval.url_key(url) in embassy_paths
+        and aligned.get(mention) is not None
+        and aligned[mention].incident_id == "iq-baghdad-embassy-rockets-2026-11-14"
+    }
     assert len(embassy_incidents) == 1
     published = duckdb.connect(str(published_dir / "newsevents_bi.duckdb"), read_only=True)
     try:
         (n_articles, n_sources, fatalities) = published.execute(
             "select n_articles, n_sources, fatalities_best from fct_incidents where incident_id = ?",
-            [embassy_incidents.pop()]).fetchone()
+            [embassy_incidents.pop()],
+        ).fetchone()
     finally:
         published.close()
     assert n_sources >= 2 and n_articles >= n_sources
@@ -224,8 +251,12 @@ def test_dagster_cli_validates_the_code_location():
     from pathlib import Path
 
     dagster = Path(sys.executable).with_name("dagster")
-    result = subprocess.run([str(dagster), "definitions", "validate", "-m", "orchestration.definitions"],
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [str(dagster), "definitions", "validate", "-m", "orchestration.definitions"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Validation successful" in result.stderr + result.stdout
 

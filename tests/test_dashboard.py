@@ -4,10 +4,10 @@ its HTTP API, and the page in a real headless Chromium (screenshots under the py
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
 import os
 import urllib.error
 import urllib.request
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -72,8 +72,13 @@ def test_actor_filter_and_most_active_actors_agree_with_the_bridge(conn):
     assert actors and actors == sorted(actors, key=lambda a: (-a["n_incidents"], a["is_generic"], a["actor_name"]))
     top = actors[0]
     theirs = queries.incidents(conn, queries.Filters(actor_id=top["actor_id"]))
-    assert len(theirs) == top["n_incidents"] == _scalar(
-        conn, "select count(distinct incident_id) from bridge_incident_actors where actor_id = ?", [top["actor_id"]])
+    assert (
+        len(theirs)
+        == top["n_incidents"]
+        == _scalar(
+            conn, "select count(distinct incident_id) from bridge_incident_actors where actor_id = ?", [top["actor_id"]]
+        )
+    )
 
 
 def test_timeline_counts_add_up_to_the_incidents(conn):
@@ -96,7 +101,8 @@ def test_health_names_every_source_with_its_last_crawl_day(conn):
     health = queries.health(conn)
     assert health["published_at"] and health["last_crawl_day"]
     assert {s["source_id"] for s in health["sources"]} == {
-        r[0] for r in conn.execute("select source_id from dim_sources").fetchall()}
+        r[0] for r in conn.execute("select source_id from dim_sources").fetchall()
+    }
     assert all(s["n_attempts"] is None or s["n_attempts"] >= s["n_failed"] for s in health["sources"])
 
 
@@ -161,8 +167,9 @@ def test_dashboard_in_headless_chromium_filters_opens_an_incident_and_picks_up_a
     try:
         n_incidents = _scalar(con, "select count(*) from fct_incidents")
         n_iraq = _scalar(con, "select count(*) from fct_incidents where country_iso2 = 'IQ'")
-        busiest = con.execute("select incident_id, n_reports from fct_incidents "
-                              "order by n_sources desc, incident_id limit 1").fetchone()
+        busiest = con.execute(
+            "select incident_id, n_reports from fct_incidents order by n_sources desc, incident_id limit 1"
+        ).fetchone()
         n_sources = _scalar(con, "select count(*) from dim_sources")
     finally:
         con.close()
@@ -181,8 +188,10 @@ def test_dashboard_in_headless_chromium_filters_opens_an_incident_and_picks_up_a
             assert page.run("return document.querySelectorAll('#health tbody tr').length") == n_sources
             page.screenshot(shots / "dashboard_overview.png")
 
-            page.run("const s = document.getElementById('f-country'); s.value = 'IQ';"
-                     "s.dispatchEvent(new Event('change', {bubbles: true}));")
+            page.run(
+                "const s = document.getElementById('f-country'); s.value = 'IQ';"
+                "s.dispatchEvent(new Event('change', {bubbles: true}));"
+            )
             page.wait_for(f"document.querySelectorAll('#incidents tbody tr').length === {n_iraq}")
             page.screenshot(shots / "dashboard_filtered_iraq.png")
             page.run("document.getElementById('f-reset').click()")

@@ -11,7 +11,6 @@ import atexit
 import csv
 import functools
 import hashlib
-import json
 import os
 import shutil
 import subprocess
@@ -107,20 +106,36 @@ UAG_IQ = Actor("perpetrator", "unidentified gunmen", "Unidentified armed group",
 CIVILIANS = Actor("target", "shoppers", "Civilians", "Civilians")
 
 ROCKETS_BAGHDAD = dict(
-    event_type="Explosions/Remote violence", sub_event_type="Shelling/artillery/missile attack",
-    event_date=date(2026, 11, 14), location="Baghdad", admin1="Baghdad", country_iso2="IQ",
+    event_type="Explosions/Remote violence",
+    sub_event_type="Shelling/artillery/missile attack",
+    event_date=date(2026, 11, 14),
+    location="Baghdad",
+    admin1="Baghdad",
+    country_iso2="IQ",
 )
 IED_MOGADISHU = dict(
-    event_type="Explosions/Remote violence", sub_event_type="Remote explosive/landmine/IED",
-    event_date=date(2026, 11, 14), location="Mogadishu", admin1="Banaadir", country_iso2="SO",
+    event_type="Explosions/Remote violence",
+    sub_event_type="Remote explosive/landmine/IED",
+    event_date=date(2026, 11, 14),
+    location="Mogadishu",
+    admin1="Banaadir",
+    country_iso2="SO",
 )
 CLASH_MOGADISHU = dict(
-    event_type="Battles", sub_event_type="Armed clash",
-    event_date=date(2026, 11, 14), location="Mogadishu", admin1="Banaadir", country_iso2="SO",
+    event_type="Battles",
+    sub_event_type="Armed clash",
+    event_date=date(2026, 11, 14),
+    location="Mogadishu",
+    admin1="Banaadir",
+    country_iso2="SO",
 )
 KIRKUK_BOMB = dict(
-    event_type="Explosions/Remote violence", sub_event_type="Suicide bomb",
-    event_date=date(2026, 11, 13), location="Kirkuk", admin1="Kirkuk", country_iso2="IQ",
+    event_type="Explosions/Remote violence",
+    sub_event_type="Suicide bomb",
+    event_date=date(2026, 11, 13),
+    location="Kirkuk",
+    admin1="Kirkuk",
+    country_iso2="IQ",
 )
 
 
@@ -128,60 +143,175 @@ def staging_day_1() -> list[SyntheticArticle]:
     """Crawl day 2026-11-15: four outlets, six real incidents, two of them in Mogadishu on the 14th."""
     day = date(2026, 11, 15)
     return [
-        SyntheticArticle("herald", "rockets-baghdad", datetime(2026, 11, 15, 4, 45), day,
-                         "Two rockets fired at US embassy compound in Baghdad", (
-            Mention(**ROCKETS_BAGHDAD, latitude=33.3406, longitude=44.4009, fatalities=0, actors=(UAG_IQ,)),
-        )),
-        SyntheticArticle("courier", "baghdad-embassy-attack", datetime(2026, 11, 15, 9, 0), day,
-                         "Embassy defences intercept rocket over Baghdad", (
-            Mention(**ROCKETS_BAGHDAD, latitude=33.3152, longitude=44.3661, fatalities=0,
-                    actors=(Actor("perpetrator", "militants", "Unidentified armed group", "Political militia"),)),
-        )),
+        SyntheticArticle(
+            "herald",
+            "rockets-baghdad",
+            datetime(2026, 11, 15, 4, 45),
+            day,
+            "Two rockets fired at US embassy compound in Baghdad",
+            (Mention(**ROCKETS_BAGHDAD, latitude=33.3406, longitude=44.4009, fatalities=0, actors=(UAG_IQ,)),),
+        ),
+        SyntheticArticle(
+            "courier",
+            "baghdad-embassy-attack",
+            datetime(2026, 11, 15, 9, 0),
+            day,
+            "Embassy defences intercept rocket over Baghdad",
+            (
+                Mention(
+                    **ROCKETS_BAGHDAD,
+                    latitude=33.3152,
+                    longitude=44.3661,
+                    fatalities=0,
+                    actors=(Actor("perpetrator", "militants", "Unidentified armed group", "Political militia"),),
+                ),
+            ),
+        ),
         # Two incidents in Mogadishu on the same day, told in one article: they stay apart.
-        SyntheticArticle("herald", "mogadishu-market-bomb", datetime(2026, 11, 15, 6, 0), day,
-                         "Bomb tears through Mogadishu market", (
-            Mention(**IED_MOGADISHU, latitude=2.0469, longitude=45.3182, fatalities=7,
-                    actors=(AL_SHABAAB, CIVILIANS), civilian_targeting=True),
-            Mention(**CLASH_MOGADISHU, latitude=2.0371, longitude=45.3438, fatalities=3,
-                    actors=(Actor("perpetrator", "Somali troops", "Military forces of Somalia", "State forces", "SO"),
-                            Actor("target", "Shabaab fighters", "Al-Shabaab", "Rebel group", "SO"))),
-        )),
-        SyntheticArticle("observer", "somali-troops-clash", datetime(2026, 11, 15, 11, 30), day,
-                         "Somali army and militants trade fire in capital", (
-            Mention(**CLASH_MOGADISHU, latitude=2.0400, longitude=45.3400, fatalities=4,
-                    actors=(Actor("perpetrator", "Somali National Army", "Somali National Army", "State forces", "SO"),
-                            Actor("target", "al-Shabab", "al-Shabab", "Rebel group", "SO"))),
-        )),
+        SyntheticArticle(
+            "herald",
+            "mogadishu-market-bomb",
+            datetime(2026, 11, 15, 6, 0),
+            day,
+            "Bomb tears through Mogadishu market",
+            (
+                Mention(
+                    **IED_MOGADISHU,
+                    latitude=2.0469,
+                    longitude=45.3182,
+                    fatalities=7,
+                    actors=(AL_SHABAAB, CIVILIANS),
+                    civilian_targeting=True,
+                ),
+                Mention(
+                    **CLASH_MOGADISHU,
+                    latitude=2.0371,
+                    longitude=45.3438,
+                    fatalities=3,
+                    actors=(
+                        Actor("perpetrator", "Somali troops", "Military forces of Somalia", "State forces", "SO"),
+                        Actor("target", "Shabaab fighters", "Al-Shabaab", "Rebel group", "SO"),
+                    ),
+                ),
+            ),
+        ),
+        SyntheticArticle(
+            "observer",
+            "somali-troops-clash",
+            datetime(2026, 11, 15, 11, 30),
+            day,
+            "Somali army and militants trade fire in capital",
+            (
+                Mention(
+                    **CLASH_MOGADISHU,
+                    latitude=2.0400,
+                    longitude=45.3400,
+                    fatalities=4,
+                    actors=(
+                        Actor("perpetrator", "Somali National Army", "Somali National Army", "State forces", "SO"),
+                        Actor("target", "al-Shabab", "al-Shabab", "Rebel group", "SO"),
+                    ),
+                ),
+            ),
+        ),
         # The same suicide bombing in Kirkuk, the group spelled three ways.
-        SyntheticArticle("herald", "kirkuk-suicide-bombing", datetime(2026, 11, 15, 5, 0), day,
-                         "Suicide bomber kills five at Kirkuk checkpoint", (
-            Mention(**KIRKUK_BOMB, latitude=35.4681, longitude=44.3922, fatalities=5,
-                    actors=(Actor("perpetrator", "IS", "IS", "Rebel group"),)),
-        )),
-        SyntheticArticle("ledger", "kirkuk-blast", datetime(2026, 11, 15, 8, 0), day,
-                         "Blast at Kirkuk checkpoint claimed by ISIS", (
-            Mention(**KIRKUK_BOMB, latitude=35.4700, longitude=44.3900, fatalities=6,
-                    actors=(Actor("perpetrator", "ISIS", "Islamic State", "Rebel group"),)),
-        )),
-        SyntheticArticle("courier", "iraq-checkpoint-bombing", datetime(2026, 11, 15, 10, 0), day,
-                         "Islamic State claims Kirkuk attack", (
-            Mention(**KIRKUK_BOMB, latitude=None, longitude=None, fatalities=5, geo_precision=3,
-                    actors=(Actor("perpetrator", "the Islamic State group", "Islamic State", "Rebel group"),)),
-        )),
+        SyntheticArticle(
+            "herald",
+            "kirkuk-suicide-bombing",
+            datetime(2026, 11, 15, 5, 0),
+            day,
+            "Suicide bomber kills five at Kirkuk checkpoint",
+            (
+                Mention(
+                    **KIRKUK_BOMB,
+                    latitude=35.4681,
+                    longitude=44.3922,
+                    fatalities=5,
+                    actors=(Actor("perpetrator", "IS", "IS", "Rebel group"),),
+                ),
+            ),
+        ),
+        SyntheticArticle(
+            "ledger",
+            "kirkuk-blast",
+            datetime(2026, 11, 15, 8, 0),
+            day,
+            "Blast at Kirkuk checkpoint claimed by ISIS",
+            (
+                Mention(
+                    **KIRKUK_BOMB,
+                    latitude=35.4700,
+                    longitude=44.3900,
+                    fatalities=6,
+                    actors=(Actor("perpetrator", "ISIS", "Islamic State", "Rebel group"),),
+                ),
+            ),
+        ),
+        SyntheticArticle(
+            "courier",
+            "iraq-checkpoint-bombing",
+            datetime(2026, 11, 15, 10, 0),
+            day,
+            "Islamic State claims Kirkuk attack",
+            (
+                Mention(
+                    **KIRKUK_BOMB,
+                    latitude=None,
+                    longitude=None,
+                    fatalities=5,
+                    geo_precision=3,
+                    actors=(Actor("perpetrator", "the Islamic State group", "Islamic State", "Rebel group"),),
+                ),
+            ),
+        ),
         # Same day, same city as the rockets, but a protest: a different incident.
-        SyntheticArticle("ledger", "baghdad-protest", datetime(2026, 11, 15, 7, 0), day,
-                         "Thousands rally in Baghdad over power cuts", (
-            Mention("Protests", "Peaceful protest", date(2026, 11, 14), "Baghdad", "Baghdad", "IQ",
-                    33.3128, 44.3615, None, actors=(Actor("perpetrator", "protesters", "Protesters", "Protesters"),)),
-        )),
+        SyntheticArticle(
+            "ledger",
+            "baghdad-protest",
+            datetime(2026, 11, 15, 7, 0),
+            day,
+            "Thousands rally in Baghdad over power cuts",
+            (
+                Mention(
+                    "Protests",
+                    "Peaceful protest",
+                    date(2026, 11, 14),
+                    "Baghdad",
+                    "Baghdad",
+                    "IQ",
+                    33.3128,
+                    44.3615,
+                    None,
+                    actors=(Actor("perpetrator", "protesters", "Protesters", "Protesters"),),
+                ),
+            ),
+        ),
         # Generic actors stay per country: an unidentified armed group in Nigeria is not the Iraqi one.
-        SyntheticArticle("observer", "maiduguri-abduction", datetime(2026, 11, 15, 9, 0), day,
-                         "Gunmen abduct traders near Maiduguri", (
-            Mention("Violence against civilians", "Abduction/forced disappearance", date(2026, 11, 13),
-                    "Maiduguri", "Borno", "NG", 11.8333, 13.15, 0,
-                    actors=(Actor("perpetrator", "gunmen", "Unidentified armed group", "Political militia", "NG"),
-                            CIVILIANS), civilian_targeting=True),
-        )),
+        SyntheticArticle(
+            "observer",
+            "maiduguri-abduction",
+            datetime(2026, 11, 15, 9, 0),
+            day,
+            "Gunmen abduct traders near Maiduguri",
+            (
+                Mention(
+                    "Violence against civilians",
+                    "Abduction/forced disappearance",
+                    date(2026, 11, 13),
+                    "Maiduguri",
+                    "Borno",
+                    "NG",
+                    11.8333,
+                    13.15,
+                    0,
+                    actors=(
+                        Actor("perpetrator", "gunmen", "Unidentified armed group", "Political militia", "NG"),
+                        CIVILIANS,
+                    ),
+                    civilian_targeting=True,
+                ),
+            ),
+        ),
     ]
 
 
@@ -189,21 +319,52 @@ def staging_day_2() -> list[SyntheticArticle]:
     """Crawl day 2026-11-16: later reports of two known incidents (a higher toll) and a new one."""
     day = date(2026, 11, 16)
     return [
-        SyntheticArticle("observer", "baghdad-rockets-followup", datetime(2026, 11, 16, 6, 0), day,
-                         "Investigation opens into embassy rocket fire", (
-            Mention(**ROCKETS_BAGHDAD, latitude=33.34, longitude=44.40, fatalities=0, actors=(UAG_IQ,)),
-        )),
-        SyntheticArticle("ledger", "mogadishu-toll-rises", datetime(2026, 11, 16, 7, 0), day,
-                         "Mogadishu market bombing toll rises to nine", (
-            Mention(**IED_MOGADISHU, latitude=2.0469, longitude=45.3182, fatalities=9,
+        SyntheticArticle(
+            "observer",
+            "baghdad-rockets-followup",
+            datetime(2026, 11, 16, 6, 0),
+            day,
+            "Investigation opens into embassy rocket fire",
+            (Mention(**ROCKETS_BAGHDAD, latitude=33.34, longitude=44.40, fatalities=0, actors=(UAG_IQ,)),),
+        ),
+        SyntheticArticle(
+            "ledger",
+            "mogadishu-toll-rises",
+            datetime(2026, 11, 16, 7, 0),
+            day,
+            "Mogadishu market bombing toll rises to nine",
+            (
+                Mention(
+                    **IED_MOGADISHU,
+                    latitude=2.0469,
+                    longitude=45.3182,
+                    fatalities=9,
                     actors=(Actor("perpetrator", "Al Shabaab", "Al Shabaab", "Rebel group", "SO"), CIVILIANS),
-                    civilian_targeting=True),
-        )),
-        SyntheticArticle("courier", "basra-pipeline-blast", datetime(2026, 11, 16, 8, 0), day,
-                         "Explosion damages pipeline near Basra", (
-            Mention("Explosions/Remote violence", "Remote explosive/landmine/IED", date(2026, 11, 15),
-                    "Basra", "Basra", "IQ", 30.5085, 47.7804, 0, actors=(UAG_IQ,)),
-        )),
+                    civilian_targeting=True,
+                ),
+            ),
+        ),
+        SyntheticArticle(
+            "courier",
+            "basra-pipeline-blast",
+            datetime(2026, 11, 16, 8, 0),
+            day,
+            "Explosion damages pipeline near Basra",
+            (
+                Mention(
+                    "Explosions/Remote violence",
+                    "Remote explosive/landmine/IED",
+                    date(2026, 11, 15),
+                    "Basra",
+                    "Basra",
+                    "IQ",
+                    30.5085,
+                    47.7804,
+                    0,
+                    actors=(UAG_IQ,),
+                ),
+            ),
+        ),
     ]
 
 
@@ -212,8 +373,11 @@ GOLD_DAY_1 = {
     "rockets": {("herald", "rockets-baghdad", 0), ("courier", "baghdad-embassy-attack", 0)},
     "ied": {("herald", "mogadishu-market-bomb", 0)},
     "clash": {("herald", "mogadishu-market-bomb", 1), ("observer", "somali-troops-clash", 0)},
-    "kirkuk": {("herald", "kirkuk-suicide-bombing", 0), ("ledger", "kirkuk-blast", 0),
-               ("courier", "iraq-checkpoint-bombing", 0)},
+    "kirkuk": {
+        ("herald", "kirkuk-suicide-bombing", 0),
+        ("ledger", "kirkuk-blast", 0),
+        ("courier", "iraq-checkpoint-bombing", 0),
+    },
     "protest": {("ledger", "baghdad-protest", 0)},
     "abduction": {("observer", "maiduguri-abduction", 0)},
 }
@@ -230,21 +394,47 @@ def insert_articles(db_path: Path, articles: list[SyntheticArticle], extractor_v
             con.execute(
                 "insert or replace into pages values (?, ?, 'article', ?, ?, ?, ?, 200, 'text/html', 'utf-8',"
                 " null, null, ?, ?, 'run-1', 1000, ?)",
-                [page_id, article.source_id, article.url, article.url, article.url, _id(article.url, "hash"),
-                 fetched_at, article.partition_date, b"\x1f\x8b"],
+                [
+                    page_id,
+                    article.source_id,
+                    article.url,
+                    article.url,
+                    article.url,
+                    _id(article.url, "hash"),
+                    fetched_at,
+                    article.partition_date,
+                    b"\x1f\x8b",
+                ],
             )
             con.execute(
                 "insert into crawl_log values ('run-1', ?, ?, ?, ?, ?, 'article', ?, 1, 200, 1000, 50, 'fetched',"
                 " null, ?, null, null)",
-                [article.partition_date, article.source_id, article.url, article.url, article.url, fetched_at,
-                 _id(article.url, "hash")],
+                [
+                    article.partition_date,
+                    article.source_id,
+                    article.url,
+                    article.url,
+                    article.url,
+                    fetched_at,
+                    _id(article.url, "hash"),
+                ],
             )
             con.execute(
                 "insert or replace into articles values (?, ?, ?, ?, ?, ?, ['A Reporter'], ?, 'jsonld', 'en', ?,"
                 " 'newspaper', null, 100, ?, ?, 'p1', ?)",
-                [article.article_id, page_id, article.source_id, article.url, article.url, article.title,
-                 article.published_at, f"{article.title}. Body text.", fetched_at, article.partition_date,
-                 fetched_at],
+                [
+                    article.article_id,
+                    page_id,
+                    article.source_id,
+                    article.url,
+                    article.url,
+                    article.title,
+                    article.published_at,
+                    f"{article.title}. Body text.",
+                    fetched_at,
+                    article.partition_date,
+                    fetched_at,
+                ],
             )
             con.execute(
                 "insert or replace into extraction_log values (?, ?, ?, ?, ?)",
@@ -265,9 +455,17 @@ def insert_articles(db_path: Path, articles: list[SyntheticArticle], extractor_v
                 for actor_index, actor in enumerate(mention.actors):
                     con.execute(
                         "insert or replace into actor_mentions values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [_id(mention_id, actor.role, actor.actor_name, actor_index), mention_id,
-                         article.article_id, extractor_version, actor.role, actor.surface_text, actor.actor_name,
-                         actor.actor_type, actor.country_iso2],
+                        [
+                            _id(mention_id, actor.role, actor.actor_name, actor_index),
+                            mention_id,
+                            article.article_id,
+                            extractor_version,
+                            actor.role,
+                            actor.surface_text,
+                            actor.actor_name,
+                            actor.actor_type,
+                            actor.country_iso2,
+                        ],
                     )
     finally:
         con.close()
@@ -291,16 +489,39 @@ def write_data_dir(target: Path) -> Path:
 
 def dbt_build(db_path: Path, work_dir: Path, *args: str) -> subprocess.CompletedProcess:
     """Run a real `dbt build` (test target) against db_path; targets and logs stay in work_dir."""
-    env = dict(os.environ, NEWSEVENTS_DB=str(db_path), NEWSEVENTS_DATA_DIR=str(write_data_dir(work_dir / "data")),
-               DBT_SEND_ANONYMOUS_USAGE_STATS="false")
-    command = [str(DBT), "build", "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
-               "--target", "test", "--target-path", str(work_dir / "target"), "--log-path", str(work_dir / "logs"),
-               *args]
+    env = dict(
+        os.environ,
+        NEWSEVENTS_DB=str(db_path),
+        NEWSEVENTS_DATA_DIR=str(write_data_dir(work_dir / "data")),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+    )
+    command = [
+        str(DBT),
+        "build",
+        "--project-dir",
+        str(DBT_PROJECT),
+        "--profiles-dir",
+        str(DBT_PROJECT),
+        "--target",
+        "test",
+        "--target-path",
+        str(work_dir / "target"),
+        "--log-path",
+        str(work_dir / "logs"),
+        *args,
+    ]
     return subprocess.run(command, env=env, capture_output=True, text=True, cwd=DBT_PROJECT, timeout=600)
 
 
-MART_TABLES = ("fct_incidents", "fct_incident_reports", "bridge_incident_actors", "dim_actors",
-               "dim_locations", "dim_sources", "dim_dates")
+MART_TABLES = (
+    "fct_incidents",
+    "fct_incident_reports",
+    "bridge_incident_actors",
+    "dim_actors",
+    "dim_locations",
+    "dim_sources",
+    "dim_dates",
+)
 
 
 def build_warehouse(work_dir: Path, *days: list[SyntheticArticle]) -> Path:
@@ -324,11 +545,14 @@ def query(db_path: Path, sql: str, params: list | None = None) -> list[tuple]:
 
 def report_keys(db_path: Path) -> dict[tuple[str, str, int], str]:
     """(source_id, slug, event_index) -> incident_id, from fct_incident_reports."""
-    rows = query(db_path, """
+    rows = query(
+        db_path,
+        """
         select r.source_id, regexp_extract(r.url, '/([^/]+)\\.html$', 1), m.event_index, r.incident_id
         from marts.fct_incident_reports r
         join main.event_mentions m using (event_mention_id)
-    """)
+    """,
+    )
     return {(source, slug, index): incident for source, slug, index, incident in rows}
 
 
@@ -363,23 +587,29 @@ def test_reports_of_one_incident_merge_across_outlets_and_same_city_incidents_st
     assert clusters(report_keys(day_1_warehouse)) == {frozenset(members) for members in GOLD_DAY_1.values()}
     by_headline = {
         row[0]: row[1:]
-        for row in query(day_1_warehouse, "select headline, n_articles, n_sources, event_type, location"
-                                          " from marts.fct_incidents")
+        for row in query(
+            day_1_warehouse, "select headline, n_articles, n_sources, event_type, location from marts.fct_incidents"
+        )
     }
     assert by_headline["Suicide bomber kills five at Kirkuk checkpoint"][:2] == (3, 3)
     assert by_headline["Two rockets fired at US embassy compound in Baghdad"][:2] == (2, 2)
     # Mogadishu, 14 November: the market bomb and the army clash are two incidents.
-    mogadishu = query(day_1_warehouse, "select sub_event_type, fatalities_best from marts.fct_incidents"
-                                       " where location = 'Mogadishu' order by 1")
+    mogadishu = query(
+        day_1_warehouse,
+        "select sub_event_type, fatalities_best from marts.fct_incidents where location = 'Mogadishu' order by 1",
+    )
     assert mogadishu == [("Armed clash", 4), ("Remote explosive/landmine/IED", 7)]
 
 
 def test_merged_incident_takes_precise_location_toll_range_and_summary(day_1_warehouse):
-    (row,) = query(day_1_warehouse, """
+    (row,) = query(
+        day_1_warehouse,
+        """
         select event_date, location, latitude is not null, fatalities_low, fatalities_best, fatalities_high,
                perpetrator, summary
         from marts.fct_incidents where sub_event_type = 'Suicide bomb'
-    """)
+    """,
+    )
     event_date, location, has_coordinates, low, best, high, perpetrator, summary = row
     assert (event_date, location, has_coordinates) == (date(2026, 11, 13), "Kirkuk", True)
     assert (low, best, high) == (5, 5, 6)  # latest report (courier, 10:00) says 5
@@ -391,8 +621,9 @@ def test_merged_incident_takes_precise_location_toll_range_and_summary(day_1_war
 def test_actor_spellings_collapse_and_generic_actors_stay_per_country(day_1_warehouse):
     actors = {
         row[0]: row[1:]
-        for row in query(day_1_warehouse, "select actor_name, aliases, actor_type, n_incidents, is_generic"
-                                          " from marts.dim_actors")
+        for row in query(
+            day_1_warehouse, "select actor_name, aliases, actor_type, n_incidents, is_generic from marts.dim_actors"
+        )
     }
     islamic_state = actors["Islamic State"]
     # names as written; "the Islamic State group" is a description, not a name
@@ -406,8 +637,11 @@ def test_actor_spellings_collapse_and_generic_actors_stay_per_country(day_1_ware
     assert actors["Military forces of Somalia"][2] == 1
     assert actors["Unidentified armed group (Iraq)"][1:] == ("Political militia", 1, True)
     assert actors["Unidentified armed group (Nigeria)"][1:] == ("Political militia", 1, True)
-    assert not [name for name in actors if name in {"IS", "ISIS", "al-Shabab", "Somali National Army",
-                                                    "Unidentified armed group"}]
+    assert not [
+        name
+        for name in actors
+        if name in {"IS", "ISIS", "al-Shabab", "Somali National Army", "Unidentified armed group"}
+    ]
 
 
 def test_later_report_joins_existing_incident_keeps_ids_and_rerun_changes_nothing(tmp_path):
@@ -424,10 +658,14 @@ def test_later_report_joins_existing_incident_keeps_ids_and_rerun_changes_nothin
     assert day_2_ids[("ledger", "mogadishu-toll-rises", 0)] == day_1_ids[("herald", "mogadishu-market-bomb", 0)]
     assert day_2_ids[("courier", "basra-pipeline-blast", 0)] not in day_1_incidents
 
-    (ied,) = query(db_path, """
+    (ied,) = query(
+        db_path,
+        """
         select n_articles, n_sources, fatalities_low, fatalities_best, fatalities_high, first_source_id
         from marts.fct_incidents where incident_id = ?
-    """, [day_1_ids[("herald", "mogadishu-market-bomb", 0)]])
+    """,
+        [day_1_ids[("herald", "mogadishu-market-bomb", 0)]],
+    )
     assert ied == (2, 2, 7, 9, 9, "herald")
 
     before = mart_contents(db_path)
@@ -445,48 +683,136 @@ def borno_day() -> list[SyntheticArticle]:
     army = Actor("target", "soldiers", "Military forces of Nigeria", "State forces", "NG")
     return [
         # Damboa: one outlet has the soldiers as perpetrators (a role error); state forces never conflict.
-        SyntheticArticle("herald", "damboa-base-stormed", datetime(2026, 11, 11, 6, 0), day,
-                         "Militants storm army base in Damboa", (
-            Mention(**clash, location="Damboa", latitude=11.155, longitude=12.756, fatalities=9, actors=(iswap, army)),
-        )),
-        SyntheticArticle("courier", "damboa-garrison-falls", datetime(2026, 11, 11, 8, 0), day,
-                         "Soldiers killed as Damboa garrison is overrun", (
-            Mention(**overrun, location="Damboa", latitude=11.155, longitude=12.756, fatalities=11,
-                    actors=(Actor("perpetrator", "troops", "Military forces of Nigeria", "State forces", "NG"),
-                            CIVILIANS)),
-        )),
+        SyntheticArticle(
+            "herald",
+            "damboa-base-stormed",
+            datetime(2026, 11, 11, 6, 0),
+            day,
+            "Militants storm army base in Damboa",
+            (
+                Mention(
+                    **clash, location="Damboa", latitude=11.155, longitude=12.756, fatalities=9, actors=(iswap, army)
+                ),
+            ),
+        ),
+        SyntheticArticle(
+            "courier",
+            "damboa-garrison-falls",
+            datetime(2026, 11, 11, 8, 0),
+            day,
+            "Soldiers killed as Damboa garrison is overrun",
+            (
+                Mention(
+                    **overrun,
+                    location="Damboa",
+                    latitude=11.155,
+                    longitude=12.756,
+                    fatalities=11,
+                    actors=(
+                        Actor("perpetrator", "troops", "Military forces of Nigeria", "State forces", "NG"),
+                        CIVILIANS,
+                    ),
+                ),
+            ),
+        ),
         # Gwoza: the two outlets name the same two groups with swapped roles.
-        SyntheticArticle("herald", "gwoza-rival-fighting", datetime(2026, 11, 11, 7, 0), day,
-                         "Rival jihadist factions fight near Gwoza", (
-            Mention(**clash, location="Gwoza", latitude=11.083, longitude=13.692, fatalities=6,
-                    actors=(Actor("perpetrator", "Boko Haram", "Boko Haram", "Rebel group", "NG"),
-                            Actor("target", "ISWAP", "ISWAP", "Rebel group", "NG"))),
-        )),
-        SyntheticArticle("ledger", "gwoza-camp-seized", datetime(2026, 11, 11, 9, 0), day,
-                         "ISWAP seizes rival camp outside Gwoza", (
-            Mention(**overrun, location="Gwoza", latitude=11.083, longitude=13.692, fatalities=6,
-                    actors=(iswap, Actor("target", "JAS fighters", "JAS", "Rebel group", "NG"))),
-        )),
+        SyntheticArticle(
+            "herald",
+            "gwoza-rival-fighting",
+            datetime(2026, 11, 11, 7, 0),
+            day,
+            "Rival jihadist factions fight near Gwoza",
+            (
+                Mention(
+                    **clash,
+                    location="Gwoza",
+                    latitude=11.083,
+                    longitude=13.692,
+                    fatalities=6,
+                    actors=(
+                        Actor("perpetrator", "Boko Haram", "Boko Haram", "Rebel group", "NG"),
+                        Actor("target", "ISWAP", "ISWAP", "Rebel group", "NG"),
+                    ),
+                ),
+            ),
+        ),
+        SyntheticArticle(
+            "ledger",
+            "gwoza-camp-seized",
+            datetime(2026, 11, 11, 9, 0),
+            day,
+            "ISWAP seizes rival camp outside Gwoza",
+            (
+                Mention(
+                    **overrun,
+                    location="Gwoza",
+                    latitude=11.083,
+                    longitude=13.692,
+                    fatalities=6,
+                    actors=(iswap, Actor("target", "JAS fighters", "JAS", "Rebel group", "NG")),
+                ),
+            ),
+        ),
         # Monguno: one outlet blames the West Africa branch, the other the parent group.
-        SyntheticArticle("courier", "monguno-attack", datetime(2026, 11, 11, 7, 30), day,
-                         "Insurgents attack Monguno outpost", (
-            Mention(**clash, location="Monguno", latitude=12.67, longitude=13.61, fatalities=4, actors=(iswap, army)),
-        )),
-        SyntheticArticle("observer", "monguno-outpost-captured", datetime(2026, 11, 11, 10, 0), day,
-                         "Islamic State says it captured Monguno outpost", (
-            Mention(**overrun, location="Monguno", latitude=12.67, longitude=13.61, fatalities=4,
-                    actors=(Actor("perpetrator", "Islamic State", "Islamic State", "Rebel group"),)),
-        )),
+        SyntheticArticle(
+            "courier",
+            "monguno-attack",
+            datetime(2026, 11, 11, 7, 30),
+            day,
+            "Insurgents attack Monguno outpost",
+            (
+                Mention(
+                    **clash, location="Monguno", latitude=12.67, longitude=13.61, fatalities=4, actors=(iswap, army)
+                ),
+            ),
+        ),
+        SyntheticArticle(
+            "observer",
+            "monguno-outpost-captured",
+            datetime(2026, 11, 11, 10, 0),
+            day,
+            "Islamic State says it captured Monguno outpost",
+            (
+                Mention(
+                    **overrun,
+                    location="Monguno",
+                    latitude=12.67,
+                    longitude=13.61,
+                    fatalities=4,
+                    actors=(Actor("perpetrator", "Islamic State", "Islamic State", "Rebel group"),),
+                ),
+            ),
+        ),
         # Bama: two unrelated groups blamed, neither named by the other report: two incidents.
-        SyntheticArticle("herald", "bama-ambush", datetime(2026, 11, 11, 8, 30), day,
-                         "Boko Haram ambushes patrol near Bama", (
-            Mention(**clash, location="Bama", latitude=11.52, longitude=13.69, fatalities=3,
-                    actors=(Actor("perpetrator", "Boko Haram", "Boko Haram", "Rebel group", "NG"), army)),
-        )),
-        SyntheticArticle("observer", "bama-village-taken", datetime(2026, 11, 11, 11, 0), day,
-                         "ISWAP takes village outside Bama", (
-            Mention(**overrun, location="Bama", latitude=11.52, longitude=13.69, fatalities=2, actors=(iswap, CIVILIANS)),
-        )),
+        SyntheticArticle(
+            "herald",
+            "bama-ambush",
+            datetime(2026, 11, 11, 8, 30),
+            day,
+            "Boko Haram ambushes patrol near Bama",
+            (
+                Mention(
+                    **clash,
+                    location="Bama",
+                    latitude=11.52,
+                    longitude=13.69,
+                    fatalities=3,
+                    actors=(Actor("perpetrator", "Boko Haram", "Boko Haram", "Rebel group", "NG"), army),
+                ),
+            ),
+        ),
+        SyntheticArticle(
+            "observer",
+            "bama-village-taken",
+            datetime(2026, 11, 11, 11, 0),
+            day,
+            "ISWAP takes village outside Bama",
+            (
+                Mention(
+                    **overrun, location="Bama", latitude=11.52, longitude=13.69, fatalities=2, actors=(iswap, CIVILIANS)
+                ),
+            ),
+        ),
     ]
 
 
@@ -502,9 +828,14 @@ def test_role_errors_and_branches_do_not_split_incidents_but_unrelated_groups_st
 
 
 def test_build_fails_on_sub_event_type_outside_taxonomy(tmp_path):
-    bad = SyntheticArticle("herald", "odd-type", datetime(2026, 11, 15, 4, 0), date(2026, 11, 15), "Odd", (
-        Mention("Battles", "Skirmish", date(2026, 11, 14), "Aleppo", "Aleppo", "SY", 36.2, 37.15, 1),
-    ))
+    bad = SyntheticArticle(
+        "herald",
+        "odd-type",
+        datetime(2026, 11, 15, 4, 0),
+        date(2026, 11, 15),
+        "Odd",
+        (Mention("Battles", "Skirmish", date(2026, 11, 14), "Aleppo", "Aleppo", "SY", 36.2, 37.15, 1),),
+    )
     db_path = tmp_path / "warehouse.duckdb"
     insert_articles(db_path, [bad])
     result = dbt_build(db_path, tmp_path, "--select", "stg_event_mentions", "stg_taxonomy")

@@ -37,8 +37,10 @@ SITEMAP_INDEX = b"""<?xml version="1.0" encoding="UTF-8"?>
 
 def test_rss_links_are_normalised_deduplicated_and_dated_in_utc():
     links = parse_feed(RSS, "https://herald.example/rss.xml", "herald")
-    assert [l.url for l in links] == ["https://herald.example/2026/11/15/blast",
-                                      "https://herald.example/2026/11/14/talks"]
+    assert [link.url for link in links] == [
+        "https://herald.example/2026/11/15/blast",
+        "https://herald.example/2026/11/14/talks",
+    ]
     assert links[0].published_at == datetime(2026, 11, 15, 4, 45)
     assert links[1].published_at is None
 
@@ -51,8 +53,10 @@ def test_atom_entries_are_found():
 
 def test_news_sitemap_dates_and_titles():
     result = parse_sitemap(NEWS_SITEMAP, "https://ledger.example/sitemap-news.xml", "ledger")
-    assert [l.url for l in result.links] == ["https://ledger.example/story/raid-in-district-1043",
-                                             "https://ledger.example/story/other-2001"]
+    assert [link.url for link in result.links] == [
+        "https://ledger.example/story/raid-in-district-1043",
+        "https://ledger.example/story/other-2001",
+    ]
     assert result.links[0].published_at == datetime(2026, 11, 13, 3, 42)
     assert result.links[0].title == "Raid in district"
     assert result.links[1].published_at == datetime(2026, 11, 10)
@@ -69,7 +73,7 @@ def test_xml_entities_are_not_expanded():
     evil = b"""<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>
     <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://a.example/&x;</loc></url></urlset>"""
     result = parse_sitemap(evil, "https://a.example/s.xml", "a")
-    assert all("root:" not in l.url for l in result.links)
+    assert all("root:" not in link.url for link in result.links)
 
 
 def test_homepage_keeps_story_links_of_the_same_site_only():
@@ -80,7 +84,7 @@ def test_homepage_keeps_story_links_of_the_same_site_only():
     <a href="https://other.example/some-long-story-slug">Elsewhere</a>
     <a href="/observer/video/clip-of-the-day-here">Video</a></body></html>"""
     links = parse_homepage(html, "http://127.0.0.1:8000/observer/", "observer")
-    assert [l.url for l in links] == [
+    assert [link.url for link in links] == [
         "http://127.0.0.1:8000/observer/africa/gunmen-attack-village-near-maiduguri.html",
         "http://127.0.0.1:8000/observer/index.php?id=20431",
     ]
@@ -100,7 +104,7 @@ def test_crawl_window_keeps_undated_and_recent_links_only():
     assert in_window(link(None), day, 3)
     assert in_window(link(datetime(2026, 11, 15, 23, 59)), day, 3)
     assert in_window(link(datetime(2026, 11, 12, 0, 0)), day, 3)
-    assert not in_window(link(datetime(2026, 11, 16, 0, 0)), day, 3)   # belongs to a later day
+    assert not in_window(link(datetime(2026, 11, 16, 0, 0)), day, 3)  # belongs to a later day
     assert not in_window(link(datetime(2026, 11, 11, 23, 0)), day, 3)  # too old
 
 

@@ -11,8 +11,8 @@ from dataclasses import asdict
 
 import pytest
 
-from tests.sites.corpus import default_corpus
-from tests.sites.server import FixtureSite
+from orchestration.fixture_sites.corpus import default_corpus
+from orchestration.fixture_sites.server import FixtureSite
 from transforms.extract.evaluate import evaluate
 from transforms.parse import parse_page
 from transforms.records import ParseRejection

@@ -24,7 +24,7 @@ import pytest
 
 from tests.conftest import FIXTURE_SOURCES, REPO
 from tests.hostile_server import ARTICLES, HostileServer, article_html, canonical_bait, nul_title, script_bait
-from transforms import urls, warehouse
+from transforms import settings, urls, warehouse
 from transforms.config import parse_sources
 from transforms.crawl import Crawl, CrawlState, find_canonical
 from transforms.fetch import Fetcher
@@ -89,8 +89,12 @@ def test_politeness_waits_never_count_as_timeouts(hostile):
     the clock starts when each request is sent, so every page is fetched on its first attempt."""
     fetcher = Fetcher(_settings(timeout_seconds=0.5, max_retries=2, per_host_concurrency=8))
     results: list = []
-    threads = [threading.Thread(target=lambda n=n: results.append(
-        fetcher.fetch(hostile.url(f"/article/{n}"), delay_seconds=0.3))) for n in range(8)]
+    threads = [
+        threading.Thread(
+            target=lambda n=n: results.append(fetcher.fetch(hostile.url(f"/article/{n}"), delay_seconds=0.3))
+        )
+        for n in range(8)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -136,9 +140,10 @@ def test_the_guard_refuses_loopback_without_the_opt_in(hostile):
 
 
 def _crawl(server: HostileServer, **source) -> tuple[int, dict[str, int]]:
-    raw = {"crawler": {"allow_private_addresses": True, "timeout_seconds": 5},
-           "sources": [{"id": "hostile", "name": "Hostile", "homepage": server.url("/"),
-                        "delay_seconds": 0, **source}]}
+    raw = {
+        "crawler": {"allow_private_addresses": True, "timeout_seconds": 5},
+        "sources": [{"id": "hostile", "name": "Hostile", "homepage": server.url("/"), "delay_seconds": 0, **source}],
+    }
     pages, outcomes = 0, {}
     for record in Crawl(parse_sources(raw), DAY, CrawlState(), run_id="t").run():
         if isinstance(record, Page):
@@ -232,9 +237,24 @@ class Run:
     def __init__(self, env: dict[str, str], db: Path):
         self.lines: list[str] = []
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "orchestration.cli", "run", "-v", "--date", DAY.isoformat(), "--db", str(db),
-             "--sources", str(FIXTURE_SOURCES)],
-            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            [
+                sys.executable,
+                "-m",
+                "orchestration.cli",
+                "run",
+                "-v",
+                "--date",
+                DAY.isoformat(),
+                "--db",
+                str(db),
+                "--sources",
+                str(FIXTURE_SOURCES),
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
             start_new_session=True,
         )
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -287,9 +307,13 @@ def run_env(fixture_server, tmp_path):
         home = tmp_path / name / "dagster_home"
         home.mkdir(parents=True)
         (home / "dagster.yaml").write_text((REPO / "orchestration" / "dagster.yaml").read_text())
-        env = dict(os.environ, NEWSEVENTS_FIXTURE_URL=fixture_server.base_url, DAGSTER_HOME=str(home),
-                   NEWSEVENTS_PUBLISH_DIR=str(tmp_path / name / "published"))
-        env.pop(warehouse.DB_ENV, None)
+        env = dict(
+            os.environ,
+            NEWSEVENTS_FIXTURE_URL=fixture_server.base_url,
+            DAGSTER_HOME=str(home),
+            NEWSEVENTS_PUBLISH_DIR=str(tmp_path / name / "published"),
+        )
+        env.pop(settings.DB_ENV, None)
         return env, tmp_path / name / "warehouse.duckdb"
 
     return make
@@ -299,7 +323,9 @@ def _landed(db: Path, published: Path) -> dict:
     con = duckdb.connect(str(db), read_only=True)
     try:
         counts = warehouse.count_rows(con, STAGING)
-        counts["incident_ids"] = [r[0] for r in con.execute("select incident_id from marts.fct_incidents order by 1").fetchall()]
+        counts["incident_ids"] = [
+            r[0] for r in con.execute("select incident_id from marts.fct_incidents order by 1").fetchall()
+        ]
         counts["reports"] = con.execute("select count(*) from marts.fct_incident_reports").fetchone()[0]
     finally:
         con.close()
@@ -329,11 +355,11 @@ def test_kill_9_at_any_stage_then_a_clean_rerun_lands_what_an_undisturbed_run_la
     run = Run(env, db)
     run.wait_for(_step("raw_pages"))
     time.sleep(2)
-    run.kill_group()                                   # mid-crawl
+    run.kill_group()  # mid-crawl
 
     run = Run(env, db)
     run.wait_for(_step("articles"))
-    run.kill_group()                                   # at the crawl/parse boundary
+    run.kill_group()  # at the crawl/parse boundary
 
     run = Run(env, db)
     run.wait_for(_step("dbt_warehouse_assets"))
@@ -342,11 +368,11 @@ def test_kill_9_at_any_stage_then_a_clean_rerun_lands_what_an_undisturbed_run_la
         assert time.monotonic() < end and run.process.poll() is None, "dbt never started"
         time.sleep(0.2)
     time.sleep(1)
-    run.kill_main_alone()                              # dbt must not outlive it holding the lock
+    run.kill_main_alone()  # dbt must not outlive it holding the lock
 
     run = Run(env, db)
     run.wait_for(_step("bi_copy"))
-    run.kill_group()                                   # mid-publish
+    run.kill_group()  # mid-publish
 
     final = Run(env, db)
     assert final.finish() == 0, "".join(final.lines[-40:])
@@ -368,8 +394,9 @@ def test_a_run_waiting_for_a_live_holder_says_so_and_stops_on_sigterm(run_env):
     env, db = run_env("held")
     instance = DagsterInstance.from_ref(InstanceRef.from_dir(env["DAGSTER_HOME"]))
     holder = "holder-run"
-    instance.add_run(DagsterRun(job_name="other_job", run_id=holder, status=DagsterRunStatus.STARTED,
-                                tags=run_guard.run_tags()))  # this test process: alive
+    instance.add_run(
+        DagsterRun(job_name="other_job", run_id=holder, status=DagsterRunStatus.STARTED, tags=run_guard.run_tags())
+    )  # this test process: alive
     storage = instance.event_log_storage
     storage.initialize_concurrency_limit_to_default(WRITER_POOL)
     assert storage.claim_concurrency_slot(WRITER_POOL, holder, "step").slot_status.value == "CLAIMED"
@@ -386,8 +413,14 @@ def test_a_run_waiting_for_a_live_holder_says_so_and_stops_on_sigterm(run_env):
     # a holder whose process is gone (a pid that is not running) is freed before the next run
     storage.free_concurrency_slots_for_run(holder)
     dead = "dead-holder-run"
-    instance.add_run(DagsterRun(job_name="other_job", run_id=dead, status=DagsterRunStatus.STARTED,
-                                tags={run_guard.PID_TAG: str(_dead_pid()), run_guard.HOST_TAG: socket.gethostname()}))
+    instance.add_run(
+        DagsterRun(
+            job_name="other_job",
+            run_id=dead,
+            status=DagsterRunStatus.STARTED,
+            tags={run_guard.PID_TAG: str(_dead_pid()), run_guard.HOST_TAG: socket.gethostname()},
+        )
+    )
     assert storage.claim_concurrency_slot(WRITER_POOL, dead, "step").slot_status.value == "CLAIMED"
     assert run_guard.free_stale_pool_claims(instance) == [dead]
     assert storage.get_concurrency_info(WRITER_POOL).active_run_ids == set()

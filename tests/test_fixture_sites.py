@@ -15,7 +15,7 @@ import urllib.error
 import urllib.request
 import urllib.robotparser
 import xml.etree.ElementTree as ET
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -23,15 +23,22 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.sites import server as fixture_server
-from tests.sites.corpus import (
-    ARTICLES_DIR, OUTLETS, CorpusError, FixtureArticle, default_corpus, gold_inconsistencies, gold_incidents,
-    load_corpus, parse_article,
+from orchestration.fixture_sites import server as fixture_server
+from orchestration.fixture_sites.corpus import (
+    ARTICLES_DIR,
+    OUTLETS,
+    CorpusError,
+    FixtureArticle,
+    default_corpus,
+    gold_incidents,
+    gold_inconsistencies,
+    load_corpus,
+    parse_article,
 )
-from tests.sites.server import FixtureServer
+from orchestration.fixture_sites.server import FixtureServer
 
 REPO = Path(__file__).resolve().parents[1]
-SITES = REPO / "tests" / "sites"
+SITES = REPO / "orchestration" / "fixture_sites"
 NS = {
     "atom": "http://www.w3.org/2005/Atom",
     "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
@@ -47,8 +54,9 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _no_redirect = urllib.request.build_opener(_NoRedirect)
 
 
-def fetch(url: str, headers: dict[str, str] | None = None, *, follow: bool = True,
-          timeout: float = 5.0) -> tuple[int, dict[str, str], bytes, str]:
+def fetch(
+    url: str, headers: dict[str, str] | None = None, *, follow: bool = True, timeout: float = 5.0
+) -> tuple[int, dict[str, str], bytes, str]:
     """(status, headers, body, final url); HTTP errors are returned, not raised."""
     request = urllib.request.Request(url, headers={"User-Agent": "fixture-test/1", **(headers or {})})
     opener = urllib.request.build_opener() if follow else _no_redirect
@@ -136,10 +144,12 @@ def test_bad_article_file_error_names_file_and_field(tmp_path):
     good = yaml.safe_load((ARTICLES_DIR / "herald" / "2026-11-16-drone-strike-el-obeid-market.yml").read_text())
 
     cases = {
-        "published": {**good, "published": "2026-11-16T09:20:00"},          # no UTC offset
+        "published": {**good, "published": "2026-11-16T09:20:00"},  # no UTC offset
         "section": {**good, "section": "weather"},
         "gold.incidents[0].sub_event_type": {
-            **good, "gold": {"incidents": [{**good["gold"]["incidents"][0], "sub_event_type": "Drone strike"}]}},
+            **good,
+            "gold": {"incidents": [{**good["gold"]["incidents"][0], "sub_event_type": "Drone strike"}]},
+        },
         "title": {k: v for k, v in good.items() if k != "title"},
     }
     for field, data in cases.items():
@@ -215,7 +225,7 @@ def test_herald_rss_lists_articles_with_dates_from_the_files(srv, corpus):
     assert status == 200 and headers["Content-Type"].startswith("application/rss+xml")
     items = ET.fromstring(body).findall("./channel/item")
     herald = {a.title: a for a in by_outlet(corpus, "herald")}
-    assert len(items) == len(herald) + 2                  # + video page + dead link
+    assert len(items) == len(herald) + 2  # + video page + dead link
     for item in items:
         link = item.findtext("link") or ""
         assert link.startswith(srv.base_url) and link.endswith("?utm_source=rss&utm_medium=feed")
@@ -244,8 +254,9 @@ def test_ledger_sitemap_index_leads_to_news_sitemap_of_all_articles(srv, corpus)
     status, _, body, _ = fetch(srv.url("/ledger/sitemap-news.xml"))
     assert status == 200
     urls = ET.fromstring(body).findall("sm:url", NS)
-    dates = {u.findtext("sm:loc", namespaces=NS): u.findtext("news:news/news:publication_date", namespaces=NS)
-             for u in urls}
+    dates = {
+        u.findtext("sm:loc", namespaces=NS): u.findtext("news:news/news:publication_date", namespaces=NS) for u in urls
+    }
     for article in by_outlet(corpus, "ledger"):
         assert datetime.fromisoformat(dates[srv.url(article.path)]) == article.published
     assert srv.url(fixture_server.LEDGER_PRIVATE_PATH) in dates
@@ -309,12 +320,13 @@ def test_courier_page_has_opengraph_dates_and_no_json_ld(srv, corpus):
 
 def test_ledger_page_has_its_date_only_in_the_visible_byline(srv, corpus):
     article = _article(corpus, "ledger/sensex-rural-demand-kharif")
-    other = next(a for a in by_outlet(corpus, "ledger") if a.slug not in (fixture_server.LEDGER_SLOW,
-                                                                          fixture_server.LEDGER_HUGE))
+    other = next(
+        a for a in by_outlet(corpus, "ledger") if a.slug not in (fixture_server.LEDGER_SLOW, fixture_server.LEDGER_HUGE)
+    )
     body = fetch(srv.url(other.path))[2].decode()
     page = parse_html(body.encode())
     assert page.ld_json == [] and not any("time" in name or "date" in name for name in page.meta)
-    assert not re.search(r"\d{4}-\d\d-\d\d", body)             # no ISO date anywhere
+    assert not re.search(r"\d{4}-\d\d-\d\d", body)  # no ISO date anywhere
     assert not re.search(r"/20\d\d/", other.path)
     day = other.published
     assert f"Published {day.day} {day:%B %Y, %H:%M}" in body
@@ -322,11 +334,14 @@ def test_ledger_page_has_its_date_only_in_the_visible_byline(srv, corpus):
 
 
 def test_observer_page_is_legacy_table_markup(srv, corpus):
-    article = next(a for a in by_outlet(corpus, "observer")
-                   if a.slug not in (fixture_server.OBSERVER_CP1252, fixture_server.OBSERVER_MALFORMED))
+    article = next(
+        a
+        for a in by_outlet(corpus, "observer")
+        if a.slug not in (fixture_server.OBSERVER_CP1252, fixture_server.OBSERVER_MALFORMED)
+    )
     status, headers, body, _ = fetch(srv.url(article.path))
     text = body.decode("utf-8")
-    assert status == 200 and headers["Content-Type"] == "text/html"      # charset only in <meta>
+    assert status == 200 and headers["Content-Type"] == "text/html"  # charset only in <meta>
     assert "<table" in text and "<font" in text and "<!--" in text and "document.write" in text
     assert text.count("<p>") > 0 and "</p>" not in text
 
@@ -334,9 +349,15 @@ def test_observer_page_is_legacy_table_markup(srv, corpus):
 # ================================================================ conditional requests
 
 
-@pytest.mark.parametrize("path_of", [lambda c: "/herald/rss.xml", lambda c: "/courier/atom.xml",
-                                     lambda c: "/ledger/sitemap-news.xml",
-                                     lambda c: _article(c, "herald/drone-strike-el-obeid-market").path])
+@pytest.mark.parametrize(
+    "path_of",
+    [
+        lambda c: "/herald/rss.xml",
+        lambda c: "/courier/atom.xml",
+        lambda c: "/ledger/sitemap-news.xml",
+        lambda c: _article(c, "herald/drone-strike-el-obeid-market").path,
+    ],
+)
 def test_conditional_get_answers_304(srv, corpus, path_of):
     url = srv.url(path_of(corpus))
     status, headers, body, _ = fetch(url)
@@ -346,7 +367,7 @@ def test_conditional_get_answers_304(srv, corpus, path_of):
     assert fetch(url, {"If-None-Match": '"stale"'})[0] == 200
     assert fetch(url, {"If-Modified-Since": "Mon, 02 Nov 2026 00:00:00 GMT"})[0] == 200
     again = fetch(url)
-    assert again[2] == body and again[1]["ETag"] == headers["ETag"]       # deterministic
+    assert again[2] == body and again[1]["ETag"] == headers["ETag"]  # deterministic
 
 
 def test_last_modified_is_the_articles_update_time(srv, corpus):
@@ -447,9 +468,17 @@ def test_slow_page_outlasts_a_short_client_timeout():
 
 
 def test_every_edge_case_is_reachable_from_a_discovery_document(srv):
-    documents = b"".join(fetch(srv.url(p))[2] for p in
-                         ("/herald/rss.xml", "/courier/atom.xml", "/ledger/sitemap-news.xml", "/observer/",
-                          "/herald/", "/courier/"))
+    documents = b"".join(
+        fetch(srv.url(p))[2]
+        for p in (
+            "/herald/rss.xml",
+            "/courier/atom.xml",
+            "/ledger/sitemap-news.xml",
+            "/observer/",
+            "/herald/",
+            "/courier/",
+        )
+    )
     for case in srv.site.edge_cases():
         if case.path.startswith("/"):
             assert case.path.encode() in documents.replace(b"&amp;", b"&"), case.name
@@ -476,8 +505,14 @@ def test_sources_yml_points_at_live_discovery_documents(srv):
 
 def test_cli_serves_until_interrupted():
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.Popen([sys.executable, "-m", "tests.sites.server", "--port", "0"], cwd=REPO, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "orchestration.fixture_sites.server", "--port", "0"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         base = (proc.stdout.readline() if proc.stdout else "").strip()
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+", base)
@@ -491,11 +526,11 @@ def test_a_test_can_serve_its_own_small_corpus(corpus):
     subset = tuple(by_outlet(corpus, "courier")[:2])
     with FixtureServer(port=0, articles=subset) as server:
         hrefs = parse_html(fetch(server.url("/courier/"))[2]).hrefs
-        assert [a.path for a in subset] == [h for h in hrefs if h.startswith("/courier/news/") and
-                                            not h.endswith("/")]
+        assert [a.path for a in subset] == [h for h in hrefs if h.startswith("/courier/news/") and not h.endswith("/")]
         assert fetch(server.url("/herald/rss.xml"))[0] == 200
-        assert all(case.article_key is None or case.article_key in {a.key for a in subset}
-                   for case in server.site.edge_cases())
+        assert all(
+            case.article_key is None or case.article_key in {a.key for a in subset} for case in server.site.edge_cases()
+        )
 
 
 def test_modern_outlets_gzip_on_request_with_their_own_etag(srv, corpus):

@@ -71,7 +71,7 @@ def test_re_extracting_a_batch_replaces_its_rows(crawled_day, tmp_path):
     conn = warehouse.connect(db)
     try:
         before = warehouse.count_rows(conn, ["event_mentions", "actor_mentions", "extraction_log"])
-        conn.execute("delete from extraction_log")       # as if the log were lost: everything is redone
+        conn.execute("delete from extraction_log")  # as if the log were lost: everything is redone
         again = pipeline.run_extract(conn, DAY, workers=2)
         after = warehouse.count_rows(conn, ["event_mentions", "actor_mentions", "extraction_log"])
     finally:
@@ -82,23 +82,25 @@ def test_re_extracting_a_batch_replaces_its_rows(crawled_day, tmp_path):
 
 # Work functions for map_batches run on real worker processes: module level, so they pickle.
 
+
 def _slow_for_small_batches(items: list[int]) -> list[int]:
-    time.sleep(0.02 * (5 - len(items)))       # later, shorter batches finish first
+    time.sleep(0.02 * (5 - len(items)))  # later, shorter batches finish first
     return [item * 10 for item in items]
 
 
 def _die_on_the_third_batch(items: list[int]) -> list[int]:
     if 20 in items:
-        time.sleep(0.5)                       # the batches before it are done by then
-        os._exit(3)                           # a worker killed mid-batch (OOM killer, segfault)
+        time.sleep(0.5)  # the batches before it are done by then
+        os._exit(3)  # a worker killed mid-batch (OOM killer, segfault)
     return items
 
 
 def test_map_batches_writes_in_batch_order_whatever_finishes_first():
     written: list[list[int]] = []
     batches = [list(range(start, min(start + size, 14))) for start, size in ((0, 5), (5, 4), (9, 3), (12, 2))]
-    pipeline.map_batches(batches, list, _slow_for_small_batches, lambda items, results: written.append(results),
-                         workers=2)
+    pipeline.map_batches(
+        batches, list, _slow_for_small_batches, lambda items, results: written.append(results), workers=2
+    )
     assert written == [[i * 10 for i in batch] for batch in batches]
 
 
@@ -106,8 +108,9 @@ def test_a_dead_worker_fails_the_stage_clearly_and_keeps_the_batches_written_bef
     written: list[list[int]] = []
     batches = [list(range(start, start + 10)) for start in range(0, 60, 10)]
     with pytest.raises(RuntimeError, match="worker process died"):
-        pipeline.map_batches(batches, list, _die_on_the_third_batch,
-                             lambda items, results: written.append(results), workers=2)
+        pipeline.map_batches(
+            batches, list, _die_on_the_third_batch, lambda items, results: written.append(results), workers=2
+        )
     assert written == batches[:2]
 
 

@@ -45,9 +45,15 @@ BODY = " ".join(
 )
 
 
-def page(head: str = "", body: str = f"<article><h1>Checkpoint attacked</h1><p>{BODY}</p></article>",
-         html_attrs: str = 'lang="en"') -> bytes:
-    return f"<!DOCTYPE html><html {html_attrs}><head><title>Checkpoint attacked</title>{head}</head><body>{body}</body></html>".encode()
+def page(
+    head: str = "",
+    body: str = f"<article><h1>Checkpoint attacked</h1><p>{BODY}</p></article>",
+    html_attrs: str = 'lang="en"',
+) -> bytes:
+    return (
+        f"<!DOCTYPE html><html {html_attrs}><head><title>Checkpoint attacked</title>{head}</head>"
+        f"<body>{body}</body></html>"
+    ).encode()
 
 
 def parsed_article(body: bytes, url: str = "https://news.example/world/story", **kwargs) -> Article:
@@ -70,7 +76,7 @@ def test_latin1_label_decodes_as_windows_1252_like_browsers():
 
 
 def test_bom_beats_meta_and_guessing():
-    body = "<meta charset='windows-1252'><p>naïve</p>".encode("utf-8")
+    body = "<meta charset='windows-1252'><p>naïve</p>".encode()
     assert decode_html(b"\xef\xbb\xbf" + body, None) == ("<meta charset='windows-1252'><p>naïve</p>", "utf-8")
     utf16 = "\ufeff<p>Kyiv – Київ</p>".encode("utf-16-le")
     assert decode_html(utf16, None) == ("<p>Kyiv – Київ</p>", "utf-16-le")
@@ -85,14 +91,14 @@ def test_meta_charset_and_http_equiv():
 
 
 def test_undeclared_utf8_then_windows_1252_fallback():
-    assert decode_html("Ouagadougou — café".encode("utf-8"), None) == ("Ouagadougou — café", "utf-8")
+    assert decode_html("Ouagadougou — café".encode(), None) == ("Ouagadougou — café", "utf-8")
     assert decode_html("Ouagadougou — café".encode("cp1252"), None) == ("Ouagadougou — café", "cp1252")
 
 
 def test_wrong_or_unknown_declared_charset_is_not_trusted_blindly():
     # header says utf-8 but the bytes are windows-1252; an unknown label is ignored
     assert decode_html("señal".encode("cp1252"), "text/html; charset=utf-8") == ("señal", "cp1252")
-    assert decode_html("señal".encode("utf-8"), "text/html; charset=x-no-such-charset") == ("señal", "utf-8")
+    assert decode_html("señal".encode(), "text/html; charset=x-no-such-charset") == ("señal", "utf-8")
 
 
 def test_bad_bytes_never_crash_decoding():
@@ -104,15 +110,20 @@ def test_bad_bytes_never_crash_decoding():
 
 
 def test_jsonld_date_first_and_converted_to_utc():
-    head = ('<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2026-11-18T09:42:00+01:00"}</script>'
-            '<meta property="article:published_time" content="2026-11-17T00:00:00Z">')
+    head = (
+        '<script type="application/ld+json">'
+        '{"@type":"NewsArticle","datePublished":"2026-11-18T09:42:00+01:00"}</script>'
+        '<meta property="article:published_time" content="2026-11-17T00:00:00Z">'
+    )
     article = parsed_article(page(head))
     assert article.published_at == datetime(2026, 11, 18, 8, 42)
     assert article.published_at_source == "jsonld"
 
 
 def test_broken_jsonld_still_yields_its_date():
-    head = '<script type="application/ld+json">{"@type":"NewsArticle", "datePublished":"2026-11-12T10:00:00Z",}</script>'
+    head = (
+        '<script type="application/ld+json">{"@type":"NewsArticle", "datePublished":"2026-11-12T10:00:00Z",}</script>'
+    )
     article = parsed_article(page(head))
     assert (article.published_at, article.published_at_source) == (datetime(2026, 11, 12, 10), "jsonld")
 
@@ -139,9 +150,11 @@ def test_modified_time_is_not_a_publication_date():
 
 
 def test_visible_byline_date_via_htmldate():
-    body = (f"<article><h1>Checkpoint attacked</h1><div class='byline'>By A. Reporter | 19 November 2026</div>"
-            f"<p>{BODY}</p></article><ul class='related'><li><a href='/a'>Older story about the province</a>"
-            "<span>3 November 2026</span></li></ul>")
+    body = (
+        f"<article><h1>Checkpoint attacked</h1><div class='byline'>By A. Reporter | 19 November 2026</div>"
+        f"<p>{BODY}</p></article><ul class='related'><li><a href='/a'>Older story about the province</a>"
+        "<span>3 November 2026</span></li></ul>"
+    )
     article = parsed_article(page(body=body))
     assert (article.published_at, article.published_at_source) == (datetime(2026, 11, 19), "htmldate")
 
@@ -154,7 +167,9 @@ def test_url_date_is_the_last_resort():
 def test_url_date_not_trusted_over_page_metadata_or_byline():
     url = "https://news.example/2026/11/01/checkpoint-attacked"
     canonical = f'<link rel="canonical" href="{url}">'
-    meta = parsed_article(page(canonical + '<meta property="article:published_time" content="2026-11-21T08:00:00Z">'), url)
+    meta = parsed_article(
+        page(canonical + '<meta property="article:published_time" content="2026-11-21T08:00:00Z">'), url
+    )
     assert (meta.published_at, meta.published_at_source) == (datetime(2026, 11, 21, 8), "meta")
     body = f"<article><h1>Checkpoint attacked</h1><p class='date'>Published 19 November 2026</p><p>{BODY}</p></article>"
     byline = parsed_article(page(canonical, body=body), url)
@@ -176,16 +191,22 @@ def test_implausible_dates_are_ignored():
 
 def test_declared_language_from_lang_then_og_locale():
     assert parsed_article(page(html_attrs='lang="en-GB"')).language == "en"
-    french = ("Des hommes armés ont attaqué un poste de police dans la nuit de jeudi, tuant deux agents "
-              "et en blessant trois autres, selon un porte-parole de la police provinciale. ") * 3
+    french = (
+        "Des hommes armés ont attaqué un poste de police dans la nuit de jeudi, tuant deux agents "
+        "et en blessant trois autres, selon un porte-parole de la police provinciale. "
+    ) * 3
     body = f"<article><h1>Attaque</h1><p>{french}</p></article>"
-    assert parsed_article(page('<meta property="og:locale" content="fr_FR">', body=body, html_attrs="")).language == "fr"
+    assert (
+        parsed_article(page('<meta property="og:locale" content="fr_FR">', body=body, html_attrs="")).language == "fr"
+    )
 
 
 def test_language_from_stopwords_when_undeclared():
     assert guess_language(BODY) == "en"
-    spanish = ("Hombres armados atacaron un puesto de control de la policía en las afueras de la ciudad "
-               "el jueves por la noche y mataron a dos agentes, según un portavoz de la policía.")
+    spanish = (
+        "Hombres armados atacaron un puesto de control de la policía en las afueras de la ciudad "
+        "el jueves por la noche y mataron a dos agentes, según un portavoz de la policía."
+    )
     assert guess_language(spanish) == "es"
     assert guess_language("Hello") is None
 
@@ -193,7 +214,8 @@ def test_language_from_stopwords_when_undeclared():
 def test_site_name_is_cut_from_page_titles():
     assert strip_site_name("Rocket fire hits market | The Levant Ledger") == "Rocket fire hits market"
     assert strip_site_name("The Andean Tribune :: Police disperse teachers' march in La Paz") == (
-        "Police disperse teachers' march in La Paz")
+        "Police disperse teachers' march in La Paz"
+    )
     assert strip_site_name("Burkina Faso : une attaque près de Djibo") == "Burkina Faso : une attaque près de Djibo"
 
 
@@ -277,11 +299,12 @@ def test_layout_article_fields(layout):
 
 def test_layout_titles_mostly_right():
     right = [
-        layout.name for layout in ARTICLE_LAYOUTS
+        layout.name
+        for layout in ARTICLE_LAYOUTS
         if analyse_page(layout.body, layout.url, content_type=layout.content_type).article.title
         == layout.expected["title"]
     ]
-    assert len(right) >= len(ARTICLE_LAYOUTS) - 1, sorted({l.name for l in ARTICLE_LAYOUTS} - set(right))
+    assert len(right) >= len(ARTICLE_LAYOUTS) - 1, sorted({layout.name for layout in ARTICLE_LAYOUTS} - set(right))
 
 
 def test_layout_body_f1_overall():
@@ -312,20 +335,23 @@ def test_parser_version_is_set():
 def newsevents(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "orchestration.cli", "parse", *args],
-        input=stdin, capture_output=True, cwd=REPO, timeout=300,
+        input=stdin,
+        capture_output=True,
+        cwd=REPO,
+        timeout=300,
     )
 
 
 def test_cli_single_page_and_rejection_exit_code(tmp_path):
-    layout = next(l for l in ARTICLE_LAYOUTS if l.name == "byline_date")
+    layout = next(x for x in ARTICLE_LAYOUTS if x.name == "byline_date")
     done = newsevents(str(REPO / "tests/data/layouts/byline_date.html"), "--url", layout.url)
     assert done.returncode == 0, done.stderr.decode()
     out = json.loads(done.stdout)
-    assert set(out) == {"title", "authors", "published_at", "published_at_source", "language", "text",
-                        "text_extractor"}
+    assert set(out) == {"title", "authors", "published_at", "published_at_source", "language", "text", "text_extractor"}
     assert out["published_at"] == "2026-11-19T00:00:00" and out["published_at_source"] == "htmldate"
-    rejected = newsevents("-", "--url", "https://news.example/tag/x",
-                          stdin=(REPO / "tests/data/layouts/tag_page.html").read_bytes())
+    rejected = newsevents(
+        "-", "--url", "https://news.example/tag/x", stdin=(REPO / "tests/data/layouts/tag_page.html").read_bytes()
+    )
     assert rejected.returncode == 1
     assert json.loads(rejected.stdout)["rejected"] == "not_article"
 
@@ -337,17 +363,33 @@ def test_cli_jsonl_batch_one_line_per_input_and_survives_bad_lines():
         for layout in wanted
     ]
     lines[1:1] = ["{not json", json.dumps({"id": "no-html", "url": "https://x.example/"}), json.dumps([1, 2])]
-    lines.append(json.dumps({"id": "tag", "html": (REPO / "tests/data/layouts/tag_page.html").read_text(),
-                             "url": "https://deltastandard.example/tag/kidnapping"}))
+    lines.append(
+        json.dumps(
+            {
+                "id": "tag",
+                "html": (REPO / "tests/data/layouts/tag_page.html").read_text(),
+                "url": "https://deltastandard.example/tag/kidnapping",
+            }
+        )
+    )
     stdin = ("\n".join(lines) + "\n").encode() + b"\xff\xfe broken bytes line\n"
     done = newsevents("--jsonl", stdin=stdin)
-    assert done.returncode == 0, done.stderr.decode()
+    assert done.returncode == 1, done.stderr.decode()  # the batch's one error policy: bad lines set the exit code
     out = [json.loads(line) for line in done.stdout.decode().splitlines()]
     assert len(out) == len(lines) + 1
-    assert [o["id"] for o in out] == [wanted[0].name, None, "no-html", None, wanted[1].name, wanted[2].name,
-                                      "tag", None]
+    assert [o["id"] for o in out] == [
+        wanted[0].name,
+        None,
+        "no-html",
+        None,
+        wanted[1].name,
+        wanted[2].name,
+        "tag",
+        None,
+    ]
     assert all("error" in out[i] for i in (1, 2, 3, 7))
-    for record, layout in zip((out[0], out[4], out[5]), wanted):
+    assert [out[i]["error"].split(":")[0] for i in (1, 2, 3, 7)] == ["line 2", "line 3", "line 4", "line 8"]
+    for record, layout in zip((out[0], out[4], out[5]), wanted, strict=True):
         assert {"id", "title", "authors", "published_at", "language", "text"} <= set(record)
         assert record["title"] == layout.expected["title"]
         assert record["published_at"] == layout.expected["published_at"]
@@ -385,11 +427,12 @@ NO_NETWORK_SCRIPT = textwrap.dedent(
     socket.getaddrinfo = getaddrinfo
 
     from pathlib import Path
-    from transforms.parse import parse_page, _prepare_newspaper
+    from transforms.parse import parse_page
+    from transforms.parse.body import prepare_newspaper
     for path in sorted(Path("tests/data/layouts").glob("*.html")):
         parse_page(path.read_bytes(), "https://www.news.example.co.uk/2026/11/20/story.html")
     # newspaper3k's own tldextract call sites, which fetch the suffix list when left alone
-    _prepare_newspaper()
+    prepare_newspaper()
     from newspaper import urls, extractors, source
     assert urls.valid_url("https://www.bbc.co.uk/news/world-africa-12345678") in (True, False)
     assert urls.tldextract.extract("https://a.b.example.co.uk/x").suffix == "co.uk"
@@ -401,10 +444,10 @@ NO_NETWORK_SCRIPT = textwrap.dedent(
 
 
 def test_parsing_makes_no_network_calls(tmp_path):
-    env = {**os.environ, "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache"),
-           "PYTHONPATH": str(REPO)}
-    done = subprocess.run([sys.executable, "-c", NO_NETWORK_SCRIPT], cwd=REPO, env=env,
-                          capture_output=True, timeout=300)
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache"), "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-c", NO_NETWORK_SCRIPT], cwd=REPO, env=env, capture_output=True, timeout=300
+    )
     assert done.returncode == 0, (done.stdout.decode()[-2000:], done.stderr.decode()[-2000:])
     assert b"ATTEMPTS []" in done.stdout
     # tldextract wrote no suffix-list cache either (it only read its bundled snapshot)
@@ -425,21 +468,25 @@ def _cards(n: int) -> str:
 
 def test_index_page_of_teaser_cards_is_not_article_even_if_it_claims_article():
     for head in ("", '<meta property="og:type" content="article">'):
-        result = parse_page(page(head, body=f"<h1>Africa</h1><div class='cards'>{_cards(10)}</div>"),
-                            "https://news.example/africa/")
+        result = parse_page(
+            page(head, body=f"<h1>Africa</h1><div class='cards'>{_cards(10)}</div>"), "https://news.example/africa/"
+        )
         assert isinstance(result, ParseRejection) and result.reason == "not_article", head
         assert "teaser cards" in result.detail
 
 
 def test_thin_section_front_with_two_cards_is_not_article():
-    result = parse_page(page(body=f"<h1>Business</h1><div class='cards'>{_cards(2)}</div>"),
-                        "https://news.example/business/")
+    result = parse_page(
+        page(body=f"<h1>Business</h1><div class='cards'>{_cards(2)}</div>"), "https://news.example/business/"
+    )
     assert isinstance(result, ParseRejection) and result.reason == "not_article"
 
 
 def test_article_with_related_teasers_is_still_an_article():
-    body = (f"<article><h1>Checkpoint attacked</h1><p>{BODY}</p><p>{BODY}</p></article>"
-            f"<section class='related'>{_cards(8)}</section>")
+    body = (
+        f"<article><h1>Checkpoint attacked</h1><p>{BODY}</p><p>{BODY}</p></article>"
+        f"<section class='related'>{_cards(8)}</section>"
+    )
     article = parsed_article(page(body=body))
     assert "Short teaser" not in article.text
 
@@ -456,18 +503,22 @@ def test_byline_time_with_zone_name_and_offset():
 
 
 def test_headline_kicker_byline_and_table_debris_are_not_body():
-    body = (f"<div class='story'><p>WORLD</p><p class='headline'>Checkpoint attacked</p><p>By A. Reporter</p>"
-            f"<p>{BODY}</p><p>{BODY}</p><table><tr><td>Share:</td><td>X</td></tr></table></div>")
+    body = (
+        f"<div class='story'><p>WORLD</p><p class='headline'>Checkpoint attacked</p><p>By A. Reporter</p>"
+        f"<p>{BODY}</p><p>{BODY}</p><table><tr><td>Share:</td><td>X</td></tr></table></div>"
+    )
     text = parsed_article(page(body=body)).text
     assert text.startswith("Gunmen attacked") and text.count("Gunmen attacked") == 2
     assert "WORLD" not in text and "By A. Reporter" not in text and "Share" not in text
 
 
 def test_social_embeds_and_read_also_links_are_pruned():
-    body = (f"<article><h1>Checkpoint attacked</h1><p>{BODY}</p>"
-            "<blockquote class='social-embed'><p>Breaking: checkpoint attacked tonight, more soon</p></blockquote>"
-            "<p><strong>READ ALSO:</strong> <a href='/x'>Another attack on a checkpoint last month in the north</a></p>"
-            f"<p>{BODY}</p></article>")
+    body = (
+        f"<article><h1>Checkpoint attacked</h1><p>{BODY}</p>"
+        "<blockquote class='social-embed'><p>Breaking: checkpoint attacked tonight, more soon</p></blockquote>"
+        "<p><strong>READ ALSO:</strong> <a href='/x'>Another attack on a checkpoint last month in the north</a></p>"
+        f"<p>{BODY}</p></article>"
+    )
     text = parsed_article(page(body=body)).text
     assert "more soon" not in text and "READ ALSO" not in text and text.count("Gunmen attacked") == 2
 
@@ -491,7 +542,8 @@ def test_video_typed_page_with_a_real_story_is_kept():
 def test_strip_scripts_keeps_json_ld_and_survives_unclosed_tags():
     from transforms.parse import strip_scripts
 
-    markup = ("<p>a</p><script>x()</script><SCRIPT type='application/ld+json'>{\"k\": 1}</SCRIPT>"
-              "<style>p{}</style ><p>b</p>")
+    markup = (
+        "<p>a</p><script>x()</script><SCRIPT type='application/ld+json'>{\"k\": 1}</SCRIPT><style>p{}</style ><p>b</p>"
+    )
     assert strip_scripts(markup) == "<p>a</p><SCRIPT type='application/ld+json'>{\"k\": 1}</SCRIPT><p>b</p>"
     assert strip_scripts("<p>kept</p><script>never closed<p>gone</p>") == "<p>kept</p>"

@@ -66,7 +66,10 @@ READER = textwrap.dedent(
             snapshot = Path(os.path.realpath(publish_dir / "current"))
             con = duckdb.connect(str(snapshot / "newsevents_bi.duckdb"), read_only=True)
             try:
-                db_view = con.execute("select any_value(snapshot_id), max(n_rows) filter (where table_name = 'fct_incidents') from _snapshot").fetchone()
+                db_view = con.execute(
+                    "select any_value(snapshot_id), max(n_rows) filter (where table_name = 'fct_incidents')"
+                    " from _snapshot"
+                ).fetchone()
             finally:
                 con.close()
             manifest = json.loads((snapshot / "manifest.json").read_text())
@@ -92,7 +95,9 @@ def test_reader_sees_only_complete_snapshots_and_never_fails_while_publishing(tm
     stop_file = tmp_path / "stop"
     reader = subprocess.Popen(
         [sys.executable, "-c", READER, str(publish_dir), str(stop_file), ",".join(MART_TABLES)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         snapshots = []
@@ -115,7 +120,13 @@ def test_reader_sees_only_complete_snapshots_and_never_fails_while_publishing(tm
     assert len({reading["snapshot_id"] for reading in observed}) >= 2, "readers should see new snapshots"
     # nothing left behind but the snapshots kept, `current` and the documented paths through it
     assert sorted(p.name for p in publish_dir.iterdir()) == [
-        ".publish.lock", "current", "manifest.json", "newsevents_bi.duckdb", "parquet", "snapshots"]
+        ".publish.lock",
+        "current",
+        "manifest.json",
+        "newsevents_bi.duckdb",
+        "parquet",
+        "snapshots",
+    ]
     assert sorted(p.name for p in (publish_dir / "snapshots").iterdir()) == sorted(snapshots[-KEEP_SNAPSHOTS:])
     assert sorted(p.name for p in (publish_dir / "parquet").iterdir()) == sorted(f"{t}.parquet" for t in MART_TABLES)
 
@@ -128,9 +139,7 @@ def test_published_copy_of_real_marts_opens_read_only_in_v1_storage(tmp_path):
     assert storage_version_number(result.duckdb_path) == STORAGE_VERSION_NUMBER
     con = duckdb.connect(str(result.duckdb_path), read_only=True)
     try:
-        (tags,) = con.execute(
-            "select tags from duckdb_databases() where database_name = current_database()"
-        ).fetchone()
+        (tags,) = con.execute("select tags from duckdb_databases() where database_name = current_database()").fetchone()
         assert tags["storage_version"].startswith("v1.0.0")
         assert con.execute("select count(*) from fct_incidents").fetchone()[0] == 6
         assert result.rows["fct_incidents"] == 6
@@ -189,8 +198,9 @@ def test_killed_publish_leaves_the_previous_snapshot_whole_and_the_next_publish_
         p.publish(sys.argv[1], sys.argv[2])
         """
     )
-    done = subprocess.run([sys.executable, "-c", killer, str(second_marts), str(publish_dir)],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", killer, str(second_marts), str(publish_dir)], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == -9, done.stderr
     leftovers = [p for p in (publish_dir / "snapshots").iterdir() if p.name.startswith(".tmp-")]
     assert leftovers, "the killed publish should have left its work folder"
@@ -202,12 +212,16 @@ def test_killed_publish_leaves_the_previous_snapshot_whole_and_the_next_publish_
         assert con.execute("select count(*) from fct_incidents").fetchone()[0] == 1_000
     finally:
         con.close()
-    assert duckdb.sql(f"select count(*) from '{publish_dir / 'parquet' / 'fct_incidents.parquet'}'").fetchone()[0] == 1_000
+    assert (
+        duckdb.sql(f"select count(*) from '{publish_dir / 'parquet' / 'fct_incidents.parquet'}'").fetchone()[0] == 1_000
+    )
 
     third = publish(second_marts, publish_dir)
     assert not [p for p in publish_dir.rglob("*") if p.name.startswith(".tmp-") or p.name.endswith(".tmp")]
     assert json.loads((publish_dir / "manifest.json").read_text())["snapshot_id"] == third.snapshot_id
-    assert duckdb.sql(f"select count(*) from '{publish_dir / 'parquet' / 'fct_incidents.parquet'}'").fetchone()[0] == 2_000
+    assert (
+        duckdb.sql(f"select count(*) from '{publish_dir / 'parquet' / 'fct_incidents.parquet'}'").fetchone()[0] == 2_000
+    )
 
 
 def test_a_publish_dir_in_the_old_flat_layout_is_taken_over(tmp_path):

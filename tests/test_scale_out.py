@@ -26,7 +26,7 @@ import duckdb
 import pytest
 
 from tests.conftest import FIXTURE_SOURCES, REPO, needs
-from transforms import lake, pipeline, warehouse
+from transforms import lake, pipeline, settings, warehouse
 
 try:
     lake.extension_directory()
@@ -37,10 +37,25 @@ except lake.LakeError as exc:  # the `scale` extra is not installed
 
 DAY = date(2026, 11, 20)
 SHARDS = {"a": ("herald", "courier"), "b": ("ledger", "observer")}
-STAGING = ("sources", "crawl_log", "pages", "articles", "parse_rejects", "event_mentions", "actor_mentions",
-           "extraction_log")
-MARTS = ("fct_incidents", "fct_incident_reports", "bridge_incident_actors", "dim_actors", "dim_locations",
-         "dim_sources", "dim_dates")
+STAGING = (
+    "sources",
+    "crawl_log",
+    "pages",
+    "articles",
+    "parse_rejects",
+    "event_mentions",
+    "actor_mentions",
+    "extraction_log",
+)
+MARTS = (
+    "fct_incidents",
+    "fct_incident_reports",
+    "bridge_incident_actors",
+    "dim_actors",
+    "dim_locations",
+    "dim_sources",
+    "dim_dates",
+)
 DBT_DIR = REPO / "dbt_project"
 
 
@@ -66,19 +81,39 @@ def postgres():
         os.chown(data, pwd.getpwnam("postgres").pw_uid, pwd.getpwnam("postgres").pw_gid)
         as_user = ["runuser", "-u", "postgres", "--"]
     port = _free_port()
-    subprocess.run([*as_user, str(bin_dir / "initdb"), "-D", str(data / "db"), "-A", "trust", "-U", "postgres"],
-                   check=True, capture_output=True)
-    subprocess.run([*as_user, str(bin_dir / "pg_ctl"), "-D", str(data / "db"), "-l", str(data / "log"), "-w",
-                    "-o", f"-p {port} -k {data} -c listen_addresses=127.0.0.1", "start"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [*as_user, str(bin_dir / "initdb"), "-D", str(data / "db"), "-A", "trust", "-U", "postgres"],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [
+            *as_user,
+            str(bin_dir / "pg_ctl"),
+            "-D",
+            str(data / "db"),
+            "-l",
+            str(data / "log"),
+            "-w",
+            "-o",
+            f"-p {port} -k {data} -c listen_addresses=127.0.0.1",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
     try:
         for name in ("dagster", "lake"):
-            subprocess.run([str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", name],
-                           check=True, capture_output=True)
+            subprocess.run(
+                [str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", name],
+                check=True,
+                capture_output=True,
+            )
         yield port
     finally:
-        subprocess.run([*as_user, str(bin_dir / "pg_ctl"), "-D", str(data / "db"), "-m", "fast", "stop"],
-                       capture_output=True)
+        subprocess.run(
+            [*as_user, str(bin_dir / "pg_ctl"), "-D", str(data / "db"), "-m", "fast", "stop"], capture_output=True
+        )
         shutil.rmtree(data, ignore_errors=True)
 
 
@@ -88,8 +123,9 @@ def shard_files(fixture_config, tmp_path_factory):
     folder = tmp_path_factory.mktemp("shards")
     files = {}
     for name, source_ids in SHARDS.items():
-        config = dataclasses.replace(fixture_config,
-                                     sources=tuple(s for s in fixture_config.sources if s.source_id in source_ids))
+        config = dataclasses.replace(
+            fixture_config, sources=tuple(s for s in fixture_config.sources if s.source_id in source_ids)
+        )
         files[name] = folder / f"{name}.duckdb"
         conn = warehouse.connect(files[name])
         pipeline.run_crawl(conn, config, DAY, run_id=f"shard-{name}")
@@ -102,10 +138,24 @@ def shard_files(fixture_config, tmp_path_factory):
 def _dbt_build(target: str, env: dict[str, str], target_path: Path) -> None:
     dbt = Path(sys.executable).with_name("dbt")
     result = subprocess.run(
-        [str(dbt), "build", "--target", target, "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
-         "--target-path", str(target_path)],
-        cwd=DBT_DIR, env={**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", **env},
-        capture_output=True, text=True, timeout=900)
+        [
+            str(dbt),
+            "build",
+            "--target",
+            target,
+            "--project-dir",
+            str(DBT_DIR),
+            "--profiles-dir",
+            str(DBT_DIR),
+            "--target-path",
+            str(target_path),
+        ],
+        cwd=DBT_DIR,
+        env={**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", **env},
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert result.returncode == 0, result.stdout[-4000:]
 
 
@@ -121,7 +171,7 @@ def single_file_marts(shard_files, tmp_path_factory):
             conn.execute(f"insert into main.{table} select * from {name}.main.{table}")
         conn.execute(f"detach {name}")
     conn.close()
-    _dbt_build("test", {warehouse.DB_ENV: str(db)}, folder / "target")
+    _dbt_build("test", {settings.DB_ENV: str(db)}, folder / "target")
     conn = duckdb.connect(str(db), read_only=True)
     try:
         return {table: sorted(conn.execute(f"select * from marts.{table}").fetchall(), key=repr) for table in MARTS}
@@ -131,12 +181,13 @@ def single_file_marts(shard_files, tmp_path_factory):
 
 def _push_at_once(catalog: str, data: Path, shard_files: dict[str, Path]) -> list[int]:
     """Both workers push their shard in separate processes, released together by a barrier."""
-    lake.connect_lake(catalog, data).close()     # the lake is created once, then shared
+    lake.connect_lake(catalog, data).close()  # the lake is created once, then shared
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(len(shard_files))
-    workers = [context.Process(target=_push_worker, args=(catalog, str(data), str(path), SHARDS[name], barrier),
-                               daemon=True)
-               for name, path in shard_files.items()]
+    workers = [
+        context.Process(target=_push_worker, args=(catalog, str(data), str(path), SHARDS[name], barrier), daemon=True)
+        for name, path in shard_files.items()
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:
@@ -184,12 +235,14 @@ def catalog(request, tmp_path):
 
 
 def test_workers_push_shards_at_once_and_dbt_builds_the_same_marts_on_the_lake(
-        catalog, shard_files, single_file_marts, tmp_path):
+    catalog, shard_files, single_file_marts, tmp_path
+):
     data = tmp_path / "lake_data"
-    if catalog.startswith("postgres:"):   # one catalog database per module: start from an empty lake
+    if catalog.startswith("postgres:"):  # one catalog database per module: start from an empty lake
         conn = lake.connect_lake(catalog, data)
-        for (schema, table) in conn.execute(
-                "select table_schema, table_name from information_schema.tables where table_catalog = 'lake'").fetchall():
+        for schema, table in conn.execute(
+            "select table_schema, table_name from information_schema.tables where table_catalog = 'lake'"
+        ).fetchall():
             conn.execute(f"drop table lake.{schema}.{table}")
         conn.close()
     assert _push_at_once(catalog, data, shard_files) == [0, 0]
@@ -201,8 +254,15 @@ def test_workers_push_shards_at_once_and_dbt_builds_the_same_marts_on_the_lake(
     lake.push_shard(shard_files["a"], DAY, SHARDS["a"], lake.connect_lake(catalog, data))
     assert _lake_counts(catalog, data) == landed
 
-    _dbt_build("lake", {lake.CATALOG_ENV: catalog, lake.DATA_ENV: str(data) + "/",
-                        lake.EXTENSIONS_ENV: str(lake.extension_directory())}, tmp_path / "target")
+    _dbt_build(
+        "lake",
+        {
+            settings.LAKE_CATALOG_ENV: catalog,
+            settings.LAKE_DATA_ENV: str(data) + "/",
+            settings.EXTENSIONS_ENV: str(lake.extension_directory()),
+        },
+        tmp_path / "target",
+    )
     conn = lake.connect_lake(catalog, data)
     try:
         for table in MARTS:
@@ -217,21 +277,53 @@ def test_workers_push_shards_at_once_and_dbt_builds_the_same_marts_on_the_lake(
 def test_daily_job_on_the_multiprocess_executor_with_postgres_run_storage(postgres, fixture_server, tmp_path):
     home = tmp_path / "dagster_home"
     home.mkdir()
-    (home / "dagster.yaml").write_text(json.dumps({   # JSON is YAML
-        "storage": {"postgres": {"postgres_db": {"hostname": "127.0.0.1", "port": postgres, "username": "postgres",
-                                                 "password": "", "db_name": "dagster",
-                                                 "scheme": "postgresql+psycopg2"}}},
-        "concurrency": {"pools": {"default_limit": 1}},
-        "telemetry": {"enabled": False},
-    }))
-    env = {**os.environ, "DAGSTER_HOME": str(home), "NEWSEVENTS_FIXTURE_URL": fixture_server.base_url,
-           "NEWSEVENTS_SOURCES": str(FIXTURE_SOURCES), warehouse.DB_ENV: str(tmp_path / "warehouse.duckdb"),
-           "NEWSEVENTS_PUBLISH_DIR": str(tmp_path / "published")}
+    (home / "dagster.yaml").write_text(
+        json.dumps(
+            {  # JSON is YAML
+                "storage": {
+                    "postgres": {
+                        "postgres_db": {
+                            "hostname": "127.0.0.1",
+                            "port": postgres,
+                            "username": "postgres",
+                            "password": "",
+                            "db_name": "dagster",
+                            "scheme": "postgresql+psycopg2",
+                        }
+                    }
+                },
+                "concurrency": {"pools": {"default_limit": 1}},
+                "telemetry": {"enabled": False},
+            }
+        )
+    )
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "NEWSEVENTS_FIXTURE_URL": fixture_server.base_url,
+        "NEWSEVENTS_SOURCES": str(FIXTURE_SOURCES),
+        settings.DB_ENV: str(tmp_path / "warehouse.duckdb"),
+        "NEWSEVENTS_PUBLISH_DIR": str(tmp_path / "published"),
+    }
     dagster = Path(sys.executable).with_name("dagster")
     result = subprocess.run(
-        [str(dagster), "job", "execute", "-m", "orchestration.definitions", "-j", "daily_job",
-         "--tags", json.dumps({"dagster/partition": DAY.isoformat()})],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=1200)
+        [
+            str(dagster),
+            "job",
+            "execute",
+            "-m",
+            "orchestration.definitions",
+            "-j",
+            "daily_job",
+            "--tags",
+            json.dumps({"dagster/partition": DAY.isoformat()}),
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
     assert result.returncode == 0, result.stderr[-4000:]
 
     from dagster import DagsterInstance, DagsterRunStatus
@@ -245,8 +337,11 @@ def test_daily_job_on_the_multiprocess_executor_with_postgres_run_storage(postgr
         assert run.status == DagsterRunStatus.SUCCESS
         assert run.tags["dagster/partition"] == DAY.isoformat()
         logs = instance.all_logs(run.run_id)
-        step_pids = {e.dagster_event.step_key: e.dagster_event.pid for e in logs
-                     if e.dagster_event and e.dagster_event.event_type_value == "STEP_SUCCESS"}
+        step_pids = {
+            e.dagster_event.step_key: e.dagster_event.pid
+            for e in logs
+            if e.dagster_event and e.dagster_event.event_type_value == "STEP_SUCCESS"
+        }
         assert {"raw_pages", "articles", "event_mentions", "bi_copy"} <= set(step_pids)
         assert len(set(step_pids.values())) == len(step_pids), "each step in its own process"
     finally:

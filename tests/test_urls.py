@@ -24,12 +24,16 @@ def test_normalize_url_canonicalises(raw, expected):
 
 
 def test_normalize_url_resolves_relative_links_against_base():
-    assert normalize_url("../world/x?utm_campaign=a", base="https://site.example/news/today/") == \
-        "https://site.example/news/world/x"
+    assert (
+        normalize_url("../world/x?utm_campaign=a", base="https://site.example/news/today/")
+        == "https://site.example/news/world/x"
+    )
 
 
-@pytest.mark.parametrize("raw", ["", "mailto:desk@example.com", "javascript:void(0)", "ftp://example.com/f",
-                                 "https:///nohost", "http://[bad"])
+@pytest.mark.parametrize(
+    "raw",
+    ["", "mailto:desk@example.com", "javascript:void(0)", "ftp://example.com/f", "https:///nohost", "http://[bad"],
+)
 def test_normalize_url_rejects_non_http(raw):
     assert normalize_url(raw) is None
 

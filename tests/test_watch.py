@@ -55,7 +55,7 @@ class Receiver:
         self.tls = tls
         self._server: ThreadingHTTPServer | None = None
 
-    def start(self) -> "Receiver":
+    def start(self) -> Receiver:
         received = self.requests
 
         class Handler(BaseHTTPRequestHandler):
@@ -106,15 +106,29 @@ def day_1(tmp_path) -> Path:
 
 
 def write_watchlist(path: Path, receiver_url: str, somalia_enabled: bool = True) -> Path:
-    path.write_text(yaml.safe_dump({
-        "settings": {"timeout_seconds": 2, "retries": 1, "retry_backoff_seconds": 600},
-        "watches": [
-            {"name": "Somalia, deadly", "countries": ["SO"], "min_fatalities": 1, "enabled": somalia_enabled,
-             "webhook": {"url": receiver_url, "secret_env": "WATCH_TEST_SECRET"}},
-            {"name": "Iraq explosions", "countries": ["IQ"], "event_types": ["Explosions/Remote violence"],
-             "jsonl": "alerts/iraq.jsonl"},
-        ],
-    }), encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "settings": {"timeout_seconds": 2, "retries": 1, "retry_backoff_seconds": 600},
+                "watches": [
+                    {
+                        "name": "Somalia, deadly",
+                        "countries": ["SO"],
+                        "min_fatalities": 1,
+                        "enabled": somalia_enabled,
+                        "webhook": {"url": receiver_url, "secret_env": "WATCH_TEST_SECRET"},
+                    },
+                    {
+                        "name": "Iraq explosions",
+                        "countries": ["IQ"],
+                        "event_types": ["Explosions/Remote violence"],
+                        "jsonl": "alerts/iraq.jsonl",
+                    },
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -199,11 +213,26 @@ def test_watchlist_settings_and_relative_jsonl_paths(tmp_path):
 
 
 def _incident(**changes) -> Incident:
-    values = dict(incident_id="inc_1", event_type="Battles", sub_event_type="Armed clash",
-                  event_date=date(2026, 11, 14), location="Mogadishu", admin1="Banaadir", country_iso2="SO",
-                  country="Somalia", latitude=2.0371, longitude=45.3438, geo_precision=1, fatalities_best=4,
-                  fatalities_low=3, fatalities_high=4, n_articles=2, n_sources=2,
-                  last_reported_at=None, summary="")
+    values = dict(
+        incident_id="inc_1",
+        event_type="Battles",
+        sub_event_type="Armed clash",
+        event_date=date(2026, 11, 14),
+        location="Mogadishu",
+        admin1="Banaadir",
+        country_iso2="SO",
+        country="Somalia",
+        latitude=2.0371,
+        longitude=45.3438,
+        geo_precision=1,
+        fatalities_best=4,
+        fatalities_low=3,
+        fatalities_high=4,
+        n_articles=2,
+        n_sources=2,
+        last_reported_at=None,
+        summary="",
+    )
     values.update(changes)
     return Incident(**values)
 
@@ -221,8 +250,16 @@ def test_radius_matching_uses_great_circle_distance():
 
 
 def test_criteria_combine_and_type_lists_offer_alternatives():
-    watch = Watch("w", countries=("SO",), admin1=("banaadir",), event_types=("Protests",),
-                  sub_event_types=("Armed clash",), min_fatalities=4, min_sources=2, jsonl=Path("x"))
+    watch = Watch(
+        "w",
+        countries=("SO",),
+        admin1=("banaadir",),
+        event_types=("Protests",),
+        sub_event_types=("Armed clash",),
+        min_fatalities=4,
+        min_sources=2,
+        jsonl=Path("x"),
+    )
     assert matches(watch, _incident())
     assert not matches(watch, _incident(fatalities_best=3))
     assert not matches(watch, _incident(fatalities_best=None))
@@ -268,23 +305,28 @@ def test_watches_match_the_built_marts(day_1):
         return {(i.sub_event_type, i.location) for i in incidents if matches(watch, i)}
 
     # 10 km around central Mogadishu: both Mogadishu incidents, nothing in Iraq or Nigeria.
-    assert matched(near=Near(2.04, 45.34, 10)) == {("Remote explosive/landmine/IED", "Mogadishu"),
-                                                 ("Armed clash", "Mogadishu")}
+    assert matched(near=Near(2.04, 45.34, 10)) == {
+        ("Remote explosive/landmine/IED", "Mogadishu"),
+        ("Armed clash", "Mogadishu"),
+    }
     # "Daesh" is not a surface form in these articles: it resolves through transforms/data/actors.csv.
     assert matched(actors=("Daesh",)) == {("Suicide bomb", "Kirkuk")}
     # "Shabab" resolves to Al-Shabaab, perpetrator of the bombing and target in the clash; "al-Shabab"
     # is the spelling dim_actors.aliases keeps from the articles.
     assert matched(actors=("Shabab",)) == matched(countries=("SO",), actors=("al-Shabab",))
     assert len(matched(actors=("Shabab",))) == 2
-    assert matched(countries=("IQ",), min_sources=2) == {("Suicide bomb", "Kirkuk"),
-                                                        ("Shelling/artillery/missile attack", "Baghdad")}
+    assert matched(countries=("IQ",), min_sources=2) == {
+        ("Suicide bomb", "Kirkuk"),
+        ("Shelling/artillery/missile attack", "Baghdad"),
+    }
 
 
 # ------------------------------------------------------------------ evaluation and delivery
 
 
 def test_new_incidents_alert_once_rerun_sends_nothing_and_a_later_toll_sends_one_update(
-        day_1, receiver, tmp_path, monkeypatch, caplog):
+    day_1, receiver, tmp_path, monkeypatch, caplog
+):
     monkeypatch.setenv("WATCH_TEST_SECRET", SECRET)
     watchlist = write_watchlist(tmp_path / "watchlist.yml", receiver.url)
     iraq_file = tmp_path / "alerts" / "iraq.jsonl"
@@ -292,17 +334,32 @@ def test_new_incidents_alert_once_rerun_sends_nothing_and_a_later_toll_sends_one
 
     first = evaluate(day_1, watchlist, NOW)
     assert (first.incidents_checked, first.alerts_created, first.sent, first.failed) == (
-        6, {"new": 4, "update": 0}, 4, 0)
+        6,
+        {"new": 4, "update": 0},
+        4,
+        0,
+    )
     # One alert per matching incident per watch: the two deadly Somali incidents by webhook...
     assert sorted(body["incident"]["sub_event_type"] for body in receiver.bodies()) == [
-        "Armed clash", "Remote explosive/landmine/IED"]
+        "Armed clash",
+        "Remote explosive/landmine/IED",
+    ]
     assert {request["path"] for request in receiver.requests} == {HOOK_PATH}
     assert {request["headers"]["Authorization"] for request in receiver.requests} == {f"Bearer {SECRET}"}
     bombing = next(body for body in receiver.bodies() if body["incident"]["sub_event_type"].startswith("Remote"))
     assert bombing["kind"] == "new" and bombing["watch"] == "Somalia, deadly"
     text = bombing["text"]
-    for part in ("New incident", "Remote explosive/landmine/IED", "2026-11-14", "Mogadishu", "Somalia", "7 killed",
-                 "Al-Shabaab (perpetrator)", "herald", bombing["incident"]["incident_id"]):
+    for part in (
+        "New incident",
+        "Remote explosive/landmine/IED",
+        "2026-11-14",
+        "Mogadishu",
+        "Somalia",
+        "7 killed",
+        "Al-Shabaab (perpetrator)",
+        "herald",
+        bombing["incident"]["incident_id"],
+    ):
         assert part in text
     # ...and the two Iraqi explosions to the JSONL file.
     assert sorted(line["incident"]["location"] for line in jsonl_lines(iraq_file)) == ["Baghdad", "Kirkuk"]
@@ -338,8 +395,10 @@ def test_receiver_down_is_recorded_as_failed_and_sent_on_the_next_evaluation(day
     down = evaluate(day_1, watchlist, NOW)
     assert (down.sent, down.failed) == (2, 2)  # the JSONL alerts went out, the webhook ones did not
     conn = duckdb.connect(str(day_1), read_only=True)
-    failed = conn.execute("select status, attempts, next_retry_at, last_error from alerts_sent"
-                          " where channel = 'webhook' order by last_error").fetchall()
+    failed = conn.execute(
+        "select status, attempts, next_retry_at, last_error from alerts_sent"
+        " where channel = 'webhook' order by last_error"
+    ).fetchall()
     conn.close()
     assert len(failed) == 2
     # the second alert is not tried once the receiver failed in this evaluation
@@ -368,7 +427,8 @@ def test_receiver_down_is_recorded_as_failed_and_sent_on_the_next_evaluation(day
 
 
 def test_loopback_webhook_is_refused_without_the_opt_in_and_the_secret_must_be_set(
-        day_1, receiver, tmp_path, monkeypatch, caplog):
+    day_1, receiver, tmp_path, monkeypatch, caplog
+):
     monkeypatch.setenv("WATCH_TEST_SECRET", SECRET)
     watchlist = write_watchlist(tmp_path / "watchlist.yml", receiver.url)
     result = evaluate(day_1, watchlist, NOW, allow_private=False)
@@ -385,9 +445,29 @@ def test_https_webhook_verifies_the_receiver_certificate(day_1, tmp_path, monkey
     if shutil.which("openssl") is None:
         needs("the openssl command, to make a certificate for 127.0.0.1")
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-                   check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     tls.load_cert_chain(cert, key)
     receiver = Receiver(tls).start()
@@ -397,7 +477,9 @@ def test_https_webhook_verifies_the_receiver_certificate(day_1, tmp_path, monkey
         untrusted = evaluate(day_1, watchlist, NOW)  # a certificate nobody vouches for: refused
         assert untrusted.failed == 2 and receiver.requests == []
         conn = duckdb.connect(str(day_1), read_only=True)
-        errors = [row[0] for row in conn.execute("select last_error from alerts_sent where channel = 'webhook'").fetchall()]
+        errors = [
+            row[0] for row in conn.execute("select last_error from alerts_sent where channel = 'webhook'").fetchall()
+        ]
         conn.close()
         assert len(errors) == 2 and all("SSLCertVerificationError after 1 try" in error for error in errors), errors
         monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # OpenSSL's default trust store now holds it
@@ -411,8 +493,12 @@ def test_https_webhook_verifies_the_receiver_certificate(day_1, tmp_path, monkey
 def test_watch_alerts_asset_materialises_in_dagster(day_1, receiver, tmp_path, monkeypatch):
     from dagster import DagsterInstance, materialize
 
+    from orchestration.partitions import daily_partitions
     from orchestration.resources import WarehouseResource
-    from orchestration.watch_assets import WatchlistResource, watch_alerts
+    from orchestration.watch_assets import WatchlistResource, build_watch_alerts
+    from transforms.settings import Settings
+
+    watch_alerts = build_watch_alerts(daily_partitions(Settings.from_env()))
 
     monkeypatch.setenv("WATCH_TEST_SECRET", SECRET)
     watchlist = write_watchlist(tmp_path / "watchlist.yml", receiver.url)
@@ -421,8 +507,9 @@ def test_watch_alerts_asset_materialises_in_dagster(day_1, receiver, tmp_path, m
         "warehouse": WarehouseResource(db_path=str(day_1), sources_path=str(FIXTURE_SOURCES)),
         "watchlist": WatchlistResource(path=str(watchlist)),
     }
-    result = materialize([watch_alerts], resources=resources, partition_key="2026-11-15",
-                         instance=DagsterInstance.ephemeral())
+    result = materialize(
+        [watch_alerts], resources=resources, partition_key="2026-11-15", instance=DagsterInstance.ephemeral()
+    )
     assert result.success
     (materialization,) = result.asset_materializations_for_node("watch_alerts")
     metadata = {key: value.value for key, value in materialization.metadata.items()}
@@ -431,23 +518,35 @@ def test_watch_alerts_asset_materialises_in_dagster(day_1, receiver, tmp_path, m
     (check,) = result.get_asset_check_evaluations()
     assert check.passed
 
-    again = materialize([watch_alerts], resources=resources, partition_key="2026-11-15",
-                        instance=DagsterInstance.ephemeral())
+    again = materialize(
+        [watch_alerts], resources=resources, partition_key="2026-11-15", instance=DagsterInstance.ephemeral()
+    )
     assert again.success and len(receiver.requests) == 2
 
 
 def test_watch_alerts_asset_refuses_a_bad_watchlist_before_marking_anything_seen(day_1, tmp_path):
     from dagster import DagsterInstance, materialize
 
+    from orchestration.partitions import daily_partitions
     from orchestration.resources import WarehouseResource
-    from orchestration.watch_assets import WatchlistResource, watch_alerts
+    from orchestration.watch_assets import WatchlistResource, build_watch_alerts
+    from transforms.settings import Settings
+
+    watch_alerts = build_watch_alerts(daily_partitions(Settings.from_env()))
 
     bad = tmp_path / "watchlist.yml"
     bad.write_text("watches:\n  - name: typo\n    min_fatalites: 1\n    jsonl: x.jsonl\n", encoding="utf-8")
-    resources = {"warehouse": WarehouseResource(db_path=str(day_1), sources_path=str(FIXTURE_SOURCES)),
-                 "watchlist": WatchlistResource(path=str(bad))}
-    result = materialize([watch_alerts], resources=resources, partition_key="2026-11-15",
-                         instance=DagsterInstance.ephemeral(), raise_on_error=False)
+    resources = {
+        "warehouse": WarehouseResource(db_path=str(day_1), sources_path=str(FIXTURE_SOURCES)),
+        "watchlist": WatchlistResource(path=str(bad)),
+    }
+    result = materialize(
+        [watch_alerts],
+        resources=resources,
+        partition_key="2026-11-15",
+        instance=DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
     assert not result.success
     failure = next(event for event in result.all_events if event.event_type_value == "STEP_FAILURE")
     assert "watch 'typo': unknown field 'min_fatalites'" in str(failure.event_specific_data.error)
@@ -474,8 +573,9 @@ def test_watch_test_command_lists_matches_without_sending(day_1, receiver, tmp_p
     assert receiver.requests == [] and not (tmp_path / "alerts").exists()
     conn = duckdb.connect(str(day_1), read_only=True)
     try:
-        written = conn.execute("select (select count(*) from alerts_sent)"
-                               " + (select count(*) from watch_evaluated_incidents)").fetchone()[0]
+        written = conn.execute(
+            "select (select count(*) from alerts_sent) + (select count(*) from watch_evaluated_incidents)"
+        ).fetchone()[0]
     finally:
         conn.close()
     assert written == 0  # nothing sent, nothing marked seen

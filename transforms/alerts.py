@@ -21,18 +21,18 @@ from __future__ import annotations
 import http.client
 import json
 import logging
-import os
 import ssl
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Iterable
 from urllib.parse import urlsplit
 
 import duckdb
 
 from transforms import warehouse
+from transforms.settings import Settings
 from transforms.urls import BlockedAddressError, check_address
 from transforms.watch import (
     AlertState,
@@ -64,16 +64,21 @@ class DeliveryError(RuntimeError):
 
 @dataclass
 class EvaluationResult:
-    incidents_checked: int = 0          # new or changed since the last evaluation
+    incidents_checked: int = 0  # new or changed since the last evaluation
     alerts_created: dict[str, int] = field(default_factory=lambda: {"new": 0, "update": 0})
     sent: int = 0
     failed: int = 0
-    waiting: int = 0                    # failed earlier, back-off not over yet
+    waiting: int = 0  # failed earlier, back-off not over yet
 
     def as_metadata(self) -> dict[str, int]:
-        return {"incidents_checked": self.incidents_checked, "alerts_new": self.alerts_created["new"],
-                "alerts_update": self.alerts_created["update"], "sent": self.sent, "failed": self.failed,
-                "waiting_for_retry": self.waiting}
+        return {
+            "incidents_checked": self.incidents_checked,
+            "alerts_new": self.alerts_created["new"],
+            "alerts_update": self.alerts_created["update"],
+            "sent": self.sent,
+            "failed": self.failed,
+            "waiting_for_retry": self.waiting,
+        }
 
 
 # ------------------------------------------------------------------------------ reading the marts
@@ -123,35 +128,44 @@ def load_incidents(conn: duckdb.DuckDBPyConnection, incident_ids: Iterable[str] 
     where = "" if ids is None else "where incident_id in (select unnest(?::varchar[]))"
     params = [] if ids is None else [ids]
     try:
-        rows = conn.execute(f"""
+        rows = conn.execute(
+            f"""
             select incident_id, event_type, sub_event_type, event_date, location, admin1, country_iso2, country,
                    latitude, longitude, geo_precision, fatalities_best, fatalities_low, fatalities_high,
                    n_articles, n_sources, last_reported_at, summary
             from {MARTS}.fct_incidents {where} order by event_date, incident_id
-        """, params).fetchall()
-        actor_rows = conn.execute(f"""
+        """,
+            params,
+        ).fetchall()
+        actor_rows = conn.execute(
+            f"""
             select bridge.incident_id, actors.actor_name, bridge.role, coalesce(actors.aliases, '')
             from {MARTS}.bridge_incident_actors as bridge
             inner join {MARTS}.dim_actors as actors using (actor_id)
-            {where.replace('incident_id', 'bridge.incident_id', 1)}
+            {where.replace("incident_id", "bridge.incident_id", 1)}
             order by bridge.incident_id, bridge.role, actors.actor_name
-        """, params).fetchall()
-        report_rows = conn.execute(f"""
+        """,
+            params,
+        ).fetchall()
+        report_rows = conn.execute(
+            f"""
             select incident_id, source_id, url from {MARTS}.fct_incident_reports {where}
             order by incident_id, report_rank
-        """, params).fetchall()
+        """,
+            params,
+        ).fetchall()
     except duckdb.CatalogException as error:
         raise AlertsError(f"the warehouse has no marts yet (run dbt build first): {error}") from None
     actors: dict[str, list[IncidentActor]] = {}
     for incident_id, name, role, aliases in actor_rows:
         actors.setdefault(incident_id, []).append(
-            IncidentActor(name, role, tuple(alias for alias in aliases.split("; ") if alias)))
+            IncidentActor(name, role, tuple(alias for alias in aliases.split("; ") if alias))
+        )
     reports: dict[str, list[IncidentReport]] = {}
     for incident_id, source_id, url in report_rows:
         reports.setdefault(incident_id, []).append(IncidentReport(source_id, url))
     return [
-        Incident(*row, actors=tuple(actors.get(row[0], ())), reports=tuple(reports.get(row[0], ())))
-        for row in rows
+        Incident(*row, actors=tuple(actors.get(row[0], ())), reports=tuple(reports.get(row[0], ()))) for row in rows
     ]
 
 
@@ -173,9 +187,13 @@ def alert_id(watch: str, incident_id: str, kind: str, previous: str, revision: s
     return warehouse.short_hash(watch, incident_id, kind, previous, revision, channel)
 
 
-def plan_alerts(watches: Iterable[Watch], incidents: Iterable[Incident],
-                last_states: dict[tuple[str, str], AlertState], now: datetime,
-                max_age_days: float = 0.0) -> list[tuple]:
+def plan_alerts(
+    watches: Iterable[Watch],
+    incidents: Iterable[Incident],
+    last_states: dict[tuple[str, str], AlertState],
+    now: datetime,
+    max_age_days: float = 0.0,
+) -> list[tuple]:
     """alerts_sent rows (status pending) for the matches that need telling."""
     rows = []
     if max_age_days > 0:
@@ -192,16 +210,37 @@ def plan_alerts(watches: Iterable[Watch], incidents: Iterable[Incident],
                 continue
             state = state_of(incident)
             for channel in watch.channels:
-                identifier = alert_id(watch.name, incident.incident_id, kind,
-                                      previous.revision if previous else "", state.revision, channel)
+                identifier = alert_id(
+                    watch.name,
+                    incident.incident_id,
+                    kind,
+                    previous.revision if previous else "",
+                    state.revision,
+                    channel,
+                )
                 payload = alert_payload(identifier, watch, incident, kind, previous)
-                rows.append((identifier, watch.name, incident.incident_id, kind, channel, state.revision,
-                             state.fatalities, state.n_sources, now, "pending", 0, json.dumps(payload)))
+                rows.append(
+                    (
+                        identifier,
+                        watch.name,
+                        incident.incident_id,
+                        kind,
+                        channel,
+                        state.revision,
+                        state.fatalities,
+                        state.n_sources,
+                        now,
+                        "pending",
+                        0,
+                        json.dumps(payload),
+                    )
+                )
     return rows
 
 
-def evaluate(conn: duckdb.DuckDBPyConnection, watchlist: Watchlist | None, *, allow_private: bool,
-             now: datetime | None = None) -> EvaluationResult:
+def evaluate(
+    conn: duckdb.DuckDBPyConnection, watchlist: Watchlist | None, *, allow_private: bool, now: datetime | None = None
+) -> EvaluationResult:
     """One evaluation: plan alerts for new or changed incidents, then deliver what is due.
     Without a watchlist the incidents are still marked seen, so a watchlist added later alerts on
     what lands from then on rather than on the whole history."""
@@ -212,22 +251,41 @@ def evaluate(conn: duckdb.DuckDBPyConnection, watchlist: Watchlist | None, *, al
     changed = [incident_id for incident_id, version in versions.items() if seen.get(incident_id) != version]
     result.incidents_checked = len(changed)
     watches = watchlist.enabled_watches() if watchlist else ()
-    planned = (plan_alerts(watches, load_incidents(conn, changed), _last_states(conn), now,
-                           watchlist.settings.max_age_days) if watches else [])
+    planned = (
+        plan_alerts(watches, load_incidents(conn, changed), _last_states(conn), now, watchlist.settings.max_age_days)
+        if watches
+        else []
+    )
     with warehouse.transaction(conn):
         if planned:
             warehouse.insert_rows(
-                conn, "alerts_sent",
-                ["alert_id", "watch", "incident_id", "kind", "channel", "revision", "fatalities", "n_sources",
-                 "created_at", "status", "attempts", "payload"],
-                planned, suffix="on conflict do nothing",
+                conn,
+                "alerts_sent",
+                [
+                    "alert_id",
+                    "watch",
+                    "incident_id",
+                    "kind",
+                    "channel",
+                    "revision",
+                    "fatalities",
+                    "n_sources",
+                    "created_at",
+                    "status",
+                    "attempts",
+                    "payload",
+                ],
+                planned,
+                suffix="on conflict do nothing",
             )
         if changed:
             warehouse.insert_rows(
-                conn, "watch_evaluated_incidents", ["incident_id", "version", "evaluated_at"],
+                conn,
+                "watch_evaluated_incidents",
+                ["incident_id", "version", "evaluated_at"],
                 [(incident_id, versions[incident_id], now) for incident_id in changed],
                 suffix="on conflict (incident_id) do update set version = excluded.version, "
-                       "evaluated_at = excluded.evaluated_at",
+                "evaluated_at = excluded.evaluated_at",
             )
     for row in planned:
         result.alerts_created[row[3]] += 1
@@ -236,17 +294,27 @@ def evaluate(conn: duckdb.DuckDBPyConnection, watchlist: Watchlist | None, *, al
     return result
 
 
-def deliver_due(conn: duckdb.DuckDBPyConnection, watchlist: Watchlist, *, allow_private: bool,
-                now: datetime, result: EvaluationResult) -> None:
+def deliver_due(
+    conn: duckdb.DuckDBPyConnection,
+    watchlist: Watchlist,
+    *,
+    allow_private: bool,
+    now: datetime,
+    result: EvaluationResult,
+) -> None:
     """Send every pending alert and every failed one whose back-off is over, oldest first."""
     watches = {watch.name: watch for watch in watchlist.enabled_watches()}
-    due = conn.execute("""
+    due = conn.execute(
+        """
         select alert_id, watch, channel, attempts, payload from alerts_sent
         where status in ('pending', 'failed') and (next_retry_at is null or next_retry_at <= ?)
         order by created_at, alert_id
-    """, [now]).fetchall()
+    """,
+        [now],
+    ).fetchall()
     result.waiting = conn.execute(
-        "select count(*) from alerts_sent where status = 'failed' and next_retry_at > ?", [now]).fetchone()[0]
+        "select count(*) from alerts_sent where status = 'failed' and next_retry_at > ?", [now]
+    ).fetchone()[0]
     # A webhook that failed once in this evaluation is not tried again for the next alerts: a
     # black-holed host would otherwise hold the run for timeout x tries x alerts.
     down: dict[str, str] = {}
@@ -254,8 +322,13 @@ def deliver_due(conn: duckdb.DuckDBPyConnection, watchlist: Watchlist, *, allow_
         watch = watches.get(watch_name)
         if watch is None or channel not in watch.channels:
             # Kept, not dropped: it goes out when the watch (or channel) is back and enabled.
-            log.warning("alert %s: watch '%s' is disabled or has no %s channel in %s; kept unsent",
-                        identifier, watch_name, channel, watchlist.path)
+            log.warning(
+                "alert %s: watch '%s' is disabled or has no %s channel in %s; kept unsent",
+                identifier,
+                watch_name,
+                channel,
+                watchlist.path,
+            )
             continue
         try:
             if channel == "jsonl":
@@ -270,16 +343,24 @@ def deliver_due(conn: duckdb.DuckDBPyConnection, watchlist: Watchlist, *, allow_
                     raise
         except DeliveryError as error:
             attempts += 1
-            wait = min(watchlist.settings.retry_backoff_seconds * 2 ** (attempts - 1),
-                       watchlist.settings.max_backoff_seconds)
+            wait = min(
+                watchlist.settings.retry_backoff_seconds * 2 ** (attempts - 1), watchlist.settings.max_backoff_seconds
+            )
             retry_at = now + timedelta(seconds=wait)
             conn.execute(
                 "update alerts_sent set status = 'failed', attempts = ?, last_attempt_at = ?, next_retry_at = ?,"
                 " last_error = ? where alert_id = ?",
                 [attempts, now, retry_at, str(error), identifier],
             )
-            log.warning("alert %s for watch '%s' (%s) failed (attempt %d), retry after %s: %s",
-                        identifier, watch_name, channel, attempts, retry_at.isoformat(timespec="seconds"), error)
+            log.warning(
+                "alert %s for watch '%s' (%s) failed (attempt %d), retry after %s: %s",
+                identifier,
+                watch_name,
+                channel,
+                attempts,
+                retry_at.isoformat(timespec="seconds"),
+                error,
+            )
             result.failed += 1
             continue
         conn.execute(
@@ -330,7 +411,7 @@ def post_webhook(watch: Watch, payload: str, settings: DeliverySettings, allow_p
     port = parts.port or (443 if parts.scheme == "https" else 80)
     headers = {"Host": parts.netloc.rsplit("@", 1)[-1], "Content-Type": "application/json", "User-Agent": USER_AGENT}
     if webhook.secret_env:
-        secret = os.environ.get(webhook.secret_env)
+        secret = Settings.from_env().environ.get(webhook.secret_env)
         if not secret:
             raise DeliveryError(f"{where}: environment variable {webhook.secret_env} (the webhook secret) is not set")
         bearer = webhook.secret_header.lower() == "authorization"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from transforms.records import CrawlSettings, Source
+from transforms.settings import Settings
 
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 _SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,40}$")
@@ -24,17 +26,34 @@ _LANG = re.compile(r"^[a-z]{2}$")
 _ISO2 = re.compile(r"^[A-Z]{2}$")
 
 _SOURCE_FIELDS = {
-    "id", "name", "homepage", "country", "language", "feeds", "sitemaps",
-    "max_articles", "max_age_days", "delay_seconds", "enabled",
+    "id",
+    "name",
+    "homepage",
+    "country",
+    "language",
+    "feeds",
+    "sitemaps",
+    "max_articles",
+    "max_age_days",
+    "delay_seconds",
+    "enabled",
 }
 _DEFAULT_FIELDS = {"max_articles", "max_age_days", "delay_seconds"}
 _CRAWLER_FIELDS = {f.name for f in fields(CrawlSettings)}
 # Upper bounds: far above any sensible value, low enough that a typo cannot start 100,000
 # threads or park a host for years.
 MAX_VALUES: dict[str, float] = {
-    "timeout_seconds": 300, "max_page_bytes": 200_000_000, "max_retries": 10, "backoff_seconds": 300,
-    "max_redirects": 20, "concurrency": 256, "per_host_concurrency": 16, "max_crawl_delay_seconds": 300,
-    "max_articles": 100_000, "max_age_days": 3_650, "delay_seconds": 300,
+    "timeout_seconds": 300,
+    "max_page_bytes": 200_000_000,
+    "max_retries": 10,
+    "backoff_seconds": 300,
+    "max_redirects": 20,
+    "concurrency": 256,
+    "per_host_concurrency": 16,
+    "max_crawl_delay_seconds": 300,
+    "max_articles": 100_000,
+    "max_age_days": 3_650,
+    "delay_seconds": 300,
 }
 
 
@@ -90,13 +109,15 @@ class SourcesConfig:
         raise KeyError(source_id)
 
 
-def expand_env(value: str, where: str, problems: list[str]) -> str:
-    """Replace ${VAR} and ${VAR:-default}; an unset variable without default is a problem."""
+def expand_env(value: str, where: str, problems: list[str], env: Mapping[str, str] | None = None) -> str:
+    """Replace ${VAR} and ${VAR:-default} from `env` (default: the settings' environment); an unset
+    variable without default is a problem."""
+    env = Settings.from_env().environ if env is None else env
 
     def substitute(match: re.Match[str]) -> str:
         name, default = match.group(1), match.group(2)
-        if name in os.environ:
-            return os.environ[name]
+        if name in env:
+            return env[name]
         if default is not None:
             return default
         problems.append(f"{where}: environment variable {name} is not set")
@@ -105,12 +126,14 @@ def expand_env(value: str, where: str, problems: list[str]) -> str:
     return _ENV_REF.sub(substitute, value)
 
 
-def load_sources(path: str | os.PathLike[str]) -> SourcesConfig:
+def load_sources(path: str | os.PathLike[str], env: Mapping[str, str] | None = None) -> SourcesConfig:
+    """The sources config at `path`; ${VAR} in it expand from `env` (default: the settings' environment)."""
     path = str(path)
-    return parse_sources(read_yaml(path, SourceConfigError), path)
+    return parse_sources(read_yaml(path, SourceConfigError), path, env)
 
 
-def parse_sources(raw: Any, path: str = "<config>") -> SourcesConfig:
+def parse_sources(raw: Any, path: str = "<config>", env: Mapping[str, str] | None = None) -> SourcesConfig:
+    env = Settings.from_env().environ if env is None else env
     problems: list[str] = []
     if not isinstance(raw, dict):
         raise SourceConfigError(path, ["top level must be a mapping with a `sources:` list"])
@@ -118,7 +141,7 @@ def parse_sources(raw: Any, path: str = "<config>") -> SourcesConfig:
     if unknown_top:
         problems.append(f"unknown top-level key(s): {', '.join(sorted(unknown_top))}")
 
-    crawler = _parse_crawler(raw.get("crawler") or {}, problems)
+    crawler = _parse_crawler(raw.get("crawler") or {}, problems, env)
     defaults = raw.get("defaults") or {}
     if not isinstance(defaults, dict):
         problems.append("defaults: must be a mapping")
@@ -139,7 +162,7 @@ def parse_sources(raw: Any, path: str = "<config>") -> SourcesConfig:
             if raw_id in seen:
                 problems.append(f"source '{raw_id}': duplicate id")
             seen.add(raw_id)
-        source = _parse_source(index, entry, defaults, problems)
+        source = _parse_source(index, entry, defaults, problems, env)
         if source is not None:
             sources.append(source)
 
@@ -148,7 +171,7 @@ def parse_sources(raw: Any, path: str = "<config>") -> SourcesConfig:
     return SourcesConfig(path=path, crawler=crawler, sources=tuple(sources))
 
 
-def _parse_crawler(block: Any, problems: list[str]) -> CrawlSettings:
+def _parse_crawler(block: Any, problems: list[str], env: Mapping[str, str]) -> CrawlSettings:
     if not isinstance(block, dict):
         problems.append("crawler: must be a mapping")
         return CrawlSettings()
@@ -159,7 +182,7 @@ def _parse_crawler(block: Any, problems: list[str]) -> CrawlSettings:
             problems.append(f"crawler: unknown field '{key}'")
             continue
         if isinstance(value, str):
-            value = expand_env(value, f"crawler.{key}", problems)
+            value = expand_env(value, f"crawler.{key}", problems, env)
         expected = type(getattr(template, key))
         coerced = coerce(value, expected)
         if coerced is None:
@@ -175,7 +198,9 @@ def _parse_crawler(block: Any, problems: list[str]) -> CrawlSettings:
     return CrawlSettings(**values)
 
 
-def _parse_source(index: int, entry: Any, defaults: dict[str, Any], problems: list[str]) -> Source | None:
+def _parse_source(
+    index: int, entry: Any, defaults: dict[str, Any], problems: list[str], env: Mapping[str, str]
+) -> Source | None:
     if not isinstance(entry, dict):
         problems.append(f"sources[{index}]: must be a mapping")
         return None
@@ -191,9 +216,9 @@ def _parse_source(index: int, entry: Any, defaults: dict[str, Any], problems: li
     if not isinstance(name, str) or not name.strip():
         problems.append(f"{where}: field 'name' is required")
 
-    homepage = _url_field(entry.get("homepage"), f"{where}: field 'homepage'", problems, required=True)
-    feeds = _url_list(entry.get("feeds"), f"{where}: field 'feeds'", problems)
-    sitemaps = _url_list(entry.get("sitemaps"), f"{where}: field 'sitemaps'", problems)
+    homepage = _url_field(entry.get("homepage"), f"{where}: field 'homepage'", problems, env, required=True)
+    feeds = _url_list(entry.get("feeds"), f"{where}: field 'feeds'", problems, env)
+    sitemaps = _url_list(entry.get("sitemaps"), f"{where}: field 'sitemaps'", problems, env)
 
     country = entry.get("country")
     if country is not None and (not isinstance(country, str) or not _ISO2.match(country)):
@@ -254,7 +279,7 @@ def coerce(value: Any, kind: type) -> Any:
     return value if isinstance(value, kind) else None
 
 
-def _url_field(value: Any, where: str, problems: list[str], required: bool) -> str:
+def _url_field(value: Any, where: str, problems: list[str], env: Mapping[str, str], required: bool) -> str:
     if value is None:
         if required:
             problems.append(f"{where} is required")
@@ -262,14 +287,14 @@ def _url_field(value: Any, where: str, problems: list[str], required: bool) -> s
     if not isinstance(value, str):
         problems.append(f"{where} must be a URL string, got {value!r}")
         return ""
-    url = expand_env(value, where, problems).strip()
+    url = expand_env(value, where, problems, env).strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         problems.append(f"{where} must be an http(s) URL, got {url!r}")
     return url
 
 
-def _url_list(value: Any, where: str, problems: list[str]) -> list[str]:
+def _url_list(value: Any, where: str, problems: list[str], env: Mapping[str, str]) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str):
@@ -277,4 +302,4 @@ def _url_list(value: Any, where: str, problems: list[str]) -> list[str]:
     if not isinstance(value, list):
         problems.append(f"{where} must be a list of URLs")
         return []
-    return [_url_field(item, f"{where}[{i}]", problems, required=True) for i, item in enumerate(value)]
+    return [_url_field(item, f"{where}[{i}]", problems, env, required=True) for i, item in enumerate(value)]

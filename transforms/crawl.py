@@ -19,15 +19,15 @@ import logging
 import re
 import threading
 from collections import Counter, deque
+from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, as_completed, wait
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Iterable, Iterator, Protocol
 
 from transforms.config import SourcesConfig
 from transforms.discover import parse_feed, parse_homepage, parse_sitemap
-from transforms.fetch import Fetcher, FetchResult, declared_charset
-from transforms.records import Link, Page, Source, StageStats
+from transforms.fetch import Fetcher, FetchResult
+from transforms.parse.decoding import declared_charset, decode_html
+from transforms.records import CrawlLogRow, CrawlState, Link, Page, Source, StageStats
 from transforms.robots import RobotsPolicy
 from transforms.urls import host_key, normalize_url
 
@@ -35,98 +35,11 @@ log = logging.getLogger(__name__)
 
 _MAX_CHILD_SITEMAPS = 50
 _CANONICAL_HEAD_BYTES = 300_000
-_MAX_TAG_BYTES = 4_096          # a <link> tag longer than this is not one we read
+_MAX_TAG_BYTES = 4_096  # a <link> tag longer than this is not one we read
 # One attribute; applied only inside one bounded tag, so linear in the page.
 _ATTRIBUTE = re.compile(rb"""([a-z][a-z0-9_:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 # Fetched bodies waiting for their archive lookup; bounded so memory does not follow the day.
 LOOKUP_BATCH = 100
-
-
-@dataclass(frozen=True)
-class CrawlLogRow:
-    run_id: str
-    partition_date: date
-    source_id: str
-    url: str
-    final_url: str | None
-    canonical_url: str | None
-    page_kind: str
-    attempted_at: datetime
-    attempt: int
-    http_status: int | None
-    bytes: int | None
-    elapsed_ms: int | None
-    outcome: str
-    error: str | None
-    content_hash: str | None
-    etag: str | None
-    last_modified: str | None
-
-
-@dataclass
-class ArchivedDoc:
-    """The newest archived version of a feed/sitemap/homepage, for conditional requests."""
-
-    etag: str | None
-    last_modified: str | None
-    html_gz: bytes
-
-
-class ArchiveIndex(Protocol):
-    """Which of these article URLs / content hashes the archive already holds (the warehouse)."""
-
-    def known_urls(self, urls: list[str]) -> set[str]: ...
-
-    def known_hashes(self, hashes: list[str]) -> set[str]: ...
-
-
-@dataclass
-class CrawlState:
-    """What the warehouse already holds. Updated during the run so duplicates within it are seen.
-
-    `known_urls`/`known_hashes` hold what this run has met (claimed, or found archived); with an
-    `archive`, `look_up` asks it about new URLs and hashes in batches, so the state never loads
-    every URL ever archived. Without one, the sets are the whole truth (tests, benchmarks).
-    """
-
-    known_urls: set[str] = field(default_factory=set)
-    known_hashes: set[str] = field(default_factory=set)
-    discovery_docs: dict[str, ArchivedDoc] = field(default_factory=dict)
-    archive: ArchiveIndex | None = None
-    _asked: set[str] = field(default_factory=set, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def look_up(self, urls: Iterable[str | None] = (), hashes: Iterable[str | None] = ()) -> None:
-        """Load what the archive knows about these URLs and hashes (once per value). Call it from
-        the thread that owns the archive's connection (the one iterating `Crawl.run()`)."""
-        if self.archive is None:
-            return
-        with self._lock:
-            new_urls = sorted({u for u in urls if u and u not in self.known_urls and u not in self._asked})
-            new_hashes = sorted({h for h in hashes if h and h not in self.known_hashes and h not in self._asked})
-            self._asked.update(new_urls, new_hashes)
-        found_urls = self.archive.known_urls(new_urls) if new_urls else set()
-        found_hashes = self.archive.known_hashes(new_hashes) if new_hashes else set()
-        with self._lock:
-            self.known_urls |= found_urls
-            self.known_hashes |= found_hashes
-
-    def claim(self, *urls: str | None) -> bool:
-        """Mark URLs as taken; False when one of them was already known."""
-        with self._lock:
-            wanted = {u for u in urls if u}
-            if wanted & self.known_urls:
-                self.known_urls |= wanted
-                return False
-            self.known_urls |= wanted
-            return True
-
-    def claim_hash(self, content_hash: str) -> bool:
-        with self._lock:
-            if content_hash in self.known_hashes:
-                return False
-            self.known_hashes.add(content_hash)
-            return True
 
 
 def content_hash(body: bytes) -> str:
@@ -138,9 +51,7 @@ def page_id(canonical_url: str, body_hash: str) -> str:
 
 
 def _decode_text(body: bytes, content_type: str | None) -> str:
-    """Bytes to text by the parser's decoding rules (one place); imported late, the parser is heavy."""
-    from transforms.parse import decode_html
-
+    """Bytes to text by the parser's decoding rules (one place: transforms.parse.decoding)."""
     return decode_html(body, content_type)[0]
 
 
@@ -156,7 +67,7 @@ def _link_tags(lowered: bytes) -> Iterator[dict[bytes, tuple[int, int]]]:
         position = end + 1
         # "<link rel=x <link rel=canonical ...>": a tag left open; read the last one it swallowed
         start = max(start, lowered.rfind(b"<link", start + 5, end))
-        if lowered[start + 5:start + 6] not in (b" ", b"\t", b"\n", b"\r", b"/", b"\f"):
+        if lowered[start + 5 : start + 6] not in (b" ", b"\t", b"\n", b"\r", b"/", b"\f"):
             continue  # <linkfoo>
         attributes = {}
         for match in _ATTRIBUTE.finditer(lowered, start + 5, end):
@@ -174,9 +85,9 @@ def find_canonical(body: bytes, final_url: str) -> str:
     lowered = head.lower()  # ASCII lower-casing keeps every offset
     for attributes in _link_tags(lowered):
         rel, href = attributes.get(b"rel"), attributes.get(b"href")
-        if rel is None or href is None or b"canonical" not in lowered[rel[0]:rel[1]].split():
+        if rel is None or href is None or b"canonical" not in lowered[rel[0] : rel[1]].split():
             continue
-        candidate = normalize_url(head[href[0]:href[1]].decode("latin-1").strip(), base=final_url)
+        candidate = normalize_url(head[href[0] : href[1]].decode("latin-1").strip(), base=final_url)
         if candidate and host_key(candidate) == host_key(final_url):
             return candidate
     return final_url
@@ -192,8 +103,14 @@ def in_window(link: Link, partition_date: date, max_age_days: int) -> bool:
 
 
 class Crawl:
-    def __init__(self, config: SourcesConfig, partition_date: date, state: CrawlState, run_id: str,
-                 fetcher: Fetcher | None = None):
+    def __init__(
+        self,
+        config: SourcesConfig,
+        partition_date: date,
+        state: CrawlState,
+        run_id: str,
+        fetcher: Fetcher | None = None,
+    ):
         self.config = config
         self.settings = config.crawler
         self.partition_date = partition_date
@@ -234,8 +151,9 @@ class Crawl:
             del discovered
             yield from self._fetch_articles(pool, queues)
 
-    def _fetch_articles(self, pool: ThreadPoolExecutor,
-                        queues: dict[str, deque[tuple[Source, Link]]]) -> Iterator[CrawlLogRow | Page]:
+    def _fetch_articles(
+        self, pool: ThreadPoolExecutor, queues: dict[str, deque[tuple[Source, Link]]]
+    ) -> Iterator[CrawlLogRow | Page]:
         """Keep up to `concurrency` fetches in flight, per host at most `per_host_concurrency`, the
         host whose politeness delay ends first going next; decide on fetched bodies in batches
         (one archive lookup per batch) and let them go."""
@@ -269,8 +187,7 @@ class Crawl:
 
     def _decide(self, fetched: list[tuple[Source, Link, FetchResult]]) -> Iterator[CrawlLogRow | Page]:
         identities = [self._identity(link, result) for _, link, result in fetched]
-        self.state.look_up(urls=[u for i in identities if i for u in i[:2]],
-                           hashes=[i[2] for i in identities if i])
+        self.state.look_up(urls=[u for i in identities if i for u in i[:2]], hashes=[i[2] for i in identities if i])
         for index, (source, link, result) in enumerate(fetched):
             yield from self._article_records(source, link, result, identities[index])
             fetched[index] = None  # type: ignore[call-overload]  # the body goes now, not with the batch
@@ -328,7 +245,7 @@ class Crawl:
             else:
                 selected.append(link)
         # Newest first, undated last, so the cap keeps the freshest stories.
-        selected.sort(key=lambda l: (l.published_at is not None, l.published_at or datetime.min), reverse=True)
+        selected.sort(key=lambda link: (link.published_at is not None, link.published_at or datetime.min), reverse=True)
         if len(selected) > source.max_articles:
             self.stats.add("links_over_cap", len(selected) - source.max_articles)
             selected = selected[: source.max_articles]
@@ -338,7 +255,8 @@ class Crawl:
         """Fetch a feed/sitemap/homepage conditionally; on 304 use the archived copy."""
         archived = self.state.discovery_docs.get(url)
         result = self.fetcher.fetch(
-            url, delay_seconds=self._delay(source, url),
+            url,
+            delay_seconds=self._delay(source, url),
             etag=archived.etag if archived else None,
             last_modified=archived.last_modified if archived else None,
             allowed=self._robots_allows(source),
@@ -386,8 +304,11 @@ class Crawl:
             else:
                 policy = RobotsPolicy.from_status(result.http_status)
                 if policy.deny_all:
-                    log.warning("robots.txt of %s unreachable (%s): skipping the host this run",
-                                host, result.error or result.http_status)
+                    log.warning(
+                        "robots.txt of %s unreachable (%s): skipping the host this run",
+                        host,
+                        result.error or result.http_status,
+                    )
             self._queue_log(source, robots_url, "robots", result, canonical=None, body_hash=None)
             with self._lock:
                 self._robots[host] = policy
@@ -404,11 +325,13 @@ class Crawl:
     # ------------------------------------------------------------------ articles
 
     def _fetch_article(self, source: Source, link: Link) -> FetchResult:
-        return self.fetcher.fetch(link.url, delay_seconds=self._delay(source, link.url),
-                                  allowed=self._robots_allows(source))
+        return self.fetcher.fetch(
+            link.url, delay_seconds=self._delay(source, link.url), allowed=self._robots_allows(source)
+        )
 
-    def _article_records(self, source: Source, link: Link, result: FetchResult,
-                         identity: tuple[str, str, str] | None) -> Iterator[CrawlLogRow | Page]:
+    def _article_records(
+        self, source: Source, link: Link, result: FetchResult, identity: tuple[str, str, str] | None
+    ) -> Iterator[CrawlLogRow | Page]:
         self.stats.add(f"article_{result.outcome}")
         if identity is None:
             yield from self._log_rows(source, link.url, "article", result, None, None, None)
@@ -427,31 +350,57 @@ class Crawl:
 
     # ------------------------------------------------------------------ records
 
-    def _page(self, source: Source, kind: str, url: str, final: str, canonical: str,
-              result: FetchResult, body_hash: str) -> Page:
+    def _page(
+        self, source: Source, kind: str, url: str, final: str, canonical: str, result: FetchResult, body_hash: str
+    ) -> Page:
         body = result.body or b""
         return Page(
-            page_id=page_id(canonical, body_hash), source_id=source.source_id, page_kind=kind,
-            url=url, final_url=final, canonical_url=canonical, content_hash=body_hash,
-            http_status=result.http_status or 200, content_type=result.content_type,
+            page_id=page_id(canonical, body_hash),
+            source_id=source.source_id,
+            page_kind=kind,
+            url=url,
+            final_url=final,
+            canonical_url=canonical,
+            content_hash=body_hash,
+            http_status=result.http_status or 200,
+            content_type=result.content_type,
             encoding=declared_charset(result.content_type),
-            etag=result.etag, last_modified=result.last_modified,
-            fetched_at=result.attempts[-1].attempted_at, body=body,
+            etag=result.etag,
+            last_modified=result.last_modified,
+            fetched_at=result.attempts[-1].attempted_at,
+            body=body,
         )
 
-    def _log_rows(self, source: Source, url: str, kind: str, result: FetchResult,
-                  canonical: str | None, body_hash: str | None, last_outcome: str | None) -> Iterator[CrawlLogRow]:
+    def _log_rows(
+        self,
+        source: Source,
+        url: str,
+        kind: str,
+        result: FetchResult,
+        canonical: str | None,
+        body_hash: str | None,
+        last_outcome: str | None,
+    ) -> Iterator[CrawlLogRow]:
         for i, attempt in enumerate(result.attempts):
             last = i == len(result.attempts) - 1
             yield CrawlLogRow(
-                run_id=self.run_id, partition_date=self.partition_date, source_id=source.source_id,
-                url=url, final_url=result.final_url if last else None,
-                canonical_url=canonical if last else None, page_kind=kind,
-                attempted_at=attempt.attempted_at, attempt=attempt.attempt,
-                http_status=attempt.http_status, bytes=attempt.bytes, elapsed_ms=attempt.elapsed_ms,
+                run_id=self.run_id,
+                partition_date=self.partition_date,
+                source_id=source.source_id,
+                url=url,
+                final_url=result.final_url if last else None,
+                canonical_url=canonical if last else None,
+                page_kind=kind,
+                attempted_at=attempt.attempted_at,
+                attempt=attempt.attempt,
+                http_status=attempt.http_status,
+                bytes=attempt.bytes,
+                elapsed_ms=attempt.elapsed_ms,
                 outcome=(last_outcome or attempt.outcome) if last else attempt.outcome,
-                error=attempt.error, content_hash=body_hash if last else None,
-                etag=result.etag if last else None, last_modified=result.last_modified if last else None,
+                error=attempt.error,
+                content_hash=body_hash if last else None,
+                etag=result.etag if last else None,
+                last_modified=result.last_modified if last else None,
             )
 
     def _queue_log(self, source, url, kind, result, canonical, body_hash) -> None:

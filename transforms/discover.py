@@ -6,24 +6,57 @@ import calendar
 import re
 import zlib
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import feedparser
-from lxml import etree, html as lxml_html
+from lxml import etree
+from lxml import html as lxml_html
 
 from transforms.records import Link
 from transforms.urls import normalize_url
 
 # Feeds and sitemaps are untrusted XML: no entities, no network, no DTDs.
-_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                              recover=True, huge_tree=False)
-_NON_ARTICLE_SEGMENTS = frozenset({
-    "tag", "tags", "topic", "topics", "category", "categories", "section", "author", "authors",
-    "about", "contact", "login", "signin", "register", "subscribe", "account", "search", "privacy",
-    "terms", "cookies", "newsletter", "newsletters", "jobs", "advertise", "feed", "rss", "sitemap",
-    "video", "videos", "gallery", "galleries", "podcast", "podcasts", "live-tv", "weather",
-})
+_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, recover=True, huge_tree=False)
+_NON_ARTICLE_SEGMENTS = frozenset(
+    {
+        "tag",
+        "tags",
+        "topic",
+        "topics",
+        "category",
+        "categories",
+        "section",
+        "author",
+        "authors",
+        "about",
+        "contact",
+        "login",
+        "signin",
+        "register",
+        "subscribe",
+        "account",
+        "search",
+        "privacy",
+        "terms",
+        "cookies",
+        "newsletter",
+        "newsletters",
+        "jobs",
+        "advertise",
+        "feed",
+        "rss",
+        "sitemap",
+        "video",
+        "videos",
+        "gallery",
+        "galleries",
+        "podcast",
+        "podcasts",
+        "live-tv",
+        "weather",
+    }
+)
 # The sitemap protocol's own limit on an uncompressed sitemap.
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+){2,}")
@@ -46,8 +79,9 @@ def parse_feed(body: bytes, feed_url: str, source_id: str) -> list[Link]:
             continue
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
         published = _from_struct(stamp) if stamp else None
-        links.append(Link(url=url, source_id=source_id, found_in=feed_url,
-                          published_at=published, title=entry.get("title")))
+        links.append(
+            Link(url=url, source_id=source_id, found_in=feed_url, published_at=published, title=entry.get("title"))
+        )
     return _dedupe(links)
 
 
@@ -88,8 +122,11 @@ def parse_sitemap(body: bytes, sitemap_url: str, source_id: str) -> SitemapResul
             continue
         stamp = _descendant_text(node, "publication_date") or _text(node, "lastmod")
         title = _descendant_text(node, "title")
-        links.append(Link(url=url, source_id=source_id, found_in=sitemap_url,
-                          published_at=parse_w3c_datetime(stamp), title=title))
+        links.append(
+            Link(
+                url=url, source_id=source_id, found_in=sitemap_url, published_at=parse_w3c_datetime(stamp), title=title
+            )
+        )
     return SitemapResult(tuple(_dedupe(links)), ())
 
 
@@ -132,13 +169,13 @@ def parse_w3c_datetime(value: str | None) -> datetime | None:
     except ValueError:
         return None
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
     return parsed
 
 
 def _from_struct(stamp) -> datetime | None:
     try:
-        return datetime.fromtimestamp(calendar.timegm(stamp), tz=timezone.utc).replace(tzinfo=None)
+        return datetime.fromtimestamp(calendar.timegm(stamp), tz=UTC).replace(tzinfo=None)
     except (OverflowError, ValueError, TypeError):
         return None
 

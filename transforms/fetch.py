@@ -16,17 +16,16 @@ Built on http.client rather than requests so that the crawler controls the socke
 from __future__ import annotations
 
 import http.client
-import re
 import socket
 import ssl
 import threading
 import time
 import zlib
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Callable, Iterator
+from datetime import UTC, datetime
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from transforms.records import CrawlSettings
@@ -35,13 +34,6 @@ from transforms.urls import BlockedAddressError, host_key, normalize_url, resolv
 _REDIRECTS = {301, 302, 303, 307, 308}
 _RETRYABLE = {429, 500, 502, 503, 504}
 _CHUNK = 64 * 1024
-_CT_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([a-zA-Z0-9_:.\-]+)""", re.IGNORECASE)
-
-
-def declared_charset(content_type: str | None) -> str | None:
-    """The charset label a Content-Type header declares, lower-cased, or None."""
-    match = _CT_CHARSET.search(content_type or "")
-    return match.group(1).lower() if match else None
 
 
 @dataclass(frozen=True)
@@ -59,8 +51,8 @@ class Attempt:
 @dataclass
 class FetchResult:
     url: str
-    outcome: str                      # fetched | not_modified | http_error | timeout | network_error
-                                      # | too_large | blocked_address | robots_disallowed
+    outcome: str  # fetched | not_modified | http_error | timeout | network_error
+    # | too_large | blocked_address | robots_disallowed
     final_url: str | None = None
     http_status: int | None = None
     body: bytes | None = None
@@ -169,7 +161,7 @@ class _Request:
         self._watchdog.start()
         try:
             sock = socket.create_connection((self.address, port), timeout=self.remaining())
-        except socket.timeout:
+        except TimeoutError:
             raise _Deadline() from None
         except OSError as exc:
             raise _NetworkError(f"connect to {self.address}:{port}: {exc}") from None
@@ -189,14 +181,19 @@ class _Request:
             if parts.query:
                 target += "?" + parts.query
             conn.putrequest("GET", target, skip_accept_encoding=True)
-            for name, value in {"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate",
-                                "Accept": "*/*", "Connection": "close", **self.headers}.items():
+            for name, value in {
+                "User-Agent": self.user_agent,
+                "Accept-Encoding": "gzip, deflate",
+                "Accept": "*/*",
+                "Connection": "close",
+                **self.headers,
+            }.items():
                 conn.putheader(name, value)
             conn.endheaders()
             sent()
             sock.settimeout(self.remaining())
             return conn.getresponse()
-        except (socket.timeout, TimeoutError):
+        except TimeoutError:
             raise _Deadline() from None
         except _Deadline:
             raise
@@ -232,7 +229,7 @@ class _Request:
                 if size > limit or (decoder is not None and decoder.unconsumed_tail):
                     raise _TooLarge(f"body exceeds max_page_bytes {limit}", size)
                 chunks.append(data)
-        except (socket.timeout, TimeoutError):
+        except TimeoutError:
             raise _Deadline() from None
         except (_Deadline, _TooLarge):
             raise
@@ -294,20 +291,29 @@ class Fetcher:
     def _attempt(self, url, attempt, delay_seconds, etag, last_modified, allowed, result) -> bool:
         """One try including its redirect chain. Returns True when a retry is worthwhile."""
         timeout = self.settings.timeout_seconds
-        started: float | None = None      # when the first request went out (after politeness)
+        started: float | None = None  # when the first request went out (after politeness)
         deadline: float | None = None
-        attempted_at = datetime.now(timezone.utc).replace(tzinfo=None)
+        attempted_at = datetime.now(UTC).replace(tzinfo=None)
         current = url
         status = None
         n_bytes = None
+        hop_end = 0.0  # when the previous redirect hop ended (set before the next hop reads it)
 
         def record(outcome: str, error: str | None = None) -> None:
             result.outcome, result.error = outcome, error
             elapsed = time.monotonic() - started if started is not None else 0.0
-            result.attempts.append(Attempt(
-                url=url, attempt=attempt, attempted_at=attempted_at, http_status=status,
-                bytes=n_bytes, elapsed_ms=int(elapsed * 1000), outcome=outcome, error=error,
-            ))
+            result.attempts.append(
+                Attempt(
+                    url=url,
+                    attempt=attempt,
+                    attempted_at=attempted_at,
+                    http_status=status,
+                    bytes=n_bytes,
+                    elapsed_ms=int(elapsed * 1000),
+                    outcome=outcome,
+                    error=error,
+                )
+            )
 
         try:
             for _hop in range(self.settings.max_redirects + 1):
@@ -324,7 +330,7 @@ class Fetcher:
                     now = time.monotonic()
                     if started is None:
                         started, deadline = now, now + timeout
-                        attempted_at = datetime.now(timezone.utc).replace(tzinfo=None)
+                        attempted_at = datetime.now(UTC).replace(tzinfo=None)
                     else:  # a later hop's politeness wait does not eat the attempt's time either
                         deadline += now - hop_end
                     request = _Request(current, addresses[0], deadline, self.settings.user_agent, headers)

@@ -18,17 +18,16 @@ import logging
 import os
 import random
 import time
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Sequence
 
 import duckdb
 
+from transforms.settings import LAKE_CATALOG_ENV, LAKE_DATA_ENV, Settings
+
 log = logging.getLogger(__name__)
 
-CATALOG_ENV = "NEWSEVENTS_LAKE_CATALOG"      # sqlite:/path/catalog.sqlite | postgres:dbname=... host=...
-DATA_ENV = "NEWSEVENTS_LAKE_DATA"            # directory (or object-store URL) of the Parquet files
-EXTENSIONS_ENV = "NEWSEVENTS_DUCKDB_EXTENSIONS"
 LAKE = "lake"
 PUSH_ATTEMPTS = 8
 
@@ -42,24 +41,30 @@ class LakeError(RuntimeError):
 
 def extension_directory() -> Path:
     """Where the duckdb-ext-* packages put the extensions, in DuckDB's <dir>/<version>/<platform> layout."""
-    explicit = os.environ.get(EXTENSIONS_ENV)
+    explicit = Settings.from_env().duckdb_extensions
     if explicit:
         return Path(explicit)
     spec = importlib.util.find_spec("duckdb_ext")
     if spec is None or not spec.submodule_search_locations:
-        raise LakeError("the DuckLake extension is not installed: pip install -e '.[scale]' "
-                        "(packages duckdb-ext-ducklake, duckdb-ext-sqlite, duckdb-ext-postgres)")
+        raise LakeError(
+            "the DuckLake extension is not installed: pip install -e '.[scale]' "
+            "(packages duckdb-ext-ducklake, duckdb-ext-sqlite, duckdb-ext-postgres)"
+        )
     return Path(list(spec.submodule_search_locations)[0]) / "extensions"
 
 
-def connect_lake(catalog: str | None = None, data_path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnection:
+def connect_lake(
+    catalog: str | None = None, data_path: str | os.PathLike[str] | None = None
+) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with the lake attached as `lake` (settings default to the environment)."""
-    catalog = catalog or os.environ.get(CATALOG_ENV)
-    data_path = data_path or os.environ.get(DATA_ENV)
+    settings = Settings.from_env()
+    catalog = catalog or settings.lake_catalog
+    data_path = data_path or settings.lake_data
     if not catalog or not data_path:
-        raise LakeError(f"set {CATALOG_ENV} (e.g. sqlite:/path/catalog.sqlite) and {DATA_ENV} (a directory)")
-    conn = duckdb.connect(config={"extension_directory": str(extension_directory()),
-                                  "autoinstall_known_extensions": False})
+        raise LakeError(f"set {LAKE_CATALOG_ENV} (e.g. sqlite:/path/catalog.sqlite) and {LAKE_DATA_ENV} (a directory)")
+    conn = duckdb.connect(
+        config={"extension_directory": str(extension_directory()), "autoinstall_known_extensions": False}
+    )
     data = str(data_path)
     if "://" not in data:
         Path(data).mkdir(parents=True, exist_ok=True)
@@ -94,15 +99,18 @@ def _quote(value: str) -> str:
 def ensure_tables(conn: duckdb.DuckDBPyConnection, local: str) -> None:
     """Create the staging tables in the lake with the local file's columns (no keys: DuckLake has none)."""
     for (table,) in conn.execute(
-        "select table_name from information_schema.tables where table_catalog = ? and table_schema = 'main' "
-        "order by 1", [local]
+        "select table_name from information_schema.tables where table_catalog = ? and table_schema = 'main' order by 1",
+        [local],
     ).fetchall():
-        conn.execute(f"create table if not exists {LAKE}.main.{table} as "
-                     f"select * from {local}.main.{table} limit 0")
+        conn.execute(f"create table if not exists {LAKE}.main.{table} as select * from {local}.main.{table} limit 0")
 
 
-def push_shard(local_db: str | os.PathLike[str], partition_date: date, source_ids: Sequence[str],
-               conn: duckdb.DuckDBPyConnection | None = None) -> dict[str, int]:
+def push_shard(
+    local_db: str | os.PathLike[str],
+    partition_date: date,
+    source_ids: Sequence[str],
+    conn: duckdb.DuckDBPyConnection | None = None,
+) -> dict[str, int]:
     """Replace the lake's rows of (day, sources) with those of a worker's DuckDB file; rows per table.
 
     The worker's file must not be open for writing elsewhere (its stages are done).
@@ -112,6 +120,7 @@ def push_shard(local_db: str | os.PathLike[str], partition_date: date, source_id
     local = "shard"
     conn.execute(f"attach '{_quote(str(Path(local_db).resolve()))}' as {local} (read_only)")
     try:
+
         def push() -> dict[str, int]:
             ensure_tables(conn, local)
             return _push(conn, local, partition_date, list(source_ids))
@@ -133,10 +142,15 @@ def _push(conn: duckdb.DuckDBPyConnection, local: str, day: date, sources: list[
     conn.execute("begin transaction")
     try:
         # children first: actor rows hang off event mentions, the log off articles
-        conn.execute(f"delete from {LAKE}.main.actor_mentions where event_mention_id in "
-                     f"({events_of_shard.format(db=LAKE)})", params)
-        conn.execute(f"delete from {LAKE}.main.extraction_log where partition_date = ? and article_id in "
-                     f"({articles_of_shard.format(db=LAKE)})", [day, *params])
+        conn.execute(
+            f"delete from {LAKE}.main.actor_mentions where event_mention_id in ({events_of_shard.format(db=LAKE)})",
+            params,
+        )
+        conn.execute(
+            f"delete from {LAKE}.main.extraction_log where partition_date = ? and article_id in "
+            f"({articles_of_shard.format(db=LAKE)})",
+            [day, *params],
+        )
         for table in _BY_DAY_AND_SOURCE:
             conn.execute(f"delete from {LAKE}.main.{table} where {shard}", params)
         for table in _BY_DAY_AND_SOURCE:
@@ -145,15 +159,18 @@ def _push(conn: duckdb.DuckDBPyConnection, local: str, day: date, sources: list[
             ).fetchone()[0]
         counts["actor_mentions"] = conn.execute(
             f"insert into {LAKE}.main.actor_mentions select * from {local}.main.actor_mentions "
-            f"where event_mention_id in ({events_of_shard.format(db=local)})", params).fetchone()[0]
+            f"where event_mention_id in ({events_of_shard.format(db=local)})",
+            params,
+        ).fetchone()[0]
         counts["extraction_log"] = conn.execute(
             f"insert into {LAKE}.main.extraction_log select * from {local}.main.extraction_log "
             f"where partition_date = ? and article_id in ({articles_of_shard.format(db=local)})",
-            [day, *params]).fetchone()[0]
+            [day, *params],
+        ).fetchone()[0]
         conn.execute(f"delete from {LAKE}.main.sources where source_id in ({marks})", sources)
         counts["sources"] = conn.execute(
-            f"insert into {LAKE}.main.sources select * from {local}.main.sources where source_id in ({marks})",
-            sources).fetchone()[0]
+            f"insert into {LAKE}.main.sources select * from {local}.main.sources where source_id in ({marks})", sources
+        ).fetchone()[0]
         conn.execute("commit")
     except BaseException:
         conn.execute("rollback")

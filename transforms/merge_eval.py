@@ -6,10 +6,10 @@ holds both. Precision = share of predicted together-pairs that gold also has tog
 share of gold together-pairs that were predicted. By default only articles present on both sides
 count, so an incident the extractor missed (or invented) is not mistaken for a merging error.
 
-The gold of the fixture corpus is in tests/sites/articles/<outlet>/<YYYY-MM-DD>-<slug>.yml
+The gold of the fixture corpus is in orchestration/fixture_sites/articles/<outlet>/<YYYY-MM-DD>-<slug>.yml
 (`gold.incidents[].incident_id`); the warehouse side is fct_incident_reports joined to the
 articles' URLs, matched to gold by URL path and query (the fixture server serves /<outlet>/...;
-tests/sites/corpus.py knows each article's path).
+orchestration/fixture_sites/corpus.py knows each article's path).
 """
 
 from __future__ import annotations

@@ -18,32 +18,31 @@ import sys
 import time
 import traceback
 from collections import deque
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
 from datetime import date
-from typing import Callable, Sequence, TypeVar
+from typing import TypeVar
 
 import duckdb
 
 from transforms import warehouse
 from transforms.config import SourcesConfig
 from transforms.crawl import Crawl
-from transforms.records import Article, EventMention, ParseRejection, StageStats
+from transforms.records import Article, Extraction, ParseRejection, StageStats, StoredArticle, StoredPage
+from transforms.settings import WORKERS_ENV, Settings
 
 log = logging.getLogger(__name__)
 
 CRAWL_BATCH = 50
-PARSE_BATCH = 100     # most pages per batch: a worker's unit of work and one write transaction
-EXTRACT_BATCH = 100   # most articles per batch, likewise
-WORKERS_ENV = "NEWSEVENTS_WORKERS"
+PARSE_BATCH = 100  # most pages per batch: a worker's unit of work and one write transaction
+EXTRACT_BATCH = 100  # most articles per batch, likewise
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 
-def run_crawl(conn: duckdb.DuckDBPyConnection, config: SourcesConfig, partition_date: date,
-              run_id: str) -> StageStats:
+def run_crawl(conn: duckdb.DuckDBPyConnection, config: SourcesConfig, partition_date: date, run_id: str) -> StageStats:
     started = time.monotonic()
     warehouse.write_sources(conn, config.sources)
     state = warehouse.load_crawl_state(conn)
@@ -66,7 +65,7 @@ def run_crawl(conn: duckdb.DuckDBPyConnection, config: SourcesConfig, partition_
 
 def default_workers() -> int:
     """Processes for parse and extract: $NEWSEVENTS_WORKERS, else the CPUs this process may use."""
-    value = os.environ.get(WORKERS_ENV, "").strip()
+    value = Settings.from_env().workers
     if value:
         try:
             return max(1, int(value))
@@ -75,9 +74,13 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def map_batches(batches: Sequence[Sequence[str]], load: Callable[[Sequence[str]], list[T]],
-                work: Callable[[list[T]], list[R]], write: Callable[[list[T], list[R]], None],
-                workers: int) -> None:
+def map_batches(
+    batches: Sequence[Sequence[str]],
+    load: Callable[[Sequence[str]], list[T]],
+    work: Callable[[list[T]], list[R]],
+    write: Callable[[list[T], list[R]], None],
+    workers: int,
+) -> None:
     """For each batch of ids: `load` here (the one DuckDB connection), `work` on a worker process,
     `write` here again, in batch order, so the output is the same whatever the number of workers.
 
@@ -107,8 +110,10 @@ def map_batches(batches: Sequence[Sequence[str]], load: Callable[[Sequence[str]]
                 try:
                     results = future.result()
                 except BrokenProcessPool as exc:
-                    raise RuntimeError("a worker process died (killed or crashed); the batches written so far "
-                                       "are kept and the next run does the rest") from exc
+                    raise RuntimeError(
+                        "a worker process died (killed or crashed); the batches written so far "
+                        "are kept and the next run does the rest"
+                    ) from exc
                 write(items, results)
     finally:
         gc.unfreeze()
@@ -123,10 +128,10 @@ def _pool_context():
 def batches(ids: Sequence[str], size: int, workers: int) -> list[Sequence[str]]:
     """Batches of at most `size` ids, smaller on a small day so that every worker gets several."""
     size = max(1, min(size, -(-len(ids) // (4 * workers))))
-    return [ids[start:start + size] for start in range(0, len(ids), size)]
+    return [ids[start : start + size] for start in range(0, len(ids), size)]
 
 
-def parse_batch(pages: list[warehouse.StoredPage]) -> list[Article | ParseRejection]:
+def parse_batch(pages: list[StoredPage]) -> list[Article | ParseRejection]:
     """The parse of each page (a worker's job: pure, no database)."""
     from transforms.parse import parse_page
 
@@ -139,9 +144,9 @@ def run_parse(conn: duckdb.DuckDBPyConnection, partition_date: date, workers: in
     started = time.monotonic()
     stats = StageStats()
 
-    def write(pages: list[warehouse.StoredPage], results: list[Article | ParseRejection]) -> None:
+    def write(pages: list[StoredPage], results: list[Article | ParseRejection]) -> None:
         parsed, rejected = [], []
-        for page, result in zip(pages, results):
+        for page, result in zip(pages, results, strict=True):
             if isinstance(result, Article):
                 parsed.append((page, result))
                 stats.add("articles")
@@ -155,22 +160,19 @@ def run_parse(conn: duckdb.DuckDBPyConnection, partition_date: date, workers: in
     # set is open while a batch's output is written (DuckDB cannot write under an open result).
     workers = workers or default_workers()
     page_ids = warehouse.pages_to_parse(conn, partition_date, PARSER_VERSION)
-    map_batches(batches(page_ids, PARSE_BATCH, workers), lambda ids: warehouse.load_pages(conn, ids),
-                parse_batch, write, workers)
+    map_batches(
+        batches(page_ids, PARSE_BATCH, workers),
+        lambda ids: warehouse.load_pages(conn, ids),
+        parse_batch,
+        write,
+        workers,
+    )
     stats.counts["seconds"] = round(time.monotonic() - started)
     log.info("parse %s: %s", partition_date, stats.counts)
     return stats
 
 
-@dataclass(frozen=True)
-class Extraction:
-    """One article's extraction: its events, or the error that stopped it (retried next run)."""
-
-    events: tuple[EventMention, ...] = ()
-    error: str | None = None
-
-
-def extract_batch(articles: list[warehouse.StoredArticle]) -> list[Extraction]:
+def extract_batch(articles: list[StoredArticle]) -> list[Extraction]:
     """The extraction of each article (a worker's job: pure, no database)."""
     from transforms.extract import extract_events
 
@@ -181,8 +183,7 @@ def extract_batch(articles: list[warehouse.StoredArticle]) -> list[Extraction]:
             continue
         published = (article.published_at or article.fetched_at).date()
         try:
-            events = extract_events(article.text, published, title=article.title,
-                                    source_country=article.source_country)
+            events = extract_events(article.text, published, title=article.title, source_country=article.source_country)
         except Exception:  # one bad article is logged and retried next run, never fatal
             results.append(Extraction(error=traceback.format_exc(limit=8)))
             continue
@@ -205,12 +206,11 @@ def run_extract(conn: duckdb.DuckDBPyConnection, partition_date: date, workers: 
     started = time.monotonic()
     stats = StageStats()
 
-    def write(articles: list[warehouse.StoredArticle], results: list[Extraction]) -> None:
+    def write(articles: list[StoredArticle], results: list[Extraction]) -> None:
         done = []
-        for article, result in zip(articles, results):
+        for article, result in zip(articles, results, strict=True):
             if result.error is not None:
-                log.error("extraction failed for article %s (%s):\n%s", article.article_id, article.url,
-                          result.error)
+                log.error("extraction failed for article %s (%s):\n%s", article.article_id, article.url, result.error)
                 stats.add("errors")
                 continue
             if article.language not in (None, "en"):
@@ -224,8 +224,13 @@ def run_extract(conn: duckdb.DuckDBPyConnection, partition_date: date, workers: 
     article_ids = warehouse.articles_to_extract(conn, partition_date, EXTRACTOR_VERSION)
     if article_ids:
         warm_extractor()
-    map_batches(batches(article_ids, EXTRACT_BATCH, workers), lambda ids: warehouse.load_articles(conn, ids),
-                extract_batch, write, workers)
+    map_batches(
+        batches(article_ids, EXTRACT_BATCH, workers),
+        lambda ids: warehouse.load_articles(conn, ids),
+        extract_batch,
+        write,
+        workers,
+    )
     stats.counts["seconds"] = round(time.monotonic() - started)
     log.info("extract %s: %s", partition_date, stats.counts)
     return stats

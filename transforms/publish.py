@@ -31,22 +31,21 @@ import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
 from transforms import warehouse
+from transforms.settings import Settings
 
-PUBLISH_DIR_ENV = "NEWSEVENTS_PUBLISH_DIR"
-DEFAULT_PUBLISH_DIR = warehouse.REPO_ROOT / "warehouse" / "published"
 PUBLISHED_DB_NAME = "newsevents_bi.duckdb"
 PARQUET_DIR_NAME = "parquet"
 MANIFEST_NAME = "manifest.json"
 SNAPSHOTS_DIR_NAME = "snapshots"
 CURRENT_NAME = "current"
 LOCK_NAME = ".publish.lock"
-KEEP_SNAPSHOTS = 3          # the current one and the two before it
+KEEP_SNAPSHOTS = 3  # the current one and the two before it
 _TMP_PREFIX = ".tmp-"
 MARTS_SCHEMA = "marts"
 MART_TABLES = (
@@ -73,9 +72,9 @@ class PublishError(RuntimeError):
 class PublishResult:
     snapshot_id: str
     published_at: datetime
-    duckdb_path: Path            # the documented path (through `current`)
+    duckdb_path: Path  # the documented path (through `current`)
     parquet_dir: Path
-    snapshot_dir: Path           # this snapshot's own folder
+    snapshot_dir: Path  # this snapshot's own folder
     row_counts: tuple[tuple[str, int], ...]
     seconds: float
 
@@ -85,9 +84,10 @@ class PublishResult:
 
 
 def publish_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """The BI directory: explicit argument, else $NEWSEVENTS_PUBLISH_DIR, else warehouse/published."""
-    chosen = explicit or os.environ.get(PUBLISH_DIR_ENV) or DEFAULT_PUBLISH_DIR
-    return Path(chosen).expanduser().resolve()
+    """The BI directory: explicit argument, else the settings' ($NEWSEVENTS_PUBLISH_DIR or warehouse/published)."""
+    if explicit:
+        return Path(explicit).expanduser().resolve()
+    return Settings.from_env().publish_dir
 
 
 def _quote_literal(text: str) -> str:
@@ -165,7 +165,7 @@ def _prune(out_dir: Path, current: str) -> None:
     snapshots = out_dir / SNAPSHOTS_DIR_NAME
     done = [p for p in snapshots.iterdir() if not p.name.startswith(_TMP_PREFIX) and p.name != current]
     done.sort(key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in done[KEEP_SNAPSHOTS - 1:]:
+    for old in done[KEEP_SNAPSHOTS - 1 :]:
         _remove(old)
 
 
@@ -199,7 +199,7 @@ def publish(
     (out_dir / SNAPSHOTS_DIR_NAME).mkdir(parents=True, exist_ok=True)
     with _publish_lock(out_dir):
         _remove_leftovers(out_dir)
-        published_at = datetime.now(timezone.utc).replace(microsecond=0)
+        published_at = datetime.now(UTC).replace(microsecond=0)
         snapshot_id = f"{published_at:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
         work = out_dir / SNAPSHOTS_DIR_NAME / f"{_TMP_PREFIX}{snapshot_id}"
         try:
@@ -226,8 +226,9 @@ def publish(
     )
 
 
-def _write_snapshot(source: Path, work: Path, snapshot_id: str, published_at: datetime,
-                    tables: tuple[str, ...], schema: str) -> list[tuple[str, int]]:
+def _write_snapshot(
+    source: Path, work: Path, snapshot_id: str, published_at: datetime, tables: tuple[str, ...], schema: str
+) -> list[tuple[str, int]]:
     """DuckDB copy, Parquet files and manifest of one snapshot into the folder `work`."""
     parquet_dir = work / PARQUET_DIR_NAME
     parquet_dir.mkdir(parents=True)
@@ -282,7 +283,9 @@ def _write_snapshot(source: Path, work: Path, snapshot_id: str, published_at: da
         "warehouse": str(source),
         "duckdb": PUBLISHED_DB_NAME,
         "storage_version": STORAGE_VERSION,
-        "tables": {table: {"rows": count, "parquet": f"{PARQUET_DIR_NAME}/{table}.parquet"} for table, count in row_counts},
+        "tables": {
+            table: {"rows": count, "parquet": f"{PARQUET_DIR_NAME}/{table}.parquet"} for table, count in row_counts
+        },
     }
     (work / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     for path in (db_path, work / MANIFEST_NAME, *parquet_dir.iterdir()):

@@ -19,13 +19,13 @@ class RobotsPolicy:
     deny_all: bool = False
 
     @classmethod
-    def from_text(cls, text: str) -> "RobotsPolicy":
+    def from_text(cls, text: str) -> RobotsPolicy:
         parser = RobotFileParser()
         parser.parse(text.splitlines())
         return cls(parser=parser)
 
     @classmethod
-    def from_status(cls, status: int | None) -> "RobotsPolicy":
+    def from_status(cls, status: int | None) -> RobotsPolicy:
         if status is not None and 400 <= status < 500:
             return cls(parser=None, allow_all=True)
         return cls(parser=None, deny_all=True)

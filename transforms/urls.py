@@ -7,12 +7,43 @@ import socket
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 # Query parameters that only track the reader; they never select content.
-TRACKING_PARAMS = frozenset({
-    "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "utm_id", "utm_name",
-    "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "yclid", "igshid", "_ga",
-    "ref", "ref_src", "ref_url", "cmpid", "cmp", "ito", "ocid", "smid", "share", "s_cid",
-    "at_medium", "at_campaign", "xtor", "rss", "feed", "src", "output",
-})
+TRACKING_PARAMS = frozenset(
+    {
+        "utm_source",
+        "utm_medium",
+        "utm_campaign",
+        "utm_term",
+        "utm_content",
+        "utm_id",
+        "utm_name",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "mc_cid",
+        "mc_eid",
+        "yclid",
+        "igshid",
+        "_ga",
+        "ref",
+        "ref_src",
+        "ref_url",
+        "cmpid",
+        "cmp",
+        "ito",
+        "ocid",
+        "smid",
+        "share",
+        "s_cid",
+        "at_medium",
+        "at_campaign",
+        "xtor",
+        "rss",
+        "feed",
+        "src",
+        "output",
+    }
+)
 TRACKING_PREFIXES = ("utm_", "at_", "pk_", "mtm_")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 

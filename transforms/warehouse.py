@@ -12,16 +12,25 @@ import importlib.util
 import json
 import os
 import sys
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
 
 import duckdb
 
-from transforms.crawl import ArchivedDoc, CrawlLogRow, CrawlState
-from transforms.records import Article, EventMention, Page, Source
+from transforms.records import (
+    ArchivedDoc,
+    Article,
+    CrawlLogRow,
+    CrawlState,
+    EventMention,
+    Page,
+    Source,
+    StoredArticle,
+    StoredPage,
+)
+from transforms.settings import SCHEMA_SQL, Settings
 
 # duckdb's parameter binding tries `import pandas` for every bound value; without pandas each failed
 # import walks sys.path (~80 us). Recording the absence once makes it fail fast (same ImportError).
@@ -30,16 +39,12 @@ if importlib.util.find_spec("pandas") is None:
 
 INSERT_CHUNK = 500  # rows per multi-row INSERT; executemany runs one statement per row
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-SCHEMA_SQL = REPO_ROOT / "warehouse" / "schema.sql"
-DEFAULT_DB = REPO_ROOT / "warehouse" / "newsevents.duckdb"
-DB_ENV = "NEWSEVENTS_DB"
-
 
 def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """The warehouse file: explicit argument, else $NEWSEVENTS_DB, else warehouse/newsevents.duckdb."""
-    chosen = explicit or os.environ.get(DB_ENV) or DEFAULT_DB
-    return Path(chosen).expanduser().resolve()
+    """The warehouse file: explicit argument, else the settings' ($NEWSEVENTS_DB or warehouse/newsevents.duckdb)."""
+    if explicit:
+        return Path(explicit).expanduser().resolve()
+    return Settings.from_env().db_path
 
 
 def connect(path: str | os.PathLike[str] | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -63,12 +68,17 @@ def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[None]:
     conn.execute("commit")
 
 
-def insert_rows(conn: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str],
-                rows: Sequence[Sequence[object]], suffix: str = "") -> None:
+def insert_rows(
+    conn: duckdb.DuckDBPyConnection,
+    table: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    suffix: str = "",
+) -> None:
     """Insert rows with multi-row VALUES statements (much faster than executemany in DuckDB)."""
     placeholder = "(" + ", ".join("?" * len(columns)) + ")"
     for start in range(0, len(rows), INSERT_CHUNK):
-        chunk = rows[start:start + INSERT_CHUNK]
+        chunk = rows[start : start + INSERT_CHUNK]
         conn.execute(
             f"insert into {table} ({', '.join(columns)}) values {', '.join([placeholder] * len(chunk))} {suffix}",
             [value for row in chunk for value in row],
@@ -76,7 +86,7 @@ def insert_rows(conn: duckdb.DuckDBPyConnection, table: str, columns: Sequence[s
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def short_hash(*parts: object, length: int = 20) -> str:
@@ -88,16 +98,38 @@ def short_hash(*parts: object, length: int = 20) -> str:
 
 def write_sources(conn: duckdb.DuckDBPyConnection, sources: Sequence[Source]) -> None:
     """Upsert the configured sources (a source removed from the config keeps its last row)."""
-    columns = ("source_id", "name", "homepage", "country_iso2", "language", "feeds", "sitemaps",
-               "enabled", "updated_at")
+    columns = (
+        "source_id",
+        "name",
+        "homepage",
+        "country_iso2",
+        "language",
+        "feeds",
+        "sitemaps",
+        "enabled",
+        "updated_at",
+    )
     now = utcnow()
     with transaction(conn):
         insert_rows(
-            conn, "sources", columns,
-            [(s.source_id, s.name, s.homepage, s.country_iso2, s.language, list(s.feeds), list(s.sitemaps),
-              s.enabled, now) for s in sources],
-            "on conflict (source_id) do update set "
-            + ", ".join(f"{c} = excluded.{c}" for c in columns[1:]),
+            conn,
+            "sources",
+            columns,
+            [
+                (
+                    s.source_id,
+                    s.name,
+                    s.homepage,
+                    s.country_iso2,
+                    s.language,
+                    list(s.feeds),
+                    list(s.sitemaps),
+                    s.enabled,
+                    now,
+                )
+                for s in sources
+            ],
+            "on conflict (source_id) do update set " + ", ".join(f"{c} = excluded.{c}" for c in columns[1:]),
         )
 
 
@@ -146,21 +178,50 @@ def load_crawl_state(conn: duckdb.DuckDBPyConnection) -> CrawlState:
 
 
 _CRAWL_LOG_COLUMNS = (
-    "run_id", "partition_date", "source_id", "url", "final_url", "canonical_url", "page_kind",
-    "attempted_at", "attempt", "http_status", "bytes", "elapsed_ms", "outcome", "error",
-    "content_hash", "etag", "last_modified",
+    "run_id",
+    "partition_date",
+    "source_id",
+    "url",
+    "final_url",
+    "canonical_url",
+    "page_kind",
+    "attempted_at",
+    "attempt",
+    "http_status",
+    "bytes",
+    "elapsed_ms",
+    "outcome",
+    "error",
+    "content_hash",
+    "etag",
+    "last_modified",
 )
 
 
 _PAGE_COLUMNS = (
-    "page_id", "source_id", "page_kind", "url", "final_url", "canonical_url", "content_hash",
-    "http_status", "content_type", "encoding", "etag", "last_modified", "fetched_at",
-    "partition_date", "run_id", "bytes", "html_gz",
+    "page_id",
+    "source_id",
+    "page_kind",
+    "url",
+    "final_url",
+    "canonical_url",
+    "content_hash",
+    "http_status",
+    "content_type",
+    "encoding",
+    "etag",
+    "last_modified",
+    "fetched_at",
+    "partition_date",
+    "run_id",
+    "bytes",
+    "html_gz",
 )
 
 
-def write_crawl_output(conn: duckdb.DuckDBPyConnection, records: Sequence[CrawlLogRow | Page],
-                       partition_date: date, run_id: str) -> int:
+def write_crawl_output(
+    conn: duckdb.DuckDBPyConnection, records: Sequence[CrawlLogRow | Page], partition_date: date, run_id: str
+) -> int:
     """Write one batch of crawler output in one transaction. Returns the number of new pages."""
     log_rows = [tuple(getattr(r, c) for c in _CRAWL_LOG_COLUMNS) for r in records if isinstance(r, CrawlLogRow)]
     pages = [r for r in records if isinstance(r, Page)]
@@ -168,11 +229,31 @@ def write_crawl_output(conn: duckdb.DuckDBPyConnection, records: Sequence[CrawlL
         insert_rows(conn, "crawl_log", _CRAWL_LOG_COLUMNS, log_rows)
         before = conn.execute("select count(*) from pages").fetchone()[0]
         insert_rows(
-            conn, "pages", _PAGE_COLUMNS,
-            [(p.page_id, p.source_id, p.page_kind, p.url, p.final_url, p.canonical_url,
-              p.content_hash, p.http_status, p.content_type, p.encoding, p.etag, p.last_modified,
-              p.fetched_at, partition_date, run_id, len(p.body), gzip.compress(p.body, 6))
-             for p in pages],
+            conn,
+            "pages",
+            _PAGE_COLUMNS,
+            [
+                (
+                    p.page_id,
+                    p.source_id,
+                    p.page_kind,
+                    p.url,
+                    p.final_url,
+                    p.canonical_url,
+                    p.content_hash,
+                    p.http_status,
+                    p.content_type,
+                    p.encoding,
+                    p.etag,
+                    p.last_modified,
+                    p.fetched_at,
+                    partition_date,
+                    run_id,
+                    len(p.body),
+                    gzip.compress(p.body, 6),
+                )
+                for p in pages
+            ],
             "on conflict (page_id) do nothing",
         )
         after = conn.execute("select count(*) from pages").fetchone()[0]
@@ -180,19 +261,6 @@ def write_crawl_output(conn: duckdb.DuckDBPyConnection, records: Sequence[CrawlL
 
 
 # ---------------------------------------------------------------------------- parse
-
-
-@dataclass(frozen=True)
-class StoredPage:
-    page_id: str
-    source_id: str
-    url: str
-    final_url: str
-    canonical_url: str
-    content_type: str | None
-    fetched_at: datetime
-    partition_date: date
-    body: bytes
 
 
 def pages_to_parse(conn: duckdb.DuckDBPyConnection, partition_date: date, parser_version: str) -> list[str]:
@@ -220,7 +288,7 @@ def load_pages(conn: duckdb.DuckDBPyConnection, page_ids: Sequence[str]) -> list
         f"""
         select page_id, source_id, url, final_url, canonical_url, content_type, fetched_at,
                partition_date, html_gz
-        from pages where page_id in ({', '.join('?' * len(page_ids))})
+        from pages where page_id in ({", ".join("?" * len(page_ids))})
         order by fetched_at, page_id
         """,
         list(page_ids),
@@ -233,14 +301,33 @@ def article_id(canonical_url: str) -> str:
 
 
 _ARTICLE_COLUMNS = (
-    "article_id", "page_id", "source_id", "url", "canonical_url", "title", "authors", "published_at",
-    "published_at_source", "language", "text", "text_extractor", "top_image", "n_chars", "fetched_at",
-    "partition_date", "parser_version", "parsed_at",
+    "article_id",
+    "page_id",
+    "source_id",
+    "url",
+    "canonical_url",
+    "title",
+    "authors",
+    "published_at",
+    "published_at_source",
+    "language",
+    "text",
+    "text_extractor",
+    "top_image",
+    "n_chars",
+    "fetched_at",
+    "partition_date",
+    "parser_version",
+    "parsed_at",
 )
 
 
-def write_articles(conn: duckdb.DuckDBPyConnection, parsed: Sequence[tuple[StoredPage, Article]],
-                   rejected: Sequence[tuple[StoredPage, str, str]], parser_version: str) -> None:
+def write_articles(
+    conn: duckdb.DuckDBPyConnection,
+    parsed: Sequence[tuple[StoredPage, Article]],
+    rejected: Sequence[tuple[StoredPage, str, str]],
+    parser_version: str,
+) -> None:
     """Upsert parsed articles (a newer fetch of the same canonical URL wins) and record rejects."""
     now = utcnow()
     with transaction(conn):
@@ -251,21 +338,44 @@ def write_articles(conn: duckdb.DuckDBPyConnection, parsed: Sequence[tuple[Store
             if key not in newest or page.fetched_at >= newest[key][0].fetched_at:
                 newest[key] = (page, article)
         insert_rows(
-            conn, "articles", _ARTICLE_COLUMNS,
-            [(key, page.page_id, page.source_id, page.final_url, page.canonical_url, a.title,
-              list(a.authors), a.published_at, a.published_at_source, a.language, a.text,
-              a.text_extractor, a.top_image, len(a.text), page.fetched_at, page.partition_date,
-              parser_version, now)
-             for key, (page, a) in newest.items()],
+            conn,
+            "articles",
+            _ARTICLE_COLUMNS,
+            [
+                (
+                    key,
+                    page.page_id,
+                    page.source_id,
+                    page.final_url,
+                    page.canonical_url,
+                    a.title,
+                    list(a.authors),
+                    a.published_at,
+                    a.published_at_source,
+                    a.language,
+                    a.text,
+                    a.text_extractor,
+                    a.top_image,
+                    len(a.text),
+                    page.fetched_at,
+                    page.partition_date,
+                    parser_version,
+                    now,
+                )
+                for key, (page, a) in newest.items()
+            ],
             "on conflict (article_id) do update set "
             + ", ".join(f"{c} = excluded.{c}" for c in _ARTICLE_COLUMNS if c not in ("article_id", "canonical_url"))
             + " where excluded.fetched_at >= articles.fetched_at",
         )
         insert_rows(
-            conn, "parse_rejects",
+            conn,
+            "parse_rejects",
             ("page_id", "source_id", "url", "partition_date", "reason", "detail", "parser_version", "parsed_at"),
-            [(page.page_id, page.source_id, page.final_url, page.partition_date, reason, detail,
-              parser_version, now) for page, reason, detail in rejected],
+            [
+                (page.page_id, page.source_id, page.final_url, page.partition_date, reason, detail, parser_version, now)
+                for page, reason, detail in rejected
+            ],
             "on conflict (page_id, parser_version) do nothing",
         )
 
@@ -273,22 +383,7 @@ def write_articles(conn: duckdb.DuckDBPyConnection, parsed: Sequence[tuple[Store
 # ---------------------------------------------------------------------------- extract
 
 
-@dataclass(frozen=True)
-class StoredArticle:
-    article_id: str
-    source_id: str
-    url: str
-    title: str | None
-    text: str
-    published_at: datetime | None
-    language: str | None
-    fetched_at: datetime
-    partition_date: date
-    source_country: str | None = None       # where the outlet's newsroom is (sources table)
-
-
-def articles_to_extract(conn: duckdb.DuckDBPyConnection, partition_date: date,
-                        extractor_version: str) -> list[str]:
+def articles_to_extract(conn: duckdb.DuckDBPyConnection, partition_date: date, extractor_version: str) -> list[str]:
     """Ids of the day's articles without an extraction by this extractor version (texts: load_articles)."""
     rows = conn.execute(
         """
@@ -314,7 +409,7 @@ def load_articles(conn: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -
                a.fetched_at, a.partition_date, s.country_iso2
         from articles a
         left join sources s on s.source_id = a.source_id
-        where a.article_id in ({', '.join('?' * len(article_ids))})
+        where a.article_id in ({", ".join("?" * len(article_ids))})
         order by a.article_id
         """,
         list(article_ids),
@@ -330,14 +425,23 @@ _EVENT_COLUMNS = (
     "extracted_at",
 )
 _ACTOR_COLUMNS = (
-    "actor_mention_id", "event_mention_id", "article_id", "extractor_version", "role", "surface_text",
-    "actor_name", "actor_type", "country_iso2",
+    "actor_mention_id",
+    "event_mention_id",
+    "article_id",
+    "extractor_version",
+    "role",
+    "surface_text",
+    "actor_name",
+    "actor_type",
+    "country_iso2",
 )
 
 
-def write_events(conn: duckdb.DuckDBPyConnection,
-                 extractions: Sequence[tuple[StoredArticle, Sequence[EventMention]]],
-                 extractor_version: str) -> None:
+def write_events(
+    conn: duckdb.DuckDBPyConnection,
+    extractions: Sequence[tuple[StoredArticle, Sequence[EventMention]]],
+    extractor_version: str,
+) -> None:
     """Replace a batch of articles' events for this extractor version and log them as done, in one
     transaction with one statement per table (not per article)."""
     if not extractions:
@@ -357,11 +461,19 @@ def write_events(conn: duckdb.DuckDBPyConnection,
                 json.dumps([list(span) for span in event.evidence]), now,
             ))
             for actor_index, actor in enumerate(event.actors):
-                actor_rows.append((
-                    short_hash(mention_id, actor.role, actor.name, actor_index), mention_id, article.article_id,
-                    extractor_version, actor.role, actor.surface_text, actor.name, actor.actor_type,
-                    actor.country_iso2,
-                ))
+                actor_rows.append(
+                    (
+                        short_hash(mention_id, actor.role, actor.name, actor_index),
+                        mention_id,
+                        article.article_id,
+                        extractor_version,
+                        actor.role,
+                        actor.surface_text,
+                        actor.name,
+                        actor.actor_type,
+                        actor.country_iso2,
+                    )
+                )
     article_ids = [article.article_id for article, _ in extractions]
     in_batch = f"article_id in ({', '.join('?' * len(article_ids))}) and extractor_version = ?"
     with transaction(conn):
@@ -370,8 +482,10 @@ def write_events(conn: duckdb.DuckDBPyConnection,
         insert_rows(conn, "event_mentions", _EVENT_COLUMNS, event_rows)
         insert_rows(conn, "actor_mentions", _ACTOR_COLUMNS, actor_rows)
         insert_rows(
-            conn, "extraction_log",
-            ("article_id", "extractor_version", "partition_date", "n_events", "extracted_at"), log_rows,
+            conn,
+            "extraction_log",
+            ("article_id", "extractor_version", "partition_date", "n_events", "extracted_at"),
+            log_rows,
             "on conflict (article_id, extractor_version) do update set "
             "n_events = excluded.n_events, extracted_at = excluded.extracted_at",
         )

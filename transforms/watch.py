@@ -16,8 +16,8 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -33,8 +33,18 @@ _ISO2 = re.compile(r"^[A-Z]{2}$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _HEADER_NAME = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 _WATCH_FIELDS = {
-    "name", "countries", "admin1", "near", "actors", "event_types", "sub_event_types",
-    "min_fatalities", "min_sources", "webhook", "jsonl", "enabled",
+    "name",
+    "countries",
+    "admin1",
+    "near",
+    "actors",
+    "event_types",
+    "sub_event_types",
+    "min_fatalities",
+    "min_sources",
+    "webhook",
+    "jsonl",
+    "enabled",
 }
 _NEAR_FIELDS = {"latitude", "longitude", "radius_km"}
 _WEBHOOK_FIELDS = {"url", "secret_env", "secret_header"}
@@ -50,11 +60,11 @@ class WatchlistConfigError(ConfigFileError):
 class DeliverySettings:
     """The `settings:` block: how hard to try a webhook."""
 
-    timeout_seconds: float = 10.0        # total per request
-    retries: int = 2                     # extra tries within one evaluation (timeouts, 5xx, refused)
+    timeout_seconds: float = 10.0  # total per request
+    retries: int = 2  # extra tries within one evaluation (timeouts, 5xx, refused)
     retry_backoff_seconds: float = 300.0  # a failed alert waits this long before the next evaluation
     max_backoff_seconds: float = 86400.0  # retries after that, doubling, never give up
-    max_age_days: float = 0.0            # > 0: incidents last reported longer ago than this never alert
+    max_age_days: float = 0.0  # > 0: incidents last reported longer ago than this never alert
 
 
 @dataclass(frozen=True)
@@ -66,24 +76,24 @@ class Near:
 
 @dataclass(frozen=True)
 class Webhook:
-    url: str                          # may hold a secret (Slack puts it in the path): never logged
-    secret_env: str | None = None     # environment variable holding the token, read at send time
+    url: str  # may hold a secret (Slack puts it in the path): never logged
+    secret_env: str | None = None  # environment variable holding the token, read at send time
     secret_header: str = "Authorization"  # "Authorization" sends "Bearer <token>", others the token as is
 
 
 @dataclass(frozen=True)
 class Watch:
     name: str
-    countries: tuple[str, ...] = ()           # ISO 3166-1 alpha-2
-    admin1: tuple[str, ...] = ()              # compared case-insensitively
+    countries: tuple[str, ...] = ()  # ISO 3166-1 alpha-2
+    admin1: tuple[str, ...] = ()  # compared case-insensitively
     near: Near | None = None
-    actors: tuple[str, ...] = ()              # as written in the file
+    actors: tuple[str, ...] = ()  # as written in the file
     event_types: tuple[str, ...] = ()
     sub_event_types: tuple[str, ...] = ()
     min_fatalities: int | None = None
     min_sources: int | None = None
     webhook: Webhook | None = None
-    jsonl: Path | None = None                 # resolved against the watchlist file's folder
+    jsonl: Path | None = None  # resolved against the watchlist file's folder
     enabled: bool = True
 
     @property
@@ -103,8 +113,8 @@ class Watchlist:
 
 @dataclass(frozen=True)
 class IncidentActor:
-    name: str                 # canonical name in dim_actors
-    role: str                 # perpetrator | target | associated
+    name: str  # canonical name in dim_actors
+    role: str  # perpetrator | target | associated
     aliases: tuple[str, ...]  # surface forms seen in articles
 
 
@@ -128,7 +138,7 @@ class Incident:
     country: str | None
     latitude: float | None
     longitude: float | None
-    geo_precision: int | None          # 1 town, 2 near a town, 3 region or country (a centroid)
+    geo_precision: int | None  # 1 town, 2 near a town, 3 region or country (a centroid)
     fatalities_best: int | None
     fatalities_low: int | None
     fatalities_high: int | None
@@ -137,7 +147,7 @@ class Incident:
     last_reported_at: datetime | None
     summary: str
     actors: tuple[IncidentActor, ...] = ()
-    reports: tuple[IncidentReport, ...] = ()   # first report first
+    reports: tuple[IncidentReport, ...] = ()  # first report first
 
 
 # ------------------------------------------------------------------------------ loading
@@ -221,13 +231,16 @@ def _parse_watch(index: int, entry: Any, base_dir: Path, problems: list[str]) ->
     event_types = _strings(entry.get("event_types"), f"{where}: field 'event_types'", problems)
     for value in event_types:
         if value not in known_types:
-            problems.append(f"{where}: field 'event_types': unknown event type {value!r} "
-                            f"(allowed: {', '.join(sorted(known_types))})")
+            problems.append(
+                f"{where}: field 'event_types': unknown event type {value!r} "
+                f"(allowed: {', '.join(sorted(known_types))})"
+            )
     subs = _strings(entry.get("sub_event_types"), f"{where}: field 'sub_event_types'", problems)
     for value in subs:
         if value not in taxonomy:
-            problems.append(f"{where}: field 'sub_event_types': unknown sub-event type {value!r} "
-                            "(see transforms/data/taxonomy.csv)")
+            problems.append(
+                f"{where}: field 'sub_event_types': unknown sub-event type {value!r} (see transforms/data/taxonomy.csv)"
+            )
 
     near = _parse_near(entry.get("near"), where, problems)
     minimums: dict[str, int] = {}
@@ -259,8 +272,16 @@ def _parse_watch(index: int, entry: Any, base_dir: Path, problems: list[str]) ->
     if len(problems) > before:
         return None
     return Watch(
-        name=name.strip(), countries=countries, admin1=admin1, near=near, actors=actors,
-        event_types=event_types, sub_event_types=subs, webhook=webhook, jsonl=jsonl, enabled=enabled,
+        name=name.strip(),
+        countries=countries,
+        admin1=admin1,
+        near=near,
+        actors=actors,
+        event_types=event_types,
+        sub_event_types=subs,
+        webhook=webhook,
+        jsonl=jsonl,
+        enabled=enabled,
         **minimums,
     )
 
@@ -274,9 +295,11 @@ def _parse_near(block: Any, where: str, problems: list[str]) -> Near | None:
     for key in sorted(set(block) - _NEAR_FIELDS):
         problems.append(f"{where}: field 'near': unknown field '{key}' (allowed: latitude, longitude, radius_km)")
     values: dict[str, float] = {}
-    for key, rule, valid in (("latitude", "from -90 to 90", lambda v: -90 <= v <= 90),
-                             ("longitude", "from -180 to 180", lambda v: -180 <= v <= 180),
-                             ("radius_km", "greater than 0", lambda v: 0 < v <= 20_000)):
+    for key, rule, valid in (
+        ("latitude", "from -90 to 90", lambda v: -90 <= v <= 90),
+        ("longitude", "from -180 to 180", lambda v: -180 <= v <= 180),
+        ("radius_km", "greater than 0", lambda v: 0 < v <= 20_000),
+    ):
         value = coerce(block.get(key), float)
         if value is None or not valid(value):
             problems.append(f"{where}: field 'near.{key}' must be a number {rule}, got {block.get(key)!r}")
@@ -295,8 +318,9 @@ def _parse_webhook(block: Any, where: str, problems: list[str]) -> Webhook | Non
         return None
     before = len(problems)
     for key in sorted(set(block) - _WEBHOOK_FIELDS):
-        problems.append(f"{where}: field 'webhook': unknown field '{key}' "
-                        f"(allowed: {', '.join(sorted(_WEBHOOK_FIELDS))})")
+        problems.append(
+            f"{where}: field 'webhook': unknown field '{key}' (allowed: {', '.join(sorted(_WEBHOOK_FIELDS))})"
+        )
     url = block.get("url")
     if not isinstance(url, str):
         problems.append(f"{where}: field 'webhook.url' is required")
@@ -428,8 +452,11 @@ def _toll(incident: Incident) -> str:
 
 
 def _place(incident: Incident) -> str:
-    parts = [incident.location, incident.admin1 if incident.admin1 != incident.location else None,
-             incident.country or incident.country_iso2]
+    parts = [
+        incident.location,
+        incident.admin1 if incident.admin1 != incident.location else None,
+        incident.country or incident.country_iso2,
+    ]
     return ", ".join(part for part in parts if part) or "unknown place"
 
 
@@ -454,8 +481,9 @@ def alert_text(watch: Watch, incident: Incident, kind: str, previous: AlertState
     )
 
 
-def alert_payload(alert_id: str, watch: Watch, incident: Incident, kind: str,
-                  previous: AlertState | None) -> dict[str, Any]:
+def alert_payload(
+    alert_id: str, watch: Watch, incident: Incident, kind: str, previous: AlertState | None
+) -> dict[str, Any]:
     """The JSON body: Slack reads `text`; other receivers get the fields (and `alert_id` to drop a
     duplicate should a crash between sending and recording make us send one twice)."""
     return {
@@ -484,6 +512,7 @@ def alert_payload(alert_id: str, watch: Watch, incident: Incident, kind: str,
             "reports": [{"source_id": report.source_id, "url": report.url} for report in incident.reports],
             "summary": incident.summary,
         },
-        "previous": None if previous is None else {"fatalities_best": previous.fatalities,
-                                                   "n_sources": previous.n_sources},
+        "previous": None
+        if previous is None
+        else {"fatalities_best": previous.fatalities, "n_sources": previous.n_sources},
     }

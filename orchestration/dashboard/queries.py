@@ -7,9 +7,10 @@ Filters are bound parameters, never spliced into SQL.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Mapping
+from typing import Any
 
 import duckdb
 
@@ -30,8 +31,9 @@ class Filters:
     min_fatalities: int | None = None
 
     @classmethod
-    def from_query(cls, query: Mapping[str, str]) -> "Filters":
+    def from_query(cls, query: Mapping[str, str]) -> Filters:
         """From URL query values (empty means no filter)."""
+
         def text(name: str) -> str | None:
             value = (query.get(name) or "").strip()
             return value or None
@@ -68,7 +70,9 @@ class Filters:
             clauses.append(f"{alias}.event_type = ?")
             params.append(self.event_type)
         if self.actor_id:
-            clauses.append(f"{alias}.incident_id in (select incident_id from bridge_incident_actors where actor_id = ?)")
+            clauses.append(
+                f"{alias}.incident_id in (select incident_id from bridge_incident_actors where actor_id = ?)"
+            )
             params.append(self.actor_id)
         if self.min_fatalities:
             clauses.append(f"coalesce({alias}.fatalities_best, 0) >= ?")
@@ -79,7 +83,7 @@ class Filters:
 def _rows(conn: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
     cursor = conn.execute(sql, params or [])
     names = [column[0] for column in cursor.description]
-    return [{name: _json_value(value) for name, value in zip(names, row)} for row in cursor.fetchall()]
+    return [{name: _json_value(value) for name, value in zip(names, row, strict=True)} for row in cursor.fetchall()]
 
 
 def _json_value(value: Any) -> Any:
@@ -92,50 +96,70 @@ def meta(conn: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     """The snapshot and what the filters can choose from."""
     snapshot = conn.execute("select any_value(snapshot_id), max(published_at) from _snapshot").fetchone()
     first, last, n_incidents = conn.execute(
-        "select min(event_date), max(event_date), count(*) from fct_incidents").fetchone()
+        "select min(event_date), max(event_date), count(*) from fct_incidents"
+    ).fetchone()
     return {
         "snapshot_id": snapshot[0],
         "published_at": _json_value(snapshot[1]),
         "first_date": _json_value(first),
         "last_date": _json_value(last),
         "n_incidents": n_incidents,
-        "countries": _rows(conn, """
+        "countries": _rows(
+            conn,
+            """
             select country_iso2, coalesce(any_value(country), country_iso2) as country, count(*) as n_incidents
-            from fct_incidents where country_iso2 is not null group by country_iso2 order by 2"""),
-        "event_types": _rows(conn, """
-            select event_type, count(*) as n_incidents from fct_incidents group by 1 order by 1"""),
-        "actors": _rows(conn, """
-            select actor_id, actor_name, n_incidents from dim_actors order by actor_name"""),
+            from fct_incidents where country_iso2 is not null group by country_iso2 order by 2""",
+        ),
+        "event_types": _rows(
+            conn,
+            """
+            select event_type, count(*) as n_incidents from fct_incidents group by 1 order by 1""",
+        ),
+        "actors": _rows(
+            conn,
+            """
+            select actor_id, actor_name, n_incidents from dim_actors order by actor_name""",
+        ),
     }
 
 
 def incidents(conn: duckdb.DuckDBPyConnection, filters: Filters, limit: int = MAX_INCIDENTS) -> list[dict[str, Any]]:
     """Incidents matching the filters, newest first (map points and table rows)."""
     where, params = filters.where()
-    return _rows(conn, f"""
+    return _rows(
+        conn,
+        f"""
         select incident_id, event_date, event_type, sub_event_type, location, admin1, country_iso2, country,
                latitude, longitude, fatalities_best, perpetrator, target, n_sources, n_articles, summary
         from fct_incidents as incidents
         where {where}
         order by event_date desc, n_sources desc, incident_id
-        limit ?""", [*params, limit])
+        limit ?""",
+        [*params, limit],
+    )
 
 
 def timeline(conn: duckdb.DuckDBPyConnection, filters: Filters) -> list[dict[str, Any]]:
     """Incidents and fatalities per day and event type."""
     where, params = filters.where()
-    return _rows(conn, f"""
+    return _rows(
+        conn,
+        f"""
         select event_date, event_type, count(*) as n_incidents,
                coalesce(sum(fatalities_best), 0) as fatalities
         from fct_incidents as incidents
         where {where}
-        group by 1, 2 order by 1, 2""", params)
+        group by 1, 2 order by 1, 2""",
+        params,
+    )
 
 
 def top_actors(conn: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 10) -> list[dict[str, Any]]:
     """Actors in the most matching incidents (named actors first among equals)."""
     where, params = filters.where()
-    return _rows(conn, f"""
+    return _rows(
+        conn,
+        f"""
         select actors.actor_id, actors.actor_name, actors.actor_type, actors.is_generic,
                count(distinct incidents.incident_id) as n_incidents,
                coalesce(sum(incidents.fatalities_best) filter (where roles.role = 'perpetrator'), 0)
@@ -146,7 +170,9 @@ def top_actors(conn: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 1
         where {where}
         group by all
         order by n_incidents desc, actors.is_generic, actors.actor_name
-        limit ?""", [*params, limit])
+        limit ?""",
+        [*params, limit],
+    )
 
 
 def incident(conn: duckdb.DuckDBPyConnection, incident_id: str) -> dict[str, Any] | None:
@@ -155,30 +181,41 @@ def incident(conn: duckdb.DuckDBPyConnection, incident_id: str) -> dict[str, Any
     if not found:
         return None
     record = found[0]
-    record["reports"] = _rows(conn, """
+    record["reports"] = _rows(
+        conn,
+        """
         select reports.report_rank, reports.source_id, coalesce(sources.source_name, reports.source_id) as outlet,
                reports.url, reports.title, reports.published_at, reports.event_date, reports.location,
                reports.fatalities, reports.injured, reports.evidence_text, reports.is_first_report
         from fct_incident_reports as reports
         left join dim_sources as sources on reports.source_id = sources.source_id
         where reports.incident_id = ?
-        order by reports.report_rank""", [incident_id])
-    record["actors"] = _rows(conn, """
+        order by reports.report_rank""",
+        [incident_id],
+    )
+    record["actors"] = _rows(
+        conn,
+        """
         select roles.role, actors.actor_id, actors.actor_name, actors.actor_type, actors.aliases, roles.n_reports
         from bridge_incident_actors as roles
         inner join dim_actors as actors on roles.actor_id = actors.actor_id
         where roles.incident_id = ?
         order by case roles.role when 'perpetrator' then 1 when 'target' then 2 else 3 end,
-                 roles.n_reports desc, actors.actor_name""", [incident_id])
+                 roles.n_reports desc, actors.actor_name""",
+        [incident_id],
+    )
     return record
 
 
 def health(conn: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     """Pipeline health: when the copy was published, the last crawl, failures by source."""
-    published_at, = conn.execute("select max(published_at) from _snapshot").fetchone()
+    (published_at,) = conn.execute("select max(published_at) from _snapshot").fetchone()
     last_day, last_attempt = conn.execute(
-        "select max(partition_date), max(last_attempted_at) from fct_crawl_days").fetchone()
-    sources = _rows(conn, """
+        "select max(partition_date), max(last_attempted_at) from fct_crawl_days"
+    ).fetchone()
+    sources = _rows(
+        conn,
+        """
         with latest as (
             select * from fct_crawl_days
             qualify row_number() over (partition by source_id order by partition_date desc) = 1
@@ -190,7 +227,8 @@ def health(conn: duckdb.DuckDBPyConnection) -> dict[str, Any]:
                coalesce(sources.n_fetch_errors, 0) as n_failed_all_days
         from latest
         full join dim_sources as sources on latest.source_id = sources.source_id
-        order by latest.n_failed desc nulls last, 2""")
+        order by latest.n_failed desc nulls last, 2""",
+    )
     return {
         "published_at": _json_value(published_at),
         "last_crawl_day": _json_value(last_day),

@@ -23,8 +23,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import duckdb
 
 from orchestration.dashboard import queries
-from transforms.publish import PUBLISH_DIR_ENV, PUBLISHED_DB_NAME, publish_dir
-from transforms.warehouse import REPO_ROOT
+from transforms.publish import PUBLISHED_DB_NAME
+from transforms.settings import DEFAULT_PUBLISH_DIR, DEMO_PUBLISH_DIR
 
 log = logging.getLogger(__name__)
 
@@ -32,14 +32,14 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 DEFAULT_PORT = 8050
 HOST = "127.0.0.1"
 # Where `newsevents run` and `newsevents demo` publish; the newest copy is shown unless told.
-CANDIDATE_DIRS = (REPO_ROOT / "warehouse" / "published", REPO_ROOT / "warehouse" / "demo_published")
+CANDIDATE_DIRS = (DEFAULT_PUBLISH_DIR, DEMO_PUBLISH_DIR)
 
 
 def find_bi_copy(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """The BI copy to show: --bi DIR, else $NEWSEVENTS_PUBLISH_DIR, else the newest of the real
-    sources' copy and the demo's (the first candidate when neither exists yet)."""
-    if explicit or os.environ.get(PUBLISH_DIR_ENV):
-        return publish_dir(explicit) / PUBLISHED_DB_NAME
+    """The BI copy to show: the chosen directory (--bi DIR, else $NEWSEVENTS_PUBLISH_DIR), else the
+    newest of the real sources' copy and the demo's (the first candidate when neither exists yet)."""
+    if explicit:
+        return Path(explicit).expanduser().resolve() / PUBLISHED_DB_NAME
     existing = [d / PUBLISHED_DB_NAME for d in CANDIDATE_DIRS if (d / PUBLISHED_DB_NAME).exists()]
     if not existing:
         return CANDIDATE_DIRS[0] / PUBLISHED_DB_NAME
@@ -96,7 +96,7 @@ class Dashboard:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    server: "DashboardServer"
+    server: DashboardServer
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
         parts = urlsplit(self.path)
@@ -117,7 +117,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(self, status: int, body: bytes, kind: str) -> None:
         try:
             self.send_response(status)
-            self.send_header("Content-Type", kind + ("; charset=utf-8" if kind.startswith(("text/", "application/json")) else ""))
+            self.send_header(
+                "Content-Type", kind + ("; charset=utf-8" if kind.startswith(("text/", "application/json")) else "")
+            )
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
             self.end_headers()

@@ -53,12 +53,12 @@ def load_layouts(directory: Path = LAYOUT_DIR) -> list[Layout]:
 
 
 def load_site_pages() -> list[Layout]:
-    """Article pages of the offline fixture sites (tests/sites), rendered without a server, with
+    """Article pages of the offline fixture sites (orchestration/fixture_sites), rendered without a server, with
     the corpus's own bodies, titles and timestamps as the expected values."""
     from datetime import UTC
 
-    from tests.sites.corpus import default_corpus
-    from tests.sites.server import FixtureSite
+    from orchestration.fixture_sites.corpus import default_corpus
+    from orchestration.fixture_sites.server import FixtureSite
 
     articles = default_corpus()
     site = FixtureSite(articles, "http://127.0.0.1:8765")
@@ -203,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(metadata_report(layouts)))
     if not args.no_sites:
         site_pages = load_site_pages()
-        print(f"\nfixture sites (tests/sites): {len(site_pages)} article pages, bodies from the corpus")
+        print(f"\nfixture sites (orchestration/fixture_sites): {len(site_pages)} article pages, bodies from the corpus")
         print(f"{'strategy':<26}{'F1':>7}{'prec':>7}{'recall':>8}{'pages/s':>9}")
         for name in args.strategy or TEXT_STRATEGIES:
             score = score_strategy(site_pages, name, rounds=1)

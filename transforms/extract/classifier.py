@@ -31,7 +31,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+from transforms.settings import PACKAGE_DATA_DIR as DATA_DIR
 TRAINING_DIR = DATA_DIR / "training"
 MODEL_PATH = DATA_DIR / "subtype_model.json.gz"
 NONE = "none"                 # the label of text that reports no incident

@@ -41,7 +41,7 @@ from transforms.extract.places import (
 from transforms.extract.taxonomy import event_type_of, protest_rank, with_trait
 from transforms.records import ActorMention, EventMention
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+from transforms.settings import PACKAGE_DATA_DIR as DATA_DIR
 
 MAX_TEXT_CHARS = 100_000
 VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}

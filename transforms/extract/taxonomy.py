@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+from transforms.settings import PACKAGE_DATA_DIR as DATA_DIR
 TAXONOMY_CSV = DATA_DIR / "taxonomy.csv"
 ACTOR_TYPES_CSV = DATA_DIR / "actor_types.csv"
 

@@ -21,23 +21,43 @@ HERE = Path(__file__).resolve().parent
 TAXONOMY: dict[str, tuple[str, ...]] = {
     "Battles": ("Armed clash", "Government regains territory", "Non-state actor overtakes territory"),
     "Explosions/Remote violence": (
-        "Chemical weapon", "Air/drone strike", "Suicide bomb", "Shelling/artillery/missile attack",
-        "Remote explosive/landmine/IED", "Grenade",
+        "Chemical weapon",
+        "Air/drone strike",
+        "Suicide bomb",
+        "Shelling/artillery/missile attack",
+        "Remote explosive/landmine/IED",
+        "Grenade",
     ),
     "Violence against civilians": ("Sexual violence", "Attack", "Abduction/forced disappearance"),
     "Protests": ("Peaceful protest", "Protest with intervention", "Excessive force against protesters"),
     "Riots": ("Violent demonstration", "Mob violence"),
     "Strategic developments": (
-        "Agreement", "Arrests", "Change to group/activity", "Disrupted weapons use",
-        "Headquarters or base established", "Looting/property destruction",
-        "Non-violent transfer of territory", "Other",
+        "Agreement",
+        "Arrests",
+        "Change to group/activity",
+        "Disrupted weapons use",
+        "Headquarters or base established",
+        "Looting/property destruction",
+        "Non-violent transfer of territory",
+        "Other",
     ),
 }
 SUB_TO_TYPE = {sub: et for et, subs in TAXONOMY.items() for sub in subs}
 PRECISIONS = {"day", "week", "month"}
 EVENT_KEYS = {
-    "event_type", "sub_event_type", "event_date", "date_precision", "location", "admin1",
-    "country_iso2", "latitude", "longitude", "fatalities", "injured", "perpetrator", "target",
+    "event_type",
+    "sub_event_type",
+    "event_date",
+    "date_precision",
+    "location",
+    "admin1",
+    "country_iso2",
+    "latitude",
+    "longitude",
+    "fatalities",
+    "injured",
+    "perpetrator",
+    "target",
     "civilian_targeting",
 }
 CASE_KEYS = {"id", "url", "published", "source_country", "title", "text"}
@@ -98,7 +118,9 @@ def check_event(cid: str, i: int, ev: dict, published: dt.date) -> list[str]:
     if ev["date_precision"] not in PRECISIONS:
         errs.append(f"{where}: bad date_precision {ev['date_precision']!r}")
     lat, lon = ev["latitude"], ev["longitude"]
-    if not (isinstance(lat, (int, float)) and -90 <= lat <= 90 and isinstance(lon, (int, float)) and -180 <= lon <= 180):
+    if not (
+        isinstance(lat, (int, float)) and -90 <= lat <= 90 and isinstance(lon, (int, float)) and -180 <= lon <= 180
+    ):
         errs.append(f"{where}: coordinates {lat},{lon} out of range")
     if not re.fullmatch(r"[A-Z]{2}", str(ev["country_iso2"])):
         errs.append(f"{where}: bad country_iso2 {ev['country_iso2']!r}")
@@ -155,8 +177,14 @@ def validate(cases: list[dict], gold: dict) -> tuple[list[str], dict]:
             errs += check_event(cid, i, ev, published)
             per_sub[ev.get("sub_event_type", "?")] += 1
             countries.add(str(ev.get("country_iso2")))
-    stats = {"cases": len(cases), "negatives": negatives, "multi_event_cases": multi,
-             "long_articles": long_articles, "countries": sorted(countries), "per_sub": per_sub}
+    stats = {
+        "cases": len(cases),
+        "negatives": negatives,
+        "multi_event_cases": multi,
+        "long_articles": long_articles,
+        "countries": sorted(countries),
+        "per_sub": per_sub,
+    }
     if len(cases) < MIN_CASES:
         errs.append(f"only {len(cases)} cases, want >= {MIN_CASES}")
     for sub in SUB_TO_TYPE:
@@ -173,8 +201,10 @@ def main() -> int:
     cases = load_cases(HERE / "cases.jsonl")
     gold = json.loads((HERE / "gold.json").read_text(encoding="utf-8"))
     errs, stats = validate(cases, gold)
-    print(f"cases={stats['cases']} negatives={stats['negatives']} multi_event_cases={stats['multi_event_cases']} "
-          f"long_articles(>={LONG_WORDS}w)={stats['long_articles']} events={sum(stats['per_sub'].values())}")
+    print(
+        f"cases={stats['cases']} negatives={stats['negatives']} multi_event_cases={stats['multi_event_cases']} "
+        f"long_articles(>={LONG_WORDS}w)={stats['long_articles']} events={sum(stats['per_sub'].values())}"
+    )
     print(f"event countries ({len(stats['countries'])}): {' '.join(stats['countries'])}")
     for et, subs in TAXONOMY.items():
         for sub in subs:

@@ -26,10 +26,22 @@ log = logging.getLogger(__name__)
 ARTICLE_TYPES = frozenset(
     t.lower()
     for t in (
-        "Article", "NewsArticle", "ReportageNews", "AnalysisNewsArticle", "OpinionNewsArticle",
-        "BackgroundNewsArticle", "ReviewNewsArticle", "AskPublicNewsArticle", "BlogPosting",
-        "LiveBlogPosting", "Report", "SatiricalArticle", "ScholarlyArticle", "TechArticle",
-        "SocialMediaPosting", "DiscussionForumPosting",
+        "Article",
+        "NewsArticle",
+        "ReportageNews",
+        "AnalysisNewsArticle",
+        "OpinionNewsArticle",
+        "BackgroundNewsArticle",
+        "ReviewNewsArticle",
+        "AskPublicNewsArticle",
+        "BlogPosting",
+        "LiveBlogPosting",
+        "Report",
+        "SatiricalArticle",
+        "ScholarlyArticle",
+        "TechArticle",
+        "SocialMediaPosting",
+        "DiscussionForumPosting",
     )
 )
 
@@ -69,11 +81,11 @@ _META_RANK = {key: rank for rank, key in enumerate(PUBLISHED_META_KEYS)}
 MIN_DATE = datetime(1995, 1, 1)
 FUTURE_SLACK = timedelta(days=2)
 
-_URL_DATE = re.compile(
-    r"(?<![0-9])((?:19|20)[0-9]{2})[/_.-]?(0[1-9]|1[0-2])[/_.-]?(0[1-9]|[12][0-9]|3[01])(?![0-9])"
-)
+_URL_DATE = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})[/_.-]?(0[1-9]|1[0-2])[/_.-]?(0[1-9]|[12][0-9]|3[01])(?![0-9])")
 _JSON_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{6,40})"')
-_CANONICAL_XPATH = '//link[contains(concat(" ", normalize-space(translate(@rel, "CANONICAL", "canonical")), " "), " canonical ")]'
+_CANONICAL_XPATH = (
+    '//link[contains(concat(" ", normalize-space(translate(@rel, "CANONICAL", "canonical")), " "), " canonical ")]'
+)
 
 
 # ---------------------------------------------------------------- datetime parsing
@@ -183,8 +195,7 @@ def meta_published(tree: lxml_html.HtmlElement) -> datetime | None:
     candidates: list[tuple[int, int, str]] = []
     for position, element in enumerate(tree.xpath("//meta | //*[@itemprop]")):
         if element.tag == "meta":
-            keys = (element.get("property"), element.get("name"), element.get("itemprop"),
-                    element.get("http-equiv"))
+            keys = (element.get("property"), element.get("name"), element.get("itemprop"), element.get("http-equiv"))
             value = element.get("content")
         else:
             # microdata on visible elements: <time itemprop="datePublished" datetime="...">
@@ -216,8 +227,7 @@ def _htmldate(tree: lxml_html.HtmlElement) -> datetime | None:
     from htmldate import find_date  # heavy import, only when the metadata had nothing
 
     try:
-        found = find_date(tree, extensive_search=True, original_date=True,
-                          outputformat="%Y-%m-%d", url=None)
+        found = find_date(tree, extensive_search=True, original_date=True, outputformat="%Y-%m-%d", url=None)
     except Exception as exc:  # htmldate has many internal edge cases; a date is optional
         log.debug("htmldate failed: %s", exc)
         return None
@@ -225,10 +235,10 @@ def _htmldate(tree: lxml_html.HtmlElement) -> datetime | None:
 
 
 _SKIP_TEXT_PARENTS = frozenset({"script", "style", "noscript", "template", "title"})
-BYLINE_BEFORE_NODES = 3        # a dateline above the headline ("Friday, November 13, 2026")
-BYLINE_AFTER_CHARS = 500       # text below it that may hold the byline (standfirst included)
+BYLINE_BEFORE_NODES = 3  # a dateline above the headline ("Friday, November 13, 2026")
+BYLINE_AFTER_CHARS = 500  # text below it that may hold the byline (standfirst included)
 BYLINE_AFTER_NODES = 12
-BYLINE_MAX_NODE_CHARS = 150    # a longer text node is body copy, not a byline
+BYLINE_MAX_NODE_CHARS = 150  # a longer text node is body copy, not a byline
 
 
 def _headline_index(nodes: list, headline: str | None) -> int | None:
@@ -255,15 +265,19 @@ def byline_published(tree: lxml_html.HtmlElement, headline: str | None) -> datet
     body = tree.find("body")
     if body is None:
         return None
-    nodes = [node for node in body.xpath(".//text()[normalize-space()]")
-             if node.getparent() is not None and node.getparent().tag not in _SKIP_TEXT_PARENTS]
+    nodes = [
+        node
+        for node in body.xpath(".//text()[normalize-space()]")
+        if node.getparent() is not None and node.getparent().tag not in _SKIP_TEXT_PARENTS
+    ]
     index = _headline_index(nodes, headline)
     if index is None:
         return None
-    window = [n for n in nodes[max(0, index - BYLINE_BEFORE_NODES):index]
-              if len(str(n).strip()) <= BYLINE_MAX_NODE_CHARS]
+    window = [
+        n for n in nodes[max(0, index - BYLINE_BEFORE_NODES) : index] if len(str(n).strip()) <= BYLINE_MAX_NODE_CHARS
+    ]
     total = 0
-    for node in nodes[index + 1:index + 1 + BYLINE_AFTER_NODES]:
+    for node in nodes[index + 1 : index + 1 + BYLINE_AFTER_NODES]:
         text = str(node).strip()
         if total > BYLINE_AFTER_CHARS:
             break
@@ -292,13 +306,54 @@ def byline_published(tree: lxml_html.HtmlElement, headline: str | None) -> datet
 # Zone names newsrooms print after a byline time, as UTC offsets in minutes. Ambiguous names take
 # their most common news-site meaning (IST = India, CST = US Central); unknown names are ignored.
 ZONE_OFFSETS_MINUTES = {
-    "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "BST": 60, "CET": 60, "WAT": 60, "WEST": 60,
-    "CEST": 120, "CAT": 120, "SAST": 120, "EET": 120, "EEST": 180, "EAT": 180, "MSK": 180,
-    "TRT": 180, "AST": 180, "IRST": 210, "GST": 240, "AFT": 270, "PKT": 300, "IST": 330,
-    "NPT": 345, "BDT": 360, "MMT": 390, "ICT": 420, "WIB": 420, "SGT": 480, "HKT": 480, "PHT": 480,
-    "JST": 540, "KST": 540, "AEST": 600, "AEDT": 660, "NZST": 720, "NZDT": 780, "ART": -180,
-    "BRT": -180, "EDT": -240, "EST": -300, "COT": -300, "PET": -300, "CDT": -300, "CST": -360,
-    "MDT": -360, "MST": -420, "PDT": -420, "PST": -480,
+    "UTC": 0,
+    "GMT": 0,
+    "Z": 0,
+    "WET": 0,
+    "BST": 60,
+    "CET": 60,
+    "WAT": 60,
+    "WEST": 60,
+    "CEST": 120,
+    "CAT": 120,
+    "SAST": 120,
+    "EET": 120,
+    "EEST": 180,
+    "EAT": 180,
+    "MSK": 180,
+    "TRT": 180,
+    "AST": 180,
+    "IRST": 210,
+    "GST": 240,
+    "AFT": 270,
+    "PKT": 300,
+    "IST": 330,
+    "NPT": 345,
+    "BDT": 360,
+    "MMT": 390,
+    "ICT": 420,
+    "WIB": 420,
+    "SGT": 480,
+    "HKT": 480,
+    "PHT": 480,
+    "JST": 540,
+    "KST": 540,
+    "AEST": 600,
+    "AEDT": 660,
+    "NZST": 720,
+    "NZDT": 780,
+    "ART": -180,
+    "BRT": -180,
+    "EDT": -240,
+    "EST": -300,
+    "COT": -300,
+    "PET": -300,
+    "CDT": -300,
+    "CST": -360,
+    "MDT": -360,
+    "MST": -420,
+    "PDT": -420,
+    "PST": -480,
 }
 _BYLINE_TIME = re.compile(
     r"(?<![\d:.])([01]?\d|2[0-3])\s*[:.h]\s*([0-5]\d)(?::[0-5]\d)?(?![\d.])\s*"
@@ -371,8 +426,11 @@ def find_published_at(
 
     `tree` may be modified (the htmldate step drops canonical links); pass a tree you own.
     """
-    finders = (("jsonld", jsonld_published), ("meta", meta_published),
-               ("htmldate", lambda t: visible_published(t, headline)))
+    finders = (
+        ("jsonld", jsonld_published),
+        ("meta", meta_published),
+        ("htmldate", lambda t: visible_published(t, headline)),
+    )
     for source, finder in finders:
         try:
             value = finder(tree)

@@ -1,8 +1,16 @@
-"""The `newsevents` command line.
+"""The `newsevents` command line: one module per command family.
 
-Each group of subcommands lives in its own `cmd_*.py` module exposing `register(subparsers)`;
-a handler takes the parsed args and returns an exit code. Heavy imports (Dagster, newspaper3k)
-happen inside handlers so `newsevents --help` stays fast.
+- run.py        run, demo, serve-fixtures            (the daily job)
+- inspect.py    parse, extract, check-config, summary, watch test   (one thing at a time)
+- evaluate.py   evaluate, evaluate-merge, bench-merge (quality and speed)
+- warehouse.py  prepare-dbt, build-warehouse, publish (the warehouse's own steps)
+- dashboard.py  dashboard
+- batch.py      the one JSONL batch loop (`--jsonl`)
+
+Each family module exposes `register(subparsers)`; the handler of subcommand `a-b` is `cmd_a_b(args,
+settings)` and returns an exit code. `main` reads the Settings once (transforms.settings) and
+hands them to the handler. Heavy imports (Dagster, newspaper3k) happen inside handlers so
+`newsevents --help` stays fast.
 """
 
 from __future__ import annotations
@@ -12,9 +20,10 @@ import logging
 import os
 import sys
 
-from orchestration import cmd_dashboard, cmd_extract, cmd_parse, cmd_pipeline, cmd_warehouse, cmd_watch
+from orchestration.cli import dashboard, evaluate, inspect, run, warehouse
+from transforms.settings import Settings
 
-COMMAND_MODULES = (cmd_pipeline, cmd_parse, cmd_extract, cmd_warehouse, cmd_watch, cmd_dashboard)
+COMMAND_MODULES = (run, inspect, evaluate, warehouse, dashboard)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,10 +49,10 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    return int(args.func(args) or 0)
+    return int(args.func(args, Settings.from_env()) or 0)
 
 
-def run() -> None:
+def entry_point() -> None:
     """Console-script entry point."""
     try:
         code = main()
@@ -54,7 +63,3 @@ def run() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = 141  # 128 + SIGPIPE, what a shell reports for a command killed by a closed pipe
     sys.exit(code)
-
-
-if __name__ == "__main__":
-    run()

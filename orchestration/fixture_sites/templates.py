@@ -15,13 +15,13 @@ All text is escaped here; article fields are plain text.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from html import escape
-from typing import Iterable, Sequence
 from urllib.parse import quote
 
-from tests.sites.corpus import FixtureArticle
+from orchestration.fixture_sites.corpus import FixtureArticle
 
 OUTLET_NAMES: dict[str, str] = {
     "herald": "The Meridian Herald",
@@ -31,9 +31,16 @@ OUTLET_NAMES: dict[str, str] = {
 }
 
 SECTION_LABELS: dict[str, str] = {
-    "world": "World", "africa": "Africa", "middle-east": "Middle East", "asia": "Asia",
-    "americas": "Americas", "europe": "Europe", "business": "Business", "sport": "Sport",
-    "culture": "Culture", "politics": "Politics",
+    "world": "World",
+    "africa": "Africa",
+    "middle-east": "Middle East",
+    "asia": "Asia",
+    "americas": "Americas",
+    "europe": "Europe",
+    "business": "Business",
+    "sport": "Sport",
+    "culture": "Culture",
+    "politics": "Politics",
 }
 
 # Offsets the newsrooms print as zone names; anything else is printed as UTC+hh:mm.
@@ -53,7 +60,7 @@ def e(text: str) -> str:
 
 def http_date(moment: datetime) -> str:
     """RFC 7231 date for Last-Modified headers."""
-    return format_datetime(moment.astimezone(timezone.utc), usegmt=True)
+    return format_datetime(moment.astimezone(UTC), usegmt=True)
 
 
 def rfc822(moment: datetime) -> str:
@@ -125,7 +132,7 @@ def _herald_footer() -> str:
         '<li><a href="/herald/corrections">Corrections</a></li><li><a href="/herald/rss.xml">RSS</a></li>'
         '<li><a href="/herald/terms">Terms</a></li></ul></nav>'
         '<p class="copyright">© 2026 Meridian Herald Media Ltd. All rights reserved. '
-        'Registered in England and Wales.</p></footer>'
+        "Registered in England and Wales.</p></footer>"
     )
 
 
@@ -158,24 +165,36 @@ def herald_article(article: FixtureArticle, base: str, related: Sequence[Fixture
     read_more = ""
     if related:
         r = related[0]
-        read_more = (f'<aside class="inline-related"><strong>Read more:</strong> '
-                     f'<a href="{r.path}">{e(r.title)}</a></aside>')
+        read_more = (
+            f'<aside class="inline-related"><strong>Read more:</strong> <a href="{r.path}">{e(r.title)}</a></aside>'
+        )
     embed = (
         '<blockquote class="social-embed" data-platform="post">'
-        f'<p>{e(article.title)} — latest updates from our correspondents</p>'
-        '<footer>— Meridian Herald (@MeridianHerald)</footer></blockquote>'
+        f"<p>{e(article.title)} — latest updates from our correspondents</p>"
+        "<footer>— Meridian Herald (@MeridianHerald)</footer></blockquote>"
     )
     body_html = (
-        _paragraphs(body[:2]) + "\n" + read_more + "\n"
+        _paragraphs(body[:2])
+        + "\n"
+        + read_more
+        + "\n"
         + '<div class="ad-slot ad-inarticle" data-slot="mpu-1">Advertisement</div>\n'
-        + _paragraphs(body[2:3]) + "\n" + embed + "\n" + _paragraphs(body[3:])
+        + _paragraphs(body[2:3])
+        + "\n"
+        + embed
+        + "\n"
+        + _paragraphs(body[3:])
     )
-    byline_authors = ", ".join(f'<a rel="author" href="/herald/profile/{quote(a.lower().replace(" ", "-"))}">{e(a)}</a>'
-                               for a in article.authors)
+    byline_authors = ", ".join(
+        f'<a rel="author" href="/herald/profile/{quote(a.lower().replace(" ", "-"))}">{e(a)}</a>'
+        for a in article.authors
+    )
     updated_html = ""
     if article.updated:
-        updated_html = (f' <span class="updated">Updated <time datetime="{article.updated.isoformat()}">'
-                        f'{article.updated:%H:%M} {zone_name(article.updated)}</time></span>')
+        updated_html = (
+            f' <span class="updated">Updated <time datetime="{article.updated.isoformat()}">'
+            f"{article.updated:%H:%M} {zone_name(article.updated)}</time></span>"
+        )
     related_html = "".join(
         f'<li><a href="{r.path}"><span class="kicker">{e(SECTION_LABELS[r.section])}</span> {e(r.title)}</a></li>'
         for r in related
@@ -236,12 +255,17 @@ def herald_article(article: FixtureArticle, base: str, related: Sequence[Fixture
 """
 
 
-def herald_listing(title: str, articles: Sequence[FixtureArticle], *, top_ref: str | None = None,
-                   top_count: int = 0, canonical: str) -> str:
+def herald_listing(
+    title: str, articles: Sequence[FixtureArticle], *, top_ref: str | None = None, top_count: int = 0, canonical: str
+) -> str:
     """Homepage, section and tag pages. The first `top_count` links carry `?ref=<top_ref>`."""
+
     def teaser(a: FixtureArticle, href: str) -> str:
-        return (f'<div class="teaser"><span class="kicker">{e(SECTION_LABELS[a.section])}</span>'
-                f'<h3><a href="{e(href)}">{e(a.title)}</a></h3><p>{e(a.standfirst)}</p></div>')
+        return (
+            f'<div class="teaser"><span class="kicker">{e(SECTION_LABELS[a.section])}</span>'
+            f'<h3><a href="{e(href)}">{e(a.title)}</a></h3><p>{e(a.standfirst)}</p></div>'
+        )
+
     top = "".join(teaser(a, f"{a.path}?ref={top_ref}") for a in articles[:top_count]) if top_ref else ""
     latest = "".join(teaser(a, a.path) for a in articles)
     return f"""<!DOCTYPE html>
@@ -286,8 +310,9 @@ def herald_video(base: str, path: str, title: str, caption: str, published: date
 """
 
 
-def herald_rss(base: str, items: Sequence[tuple[str, str, str, datetime, str, Sequence[str], str]],
-               build_date: datetime) -> str:
+def herald_rss(
+    base: str, items: Sequence[tuple[str, str, str, datetime, str, Sequence[str], str]], build_date: datetime
+) -> str:
     """RSS 2.0. items: (title, link, description, published, guid, authors, category)."""
     parts = []
     for title, link, description, published, guid, authors, category in items:
@@ -318,8 +343,10 @@ def herald_rss(base: str, items: Sequence[tuple[str, str, str, datetime, str, Se
 
 
 def _courier_header() -> str:
-    sections = "".join(f'<a href="/courier/news/{s}/">{e(SECTION_LABELS[s])}</a> '
-                       for s in ("africa", "world", "business", "politics", "sport", "culture"))
+    sections = "".join(
+        f'<a href="/courier/news/{s}/">{e(SECTION_LABELS[s])}</a> '
+        for s in ("africa", "world", "business", "politics", "sport", "culture")
+    )
     return (
         '<div id="top-bar"><span>Mombasa 31°C</span> <a href="/courier/e-paper">E-Paper</a> '
         '<a href="/courier/login">Log in</a></div>'
@@ -335,17 +362,17 @@ def _courier_footer() -> str:
         '<footer id="colophon"><div class="footer-links"><a href="/courier/about-us">About Us</a> | '
         '<a href="/courier/advertise">Advertise</a> | <a href="/courier/privacy-policy">Privacy</a> | '
         '<a href="/courier/atom.xml">Atom feed</a></div>'
-        '<p>Coastal Courier is published by Pwani Media Group, Mombasa. © 2026</p></footer>'
+        "<p>Coastal Courier is published by Pwani Media Group, Mombasa. © 2026</p></footer>"
     )
 
 
-def courier_article(article: FixtureArticle, base: str, related: Sequence[FixtureArticle],
-                    *, amp: bool = False) -> str:
+def courier_article(article: FixtureArticle, base: str, related: Sequence[FixtureArticle], *, amp: bool = False) -> str:
     """Main page (amp=False) or its AMP copy; both carry rel=canonical to the main URL."""
     url = base + article.path
     tags_meta = "".join(f'<meta property="article:tag" content="{e(t)}">' for t in article.tags)
-    modified_meta = (f'<meta property="article:modified_time" content="{article.updated.isoformat()}">'
-                     if article.updated else "")
+    modified_meta = (
+        f'<meta property="article:modified_time" content="{article.updated.isoformat()}">' if article.updated else ""
+    )
     also = "".join(f'<li><a href="{r.path}">{e(r.title)}</a></li>' for r in related)
     authors = _authors_text(article)
     head_common = f"""<meta charset="utf-8">
@@ -413,7 +440,7 @@ def courier_article(article: FixtureArticle, base: str, related: Sequence[Fixtur
 <span class="cat-links"><a href="/courier/news/{article.section}/">{e(SECTION_LABELS[article.section])}</a></span>
 <h1 class="entry-title">{e(article.title)}</h1>
 <div class="entry-summary"><p>{e(article.standfirst)}</p></div>
-<div class="entry-meta"><span class="author vcard">By <a href="/courier/author/{quote(authors.lower().replace(' ', '-'))}">{e(authors)}</a></span>
+<div class="entry-meta"><span class="author vcard">By <a href="/courier/author/{quote(authors.lower().replace(" ", "-"))}">{e(authors)}</a></span>
 <span class="posted-on">{article.published:%B} {article.published.day}, {article.published:%Y}</span></div>
 </div>
 {_share_widget(url, article.title)}
@@ -461,8 +488,9 @@ def courier_listing(title: str, articles: Sequence[FixtureArticle], *, canonical
 """
 
 
-def courier_atom(base: str, entries: Sequence[tuple[str, str, str, datetime, datetime, Sequence[str], str]],
-                 updated: datetime) -> str:
+def courier_atom(
+    base: str, entries: Sequence[tuple[str, str, str, datetime, datetime, Sequence[str], str]], updated: datetime
+) -> str:
     """Atom 1.0. entries: (title, link, summary, published, updated, authors, entry_id)."""
     parts = []
     for title, link, summary, published, entry_updated, authors, entry_id in entries:
@@ -504,7 +532,7 @@ def _ledger_footer() -> str:
     return (
         '<div class="ledger-footer"><a href="/ledger/about">About</a> · <a href="/ledger/careers">Careers</a> · '
         '<a href="/ledger/grievance">Grievance redressal</a> · <a href="/ledger/sitemap.xml">Sitemap</a>'
-        '<p>Frontier Ledger Publications Pvt Ltd, Guwahati. All rights reserved.</p></div>'
+        "<p>Frontier Ledger Publications Pvt Ltd, Guwahati. All rights reserved.</p></div>"
     )
 
 
@@ -517,8 +545,9 @@ def ledger_byline(article: FixtureArticle) -> str:
     return line
 
 
-def ledger_article(article: FixtureArticle, base: str, related: Sequence[FixtureArticle],
-                   *, comments_html: str = "") -> str:
+def ledger_article(
+    article: FixtureArticle, base: str, related: Sequence[FixtureArticle], *, comments_html: str = ""
+) -> str:
     url = base + article.path
     trending = "".join(f'<li><a href="{r.path}">{e(r.title)}</a></li>' for r in related)
     body = list(article.body)
@@ -533,7 +562,7 @@ def ledger_article(article: FixtureArticle, base: str, related: Sequence[Fixture
 <meta charset="UTF-8">
 <title>{e(article.title)} — Frontier Ledger</title>
 <meta name="description" content="{e(article.standfirst)}">
-<meta name="keywords" content="{e(', '.join(article.tags))}">
+<meta name="keywords" content="{e(", ".join(article.tags))}">
 <meta property="og:title" content="{e(article.title)}">
 <meta property="og:site_name" content="Frontier Ledger">
 <link rel="canonical" href="{e(url)}">
@@ -563,8 +592,18 @@ def ledger_article(article: FixtureArticle, base: str, related: Sequence[Fixture
 """
 
 
-_COMMENTERS = ("rkverma", "Sunita_B", "madhu.k", "PuneInvestor", "arjun_1987", "TeaGardenTalks",
-               "vasudha", "chartwatcher", "Kishore M", "anon_trader")
+_COMMENTERS = (
+    "rkverma",
+    "Sunita_B",
+    "madhu.k",
+    "PuneInvestor",
+    "arjun_1987",
+    "TeaGardenTalks",
+    "vasudha",
+    "chartwatcher",
+    "Kishore M",
+    "anon_trader",
+)
 _COMMENT_LINES = (
     "Rural demand story has been sold to us every year since the pandemic. Show me the volumes.",
     "Tractor sales are a lagging indicator, the real test is two-wheelers in the next quarter.",
@@ -585,9 +624,11 @@ def ledger_comment_thread(min_bytes: int) -> str:
     while size < min_bytes:
         who = _COMMENTERS[i % len(_COMMENTERS)]
         text = _COMMENT_LINES[(i * 7 + i // len(_COMMENT_LINES)) % len(_COMMENT_LINES)]
-        chunk = (f'<div class="comment" id="c{i + 1}"><span class="who">{e(who)}</span> '
-                 f'<span class="ago">{(i % 23) + 1}h ago</span><p>{e(text)}</p>'
-                 f'<a class="reply" href="#c{i + 1}">Reply</a> <span class="likes">{(i * 37) % 211} likes</span></div>\n')
+        chunk = (
+            f'<div class="comment" id="c{i + 1}"><span class="who">{e(who)}</span> '
+            f'<span class="ago">{(i % 23) + 1}h ago</span><p>{e(text)}</p>'
+            f'<a class="reply" href="#c{i + 1}">Reply</a> <span class="likes">{(i * 37) % 211} likes</span></div>\n'
+        )
         chunks.append(chunk)
         size += len(chunk)
         i += 1
@@ -596,8 +637,9 @@ def ledger_comment_thread(min_bytes: int) -> str:
 
 
 def ledger_listing(title: str, articles: Sequence[FixtureArticle], *, canonical: str) -> str:
-    rows = "".join(f'<li class="ldg-item"><a href="{a.path}">{e(a.title)}</a><p>{e(a.standfirst)}</p></li>'
-                   for a in articles)
+    rows = "".join(
+        f'<li class="ldg-item"><a href="{a.path}">{e(a.title)}</a><p>{e(a.standfirst)}</p></li>' for a in articles
+    )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="UTF-8"><title>{e(title)} — Frontier Ledger</title>
 <link rel="canonical" href="{e(canonical)}"></head>
@@ -632,8 +674,9 @@ def ledger_news_sitemap(entries: Sequence[tuple[str, datetime, str, str]]) -> st
 
 
 def plain_sitemap(entries: Sequence[tuple[str, datetime]]) -> str:
-    urls = "\n".join(f"<url><loc>{e(loc)}</loc><lastmod>{lastmod.isoformat()}</lastmod></url>"
-                     for loc, lastmod in entries)
+    urls = "\n".join(
+        f"<url><loc>{e(loc)}</loc><lastmod>{lastmod.isoformat()}</lastmod></url>" for loc, lastmod in entries
+    )
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
 {urls}
@@ -642,8 +685,9 @@ def plain_sitemap(entries: Sequence[tuple[str, datetime]]) -> str:
 
 
 def sitemap_index(entries: Sequence[tuple[str, datetime]]) -> str:
-    maps = "\n".join(f"<sitemap><loc>{e(loc)}</loc><lastmod>{lastmod.isoformat()}</lastmod></sitemap>"
-                     for loc, lastmod in entries)
+    maps = "\n".join(
+        f"<sitemap><loc>{e(loc)}</loc><lastmod>{lastmod.isoformat()}</lastmod></sitemap>" for loc, lastmod in entries
+    )
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
 {maps}
@@ -673,6 +717,7 @@ def _observer_sidebar(others: Sequence[FixtureArticle], ref: str | None = None) 
         if ref is None:
             return a.path
         return a.path + ("&" if "?" in a.path else "?") + f"ref={ref}"
+
     rows = "\n".join(
         f'<tr><td valign="top"><img src="/observer/img/bullet.gif" width="7" height="7"></td>'
         f'<td><a href="{e(href(a))}"><font face="Arial" size="2" color="#003366">{e(a.title)}</font></a>'
@@ -687,8 +732,7 @@ def _observer_sidebar(others: Sequence[FixtureArticle], ref: str | None = None) 
 <!-- END ADVERT -->"""
 
 
-def _observer_page(title: str, centre: str, sidebar: str, canonical: str, charset: str,
-                   extra_head: str = "") -> str:
+def _observer_page(title: str, centre: str, sidebar: str, canonical: str, charset: str, extra_head: str = "") -> str:
     return f"""<html>
 <head>
 <meta http-equiv="Content-Type" content="text/html; charset={charset}">
@@ -724,8 +768,14 @@ function popUp(URL) {{ window.open(URL, 'poll', 'width=300,height=200'); }}
 """
 
 
-def observer_article(article: FixtureArticle, base: str, others: Sequence[FixtureArticle],
-                     *, charset: str = "utf-8", malformed: bool = False) -> str:
+def observer_article(
+    article: FixtureArticle,
+    base: str,
+    others: Sequence[FixtureArticle],
+    *,
+    charset: str = "utf-8",
+    malformed: bool = False,
+) -> str:
     """The old CMS page. charset only changes the declaration; the server encodes the bytes.
 
     malformed=True breaks the markup further (mis-nested and stray tags, bare ampersands,
@@ -733,17 +783,16 @@ def observer_article(article: FixtureArticle, base: str, others: Sequence[Fixtur
     """
     url = base + article.path
     authors = _authors_text(article) or "Staff Reporter"
-    posted = (f"{article.published:%A, %B} {article.published.day}, {article.published:%Y} "
-              f"{article.published:%I:%M %p}".replace(" 0", " "))
-    paras = "\n".join(f"<p><font face=\"Verdana\" size=\"2\">{e(p)}" for p in article.body)  # unclosed <p> and <font>
+    posted = (
+        f"{article.published:%A, %B} {article.published.day}, {article.published:%Y} "
+        f"{article.published:%I:%M %p}".replace(" 0", " ")
+    )
+    paras = "\n".join(f'<p><font face="Verdana" size="2">{e(p)}' for p in article.body)  # unclosed <p> and <font>
     if malformed:
         first, *rest = article.body
-        paras = (
-            f'<p><font face=Verdana size=2><b><i>{e(first)}</b></i>\n'
-            + "\n".join(
-                (f"<P><font face=Verdana size=2>{e(p)}</div></span>" if i % 2 else f"<p class=txt>{e(p)}</td>")
-                for i, p in enumerate(rest)
-            )
+        paras = f"<p><font face=Verdana size=2><b><i>{e(first)}</b></i>\n" + "\n".join(
+            (f"<P><font face=Verdana size=2>{e(p)}</div></span>" if i % 2 else f"<p class=txt>{e(p)}</td>")
+            for i, p in enumerate(rest)
         )
     centre = f"""<table width="100%" border="0" cellpadding="6" cellspacing="0"><tr><td>
 <font face="Arial" size="1" color="#8b1a1a"><b>{e(SECTION_LABELS[article.section]).upper()}</b></font><br>
@@ -755,7 +804,7 @@ def observer_article(article: FixtureArticle, base: str, others: Sequence[Fixtur
 {paras}
 <!-- google_ad_section_end -->
 <br><table border="0" cellpadding="2"><tr><td><font size="1">Share:</font></td>
-<td><a href="{SHARE_HOST}/sharer?u={quote(url, safe='')}"><img src="/observer/img/fb.gif" border="0"></a></td>
+<td><a href="{SHARE_HOST}/sharer?u={quote(url, safe="")}"><img src="/observer/img/fb.gif" border="0"></a></td>
 <td><a href="javascript:popUp('/observer/print.php')"><img src="/observer/img/print.gif" border="0"></a></td></tr></table>
 <!-- comments disabled 2019 -->
 </td></tr></table>"""
@@ -768,8 +817,9 @@ def observer_article(article: FixtureArticle, base: str, others: Sequence[Fixtur
     return page
 
 
-def observer_listing(title: str, articles: Sequence[FixtureArticle], hot: Sequence[FixtureArticle],
-                     *, canonical: str) -> str:
+def observer_listing(
+    title: str, articles: Sequence[FixtureArticle], hot: Sequence[FixtureArticle], *, canonical: str
+) -> str:
     rows = "\n".join(
         f'<tr><td><a href="{e(a.path)}"><font face="Georgia" size="3"><b>{e(a.title)}</b></font></a><br>'
         f'<font face="Verdana" size="2">{e(a.standfirst)}</font> <a href="{e(a.path)}"><font size="1">more &raquo;</font></a></td></tr>'
@@ -793,12 +843,16 @@ def observer_static(title: str, text: str, *, canonical: str) -> str:
 
 def not_found_page(outlet: str | None) -> str:
     name = OUTLET_NAMES.get(outlet or "", "Fixture news host")
-    return (f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Page not found | {e(name)}</title></head>"
-            f"<body><h1>Page not found</h1><p>The page you requested does not exist or has been removed.</p>"
-            f"<p><a href=\"/{outlet or ''}\">Return to the homepage</a></p></body></html>")
+    return (
+        f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>Page not found | {e(name)}</title></head>'
+        f"<body><h1>Page not found</h1><p>The page you requested does not exist or has been removed.</p>"
+        f'<p><a href="/{outlet or ""}">Return to the homepage</a></p></body></html>'
+    )
 
 
 def error_page(status: int) -> str:
-    return (f"<!DOCTYPE html><html><head><title>{status} Internal Server Error</title></head>"
-            f"<body><h1>Internal Server Error</h1><p>The server encountered a temporary error. Please try again.</p>"
-            f"</body></html>")
+    return (
+        f"<!DOCTYPE html><html><head><title>{status} Internal Server Error</title></head>"
+        f"<body><h1>Internal Server Error</h1><p>The server encountered a temporary error. Please try again.</p>"
+        f"</body></html>"
+    )

@@ -1,7 +1,7 @@
-"""Load and validate the fixture article corpus (tests/sites/articles/<outlet>/*.yml).
+"""Load and validate the fixture article corpus (orchestration/fixture_sites/articles/<outlet>/*.yml).
 
 Each YAML file is one article written for the offline fixture sites; the format is described in
-tests/sites/README.md. Loading is strict: a bad file raises CorpusError naming the file and field,
+orchestration/fixture_sites/README.md. Loading is strict: a bad file raises CorpusError naming the file and field,
 so a typo in a fixture never silently becomes a missing article in a crawl test.
 """
 
@@ -29,18 +29,31 @@ DATE_PRECISIONS: frozenset[str] = frozenset({"day", "week", "month"})
 # in the gold labels; the project's own taxonomy file is the reference for the pipeline.
 TAXONOMY: dict[str, frozenset[str]] = {
     "Battles": frozenset({"Armed clash", "Government regains territory", "Non-state actor overtakes territory"}),
-    "Explosions/Remote violence": frozenset({
-        "Chemical weapon", "Air/drone strike", "Suicide bomb", "Shelling/artillery/missile attack",
-        "Remote explosive/landmine/IED", "Grenade",
-    }),
+    "Explosions/Remote violence": frozenset(
+        {
+            "Chemical weapon",
+            "Air/drone strike",
+            "Suicide bomb",
+            "Shelling/artillery/missile attack",
+            "Remote explosive/landmine/IED",
+            "Grenade",
+        }
+    ),
     "Violence against civilians": frozenset({"Sexual violence", "Attack", "Abduction/forced disappearance"}),
     "Protests": frozenset({"Peaceful protest", "Protest with intervention", "Excessive force against protesters"}),
     "Riots": frozenset({"Violent demonstration", "Mob violence"}),
-    "Strategic developments": frozenset({
-        "Agreement", "Arrests", "Change to group/activity", "Disrupted weapons use",
-        "Headquarters or base established", "Looting/property destruction",
-        "Non-violent transfer of territory", "Other",
-    }),
+    "Strategic developments": frozenset(
+        {
+            "Agreement",
+            "Arrests",
+            "Change to group/activity",
+            "Disrupted weapons use",
+            "Headquarters or base established",
+            "Looting/property destruction",
+            "Non-violent transfer of territory",
+            "Other",
+        }
+    ),
 }
 
 # libyaml's parser when available: same results, several times faster on ~100 files.
@@ -82,18 +95,18 @@ class FixtureArticle:
 
     outlet: str
     slug: str
-    published: datetime          # timezone-aware
-    updated: datetime | None     # timezone-aware
+    published: datetime  # timezone-aware
+    updated: datetime | None  # timezone-aware
     section: str
     title: str
     standfirst: str
     authors: tuple[str, ...]
     tags: tuple[str, ...]
     language: str
-    body: tuple[str, ...]        # paragraphs, plain text
+    body: tuple[str, ...]  # paragraphs, plain text
     gold: tuple[GoldIncident, ...]
     file: Path
-    path: str                    # path (and query) on the fixture host, e.g. /herald/2026/11/15/<slug>
+    path: str  # path (and query) on the fixture host, e.g. /herald/2026/11/15/<slug>
 
     @property
     def key(self) -> str:
@@ -381,6 +394,8 @@ def gold_inconsistencies(articles: tuple[FixtureArticle, ...] | None = None) -> 
                         f"but {getattr(other, field)!r} in {article.key}"
                     )
             if abs((other.event_date - first.event_date).days) > 7:
-                problems.append(f"{incident_id}: event_date differs by more than a week between "
-                                f"{first_article.key} and {article.key}")
+                problems.append(
+                    f"{incident_id}: event_date differs by more than a week between "
+                    f"{first_article.key} and {article.key}"
+                )
     return problems
