@@ -351,3 +351,25 @@ def test_daily_job_on_the_multiprocess_executor_with_postgres_run_storage(postgr
         assert conn.execute("select count(*) from marts.fct_incidents").fetchone()[0] > 20
     finally:
         conn.close()
+
+
+def test_a_newer_shard_pushes_into_a_lake_created_before_a_column_existed(shard_files, tmp_path):
+    """Schema evolution: a lake made by an older release (event_mentions without admin2) takes a newer
+    worker's shard; the column is added and its values land by name, not by position."""
+    catalog, data = f"sqlite:{tmp_path / 'old.sqlite'}", tmp_path / "old_data"
+    conn = lake.connect_lake(catalog, data)
+    path = shard_files["a"]
+    conn.execute(f"attach '{path}' as shard (read_only)")
+    conn.execute("create table lake.main.event_mentions as select * exclude (admin2) from shard.main.event_mentions limit 0")
+    conn.execute("detach shard")
+    lake.push_shard(path, DAY, SHARDS["a"], conn)
+    pushed = conn.execute(
+        "select count(*), count(admin2), count(*) filter (where country_iso2 is not null) from lake.main.event_mentions"
+    ).fetchone()
+    conn.close()
+    local = duckdb.connect(str(path), read_only=True)
+    expected = local.execute(
+        "select count(*), count(admin2), count(*) filter (where country_iso2 is not null) from event_mentions"
+    ).fetchone()
+    local.close()
+    assert pushed == expected and pushed[0] > 0

@@ -103,6 +103,19 @@ def ensure_tables(conn: duckdb.DuckDBPyConnection, local: str) -> None:
         [local],
     ).fetchall():
         conn.execute(f"create table if not exists {LAKE}.main.{table} as select * from {local}.main.{table} limit 0")
+        # A column added to the staging schema after the lake was created (e.g. admin2) is added here too,
+        # so a newer worker can push into an older lake; inserts go by name, so column order never matters.
+        have = {name for (name,) in conn.execute(
+            "select column_name from information_schema.columns where table_catalog = ? and table_name = ?",
+            [LAKE, table],
+        ).fetchall()}
+        for name, kind in conn.execute(
+            "select column_name, data_type from information_schema.columns "
+            "where table_catalog = ? and table_schema = 'main' and table_name = ? order by ordinal_position",
+            [local, table],
+        ).fetchall():
+            if name not in have:
+                conn.execute(f'alter table {LAKE}.main.{table} add column "{name}" {kind}')
 
 
 def push_shard(
@@ -155,21 +168,21 @@ def _push(conn: duckdb.DuckDBPyConnection, local: str, day: date, sources: list[
             conn.execute(f"delete from {LAKE}.main.{table} where {shard}", params)
         for table in _BY_DAY_AND_SOURCE:
             counts[table] = conn.execute(
-                f"insert into {LAKE}.main.{table} select * from {local}.main.{table} where {shard}", params
+                f"insert into {LAKE}.main.{table} by name select * from {local}.main.{table} where {shard}", params
             ).fetchone()[0]
         counts["actor_mentions"] = conn.execute(
-            f"insert into {LAKE}.main.actor_mentions select * from {local}.main.actor_mentions "
+            f"insert into {LAKE}.main.actor_mentions by name select * from {local}.main.actor_mentions "
             f"where event_mention_id in ({events_of_shard.format(db=local)})",
             params,
         ).fetchone()[0]
         counts["extraction_log"] = conn.execute(
-            f"insert into {LAKE}.main.extraction_log select * from {local}.main.extraction_log "
+            f"insert into {LAKE}.main.extraction_log by name select * from {local}.main.extraction_log "
             f"where partition_date = ? and article_id in ({articles_of_shard.format(db=local)})",
             [day, *params],
         ).fetchone()[0]
         conn.execute(f"delete from {LAKE}.main.sources where source_id in ({marks})", sources)
         counts["sources"] = conn.execute(
-            f"insert into {LAKE}.main.sources select * from {local}.main.sources where source_id in ({marks})", sources
+            f"insert into {LAKE}.main.sources by name select * from {local}.main.sources where source_id in ({marks})", sources
         ).fetchone()[0]
         conn.execute("commit")
     except BaseException:
