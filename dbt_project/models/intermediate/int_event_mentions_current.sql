@@ -155,6 +155,8 @@ prepared as (
             or extracted_event_date is null
             or extracted_event_date > cast(reported_at as date) as event_date_is_fallback,
         {{ place_key('location') }} as location_key,
+        -- the evidence in the same normal form, to find another report's town named in it
+        {{ place_key('evidence_text') }} as evidence_key,
         -- How precisely the report is placed: a named town (1), near a town (2), a region (3 with
         -- an admin1) or only the country (3 without, or no coordinates at all).
         case

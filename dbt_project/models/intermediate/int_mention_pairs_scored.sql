@@ -49,7 +49,14 @@ blocking_keys as (
             || ' ' || cast(floor(mentions.latitude / {{ var('merge_block_cell_degrees') }} + grid_shifts.lat_half_cells / 2) as bigint)
             || ' ' || cast(floor(mentions.longitude / {{ var('merge_block_cell_degrees') }} + grid_shifts.lon_half_cells / 2) as bigint)
             as block_key,
-        strftime(mentions.event_date, '%Y-%m-%d') || ' ' || printf('%09.5f', mentions.latitude + 90) as sort_key
+        -- within a band of latitude (~11 km) the same family, then the same sub-type, sort
+        -- together: many reports at one city's point would otherwise keep two reports of its
+        -- bombing more than a window apart behind the day's clashes there
+        strftime(mentions.event_date, '%Y-%m-%d')
+            || ' ' || printf('%06.1f', floor((mentions.latitude + 90) * 10) / 10)
+            || ' ' || mentions.sub_event_family
+            || ' ' || mentions.sub_event_type
+            || ' ' || printf('%09.5f', mentions.latitude + 90) as sort_key
     from mentions
     cross join grid_shifts
     where mentions.place_precision in ('town', 'near town')
@@ -193,6 +200,13 @@ compared as (
             + (case when earlier.place_precision = 'near town' then {{ var('merge_near_town_km') }} else 0 end)
             as place_slack_km,
         coalesce(later.country_iso2 = earlier.country_iso2, false) as same_country,
+        -- one report's own text names the town the other is placed at: the extractor picked
+        -- another town of the same story (a reference town, "45 km south of the capital")
+        coalesce(
+            contains(' ' || later.evidence_key || ' ', ' ' || earlier.location_key || ' ')
+                or contains(' ' || earlier.evidence_key || ' ', ' ' || later.location_key || ' '),
+            false
+        ) as names_other_town,
         lower(later.admin1) = lower(earlier.admin1) as same_admin1,
         -- Different named non-state groups blamed: likely two incidents. Extracted roles are often
         -- swapped, so a perpetrator that the other report names in any role, or that is a parent or
@@ -229,6 +243,9 @@ scored as (
             -- two different towns close together: one incident only when the tolls agree
             when coarsest_place = 'town' and distance_km <= {{ var('merge_max_distance_km') }}
                 and both_report_deaths and fatalities_gap <= 0.2 then 0.6
+            -- ... or when one report's text names the other's town
+            when coarsest_place = 'town' and names_other_town
+                and distance_km <= {{ var('merge_region_km') }} then 0.6
             when coarsest_place = 'town' then 0.0
             -- a region-level report: its own region, or a point near it across a region border
             when coarsest_place = 'region' and same_admin1 then 0.6
