@@ -268,6 +268,7 @@ select
     date_score,
     place_score,
     perpetrators_conflict,
+    names_other_town,
     fatalities_gap,
     type_score * date_score * place_score
         - case when perpetrators_conflict then 0.4 else 0.0 end as match_score
