@@ -414,6 +414,7 @@ def _bench_merge(args: argparse.Namespace) -> int:
 
     from transforms import warehouse
 
+    runs: list[tuple[str, int, float, float, int]] = []
     for mix in args.mix:
         for n in args.mentions:
             with tempfile.TemporaryDirectory() as work:
@@ -426,10 +427,12 @@ def _bench_merge(args: argparse.Namespace) -> int:
                                       "--exclude", "test_type:unit", "--target-path", f"{work}/target",
                                       "--log-path", f"{work}/logs", "--quiet")
                 started = time.monotonic()
-                result = subprocess.run(command, env=_dbt_env(str(db)), cwd=DBT_PROJECT_DIR)
+                process = subprocess.Popen(command, env=_dbt_env(str(db)), cwd=DBT_PROJECT_DIR)
+                _, status, usage = os.wait4(process.pid, 0)   # this build's own peak RSS (KiB on Linux)
+                process.returncode = os.waitstatus_to_exitcode(status)
                 seconds = time.monotonic() - started
-                if result.returncode != 0:
-                    return result.returncode
+                if process.returncode != 0:
+                    return process.returncode
                 run_results = json.loads((Path(work) / "target" / "run_results.json").read_text())
                 slowest = sorted(run_results["results"], key=lambda r: -r["execution_time"])[:3]
                 timings = ", ".join(f"{r['unique_id'].split('.')[-1]} {r['execution_time']:.1f}s" for r in slowest)
@@ -450,6 +453,16 @@ def _bench_merge(args: argparse.Namespace) -> int:
                 gold_pairs = (n // 3) * 3 + (n % 3) * (n % 3 - 1) // 2
                 precision = true_pairs / predicted_pairs if predicted_pairs else float("nan")
                 print(f"{mix:>9} {n:>8} mentions ({n // 365:>5}/day, {n // 3} true incidents): {pairs:>9} scored pairs "
-                      f"({pairs / n:.1f} per mention), {incidents:>8} incidents, pairwise precision {precision:.3f} "
-                      f"recall {true_pairs / gold_pairs:.3f}, dbt build {seconds:.1f}s (slowest: {timings})")
+                      f"({pairs / n:.2f} per mention), {incidents:>8} incidents, pairwise precision {precision:.3f} "
+                      f"recall {true_pairs / gold_pairs:.3f}, dbt build {seconds:.1f}s, peak {usage.ru_maxrss // 1024} MB "
+                      f"(slowest: {timings})", flush=True)
+                runs.append((mix, n, pairs / n, seconds, usage.ru_maxrss // 1024))
+    # Scaling: how pairs per mention, seconds and memory grow from one size to the next (linear: the
+    # pairs ratio stays near 1 and the seconds ratio near the mentions ratio).
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work on the machine slows the builds)")
+    print("      mix  mentions  pairs/mention  seconds  peak MB   x mentions  x pairs/mention  x seconds")
+    for (mix, n, per, seconds, peak), previous in zip(runs, [None] + runs[:-1]):
+        growth = ("" if previous is None or previous[0] != mix else
+                  f"   {n / previous[1]:>9.1f}  {per / previous[2]:>15.2f}  {seconds / previous[3]:>9.2f}")
+        print(f"{mix:>9} {n:>9} {per:>14.2f} {seconds:>8.1f} {peak:>8}{growth}")
     return 0

@@ -1,14 +1,20 @@
 """Incidents do not depend on the order the rows were written in: a busy synthetic day (several
 outlets, many reports of the same incidents at a few places, reports placed to the town, near it, to
 the region or only the country, tolls that differ, reports published at the same minute) is loaded
-in two orders into two fresh warehouses, built by a real `dbt build`, and the incidents compared."""
+in two orders into two fresh warehouses, built by a real `dbt build`, and the incidents compared;
+and the same pages served from another port (other URLs, so other article ids) make the same
+incidents."""
 
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
-from tests.test_dbt_warehouse import Mention, SyntheticArticle, build_warehouse, query
+import pytest
+
+from tests.test_dbt_warehouse import Mention, SyntheticArticle, build_warehouse, clusters, query, report_keys
 
 DAY = date(2026, 11, 15)
 OUTLETS = ("herald", "courier", "ledger", "observer", "gazette")
@@ -74,9 +80,18 @@ def incidents(db_path) -> tuple[list[tuple], list[tuple]]:
     return reports, sorted(marts, key=repr)
 
 
-def test_incidents_do_not_depend_on_the_order_rows_were_written(tmp_path):
-    day = busy_day()
-    forward = incidents(build_warehouse(tmp_path / "forward", day))
+@pytest.fixture(scope="module")
+def day() -> list[SyntheticArticle]:
+    return busy_day() + chain_published_together()
+
+
+@pytest.fixture(scope="module")
+def forward_build(day, tmp_path_factory) -> Path:
+    return build_warehouse(tmp_path_factory.mktemp("forward"), day)
+
+
+def test_incidents_do_not_depend_on_the_order_rows_were_written(day, forward_build, tmp_path):
+    forward = incidents(forward_build)
     backward = incidents(build_warehouse(tmp_path / "backward", list(reversed(day))))
     reports, marts = forward
     n_reports, n_incidents = len(reports), len(marts)
@@ -85,3 +100,44 @@ def test_incidents_do_not_depend_on_the_order_rows_were_written(tmp_path):
     assert backward[0] == reports
     assert len(backward[1]) == n_incidents
     assert backward[1] == marts
+
+
+@dataclass(frozen=True)
+class MirroredArticle(SyntheticArticle):
+    """The same page served from another port: another URL and article id, the same path."""
+
+    @property
+    def url(self) -> str:
+        return super().url.replace("127.0.0.1:8765/", "127.0.0.1:8799/")
+
+
+def chain_published_together() -> list[SyntheticArticle]:
+    """A town report, a report near it (11 km) and a town 9 km beyond that, the last two published
+    the same minute: the middle report links all three only if it arrives before the far one.
+    Their slugs are chosen so that the order of their article ids flips between the two ports."""
+    shelling = dict(event_type="Explosions/Remote violence", sub_event_type="Shelling/artillery/missile attack",
+                    event_date=DAY, admin1="Valley", country_iso2="IQ", longitude=44.0)
+    published = datetime(2026, 11, 15, 21, 30)
+    first = SyntheticArticle("herald", "valley-shelling", datetime(2026, 11, 15, 21, 0), DAY, "Shelling",
+                             (Mention(**shelling, location="Amber", latitude=34.0, fatalities=2),))
+    for k in range(100):
+        near = SyntheticArticle("courier", f"shells-near-amber-{k}", published, DAY, "Shells near Amber",
+                                (Mention(**shelling, location="Amber", latitude=34.1, fatalities=4, geo_precision=2),))
+        far = SyntheticArticle("ledger", f"shells-hit-birch-{k}", published, DAY, "Shells hit Birch",
+                               (Mention(**shelling, location="Birch", latitude=34.18, fatalities=4),))
+        if (near.article_id < far.article_id) != (mirror(near).article_id < mirror(far).article_id):
+            return [first, near, far]
+    raise AssertionError("no slugs whose id order flips")
+
+
+def mirror(article: SyntheticArticle) -> MirroredArticle:
+    return MirroredArticle(**{f.name: getattr(article, f.name) for f in fields(article)})
+
+
+def test_incidents_do_not_depend_on_the_host_the_pages_came_from(day, forward_build, tmp_path):
+    # reports published at the same time are ordered by their URL path, not by an id hashed from
+    # the whole URL, which changes with the host and port they were fetched from
+    mirrored = [mirror(article) for article in day]
+    assert {a.article_id for a in day}.isdisjoint(a.article_id for a in mirrored)
+    original = clusters(report_keys(forward_build))
+    assert clusters(report_keys(build_warehouse(tmp_path / "mirror", mirrored))) == original

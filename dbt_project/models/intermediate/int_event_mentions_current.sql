@@ -173,9 +173,12 @@ prepared as (
             sentence -> regexp_matches(sentence, '{{ var("merge_claimed_toll_pattern") }}', 'i')
                 and regexp_matches(sentence, '\b' || cast(fatalities as varchar) || '\b')
         )) > 0 as fatalities_is_claim,
-        -- Arrival order: first-seen day, report time, then article and index. Text sorts like the tuple.
+        -- Arrival order: first-seen day, report time, then the URL's path (reports published the
+        -- same minute keep their order when the pages come from another host or port, which changes
+        -- the article ids), article and index. Text sorts like the tuple.
         strftime(first_seen_date, '%Y-%m-%d')
             || ' ' || strftime(reported_at, '%Y-%m-%dT%H:%M:%S')
+            || ' ' || coalesce(regexp_replace(url, '^[a-zA-Z][a-zA-Z0-9+.-]*://[^/]*', ''), '')
             || ' ' || article_id
             || ' ' || lpad(cast(event_index as varchar), 4, '0') as arrival_key
     from joined
