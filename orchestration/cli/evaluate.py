@@ -269,9 +269,13 @@ def cmd_bench_merge(args: argparse.Namespace, settings: Settings) -> int:
 
     import duckdb
 
-    from orchestration.dbt_cli import run_dbt
+    import os
+    import subprocess
+
+    from orchestration.dbt_cli import DBT_PROJECT_DIR, dbt_command
     from transforms.settings import SCHEMA_SQL
 
+    runs: list[tuple[str, int, float, float, int]] = []
     for mix in args.mix:
         for n in args.mentions:
             with tempfile.TemporaryDirectory() as work:
@@ -281,8 +285,7 @@ def cmd_bench_merge(args: argparse.Namespace, settings: Settings) -> int:
                 con.execute((BENCH_ARTICLES_SQL + BENCH_MIXES[mix]).replace("$n", str(n)))
                 con.close()
                 started = time.monotonic()
-                code = run_dbt(
-                    settings.replace(db_path=db),
+                command = dbt_command(
                     "build",
                     "--select",
                     "+int_event_mentions_clustered",
@@ -296,6 +299,11 @@ def cmd_bench_merge(args: argparse.Namespace, settings: Settings) -> int:
                     f"{work}/logs",
                     "--quiet",
                 )
+                process = subprocess.Popen(
+                    command, env=settings.replace(db_path=db).child_env(), cwd=DBT_PROJECT_DIR
+                )
+                _, status, usage = os.wait4(process.pid, 0)  # this build's own peak RSS (KiB on Linux)
+                code = os.waitstatus_to_exitcode(status)
                 seconds = time.monotonic() - started
                 if code != 0:
                     return code
@@ -321,7 +329,21 @@ def cmd_bench_merge(args: argparse.Namespace, settings: Settings) -> int:
                 precision = true_pairs / predicted_pairs if predicted_pairs else float("nan")
                 print(
                     f"{mix:>9} {n:>8} mentions ({n // 365:>5}/day, {n // 3} true incidents): {pairs:>9} scored pairs "
-                    f"({pairs / n:.1f} per mention), {incidents:>8} incidents, pairwise precision {precision:.3f} "
-                    f"recall {true_pairs / gold_pairs:.3f}, dbt build {seconds:.1f}s (slowest: {timings})"
+                    f"({pairs / n:.2f} per mention), {incidents:>8} incidents, pairwise precision {precision:.3f} "
+                    f"recall {true_pairs / gold_pairs:.3f}, dbt build {seconds:.1f}s, "
+                    f"peak {usage.ru_maxrss // 1024} MB (slowest: {timings})",
+                    flush=True,
                 )
+                runs.append((mix, n, pairs / n, seconds, usage.ru_maxrss // 1024))
+    # Scaling: how pairs per mention, seconds and memory grow from one size to the next (linear: the
+    # pairs ratio stays near 1 and the seconds ratio near the mentions ratio).
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work on the machine slows the builds)")
+    print("      mix  mentions  pairs/mention  seconds  peak MB   x mentions  x pairs/mention  x seconds")
+    for (mix, n, per, seconds, peak), previous in zip(runs, [None] + runs[:-1]):
+        growth = (
+            ""
+            if previous is None or previous[0] != mix
+            else f"   {n / previous[1]:>9.1f}  {per / previous[2]:>15.2f}  {seconds / previous[3]:>9.2f}"
+        )
+        print(f"{mix:>9} {n:>9} {per:>14.2f} {seconds:>8.1f} {peak:>8}{growth}")
     return 0

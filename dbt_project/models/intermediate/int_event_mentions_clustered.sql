@@ -9,9 +9,45 @@ mentions as (
     select * from {{ ref('int_event_mentions_current') }}
 ),
 
-pairs as (
+scored_pairs as (
     select * from {{ ref('int_mention_pairs_scored') }}
     where match_score >= {{ var('merge_score_threshold') }}
+),
+
+-- A report placed only in a region or country whose best-scoring candidates name towns far apart
+-- cannot tell which of those incidents it reports (a busy country-day): it joins none of them
+-- and stays an incident of its own, rather than a guess that would merge two incidents' reports.
+vague_top_candidates as (
+    select
+        scored_pairs.event_mention_id,
+        candidate.latitude,
+        candidate.longitude
+    from scored_pairs
+    inner join mentions as later
+        on scored_pairs.event_mention_id = later.event_mention_id
+    inner join mentions as candidate
+        on scored_pairs.candidate_mention_id = candidate.event_mention_id
+    where later.place_precision in ('region', 'country')
+        and candidate.place_precision in ('town', 'near town')
+    qualify scored_pairs.match_score >= max(scored_pairs.match_score) over (partition by scored_pairs.event_mention_id) - 1e-9
+),
+
+ambiguous_reports as (
+    select event_mention_id
+    from vague_top_candidates
+    group by event_mention_id
+    -- the span of the candidate towns (a bounding box, in km)
+    having greatest(
+        max(latitude) - min(latitude),
+        (max(longitude) - min(longitude)) * cos(radians(avg(latitude)))
+    ) * 111.2 > 10 + {{ var('merge_near_town_km') }}
+),
+
+pairs as (
+    select scored_pairs.*
+    from scored_pairs
+    anti join ambiguous_reports
+        on scored_pairs.event_mention_id = ambiguous_reports.event_mention_id
 ),
 
 -- first pass: every report's best earlier report

@@ -156,6 +156,8 @@ prepared as (
             or extracted_event_date is null
             or extracted_event_date > cast(reported_at as date) as event_date_is_fallback,
         {{ place_key('location') }} as location_key,
+        -- the evidence in the same normal form, to find another report's town named in it
+        {{ place_key('evidence_text') }} as evidence_key,
         -- How precisely the report is placed: a named town (1), near a town (2), a region (3 with
         -- an admin1) or only the country (3 without, or no coordinates at all).
         case
@@ -172,9 +174,12 @@ prepared as (
             sentence -> regexp_matches(sentence, '{{ var("merge_claimed_toll_pattern") }}', 'i')
                 and regexp_matches(sentence, '\b' || cast(fatalities as varchar) || '\b')
         )) > 0 as fatalities_is_claim,
-        -- Arrival order: first-seen day, report time, then article and index. Text sorts like the tuple.
+        -- Arrival order: first-seen day, report time, then the URL's path (reports published the
+        -- same minute keep their order when the pages come from another host or port, which changes
+        -- the article ids), article and index. Text sorts like the tuple.
         strftime(first_seen_date, '%Y-%m-%d')
             || ' ' || strftime(reported_at, '%Y-%m-%dT%H:%M:%S')
+            || ' ' || coalesce(regexp_replace(url, '^[a-zA-Z][a-zA-Z0-9+.-]*://[^/]*', ''), '')
             || ' ' || article_id
             || ' ' || lpad(cast(event_index as varchar), 4, '0') as arrival_key
     from joined

@@ -15,8 +15,10 @@ type_votes as (
         incident_id,
         event_type,
         sub_event_type,
-        sum(confidence) as weight,
-        sum(sum(confidence)) over (partition by incident_id, event_type) as event_type_weight,
+        -- exact sums (decimal): a float sum depends on the order rows arrive in, and a near tie
+        -- could then flip between two builds of the same reports
+        sum(cast(confidence as decimal(18, 6))) as weight,
+        sum(sum(cast(confidence as decimal(18, 6)))) over (partition by incident_id, event_type) as event_type_weight,
         min(arrival_key) as first_arrival_key,
         min(min(arrival_key)) over (partition by incident_id, event_type) as event_type_first_arrival_key
     from reports

@@ -3,8 +3,9 @@
 -- Blocking is a sorted neighbourhood over several passes, so the work stays linear in the number
 -- of reports however busy a day or a country is: in each pass a report is put in one block and
 -- compared with the next merge_block_window reports of that block in the pass's sort order.
---   near (4 shifted grids of merge_block_cell_degrees): reports naming a town, by date then
---        latitude - close points meet whatever country each report was put in;
+--   near (4 shifted grids of merge_block_cell_degrees): reports naming a town, by date, latitude
+--        band, family and sub-type, latitude - close points meet whatever country each report
+--        was put in;
 --   area (4 shifted grids of merge_area_cell_degrees): every located report, by date then
 --        sub-event type - a region-level report meets the towns around it, across borders too;
 --   country: every report of a country, by date then sub-event type - reports with only the
@@ -36,61 +37,94 @@ grid_shifts as (
     select * from (values (0, 0, 0), (1, 1, 0), (2, 0, 1), (3, 1, 1)) as shifts(grid, lat_half_cells, lon_half_cells)
 ),
 
--- One row per report and blocking pass: the block it falls in and its place in the block's order.
-blocking_keys as (
-    select
-        mentions.event_mention_id,
-        mentions.article_id,
-        mentions.arrival_key,
-        'near' as pass,
-        false as is_vague,
-        'near ' || grid_shifts.grid
-            || ' ' || mentions.type_group
-            || ' ' || cast(floor(mentions.latitude / {{ var('merge_block_cell_degrees') }} + grid_shifts.lat_half_cells / 2) as bigint)
-            || ' ' || cast(floor(mentions.longitude / {{ var('merge_block_cell_degrees') }} + grid_shifts.lon_half_cells / 2) as bigint)
-            as block_key,
-        strftime(mentions.event_date, '%Y-%m-%d') || ' ' || printf('%09.5f', mentions.latitude + 90) as sort_key
-    from mentions
-    cross join grid_shifts
-    where mentions.place_precision in ('town', 'near town')
-    union all
-    select
-        mentions.event_mention_id,
-        mentions.article_id,
-        mentions.arrival_key,
-        'area' as pass,
-        mentions.place_precision in ('region', 'country') as is_vague,
-        'area ' || grid_shifts.grid
-            || ' ' || mentions.type_group
-            || ' ' || cast(floor(mentions.latitude / {{ var('merge_area_cell_degrees') }} + grid_shifts.lat_half_cells / 2) as bigint)
-            || ' ' || cast(floor(mentions.longitude / {{ var('merge_area_cell_degrees') }} + grid_shifts.lon_half_cells / 2) as bigint)
-            as block_key,
-        strftime(mentions.event_date, '%Y-%m-%d') || ' ' || mentions.sub_event_type as sort_key
-    from mentions
-    cross join grid_shifts
-    where mentions.latitude is not null and mentions.longitude is not null
-    union all
+-- Blocking works on numbers (a report's rank in arrival order, hashed block keys) rather than long
+-- text keys, which keeps the millions of rows per pass small; the mention ids come back once the
+-- pairs are known.
+ranked as (
     select
         event_mention_id,
-        article_id,
-        arrival_key,
-        'country' as pass,
+        row_number() over (order by arrival_key) as arrival_rank,
+        hash(article_id) as article_hash,
+        type_group,
+        place_precision,
         place_precision in ('region', 'country') as is_vague,
-        'country ' || type_group || ' ' || country_iso2 as block_key,
-        strftime(event_date, '%Y-%m-%d') || ' ' || sub_event_type as sort_key
+        latitude,
+        longitude,
+        country_iso2,
+        event_date,
+        sub_event_family,
+        sub_event_type
     from mentions
+),
+
+-- One row per report and blocking pass (0 near, 1 area, 2 country): the block it falls in and the
+-- order within the block. Within a near block, a band of latitude (~11 km), then the family, then
+-- the sub-type sort together: many reports at one city's point would otherwise keep two reports of
+-- its bombing more than a window apart behind the day's clashes there. The area and country
+-- passes sort by date then sub-event type.
+blocking_keys as (
+    select
+        ranked.arrival_rank,
+        ranked.article_hash,
+        0 as pass,
+        false as is_vague,
+        hash('near', grid_shifts.grid, ranked.type_group,
+            cast(floor(ranked.latitude / {{ var('merge_block_cell_degrees') }} + grid_shifts.lat_half_cells / 2) as bigint),
+            cast(floor(ranked.longitude / {{ var('merge_block_cell_degrees') }} + grid_shifts.lon_half_cells / 2) as bigint)
+        ) as block_key,
+        ranked.event_date,
+        cast(floor((ranked.latitude + 90) * 10) as integer) as latitude_band,
+        ranked.sub_event_family,
+        ranked.sub_event_type,
+        ranked.latitude as sort_latitude
+    from ranked
+    cross join grid_shifts
+    where ranked.place_precision in ('town', 'near town')
+    union all
+    select
+        ranked.arrival_rank,
+        ranked.article_hash,
+        1 as pass,
+        ranked.is_vague,
+        hash('area', grid_shifts.grid, ranked.type_group,
+            cast(floor(ranked.latitude / {{ var('merge_area_cell_degrees') }} + grid_shifts.lat_half_cells / 2) as bigint),
+            cast(floor(ranked.longitude / {{ var('merge_area_cell_degrees') }} + grid_shifts.lon_half_cells / 2) as bigint)
+        ) as block_key,
+        ranked.event_date,
+        0 as latitude_band,
+        '' as sub_event_family,
+        ranked.sub_event_type,
+        0 as sort_latitude
+    from ranked
+    cross join grid_shifts
+    where ranked.latitude is not null and ranked.longitude is not null
+    union all
+    select
+        arrival_rank,
+        article_hash,
+        2 as pass,
+        is_vague,
+        hash('country', type_group, country_iso2) as block_key,
+        event_date,
+        0 as latitude_band,
+        '' as sub_event_family,
+        sub_event_type,
+        0 as sort_latitude
+    from ranked
     where country_iso2 is not null
 ),
 
 positioned as (
     select
-        event_mention_id,
-        article_id,
-        arrival_key,
+        arrival_rank,
+        article_hash,
         pass,
         is_vague,
         block_key,
-        row_number() over (partition by block_key order by sort_key, arrival_key) as block_position
+        row_number() over (
+            partition by block_key
+            order by event_date, latitude_band, sub_event_family, sub_event_type, sort_latitude, arrival_rank
+        ) as block_position
     from blocking_keys
 ),
 
@@ -99,9 +133,8 @@ positioned as (
 -- rows per report (a condition on "position + step" would be applied after a block-wide join)
 probes as (
     select
-        positioned.event_mention_id,
-        positioned.article_id,
-        positioned.arrival_key,
+        positioned.arrival_rank,
+        positioned.article_hash,
         positioned.pass,
         positioned.is_vague,
         positioned.block_key,
@@ -112,10 +145,8 @@ probes as (
 
 neighbours as (
     select
-        probes.event_mention_id as first_mention_id,
-        probes.arrival_key as first_arrival_key,
-        following.event_mention_id as second_mention_id,
-        following.arrival_key as second_arrival_key
+        greatest(probes.arrival_rank, following.arrival_rank) as later_rank,
+        least(probes.arrival_rank, following.arrival_rank) as earlier_rank
     from probes
     inner join positioned as following
         on probes.block_key = following.block_key
@@ -124,17 +155,19 @@ neighbours as (
     -- rows: as a condition between the two reports below, the planner may join all reports first);
     -- the area and country passes are for region- and country-level reports: two town reports
     -- close enough to match already met in a near pass
-    where probes.article_id <> following.article_id
-        and (probes.pass = 'near' or probes.is_vague or following.is_vague)
+    where probes.article_hash <> following.article_hash
+        and (probes.pass = 0 or probes.is_vague or following.is_vague)
 ),
 
 candidate_pairs as (
-    select distinct
-        case when first_arrival_key > second_arrival_key then first_mention_id else second_mention_id end
-            as event_mention_id,
-        case when first_arrival_key > second_arrival_key then second_mention_id else first_mention_id end
-            as candidate_mention_id
-    from neighbours
+    select
+        later.event_mention_id,
+        earlier.event_mention_id as candidate_mention_id
+    from (select distinct later_rank, earlier_rank from neighbours) as pairs
+    inner join ranked as later
+        on pairs.later_rank = later.arrival_rank
+    inner join ranked as earlier
+        on pairs.earlier_rank = earlier.arrival_rank
 ),
 
 compared as (
@@ -193,6 +226,13 @@ compared as (
             + (case when earlier.place_precision = 'near town' then {{ var('merge_near_town_km') }} else 0 end)
             as place_slack_km,
         coalesce(later.country_iso2 = earlier.country_iso2, false) as same_country,
+        -- one report's own text names the town the other is placed at: the extractor picked
+        -- another town of the same story (a reference town, "45 km south of the capital")
+        coalesce(
+            contains(' ' || later.evidence_key || ' ', ' ' || earlier.location_key || ' ')
+                or contains(' ' || earlier.evidence_key || ' ', ' ' || later.location_key || ' '),
+            false
+        ) as names_other_town,
         lower(later.admin1) = lower(earlier.admin1) as same_admin1,
         -- Different named non-state groups blamed: likely two incidents. Extracted roles are often
         -- swapped, so a perpetrator that the other report names in any role, or that is a parent or
@@ -229,6 +269,9 @@ scored as (
             -- two different towns close together: one incident only when the tolls agree
             when coarsest_place = 'town' and distance_km <= {{ var('merge_max_distance_km') }}
                 and both_report_deaths and fatalities_gap <= 0.2 then 0.6
+            -- ... or when one report's text names the other's town
+            when coarsest_place = 'town' and names_other_town
+                and distance_km <= {{ var('merge_region_km') }} then 0.6
             when coarsest_place = 'town' then 0.0
             -- a region-level report: its own region, or a point near it across a region border
             when coarsest_place = 'region' and same_admin1 then 0.6
@@ -251,6 +294,7 @@ select
     date_score,
     place_score,
     perpetrators_conflict,
+    names_other_town,
     fatalities_gap,
     type_score * date_score * place_score
         - case when perpetrators_conflict then 0.4 else 0.0 end as match_score

@@ -64,7 +64,7 @@ weapons as (
         select
             incident_id,
             weapon,
-            sum(confidence) as weight,
+            sum(cast(confidence as decimal(18, 6))) as weight,   -- exact: independent of row order
             min(arrival_key) as first_arrival_key
         from reports
         where weapon is not null
