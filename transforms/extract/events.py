@@ -346,6 +346,8 @@ def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date,
                 continue
             if name == "accident" and trigger.sub_event_type not in ("Attack", "Remote explosive/landmine/IED", "Armed clash"):
                 continue
+            if name in ("accident", "judicial") and _cue_is_target(text, start, found, trigger, c[name]):
+                continue   # "forces storm the town", "militants attack a court": the cue word is the act or its target
             if name == "accident" and _DEVICE.search(text[trigger.start:trigger.end]):
                 continue   # a mine or bomb set off by accident is still an explosive incident (ACLED)
             if name == "historical" and dates and any(not is_historical(d, published) for d in dates if not d.statement_date) \
@@ -423,6 +425,17 @@ _UNVERIFIED = re.compile(r"\b(?:could not (?:be )?(?:independently )?(?:verif\w*
 _YEAR = re.compile(r"(?<![\d-])(?:19|20)\d\d(?![\d])")
 
 
+def _cue_is_target(text: str, start: int, found, trigger: Trigger, cue: "LowerPattern") -> bool:
+    """The cue word is the trigger itself ("storm" in "forces storm the airport"), or a building
+    the trigger hits ("attack Baghdad court") and nothing else in the sentence is a court story."""
+    cue_start, cue_end = start + found.start(), start + found.end()
+    if cue_start < trigger.end and trigger.start < cue_end:
+        return True
+    if not re.fullmatch(r"court", found.group(0), re.I) or not 0 <= cue_start - trigger.end <= 40:
+        return False
+    return cue.search(text[cue_end:text.find(".", cue_end) if "." in text[cue_end:] else len(text)]) is None
+
+
 def _earlier_month(d: DateMention, published: date) -> bool:
     return d.precision == "month" and (d.value.year, d.value.month) < (published.year, published.month)
 
@@ -489,6 +502,7 @@ _NEGATED = re.compile(r"\b(?:no one|nobody|no|not|never|none)\s+(?:\w+\s+){0,2}$
 _TERRITORY_OBJECT = re.compile(
     r"^\W*(?:\w+\W+){0,6}?(?:town|village|city|district|base|area|territory|island|hill|camp|headquarters|airport|"
     r"port|positions?|garrison|outpost|barracks|region|county|township|locality|settlement|province|state|"
+    r"land|ground|sites?|areas?|villages|neighbou?rhoods?|oil ?fields?|refinery|"
     r"stronghold|bridge|dam|border crossing|crossroads|junction|neighbou?rhood|suburb|control)\b", re.I)
 _PERSON_OBJECT = re.compile(
     r"^\W*(?:\w+\W+){0,4}?(?:commander|leader|chief|members?|fighters|militants|suspects?|rebels|insurgents|"
@@ -610,7 +624,9 @@ def _article_context(text: str, sentences: list[tuple[int, int]], title: str | N
         and not any(t.sub_event_type in PROTEST_FAMILY for t in first_triggers),
         # "the ministry denied claims that ..."
         disputed=bool(re.search(r"\bdenied\s+(?:\w+\s+){0,3}(?:claims?|reports?|allegations?)\b", lead_text, re.I)),
-        accident=bool(cues()["accident"].search((title or "") + " " + first))
+        accident=(bool(cues()["accident"].search(title or "")) or any(
+            not any(t.start < sentences[0][0] + a.end() and sentences[0][0] + a.start() < t.end for t in first_triggers)
+            for a in cues()["accident"].finditer(first)))   # "forces storm the town" is no storm
         and not any(t.priority >= 70 for t in first_triggers),
     )
 

@@ -41,7 +41,10 @@ _NUM_BEFORE_KILL = re.compile(
     # no re.I: find_casualties lower-cases the sentence first, which is faster
 )
 _KILL_BEFORE_NUM = re.compile(
-    r"\b(?P<cue>shot\s+dead|gunned\s+down|shot\s+and\s+killed|killing|killed|kill|wounding|wounded|injuring|injured|claimed\s+the\s+lives\s+of|left|leaving)\s+"
+    # Headlines use the present tense and quote the verb: 'IS kills 18', 'police "kill" 52'.
+    r"\b(?P<cue>shot\s+dead|gunned\s+down|shot\s+and\s+killed|killing|killed|kills|kill|executes|executed|execute|"
+    r"slaughters|slaughtered|slaughter|massacres|massacred|beheads|beheaded|wounding|wounded|wounds|injuring|injured|injures|"
+    r"claimed\s+the\s+lives\s+of|left|leaving)[\"'”’]?\s+"
     + _QUALIFIER + r"(?P<num>" + NUMBER + r")" + _FILLER + r"(?P<tail>\s+(?:dead|injured|wounded))?\b",
     # no re.I: find_casualties lower-cases the sentence first, which is faster
 )
@@ -61,7 +64,10 @@ _NONE = re.compile(
 )
 # "A 70-year-old man who was beaten by the crowd died in hospital": one death, subject far from verb.
 _SINGLE_DEATH = re.compile(r"^[\"“]?(?:a|an|one)\s+[^.;:]{0,70}?\b(?:died|was killed|was shot dead|was beaten to death|was hacked to death|succumbed)\b")
-_AGE = re.compile(r",\s*(?:aged\s+)?\d{1,3}\s*,|\baged\s+\d{1,3}\b")
+_AGE = re.compile(r",\s*(?:aged\s+)?\d{1,3}(?:\s*(?:,|and|&)\s*\d{1,3})*\s*,|\baged\s+\d{1,3}(?:\s*(?:,|and|&)\s*\d{1,3})*\b")
+_VERB_BEFORE = re.compile(r"\b(?:killed|killing|kills|kill|wounded|wounding|injured|injuring|shot\s+dead)\s+$")
+# "a 24-year-old man" is one man; "killed 24-year-old Ali" is one person.
+_AGE_ADJECTIVE = re.compile(r"\b(?P<article>(?:a|an)\s+)?\d{1,3}[- ]years?[- ]old\b")
 _UNKNOWN_NUMBER = re.compile(r"\ban?\s+(?:unknown|undisclosed|unspecified|unconfirmed)\s+number\s+of\b")
 _BODIES = re.compile(
     r"\b(?P<num>\d{1,3}(?:,\d{3})*|" + _UNITS + r"(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)\s+bodies\b"
@@ -160,12 +166,21 @@ def find_casualties(sentence: str) -> Casualties:
     sentence = _UNKNOWN_NUMBER.sub("unknown", sentence.lower())
     # Ages are not counts: "One worker, Rahima Begum, 23, died" / "aged 23".
     sentence = _AGE.sub(",", sentence)
+    sentence = _AGE_ADJECTIVE.sub(lambda m: m["article"] or "one", sentence)
     killed: list[tuple[str, int]] = []
     hurt: list[int] = []
     taken: list[tuple[int, int]] = []
-    for m in _NUM_BEFORE_KILL.finditer(sentence):
+    pos = 0
+    while (m := _NUM_BEFORE_KILL.search(sentence, pos)) is not None:
+        pos = m.end()
         if sentence[max(0, m.start() - 3):m.start()] == "no ":
             continue   # "no one was killed"
+        joined = sentence[m.start():m.start("cue")]
+        if " and " in joined and _VERB_BEFORE.search(sentence, 0, m.start()):
+            # "killed three soldiers and two others were wounded": the first count is the earlier
+            # verb's object (read below); only what follows "and" belongs to this verb.
+            pos = m.start() + joined.rindex(" and ") + 5
+            continue
         value = _sum_items(m)
         if value is None or _is_year_like(m["num"]):
             continue
@@ -191,7 +206,10 @@ def find_casualties(sentence: str) -> Casualties:
         # "killed four soldiers and three militants": the conjoined count belongs to the same verb.
         group = _group_after(sentence[m.end("num"):m.end("num") + 40])
         tail = re.match(r"(?:\s+[a-z][\w'-]*){0,2}?\s+and\s+(?P<num>" + NUMBER + r")\s+(?P<noun>[a-z][\w'-]*)", sentence[m.end():])
-        if tail and not re.match(r"(?:were|was|others|other|injured|wounded|hurt)$", tail["noun"]):
+        # "... and two others" are more dead, unless they "were injured".
+        others_hurt = tail is not None and tail["noun"] in ("others", "other") and \
+            re.match(r"\s+(?:were\s+|was\s+)?(?:injured|wounded|hurt)", sentence[m.end() + tail.end():])
+        if tail and not others_hurt and not re.match(r"(?:were|was|injured|wounded|hurt)$", tail["noun"]):
             extra_value = parse_number(tail["num"])
             if extra_value and tail["noun"] not in ("wounding", "injuring", "leaving"):
                 value += extra_value
