@@ -325,7 +325,8 @@ def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date,
     if _THAT_YEAR.search(low):
         return "that year"   # "On June 25 that year, ...": a retold past, protest or not
     # Protests often mark anniversaries; everything else that does is background.
-    if trigger.sub_event_type not in PROTEST_FAMILY and c["historical_strong"].search_folded(sentence, low, prefixes):
+    strong = c["historical_strong"].search_folded(sentence, low, prefixes)
+    if strong and trigger.sub_event_type not in PROTEST_FAMILY and not _ON_ANNIVERSARY.search(text, trigger.end, start + strong.end()):
         return "historical_strong"
     after = text[trigger.end:min(end, trigger.end + 30)]
     if re.search(r"\b(?:would|will|could|might|shall|planned|are expected)\b", after) and trigger.sub_event_type != "Change to group/activity":
@@ -345,6 +346,8 @@ def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date,
             if name == "generic" and recent_day and start + found.start() > trigger.end:
                 continue
             if name == "accident" and trigger.sub_event_type not in ("Attack", "Remote explosive/landmine/IED", "Armed clash"):
+                continue
+            if name == "historical" and _ON_ANNIVERSARY.search(text, trigger.end, start + found.end()):
                 continue
             if name in ("accident", "judicial") and _cue_is_target(text, start, found, trigger, c[name]):
                 continue   # "forces storm the town", "militants attack a court": the cue word is the act or its target
@@ -369,9 +372,16 @@ _VERB_TRIGGER = re.compile(r"\w+ed\b|(?:shot|fought|took|set|burnt|beat|blew|str
 _POST = re.compile(r"\b(?:wrote on|posted on|tweeted|said in a post|in a (?:post|tweet|video)|on (?:X|Twitter|Facebook|Telegram|Instagram|TikTok))\b")
 
 
+# A headline opening on a scare-quoted phrase that the sentence goes on from ('"Dozens killed" in
+# car bomb attack', "'Fierce clashes near X': militia") reports; a quote closed by a comma and a
+# speaker ('"We were attacked," he said') does not.
+_HEADLINE_QUOTE = re.compile(r"^[\"“'‘][^\"“”‘’]{3,}?[^,\s][\"”'’]\s*(?::|\s(?!(?i:he|she|they|it|the|a|an|one|said|says|told|wrote|added|posted)\b)[A-Za-z])")
+
+
 def _is_quote_or_post(text: str, start: int, end: int) -> bool:
     sentence = text[start:end]
-    return sentence[:1] in "\"“'‘" or bool(_POST.search(sentence)) or sentence.lstrip().startswith(("@", "BREAKING", "#"))
+    quoted = sentence[:1] in "\"“'‘" and not _HEADLINE_QUOTE.match(sentence)
+    return quoted or bool(_POST.search(sentence)) or sentence.lstrip().startswith(("@", "BREAKING", "#"))
 
 
 def _first_unblocked(found: list[Trigger], text: str, start: int, end: int, published: date,
@@ -420,6 +430,8 @@ _DIPLOMATIC = re.compile(r"embass|consulat|mission|compound", re.I)
 _DEVICE = re.compile(r"\bIEDs?\b|mine|booby|bomb|explosive device|munition|unexploded|UXO", re.I)
 # What protesters demand or call for is the protest's cause, not a protest that may happen.
 _DEMAND = re.compile(r"demand|call|urg|incit", re.I)
+# "attacks kill 18 on the anniversary of ...": the anniversary is the day of this incident.
+_ON_ANNIVERSARY = re.compile(r"\bon\s+(?:the\s+)?(?:eve\s+of\s+(?:the\s+)?)?(?:[\w'’-]+\s+){0,4}?anniversary$", re.I)
 _THAT_YEAR = re.compile(r"\bthat year\b|\bthe year before\b")
 _UNVERIFIED = re.compile(r"\b(?:could not (?:be )?(?:independently )?(?:verif\w*|confirm\w*)|unable to (?:verify|confirm))\b", re.I)
 _YEAR = re.compile(r"(?<![\d-])(?:19|20)\d\d(?![\d])")
@@ -522,7 +534,8 @@ def _best_trigger(found: list[Trigger], text: str) -> Trigger | None:
                 # "captured a senior commander": an arrest (or abduction), not territory.
                 checked.append(Trigger("Arrests", 55, None, t.start, t.end))
                 continue
-            if not _TERRITORY_OBJECT.match(after) and not re.match(r"^\s+(?:the\s+)?[A-Z]", after):
+            if not _TERRITORY_OBJECT.match(after) and not re.match(r"^\s+(?:the\s+)?[A-Z]", after) \
+                    and not _TERRITORY_OBJECT.match(text, t.start, t.end):   # "take ground" names its object
                 continue
         checked.append(t)
     pool = checked or pool
@@ -617,10 +630,14 @@ def _article_context(text: str, sentences: list[tuple[int, int]], title: str | N
     first = text[sentences[0][0]:sentences[0][1]] if sentences else ""
     first_triggers = find_triggers(text, *sentences[0]) if sentences else []
     lead_text = text[sentences[0][0]:sentences[min(1, len(sentences) - 1)][1]] if sentences else ""
+    strong = cues()["historical_strong"].search(first)
+    # "attacks kill 18 on the anniversary of ...": an incident on a memorable day, not a commemoration.
+    on_the_day = bool(strong and first_triggers and _ON_ANNIVERSARY.search(
+        text, min(t.end for t in first_triggers), sentences[0][0] + strong.end()))
     return ArticleContext(
         sport_hits=len({m.lower() for m in cues()["sport"].findall(text)}),
         # "gathered to remember the 130 killed in 2015"
-        commemoration=bool(cues()["historical_strong"].search(first))
+        commemoration=bool(strong) and not on_the_day
         and not any(t.sub_event_type in PROTEST_FAMILY for t in first_triggers),
         # "the ministry denied claims that ..."
         disputed=bool(re.search(r"\bdenied\s+(?:\w+\s+){0,3}(?:claims?|reports?|allegations?)\b", lead_text, re.I)),

@@ -66,6 +66,10 @@ _NONE = re.compile(
 _SINGLE_DEATH = re.compile(r"^[\"“]?(?:a|an|one)\s+[^.;:]{0,70}?\b(?:died|was killed|was shot dead|was beaten to death|was hacked to death|succumbed)\b")
 _AGE = re.compile(r",\s*(?:aged\s+)?\d{1,3}(?:\s*(?:,|and|&)\s*\d{1,3})*\s*,|\baged\s+\d{1,3}(?:\s*(?:,|and|&)\s*\d{1,3})*\b")
 _VERB_BEFORE = re.compile(r"\b(?:killed|killing|kills|kill|wounded|wounding|injured|injuring|shot\s+dead)\s+$")
+# Dates are not counts: "On 14 October 2020, a civilian was killed" is one death.
+_MONTHS = r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?"
+_DATE = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTHS + r"(?:,?\s+(?:19|20)\d\d)?\b"
+                   r"|\b" + _MONTHS + r"\s+\d{1,2}(?:st|nd|rd|th)?\b(?:,?\s+(?:19|20)\d\d\b)?")
 # "a 24-year-old man" is one man; "killed 24-year-old Ali" is one person.
 _AGE_ADJECTIVE = re.compile(r"\b(?P<article>(?:a|an)\s+)?\d{1,3}[- ]years?[- ]old\b")
 _UNKNOWN_NUMBER = re.compile(r"\ban?\s+(?:unknown|undisclosed|unspecified|unconfirmed)\s+number\s+of\b")
@@ -151,7 +155,7 @@ def _sum_items(match: re.Match[str]) -> int | None:
     parts = re.split(r"\s*,\s*|\s+and\s+", head)
     kept = [p for p in parts if not re.search(r"\b(?:of them|of whom|among them|among whom|including|most of them|all of them)\b", p)]
     head = " , ".join(kept)
-    values = [parse_number(m.group(0)) for m in re.finditer(r"\b(?:" + NUMBER + r")\b", head, re.I)]
+    values = [parse_number(m.group(0)) for m in re.finditer(r"\b(?:" + NUMBER + r")\b", head, re.I) if not _is_year_like(m.group(0))]
     numbers = [v for v in values if v]
     if not numbers:
         return None
@@ -166,6 +170,7 @@ def find_casualties(sentence: str) -> Casualties:
     sentence = _UNKNOWN_NUMBER.sub("unknown", sentence.lower())
     # Ages are not counts: "One worker, Rahima Begum, 23, died" / "aged 23".
     sentence = _AGE.sub(",", sentence)
+    sentence = _DATE.sub("that day", sentence)
     sentence = _AGE_ADJECTIVE.sub(lambda m: m["article"] or "one", sentence)
     killed: list[tuple[str, int]] = []
     hurt: list[int] = []
