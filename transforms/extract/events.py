@@ -438,11 +438,11 @@ _YEAR = re.compile(r"(?<![\d-])(?:19|20)\d\d(?![\d])")
 
 
 def _cue_is_target(text: str, start: int, found, trigger: Trigger, cue: "LowerPattern") -> bool:
-    """The cue word is the trigger itself ("storm" in "forces storm the airport"), or a building
+    """The cue word is part of the trigger ("storm" in "forces storm the airport"), or a building
     the trigger hits ("attack Baghdad court") and nothing else in the sentence is a court story."""
     cue_start, cue_end = start + found.start(), start + found.end()
-    if cue_start < trigger.end and trigger.start < cue_end:
-        return True
+    if trigger.start <= cue_start and cue_end <= trigger.end:
+        return True   # inside the trigger: "gas explosion" is not inside "explosion", so it still blocks
     if not re.fullmatch(r"court", found.group(0), re.I) or not 0 <= cue_start - trigger.end <= 40:
         return False
     return cue.search(text[cue_end:text.find(".", cue_end) if "." in text[cue_end:] else len(text)]) is None
@@ -530,12 +530,13 @@ def _best_trigger(found: list[Trigger], text: str) -> Trigger | None:
     for t in pool:
         if t.sub_event_type in _TERRITORY:
             after = text[t.end:t.end + 80]
-            if _PERSON_OBJECT.match(after) and not _TERRITORY_OBJECT.match(after):
+            names_ground = bool(_TERRITORY_OBJECT.match(text[t.start:t.end]))   # "take ground", "took control"
+            if _PERSON_OBJECT.match(after) and not _TERRITORY_OBJECT.match(after) and not names_ground:
                 # "captured a senior commander": an arrest (or abduction), not territory.
                 checked.append(Trigger("Arrests", 55, None, t.start, t.end))
                 continue
             if not _TERRITORY_OBJECT.match(after) and not re.match(r"^\s+(?:the\s+)?[A-Z]", after) \
-                    and not _TERRITORY_OBJECT.match(text, t.start, t.end):   # "take ground" names its object
+                    and not names_ground:
                 continue
         checked.append(t)
     pool = checked or pool
@@ -642,7 +643,7 @@ def _article_context(text: str, sentences: list[tuple[int, int]], title: str | N
         # "the ministry denied claims that ..."
         disputed=bool(re.search(r"\bdenied\s+(?:\w+\s+){0,3}(?:claims?|reports?|allegations?)\b", lead_text, re.I)),
         accident=(bool(cues()["accident"].search(title or "")) or any(
-            not any(t.start < sentences[0][0] + a.end() and sentences[0][0] + a.start() < t.end for t in first_triggers)
+            not any(t.start <= sentences[0][0] + a.start() and sentences[0][0] + a.end() <= t.end for t in first_triggers)
             for a in cues()["accident"].finditer(first)))   # "forces storm the town" is no storm
         and not any(t.priority >= 70 for t in first_triggers),
     )
