@@ -67,3 +67,11 @@ def test_week_precision_is_dated_to_the_monday_and_weekend_to_saturday():
     thursday = date(2026, 3, 19)
     assert first("Clashes broke out last week.", thursday).value == date(2026, 3, 9)
     assert first("Fighters moved in over the weekend.", thursday).value == date(2026, 3, 14)
+
+
+@pytest.mark.parametrize("text", [
+    "The gunmen struck on a Tuesday afternoon, years before the peace deal.",
+    "Traders there protest every Friday.",
+])
+def test_an_unspecified_weekday_is_no_date(text):
+    assert [d for d in find_dates(text, PUBLISHED) if d.kind == "weekday"] == []

@@ -59,6 +59,8 @@ _ADJECTIVAL_WEEKDAY = re.compile(
     r"\s+(?:market|prayers?|service|mass|sermon|school|newspaper|paper|edition|league|match|protests?|"
     r"rally|rallies|vigils?|gatherings?|meeting|deadline|session|trading|holiday|programme|program|show|mothers)\b")
 
+_SOME_WEEKDAY = re.compile(r"\b(?:a|an|every|each)\s+$", re.I)
+
 # Cheap substring tests that let most patterns skip most articles.
 _MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _NEEDS = {
@@ -171,6 +173,8 @@ def find_dates(text: str, published: date, start: int = 0, end: int | None = Non
                 continue
             if kind == "weekday" and _ADJECTIVAL_WEEKDAY.match(segment, m.end()):
                 continue   # "a crowded Sunday market", "Friday prayers": not a date
+            if kind == "weekday" and _SOME_WEEKDAY.search(segment, max(0, m.start() - 7), m.start()):
+                continue   # "on a Tuesday afternoon" years ago, "every Friday": no particular day
             if kind == "in_month" and m["month"][0].islower():
                 continue   # month names are capitalised; "in mar" is not a date
             if kind == "in_month" and m["month"].lower() == "may" and not m["year"]:

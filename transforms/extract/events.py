@@ -264,9 +264,15 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# Wire-service slugs before a headline ("UPDATE 2-", "WRAPUP 1-"): not part of the sentence.
+_WIRE_TAG = re.compile(r"(?:UPDATE|WRAPUP|REFILE|CORRECTED|RPT|INSIGHT|ANALYSIS|EXCLUSIVE|FACTBOX|COLUMN)(?: \d+)?\s?[-–]\s*")
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1
+    while (tag := _WIRE_TAG.match(text, start, end)) is not None and tag.end() < end:
+        start = tag.end()
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
@@ -423,6 +429,8 @@ def _blocked_plain(sentence: str, published: date) -> bool:
     return any(c[name].search(sentence) for name in ("hypothetical", "generic", "historical", "historical_strong", "accident", "crime", "fiction"))
 
 
+# Why a lead sentence is about something other than an incident (see ArticleContext.off_topic).
+_OFF_TOPIC_LEADS = {"hypothetical", "judicial", "accident", "historical_strong", "that year", "future after", "future before"}
 # A crowd punishing a thief is mob violence, stealing in a raid is looting: crime words are the event.
 _CRIME_IS_THE_EVENT = {"Mob violence", "Looting/property destruction"}
 _CLAIMED_TOLL = re.compile(r"\b(?:claim(?:ed|s|ing)?|boast(?:ed|s)?|said (?:it|they) had)\b[^.;]{0,80}?\b(?:kill|dead|death|eliminat|neutrali)", re.I)
@@ -438,12 +446,17 @@ _YEAR = re.compile(r"(?<![\d-])(?:19|20)\d\d(?![\d])")
 
 
 def _cue_is_target(text: str, start: int, found, trigger: Trigger, cue: "LowerPattern") -> bool:
-    """The cue word is part of the trigger ("storm" in "forces storm the airport"), or a building
-    the trigger hits ("attack Baghdad court") and nothing else in the sentence is a court story."""
+    """The cue word is part of the trigger ("storm" in "forces storm the airport"), or a court
+    building the trigger hits or happens at ("attack Baghdad court", "near the district court"),
+    and nothing else in the sentence is a court story."""
     cue_start, cue_end = start + found.start(), start + found.end()
     if trigger.start <= cue_start and cue_end <= trigger.end:
         return True   # inside the trigger: "gas explosion" is not inside "explosion", so it still blocks
-    if not re.fullmatch(r"court", found.group(0), re.I) or not 0 <= cue_start - trigger.end <= 40:
+    if not re.fullmatch(r"court", found.group(0), re.I):
+        return False
+    at_court = re.search(r"\b(?:near|at|outside|inside|behind|opposite|in front of)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$",
+                         text[max(0, cue_start - 60):cue_start], re.I)
+    if not at_court and not 0 <= cue_start - trigger.end <= 40:
         return False
     return cue.search(text[cue_end:text.find(".", cue_end) if "." in text[cue_end:] else len(text)]) is None
 
@@ -625,6 +638,9 @@ class ArticleContext:
     commemoration: bool        # it opens by commemorating: it retells old events throughout
     disputed: bool             # it opens on a denial: what follows are claims
     accident: bool             # it opens on an accident or disaster: its deaths are such
+    # It opens on a threat, a trial or a disaster: attacks it mentions later are its background
+    # unless dated within the last two days.
+    off_topic: bool = False
 
 
 def _article_context(text: str, sentences: list[tuple[int, int]], title: str | None) -> ArticleContext:
@@ -704,6 +720,9 @@ def _extract(text: str, published: date, title: str | None, source_country: str 
             para = paragraph_of[index]
             recent = any(d.precision == "day" and not d.statement_date and not is_historical(d, published)
                          for d in sentence_dates)
+            if verdict and index == 0 and _blocked(text, ss, se, _best_trigger(whole, text), published,
+                                                   sentence_dates) in _OFF_TOPIC_LEADS:
+                ctx.off_topic = True
             if verdict and _is_background(text[ss:se], published):
                 background_paragraphs.add(para)
                 if index == 0 and not any(t.sub_event_type in PROTEST_FAMILY for t in whole):
@@ -714,6 +733,10 @@ def _extract(text: str, published: date, title: str | None, source_country: str 
                     d.precision == "day" and not d.statement_date and 0 <= (published - d.value).days <= 7
                     for d in sentence_dates):
                 verdict = True   # a feature retelling old events: only this week's news counts
+            elif whole and ctx.off_topic and not any(
+                    d.precision == "day" and not d.statement_date and 0 <= (published - d.value).days <= 2
+                    for d in sentence_dates):
+                verdict = True
             sentence_blocked[index] = verdict
             sentence_best[index] = best
         if sentence_blocked[index]:

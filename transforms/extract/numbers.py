@@ -29,7 +29,7 @@ NUMBER = (
     r"|(?:" + _UNITS + r")(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?(?:\s+hundred)?"
     r"|a\s+dozen|a\s+couple\s+of|a\s+few|a\s+hundred|dozens|scores|hundreds|thousands|several|many|an?|single)"
 )
-_QUALIFIER = r"(?:(?:at\s+least|more\s+than|over|nearly|almost|about|around|some|up\s+to|as\s+many\s+as|an\s+estimated|another|a\s+further|the|all|of|among\s+them|among\s+whom|including)\s+)*"
+_QUALIFIER = r"(?:(?:at\s+least|more\s+than|over|nearly|almost|about|around|some|up\s+to|as\s+many\s+as|an\s+estimated|another|a\s+further|the|all|of|his|her|their|among\s+them|among\s+whom|including)\s+)*"
 _FILLER = r"(?:\s+(?!(?:and|killed|dead|died|injured|wounded|hurt)\b)[\w'’-]+){0,4}?"
 _KILL = r"(?:killed|dead|died|slain|shot\s+dead|killed\s+and\s+\w+\s+(?:injured|wounded)|lost\s+their\s+lives|perished|massacred|executed|beheaded|beaten\s+to\s+death)"
 _HURT = r"(?:injured|wounded|hurt|injuries|maimed)"
