@@ -75,3 +75,9 @@ def test_week_precision_is_dated_to_the_monday_and_weekend_to_saturday():
 ])
 def test_an_unspecified_weekday_is_no_date(text):
     assert [d for d in find_dates(text, PUBLISHED) if d.kind == "weekday"] == []
+
+
+def test_a_monitoring_slug_dates_with_a_two_digit_year_and_a_day_before_a_month_wins():
+    slug = first("Summary of Sahel Radio news 1800 gmt 22 Aug 24", date(2024, 8, 23))
+    assert slug.value == date(2024, 8, 22) and slug.explicit
+    assert first("On 22 Aug 14 people were hurt.", date(2024, 8, 23)).value == date(2024, 8, 22)
