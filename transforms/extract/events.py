@@ -322,6 +322,8 @@ def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date,
     before = text[max(start, trigger.start - 80):trigger.start]
     # Groups announce changes in the future tense ("will dissolve", "would join the army").
     hypothetical = c["hypothetical"].search(before) if trigger.sub_event_type != "Change to group/activity" else None
+    if hypothetical and re.match(r"feared\s+(?:dead|killed|drowned)", before[hypothetical.start():], re.I):
+        hypothetical = None   # "officers feared dead after their vehicle hit a mine": a toll not yet confirmed
     if hypothetical and not (trigger.sub_event_type in PROTEST_FAMILY and _DEMAND.match(hypothetical.group(0))):
         return "hypothetical"
     if c["denial"].search_folded(sentence, low, prefixes):
