@@ -89,3 +89,14 @@ def test_headline_present_tense_and_quoted_verbs_give_the_toll(sentence, fatalit
 def test_a_count_after_killed_and_a_count_before_wounded_are_two_tolls():
     found = find_casualties("The ambush killed three soldiers and two others were wounded.")
     assert (found.fatalities, found.injured) == (3, 2)
+
+
+@pytest.mark.parametrize("sentence, fatalities", [
+    ("Soldiers shot and killed the herder near the well.", 1),
+    ("A crowd stoned to death a suspected thief at the market.", 1),
+    ("Gunmen assassinated a local councillor outside his home.", 1),
+    ("Gunmen killed the sons of the chief.", None),    # plural victims, uncounted: no toll of one
+    ("The rebels killed time waiting for the convoy.", None),
+])
+def test_one_victim_named_by_a_singular_noun_is_one_death(sentence, fatalities):
+    assert find_casualties(sentence).fatalities == fatalities

@@ -64,6 +64,9 @@ _NONE = re.compile(
 )
 # "A 70-year-old man who was beaten by the crowd died in hospital": one death, subject far from verb.
 _SINGLE_DEATH = re.compile(r"^[\"“]?(?:a|an|one)\s+[^.;:]{0,70}?\b(?:died|was killed|was shot dead|was beaten to death|was hacked to death|succumbed)\b")
+_SINGLE_VICTIM = re.compile(
+    r"\b(?:killed|kills|shot\s+dead|shot\s+and\s+killed|gunned\s+down|assassinated|murdered|lynch(?:ed|es)?|beheaded|"
+    r"(?:stoned|beat|beaten|hacked|tortured|burned|burnt|lynched)\s+to\s+death)\s+(?:a|an|the|one)?\s*(?=[a-z])")
 _AGE = re.compile(r",\s*(?:aged\s+)?\d{1,3}(?:\s*(?:,|and|&)\s*\d{1,3})*\s*,|\baged\s+\d{1,3}(?:\s*(?:,|and|&)\s*\d{1,3})*\b")
 _VERB_BEFORE = re.compile(r"\b(?:killed|killing|kills|kill|wounded|wounding|injured|injuring|shot\s+dead)\s+$")
 # Dates are not counts: "On 14 October 2020, a civilian was killed" is one death.
@@ -107,6 +110,17 @@ def _group_after(text: str) -> str:
         if word in groups:
             return groups[word]
     return "total"
+
+
+def _singular_victim(text: str) -> str | None:
+    """The side of a single victim named by a singular noun within the next four words, if any."""
+    groups = victim_groups()
+    for word in re.findall(r"[a-z][a-z'-]*", text)[:4]:
+        if word in ("and", "with", "of", "in", "at", "on", "near", "who", "after", "before"):
+            return None   # "killed the leader and two others" is counted above; stop at the clause
+        if word in groups and not word.endswith("s") and word != "police":
+            return groups[word]
+    return None
 
 
 def combine_fatalities(groups: list[tuple[str, int]]) -> int | None:
@@ -225,6 +239,13 @@ def find_casualties(sentence: str) -> Casualties:
             killed.append((group, value))
     if not killed and _SINGLE_DEATH.match(sentence.lstrip()):
         killed.append(("total", 1))
+    if not killed:
+        # "shot and killed the farmer", "lynched a suspected thief": one named-by-noun victim.
+        for m in _SINGLE_VICTIM.finditer(sentence):
+            group = _singular_victim(sentence[m.end():])
+            if group:
+                killed.append((group, 1))
+                break
     for m in _BEATEN.finditer(sentence):
         value = parse_number(m["num"] or m["num2"])
         if value:
