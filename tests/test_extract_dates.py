@@ -81,3 +81,13 @@ def test_a_monitoring_slug_dates_with_a_two_digit_year_and_a_day_before_a_month_
     slug = first("Summary of Sahel Radio news 1800 gmt 22 Aug 24", date(2024, 8, 23))
     assert slug.value == date(2024, 8, 22) and slug.explicit
     assert first("On 22 Aug 14 people were hurt.", date(2024, 8, 23)).value == date(2024, 8, 22)
+
+
+@pytest.mark.parametrize("text", [
+    "Overnight between 8 and 9 March 2026, gunmen abducted two teachers.",
+    "8-9 March: students held a sit-in at the campus.",
+    "From 8 to 10 March, troops fought militants near the border.",
+])
+def test_a_span_of_days_keeps_its_start(text):
+    found = first(text)
+    assert found.value == date(2026, 3, 8) and found.explicit
