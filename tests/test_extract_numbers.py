@@ -100,3 +100,7 @@ def test_a_count_after_killed_and_a_count_before_wounded_are_two_tolls():
 ])
 def test_one_victim_named_by_a_singular_noun_is_one_death(sentence, fatalities):
     assert find_casualties(sentence).fatalities == fatalities
+
+
+def test_a_singular_victim_after_and_belongs_to_another_verb():
+    assert find_casualties("Two rebels of the northern front were killed and a soldier was wounded.").fatalities is None

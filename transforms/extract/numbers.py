@@ -66,7 +66,7 @@ _NONE = re.compile(
 _SINGLE_DEATH = re.compile(r"^[\"“]?(?:a|an|one)\s+[^.;:]{0,70}?\b(?:died|was killed|was shot dead|was beaten to death|was hacked to death|succumbed)\b")
 _SINGLE_VICTIM = re.compile(
     r"\b(?:killed|kills|shot\s+dead|shot\s+and\s+killed|gunned\s+down|assassinated|murdered|lynch(?:ed|es)?|beheaded|"
-    r"(?:stoned|beat|beaten|hacked|tortured|burned|burnt|lynched)\s+to\s+death)\s+(?:a|an|the|one)?\s*(?=[a-z])")
+    r"(?:stoned|beat|beaten|hacked|tortured|burned|burnt|lynched)\s+to\s+death)\s+(?:(?:a|an|the|one)\s+)?(?=[a-z])")
 _AGE = re.compile(r",\s*(?:aged\s+)?\d{1,3}(?:\s*(?:,|and|&)\s*\d{1,3})*\s*,|\baged\s+\d{1,3}(?:\s*(?:,|and|&)\s*\d{1,3})*\b")
 _VERB_BEFORE = re.compile(r"\b(?:killed|killing|kills|kill|wounded|wounding|injured|injuring|shot\s+dead)\s+$")
 # Dates are not counts: "On 14 October 2020, a civilian was killed" is one death.
