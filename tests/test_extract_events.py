@@ -271,3 +271,107 @@ def test_the_perpetrator_is_never_the_target_and_an_installation_stays_the_targe
     targets = {a.name for a in event.actors if a.role == "target"}
     assert perps and targets and not perps & targets
     assert "Military forces of Mali" in targets
+
+
+# ---------------------------------------------------------------- headlines
+# Wire and monitoring headlines in our own words: present tense, quoted verbs, slugs and source tags.
+
+@pytest.mark.parametrize("text, sub", [
+    ("Army jets kill rebel commander near Gao", "Air/drone strike"),
+    ('Police "kill" 14 bandits in Zamfara forest', None),
+    ("Soldiers \"liberate\" villages north of Diffa", "Government regains territory"),
+    ("UPDATE 2-Gunmen storm police post in Djibo, kill four", None),
+    ("Twin blasts kill 9 at Maiduguri market - TV", "Remote explosive/landmine/IED"),
+    ("Nigerian air force destroys insurgent camps near Maiduguri - website", "Air/drone strike"),
+    ('"Twelve soldiers killed" in ambush near Tillaberi', None),
+    ("Militants kill five villagers near Beni\nArmy repels rebel assault on Beni outpost", None),
+    ("Insurgents kill 11 on anniversary of Maiduguri uprising", None),
+])
+def test_headline_style_reports_are_incidents_dated_on_publication(text, sub):
+    event = _only(text)
+    if sub:
+        assert event.sub_event_type == sub
+    assert event.event_date == MONDAY and event.date_is_fallback
+
+
+def test_headline_tolls_in_the_present_tense():
+    assert _only("Twin blasts kill 9 at Maiduguri market - TV").fatalities == 9
+    assert _only('Police "kill" 14 bandits in Zamfara forest').fatalities == 14
+
+
+@pytest.mark.parametrize("text", [
+    "March 3rd, 2025: Gao, Gao region, Mali",                        # an incident log's title: a date and a place
+    "Programme summary of Sahel Radio news 1800 gmt 2 Mar 25",
+    "Report on the protection of civilians in the conflict in northern Mali",
+    "A tropical storm hits the town of Beira in Mozambique, cutting power.",
+    "The idea gained ground among voters in Nairobi this week.",
+    "Workers carried out strikes across Nigeria over unpaid wages.",
+    "Police close in on the suspected killer of a Lagos banker.",
+    "The company eliminated 300 jobs at its plant in Kano.",
+    "Visitors enter the old city of Jerusalem through the Damascus Gate.",
+])
+def test_headline_verbs_do_not_make_incidents_of_other_news(text):
+    assert extract_events(text, MONDAY) == []
+
+
+def test_a_court_or_storm_that_is_the_target_or_the_act_does_not_block():
+    assert _only("Militants attack Kano court, free prisoners").sub_event_type
+    assert _only("Government troops storm rebel base near Kidal").sub_event_type
+    assert extract_events("A court in Kano on Monday jailed two men for an attack on a bank in 2023.", MONDAY) == []
+
+
+# ---------------------------------------------------------------- articles whose subject is not an incident
+
+OFF_TOPIC = {
+    "threat": "NIAMEY, Niger — A jihadist group has threatened to attack polling stations across western Niger if "
+              "next month's election goes ahead, according to a statement circulated on Sunday.\n\nThe group said "
+              "voters and election staff would be treated as enemies. Officials said security would be stepped up "
+              "around schools used as polling stations.\n\nOn 2 June, gunmen ambushed an army patrol near Tillaberi, "
+              "killing 11 soldiers, the defence ministry said at the time.",
+    "anniversary": "NAIROBI — Survivors and relatives gathered at a memorial garden in Nairobi on Saturday to mark "
+                   "five years since the siege of a hotel complex in which 21 people were killed.\n\nCandles were lit "
+                   "and the names of the dead were read aloud.\n\nThe attackers stormed the complex on a Tuesday "
+                   "afternoon, setting off explosives and shooting guests.",
+    "trial": "ABUJA — A federal court on Monday sentenced four men to life in prison over a bombing at a bus station "
+             "in Kano that killed 19 people.\n\nThe judge said the men had built the device and planted it in a "
+             "parked minibus. Defence lawyers said they would appeal.\n\nThe blast, on 3 March, also wounded more "
+             "than 40 passengers.",
+    "disaster": "MAIDUGURI — Floods swept through a dozen villages in Borno State on Sunday after days of heavy rain, "
+                "killing 23 people and destroying hundreds of homes, emergency officials said.\n\nAid workers said "
+                "roads were cut. The region has also suffered years of attacks by armed groups; in May, gunmen "
+                "killed nine farmers near Konduga.",
+    "sport": "LAGOS — Nigeria beat Ghana 2-1 in a World Cup qualifier in Lagos on Saturday, with the striker scoring "
+             "twice after the break.\n\nThe coach praised his squad. Security was tight at the stadium after an "
+             "attack on supporters outside a Kano bar during the last tournament killed six fans.",
+    "economy": "LAGOS — Nigeria's inflation eased to 22 percent in May, the statistics office said on Sunday, as "
+               "food prices steadied.\n\nAnalysts warned that insecurity in the north, where bandits killed 30 "
+               "villagers in an attack in Zamfara on 14 May, continues to weigh on farm output and prices.",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(OFF_TOPIC))
+def test_a_full_article_about_something_else_yields_no_incident(kind):
+    assert extract_events(OFF_TOPIC[kind], MONDAY) == []
+
+
+def test_a_threat_story_still_reports_an_attack_of_the_last_days():
+    events = extract_events("MOGADISHU — Al-Shabaab has threatened to attack hotels in Mogadishu over the holidays, "
+                            "police said on Monday.\n\nOn Sunday, gunmen killed three guards at a checkpoint in "
+                            "Afgoye, officials said.", MONDAY)
+    assert len(events) == 1
+    assert events[0].event_date == SUNDAY and events[0].fatalities == 3
+
+
+def test_two_attacks_in_two_places_on_one_day_in_an_article_are_two_incidents():
+    events = extract_events(
+        "JOS, Nigeria — Gunmen killed seven villagers in an attack on Bokkos in Plateau State on Saturday, police "
+        "said.\n\nOn the same day, a roadside bomb struck a military truck near Gwoza in Borno State, killing three "
+        "soldiers, the army said.\n\nNo group claimed either attack.", MONDAY)
+    assert sorted((e.location, e.fatalities) for e in events) == [("Bokkos", 7), ("Gwoza", 3)]
+    assert {e.event_date for e in events} == {date(2025, 6, 7)}
+
+
+def test_ages_are_not_tolls_in_an_article():
+    event = _only("KISUMU, Kenya — A 24-year-old man and his 19-year-old cousin were shot dead by gunmen in Kisumu "
+                  "on Saturday, police said. The 24-year-old was a trader.")
+    assert event.fatalities == 2

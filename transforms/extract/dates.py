@@ -27,8 +27,12 @@ _WEEKDAY = r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunda
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")),
+    # Monitoring slugs write "1300 gmt 22 Aug 14": day, month, two-digit year, at the end of a line.
+    ("day_month_yy", re.compile(r"\b(?P<day>[0-3]?\d)\s+" + _MONTH + r"\s+(?P<yy>\d\d)(?=\s*(?:$|[\n,;)]|\.(?!\d)))", re.M)),
+    # A span of days keeps its start: "overnight between 22 and 23 March", "6-7 August".
+    ("day_range", re.compile(r"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s*(?:-|–|/|and|to|or)\s*[0-3]?\d(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"(?:,?\s+(?P<year>(?:19|20)\d\d))?")),
+    ("day_month", re.compile(r"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"(?:,?\s+(?P<year>(?:19|20)\d\d))?")),   # before month_day: "22 Aug 14 people" is 22 August
     ("month_day", re.compile(r"\b" + _MONTH + r"\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>(?:19|20)\d\d))?")),
-    ("day_month", re.compile(r"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"(?:,?\s+(?P<year>(?:19|20)\d\d))?")),
     ("weekday", re.compile(r"\b(?P<last>(?i:last|this\s+past|past|next|this\s+coming|coming)\s+)?" + _WEEKDAY + r"\b")),
     ("yesterday", re.compile(r"\b(?:yesterday|last night|the previous night|overnight)\b", re.I)),
     ("today", re.compile(r"\b(?:today|this morning|this afternoon|this evening|tonight|earlier today)\b", re.I)),
@@ -52,12 +56,15 @@ _SPEECH_BEFORE = re.compile(
 )
 
 
+_MONTH_KINDS = ("month_day", "day_month", "day_month_yy", "day_range", "in_month")   # need a month name
 _LOWER = {kind: re.compile(p.pattern.lower().replace("(?p<", "(?P<")) for kind, p in _PATTERNS
-          if p.flags & re.I and kind not in ("month_day", "day_month", "in_month")}
+          if p.flags & re.I and kind not in _MONTH_KINDS}
 
 _ADJECTIVAL_WEEKDAY = re.compile(
     r"\s+(?:market|prayers?|service|mass|sermon|school|newspaper|paper|edition|league|match|protests?|"
     r"rally|rallies|vigils?|gatherings?|meeting|deadline|session|trading|holiday|programme|program|show|mothers)\b")
+
+_SOME_WEEKDAY = re.compile(r"\b(?:a|an|every|each)\s+$", re.I)
 
 # Cheap substring tests that let most patterns skip most articles.
 _MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -80,7 +87,7 @@ class DateMention:
     @property
     def explicit(self) -> bool:
         """Names the day itself ("on Saturday", "Dec. 18"), not a span relative to now."""
-        return self.kind in ("iso", "month_day", "day_month", "weekday")
+        return self.kind in ("iso", "month_day", "day_month", "day_month_yy", "day_range", "weekday")
 
 
 def _month_day(published: date, month: int, day: int, year: str | None) -> date | None:
@@ -104,7 +111,12 @@ def _resolve(kind: str, m: re.Match[str], published: date) -> tuple[date, str] |
             return date(int(m["y"]), int(m["m"]), int(m["d"])), "day"
         except ValueError:
             return None
-    if kind in ("month_day", "day_month"):
+    if kind == "day_month_yy":
+        try:
+            return date(2000 + int(m["yy"]), MONTHS[m["month"].lower().rstrip(".")], int(m["day"])), "day"
+        except ValueError:
+            return None
+    if kind in ("month_day", "day_month", "day_range"):
         value = _month_day(published, MONTHS[m["month"].lower().rstrip(".")], int(m["day"]), m["year"])
         return (value, "day") if value else None
     if kind == "weekday":
@@ -161,7 +173,7 @@ def find_dates(text: str, published: date, start: int = 0, end: int | None = Non
         needs = _NEEDS.get(kind)
         if needs is not None and not any(n in lowered for n in needs):
             continue
-        if kind in ("month_day", "day_month", "in_month") and not has_month:
+        if kind in _MONTH_KINDS and not has_month:
             continue
         # Case-insensitive patterns run faster on lower-cased text without re.I.
         fast = _LOWER.get(kind) if same_length else None
@@ -171,6 +183,8 @@ def find_dates(text: str, published: date, start: int = 0, end: int | None = Non
                 continue
             if kind == "weekday" and _ADJECTIVAL_WEEKDAY.match(segment, m.end()):
                 continue   # "a crowded Sunday market", "Friday prayers": not a date
+            if kind == "weekday" and _SOME_WEEKDAY.search(segment, max(0, m.start() - 7), m.start()):
+                continue   # "on a Tuesday afternoon" years ago, "every Friday": no particular day
             if kind == "in_month" and m["month"][0].islower():
                 continue   # month names are capitalised; "in mar" is not a date
             if kind == "in_month" and m["month"].lower() == "may" and not m["year"]:

@@ -264,9 +264,15 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# Wire-service slugs before a headline ("UPDATE 2-", "WRAPUP 1-"): not part of the sentence.
+_WIRE_TAG = re.compile(r"(?:UPDATE|WRAPUP|REFILE|CORRECTED|RPT|INSIGHT|ANALYSIS|EXCLUSIVE|FACTBOX|COLUMN)(?: \d+)?\s?[-–]\s*")
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1
+    while (tag := _WIRE_TAG.match(text, start, end)) is not None and tag.end() < end:
+        start = tag.end()
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
@@ -316,6 +322,8 @@ def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date,
     before = text[max(start, trigger.start - 80):trigger.start]
     # Groups announce changes in the future tense ("will dissolve", "would join the army").
     hypothetical = c["hypothetical"].search(before) if trigger.sub_event_type != "Change to group/activity" else None
+    if hypothetical and re.match(r"feared\s+(?:dead|killed|drowned)", before[hypothetical.start():], re.I):
+        hypothetical = None   # "officers feared dead after their vehicle hit a mine": a toll not yet confirmed
     if hypothetical and not (trigger.sub_event_type in PROTEST_FAMILY and _DEMAND.match(hypothetical.group(0))):
         return "hypothetical"
     if c["denial"].search_folded(sentence, low, prefixes):
@@ -325,7 +333,8 @@ def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date,
     if _THAT_YEAR.search(low):
         return "that year"   # "On June 25 that year, ...": a retold past, protest or not
     # Protests often mark anniversaries; everything else that does is background.
-    if trigger.sub_event_type not in PROTEST_FAMILY and c["historical_strong"].search_folded(sentence, low, prefixes):
+    strong = c["historical_strong"].search_folded(sentence, low, prefixes)
+    if strong and trigger.sub_event_type not in PROTEST_FAMILY and not _ON_ANNIVERSARY.search(text, trigger.end, start + strong.end()):
         return "historical_strong"
     after = text[trigger.end:min(end, trigger.end + 30)]
     if re.search(r"\b(?:would|will|could|might|shall|planned|are expected)\b", after) and trigger.sub_event_type != "Change to group/activity":
@@ -346,6 +355,10 @@ def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date,
                 continue
             if name == "accident" and trigger.sub_event_type not in ("Attack", "Remote explosive/landmine/IED", "Armed clash"):
                 continue
+            if name == "historical" and _ON_ANNIVERSARY.search(text, trigger.end, start + found.end()):
+                continue
+            if name in ("accident", "judicial") and _cue_is_target(text, start, found, trigger, c[name]):
+                continue   # "forces storm the town", "militants attack a court": the cue word is the act or its target
             if name == "accident" and _DEVICE.search(text[trigger.start:trigger.end]):
                 continue   # a mine or bomb set off by accident is still an explosive incident (ACLED)
             if name == "historical" and dates and any(not is_historical(d, published) for d in dates if not d.statement_date) \
@@ -367,9 +380,16 @@ _VERB_TRIGGER = re.compile(r"\w+ed\b|(?:shot|fought|took|set|burnt|beat|blew|str
 _POST = re.compile(r"\b(?:wrote on|posted on|tweeted|said in a post|in a (?:post|tweet|video)|on (?:X|Twitter|Facebook|Telegram|Instagram|TikTok))\b")
 
 
+# A headline opening on a scare-quoted phrase that the sentence goes on from ('"Dozens killed" in
+# car bomb attack', "'Fierce clashes near X': militia") reports; a quote closed by a comma and a
+# speaker ('"We were attacked," he said') does not.
+_HEADLINE_QUOTE = re.compile(r"^[\"“'‘][^\"“”‘’]{3,}?[^,\s][\"”'’]\s*(?::|\s(?!(?i:he|she|they|it|the|a|an|one|said|says|told|wrote|added|posted)\b)[A-Za-z])")
+
+
 def _is_quote_or_post(text: str, start: int, end: int) -> bool:
     sentence = text[start:end]
-    return sentence[:1] in "\"“'‘" or bool(_POST.search(sentence)) or sentence.lstrip().startswith(("@", "BREAKING", "#"))
+    quoted = sentence[:1] in "\"“'‘" and not _HEADLINE_QUOTE.match(sentence)
+    return quoted or bool(_POST.search(sentence)) or sentence.lstrip().startswith(("@", "BREAKING", "#"))
 
 
 def _first_unblocked(found: list[Trigger], text: str, start: int, end: int, published: date,
@@ -411,6 +431,8 @@ def _blocked_plain(sentence: str, published: date) -> bool:
     return any(c[name].search(sentence) for name in ("hypothetical", "generic", "historical", "historical_strong", "accident", "crime", "fiction"))
 
 
+# Why a lead sentence is about something other than an incident (see ArticleContext.off_topic).
+_OFF_TOPIC_LEADS = {"hypothetical", "judicial", "accident", "historical_strong", "that year", "future after", "future before"}
 # A crowd punishing a thief is mob violence, stealing in a raid is looting: crime words are the event.
 _CRIME_IS_THE_EVENT = {"Mob violence", "Looting/property destruction"}
 _CLAIMED_TOLL = re.compile(r"\b(?:claim(?:ed|s|ing)?|boast(?:ed|s)?|said (?:it|they) had)\b[^.;]{0,80}?\b(?:kill|dead|death|eliminat|neutrali)", re.I)
@@ -418,9 +440,27 @@ _DIPLOMATIC = re.compile(r"embass|consulat|mission|compound", re.I)
 _DEVICE = re.compile(r"\bIEDs?\b|mine|booby|bomb|explosive device|munition|unexploded|UXO", re.I)
 # What protesters demand or call for is the protest's cause, not a protest that may happen.
 _DEMAND = re.compile(r"demand|call|urg|incit", re.I)
+# "attacks kill 18 on the anniversary of ...": the anniversary is the day of this incident.
+_ON_ANNIVERSARY = re.compile(r"\bon\s+(?:the\s+)?(?:eve\s+of\s+(?:the\s+)?)?(?:[\w'’-]+\s+){0,4}?anniversary$", re.I)
 _THAT_YEAR = re.compile(r"\bthat year\b|\bthe year before\b")
 _UNVERIFIED = re.compile(r"\b(?:could not (?:be )?(?:independently )?(?:verif\w*|confirm\w*)|unable to (?:verify|confirm))\b", re.I)
 _YEAR = re.compile(r"(?<![\d-])(?:19|20)\d\d(?![\d])")
+
+
+def _cue_is_target(text: str, start: int, found, trigger: Trigger, cue: "LowerPattern") -> bool:
+    """The cue word is part of the trigger ("storm" in "forces storm the airport"), or a court
+    building the trigger hits or happens at ("attack Baghdad court", "near the district court"),
+    and nothing else in the sentence is a court story."""
+    cue_start, cue_end = start + found.start(), start + found.end()
+    if trigger.start <= cue_start and cue_end <= trigger.end:
+        return True   # inside the trigger: "gas explosion" is not inside "explosion", so it still blocks
+    if not re.fullmatch(r"court", found.group(0), re.I):
+        return False
+    at_court = re.search(r"\b(?:near|at|outside|inside|behind|opposite|in front of)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$",
+                         text[max(0, cue_start - 60):cue_start], re.I)
+    if not at_court and not 0 <= cue_start - trigger.end <= 40:
+        return False
+    return cue.search(text[cue_end:text.find(".", cue_end) if "." in text[cue_end:] else len(text)]) is None
 
 
 def _earlier_month(d: DateMention, published: date) -> bool:
@@ -489,6 +529,7 @@ _NEGATED = re.compile(r"\b(?:no one|nobody|no|not|never|none)\s+(?:\w+\s+){0,2}$
 _TERRITORY_OBJECT = re.compile(
     r"^\W*(?:\w+\W+){0,6}?(?:town|village|city|district|base|area|territory|island|hill|camp|headquarters|airport|"
     r"port|positions?|garrison|outpost|barracks|region|county|township|locality|settlement|province|state|"
+    r"land|ground|sites?|areas?|villages|neighbou?rhoods?|oil ?fields?|refinery|"
     r"stronghold|bridge|dam|border crossing|crossroads|junction|neighbou?rhood|suburb|control)\b", re.I)
 _PERSON_OBJECT = re.compile(
     r"^\W*(?:\w+\W+){0,4}?(?:commander|leader|chief|members?|fighters|militants|suspects?|rebels|insurgents|"
@@ -504,11 +545,13 @@ def _best_trigger(found: list[Trigger], text: str) -> Trigger | None:
     for t in pool:
         if t.sub_event_type in _TERRITORY:
             after = text[t.end:t.end + 80]
-            if _PERSON_OBJECT.match(after) and not _TERRITORY_OBJECT.match(after):
+            names_ground = bool(_TERRITORY_OBJECT.match(text[t.start:t.end]))   # "take ground", "took control"
+            if _PERSON_OBJECT.match(after) and not _TERRITORY_OBJECT.match(after) and not names_ground:
                 # "captured a senior commander": an arrest (or abduction), not territory.
                 checked.append(Trigger("Arrests", 55, None, t.start, t.end))
                 continue
-            if not _TERRITORY_OBJECT.match(after) and not re.match(r"^\s+(?:the\s+)?[A-Z]", after):
+            if not _TERRITORY_OBJECT.match(after) and not re.match(r"^\s+(?:the\s+)?[A-Z]", after) \
+                    and not names_ground:
                 continue
         checked.append(t)
     pool = checked or pool
@@ -597,20 +640,29 @@ class ArticleContext:
     commemoration: bool        # it opens by commemorating: it retells old events throughout
     disputed: bool             # it opens on a denial: what follows are claims
     accident: bool             # it opens on an accident or disaster: its deaths are such
+    # It opens on a threat, a trial or a disaster: attacks it mentions later are its background
+    # unless dated within the last two days.
+    off_topic: bool = False
 
 
 def _article_context(text: str, sentences: list[tuple[int, int]], title: str | None) -> ArticleContext:
     first = text[sentences[0][0]:sentences[0][1]] if sentences else ""
     first_triggers = find_triggers(text, *sentences[0]) if sentences else []
     lead_text = text[sentences[0][0]:sentences[min(1, len(sentences) - 1)][1]] if sentences else ""
+    strong = cues()["historical_strong"].search(first)
+    # "attacks kill 18 on the anniversary of ...": an incident on a memorable day, not a commemoration.
+    on_the_day = bool(strong and first_triggers and _ON_ANNIVERSARY.search(
+        text, min(t.end for t in first_triggers), sentences[0][0] + strong.end()))
     return ArticleContext(
         sport_hits=len({m.lower() for m in cues()["sport"].findall(text)}),
         # "gathered to remember the 130 killed in 2015"
-        commemoration=bool(cues()["historical_strong"].search(first))
+        commemoration=bool(strong) and not on_the_day
         and not any(t.sub_event_type in PROTEST_FAMILY for t in first_triggers),
         # "the ministry denied claims that ..."
         disputed=bool(re.search(r"\bdenied\s+(?:\w+\s+){0,3}(?:claims?|reports?|allegations?)\b", lead_text, re.I)),
-        accident=bool(cues()["accident"].search((title or "") + " " + first))
+        accident=(bool(cues()["accident"].search(title or "")) or any(
+            not any(t.start <= sentences[0][0] + a.start() and sentences[0][0] + a.end() <= t.end for t in first_triggers)
+            for a in cues()["accident"].finditer(first)))   # "forces storm the town" is no storm
         and not any(t.priority >= 70 for t in first_triggers),
     )
 
@@ -670,6 +722,9 @@ def _extract(text: str, published: date, title: str | None, source_country: str 
             para = paragraph_of[index]
             recent = any(d.precision == "day" and not d.statement_date and not is_historical(d, published)
                          for d in sentence_dates)
+            if verdict and index == 0 and _blocked(text, ss, se, _best_trigger(whole, text), published,
+                                                   sentence_dates) in _OFF_TOPIC_LEADS:
+                ctx.off_topic = True
             if verdict and _is_background(text[ss:se], published):
                 background_paragraphs.add(para)
                 if index == 0 and not any(t.sub_event_type in PROTEST_FAMILY for t in whole):
@@ -680,6 +735,10 @@ def _extract(text: str, published: date, title: str | None, source_country: str 
                     d.precision == "day" and not d.statement_date and 0 <= (published - d.value).days <= 7
                     for d in sentence_dates):
                 verdict = True   # a feature retelling old events: only this week's news counts
+            elif whole and ctx.off_topic and not any(
+                    d.precision == "day" and not d.statement_date and 0 <= (published - d.value).days <= 2
+                    for d in sentence_dates):
+                verdict = True
             sentence_blocked[index] = verdict
             sentence_best[index] = best
         if sentence_blocked[index]:

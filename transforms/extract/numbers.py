@@ -28,7 +28,7 @@ NUMBER = (
     r"|(?:" + _UNITS + r")(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?(?:\s+hundred)?"
     r"|a\s+dozen|a\s+couple\s+of|a\s+few|a\s+hundred|dozens|scores|hundreds|thousands|several|many|an?|single)"
 )
-_QUALIFIER = r"(?:(?:at\s+least|more\s+than|over|nearly|almost|about|around|some|up\s+to|as\s+many\s+as|an\s+estimated|another|a\s+further|the|all|of|among\s+them|among\s+whom|including)\s+)*"
+_QUALIFIER = r"(?:(?:at\s+least|more\s+than|over|nearly|almost|about|around|some|up\s+to|as\s+many\s+as|an\s+estimated|another|a\s+further|the|all|of|his|her|their|among\s+them|among\s+whom|including)\s+)*"
 _FILLER = r"(?:\s+(?!(?:and|killed|dead|died|injured|wounded|hurt)\b)[\w'’-]+){0,4}?"
 _KILL = r"(?:killed|dead|died|slain|shot\s+dead|killed\s+and\s+\w+\s+(?:injured|wounded)|lost\s+their\s+lives|perished|massacred|executed|beheaded|beaten\s+to\s+death)"
 _HURT = r"(?:injured|wounded|hurt|injuries|maimed)"
@@ -40,7 +40,10 @@ _NUM_BEFORE_KILL = re.compile(
     # no re.I: find_casualties lower-cases the sentence first, which is faster
 )
 _KILL_BEFORE_NUM = re.compile(
-    r"\b(?P<cue>shot\s+dead|gunned\s+down|shot\s+and\s+killed|killing|killed|kill|wounding|wounded|injuring|injured|claimed\s+the\s+lives\s+of|left|leaving)\s+"
+    # Headlines use the present tense and quote the verb: 'IS kills 18', 'police "kill" 52'.
+    r"\b(?P<cue>shot\s+dead|gunned\s+down|shot\s+and\s+killed|killing|killed|kills|kill|executes|executed|execute|"
+    r"slaughters|slaughtered|slaughter|massacres|massacred|beheads|beheaded|wounding|wounded|wounds|injuring|injured|injures|"
+    r"claimed\s+the\s+lives\s+of|left|leaving)[\"'”’]?\s+"
     + _QUALIFIER + r"(?P<num>" + NUMBER + r")" + _FILLER + r"(?P<tail>\s+(?:dead|injured|wounded))?\b",
     # no re.I: find_casualties lower-cases the sentence first, which is faster
 )
@@ -60,7 +63,17 @@ _NONE = re.compile(
 )
 # "A 70-year-old man who was beaten by the crowd died in hospital": one death, subject far from verb.
 _SINGLE_DEATH = re.compile(r"^[\"“]?(?:a|an|one)\s+[^.;:]{0,70}?\b(?:died|was killed|was shot dead|was beaten to death|was hacked to death|succumbed)\b")
-_AGE = re.compile(r",\s*(?:aged\s+)?\d{1,3}\s*,|\baged\s+\d{1,3}\b")
+_SINGLE_VICTIM = re.compile(
+    r"\b(?:killed|kills|shot\s+dead|shot\s+and\s+killed|gunned\s+down|assassinated|murdered|lynch(?:ed|es)?|beheaded|"
+    r"(?:stoned|beat|beaten|hacked|tortured|burned|burnt|lynched)\s+to\s+death)\s+(?:(?:a|an|the|one)\s+)?(?=[a-z])")
+_AGE = re.compile(r",\s*(?:aged\s+)?\d{1,3}(?:\s*(?:,|and|&)\s*\d{1,3})*\s*,|\baged\s+\d{1,3}(?:\s*(?:,|and|&)\s*\d{1,3})*\b")
+_VERB_BEFORE = re.compile(r"\b(?:killed|killing|kills|kill|wounded|wounding|injured|injuring|shot\s+dead)\s+$")
+# Dates are not counts: "On 14 October 2020, a civilian was killed" is one death.
+_MONTHS = r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?"
+_DATE = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTHS + r"(?:,?\s+(?:19|20)\d\d)?\b"
+                   r"|\b" + _MONTHS + r"\s+\d{1,2}(?:st|nd|rd|th)?\b(?:,?\s+(?:19|20)\d\d\b)?")
+# "a 24-year-old man" is one man; "killed 24-year-old Ali" is one person.
+_AGE_ADJECTIVE = re.compile(r"\b(?P<article>(?:a|an)\s+)?\d{1,3}[- ]years?[- ]old\b")
 _UNKNOWN_NUMBER = re.compile(r"\ban?\s+(?:unknown|undisclosed|unspecified|unconfirmed)\s+number\s+of\b")
 _BODIES = re.compile(
     r"\b(?P<num>\d{1,3}(?:,\d{3})*|" + _UNITS + r"(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)\s+bodies\b"
@@ -96,6 +109,17 @@ def _group_after(text: str) -> str:
         if word in groups:
             return groups[word]
     return "total"
+
+
+def _singular_victim(text: str) -> str | None:
+    """The side of a single victim named by a singular noun within the next four words, if any."""
+    groups = victim_groups()
+    for word in re.findall(r"[a-z][a-z'-]*", text)[:4]:
+        if word in ("and", "with", "of", "in", "at", "on", "near", "who", "after", "before"):
+            return None   # "killed the leader and two others" is counted above; stop at the clause
+        if word in groups and not word.endswith("s") and word != "police":
+            return groups[word]
+    return None
 
 
 def combine_fatalities(groups: list[tuple[str, int]]) -> int | None:
@@ -144,7 +168,7 @@ def _sum_items(match: re.Match[str]) -> int | None:
     parts = re.split(r"\s*,\s*|\s+and\s+", head)
     kept = [p for p in parts if not re.search(r"\b(?:of them|of whom|among them|among whom|including|most of them|all of them)\b", p)]
     head = " , ".join(kept)
-    values = [parse_number(m.group(0)) for m in re.finditer(r"\b(?:" + NUMBER + r")\b", head, re.I)]
+    values = [parse_number(m.group(0)) for m in re.finditer(r"\b(?:" + NUMBER + r")\b", head, re.I) if not _is_year_like(m.group(0))]
     numbers = [v for v in values if v]
     if not numbers:
         return None
@@ -159,12 +183,22 @@ def find_casualties(sentence: str) -> Casualties:
     sentence = _UNKNOWN_NUMBER.sub("unknown", sentence.lower())
     # Ages are not counts: "One worker, Rahima Begum, 23, died" / "aged 23".
     sentence = _AGE.sub(",", sentence)
+    sentence = _DATE.sub("that day", sentence)
+    sentence = _AGE_ADJECTIVE.sub(lambda m: m["article"] or "one", sentence)
     killed: list[tuple[str, int]] = []
     hurt: list[int] = []
     taken: list[tuple[int, int]] = []
-    for m in _NUM_BEFORE_KILL.finditer(sentence):
+    pos = 0
+    while (m := _NUM_BEFORE_KILL.search(sentence, pos)) is not None:
+        pos = m.end()
         if sentence[max(0, m.start() - 3):m.start()] == "no ":
             continue   # "no one was killed"
+        joined = sentence[m.start():m.start("cue")]
+        if " and " in joined and _VERB_BEFORE.search(sentence, 0, m.start()):
+            # "killed three soldiers and two others were wounded": the first count is the earlier
+            # verb's object (read below); only what follows "and" belongs to this verb.
+            pos = m.start() + joined.rindex(" and ") + 5
+            continue
         value = _sum_items(m)
         if value is None or _is_year_like(m["num"]):
             continue
@@ -190,7 +224,10 @@ def find_casualties(sentence: str) -> Casualties:
         # "killed four soldiers and three militants": the conjoined count belongs to the same verb.
         group = _group_after(sentence[m.end("num"):m.end("num") + 40])
         tail = re.match(r"(?:\s+[a-z][\w'-]*){0,2}?\s+and\s+(?P<num>" + NUMBER + r")\s+(?P<noun>[a-z][\w'-]*)", sentence[m.end():])
-        if tail and not re.match(r"(?:were|was|others|other|injured|wounded|hurt)$", tail["noun"]):
+        # "... and two others" are more dead, unless they "were injured".
+        others_hurt = tail is not None and tail["noun"] in ("others", "other") and \
+            re.match(r"\s+(?:were\s+|was\s+)?(?:injured|wounded|hurt)", sentence[m.end() + tail.end():])
+        if tail and not others_hurt and not re.match(r"(?:were|was|injured|wounded|hurt)$", tail["noun"]):
             extra_value = parse_number(tail["num"])
             if extra_value and tail["noun"] not in ("wounding", "injuring", "leaving"):
                 value += extra_value
@@ -201,6 +238,13 @@ def find_casualties(sentence: str) -> Casualties:
             killed.append((group, value))
     if not killed and _SINGLE_DEATH.match(sentence.lstrip()):
         killed.append(("total", 1))
+    if not killed:
+        # "shot and killed the farmer", "lynched a suspected thief": one named-by-noun victim.
+        for m in _SINGLE_VICTIM.finditer(sentence):
+            group = _singular_victim(sentence[m.end():])
+            if group:
+                killed.append((group, 1))
+                break
     for m in _BEATEN.finditer(sentence):
         value = parse_number(m["num"] or m["num2"])
         if value:
