@@ -47,8 +47,12 @@ def test_no_pairs_gives_no_score_rather_than_a_perfect_one():
 
 def test_urls_match_gold_paths_with_query():
     assert url_key("http://127.0.0.1:8001/observer/index.php?id=12") == "/observer/index.php?id=12"
-    predicted = predicted_clusters([("inc_1", "http://127.0.0.1:8001/herald/2026/11/15/a"),
-                                    ("inc_1", "http://127.0.0.1:8001/ledger/story/b-1234567")])
+    predicted = predicted_clusters(
+        [
+            ("inc_1", "http://127.0.0.1:8001/herald/2026/11/15/a"),
+            ("inc_1", "http://127.0.0.1:8001/ledger/story/b-1234567"),
+        ]
+    )
     gold = gold_clusters([("/herald/2026/11/15/a", ["g"]), ("/ledger/story/b-1234567", ["g"])])
     assert pairwise_scores(predicted, gold).precision == 1.0
 
@@ -87,12 +91,16 @@ def test_merging_alone_counts_only_reports_that_match_their_gold_incident():
         MentionRecord("/a", "a0", "inc_1", "SO", "Explosions/Remote violence", day),
         MentionRecord("/a", "a1", "inc_2", "SO", "Battles", day),
         MentionRecord("/b", "b0", "inc_1", "SO", "Explosions/Remote violence", date(2026, 11, 15)),
-        MentionRecord("/c", "c0", "inc_1", "SO", "Battles", day),            # wrongly merged with the bomb
+        MentionRecord("/c", "c0", "inc_1", "SO", "Battles", day),  # wrongly merged with the bomb
         MentionRecord("/d", "d0", "inc_9", "ET", "Explosions/Remote violence", day),  # wrong country
     ]
     aligned = align_mentions(mentions, gold)
     assert {mention: record.incident_id for mention, record in aligned.items()} == {
-        "a0": "bomb", "a1": "clash", "b0": "bomb", "c0": "clash"}
+        "a0": "bomb",
+        "a1": "clash",
+        "b0": "bomb",
+        "c0": "clash",
+    }
     scores = aligned_scores(mentions, gold)
     # predicted pairs: a0-b0 (right), a0-c0 and b0-c0 (wrong); gold pairs: a0-b0, a1-c0 (missed)
     assert (scores.true_pairs, scores.predicted_pairs, scores.gold_pairs) == (1, 3, 2)

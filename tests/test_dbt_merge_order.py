@@ -40,7 +40,7 @@ KINDS = [
 def busy_day(seed: int = 7, n_incidents: int = 40) -> list[SyntheticArticle]:
     rng = random.Random(seed)
     reports: list[tuple[str, Mention]] = []
-    for incident in range(n_incidents):
+    for _incident in range(n_incidents):
         place, admin1, country, lat, lon = rng.choice(PLACES)
         event_type, sub_types = rng.choice(KINDS)
         when = DAY - timedelta(days=rng.choice((0, 1, 1, 2)))
@@ -68,7 +68,7 @@ def busy_day(seed: int = 7, n_incidents: int = 40) -> list[SyntheticArticle]:
         # published on the hour, so several reports share a publication time
         published = datetime(2026, 11, 15, 0, 0) + timedelta(hours=index % 20)
         mentions = (mention,)
-        if index % 9 == 0 and index + 1 < len(reports):   # a round-up also tells the next report's incident
+        if index % 9 == 0 and index + 1 < len(reports):  # a round-up also tells the next report's incident
             mentions = (mention, reports[index + 1][1])
         articles.append(SyntheticArticle(outlet, f"story-{index}", published, DAY, f"Story {index}", mentions))
     return articles
@@ -115,16 +115,40 @@ def chain_published_together() -> list[SyntheticArticle]:
     """A town report, a report near it (11 km) and a town 9 km beyond that, the last two published
     the same minute: the middle report links all three only if it arrives before the far one.
     Their slugs are chosen so that the order of their article ids flips between the two ports."""
-    shelling = dict(event_type="Explosions/Remote violence", sub_event_type="Shelling/artillery/missile attack",
-                    event_date=DAY, admin1="Valley", country_iso2="IQ", longitude=44.0)
+    shelling = dict(
+        event_type="Explosions/Remote violence",
+        sub_event_type="Shelling/artillery/missile attack",
+        event_date=DAY,
+        admin1="Valley",
+        country_iso2="IQ",
+        longitude=44.0,
+    )
     published = datetime(2026, 11, 15, 21, 30)
-    first = SyntheticArticle("herald", "valley-shelling", datetime(2026, 11, 15, 21, 0), DAY, "Shelling",
-                             (Mention(**shelling, location="Amber", latitude=34.0, fatalities=2),))
+    first = SyntheticArticle(
+        "herald",
+        "valley-shelling",
+        datetime(2026, 11, 15, 21, 0),
+        DAY,
+        "Shelling",
+        (Mention(**shelling, location="Amber", latitude=34.0, fatalities=2),),
+    )
     for k in range(100):
-        near = SyntheticArticle("courier", f"shells-near-amber-{k}", published, DAY, "Shells near Amber",
-                                (Mention(**shelling, location="Amber", latitude=34.1, fatalities=4, geo_precision=2),))
-        far = SyntheticArticle("ledger", f"shells-hit-birch-{k}", published, DAY, "Shells hit Birch",
-                               (Mention(**shelling, location="Birch", latitude=34.18, fatalities=4),))
+        near = SyntheticArticle(
+            "courier",
+            f"shells-near-amber-{k}",
+            published,
+            DAY,
+            "Shells near Amber",
+            (Mention(**shelling, location="Amber", latitude=34.1, fatalities=4, geo_precision=2),),
+        )
+        far = SyntheticArticle(
+            "ledger",
+            f"shells-hit-birch-{k}",
+            published,
+            DAY,
+            "Shells hit Birch",
+            (Mention(**shelling, location="Birch", latitude=34.18, fatalities=4),),
+        )
         if (near.article_id < far.article_id) != (mirror(near).article_id < mirror(far).article_id):
             return [first, near, far]
     raise AssertionError("no slugs whose id order flips")

@@ -445,12 +445,30 @@ def insert_articles(db_path: Path, articles: list[SyntheticArticle], extractor_v
                 con.execute(
                     "insert or replace into event_mentions values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false, ?, ?, ?, ?,"
                     " ?, ?, ?, ?, null, null, ?, ?, ?, '[[0, 10]]', ?, null)",
-                    [mention_id, article.article_id, article.source_id, article.partition_date, extractor_version,
-                     index, mention.event_type, mention.sub_event_type, mention.event_date, mention.date_precision,
-                     mention.location, mention.admin1, COUNTRY_NAMES.get(mention.country_iso2),
-                     mention.country_iso2, mention.latitude, mention.longitude, mention.geo_precision,
-                     mention.fatalities, mention.civilian_targeting, mention.confidence, mention.evidence_text,
-                     fetched_at],
+                    [
+                        mention_id,
+                        article.article_id,
+                        article.source_id,
+                        article.partition_date,
+                        extractor_version,
+                        index,
+                        mention.event_type,
+                        mention.sub_event_type,
+                        mention.event_date,
+                        mention.date_precision,
+                        mention.location,
+                        mention.admin1,
+                        COUNTRY_NAMES.get(mention.country_iso2),
+                        mention.country_iso2,
+                        mention.latitude,
+                        mention.longitude,
+                        mention.geo_precision,
+                        mention.fatalities,
+                        mention.civilian_targeting,
+                        mention.confidence,
+                        mention.evidence_text,
+                        fetched_at,
+                    ],
                 )
                 for actor_index, actor in enumerate(mention.actors):
                     con.execute(

@@ -45,12 +45,24 @@ def tiny(tmp_path_factory):
     pytest.importorskip("sklearn")
     directory = tmp_path_factory.mktemp("training")
     texts = {
-        "Mob violence": ["a mob lynched a thief at the market", "villagers beat a suspected thief to death",
-                         "the crowd lynched two men accused of theft", "residents beat and burned a robber"],
-        "Peaceful protest": ["hundreds of teachers marched peacefully to demand pay", "students staged a sit-in",
-                             "traders protested peacefully against new taxes", "nurses marched to demand wages"],
-        None: ["the central bank raised interest rates", "the team won the cup final on penalties",
-               "heavy rains flooded the capital", "the minister opened a new hospital wing"],
+        "Mob violence": [
+            "a mob lynched a thief at the market",
+            "villagers beat a suspected thief to death",
+            "the crowd lynched two men accused of theft",
+            "residents beat and burned a robber",
+        ],
+        "Peaceful protest": [
+            "hundreds of teachers marched peacefully to demand pay",
+            "students staged a sit-in",
+            "traders protested peacefully against new taxes",
+            "nurses marched to demand wages",
+        ],
+        None: [
+            "the central bank raised interest rates",
+            "the team won the cup final on penalties",
+            "heavy rains flooded the capital",
+            "the minister opened a new hospital wing",
+        ],
     }
     lines = []
     for sub, items in texts.items():
@@ -84,11 +96,12 @@ def test_pure_inference_matches_scikit_learn(tiny):
     idf = {key: value for key, value in data["idf"].items()}
     with classifier.pandas_unblocked():
         fitted = LogisticRegression(C=10.0, max_iter=3000, class_weight="balanced").fit(
-            classifier._matrix(feats, idf), [label for _, label in rows])
+            classifier._matrix(feats, idf), [label for _, label in rows]
+        )
     for text in ("a mob beat a thief", "teachers marched to demand pay", "rates rose at the bank"):
         with classifier.pandas_unblocked():
             proba = fitted.predict_proba(classifier._matrix([classifier.featurize(text)], idf))[0]
-        expected = dict(zip(fitted.classes_, proba))
+        expected = dict(zip(fitted.classes_, proba, strict=False))
         got = model.probabilities(text)
         for label, p in expected.items():
             assert got[label] == pytest.approx(p, abs=0.02)

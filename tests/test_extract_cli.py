@@ -49,21 +49,32 @@ def test_extract_text_file_prints_events_as_json(tmp_path):
 def test_extract_html_goes_through_the_pipeline_parser(tmp_path):
     path = tmp_path / "page.html"
     path.write_text(HTML, encoding="utf-8")
-    code, out = run(["extract", str(path), "--html", "--url", "https://example.invalid/2026/03/13/blast",
-                     "--published", "2026-03-14"])
+    code, out = run(
+        [
+            "extract",
+            str(path),
+            "--html",
+            "--url",
+            "https://example.invalid/2026/03/13/blast",
+            "--published",
+            "2026-03-14",
+        ]
+    )
     assert code == 0
     assert [e["sub_event_type"] for e in json.loads(out)] == ["Suicide bomb"]
 
 
 def test_extract_jsonl_batch_keeps_ids_and_reports_bad_lines():
-    lines = "\n".join([
-        json.dumps({"id": "a", "text": ARTICLE, "published": "2026-03-14"}),
-        json.dumps({"id": "b", "text": "Foreign ministers met to discuss trade.", "published": "2026-03-14"}),
-        "{not json",
-    ])
+    lines = "\n".join(
+        [
+            json.dumps({"id": "a", "text": ARTICLE, "published": "2026-03-14"}),
+            json.dumps({"id": "b", "text": "Foreign ministers met to discuss trade.", "published": "2026-03-14"}),
+            "{not json",
+        ]
+    )
     code, out = run(["extract", "--jsonl"], lines)
     rows = [json.loads(line) for line in out.splitlines()]
-    assert code == 1   # one bad line
+    assert code == 1  # one bad line
     assert rows[0]["id"] == "a" and rows[0]["events"][0]["sub_event_type"] == "Suicide bomb"
     assert rows[1] == {"id": "b", "events": [], "extractor_version": rows[0]["extractor_version"]}
     assert "error" in rows[2]
@@ -73,18 +84,57 @@ def test_extract_jsonl_batch_keeps_ids_and_reports_bad_lines():
 def tiny_set(tmp_path):
     cases = tmp_path / "cases.jsonl"
     gold = tmp_path / "gold.json"
-    cases.write_text("\n".join(json.dumps(c) for c in [
-        {"id": "x1", "published": "2026-03-14", "source_country": "KE", "title": "Blast in Mogadishu", "text": ARTICLE},
-        {"id": "x2", "published": "2026-03-14", "source_country": "GB", "title": "Trade talks", "text": "Ministers met in Geneva on Friday to discuss trade."},
-    ]) + "\n", encoding="utf-8")
-    gold.write_text(json.dumps({
-        "x1": {"events": [{"event_type": "Explosions/Remote violence", "sub_event_type": "Suicide bomb",
-                           "event_date": "2026-03-11", "date_precision": "day", "location": "Mogadishu",
-                           "admin1": "Banaadir", "country_iso2": "SO", "latitude": 2.04, "longitude": 45.34,
-                           "fatalities": 7, "injured": 15, "perpetrator": "al-Shabab", "target": "Civilians",
-                           "civilian_targeting": True}]},
-        "x2": {"events": []},
-    }), encoding="utf-8")
+    cases.write_text(
+        "\n".join(
+            json.dumps(c)
+            for c in [
+                {
+                    "id": "x1",
+                    "published": "2026-03-14",
+                    "source_country": "KE",
+                    "title": "Blast in Mogadishu",
+                    "text": ARTICLE,
+                },
+                {
+                    "id": "x2",
+                    "published": "2026-03-14",
+                    "source_country": "GB",
+                    "title": "Trade talks",
+                    "text": "Ministers met in Geneva on Friday to discuss trade.",
+                },
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    gold.write_text(
+        json.dumps(
+            {
+                "x1": {
+                    "events": [
+                        {
+                            "event_type": "Explosions/Remote violence",
+                            "sub_event_type": "Suicide bomb",
+                            "event_date": "2026-03-11",
+                            "date_precision": "day",
+                            "location": "Mogadishu",
+                            "admin1": "Banaadir",
+                            "country_iso2": "SO",
+                            "latitude": 2.04,
+                            "longitude": 45.34,
+                            "fatalities": 7,
+                            "injured": 15,
+                            "perpetrator": "al-Shabab",
+                            "target": "Civilians",
+                            "civilian_targeting": True,
+                        }
+                    ]
+                },
+                "x2": {"events": []},
+            }
+        ),
+        encoding="utf-8",
+    )
     return cases, gold
 
 
@@ -95,7 +145,7 @@ def test_evaluate_json_scores_a_perfect_small_set(tiny_set):
     assert code == 0
     assert figures["detection_f1"] == 1.0
     assert figures["sub_event_type"] == 1.0 and figures["date"] == 1.0 and figures["within_25km"] == 1.0
-    assert figures["perpetrator"] == 1.0   # "al-Shabab" normalised through the actor dictionary
+    assert figures["perpetrator"] == 1.0  # "al-Shabab" normalised through the actor dictionary
     assert figures["articles_per_second"] > 0
 
 

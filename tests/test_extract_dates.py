@@ -69,10 +69,13 @@ def test_week_precision_is_dated_to_the_monday_and_weekend_to_saturday():
     assert first("Fighters moved in over the weekend.", thursday).value == date(2026, 3, 14)
 
 
-@pytest.mark.parametrize("text", [
-    "The gunmen struck on a Tuesday afternoon, years before the peace deal.",
-    "Traders there protest every Friday.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The gunmen struck on a Tuesday afternoon, years before the peace deal.",
+        "Traders there protest every Friday.",
+    ],
+)
 def test_an_unspecified_weekday_is_no_date(text):
     assert [d for d in find_dates(text, PUBLISHED) if d.kind == "weekday"] == []
 
@@ -83,11 +86,14 @@ def test_a_monitoring_slug_dates_with_a_two_digit_year_and_a_day_before_a_month_
     assert first("On 22 Aug 14 people were hurt.", date(2024, 8, 23)).value == date(2024, 8, 22)
 
 
-@pytest.mark.parametrize("text", [
-    "Overnight between 8 and 9 March 2026, gunmen abducted two teachers.",
-    "8-9 March: students held a sit-in at the campus.",
-    "From 8 to 10 March, troops fought militants near the border.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Overnight between 8 and 9 March 2026, gunmen abducted two teachers.",
+        "8-9 March: students held a sit-in at the campus.",
+        "From 8 to 10 March, troops fought militants near the border.",
+    ],
+)
 def test_a_span_of_days_keeps_its_start(text):
     # "Overnight" alone reads as last night; the named day beats it when the incident is dated.
     assert [d.value for d in find_dates(text, PUBLISHED) if d.explicit] == [date(2026, 3, 8)]

@@ -15,8 +15,9 @@ BAGHDAD = (
     "security officials said. One rocket was intercepted by the embassy's C-RAM defence system, while the "
     "second landed in a square, damaging two civilian cars. No casualties were reported.\n\n"
     "The attack came as Washington weighs a drawdown of its troops in Iraq. Iran-backed militias have "
-    "threatened to attack US interests if the withdrawal is delayed. The Green Zone is often a target of rocket fire.\n\n"
-    "\"BREAKING: Two rockets hit the Green Zone in Baghdad tonight,\" one resident wrote on X.\n\n"
+    "threatened to attack US interests if the withdrawal is delayed. The Green Zone is often a target of rocket "
+    "fire.\n\n"
+    '"BREAKING: Two rockets hit the Green Zone in Baghdad tonight," one resident wrote on X.\n\n'
     "In 2020, a US drone strike near Baghdad airport killed an Iranian general."
 )
 
@@ -62,10 +63,12 @@ def test_every_sub_type_is_a_taxonomy_value(baghdad):
         "MOGADISHU — Al-Shabaab threatened on Sunday to attack hotels in the capital during the holiday season.",
         "NAIROBI — Police warned that militants could attempt bombings in the city over Christmas.",
         "KABUL — The Taliban denied carrying out the attack on the checkpoint, a spokesman said on Monday.",
-        "SREBRENICA — Thousands gathered on Saturday for the anniversary of the 1995 massacre, laying flowers at the memorial.",
+        "SREBRENICA — Thousands gathered on Saturday for the anniversary of the 1995 massacre, laying flowers at "
+        "the memorial.",
         "The Green Zone is often a target of rocket fire by militias opposed to the US presence.",
         "MANILA — A typhoon killed 12 people and flooded thousands of homes on Luzon on Sunday.",
-        "LONDON — Arsenal striker scored twice as the league leaders attacked from the first minute and crushed their rivals 4-0.",
+        "LONDON — Arsenal striker scored twice as the league leaders attacked from the first minute and crushed "
+        "their rivals 4-0.",
         "PARIS — The opposition launched a blistering attack on the government's pension reform on Monday.",
         "GENEVA — Foreign ministers met on Sunday to discuss humanitarian aid and trade.",
     ],
@@ -76,9 +79,10 @@ def test_non_events_yield_nothing(text):
 
 def test_repeated_mentions_merge_and_deaths_are_not_counted_twice():
     text = (
-        "MAIDUGURI — A suicide bomber killed 12 people at a fish market in Konduga, Borno State, on Saturday, officials said. "
+        "MAIDUGURI — A suicide bomber killed 12 people at a fish market in Konduga, Borno State, on Saturday, "
+        "officials said. "
         "The 12 dead included four children. Witnesses said the bomber detonated her explosive vest near the entrance. "
-        "\"Twelve people were killed in the Konduga market blast,\" a local official wrote on X."
+        '"Twelve people were killed in the Konduga market blast," a local official wrote on X.'
     )
     events = extract_events(text, PUBLISHED)
     assert len(events) == 1
@@ -90,7 +94,8 @@ def test_repeated_mentions_merge_and_deaths_are_not_counted_twice():
 def test_two_towns_two_days_yield_two_incidents():
     text = (
         "LAMU, Kenya — Suspected al-Shabaab gunmen killed four people on a farm near Mpeketoni on Friday night, "
-        "police said. In a separate incident, a passenger bus struck a roadside bomb near Kiunga on Saturday, injuring six."
+        "police said. In a separate incident, a passenger bus struck a roadside bomb near Kiunga on Saturday, "
+        "injuring six."
     )
     events = extract_events(text, PUBLISHED)
     assert len(events) == 2
@@ -103,8 +108,10 @@ def test_two_towns_two_days_yield_two_incidents():
 
 
 def test_protest_with_tear_gas_is_protest_with_intervention():
-    text = ("GAZIPUR, Bangladesh — Police fired tear gas to disperse thousands of garment workers who protested "
-            "over unpaid wages in Gazipur on Sunday.")
+    text = (
+        "GAZIPUR, Bangladesh — Police fired tear gas to disperse thousands of garment workers who protested "
+        "over unpaid wages in Gazipur on Sunday."
+    )
     events = extract_events(text, PUBLISHED)
     assert [e.sub_event_type for e in events] == ["Protest with intervention"]
     assert events[0].country_iso2 == "BD"
@@ -112,8 +119,13 @@ def test_protest_with_tear_gas_is_protest_with_intervention():
 
 
 def test_attack_on_soldiers_is_an_armed_clash_and_on_villagers_is_violence_against_civilians():
-    soldiers = extract_events("BAMAKO — JNIM fighters attacked a Malian army post near Boulkessi on Saturday, killing six soldiers.", PUBLISHED)
-    villagers = extract_events("JOS — Gunmen attacked the village of Bindi in Plateau State on Sunday night, killing 14 villagers.", PUBLISHED)
+    soldiers = extract_events(
+        "BAMAKO — JNIM fighters attacked a Malian army post near Boulkessi on Saturday, killing six soldiers.",
+        PUBLISHED,
+    )
+    villagers = extract_events(
+        "JOS — Gunmen attacked the village of Bindi in Plateau State on Sunday night, killing 14 villagers.", PUBLISHED
+    )
     assert soldiers[0].sub_event_type == "Armed clash"
     assert villagers[0].sub_event_type == "Attack"
     assert villagers[0].civilian_targeting
@@ -121,7 +133,9 @@ def test_attack_on_soldiers_is_an_armed_clash_and_on_villagers_is_violence_again
 
 
 def test_missing_date_falls_back_to_publication_and_says_so():
-    events = extract_events("Gunmen abducted 20 passengers from a bus in Zamfara State, Nigeria, police said.", PUBLISHED)
+    events = extract_events(
+        "Gunmen abducted 20 passengers from a bus in Zamfara State, Nigeria, police said.", PUBLISHED
+    )
     assert events[0].sub_event_type == "Abduction/forced disappearance"
     assert events[0].event_date == PUBLISHED and events[0].date_is_fallback
 
@@ -151,7 +165,7 @@ SEED = (
     "The attack, which no group has claimed, came as Washington prepares to end the combat mission of its "
     "troops in Iraq by the end of the year. Iran-aligned militias have threatened to strike US interests if "
     "any troops stay. The embassy compound has been a frequent target of rocket fire.\n\n"
-    "\"Loud blasts over the Green Zone again tonight,\" one resident wrote on Twitter."
+    '"Loud blasts over the Green Zone again tonight," one resident wrote on Twitter.'
 )
 
 
@@ -161,7 +175,7 @@ def test_seed_article_is_one_incident_on_the_day_of_the_attack_with_the_embassy_
     assert len(events) == 1
     event = events[0]
     assert event.sub_event_type == "Shelling/artillery/missile attack"
-    assert event.event_date == date(2021, 12, 18)   # the Saturday night, not the Sunday statement
+    assert event.event_date == date(2021, 12, 18)  # the Saturday night, not the Sunday statement
     assert event.location == "Baghdad" and event.country_iso2 == "IQ"
     assert event.fatalities == 0
     assert [a.name for a in event.perpetrators] == ["Unidentified armed group"]
@@ -175,42 +189,83 @@ def _only(text, published=MONDAY):
     return events[0]
 
 
-@pytest.mark.parametrize("text, sub", [
-    ("On 7 June 2025, soldiers clashed with rebel fighters near Kabala, in northern Sierra Leone. Two soldiers "
-     "were killed.", "Armed clash"),
-    ("Police and suspected cattle raiders exchanged fire for two hours outside Lodwar in Kenya on Saturday, "
-     "officials said.", "Armed clash"),
-    ("On Saturday, militiamen demolished a dozen houses belonging to displaced families in Bunia, in eastern "
-     "Congo.", "Looting/property destruction"),
-    ("A mob lynched a man accused of stealing a motorbike in Kisumu, Kenya, on Sunday, police said.", "Mob violence"),
-    ("On 7 June 2025, a crowd of residents set ablaze a suspected thief at a market in Onitsha, Nigeria.",
-     "Mob violence"),
-    ("Police in Lusaka, Zambia, dispersed hundreds of traders with tear gas on Saturday as they protested "
-     "against new market fees.", "Protest with intervention"),
-    ("Forty fighters of a rebel group surrendered to the army with their weapons in Beni, Congo, on Saturday, "
-     "the army said.", "Change to group/activity"),
-    ("Looting: On 6 June 2025, unidentified armed men emptied shops and drove off cattle in the market of "
-     "Gaya, Niger.", "Looting/property destruction"),
-    ("Displacement: On 6 June 2025, hundreds of families left the villages around Gaya, Niger, after armed "
-     "men ordered them out.", "Other"),
-])
+@pytest.mark.parametrize(
+    "text, sub",
+    [
+        (
+            "On 7 June 2025, soldiers clashed with rebel fighters near Kabala, in northern Sierra Leone. Two soldiers "
+            "were killed.",
+            "Armed clash",
+        ),
+        (
+            "Police and suspected cattle raiders exchanged fire for two hours outside Lodwar in Kenya on Saturday, "
+            "officials said.",
+            "Armed clash",
+        ),
+        (
+            "On Saturday, militiamen demolished a dozen houses belonging to displaced families in Bunia, in eastern "
+            "Congo.",
+            "Looting/property destruction",
+        ),
+        (
+            "A mob lynched a man accused of stealing a motorbike in Kisumu, Kenya, on Sunday, police said.",
+            "Mob violence",
+        ),
+        (
+            "On 7 June 2025, a crowd of residents set ablaze a suspected thief at a market in Onitsha, Nigeria.",
+            "Mob violence",
+        ),
+        (
+            "Police in Lusaka, Zambia, dispersed hundreds of traders with tear gas on Saturday as they protested "
+            "against new market fees.",
+            "Protest with intervention",
+        ),
+        (
+            "Forty fighters of a rebel group surrendered to the army with their weapons in Beni, Congo, on Saturday, "
+            "the army said.",
+            "Change to group/activity",
+        ),
+        (
+            "Looting: On 6 June 2025, unidentified armed men emptied shops and drove off cattle in the market of "
+            "Gaya, Niger.",
+            "Looting/property destruction",
+        ),
+        (
+            "Displacement: On 6 June 2025, hundreds of families left the villages around Gaya, Niger, after armed "
+            "men ordered them out.",
+            "Other",
+        ),
+    ],
+)
 def test_coder_and_wire_phrasing_and_leading_labels(text, sub):
     assert _only(text).sub_event_type == sub
 
 
-@pytest.mark.parametrize("text, sub", [
-    # an attack that is answered is an armed clash
-    ("On 7 June 2025, gunmen attacked a police post in Garissa, Kenya. The officers returned fire and the "
-     "attackers fled.", "Armed clash"),
-    # force that kills protesters is excessive force
-    ("Thousands of people protested against fuel prices in Abuja, Nigeria, on Saturday. Police opened fire on "
-     "the marchers, killing three.", "Excessive force against protesters"),
-    # protesters who turn violent make a violent demonstration
-    ("On 7 June 2025, residents protested in Kisii, Kenya, over a land sale. The demonstrators burned tyres and "
-     "stoned passing cars.", "Violent demonstration"),
-    # a crowd beating a suspect, without arms, is mob violence
-    ("On 7 June 2025, villagers beat a suspected cattle thief to death in Kakamega, Kenya.", "Mob violence"),
-])
+@pytest.mark.parametrize(
+    "text, sub",
+    [
+        # an attack that is answered is an armed clash
+        (
+            "On 7 June 2025, gunmen attacked a police post in Garissa, Kenya. The officers returned fire and the "
+            "attackers fled.",
+            "Armed clash",
+        ),
+        # force that kills protesters is excessive force
+        (
+            "Thousands of people protested against fuel prices in Abuja, Nigeria, on Saturday. Police opened fire on "
+            "the marchers, killing three.",
+            "Excessive force against protesters",
+        ),
+        # protesters who turn violent make a violent demonstration
+        (
+            "On 7 June 2025, residents protested in Kisii, Kenya, over a land sale. The demonstrators burned tyres and "
+            "stoned passing cars.",
+            "Violent demonstration",
+        ),
+        # a crowd beating a suspect, without arms, is mob violence
+        ("On 7 June 2025, villagers beat a suspected cattle thief to death in Kakamega, Kenya.", "Mob violence"),
+    ],
+)
 def test_who_did_what_decides_the_sub_type(text, sub):
     assert _only(text).sub_event_type == sub
 
@@ -222,51 +277,65 @@ def test_looting_needs_no_casualties_and_has_none():
 
 
 def test_a_statement_day_is_not_the_event_day_and_overnight_keeps_the_start():
-    said = _only("Gunmen killed five people in an attack on a bus near Maiduguri, Nigeria, on Saturday, "
-                 "the army said on Sunday.")
+    said = _only(
+        "Gunmen killed five people in an attack on a bus near Maiduguri, Nigeria, on Saturday, the army said on Sunday."
+    )
     assert said.event_date == date(2025, 6, 7)
-    overnight = _only("Gunmen attacked the village of Dogo in Zamfara, Nigeria, overnight from Friday to Saturday, "
-                      "killing nine people, residents said on Sunday.")
+    overnight = _only(
+        "Gunmen attacked the village of Dogo in Zamfara, Nigeria, overnight from Friday to Saturday, "
+        "killing nine people, residents said on Sunday."
+    )
     assert overnight.event_date == date(2025, 6, 6)
 
 
 def test_the_toll_is_the_incidents_own_in_words_and_numerals():
-    both_sides = _only("Militants stormed a police station in Tillaberi, Niger, on Saturday, killing four police "
-                       "officers and three attackers, the interior ministry said.")
+    both_sides = _only(
+        "Militants stormed a police station in Tillaberi, Niger, on Saturday, killing four police "
+        "officers and three attackers, the interior ministry said."
+    )
     assert both_sides.fatalities == 7
-    claimed = _only("Gunmen ambushed an army convoy near Djibo, Burkina Faso, on Saturday, killing two soldiers, "
-                    "the army said. The group later claimed in a statement that it had killed 40 soldiers.")
+    claimed = _only(
+        "Gunmen ambushed an army convoy near Djibo, Burkina Faso, on Saturday, killing two soldiers, "
+        "the army said. The group later claimed in a statement that it had killed 40 soldiers."
+    )
     assert claimed.fatalities == 2
 
 
-@pytest.mark.parametrize("text", [
-    "Armed groups in the Sahel have threatened to attack polling stations in Niger if the election goes ahead "
-    "next month. In 2023, an ambush near Tillaberi killed 17 soldiers.",
-    "Hundreds of relatives gathered in Nairobi on Saturday to mark ten years since the attack on a shopping mall "
-    "in which 67 people were killed.",
-    "Floods swept through villages in Borno State, Nigeria, on Saturday, killing 30 people and displacing "
-    "thousands, emergency officials said.",
-    "Kenya beat Uganda 2-1 in a World Cup qualifier in Nairobi on Saturday, with the striker scoring twice in "
-    "the second half.",
-    "Nigeria's inflation slowed to 22 percent in May, the statistics office said on Sunday. Investors fear that "
-    "insecurity in the north, where an ambush killed 12 soldiers in March, will weigh on growth.",
-    "A court in Abuja on Monday sentenced three men to life in prison for their part in a 2022 attack on a train "
-    "that killed eight passengers.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Armed groups in the Sahel have threatened to attack polling stations in Niger if the election goes ahead "
+        "next month. In 2023, an ambush near Tillaberi killed 17 soldiers.",
+        "Hundreds of relatives gathered in Nairobi on Saturday to mark ten years since the attack on a shopping mall "
+        "in which 67 people were killed.",
+        "Floods swept through villages in Borno State, Nigeria, on Saturday, killing 30 people and displacing "
+        "thousands, emergency officials said.",
+        "Kenya beat Uganda 2-1 in a World Cup qualifier in Nairobi on Saturday, with the striker scoring twice in "
+        "the second half.",
+        "Nigeria's inflation slowed to 22 percent in May, the statistics office said on Sunday. Investors fear that "
+        "insecurity in the north, where an ambush killed 12 soldiers in March, will weigh on growth.",
+        "A court in Abuja on Monday sentenced three men to life in prison for their part in a 2022 attack on a train "
+        "that killed eight passengers.",
+    ],
+)
 def test_non_incident_stories_yield_nothing_even_with_a_past_attack(text):
     assert extract_events(text, MONDAY) == []
 
 
 def test_two_attacks_in_two_places_on_one_day_are_two_incidents():
-    events = extract_events("Gunmen killed four farmers in Bokkos, Plateau State, Nigeria, on Saturday. In a separate "
-                            "attack on the same day, bandits killed six villagers in Gusau, Zamfara State.", MONDAY)
+    events = extract_events(
+        "Gunmen killed four farmers in Bokkos, Plateau State, Nigeria, on Saturday. In a separate "
+        "attack on the same day, bandits killed six villagers in Gusau, Zamfara State.",
+        MONDAY,
+    )
     assert sorted(e.fatalities for e in events) == [4, 6]
     assert len({e.location for e in events}) == 2
 
 
 def test_the_perpetrator_is_never_the_target_and_an_installation_stays_the_target():
-    event = _only("On 7 June 2025, militants attacked an army base in Kidal, Mali, and soldiers repelled them, "
-                  "the army said.")
+    event = _only(
+        "On 7 June 2025, militants attacked an army base in Kidal, Mali, and soldiers repelled them, the army said."
+    )
     perps = {a.name for a in event.actors if a.role == "perpetrator"}
     targets = {a.name for a in event.actors if a.role == "target"}
     assert perps and targets and not perps & targets
@@ -276,17 +345,21 @@ def test_the_perpetrator_is_never_the_target_and_an_installation_stays_the_targe
 # ---------------------------------------------------------------- headlines
 # Wire and monitoring headlines in our own words: present tense, quoted verbs, slugs and source tags.
 
-@pytest.mark.parametrize("text, sub", [
-    ("Army jets kill rebel commander near Gao", "Air/drone strike"),
-    ('Police "kill" 14 bandits in Zamfara forest', None),
-    ("Soldiers \"liberate\" villages north of Diffa", "Government regains territory"),
-    ("UPDATE 2-Gunmen storm police post in Djibo, kill four", None),
-    ("Twin blasts kill 9 at Maiduguri market - TV", "Remote explosive/landmine/IED"),
-    ("Nigerian air force destroys insurgent camps near Maiduguri - website", "Air/drone strike"),
-    ('"Twelve soldiers killed" in ambush near Tillaberi', None),
-    ("Militants kill five villagers near Beni\nArmy repels rebel assault on Beni outpost", None),
-    ("Insurgents kill 11 on anniversary of Maiduguri uprising", None),
-])
+
+@pytest.mark.parametrize(
+    "text, sub",
+    [
+        ("Army jets kill rebel commander near Gao", "Air/drone strike"),
+        ('Police "kill" 14 bandits in Zamfara forest', None),
+        ('Soldiers "liberate" villages north of Diffa', "Government regains territory"),
+        ("UPDATE 2-Gunmen storm police post in Djibo, kill four", None),
+        ("Twin blasts kill 9 at Maiduguri market - TV", "Remote explosive/landmine/IED"),
+        ("Nigerian air force destroys insurgent camps near Maiduguri - website", "Air/drone strike"),
+        ('"Twelve soldiers killed" in ambush near Tillaberi', None),
+        ("Militants kill five villagers near Beni\nArmy repels rebel assault on Beni outpost", None),
+        ("Insurgents kill 11 on anniversary of Maiduguri uprising", None),
+    ],
+)
 def test_headline_style_reports_are_incidents_dated_on_publication(text, sub):
     event = _only(text)
     if sub:
@@ -299,17 +372,20 @@ def test_headline_tolls_in_the_present_tense():
     assert _only('Police "kill" 14 bandits in Zamfara forest').fatalities == 14
 
 
-@pytest.mark.parametrize("text", [
-    "March 3rd, 2025: Gao, Gao region, Mali",                        # an incident log's title: a date and a place
-    "Programme summary of Sahel Radio news 1800 gmt 2 Mar 25",
-    "Report on the protection of civilians in the conflict in northern Mali",
-    "A tropical storm hits the town of Beira in Mozambique, cutting power.",
-    "The idea gained ground among voters in Nairobi this week.",
-    "Workers carried out strikes across Nigeria over unpaid wages.",
-    "Police close in on the suspected killer of a Lagos banker.",
-    "The company eliminated 300 jobs at its plant in Kano.",
-    "Visitors enter the old city of Jerusalem through the Damascus Gate.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "March 3rd, 2025: Gao, Gao region, Mali",  # an incident log's title: a date and a place
+        "Programme summary of Sahel Radio news 1800 gmt 2 Mar 25",
+        "Report on the protection of civilians in the conflict in northern Mali",
+        "A tropical storm hits the town of Beira in Mozambique, cutting power.",
+        "The idea gained ground among voters in Nairobi this week.",
+        "Workers carried out strikes across Nigeria over unpaid wages.",
+        "Police close in on the suspected killer of a Lagos banker.",
+        "The company eliminated 300 jobs at its plant in Kano.",
+        "Visitors enter the old city of Jerusalem through the Damascus Gate.",
+    ],
+)
 def test_headline_verbs_do_not_make_incidents_of_other_news(text):
     assert extract_events(text, MONDAY) == []
 
@@ -324,28 +400,28 @@ def test_a_court_or_storm_that_is_the_target_or_the_act_does_not_block():
 
 OFF_TOPIC = {
     "threat": "NIAMEY, Niger — A jihadist group has threatened to attack polling stations across western Niger if "
-              "next month's election goes ahead, according to a statement circulated on Sunday.\n\nThe group said "
-              "voters and election staff would be treated as enemies. Officials said security would be stepped up "
-              "around schools used as polling stations.\n\nOn 2 June, gunmen ambushed an army patrol near Tillaberi, "
-              "killing 11 soldiers, the defence ministry said at the time.",
+    "next month's election goes ahead, according to a statement circulated on Sunday.\n\nThe group said "
+    "voters and election staff would be treated as enemies. Officials said security would be stepped up "
+    "around schools used as polling stations.\n\nOn 2 June, gunmen ambushed an army patrol near Tillaberi, "
+    "killing 11 soldiers, the defence ministry said at the time.",
     "anniversary": "NAIROBI — Survivors and relatives gathered at a memorial garden in Nairobi on Saturday to mark "
-                   "five years since the siege of a hotel complex in which 21 people were killed.\n\nCandles were lit "
-                   "and the names of the dead were read aloud.\n\nThe attackers stormed the complex on a Tuesday "
-                   "afternoon, setting off explosives and shooting guests.",
+    "five years since the siege of a hotel complex in which 21 people were killed.\n\nCandles were lit "
+    "and the names of the dead were read aloud.\n\nThe attackers stormed the complex on a Tuesday "
+    "afternoon, setting off explosives and shooting guests.",
     "trial": "ABUJA — A federal court on Monday sentenced four men to life in prison over a bombing at a bus station "
-             "in Kano that killed 19 people.\n\nThe judge said the men had built the device and planted it in a "
-             "parked minibus. Defence lawyers said they would appeal.\n\nThe blast, on 3 March, also wounded more "
-             "than 40 passengers.",
+    "in Kano that killed 19 people.\n\nThe judge said the men had built the device and planted it in a "
+    "parked minibus. Defence lawyers said they would appeal.\n\nThe blast, on 3 March, also wounded more "
+    "than 40 passengers.",
     "disaster": "MAIDUGURI — Floods swept through a dozen villages in Borno State on Sunday after days of heavy rain, "
-                "killing 23 people and destroying hundreds of homes, emergency officials said.\n\nAid workers said "
-                "roads were cut. The region has also suffered years of attacks by armed groups; in May, gunmen "
-                "killed nine farmers near Konduga.",
+    "killing 23 people and destroying hundreds of homes, emergency officials said.\n\nAid workers said "
+    "roads were cut. The region has also suffered years of attacks by armed groups; in May, gunmen "
+    "killed nine farmers near Konduga.",
     "sport": "LAGOS — Nigeria beat Ghana 2-1 in a World Cup qualifier in Lagos on Saturday, with the striker scoring "
-             "twice after the break.\n\nThe coach praised his squad. Security was tight at the stadium after an "
-             "attack on supporters outside a Kano bar during the last tournament killed six fans.",
+    "twice after the break.\n\nThe coach praised his squad. Security was tight at the stadium after an "
+    "attack on supporters outside a Kano bar during the last tournament killed six fans.",
     "economy": "LAGOS — Nigeria's inflation eased to 22 percent in May, the statistics office said on Sunday, as "
-               "food prices steadied.\n\nAnalysts warned that insecurity in the north, where bandits killed 30 "
-               "villagers in an attack in Zamfara on 14 May, continues to weigh on farm output and prices.",
+    "food prices steadied.\n\nAnalysts warned that insecurity in the north, where bandits killed 30 "
+    "villagers in an attack in Zamfara on 14 May, continues to weigh on farm output and prices.",
 }
 
 
@@ -355,9 +431,12 @@ def test_a_full_article_about_something_else_yields_no_incident(kind):
 
 
 def test_a_threat_story_still_reports_an_attack_of_the_last_days():
-    events = extract_events("MOGADISHU — Al-Shabaab has threatened to attack hotels in Mogadishu over the holidays, "
-                            "police said on Monday.\n\nOn Sunday, gunmen killed three guards at a checkpoint in "
-                            "Afgoye, officials said.", MONDAY)
+    events = extract_events(
+        "MOGADISHU — Al-Shabaab has threatened to attack hotels in Mogadishu over the holidays, "
+        "police said on Monday.\n\nOn Sunday, gunmen killed three guards at a checkpoint in "
+        "Afgoye, officials said.",
+        MONDAY,
+    )
     assert len(events) == 1
     assert events[0].event_date == SUNDAY and events[0].fatalities == 3
 
@@ -366,12 +445,16 @@ def test_two_attacks_in_two_places_on_one_day_in_an_article_are_two_incidents():
     events = extract_events(
         "JOS, Nigeria — Gunmen killed seven villagers in an attack on Bokkos in Plateau State on Saturday, police "
         "said.\n\nOn the same day, a roadside bomb struck a military truck near Gwoza in Borno State, killing three "
-        "soldiers, the army said.\n\nNo group claimed either attack.", MONDAY)
+        "soldiers, the army said.\n\nNo group claimed either attack.",
+        MONDAY,
+    )
     assert sorted((e.location, e.fatalities) for e in events) == [("Bokkos", 7), ("Gwoza", 3)]
     assert {e.event_date for e in events} == {date(2025, 6, 7)}
 
 
 def test_ages_are_not_tolls_in_an_article():
-    event = _only("KISUMU, Kenya — A 24-year-old man and his 19-year-old cousin were shot dead by gunmen in Kisumu "
-                  "on Saturday, police said. The 24-year-old was a trader.")
+    event = _only(
+        "KISUMU, Kenya — A 24-year-old man and his 19-year-old cousin were shot dead by gunmen in Kisumu "
+        "on Saturday, police said. The 24-year-old was a trader."
+    )
     assert event.fatalities == 2

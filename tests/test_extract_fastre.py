@@ -18,11 +18,14 @@ TEXTS = [
 ]
 
 
-@pytest.mark.parametrize("pattern,expected_guard", [
-    (r"\bfoo|bar", "(?=[bf])"),
-    (r"(?<![\w-])(?:attack(?:ed)?\b|\d+ killed)", r"(?=[\da])"),
-    (r"(?:x|)y", "(?=[xy])"),
-])
+@pytest.mark.parametrize(
+    "pattern,expected_guard",
+    [
+        (r"\bfoo|bar", "(?=[bf])"),
+        (r"(?<![\w-])(?:attack(?:ed)?\b|\d+ killed)", r"(?=[\da])"),
+        (r"(?:x|)y", "(?=[xy])"),
+    ],
+)
 def test_guard_names_every_possible_first_character(pattern, expected_guard):
     assert guarded(pattern).startswith(expected_guard)
 
@@ -33,7 +36,11 @@ def test_pattern_left_alone_when_any_character_could_start_a_match(pattern):
 
 
 def _lexicon_patterns():
-    for name, column in (("event_triggers.csv", "pattern"), ("context_cues.csv", "pattern"), ("weapons.csv", "pattern")):
+    for name, column in (
+        ("event_triggers.csv", "pattern"),
+        ("context_cues.csv", "pattern"),
+        ("weapons.csv", "pattern"),
+    ):
         with (DATA_DIR / name).open(encoding="utf-8") as fh:
             yield from (row[column] for row in csv.DictReader(fh))
 
@@ -48,11 +55,14 @@ def test_shipped_lexicons_match_exactly_the_same_with_the_guard():
                 assert [m.span() for m in plain.finditer(text)] == [m.span() for m in fast.finditer(text)], pattern
 
 
-@pytest.mark.parametrize("pattern,leads", [
-    ("attack(?:ed)?|opened fire|(?:air |drone )?strikes? on", {"atta", "open", "stri", "air", "dron"}),
-    ("(?:went|go) on strike", {"went", "stri"}),
-    ("re-?took", {"reto", "took"}),
-])
+@pytest.mark.parametrize(
+    "pattern,leads",
+    [
+        ("attack(?:ed)?|opened fire|(?:air |drone )?strikes? on", {"atta", "open", "stri", "air", "dron"}),
+        ("(?:went|go) on strike", {"went", "stri"}),
+        ("re-?took", {"reto", "took"}),
+    ],
+)
 def test_word_leads_name_how_a_match_can_begin(pattern, leads):
     assert word_leads(pattern) == leads
 
@@ -66,7 +76,7 @@ def test_trigger_prefilter_never_drops_a_match():
     """Every trigger that matches a sentence passes the word-start prefilter of find_triggers."""
     from transforms.extract.events import _word_prefixes, trigger_leads, triggers
 
-    for (_sub, _priority, _weapon, pattern), leads in zip(triggers(), trigger_leads()):
+    for (_sub, _priority, _weapon, pattern), leads in zip(triggers(), trigger_leads(), strict=False):
         for text in TEXTS + ["residents lynched a suspect; troops retook the town", "they went on strike over pay"]:
             low = text.lower()
             if leads is not None and pattern.lower.search(low):
@@ -74,7 +84,7 @@ def test_trigger_prefilter_never_drops_a_match():
 
 
 def test_word_leads_off_a_word_start_need_a_boundary_or_a_separator():
-    assert word_leads("hallmark", at_word_start=False) is None      # could match inside a word
+    assert word_leads("hallmark", at_word_start=False) is None  # could match inside a word
     assert word_leads(r"\bhas long", at_word_start=False) == {"has"}
     assert word_leads("a surge in", at_word_start=False) == {"surg"}
 

@@ -29,12 +29,21 @@ def scored(tmp_path_factory):
         parsed = parse_page(site.respond(article.path).body, BASE + article.path)
         if isinstance(parsed, ParseRejection):
             continue
-        cases.append({"id": article.key, "published": article.published.date().isoformat(),
-                      "source_country": None, "title": parsed.title, "text": parsed.text})
-        gold[article.key] = {"events": [
-            {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in asdict(g).items()}
-            for g in article.gold
-        ]}
+        cases.append(
+            {
+                "id": article.key,
+                "published": article.published.date().isoformat(),
+                "source_country": None,
+                "title": parsed.title,
+                "text": parsed.text,
+            }
+        )
+        gold[article.key] = {
+            "events": [
+                {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in asdict(g).items()}
+                for g in article.gold
+            ]
+        }
     (folder / "cases.jsonl").write_text("\n".join(json.dumps(c) for c in cases) + "\n", encoding="utf-8")
     (folder / "gold.json").write_text(json.dumps(gold), encoding="utf-8")
     return evaluate(folder / "cases.jsonl", folder / "gold.json").figures()

@@ -35,7 +35,9 @@ def test_no_one_claiming_responsibility_is_not_a_casualty_report():
     assert not find_casualties("No one claimed responsibility for the attack.").none_reported
 
 
-@pytest.mark.parametrize("text, value", [("seven", 7), ("twenty-one", 21), ("a dozen", 12), ("1,200", 1200), ("dozens", 12)])
+@pytest.mark.parametrize(
+    "text, value", [("seven", 7), ("twenty-one", 21), ("a dozen", 12), ("1,200", 1200), ("dozens", 12)]
+)
 def test_number_words(text, value):
     assert parse_number(text) == value
 
@@ -60,13 +62,16 @@ def test_ages_are_not_counts():
     assert find_casualties("A man aged 45 was killed in the blast.").fatalities == 1
 
 
-@pytest.mark.parametrize("sentence, fatalities", [
-    ("A 24-year-old man was killed in the attack.", 1),
-    ("A 24-year-old man and his 19-year-old cousin were shot dead.", 2),
-    ("Police said a 41-year-old teacher and two of her pupils were killed.", 3),
-    ("Gunmen killed 30-year-old Amina and two others.", 3),
-    ("Two herders, aged 24 and 31, were killed.", 2),
-])
+@pytest.mark.parametrize(
+    "sentence, fatalities",
+    [
+        ("A 24-year-old man was killed in the attack.", 1),
+        ("A 24-year-old man and his 19-year-old cousin were shot dead.", 2),
+        ("Police said a 41-year-old teacher and two of her pupils were killed.", 3),
+        ("Gunmen killed 30-year-old Amina and two others.", 3),
+        ("Two herders, aged 24 and 31, were killed.", 2),
+    ],
+)
 def test_ages_are_never_summed_into_a_toll(sentence, fatalities):
     assert find_casualties(sentence).fatalities == fatalities
 
@@ -76,12 +81,15 @@ def test_dates_and_years_are_not_counts():
     assert find_casualties("On February 4, soldiers executed nine detainees.").fatalities == 9
 
 
-@pytest.mark.parametrize("sentence, fatalities", [
-    ("Insurgent group kills 18 villagers near Gao", 18),
-    ('Police "kill" 14 bandits in forest raid', 14),
-    ("Militants execute 6 hostages", 6),
-    ("Twin blasts kill 9 at market", 9),
-])
+@pytest.mark.parametrize(
+    "sentence, fatalities",
+    [
+        ("Insurgent group kills 18 villagers near Gao", 18),
+        ('Police "kill" 14 bandits in forest raid', 14),
+        ("Militants execute 6 hostages", 6),
+        ("Twin blasts kill 9 at market", 9),
+    ],
+)
 def test_headline_present_tense_and_quoted_verbs_give_the_toll(sentence, fatalities):
     assert find_casualties(sentence).fatalities == fatalities
 
@@ -91,13 +99,16 @@ def test_a_count_after_killed_and_a_count_before_wounded_are_two_tolls():
     assert (found.fatalities, found.injured) == (3, 2)
 
 
-@pytest.mark.parametrize("sentence, fatalities", [
-    ("Soldiers shot and killed the herder near the well.", 1),
-    ("A crowd stoned to death a suspected thief at the market.", 1),
-    ("Gunmen assassinated a local councillor outside his home.", 1),
-    ("Gunmen killed the sons of the chief.", None),    # plural victims, uncounted: no toll of one
-    ("The rebels killed time waiting for the convoy.", None),
-])
+@pytest.mark.parametrize(
+    "sentence, fatalities",
+    [
+        ("Soldiers shot and killed the herder near the well.", 1),
+        ("A crowd stoned to death a suspected thief at the market.", 1),
+        ("Gunmen assassinated a local councillor outside his home.", 1),
+        ("Gunmen killed the sons of the chief.", None),  # plural victims, uncounted: no toll of one
+        ("The rebels killed time waiting for the convoy.", None),
+    ],
+)
 def test_one_victim_named_by_a_singular_noun_is_one_death(sentence, fatalities):
     assert find_casualties(sentence).fatalities == fatalities
 

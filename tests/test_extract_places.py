@@ -23,7 +23,7 @@ def test_city_with_admin1_and_coordinates(gazetteer):
     places = resolved("A car bomb exploded in Mosul, Iraq.", gazetteer)
     mosul = next(p for p in places if p.surface == "Mosul")
     assert mosul.place.country_iso2 == "IQ"
-    assert mosul.place.admin1 == "Nineveh"   # admin1_overrides.csv over GeoNames "Ninawa"
+    assert mosul.place.admin1 == "Nineveh"  # admin1_overrides.csv over GeoNames "Ninawa"
     assert abs(mosul.place.latitude - 36.34) < 0.1
     assert mosul.geo_precision == 1
 
@@ -49,7 +49,9 @@ def test_context_country_disambiguates_namesakes(gazetteer):
 def test_source_country_is_a_tie_breaker(gazetteer):
     spans = find_place_spans("Gunmen attacked a bus near Hyderabad.", gazetteer)
     for source, expected in (("PK", "PK"), ("IN", "IN")):
-        places = resolve_all(with_surroundings("Gunmen attacked a bus near Hyderabad.", spans), country_context(spans, source))
+        places = resolve_all(
+            with_surroundings("Gunmen attacked a bus near Hyderabad.", spans), country_context(spans, source)
+        )
         assert places[0].place.country_iso2 == expected
 
 
@@ -105,6 +107,7 @@ def places_of(text, source_country=None):
 
 def event_of(text, published="2025-03-10"):
     import datetime
+
     events = extract_events(text, datetime.date.fromisoformat(published))
     assert events, text
     return max(events, key=lambda e: e.confidence)
@@ -127,7 +130,7 @@ def test_unknown_village_falls_back_to_its_district_and_province():
 
 def test_district_word_and_province_after_it():
     places = resolve_text("Fighting broke out in Chora district, Uruzgan, on Tuesday.")
-    assert [p.place.country_iso2 for p in places] == ["AF"]   # not the Greek island town Chora
+    assert [p.place.country_iso2 for p in places] == ["AF"]  # not the Greek island town Chora
     assert places[0].geo_precision == 3
 
 
@@ -171,15 +174,20 @@ def test_a_demonym_of_the_victims_does_not_move_the_place():
 
 
 def test_dateline_and_speaking_places_are_not_the_event_place():
-    event = event_of("NAIROBI, Kenya — A car bomb killed six people at a checkpoint in Mogadishu on Monday, "
-                     "police said.", "2025-03-11")
+    event = event_of(
+        "NAIROBI, Kenya — A car bomb killed six people at a checkpoint in Mogadishu on Monday, police said.",
+        "2025-03-11",
+    )
     assert event.location == "Mogadishu" and event.country_iso2 == "SO"
     assert "Geneva" not in places_of("The envoy, speaking in Geneva, said an air strike killed 12 in Idlib.")
 
 
 def test_the_capital_named_by_its_country():
-    for text in ("Rockets hit the Syrian capital overnight.", "Rockets hit the capital of Syria overnight.",
-                 "Rockets hit Syria's capital overnight."):
+    for text in (
+        "Rockets hit the Syrian capital overnight.",
+        "Rockets hit the capital of Syria overnight.",
+        "Rockets hit Syria's capital overnight.",
+    ):
         assert [p.place.name for p in resolve_text(text)] == ["Damascus"], text
 
 
@@ -214,8 +222,16 @@ def test_iso_second_level_units_are_admin2():
 
 
 def _span(surface, candidates=(), **flags):
-    return PlaceSpan(0, len(surface), surface, tuple(candidates), near=False, region_word=flags.pop("region_word", False),
-                     locative=True, **flags)
+    return PlaceSpan(
+        0,
+        len(surface),
+        surface,
+        tuple(candidates),
+        near=False,
+        region_word=flags.pop("region_word", False),
+        locative=True,
+        **flags,
+    )
 
 
 def test_scoring_factors(gazetteer):
@@ -224,7 +240,9 @@ def test_scoring_factors(gazetteer):
     # Name match: own name > alternate > skeleton.
     assert name_match(_span("Kaya"), town) > name_match(_span("Kaya", variant=True), town)
     # Feature level: a region reading needs a unit word or a place inside it.
-    assert feature_level(_span("Centre-Nord", region_word=True), region, False) > feature_level(_span("Centre-Nord"), region, False)
+    assert feature_level(_span("Centre-Nord", region_word=True), region, False) > feature_level(
+        _span("Centre-Nord"), region, False
+    )
     assert feature_level(_span("Centre-Nord"), region, True) > feature_level(_span("Centre-Nord"), region, False)
     # Population: more is likelier, on a log scale.
     assert population_weight(region) > population_weight(town) > 0
@@ -258,8 +276,8 @@ def test_cache_key_is_content_based_and_pruning_spares_live_files(tmp_path, monk
     monkeypatch.delenv(DUMP_ENV)
     assert with_dump != _inputs_key()
     keep = tmp_path / "gazetteer-aaaa.pickle"
-    other = tmp_path / "gazetteer-bbbb.pickle"       # another checkout's, in use
-    stale = tmp_path / "gazetteer-cccc.pickle"       # nobody has loaded it for months
+    other = tmp_path / "gazetteer-bbbb.pickle"  # another checkout's, in use
+    stale = tmp_path / "gazetteer-cccc.pickle"  # nobody has loaded it for months
     for path in (keep, other, stale):
         path.write_bytes(b"x")
     old = time_mod.time() - 90 * 86400
@@ -271,10 +289,48 @@ def test_cache_key_is_content_based_and_pruning_spares_live_files(tmp_path, monk
 # A few rows in the GeoNames dump format (tab-separated, 19 columns), with made-up places.
 _DUMP_ROWS = [
     # id, name, ascii, alternates, lat, lon, class, code, cc, cc2, admin1, admin2, a3, a4, pop, elev, dem, tz, date
-    ("9900001", "Oukparé", "Oukpare", "Oukpare Commune", "8.10", "2.30", "A", "ADM2", "BJ", "", "11", "1199",
-     "", "", "40000", "", "200", "Africa/Porto-Novo", "2024-01-01"),
-    ("9900002", "Zinvietolo", "Zinvietolo", "Zinvie-Tolo", "8.1234", "2.2345", "P", "PPL", "BJ", "", "11", "1199",
-     "", "", "0", "", "180", "Africa/Porto-Novo", "2024-01-01"),
+    (
+        "9900001",
+        "Oukparé",
+        "Oukpare",
+        "Oukpare Commune",
+        "8.10",
+        "2.30",
+        "A",
+        "ADM2",
+        "BJ",
+        "",
+        "11",
+        "1199",
+        "",
+        "",
+        "40000",
+        "",
+        "200",
+        "Africa/Porto-Novo",
+        "2024-01-01",
+    ),
+    (
+        "9900002",
+        "Zinvietolo",
+        "Zinvietolo",
+        "Zinvie-Tolo",
+        "8.1234",
+        "2.2345",
+        "P",
+        "PPL",
+        "BJ",
+        "",
+        "11",
+        "1199",
+        "",
+        "",
+        "0",
+        "",
+        "180",
+        "Africa/Porto-Novo",
+        "2024-01-01",
+    ),
     ("bad-row", "only three fields"),
 ]
 
@@ -316,6 +372,7 @@ def test_organisations_named_after_places_are_not_places():
 def test_skeleton_matches_must_also_look_alike():
     # Same consonants, different names: a Kenyan county is not an Indonesian city.
     from transforms.extract.places import _close_spelling
+
     assert _close_spelling("Qandahar", "Kandahar") and _close_spelling("Wagadugu", "Ouagadougou")
     assert not _close_spelling("Turkana", "Tarakan")
 
@@ -335,6 +392,7 @@ def test_a_demonym_naming_a_region_of_a_neighbour():
 
 def test_a_missing_dump_is_logged_and_ignored(tmp_path, monkeypatch, caplog):
     from transforms.extract.gazetteer import dump_path
+
     monkeypatch.setenv(DUMP_ENV, str(tmp_path / "no-such-file.txt"))
     with caplog.at_level("WARNING"):
         assert dump_path() is None
@@ -365,6 +423,7 @@ def test_a_multi_word_unit_still_marks_an_unknown_name():
 
 def test_actors_give_a_weak_country_prior():
     from transforms.extract.places import actor_prior
+
     assert actor_prior("Houthi forces fired drones")["YE"] == 1.0
     # Case and whole words: a "pdf" file or a "PDF-style" word is no armed group.
     assert not actor_prior("the report was sent as a pdf; PDF-style forms")
@@ -404,14 +463,16 @@ def test_a_skeleton_match_casts_no_country_vote(gazetteer):
     # "Kaabongo" only looks like a district abroad by its consonants: it must not make the
     # article point there.
     text = "Troops swept the area of Zyxwoogo, Kaabongo and the hunting reserve."
-    spans = link_hierarchy(text, find_place_spans(text, gazetteer))   # read as the unit of "Zyxwoogo"
+    spans = link_hierarchy(text, find_place_spans(text, gazetteer))  # read as the unit of "Zyxwoogo"
     assert any(sp.variant and sp.qualifies_unknown for sp in spans)
     assert not country_context([sp for sp in spans if sp.variant], None)
 
 
 def test_a_unit_written_as_one_stands_beside_a_country_named_elsewhere():
-    event = event_of("On 3 March 2025, militants blocked the road near Qwertogo, Nahouri Province, "
-                     "stopping traders bound for a market across the border in Ghana.")
+    event = event_of(
+        "On 3 March 2025, militants blocked the road near Qwertogo, Nahouri Province, "
+        "stopping traders bound for a market across the border in Ghana."
+    )
     assert (event.country_iso2, event.admin1, event.geo_precision) == ("BF", "Centre-Sud", 3)
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from transforms.extract import extract_events
 
-PUBLISHED = date(2026, 3, 16)   # a Monday
+PUBLISHED = date(2026, 3, 16)  # a Monday
 
 
 def _sub(text: str) -> str:
@@ -18,128 +18,228 @@ def _sub(text: str) -> str:
     return events[0].sub_event_type
 
 
-@pytest.mark.parametrize("text, sub", [
-    # An attack the other side answers is a clash: attackers killed, an ensuing gunfight.
-    ("On Saturday, raiders on motorbikes struck a farming settlement near Gusau, Nigeria; hunters from the "
-     "settlement fought back, and two of the raiders were killed.", "Armed clash"),
-    ("On Saturday, a column of fighters assaulted an army outpost in Ituri, Congo. A gunfight lasting two hours "
-     "followed.", "Armed clash"),
-    ("On Saturday, a tribal militia ambushed a convoy of aid trucks near El Fasher, Sudan; the escorts fired "
-     "back at the attackers and drove them off.", "Armed clash"),
-    # ... and one nobody answers stays an attack on civilians.
-    ("On Saturday, gunmen shot dead three women fetching water outside a village near Jos, Nigeria.", "Attack"),
-])
+@pytest.mark.parametrize(
+    "text, sub",
+    [
+        # An attack the other side answers is a clash: attackers killed, an ensuing gunfight.
+        (
+            "On Saturday, raiders on motorbikes struck a farming settlement near Gusau, Nigeria; hunters from the "
+            "settlement fought back, and two of the raiders were killed.",
+            "Armed clash",
+        ),
+        (
+            "On Saturday, a column of fighters assaulted an army outpost in Ituri, Congo. A gunfight lasting two hours "
+            "followed.",
+            "Armed clash",
+        ),
+        (
+            "On Saturday, a tribal militia ambushed a convoy of aid trucks near El Fasher, Sudan; the escorts fired "
+            "back at the attackers and drove them off.",
+            "Armed clash",
+        ),
+        # ... and one nobody answers stays an attack on civilians.
+        ("On Saturday, gunmen shot dead three women fetching water outside a village near Jos, Nigeria.", "Attack"),
+    ],
+)
 def test_an_answered_attack_is_an_armed_clash(text, sub):
     assert _sub(text) == sub
 
 
-@pytest.mark.parametrize("text, sub", [
-    ("On Saturday, armed men attacked a hamlet near Gao, Mali, and set its granaries and a mill on fire before "
-     "riding off.", "Looting/property destruction"),
-    ("On Saturday, insurgents attacked a ferry landing in Cabo Delgado, Mozambique, torching two boats and the "
-     "ticket office.", "Looting/property destruction"),
-    ("On Saturday, in a quarrel over grazing near Makurdi, Nigeria, a landowner shot dead four camels of a "
-     "passing caravan.", "Looting/property destruction"),
-    # A person harmed makes it an attack, whatever else burned; "cattle trader" is a person.
-    ("On Saturday, insurgents attacked a hamlet near Gao, Mali, killed a shepherd and burned his hut.", "Attack"),
-    ("On Saturday, gunmen killed a goat seller on the road to a market near Gao, Mali.", "Attack"),
-])
+@pytest.mark.parametrize(
+    "text, sub",
+    [
+        (
+            "On Saturday, armed men attacked a hamlet near Gao, Mali, and set its granaries and a mill on fire before "
+            "riding off.",
+            "Looting/property destruction",
+        ),
+        (
+            "On Saturday, insurgents attacked a ferry landing in Cabo Delgado, Mozambique, torching two boats and the "
+            "ticket office.",
+            "Looting/property destruction",
+        ),
+        (
+            "On Saturday, in a quarrel over grazing near Makurdi, Nigeria, a landowner shot dead four camels of a "
+            "passing caravan.",
+            "Looting/property destruction",
+        ),
+        # A person harmed makes it an attack, whatever else burned; "cattle trader" is a person.
+        ("On Saturday, insurgents attacked a hamlet near Gao, Mali, killed a shepherd and burned his hut.", "Attack"),
+        ("On Saturday, gunmen killed a goat seller on the road to a market near Gao, Mali.", "Attack"),
+    ],
+)
 def test_looting_and_destruction_need_no_casualties(text, sub):
     assert _sub(text) == sub
 
 
-@pytest.mark.parametrize("text, sub", [
-    ("On Saturday, army engineers defused a roadside bomb that insurgents had hidden in a culvert near Mopti, "
-     "Mali.", "Disrupted weapons use"),
-    ("On Saturday, a patrol near Mopti, Mali, uncovered two buried landmines on a farm track.",
-     "Disrupted weapons use"),
-    ("On Saturday, a roadside bomb struck a bus near Mopti, Mali, killing four passengers.",
-     "Remote explosive/landmine/IED"),
-    ("On Saturday, farmers planting millet were killed by a landmine near Mopti, Mali.",
-     "Remote explosive/landmine/IED"),
-])
+@pytest.mark.parametrize(
+    "text, sub",
+    [
+        (
+            "On Saturday, army engineers defused a roadside bomb that insurgents had hidden in a culvert near Mopti, "
+            "Mali.",
+            "Disrupted weapons use",
+        ),
+        (
+            "On Saturday, a patrol near Mopti, Mali, uncovered two buried landmines on a farm track.",
+            "Disrupted weapons use",
+        ),
+        (
+            "On Saturday, a roadside bomb struck a bus near Mopti, Mali, killing four passengers.",
+            "Remote explosive/landmine/IED",
+        ),
+        (
+            "On Saturday, farmers planting millet were killed by a landmine near Mopti, Mali.",
+            "Remote explosive/landmine/IED",
+        ),
+    ],
+)
 def test_a_device_found_or_defused_is_disrupted_weapons_use(text, sub):
     assert _sub(text) == sub
 
 
-@pytest.mark.parametrize("text, sub", [
-    ("On Saturday, the air force attacked a rebel training camp in Mindanao, Philippines, with helicopters.",
-     "Air/drone strike"),
-    ("On Saturday, militants attacked an army base near Mosul, Iraq, with mortars and rockets.",
-     "Shelling/artillery/missile attack"),
-    # Guns as well: a clash.
-    ("On Saturday, rebels fired at army positions near Mosul, Iraq, using machine guns and small arms.",
-     "Armed clash"),
-])
+@pytest.mark.parametrize(
+    "text, sub",
+    [
+        (
+            "On Saturday, the air force attacked a rebel training camp in Mindanao, Philippines, with helicopters.",
+            "Air/drone strike",
+        ),
+        (
+            "On Saturday, militants attacked an army base near Mosul, Iraq, with mortars and rockets.",
+            "Shelling/artillery/missile attack",
+        ),
+        # Guns as well: a clash.
+        (
+            "On Saturday, rebels fired at army positions near Mosul, Iraq, using machine guns and small arms.",
+            "Armed clash",
+        ),
+    ],
+)
 def test_an_attack_by_remote_means_is_remote_violence(text, sub):
     assert _sub(text) == sub
 
 
-@pytest.mark.parametrize("text, sub", [
-    ("On Saturday, a group of market porters attacked and badly hurt a shopkeeper they accused of cheating "
-     "them in Jos, Nigeria.", "Mob violence"),
-    ("On Saturday, two groups of youths from neighbouring quarters of Jos, Nigeria, clashed over a football "
-     "pitch, leaving four people hurt.", "Mob violence"),
-    ("On Saturday, two groups fought in the streets of Misrata, Libya, with heavy weapons, leaving four "
-     "people dead.", "Armed clash"),
-    # Organised armed groups fighting is a clash.
-    ("On Saturday, two rival militias clashed with rifles over a checkpoint near Jos, Nigeria, leaving four "
-     "fighters hurt.", "Armed clash"),
-])
+@pytest.mark.parametrize(
+    "text, sub",
+    [
+        (
+            "On Saturday, a group of market porters attacked and badly hurt a shopkeeper they accused of cheating "
+            "them in Jos, Nigeria.",
+            "Mob violence",
+        ),
+        (
+            "On Saturday, two groups of youths from neighbouring quarters of Jos, Nigeria, clashed over a football "
+            "pitch, leaving four people hurt.",
+            "Mob violence",
+        ),
+        (
+            "On Saturday, two groups fought in the streets of Misrata, Libya, with heavy weapons, leaving four "
+            "people dead.",
+            "Armed clash",
+        ),
+        # Organised armed groups fighting is a clash.
+        (
+            "On Saturday, two rival militias clashed with rifles over a checkpoint near Jos, Nigeria, leaving four "
+            "fighters hurt.",
+            "Armed clash",
+        ),
+    ],
+)
 def test_a_crowd_fighting_without_arms_is_mob_violence(text, sub):
     assert _sub(text) == sub
 
 
-@pytest.mark.parametrize("text, sub", [
-    # Force or assault used on a protest is an intervention, whoever used it.
-    ("On Saturday, nurses held a rally outside a hospital in Lahore, Pakistan. Men sent by a local politician "
-     "beat and injured three demonstrators.", "Protest with intervention"),
-    ("On Saturday, pensioners held a protest in Amman, Jordan. Guards at the ministry attacked the marchers "
-     "and tore up their placards.", "Protest with intervention"),
-    ("On Saturday, fishermen marched to the port office in Karachi, Pakistan, to protest a fishing ban. "
-     "Officers chased the marchers down the quay.", "Protest with intervention"),
-    # A passive about a protester is no act of the protesters.
-    ("On Saturday, traders protested in Lahore, Pakistan, after one of the traders was hurt by a falling "
-     "sign. Police fired tear gas at the crowd.", "Protest with intervention"),
-    # Protesters hurt by a baton charge did no violence themselves.
-    ("On Saturday, contract teachers rallied outside the education ministry in Amman, Jordan. Riot police "
-     "baton-charged the rally. Dozens of protesters were injured.", "Protest with intervention"),
-    # The crowd's own violence, said in the next sentence, makes it a riot.
-    ("On Saturday, hundreds of drivers protested against new fuel prices in Kumasi, Ghana. The crowd then "
-     "stoned a bus depot and burned two buses.", "Violent demonstration"),
-    ("On Saturday, residents marched peacefully through Kumasi, Ghana, to demand better roads.", "Peaceful protest"),
-])
+@pytest.mark.parametrize(
+    "text, sub",
+    [
+        # Force or assault used on a protest is an intervention, whoever used it.
+        (
+            "On Saturday, nurses held a rally outside a hospital in Lahore, Pakistan. Men sent by a local politician "
+            "beat and injured three demonstrators.",
+            "Protest with intervention",
+        ),
+        (
+            "On Saturday, pensioners held a protest in Amman, Jordan. Guards at the ministry attacked the marchers "
+            "and tore up their placards.",
+            "Protest with intervention",
+        ),
+        (
+            "On Saturday, fishermen marched to the port office in Karachi, Pakistan, to protest a fishing ban. "
+            "Officers chased the marchers down the quay.",
+            "Protest with intervention",
+        ),
+        # A passive about a protester is no act of the protesters.
+        (
+            "On Saturday, traders protested in Lahore, Pakistan, after one of the traders was hurt by a falling "
+            "sign. Police fired tear gas at the crowd.",
+            "Protest with intervention",
+        ),
+        # Protesters hurt by a baton charge did no violence themselves.
+        (
+            "On Saturday, contract teachers rallied outside the education ministry in Amman, Jordan. Riot police "
+            "baton-charged the rally. Dozens of protesters were injured.",
+            "Protest with intervention",
+        ),
+        # The crowd's own violence, said in the next sentence, makes it a riot.
+        (
+            "On Saturday, hundreds of drivers protested against new fuel prices in Kumasi, Ghana. The crowd then "
+            "stoned a bus depot and burned two buses.",
+            "Violent demonstration",
+        ),
+        (
+            "On Saturday, residents marched peacefully through Kumasi, Ghana, to demand better roads.",
+            "Peaceful protest",
+        ),
+    ],
+)
 def test_who_used_force_at_a_protest_decides_its_sub_type(text, sub):
     assert _sub(text) == sub
 
 
-@pytest.mark.parametrize("text", [
-    "On Saturday, farmers demonstrated outside a sugar mill in southern Nepal over unpaid dues. Guards at the "
-    "gate opened fire at the protesters, wounding two.",
-    "On Saturday, miners marched on the company offices in Kumasi, Ghana, over lay-offs. Soldiers answered "
-    "with live ammunition. Two miners were wounded.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Saturday, farmers demonstrated outside a sugar mill in southern Nepal over unpaid dues. Guards at the "
+        "gate opened fire at the protesters, wounding two.",
+        "On Saturday, miners marched on the company offices in Kumasi, Ghana, over lay-offs. Soldiers answered "
+        "with live ammunition. Two miners were wounded.",
+    ],
+)
 def test_lethal_force_on_a_protest_told_in_the_next_sentence_is_excessive_force(text):
     assert _sub(text) == "Excessive force against protesters"
 
 
 def test_police_shooting_protesters_stays_excessive_force_despite_later_stones():
-    text = ("ACCRA — Police shot dead three protesters and wounded dozens in Accra on Saturday as thousands "
-            "of young people marched against new taxes, rights groups said.\n\nMost marchers were peaceful, but "
-            "small groups threw stones at police lines near the market, witnesses said.")
+    text = (
+        "ACCRA — Police shot dead three protesters and wounded dozens in Accra on Saturday as thousands "
+        "of young people marched against new taxes, rights groups said.\n\nMost marchers were peaceful, but "
+        "small groups threw stones at police lines near the market, witnesses said."
+    )
     assert _sub(text) == "Excessive force against protesters"
 
 
 def test_demonstrators_who_clashed_with_police_riot_even_when_killed():
-    text = ("On Saturday, a crowd protesting a fuel price rise in Bouake, Ivory Coast, fought running battles with "
-            "police and burned a toll booth. One protester died of gunshot wounds.")
+    text = (
+        "On Saturday, a crowd protesting a fuel price rise in Bouake, Ivory Coast, fought running battles with "
+        "police and burned a toll booth. One protester died of gunshot wounds."
+    )
     assert _sub(text) == "Violent demonstration"
 
 
-@pytest.mark.parametrize("text, sub", [
-    ("On Saturday, soldiers rounded up eleven men at a market near Mopti, Mali, and executed two of them.", "Attack"),
-    ("On Saturday, police detained four students in Mopti, Mali, and beat them at the station.", "Attack"),
-    ("On Saturday, police in Mopti, Mali, arrested two brothers wanted for the killing of a councillor.", "Arrests"),
-])
+@pytest.mark.parametrize(
+    "text, sub",
+    [
+        (
+            "On Saturday, soldiers rounded up eleven men at a market near Mopti, Mali, and executed two of them.",
+            "Attack",
+        ),
+        ("On Saturday, police detained four students in Mopti, Mali, and beat them at the station.", "Attack"),
+        (
+            "On Saturday, police in Mopti, Mali, arrested two brothers wanted for the killing of a councillor.",
+            "Arrests",
+        ),
+    ],
+)
 def test_arrests_whose_detainees_are_harmed_are_attacks(text, sub):
     assert _sub(text) == sub

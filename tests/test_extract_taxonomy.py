@@ -1,15 +1,18 @@
 """The taxonomy file and every data file that names taxonomy values agree."""
 
 import csv
-from pathlib import Path
 
 import pytest
 
 from transforms.extract.taxonomy import DATA_DIR, TaxonomyError, actor_types, event_type_of, sub_event_types
 
 EXPECTED = {
-    "Battles": 3, "Explosions/Remote violence": 6, "Violence against civilians": 3,
-    "Protests": 3, "Riots": 2, "Strategic developments": 8,
+    "Battles": 3,
+    "Explosions/Remote violence": 6,
+    "Violence against civilians": 3,
+    "Protests": 3,
+    "Riots": 2,
+    "Strategic developments": 8,
 }
 
 
@@ -24,8 +27,16 @@ def test_six_event_types_and_twenty_five_sub_types_with_cameo_and_plover():
 
 
 def test_actor_types_are_the_eight_acled_types():
-    assert actor_types() == ("State forces", "Rebel group", "Political militia", "Identity militia",
-                             "Rioters", "Protesters", "Civilians", "External/Other forces")
+    assert actor_types() == (
+        "State forces",
+        "Rebel group",
+        "Political militia",
+        "Identity militia",
+        "Rioters",
+        "Protesters",
+        "Civilians",
+        "External/Other forces",
+    )
 
 
 @pytest.mark.parametrize("name, column", [("actors.csv", "actor_type"), ("generic_actors.csv", "actor_type")])

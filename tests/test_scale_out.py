@@ -360,7 +360,9 @@ def test_a_newer_shard_pushes_into_a_lake_created_before_a_column_existed(shard_
     conn = lake.connect_lake(catalog, data)
     path = shard_files["a"]
     conn.execute(f"attach '{path}' as shard (read_only)")
-    conn.execute("create table lake.main.event_mentions as select * exclude (admin2) from shard.main.event_mentions limit 0")
+    conn.execute(
+        "create table lake.main.event_mentions as select * exclude (admin2) from shard.main.event_mentions limit 0"
+    )
     conn.execute("detach shard")
     lake.push_shard(path, DAY, SHARDS["a"], conn)
     pushed = conn.execute(

@@ -105,10 +105,13 @@ def ensure_tables(conn: duckdb.DuckDBPyConnection, local: str) -> None:
         conn.execute(f"create table if not exists {LAKE}.main.{table} as select * from {local}.main.{table} limit 0")
         # A column added to the staging schema after the lake was created (e.g. admin2) is added here too,
         # so a newer worker can push into an older lake; inserts go by name, so column order never matters.
-        have = {name for (name,) in conn.execute(
-            "select column_name from information_schema.columns where table_catalog = ? and table_name = ?",
-            [LAKE, table],
-        ).fetchall()}
+        have = {
+            name
+            for (name,) in conn.execute(
+                "select column_name from information_schema.columns where table_catalog = ? and table_name = ?",
+                [LAKE, table],
+            ).fetchall()
+        }
         for name, kind in conn.execute(
             "select column_name, data_type from information_schema.columns "
             "where table_catalog = ? and table_schema = 'main' and table_name = ? order by ordinal_position",
@@ -182,7 +185,8 @@ def _push(conn: duckdb.DuckDBPyConnection, local: str, day: date, sources: list[
         ).fetchone()[0]
         conn.execute(f"delete from {LAKE}.main.sources where source_id in ({marks})", sources)
         counts["sources"] = conn.execute(
-            f"insert into {LAKE}.main.sources by name select * from {local}.main.sources where source_id in ({marks})", sources
+            f"insert into {LAKE}.main.sources by name select * from {local}.main.sources where source_id in ({marks})",
+            sources,
         ).fetchone()[0]
         conn.execute("commit")
     except BaseException:

@@ -20,18 +20,18 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
 
-ArticleKey = str   # the article URL path (and query) on its host, e.g. /herald/2026/11/15/<slug>
+ArticleKey = str  # the article URL path (and query) on its host, e.g. /herald/2026/11/15/<slug>
 Clusters = Mapping[str, Iterable[ArticleKey]]
 
 
 @dataclass(frozen=True)
 class PairwiseScores:
-    precision: float | None      # None when nothing was predicted together
-    recall: float | None         # None when gold has no together-pair
+    precision: float | None  # None when nothing was predicted together
+    recall: float | None  # None when gold has no together-pair
     true_pairs: int
     predicted_pairs: int
     gold_pairs: int
-    n_articles: int              # articles evaluated (the universe)
+    n_articles: int  # articles evaluated (the universe)
 
     @property
     def f1(self) -> float | None:
@@ -119,8 +119,9 @@ class GoldRecord:
     event_date: date
 
 
-def align_mentions(mentions: Iterable[MentionRecord], gold: Iterable[GoldRecord],
-                   max_days_apart: int = 1) -> dict[str, GoldRecord]:
+def align_mentions(
+    mentions: Iterable[MentionRecord], gold: Iterable[GoldRecord], max_days_apart: int = 1
+) -> dict[str, GoldRecord]:
     """Match each extracted report to the gold incident of its article it describes, if any.
 
     A report matches a gold incident of the same article with the same country and event type and

@@ -265,7 +265,7 @@ class EventMention:
     actors: tuple[ActorMention, ...] = ()
     evidence: tuple[tuple[int, int], ...] = ()  # character offsets into the article text
     evidence_text: str = ""
-    admin2: str | None = None           # district (second level), when the text or gazetteer gives one
+    admin2: str | None = None  # district (second level), when the text or gazetteer gives one
 
     @property
     def perpetrators(self) -> list[ActorMention]:

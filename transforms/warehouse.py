@@ -418,10 +418,32 @@ def load_articles(conn: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -
 
 
 _EVENT_COLUMNS = (
-    "event_mention_id", "article_id", "source_id", "partition_date", "extractor_version", "event_index",
-    "event_type", "sub_event_type", "event_date", "date_precision", "date_is_fallback", "location",
-    "admin1", "admin2", "country", "country_iso2", "latitude", "longitude", "geo_precision", "fatalities",
-    "injured", "weapon", "civilian_targeting", "confidence", "evidence_text", "evidence_offsets",
+    "event_mention_id",
+    "article_id",
+    "source_id",
+    "partition_date",
+    "extractor_version",
+    "event_index",
+    "event_type",
+    "sub_event_type",
+    "event_date",
+    "date_precision",
+    "date_is_fallback",
+    "location",
+    "admin1",
+    "admin2",
+    "country",
+    "country_iso2",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "fatalities",
+    "injured",
+    "weapon",
+    "civilian_targeting",
+    "confidence",
+    "evidence_text",
+    "evidence_offsets",
     "extracted_at",
 )
 _ACTOR_COLUMNS = (
@@ -452,14 +474,37 @@ def write_events(
         log_rows.append((article.article_id, extractor_version, article.partition_date, len(events), now))
         for index, event in enumerate(events):
             mention_id = short_hash(article.article_id, extractor_version, index)
-            event_rows.append((
-                mention_id, article.article_id, article.source_id, article.partition_date, extractor_version,
-                index, event.event_type, event.sub_event_type, event.event_date, event.date_precision,
-                event.date_is_fallback, event.location, event.admin1, event.admin2, event.country, event.country_iso2,
-                event.latitude, event.longitude, event.geo_precision, event.fatalities, event.injured,
-                event.weapon, event.civilian_targeting, event.confidence, event.evidence_text,
-                json.dumps([list(span) for span in event.evidence]), now,
-            ))
+            event_rows.append(
+                (
+                    mention_id,
+                    article.article_id,
+                    article.source_id,
+                    article.partition_date,
+                    extractor_version,
+                    index,
+                    event.event_type,
+                    event.sub_event_type,
+                    event.event_date,
+                    event.date_precision,
+                    event.date_is_fallback,
+                    event.location,
+                    event.admin1,
+                    event.admin2,
+                    event.country,
+                    event.country_iso2,
+                    event.latitude,
+                    event.longitude,
+                    event.geo_precision,
+                    event.fatalities,
+                    event.injured,
+                    event.weapon,
+                    event.civilian_targeting,
+                    event.confidence,
+                    event.evidence_text,
+                    json.dumps([list(span) for span in event.evidence]),
+                    now,
+                )
+            )
             for actor_index, actor in enumerate(event.actors):
                 actor_rows.append(
                     (

@@ -264,13 +264,12 @@ from (
 
 def cmd_bench_merge(args: argparse.Namespace, settings: Settings) -> int:
     import json
+    import os
+    import subprocess
     import tempfile
     import time
 
     import duckdb
-
-    import os
-    import subprocess
 
     from orchestration.dbt_cli import DBT_PROJECT_DIR, dbt_command
     from transforms.settings import SCHEMA_SQL
@@ -299,9 +298,7 @@ def cmd_bench_merge(args: argparse.Namespace, settings: Settings) -> int:
                     f"{work}/logs",
                     "--quiet",
                 )
-                process = subprocess.Popen(
-                    command, env=settings.replace(db_path=db).child_env(), cwd=DBT_PROJECT_DIR
-                )
+                process = subprocess.Popen(command, env=settings.replace(db_path=db).child_env(), cwd=DBT_PROJECT_DIR)
                 _, status, usage = os.wait4(process.pid, 0)  # this build's own peak RSS (KiB on Linux)
                 code = os.waitstatus_to_exitcode(status)
                 seconds = time.monotonic() - started
@@ -337,9 +334,11 @@ def cmd_bench_merge(args: argparse.Namespace, settings: Settings) -> int:
                 runs.append((mix, n, pairs / n, seconds, usage.ru_maxrss // 1024))
     # Scaling: how pairs per mention, seconds and memory grow from one size to the next (linear: the
     # pairs ratio stays near 1 and the seconds ratio near the mentions ratio).
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work on the machine slows the builds)")
+    print(
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work on the machine slows the builds)"
+    )
     print("      mix  mentions  pairs/mention  seconds  peak MB   x mentions  x pairs/mention  x seconds")
-    for (mix, n, per, seconds, peak), previous in zip(runs, [None] + runs[:-1]):
+    for (mix, n, per, seconds, peak), previous in zip(runs, [None] + runs[:-1], strict=False):
         growth = (
             ""
             if previous is None or previous[0] != mix

@@ -21,7 +21,9 @@ def build_articles(cases: list[dict], words: int) -> list[tuple[str, date, str |
         parts.append(case["text"])
         count += len(case["text"].split())
         if count >= words:
-            articles.append(("\n\n".join(parts), date.fromisoformat(case["published"][:10]), case.get("source_country")))
+            articles.append(
+                ("\n\n".join(parts), date.fromisoformat(case["published"][:10]), case.get("source_country"))
+            )
             parts, count = [], 0
     return articles
 
@@ -41,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     load_seconds = time.perf_counter() - started
     cases = [json.loads(line) for line in args.cases.read_text(encoding="utf-8").splitlines() if line.strip()]
     articles = build_articles(cases, args.words)
-    extract_events(articles[0][0], articles[0][1])   # compile lexicons outside the timing
+    extract_events(articles[0][0], articles[0][1])  # compile lexicons outside the timing
     best = best_cpu = float("inf")
     events = 0
     for _ in range(args.rounds):
@@ -54,9 +56,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"gazetteer load (incl. imports): {load_seconds:.2f} s")
     print(f"articles: {len(articles)}  mean words: {mean_words:.0f}  events: {events}")
     words = sum(len(t.split()) for t, _, _ in articles)
-    print(f"best of {args.rounds} (wall): {best:.3f} s  ->  {len(articles) / best:.1f} articles/s, {words / best / 1000:.1f}k words/s")
-    print(f"best of {args.rounds} (CPU):  {best_cpu:.3f} s  ->  {len(articles) / best_cpu:.1f} articles/s, "
-          f"{words / best_cpu / 1000:.1f}k words/s, {words / best_cpu / 600:.1f} 600-word articles/s")
+    print(
+        f"best of {args.rounds} (wall): {best:.3f} s  ->  {len(articles) / best:.1f} articles/s, "
+        f"{words / best / 1000:.1f}k words/s"
+    )
+    print(
+        f"best of {args.rounds} (CPU):  {best_cpu:.3f} s  ->  {len(articles) / best_cpu:.1f} articles/s, "
+        f"{words / best_cpu / 1000:.1f}k words/s, {words / best_cpu / 600:.1f} 600-word articles/s"
+    )
     return 0
 
 

@@ -19,9 +19,11 @@ from pathlib import Path
 
 from tests.benchmarks.bench_extract import build_articles
 
-_STARTUP = ("import time; t, c = time.perf_counter(), time.process_time(); "
-            "from transforms.extract.gazetteer import load_gazetteer; load_gazetteer(); "
-            "print(time.perf_counter() - t, time.process_time() - c)")
+_STARTUP = (
+    "import time; t, c = time.perf_counter(), time.process_time(); "
+    "from transforms.extract.gazetteer import load_gazetteer; load_gazetteer(); "
+    "print(time.perf_counter() - t, time.process_time() - c)"
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,8 +33,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args(argv)
 
-    runs = [subprocess.run([sys.executable, "-c", _STARTUP], capture_output=True, text=True, check=True).stdout.split()
-            for _ in range(3)]
+    runs = [
+        subprocess.run([sys.executable, "-c", _STARTUP], capture_output=True, text=True, check=True).stdout.split()
+        for _ in range(3)
+    ]
     wall, cpu = min(float(r[0]) for r in runs), min(float(r[1]) for r in runs)
     from transforms.extract.events import split_sentences
     from transforms.extract.places import article_places
@@ -52,8 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     # Wall time depends on what else the machine runs; CPU time is what this start-up itself costs.
     print(f"place index start-up (fresh interpreter, warm cache): {wall:.2f} s wall, {cpu:.2f} s CPU")
     print(f"articles: {len(articles)}  resolved places: {places}")
-    print(f"place resolution, every sentence read (CPU, best of {args.rounds}): "
-          f"{best / len(articles) * 1000:.2f} ms per article")
+    print(
+        f"place resolution, every sentence read (CPU, best of {args.rounds}): "
+        f"{best / len(articles) * 1000:.2f} ms per article"
+    )
     return 0
 
 

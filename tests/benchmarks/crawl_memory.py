@@ -32,8 +32,10 @@ def page(n: int, kib: int) -> bytes:
     words = "council market convoy district officials province border statement".split()
     story = "".join(f"<p>{' '.join(rng.choice(words) for _ in range(40))}.</p>" for _ in range(8))
     filler = rng.randbytes(kib * 512).hex()  # inline data, as real pages carry (distinct per page)
-    return (f"<html><head><title>Story {n}</title><link rel='canonical' href='/s/{n}'></head><body>"
-            f"<article><h1>Story {n}</h1>{story}</article><script>var d='{filler}';</script></body></html>").encode()
+    return (
+        f"<html><head><title>Story {n}</title><link rel='canonical' href='/s/{n}'></head><body>"
+        f"<article><h1>Story {n}</h1>{story}</article><script>var d='{filler}';</script></body></html>"
+    ).encode()
 
 
 def serve(n_pages: int, kib: int, first: int) -> ThreadingHTTPServer:
@@ -44,8 +46,11 @@ def serve(n_pages: int, kib: int, first: int) -> ThreadingHTTPServer:
 
         def do_GET(self):  # noqa: N802 - stdlib name
             if self.path == "/sitemap.xml":
-                body = ("<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
-                        + "".join(f"<url><loc>{u}</loc></url>" for u in sitemap_urls) + "</urlset>").encode()
+                body = (
+                    "<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+                    + "".join(f"<url><loc>{u}</loc></url>" for u in sitemap_urls)
+                    + "</urlset>"
+                ).encode()
             elif self.path.startswith("/s/") and self.path[3:].isdigit():
                 body = page(int(self.path[3:]), kib)  # distinct stories on every host
             elif self.path == "/robots.txt":
@@ -76,11 +81,20 @@ def one(pages: int, kib: int, hosts: int, delay: float) -> dict:
 
     per_host = pages // hosts
     servers = [serve(per_host, kib, i * per_host) for i in range(hosts)]
-    sources = [{"id": f"h{i}", "name": f"Host {i}", "homepage": f"http://127.0.0.1:{s.server_address[1]}/",
-                "sitemaps": [f"http://127.0.0.1:{s.server_address[1]}/sitemap.xml"],
-                "max_articles": per_host, "delay_seconds": delay} for i, s in enumerate(servers)]
-    config = parse_sources({"crawler": {"allow_private_addresses": True, "concurrency": 8,
-                                        "per_host_concurrency": 2}, "sources": sources})
+    sources = [
+        {
+            "id": f"h{i}",
+            "name": f"Host {i}",
+            "homepage": f"http://127.0.0.1:{s.server_address[1]}/",
+            "sitemaps": [f"http://127.0.0.1:{s.server_address[1]}/sitemap.xml"],
+            "max_articles": per_host,
+            "delay_seconds": delay,
+        }
+        for i, s in enumerate(servers)
+    ]
+    config = parse_sources(
+        {"crawler": {"allow_private_addresses": True, "concurrency": 8, "per_host_concurrency": 2}, "sources": sources}
+    )
     with tempfile.TemporaryDirectory() as tmp:
         conn = warehouse.connect(Path(tmp) / "crawl.duckdb")
         started = time.monotonic()
@@ -88,10 +102,17 @@ def one(pages: int, kib: int, hosts: int, delay: float) -> dict:
         seconds = time.monotonic() - started
         archived = conn.execute("select count(*) from pages where page_kind = 'article'").fetchone()[0]
         conn.close()
-    return {"pages": pages, "kib": kib, "hosts": hosts, "delay": delay, "seconds": round(seconds, 1),
-            "archived": archived, "pages_per_s": round(archived / seconds, 1),
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-            "timeouts": stats.counts.get("article_timeout", 0)}
+    return {
+        "pages": pages,
+        "kib": kib,
+        "hosts": hosts,
+        "delay": delay,
+        "seconds": round(seconds, 1),
+        "archived": archived,
+        "pages_per_s": round(archived / seconds, 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "timeouts": stats.counts.get("article_timeout", 0),
+    }
 
 
 def main() -> None:
@@ -105,15 +126,36 @@ def main() -> None:
     if args.one:
         print(json.dumps(one(args.pages, args.page_kib, args.hosts[0], args.delay)))
         return
-    print(f"{'pages':>6} {'KiB':>5} {'hosts':>5} {'delay':>5} {'seconds':>8} {'pages/s':>8} {'archived':>8} "
-          f"{'timeouts':>8} {'peak RSS MB':>11}")
+    print(
+        f"{'pages':>6} {'KiB':>5} {'hosts':>5} {'delay':>5} {'seconds':>8} {'pages/s':>8} {'archived':>8} "
+        f"{'timeouts':>8} {'peak RSS MB':>11}"
+    )
     for hosts in args.hosts:
-        out = subprocess.run([sys.executable, "-m", "tests.benchmarks.crawl_memory", "--one", "--pages",
-                              str(args.pages), "--page-kib", str(args.page_kib), "--hosts", str(hosts),
-                              "--delay", str(args.delay)], capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "tests.benchmarks.crawl_memory",
+                "--one",
+                "--pages",
+                str(args.pages),
+                "--page-kib",
+                str(args.page_kib),
+                "--hosts",
+                str(hosts),
+                "--delay",
+                str(args.delay),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         r = json.loads(out.stdout.strip().splitlines()[-1])
-        print(f"{r['pages']:>6} {r['kib']:>5} {r['hosts']:>5} {r['delay']:>5} {r['seconds']:>8} "
-              f"{r['pages_per_s']:>8} {r['archived']:>8} {r['timeouts']:>8} {r['peak_rss_mb']:>11}", flush=True)
+        print(
+            f"{r['pages']:>6} {r['kib']:>5} {r['hosts']:>5} {r['delay']:>5} {r['seconds']:>8} "
+            f"{r['pages_per_s']:>8} {r['archived']:>8} {r['timeouts']:>8} {r['peak_rss_mb']:>11}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

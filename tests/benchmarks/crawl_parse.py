@@ -24,10 +24,12 @@ from transforms import pipeline, warehouse
 from transforms.config import parse_sources
 
 DAY = date(2026, 11, 20)
-WORDS = ("government forces militia district officials reported attack village market police "
-         "residents province security council minister election talks convoy checkpoint "
-         "witnesses hospital statement authorities region capital border army rebels "
-         "protesters ceasefire humanitarian agency displaced families local leaders").split()
+WORDS = (
+    "government forces militia district officials reported attack village market police "
+    "residents province security council minister election talks convoy checkpoint "
+    "witnesses hospital statement authorities region capital border army rebels "
+    "protesters ceasefire humanitarian agency displaced families local leaders"
+).split()
 
 
 def synthetic_page(n: int) -> bytes:
@@ -50,8 +52,11 @@ def synthetic_page(n: int) -> bytes:
 
 def make_handler(n_pages: int):
     urls = [f"/story/{i}-{synthetic_page(i).split(b'<title>')[1].split()[0].decode().lower()}" for i in range(n_pages)]
-    sitemap = ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-               + "".join(f"<url><loc>{u}</loc></url>" for u in urls) + "</urlset>").encode()
+    sitemap = (
+        '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        + "".join(f"<url><loc>{u}</loc></url>" for u in urls)
+        + "</urlset>"
+    ).encode()
     by_path = {u: i for i, u in enumerate(urls)}
 
     class Handler(BaseHTTPRequestHandler):
@@ -84,13 +89,29 @@ def run(n_pages: int) -> dict[str, float]:
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
-    config = parse_sources({
-        "crawler": {"allow_private_addresses": True, "concurrency": 8, "per_host_concurrency": 8,
-                    "timeout_seconds": 30, "max_retries": 1},
-        "sources": [{"id": "bench", "name": "Benchmark News", "homepage": f"{base}/", "country": "GB",
-                     "language": "en", "sitemaps": [f"{base}/sitemap.xml"], "max_articles": n_pages,
-                     "delay_seconds": 0}],
-    })
+    config = parse_sources(
+        {
+            "crawler": {
+                "allow_private_addresses": True,
+                "concurrency": 8,
+                "per_host_concurrency": 8,
+                "timeout_seconds": 30,
+                "max_retries": 1,
+            },
+            "sources": [
+                {
+                    "id": "bench",
+                    "name": "Benchmark News",
+                    "homepage": f"{base}/",
+                    "country": "GB",
+                    "language": "en",
+                    "sitemaps": [f"{base}/sitemap.xml"],
+                    "max_articles": n_pages,
+                    "delay_seconds": 0,
+                }
+            ],
+        }
+    )
     with tempfile.TemporaryDirectory() as tmp:
         conn = warehouse.connect(Path(tmp) / "bench.duckdb")
         started = time.perf_counter()
@@ -104,10 +125,14 @@ def run(n_pages: int) -> dict[str, float]:
     articles = parse_stats.counts.get("articles", 0)
     crawl_s, parse_s = crawled - started, parsed - crawled
     return {
-        "pages": n_pages, "archived": pages, "articles": articles,
-        "crawl_pages_per_s": pages / crawl_s, "parse_pages_per_s": articles / parse_s,
+        "pages": n_pages,
+        "archived": pages,
+        "articles": articles,
+        "crawl_pages_per_s": pages / crawl_s,
+        "parse_pages_per_s": articles / parse_s,
         "end_to_end_pages_per_s": articles / (crawl_s + parse_s),
-        "crawl_s": crawl_s, "parse_s": parse_s,
+        "crawl_s": crawl_s,
+        "parse_s": parse_s,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
@@ -116,13 +141,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, nargs="+", default=[1000])
     args = parser.parse_args()
-    print(f"{'pages':>7} {'archived':>8} {'articles':>8} {'crawl/s':>8} {'parse/s':>8} {'e2e/s':>7} "
-          f"{'crawl s':>8} {'parse s':>8} {'peak RSS MB':>11}")
+    print(
+        f"{'pages':>7} {'archived':>8} {'articles':>8} {'crawl/s':>8} {'parse/s':>8} {'e2e/s':>7} "
+        f"{'crawl s':>8} {'parse s':>8} {'peak RSS MB':>11}"
+    )
     for n in args.pages:
         r = run(n)
-        print(f"{r['pages']:>7} {r['archived']:>8} {r['articles']:>8} {r['crawl_pages_per_s']:>8.1f} "
-              f"{r['parse_pages_per_s']:>8.1f} {r['end_to_end_pages_per_s']:>7.1f} {r['crawl_s']:>8.1f} "
-              f"{r['parse_s']:>8.1f} {r['peak_rss_mb']:>11.0f}", flush=True)
+        print(
+            f"{r['pages']:>7} {r['archived']:>8} {r['articles']:>8} {r['crawl_pages_per_s']:>8.1f} "
+            f"{r['parse_pages_per_s']:>8.1f} {r['end_to_end_pages_per_s']:>7.1f} {r['crawl_s']:>8.1f} "
+            f"{r['parse_s']:>8.1f} {r['peak_rss_mb']:>11.0f}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -39,26 +39,60 @@ from pathlib import Path
 DAY = date(2026, 11, 20)
 TEMPLATES = ("jsonld", "opengraph", "legacy", "widgets")
 DISCOVERY = ("rss", "sitemap", "sitemap_index")
-INCIDENT_SHARE = 0.35          # articles that report an incident
-REPORTS_PER_INCIDENT = 1.6     # mean articles per incident: cross-outlet duplicates
-COUNTRY_LEVEL_SHARE = 0.2      # incident reports located only to a region or country
+INCIDENT_SHARE = 0.35  # articles that report an incident
+REPORTS_PER_INCIDENT = 1.6  # mean articles per incident: cross-outlet duplicates
+COUNTRY_LEVEL_SHARE = 0.2  # incident reports located only to a region or country
 
 # Towns the offline gazetteer knows, with their country (general geography, not from any dataset).
 TOWNS = (
-    ("Maiduguri", "Nigeria"), ("Kano", "Nigeria"), ("Jos", "Nigeria"), ("Goma", "the Democratic Republic of the Congo"),
-    ("Bunia", "the Democratic Republic of the Congo"), ("Mosul", "Iraq"), ("Kirkuk", "Iraq"), ("Basra", "Iraq"),
-    ("Aleppo", "Syria"), ("Homs", "Syria"), ("Kandahar", "Afghanistan"), ("Kunduz", "Afghanistan"),
-    ("Peshawar", "Pakistan"), ("Quetta", "Pakistan"), ("Mogadishu", "Somalia"), ("Kismayo", "Somalia"),
-    ("Gao", "Mali"), ("Mopti", "Mali"), ("Ouagadougou", "Burkina Faso"), ("Niamey", "Niger"),
-    ("Khartoum", "Sudan"), ("Nyala", "Sudan"), ("Aden", "Yemen"), ("Taiz", "Yemen"),
-    ("Kharkiv", "Ukraine"), ("Kherson", "Ukraine"), ("Garissa", "Kenya"), ("Bamenda", "Cameroon"),
-    ("Maroua", "Cameroon"), ("Cucuta", "Colombia"), ("Culiacan", "Mexico"), ("Benghazi", "Libya"),
-    ("Mandalay", "Myanmar"), ("Cotabato", "Philippines"), ("Imphal", "India"), ("Port-au-Prince", "Haiti"),
+    ("Maiduguri", "Nigeria"),
+    ("Kano", "Nigeria"),
+    ("Jos", "Nigeria"),
+    ("Goma", "the Democratic Republic of the Congo"),
+    ("Bunia", "the Democratic Republic of the Congo"),
+    ("Mosul", "Iraq"),
+    ("Kirkuk", "Iraq"),
+    ("Basra", "Iraq"),
+    ("Aleppo", "Syria"),
+    ("Homs", "Syria"),
+    ("Kandahar", "Afghanistan"),
+    ("Kunduz", "Afghanistan"),
+    ("Peshawar", "Pakistan"),
+    ("Quetta", "Pakistan"),
+    ("Mogadishu", "Somalia"),
+    ("Kismayo", "Somalia"),
+    ("Gao", "Mali"),
+    ("Mopti", "Mali"),
+    ("Ouagadougou", "Burkina Faso"),
+    ("Niamey", "Niger"),
+    ("Khartoum", "Sudan"),
+    ("Nyala", "Sudan"),
+    ("Aden", "Yemen"),
+    ("Taiz", "Yemen"),
+    ("Kharkiv", "Ukraine"),
+    ("Kherson", "Ukraine"),
+    ("Garissa", "Kenya"),
+    ("Bamenda", "Cameroon"),
+    ("Maroua", "Cameroon"),
+    ("Cucuta", "Colombia"),
+    ("Culiacan", "Mexico"),
+    ("Benghazi", "Libya"),
+    ("Mandalay", "Myanmar"),
+    ("Cotabato", "Philippines"),
+    ("Imphal", "India"),
+    ("Port-au-Prince", "Haiti"),
 )
 REGIONS = (
-    ("northeastern Nigeria", "Nigeria"), ("Borno state", "Nigeria"), ("eastern Congo", "the Democratic Republic of the Congo"),
-    ("northern Mali", "Mali"), ("southern Somalia", "Somalia"), ("Darfur", "Sudan"), ("northern Iraq", "Iraq"),
-    ("Balochistan province", "Pakistan"), ("eastern Ukraine", "Ukraine"), ("the Sahel region of Burkina Faso", "Burkina Faso"),
+    ("northeastern Nigeria", "Nigeria"),
+    ("Borno state", "Nigeria"),
+    ("eastern Congo", "the Democratic Republic of the Congo"),
+    ("northern Mali", "Mali"),
+    ("southern Somalia", "Somalia"),
+    ("Darfur", "Sudan"),
+    ("northern Iraq", "Iraq"),
+    ("Balochistan province", "Pakistan"),
+    ("eastern Ukraine", "Ukraine"),
+    ("the Sahel region of Burkina Faso", "Burkina Faso"),
 )
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 NUMBER_WORDS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twelve", "15", "20")
@@ -68,15 +102,25 @@ INCIDENTS = (
     ("attack", "Gunmen killed {n} people in an attack on a market in {place} on {day}, local officials said."),
     ("attack", "{N} villagers were shot dead when armed men stormed their homes near {place} late on {day}."),
     ("attack", "Suspected militants opened fire on worshippers leaving a mosque in {place} on {day}, killing {n}."),
-    ("bomb", "A roadside bomb struck an army convoy outside {place} on {day}, killing {n} soldiers, the military said."),
+    (
+        "bomb",
+        "A roadside bomb struck an army convoy outside {place} on {day}, killing {n} soldiers, the military said.",
+    ),
     ("bomb", "A car bomb exploded near a police checkpoint in {place} on {day}, wounding {n} people."),
     ("bomb", "At least {n} people died when a suicide bomber blew himself up at a bus station in {place} on {day}."),
     ("shelling", "Artillery shells hit residential streets in {place} on {day}, killing {n} civilians, rescuers said."),
     ("drone", "A drone strike on a vehicle in {place} on {day} killed {n} fighters, according to a security source."),
-    ("clash", "Government troops clashed with rebel fighters on the outskirts of {place} on {day}; {n} fighters were killed."),
+    (
+        "clash",
+        "Government troops clashed with rebel fighters on the outskirts of {place} on {day}; {n} fighters were killed.",
+    ),
     ("abduction", "Gunmen abducted {n} passengers from a bus travelling to {place} on {day}, police said."),
     ("protest", "Thousands of protesters marched through {place} on {day} to demand lower fuel prices."),
-    ("riot", "Rioters set fire to shops and cars in {place} on {day} after a disputed election result; police fired tear gas."),
+    (
+        "riot",
+        "Rioters set fire to shops and cars in {place} on {day} after a disputed election result; police fired "
+        "tear gas.",
+    ),
 )
 FOLLOW_UPS = (
     "Hospital staff said several of the wounded were in a serious condition.",
@@ -108,8 +152,24 @@ ORDINARY = (
     "Scientists at the national university presented research on drought resistant crops.",
     "The tourism board said visitor numbers had recovered to their level of five years ago.",
 )
-NAV_SECTIONS = ("World", "Africa", "Middle East", "Asia", "Americas", "Europe", "Business", "Sport",
-                "Culture", "Opinion", "Science", "Health", "Technology", "Travel", "Video", "Podcasts")
+NAV_SECTIONS = (
+    "World",
+    "Africa",
+    "Middle East",
+    "Asia",
+    "Americas",
+    "Europe",
+    "Business",
+    "Sport",
+    "Culture",
+    "Opinion",
+    "Science",
+    "Health",
+    "Technology",
+    "Travel",
+    "Video",
+    "Podcasts",
+)
 
 
 # ---------------------------------------------------------------------------- the synthetic day
@@ -121,7 +181,7 @@ def article_count(n_articles: int, n_sources: int, source: int) -> int:
 
 def published_at(source: int, index: int, count: int) -> datetime:
     minutes = int((index + 0.5) * 24 * 60 / max(count, 1))
-    return datetime(DAY.year, DAY.month, DAY.day, tzinfo=timezone.utc) + timedelta(minutes=minutes, seconds=source)
+    return datetime(DAY.year, DAY.month, DAY.day, tzinfo=UTC) + timedelta(minutes=minutes, seconds=source)
 
 
 def story(n_articles: int, source: int, index: int) -> tuple[str, list[str]]:
@@ -130,7 +190,7 @@ def story(n_articles: int, source: int, index: int) -> tuple[str, list[str]]:
     day = WEEKDAYS[(DAY - timedelta(days=1)).weekday()]
     if rng.random() < INCIDENT_SHARE:
         n_incidents = max(1, int(n_articles * INCIDENT_SHARE / REPORTS_PER_INCIDENT))
-        incident = random.Random(f"incident/{rng.randrange(n_incidents)}")   # shared across outlets
+        incident = random.Random(f"incident/{rng.randrange(n_incidents)}")  # shared across outlets
         kind_index = incident.randrange(len(INCIDENTS))
         n = incident.choice(NUMBER_WORDS)
         if incident.random() < COUNTRY_LEVEL_SHARE:
@@ -139,7 +199,7 @@ def story(n_articles: int, source: int, index: int) -> tuple[str, list[str]]:
             town, country = incident.choice(TOWNS)
             place = f"{town}, {country}" if rng.random() < 0.5 else town
         kinds = [i for i, (kind, _) in enumerate(INCIDENTS) if kind == INCIDENTS[kind_index][0]]
-        template = INCIDENTS[rng.choice(kinds)][1]          # each outlet words it its own way
+        template = INCIDENTS[rng.choice(kinds)][1]  # each outlet words it its own way
         lead = template.format(n=n, N=n.capitalize(), place=place, day=day)
         paragraphs = [lead] + rng.sample(FOLLOW_UPS, 2) + rng.sample(BACKGROUND, rng.randint(2, 4))
         paragraphs.insert(2, f"The violence in {country} has drawn condemnation from neighbouring governments.")
@@ -148,8 +208,9 @@ def story(n_articles: int, source: int, index: int) -> tuple[str, list[str]]:
         paragraphs = [p.format(day=day) for p in rng.sample(ORDINARY, rng.randint(6, 11))]
         title = paragraphs[0].split(",")[0][:90]
     # Stories run long: each paragraph grows by a sentence or two of ordinary reporting.
-    paragraphs = [p + " " + " ".join(rng.sample(BACKGROUND + ORDINARY, rng.randint(1, 4))).format(day=day)
-                  for p in paragraphs]
+    paragraphs = [
+        p + " " + " ".join(rng.sample(BACKGROUND + ORDINARY, rng.randint(1, 4))).format(day=day) for p in paragraphs
+    ]
     return title, paragraphs
 
 
@@ -167,35 +228,54 @@ def render_article(n_articles: int, n_sources: int, source: int, index: int, bas
     template = TEMPLATES[source % len(TEMPLATES)]
     nav = "".join(f'<li><a href="/section/{s.lower().replace(" ", "-")}">{s}</a></li>' for s in NAV_SECTIONS)
     rng = random.Random(f"related/{source}/{index}")
-    related = "".join(
-        f'<li><a href="/news/{slug(story(n_articles, source, j)[0], j)}">{escape(story(n_articles, source, j)[0])}</a></li>'
-        for j in rng.sample(range(count), min(20, count)))
+    titles = {j: story(n_articles, source, j)[0] for j in rng.sample(range(count), min(20, count))}
+    related = "".join(f'<li><a href="/news/{slug(title, j)}">{escape(title)}</a></li>' for j, title in titles.items())
     # Page furniture real CMSs ship: a config blob, tracking, menus.
-    config_blob = json.dumps({"site": name, "ads": [f"slot-{k}" for k in range(60)],
-                              "experiments": {f"exp{k}": rng.random() for k in range(1200)}})
+    config_blob = json.dumps(
+        {
+            "site": name,
+            "ads": [f"slot-{k}" for k in range(60)],
+            "experiments": {f"exp{k}": rng.random() for k in range(1200)},
+        }
+    )
     body = "\n".join(f"<p>{escape(p)}</p>" for p in paragraphs)
     title_e = escape(title)
     if template == "jsonld":
-        ld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "headline": title,
-                         "datePublished": moment.isoformat(), "author": {"@type": "Person", "name": "Staff Reporter"}})
+        ld = json.dumps(
+            {
+                "@context": "https://schema.org",
+                "@type": "NewsArticle",
+                "headline": title,
+                "datePublished": moment.isoformat(),
+                "author": {"@type": "Person", "name": "Staff Reporter"},
+            }
+        )
         head = f'<script type="application/ld+json">{ld}</script>'
         main = f'<article><h1>{title_e}</h1><p class="byline">By Staff Reporter</p>{body}</article>'
     elif template == "opengraph":
-        head = (f'<meta property="og:type" content="article"><meta property="og:title" content="{title_e}">'
-                f'<meta property="article:published_time" content="{moment.isoformat()}">')
+        head = (
+            f'<meta property="og:type" content="article"><meta property="og:title" content="{title_e}">'
+            f'<meta property="article:published_time" content="{moment.isoformat()}">'
+        )
         main = f'<div class="story"><h1 class="headline">{title_e}</h1><div class="story-body">{body}</div></div>'
     elif template == "legacy":
         head = f'<meta name="date" content="{moment:%Y-%m-%d}">'
-        main = (f'<table width="100%"><tr><td class="left">{"<br>".join(NAV_SECTIONS)}</td>'
-                f'<td class="content"><h2>{title_e}</h2><span class="date">{moment:%d %B %Y}</span>'
-                f'{body}</td></tr></table>')
+        main = (
+            f'<table width="100%"><tr><td class="left">{"<br>".join(NAV_SECTIONS)}</td>'
+            f'<td class="content"><h2>{title_e}</h2><span class="date">{moment:%d %B %Y}</span>'
+            f"{body}</td></tr></table>"
+        )
     else:
-        head = (f'<meta property="og:type" content="article">'
-                f'<meta property="article:published_time" content="{moment.isoformat()}">')
+        head = (
+            f'<meta property="og:type" content="article">'
+            f'<meta property="article:published_time" content="{moment.isoformat()}">'
+        )
         comments = "".join(f'<li class="comment"><b>reader{k}</b> Interesting piece, thanks.</li>' for k in range(25))
-        main = (f'<main><article><h1>{title_e}</h1>{body}</article>'
-                f'<section class="newsletter"><p>Sign up for our morning briefing.</p></section>'
-                f'<section class="comments"><ul>{comments}</ul></section></main>')
+        main = (
+            f"<main><article><h1>{title_e}</h1>{body}</article>"
+            f'<section class="newsletter"><p>Sign up for our morning briefing.</p></section>'
+            f'<section class="comments"><ul>{comments}</ul></section></main>'
+        )
     return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <title>{title_e} | {name}</title><link rel="canonical" href="{url}">{head}
 <script>window.__CONFIG__ = {config_blob};</script></head>
@@ -216,25 +296,37 @@ def discovery_docs(n_articles: int, n_sources: int, source: int, base: str) -> d
     docs: dict[str, tuple[bytes, str]] = {"/robots.txt": (b"User-agent: *\nAllow: /\n", "text/plain")}
 
     def urlset(entries) -> bytes:
-        return ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-                + "".join(f"<url><loc>{base}{p}</loc><lastmod>{m.isoformat()}</lastmod></url>" for p, m in entries)
-                + "</urlset>").encode()
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            + "".join(f"<url><loc>{base}{p}</loc><lastmod>{m.isoformat()}</lastmod></url>" for p, m in entries)
+            + "</urlset>"
+        ).encode()
 
     if kind == "rss":
-        items = "".join(f"<item><title>article {i}</title><link>{base}{p}</link>"
-                        f"<pubDate>{m:%a, %d %b %Y %H:%M:%S +0000}</pubDate></item>" for i, (p, m) in enumerate(paths))
-        docs["/rss.xml"] = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Outlet {source}</title>'
-                            f"<link>{base}/</link>{items}</channel></rss>".encode(), "application/rss+xml")
+        items = "".join(
+            f"<item><title>article {i}</title><link>{base}{p}</link>"
+            f"<pubDate>{m:%a, %d %b %Y %H:%M:%S +0000}</pubDate></item>"
+            for i, (p, m) in enumerate(paths)
+        )
+        docs["/rss.xml"] = (
+            f'<?xml version="1.0"?><rss version="2.0"><channel><title>Outlet {source}</title>'
+            f"<link>{base}/</link>{items}</channel></rss>".encode(),
+            "application/rss+xml",
+        )
     elif kind == "sitemap":
         docs["/sitemap.xml"] = (urlset(paths), "application/xml")
     else:
-        parts = [paths[k:k + 500] for k in range(0, len(paths), 500)] or [[]]
+        parts = [paths[k : k + 500] for k in range(0, len(paths), 500)] or [[]]
         for k, part in enumerate(parts):
             docs[f"/sitemap-{k}.xml"] = (urlset(part), "application/xml")
         docs["/sitemap.xml"] = (
-            ('<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-             + "".join(f"<sitemap><loc>{base}/sitemap-{k}.xml</loc></sitemap>" for k in range(len(parts)))
-             + "</sitemapindex>").encode(), "application/xml")
+            (
+                '<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                + "".join(f"<sitemap><loc>{base}/sitemap-{k}.xml</loc></sitemap>" for k in range(len(parts)))
+                + "</sitemapindex>"
+            ).encode(),
+            "application/xml",
+        )
     return docs
 
 
@@ -285,14 +377,29 @@ def _handler(n_articles, n_sources, source, base, docs, by_path):
 
 
 def sources_yaml(bases: list[str], n_articles: int) -> str:
-    lines = ["crawler:", "  allow_private_addresses: true", "  timeout_seconds: 30", "  max_retries: 1",
-             "  concurrency: 16", "  per_host_concurrency: 2", "defaults:",
-             f"  max_articles: {n_articles}", "  max_age_days: 2", "  delay_seconds: 0", "sources:"]
+    lines = [
+        "crawler:",
+        "  allow_private_addresses: true",
+        "  timeout_seconds: 30",
+        "  max_retries: 1",
+        "  concurrency: 16",
+        "  per_host_concurrency: 2",
+        "defaults:",
+        f"  max_articles: {n_articles}",
+        "  max_age_days: 2",
+        "  delay_seconds: 0",
+        "sources:",
+    ]
     countries = ("GB", "KE", "NG", "IN", "US", "FR", "ZA", "PK")
     for source, base in enumerate(bases):
         kind = DISCOVERY[source % len(DISCOVERY)]
-        lines += [f"  - id: outlet{source:02d}", f"    name: Outlet {source:02d} News", f'    homepage: "{base}/"',
-                  f"    country: {countries[source % len(countries)]}", "    language: en"]
+        lines += [
+            f"  - id: outlet{source:02d}",
+            f"    name: Outlet {source:02d} News",
+            f'    homepage: "{base}/"',
+            f"    country: {countries[source % len(countries)]}",
+            "    language: en",
+        ]
         lines.append(f'    feeds: ["{base}/rss.xml"]' if kind == "rss" else f'    sitemaps: ["{base}/sitemap.xml"]')
     return "\n".join(lines) + "\n"
 
@@ -309,13 +416,13 @@ class Sampler:
     read off at its start and end.
     """
 
-    PSS_EVERY = 10   # smaps_rollup costs ~10 ms of kernel time per GB mapped, and holds the mm lock
+    PSS_EVERY = 10  # smaps_rollup costs ~10 ms of kernel time per GB mapped, and holds the mm lock
 
     def __init__(self, interval: float = 0.5, exclude: set[int] | None = None):
         self.interval, self.exclude = interval, exclude or set()
-        self.own_cpu = 0.0   # this thread's CPU, taken off the figures
+        self.own_cpu = 0.0  # this thread's CPU, taken off the figures
         self.peak_pss = self.peak_single = 0
-        self.cpu: list[tuple[float, float]] = []          # (unix time, CPU seconds so far)
+        self.cpu: list[tuple[float, float]] = []  # (unix time, CPU seconds so far)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -333,6 +440,7 @@ class Sampler:
         # happens before its step ends, so each step gets what it spent
         def at(moment: float) -> float:
             return next((cpu for stamp, cpu in self.cpu if stamp >= moment), self.cpu[-1][1])
+
         return at(end) - at(start)
 
     def _run(self) -> None:
@@ -341,7 +449,7 @@ class Sampler:
             self.own_cpu = time.thread_time()
             self.cpu.append((time.time(), cpu_seconds() - self.own_cpu))
             tree, frontier = [], [root]
-            while frontier:            # descendants through /proc/<pid>/task/<tid>/children
+            while frontier:  # descendants through /proc/<pid>/task/<tid>/children
                 pid = frontier.pop()
                 tree.append(pid)
                 for children in Path(f"/proc/{pid}/task").glob("*/children"):
@@ -355,11 +463,14 @@ class Sampler:
                     status = Path(f"/proc/{pid}/status").read_text()
                     if tick % self.PSS_EVERY == 0:
                         rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
-                        pss += sum(int(line.split()[1]) * 1024 for line in rollup.splitlines()
-                                   if line.startswith("Pss:"))
+                        pss += sum(
+                            int(line.split()[1]) * 1024 for line in rollup.splitlines() if line.startswith("Pss:")
+                        )
                 except OSError:
                     continue
-                rss = next((int(line.split()[1]) * 1024 for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+                rss = next(
+                    (int(line.split()[1]) * 1024 for line in status.splitlines() if line.startswith("VmRSS:")), 0
+                )
                 self.peak_single = max(self.peak_single, rss)
             self.peak_pss = max(self.peak_pss, pss)
             self.own_cpu = time.thread_time()
@@ -381,8 +492,16 @@ def step_times(instance, run_id: str) -> dict[str, tuple[float, float]]:
     return times
 
 
-LANDED = ("crawl_log", "pages", "articles", "parse_rejects", "event_mentions", "actor_mentions",
-          "marts.fct_incidents", "marts.fct_incident_reports")
+LANDED = (
+    "crawl_log",
+    "pages",
+    "articles",
+    "parse_rejects",
+    "event_mentions",
+    "actor_mentions",
+    "marts.fct_incidents",
+    "marts.fct_incident_reports",
+)
 
 
 def cpu_seconds() -> float:
@@ -392,7 +511,7 @@ def cpu_seconds() -> float:
 
 
 def run_day(n_articles: int, n_sources: int, workdir: Path, profile: Path | None = None) -> dict:
-    context = multiprocessing.get_context("fork")   # before any thread: the server needs no imports
+    context = multiprocessing.get_context("fork")  # before any thread: the server needs no imports
     ready_recv, ready_send = context.Pipe(duplex=False)
     stop = context.Event()
     server = context.Process(target=serve, args=(n_articles, n_sources, ready_send, stop), daemon=True)
@@ -405,7 +524,7 @@ def run_day(n_articles: int, n_sources: int, workdir: Path, profile: Path | None
         os.environ["NEWSEVENTS_DB"] = str(db)
         os.environ["NEWSEVENTS_SOURCES"] = str(sources)
         os.environ["NEWSEVENTS_PUBLISH_DIR"] = str(workdir / "published")
-        os.environ.pop("DAGSTER_HOME", None)     # an ephemeral instance: nothing left behind
+        os.environ.pop("DAGSTER_HOME", None)  # an ephemeral instance: nothing left behind
         with Sampler(exclude={server.pid}) as sampler:
             started, started_cpu = time.perf_counter(), cpu_seconds()
             from dagster import DagsterInstance
@@ -420,8 +539,7 @@ def run_day(n_articles: int, n_sources: int, workdir: Path, profile: Path | None
             with contextlib.redirect_stdout(sys.stderr):
                 if profiler:
                     profiler.enable()
-                result = job.execute_in_process(partition_key=DAY.isoformat(), instance=instance,
-                                                raise_on_error=False)
+                result = job.execute_in_process(partition_key=DAY.isoformat(), instance=instance, raise_on_error=False)
                 if profiler:
                     profiler.disable()
                     profiler.dump_stats(profile)
@@ -442,20 +560,33 @@ def run_day(n_articles: int, n_sources: int, workdir: Path, profile: Path | None
     finally:
         conn.close()
     return {
-        "articles": n_articles, "sources": n_sources, "success": result.success, "total_s": total, "cpu_s": cpu,
-        "load_s": loaded - started, "landed": landed,
-        "steps": {step: {"seconds": end - start, "cpu_s": sampler.cpu_between(start, end)}
-                  for step, (start, end) in step_times(instance, result.run_id).items()},
-        "peak_rss_single_mb": sampler.peak_single / 2**20, "peak_pss_tree_mb": sampler.peak_pss / 2**20,
+        "articles": n_articles,
+        "sources": n_sources,
+        "success": result.success,
+        "total_s": total,
+        "cpu_s": cpu,
+        "load_s": loaded - started,
+        "landed": landed,
+        "steps": {
+            step: {"seconds": end - start, "cpu_s": sampler.cpu_between(start, end)}
+            for step, (start, end) in step_times(instance, result.run_id).items()
+        },
+        "peak_rss_single_mb": sampler.peak_single / 2**20,
+        "peak_pss_tree_mb": sampler.peak_pss / 2**20,
         "self_maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "failures": [(e.step_key, e.event_specific_data.error.message.strip()[:300])
-                     for e in result.all_events if e.is_step_failure],
+        "failures": [
+            (e.step_key, e.event_specific_data.error.message.strip()[:300])
+            for e in result.all_events
+            if e.is_step_failure
+        ],
     }
 
 
 def print_report(r: dict) -> None:
-    print(f"\nsynthetic day: {r['articles']} articles from {r['sources']} outlets on 127.0.0.1 "
-          f"(job {'succeeded' if r['success'] else 'FAILED'})")
+    print(
+        f"\nsynthetic day: {r['articles']} articles from {r['sources']} outlets on 127.0.0.1 "
+        f"(job {'succeeded' if r['success'] else 'FAILED'})"
+    )
     print(f"  {'step':<24} {'wall s':>8} {'CPU s':>8}")
     print(f"  {'load definitions':<24} {r['load_s']:>8.1f}")
     for step, figures in r["steps"].items():
@@ -463,8 +594,10 @@ def print_report(r: dict) -> None:
     print(f"  {'total':<24} {r['total_s']:>8.1f} {r['cpu_s']:>8.1f}   {r['articles'] / r['total_s']:.1f} articles/s")
     print("  (CPU: this process and its finished children, i.e. worker pools and dbt; on a shared machine the")
     print("   CPU column is the steadier figure)")
-    print(f"  peak memory: largest process RSS {r['peak_rss_single_mb']:.0f} MB, process tree PSS "
-          f"{r['peak_pss_tree_mb']:.0f} MB (this process max RSS {r['self_maxrss_mb']:.0f} MB)")
+    print(
+        f"  peak memory: largest process RSS {r['peak_rss_single_mb']:.0f} MB, process tree PSS "
+        f"{r['peak_pss_tree_mb']:.0f} MB (this process max RSS {r['self_maxrss_mb']:.0f} MB)"
+    )
     print("  rows landed: " + ", ".join(f"{t} {n}" for t, n in r["landed"].items()))
     for step, message in r["failures"]:
         print(f"  step failed: {step}: {message}")
@@ -477,8 +610,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, help="parse/extract processes (sets NEWSEVENTS_WORKERS)")
     parser.add_argument("--keep", type=Path, help="keep the warehouse and config in this directory")
     parser.add_argument("--json", action="store_true", help="also print the figures as one JSON line")
-    parser.add_argument("--profile", type=Path, help="write a cProfile of this process (the stages run in it "
-                        "with --workers 1) to this file; read it with python -m pstats")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="write a cProfile of this process (the stages run in it "
+        "with --workers 1) to this file; read it with python -m pstats",
+    )
     args = parser.parse_args(argv)
     if args.workers is not None:
         os.environ["NEWSEVENTS_WORKERS"] = str(args.workers)

@@ -55,8 +55,10 @@ def case_too_large():
 
 
 def _crawl(server: HostileServer, source: dict, **crawler) -> dict:
-    raw = {"crawler": {"allow_private_addresses": True, **crawler}, "sources": [
-        {"id": "hostile", "name": "Hostile", "homepage": server.url("/"), "max_articles": 1000, **source}]}
+    raw = {
+        "crawler": {"allow_private_addresses": True, **crawler},
+        "sources": [{"id": "hostile", "name": "Hostile", "homepage": server.url("/"), "max_articles": 1000, **source}],
+    }
     config = parse_sources(raw)
     outcomes: dict[str, int] = {}
     pages = 0
@@ -71,8 +73,9 @@ def _crawl(server: HostileServer, source: dict, **crawler) -> dict:
 def case_politeness():
     """20 instant pages, Crawl-delay 1 s, timeout 4 s, 2 retries"""
     with HostileServer(crawl_delay=1.0) as server:
-        return _crawl(server, {"feeds": [server.url("/feed.xml")]}, timeout_seconds=4, max_retries=2,
-                      backoff_seconds=0.1)
+        return _crawl(
+            server, {"feeds": [server.url("/feed.xml")]}, timeout_seconds=4, max_retries=2, backoff_seconds=0.1
+        )
 
 
 def case_sitemap_gz():
@@ -122,8 +125,10 @@ def case_config_bounds():
     """crawler.concurrency 100000, delay_seconds 1e9"""
     from transforms.config import SourceConfigError
 
-    raw = {"crawler": {"concurrency": 100000}, "sources": [
-        {"id": "x", "name": "X", "homepage": "http://127.0.0.1/", "delay_seconds": 1e9}]}
+    raw = {
+        "crawler": {"concurrency": 100000},
+        "sources": [{"id": "x", "name": "X", "homepage": "http://127.0.0.1/", "delay_seconds": 1e9}],
+    }
     try:
         parse_sources(raw)
     except SourceConfigError as exc:

@@ -33,7 +33,7 @@ class Layout:
     url: str
     content_type: str | None
     expected: dict
-    expected_text: str | None        # None for pages that are not articles
+    expected_text: str | None  # None for pages that are not articles
 
 
 def load_layouts(directory: Path = LAYOUT_DIR) -> list[Layout]:
@@ -41,14 +41,16 @@ def load_layouts(directory: Path = LAYOUT_DIR) -> list[Layout]:
     for html_path in sorted(directory.glob("*.html")):
         meta = json.loads(html_path.with_suffix(".json").read_text(encoding="utf-8"))
         text_path = html_path.with_suffix(".txt")
-        layouts.append(Layout(
-            name=html_path.stem,
-            body=html_path.read_bytes(),
-            url=meta["url"],
-            content_type=meta.get("content_type"),
-            expected=meta,
-            expected_text=text_path.read_text(encoding="utf-8") if text_path.exists() else None,
-        ))
+        layouts.append(
+            Layout(
+                name=html_path.stem,
+                body=html_path.read_bytes(),
+                url=meta["url"],
+                content_type=meta.get("content_type"),
+                expected=meta,
+                expected_text=text_path.read_text(encoding="utf-8") if text_path.exists() else None,
+            )
+        )
     return layouts
 
 
@@ -68,13 +70,16 @@ def load_site_pages() -> list[Layout]:
         if response.status != 200 or len(response.body) > 3_000_000:  # the huge-page edge case
             continue
         published = article.published.astimezone(UTC).replace(tzinfo=None)
-        pages.append(Layout(
-            name=article.key, body=response.body, url=site.base + article.path,
-            content_type=response.content_type,
-            expected={"title": article.title, "published_at": published.isoformat(),
-                      "language": article.language},
-            expected_text=article.text,
-        ))
+        pages.append(
+            Layout(
+                name=article.key,
+                body=response.body,
+                url=site.base + article.path,
+                content_type=response.content_type,
+                expected={"title": article.title, "published_at": published.isoformat(), "language": article.language},
+                expected_text=article.text,
+            )
+        )
     return pages
 
 
@@ -83,7 +88,7 @@ _TOKEN = re.compile(r"\w+")
 
 def _shingles(text: str, n: int = 4) -> Counter:
     tokens = _TOKEN.findall(text or "")
-    return Counter(tuple(tokens[i:i + n]) for i in range(max(1, len(tokens) - n + 1)) if tokens[i:i + n])
+    return Counter(tuple(tokens[i : i + n]) for i in range(max(1, len(tokens) - n + 1)) if tokens[i : i + n])
 
 
 def shingle_counts(expected: str, predicted: str) -> tuple[float, float, float]:
@@ -122,8 +127,7 @@ def score_strategy(layouts: list[Layout], strategy: str, rounds: int = 3) -> Str
     articles = [layout for layout in layouts if layout.expected_text is not None]
     precisions, recalls, per_page = [], [], {}
     for layout in articles:
-        parsed = analyse_page(layout.body, layout.url, content_type=layout.content_type,
-                              strategy=strategy)
+        parsed = analyse_page(layout.body, layout.url, content_type=layout.content_type, strategy=strategy)
         p, r = precision_recall(*shingle_counts(layout.expected_text, parsed.article.text))
         precisions.append(p)
         recalls.append(r)
@@ -134,8 +138,7 @@ def score_strategy(layouts: list[Layout], strategy: str, rounds: int = 3) -> Str
             analyse_page(layout.body, layout.url, content_type=layout.content_type, strategy=strategy)
     elapsed = time.perf_counter() - started
     mean_p, mean_r = statistics.mean(precisions), statistics.mean(recalls)
-    return StrategyScore(strategy, mean_p, mean_r, f1(mean_p, mean_r), per_page,
-                         rounds * len(layouts) / elapsed)
+    return StrategyScore(strategy, mean_p, mean_r, f1(mean_p, mean_r), per_page, rounds * len(layouts) / elapsed)
 
 
 def metadata_report(layouts: list[Layout]) -> list[str]:
@@ -164,8 +167,7 @@ def metadata_report(layouts: list[Layout]) -> list[str]:
             f"  {layout.name:<18} date {'ok ' if article.published_at == expected_at else 'BAD'} "
             f"{article.published_at} ({article.published_at_source}) "
             f"title {'ok ' if article.title == want['title'] else 'BAD'} "
-            f"lang {article.language} "
-            + (f"REJECTED {rejection.reason}: {rejection.detail}" if rejection else "")
+            f"lang {article.language} " + (f"REJECTED {rejection.reason}: {rejection.detail}" if rejection else "")
         )
     return [
         f"date accuracy (exact, UTC): {dates_exact}/{dated}   same day: {dates_day}/{dated}",
@@ -178,10 +180,10 @@ def metadata_report(layouts: list[Layout]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3, help="timing rounds over the layout set")
-    parser.add_argument("--strategy", action="append", choices=sorted(TEXT_STRATEGIES),
-                        help="strategies to measure (default: all)")
-    parser.add_argument("--no-sites", action="store_true",
-                        help="skip the second set, the fixture sites' article pages")
+    parser.add_argument(
+        "--strategy", action="append", choices=sorted(TEXT_STRATEGIES), help="strategies to measure (default: all)"
+    )
+    parser.add_argument("--no-sites", action="store_true", help="skip the second set, the fixture sites' article pages")
     args = parser.parse_args(argv)
     layouts = load_layouts()
     n_articles = sum(layout.expected_text is not None for layout in layouts)
@@ -192,8 +194,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{'strategy':<26}{'F1':>7}{'prec':>7}{'recall':>8}{'pages/s':>9}")
     for score in scores:
         marker = "  <- shipped" if score.strategy == DEFAULT_TEXT_STRATEGY else ""
-        print(f"{score.strategy:<26}{score.f1:>7.3f}{score.precision:>7.3f}{score.recall:>8.3f}"
-              f"{score.pages_per_second:>9.1f}{marker}")
+        print(
+            f"{score.strategy:<26}{score.f1:>7.3f}{score.precision:>7.3f}{score.recall:>8.3f}"
+            f"{score.pages_per_second:>9.1f}{marker}"
+        )
     print("\nper-page F1:")
     names = list(scores[0].per_page)
     print(f"  {'page':<18}" + "".join(f"{s.strategy[:14]:>15}" for s in scores))
@@ -207,8 +211,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'strategy':<26}{'F1':>7}{'prec':>7}{'recall':>8}{'pages/s':>9}")
         for name in args.strategy or TEXT_STRATEGIES:
             score = score_strategy(site_pages, name, rounds=1)
-            print(f"{name:<26}{score.f1:>7.3f}{score.precision:>7.3f}{score.recall:>8.3f}"
-                  f"{score.pages_per_second:>9.1f}")
+            print(
+                f"{name:<26}{score.f1:>7.3f}{score.precision:>7.3f}{score.recall:>8.3f}{score.pages_per_second:>9.1f}"
+            )
         report = metadata_report(site_pages)
         print("\n".join(report[:3]))
         misses = [line.split()[0] for line in report[3:] if " date BAD" in line]

@@ -27,24 +27,24 @@ class ActorHit:
     start: int
     end: int
     surface: str
-    name: str                 # may hold "{country}" until a country is known
+    name: str  # may hold "{country}" until a country is known
     actor_type: str
     country_iso2: str | None
-    named: bool               # from the dictionary or a nationality, not a generic noun
+    named: bool  # from the dictionary or a nationality, not a generic noun
 
 
 @dataclass(frozen=True)
 class ActorLexicon:
-    named_exact: dict[tuple[str, ...], ActorEntry]     # acronyms, case-sensitive tokens
-    named_folded: dict[tuple[str, ...], ActorEntry]    # names, lower-case tokens
+    named_exact: dict[tuple[str, ...], ActorEntry]  # acronyms, case-sensitive tokens
+    named_folded: dict[tuple[str, ...], ActorEntry]  # names, lower-case tokens
     by_alias: dict[str, ActorEntry]
-    demonyms: dict[str, str]                            # lower demonym -> iso2
-    forces: dict[tuple[str, ...], str]                  # lower force phrase -> "military" | "police"
-    generic: dict[tuple[str, ...], tuple[str, str]]     # lower phrase -> (name, actor_type)
+    demonyms: dict[str, str]  # lower demonym -> iso2
+    forces: dict[tuple[str, ...], str]  # lower force phrase -> "military" | "police"
+    generic: dict[tuple[str, ...], tuple[str, str]]  # lower phrase -> (name, actor_type)
     generic_by_phrase: dict[str, tuple[str, str]]
     country_names: dict[str, str]
     max_tokens: int
-    first_tokens: dict[str, int]                        # lower first token -> longest phrase from it
+    first_tokens: dict[str, int]  # lower first token -> longest phrase from it
 
 
 # Words, keeping inner hyphens, apostrophes, dots and slashes: "Al-Shabaab", "U.S.", "AFC/M23".
@@ -72,15 +72,71 @@ def _read(name: str) -> list[dict[str, str]]:
 
 
 _FORCES = {
-    "military": ["security forces", "armed forces", "forces", "troops", "soldiers", "soldier", "army", "military",
-                 "navy", "air force", "warplanes", "jets", "fighter jets", "aircraft", "drone", "drones", "artillery",
-                 "special forces", "commandos", "marines", "paratroopers", "government forces", "government troops",
-                 "defence forces", "defense forces", "border guards", "authorities", "military forces",
-                 "air strike", "air strikes", "airstrike", "airstrikes", "strike", "strikes", "drone strike",
-                 "drone strikes", "missile", "missiles", "ballistic missile", "shelling", "helicopter", "helicopters",
-                 "warplane", "military aircraft", "jet", "fighter jet", "troopers", "paramilitary", "rangers",
-                 "marines", "rocket", "rockets", "navy", "coast guard", "air raid", "air raids", "drone attack",
-                 "drone attacks", "military jet", "military jets", "warplanes", "gunship", "gunships"],
+    "military": [
+        "security forces",
+        "armed forces",
+        "forces",
+        "troops",
+        "soldiers",
+        "soldier",
+        "army",
+        "military",
+        "navy",
+        "air force",
+        "warplanes",
+        "jets",
+        "fighter jets",
+        "aircraft",
+        "drone",
+        "drones",
+        "artillery",
+        "special forces",
+        "commandos",
+        "marines",
+        "paratroopers",
+        "government forces",
+        "government troops",
+        "defence forces",
+        "defense forces",
+        "border guards",
+        "authorities",
+        "military forces",
+        "air strike",
+        "air strikes",
+        "airstrike",
+        "airstrikes",
+        "strike",
+        "strikes",
+        "drone strike",
+        "drone strikes",
+        "missile",
+        "missiles",
+        "ballistic missile",
+        "shelling",
+        "helicopter",
+        "helicopters",
+        "warplane",
+        "military aircraft",
+        "jet",
+        "fighter jet",
+        "troopers",
+        "paramilitary",
+        "rangers",
+        "marines",
+        "rocket",
+        "rockets",
+        "navy",
+        "coast guard",
+        "air raid",
+        "air raids",
+        "drone attack",
+        "drone attacks",
+        "military jet",
+        "military jets",
+        "warplanes",
+        "gunship",
+        "gunships",
+    ],
     "police": ["police", "policemen", "police officers", "officers", "gendarmes", "riot police", "police forces"],
 }
 
@@ -123,9 +179,16 @@ def load_lexicon() -> ActorLexicon:
     for dem in demonyms:
         first[dem] = max(first.get(dem, 0), longest_force)
     return ActorLexicon(
-        named_exact=exact, named_folded=folded, by_alias=by_alias, demonyms=demonyms, forces=forces,
-        generic=generic, generic_by_phrase=generic_by_phrase, country_names=country_names,
-        max_tokens=max(len(k) for k in keys), first_tokens=first,
+        named_exact=exact,
+        named_folded=folded,
+        by_alias=by_alias,
+        demonyms=demonyms,
+        forces=forces,
+        generic=generic,
+        generic_by_phrase=generic_by_phrase,
+        country_names=country_names,
+        max_tokens=max(len(k) for k in keys),
+        first_tokens=first,
     )
 
 
@@ -150,8 +213,8 @@ def find_actors(text: str, start: int = 0, end: int | None = None) -> list[Actor
             continue
         hit, width = None, 1
         for n in range(min(longest, len(matches) - i), 0, -1):
-            key_low = tuple(low[i:i + n])
-            entry = lexicon.named_exact.get(tuple(raw[i:i + n])) or lexicon.named_folded.get(key_low)
+            key_low = tuple(low[i : i + n])
+            entry = lexicon.named_exact.get(tuple(raw[i : i + n])) or lexicon.named_folded.get(key_low)
             found = None
             if entry:
                 found = (entry.name, entry.actor_type, entry.country_iso2, True)
@@ -164,7 +227,7 @@ def find_actors(text: str, start: int = 0, end: int | None = None) -> list[Actor
                 generic = lexicon.generic.get(key_low)
                 if generic:
                     found = (generic[0], generic[1], None, False)
-            if found is not None and any(_LINKED.search(m.group(0).rstrip(".'’")) for m in matches[i:i + n]):
+            if found is not None and any(_LINKED.search(m.group(0).rstrip(".'’")) for m in matches[i : i + n]):
                 # "Islamic State-linked ADF militia": the link is a description, the ADF the actor.
                 found = (*found[:3], False)
             if found is not None:
@@ -194,7 +257,7 @@ def _affiliates() -> dict[tuple[str, str], ActorEntry]:
     lexicon = load_lexicon()
     out: dict[tuple[str, str], ActorEntry] = {}
     for row in _read("actor_affiliates.csv"):
-        entry = lexicon.by_alias[row["affiliate"].lower()]   # fails fast on a name missing from actors.csv
+        entry = lexicon.by_alias[row["affiliate"].lower()]  # fails fast on a name missing from actors.csv
         for iso2 in row["countries"].split("|"):
             out[(row["parent"], iso2.strip())] = entry
     return out

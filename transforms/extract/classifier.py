@@ -29,14 +29,15 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
+from transforms.settings import PACKAGE_DATA_DIR as DATA_DIR
+
 log = logging.getLogger(__name__)
 
-from transforms.settings import PACKAGE_DATA_DIR as DATA_DIR
 TRAINING_DIR = DATA_DIR / "training"
 MODEL_PATH = DATA_DIR / "subtype_model.json.gz"
-NONE = "none"                 # the label of text that reports no incident
+NONE = "none"  # the label of text that reports no incident
 CHAR_NGRAMS = (4, 5)
-FEATURES_VERSION = "2"        # bump when featurize() changes: the model must be rebuilt
+FEATURES_VERSION = "2"  # bump when featurize() changes: the model must be rebuilt
 _TOKEN = re.compile(r"\w\w+")
 _DIGITS = re.compile(r"\d+")
 
@@ -56,7 +57,7 @@ def featurize(text: str) -> dict[str, dict[str, int]]:
         padded = f" {tok} "
         for n in CHAR_NGRAMS:
             for i in range(len(padded) - n + 1):
-                gram = padded[i:i + n]
+                gram = padded[i : i + n]
                 chars[gram] = chars.get(gram, 0) + 1
     return {"w": words, "c": chars}
 
@@ -95,7 +96,7 @@ class SubtypeModel:
     """The exported model: idf and per-class weights of each kept feature."""
 
     def __init__(self, data: dict) -> None:
-        import numpy   # only the dot product: a gather and a small matrix product
+        import numpy  # only the dot product: a gather and a small matrix product
 
         self.classes: list[str] = data["classes"]
         self.training_hash: str = data["training_hash"]
@@ -103,7 +104,9 @@ class SubtypeModel:
         self.idf: dict[str, float] = data["idf"]
         self.weights: dict[str, list[float]] = data["weights"]
         self.index = {key: i for i, key in enumerate(self.weights)}
-        self.matrix = numpy.array(list(self.weights.values()), dtype=numpy.float64).reshape(len(self.weights), len(self.classes))
+        self.matrix = numpy.array(list(self.weights.values()), dtype=numpy.float64).reshape(
+            len(self.weights), len(self.classes)
+        )
         self._np = numpy
 
     def vector(self, text: str) -> dict[str, float]:
@@ -132,7 +135,7 @@ class SubtypeModel:
             scores += np.fromiter(vector.values(), dtype=np.float64, count=len(rows)) @ self.matrix[rows]
         exps = np.exp(scores - scores.max())
         probs = exps / exps.sum()
-        return dict(zip(self.classes, probs.tolist()))
+        return dict(zip(self.classes, probs.tolist(), strict=False))
 
     def anchor(self, text: str, label: str) -> tuple[int, int] | None:
         """Span of the word that speaks most for label (where a learned mention is anchored)."""
@@ -158,7 +161,9 @@ def load_model(path: Path = MODEL_PATH) -> SubtypeModel | None:
         with gzip.open(path, "rt", encoding="utf-8") as fh:
             return SubtypeModel(json.load(fh))
     except (OSError, ValueError, KeyError) as exc:
-        log.warning("sub-type model %s not usable (%s): extraction runs on rules only; build it with `make model`", path, exc)
+        log.warning(
+            "sub-type model %s not usable (%s): extraction runs on rules only; build it with `make model`", path, exc
+        )
         return None
 
 
@@ -248,8 +253,10 @@ def main(argv: list[str] | None = None) -> int:
     data = train()
     save(data)
     load_model.cache_clear()
-    print(f"trained on {data['training_rows']} texts, {len(data['classes'])} labels, "
-          f"{len(data['weights'])} features -> {MODEL_PATH} ({MODEL_PATH.stat().st_size // 1024} KB)")
+    print(
+        f"trained on {data['training_rows']} texts, {len(data['classes'])} labels, "
+        f"{len(data['weights'])} features -> {MODEL_PATH} ({MODEL_PATH.stat().st_size // 1024} KB)"
+    )
     return 0
 
 

@@ -14,41 +14,105 @@ from datetime import date, timedelta
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = {
-    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
-    "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9,
-    "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11,
-    "dec": 12, "december": 12,
+    "jan": 1,
+    "january": 1,
+    "feb": 2,
+    "february": 2,
+    "mar": 3,
+    "march": 3,
+    "apr": 4,
+    "april": 4,
+    "may": 5,
+    "jun": 6,
+    "june": 6,
+    "jul": 7,
+    "july": 7,
+    "aug": 8,
+    "august": 8,
+    "sep": 9,
+    "sept": 9,
+    "september": 9,
+    "oct": 10,
+    "october": 10,
+    "nov": 11,
+    "november": 11,
+    "dec": 12,
+    "december": 12,
 }
-NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                "eight": 8, "nine": 9, "ten": 10, "a": 1, "an": 1}
+NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "a": 1,
+    "an": 1,
+}
 
-_MONTH = r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_MONTH = (
+    r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?"
+    r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
 _WEEKDAY = r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")),
     # Monitoring slugs write "1300 gmt 22 Aug 14": day, month, two-digit year, at the end of a line.
-    ("day_month_yy", re.compile(r"\b(?P<day>[0-3]?\d)\s+" + _MONTH + r"\s+(?P<yy>\d\d)(?=\s*(?:$|[\n,;)]|\.(?!\d)))", re.M)),
+    (
+        "day_month_yy",
+        re.compile(r"\b(?P<day>[0-3]?\d)\s+" + _MONTH + r"\s+(?P<yy>\d\d)(?=\s*(?:$|[\n,;)]|\.(?!\d)))", re.M),
+    ),
     # A span of days keeps its start: "overnight between 22 and 23 March", "6-7 August".
-    ("day_range", re.compile(r"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s*(?:-|–|/|and|to|or)\s*[0-3]?\d(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"(?:,?\s+(?P<year>(?:19|20)\d\d))?")),
-    ("day_month", re.compile(r"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"(?:,?\s+(?P<year>(?:19|20)\d\d))?")),   # before month_day: "22 Aug 14 people" is 22 August
-    ("month_day", re.compile(r"\b" + _MONTH + r"\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>(?:19|20)\d\d))?")),
+    (
+        "day_range",
+        re.compile(
+            r"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s*(?:-|–|/|and|to|or)\s*[0-3]?\d(?:st|nd|rd|th)?\s+(?:of\s+)?"
+            + _MONTH
+            + r"(?:,?\s+(?P<year>(?:19|20)\d\d))?"
+        ),
+    ),
+    (
+        "day_month",
+        re.compile(r"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"(?:,?\s+(?P<year>(?:19|20)\d\d))?"),
+    ),  # before month_day: "22 Aug 14 people" is 22 August
+    (
+        "month_day",
+        re.compile(r"\b" + _MONTH + r"\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>(?:19|20)\d\d))?"),
+    ),
     ("weekday", re.compile(r"\b(?P<last>(?i:last|this\s+past|past|next|this\s+coming|coming)\s+)?" + _WEEKDAY + r"\b")),
     ("yesterday", re.compile(r"\b(?:yesterday|last night|the previous night|overnight)\b", re.I)),
     ("today", re.compile(r"\b(?:today|this morning|this afternoon|this evening|tonight|earlier today)\b", re.I)),
-    ("days_ago", re.compile(r"\b(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|a)\s+days?\s+(?:ago|earlier)\b", re.I)),
+    (
+        "days_ago",
+        re.compile(
+            r"\b(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|a)\s+days?\s+(?:ago|earlier)\b", re.I
+        ),
+    ),
     ("last_week", re.compile(r"\b(?:last week|the previous week|a week ago|past week)\b", re.I)),
     ("weekend", re.compile(r"\b(?:over|at|during|this|last) the weekend\b|\b(?:this|last) weekend\b", re.I)),
     ("this_week", re.compile(r"\b(?:earlier this week|this week)\b", re.I)),
     ("this_month", re.compile(r"\b(?:earlier this month|this month|since the start of the month)\b", re.I)),
     ("last_month", re.compile(r"\b(?:last month|the previous month|a month ago)\b", re.I)),
-    ("in_month", re.compile(r"\b(?:in|since|during|of)\s+(?:early\s+|mid-|late\s+)?" + _MONTH + r"(?:\s+(?P<year>(?:19|20)\d\d))?\b", re.I)),
+    (
+        "in_month",
+        re.compile(
+            r"\b(?:in|since|during|of)\s+(?:early\s+|mid-|late\s+)?" + _MONTH + r"(?:\s+(?P<year>(?:19|20)\d\d))?\b",
+            re.I,
+        ),
+    ),
     ("year", re.compile(r"\b(?:in|since|during|of)\s+(?P<year>(?:19|20)\d\d)\b", re.I)),
 ]
 
 # A date right after a speech verb dates the statement, not the incident.
 # "told the Horn Monitor on Sunday": the outlet's name may stand between verb and date.
-_TOLD_BEFORE = re.compile(r"\b(?:told|said\s+to|speaking\s+to)\s+(?:the\s+)?(?:[A-Z][\w'’.-]*\s+){1,4}(?:on|late|early)?\s*$")
+_TOLD_BEFORE = re.compile(
+    r"\b(?:told|said\s+to|speaking\s+to)\s+(?:the\s+)?(?:[A-Z][\w'’.-]*\s+){1,4}(?:on|late|early)?\s*$"
+)
 _SPEECH_BEFORE = re.compile(
     r"\b(?:said|says|told|announced|reported|stated|confirmed|added|claimed|tweeted|posted|"
     r"wrote|statement|briefing|conference|interview)\b(?:\s+\w+){0,2}\s*(?:on|late|early|,)?\s*$",
@@ -56,22 +120,34 @@ _SPEECH_BEFORE = re.compile(
 )
 
 
-_MONTH_KINDS = ("month_day", "day_month", "day_month_yy", "day_range", "in_month")   # need a month name
-_LOWER = {kind: re.compile(p.pattern.lower().replace("(?p<", "(?P<")) for kind, p in _PATTERNS
-          if p.flags & re.I and kind not in _MONTH_KINDS}
+_MONTH_KINDS = ("month_day", "day_month", "day_month_yy", "day_range", "in_month")  # need a month name
+_LOWER = {
+    kind: re.compile(p.pattern.lower().replace("(?p<", "(?P<"))
+    for kind, p in _PATTERNS
+    if p.flags & re.I and kind not in _MONTH_KINDS
+}
 
 _ADJECTIVAL_WEEKDAY = re.compile(
     r"\s+(?:market|prayers?|service|mass|sermon|school|newspaper|paper|edition|league|match|protests?|"
-    r"rally|rallies|vigils?|gatherings?|meeting|deadline|session|trading|holiday|programme|program|show|mothers)\b")
+    r"rally|rallies|vigils?|gatherings?|meeting|deadline|session|trading|holiday|programme|program|show|mothers)\b"
+)
 
 _SOME_WEEKDAY = re.compile(r"\b(?:a|an|every|each)\s+$", re.I)
 
 # Cheap substring tests that let most patterns skip most articles.
 _MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _NEEDS = {
-    "iso": ("-",), "weekday": ("day",), "yesterday": ("yesterday", "night"), "days_ago": ("day",),
-    "today": ("today", "this ", "tonight"), "last_week": ("week",), "this_week": ("week",),
-    "this_month": ("month",), "last_month": ("month",), "year": ("19", "20"), "weekend": ("weekend",),
+    "iso": ("-",),
+    "weekday": ("day",),
+    "yesterday": ("yesterday", "night"),
+    "days_ago": ("day",),
+    "today": ("today", "this ", "tonight"),
+    "last_week": ("week",),
+    "this_week": ("week",),
+    "this_month": ("month",),
+    "last_month": ("month",),
+    "year": ("19", "20"),
+    "weekend": ("weekend",),
 }
 
 
@@ -80,9 +156,9 @@ class DateMention:
     start: int
     end: int
     value: date
-    precision: str           # day | week | month | year
-    statement_date: bool     # attached to a speech verb ("said on Sunday")
-    kind: str = ""           # which expression: weekday, month_day, yesterday, ...
+    precision: str  # day | week | month | year
+    statement_date: bool  # attached to a speech verb ("said on Sunday")
+    kind: str = ""  # which expression: weekday, month_day, yesterday, ...
 
     @property
     def explicit(self) -> bool:
@@ -177,23 +253,23 @@ def find_dates(text: str, published: date, start: int = 0, end: int | None = Non
             continue
         # Case-insensitive patterns run faster on lower-cased text without re.I.
         fast = _LOWER.get(kind) if same_length else None
-        for m in (fast.finditer(lowered) if fast else pattern.finditer(segment)):
+        for m in fast.finditer(lowered) if fast else pattern.finditer(segment):
             s, e = m.start() + start, m.end() + start
             if any(s < te and ts < e for ts, te in taken):
                 continue
             if kind == "weekday" and _ADJECTIVAL_WEEKDAY.match(segment, m.end()):
-                continue   # "a crowded Sunday market", "Friday prayers": not a date
+                continue  # "a crowded Sunday market", "Friday prayers": not a date
             if kind == "weekday" and _SOME_WEEKDAY.search(segment, max(0, m.start() - 7), m.start()):
-                continue   # "on a Tuesday afternoon" years ago, "every Friday": no particular day
+                continue  # "on a Tuesday afternoon" years ago, "every Friday": no particular day
             if kind == "in_month" and m["month"][0].islower():
-                continue   # month names are capitalised; "in mar" is not a date
+                continue  # month names are capitalised; "in mar" is not a date
             if kind == "in_month" and m["month"].lower() == "may" and not m["year"]:
-                continue   # "in May" is rare as a date and "may" is a verb
+                continue  # "in May" is rare as a date and "may" is a verb
             resolved = _resolve(kind, m, published)
             if resolved is None:
                 continue
             taken.append((s, e))
-            window = re.split(r"[.!?]\s|\n", text[max(start, s - 60):s])[-1]
+            window = re.split(r"[.!?]\s|\n", text[max(start, s - 60) : s])[-1]
             statement = bool(_SPEECH_BEFORE.search(window) or _TOLD_BEFORE.search(window))
             found.append(DateMention(s, e, resolved[0], resolved[1], statement, kind))
     found.sort(key=lambda d: d.start)

@@ -20,8 +20,17 @@ from transforms.extract.actors import normalise_actor_name
 from transforms.extract.places import distance_km
 from transforms.records import EventMention
 
-FIELDS = ("event_type", "sub_event_type", "date", "country", "admin1", "within_25km",
-          "fatalities", "perpetrator", "target")
+FIELDS = (
+    "event_type",
+    "sub_event_type",
+    "date",
+    "country",
+    "admin1",
+    "within_25km",
+    "fatalities",
+    "perpetrator",
+    "target",
+)
 
 
 @dataclass
@@ -41,9 +50,12 @@ class Score:
         recall = self.matched / self.gold_events if self.gold_events else 1.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         out: dict[str, float | int] = {
-            "cases": self.cases, "gold_events": self.gold_events,
-            "predicted_events": self.predicted_events, "matched_events": self.matched,
-            "detection_precision": round(precision, 3), "detection_recall": round(recall, 3),
+            "cases": self.cases,
+            "gold_events": self.gold_events,
+            "predicted_events": self.predicted_events,
+            "matched_events": self.matched,
+            "detection_precision": round(precision, 3),
+            "detection_recall": round(recall, 3),
             "detection_f1": round(f1, 3),
         }
         for f in FIELDS:
@@ -64,8 +76,12 @@ def norm_admin1(name: str | None) -> str | None:
     text = unicodedata.normalize("NFKD", name)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
     text = re.sub(r"[-'’`]", " ", text)
-    text = re.sub(r"\b(?:al|el|as|ad|an|ar|governorate|province|state|region|oblast|district|"
-                  r"department|prefecture|muhafazat|mayorality of|territory|capital|federal|of|the)\b", " ", text)
+    text = re.sub(
+        r"\b(?:al|el|as|ad|an|ar|governorate|province|state|region|oblast|district|"
+        r"department|prefecture|muhafazat|mayorality of|territory|capital|federal|of|the)\b",
+        " ",
+        text,
+    )
     return "".join(text.split())
 
 
@@ -113,10 +129,14 @@ def _field_checks(pred: EventMention, gold: dict) -> dict[str, bool]:
 
 def _describe(pred: EventMention) -> dict:
     return {
-        "sub_event_type": pred.sub_event_type, "event_date": str(pred.event_date),
-        "location": pred.location, "admin1": pred.admin1, "country_iso2": pred.country_iso2,
+        "sub_event_type": pred.sub_event_type,
+        "event_date": str(pred.event_date),
+        "location": pred.location,
+        "admin1": pred.admin1,
+        "country_iso2": pred.country_iso2,
         "fatalities": pred.fatalities,
-        "perpetrators": [a.name for a in pred.perpetrators], "targets": [a.name for a in pred.targets],
+        "perpetrators": [a.name for a in pred.perpetrators],
+        "targets": [a.name for a in pred.targets],
         "evidence": pred.evidence_text[:200],
     }
 
@@ -125,13 +145,14 @@ def evaluate(cases_path: Path, gold_path: Path) -> Score:
     cases = load_cases(cases_path)
     gold_all = json.loads(gold_path.read_text(encoding="utf-8"))
     score = Score()
-    extract_events("warm-up", date(2026, 1, 1))   # load the gazetteer outside the timing
+    extract_events("warm-up", date(2026, 1, 1))  # load the gazetteer outside the timing
     for case in cases:
         gold_events = gold_all.get(case["id"], {}).get("events", [])
         published = date.fromisoformat(case["published"][:10])
         started = time.perf_counter()
-        predicted = extract_events(case["text"], published, title=case.get("title"),
-                                   source_country=case.get("source_country"))
+        predicted = extract_events(
+            case["text"], published, title=case.get("title"), source_country=case.get("source_country")
+        )
         score.seconds += time.perf_counter() - started
         score.cases += 1
         score.words += len(case["text"].split())
@@ -142,7 +163,7 @@ def evaluate(cases_path: Path, gold_path: Path) -> Score:
             reverse=True,
         )
         used_p, used_g = set(), set()
-        for sim, pi, gi in pairs:
+        for _sim, pi, gi in pairs:
             if pi in used_p or gi in used_g:
                 continue
             used_p.add(pi)
@@ -154,8 +175,15 @@ def evaluate(cases_path: Path, gold_path: Path) -> Score:
                 score.agree[name] += ok
             wrong = [n for n, ok in checks.items() if not ok]
             if wrong:
-                score.errors.append({"id": case["id"], "kind": "field", "fields": wrong,
-                                     "gold": gold_events[gi], "predicted": _describe(predicted[pi])})
+                score.errors.append(
+                    {
+                        "id": case["id"],
+                        "kind": "field",
+                        "fields": wrong,
+                        "gold": gold_events[gi],
+                        "predicted": _describe(predicted[pi]),
+                    }
+                )
         for gi, g in enumerate(gold_events):
             if gi not in used_g:
                 score.errors.append({"id": case["id"], "kind": "missed", "gold": g})
@@ -167,14 +195,24 @@ def evaluate(cases_path: Path, gold_path: Path) -> Score:
 
 def format_report(figures: dict) -> str:
     labels = [
-        ("cases", "cases"), ("gold_events", "gold events"), ("predicted_events", "predicted events"),
-        ("matched_events", "matched events"), ("detection_precision", "detection precision"),
-        ("detection_recall", "detection recall"), ("detection_f1", "detection F1"),
-        ("event_type", "event type accuracy"), ("sub_event_type", "sub-event type accuracy"),
-        ("date", "date exact"), ("country", "country"), ("admin1", "admin1"),
-        ("within_25km", "within 25 km"), ("fatalities", "fatalities exact"),
-        ("perpetrator", "perpetrator match"), ("target", "target match"),
-        ("articles_per_second", "articles per second"), ("words_per_article", "words per article"),
+        ("cases", "cases"),
+        ("gold_events", "gold events"),
+        ("predicted_events", "predicted events"),
+        ("matched_events", "matched events"),
+        ("detection_precision", "detection precision"),
+        ("detection_recall", "detection recall"),
+        ("detection_f1", "detection F1"),
+        ("event_type", "event type accuracy"),
+        ("sub_event_type", "sub-event type accuracy"),
+        ("date", "date exact"),
+        ("country", "country"),
+        ("admin1", "admin1"),
+        ("within_25km", "within 25 km"),
+        ("fatalities", "fatalities exact"),
+        ("perpetrator", "perpetrator match"),
+        ("target", "target match"),
+        ("articles_per_second", "articles per second"),
+        ("words_per_article", "words per article"),
     ]
     width = max(len(label) for _, label in labels)
     return "\n".join(f"{label:<{width}}  {figures.get(key)}" for key, label in labels)

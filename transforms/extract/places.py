@@ -39,70 +39,156 @@ from transforms.extract.gazetteer import (
 
 # Tokens: words with inner hyphens/apostrophes/dots ("Deir ez-Zor", "Sana'a", "U.S.").
 _TOKEN = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’.\-]*")
-_CONNECTORS = {"al", "el", "ad", "ar", "as", "an", "ash", "at", "az", "ed", "ez", "es", "de", "del",
-               "da", "do", "dos", "di", "la", "le", "les", "du", "of", "the", "bin", "ibn", "wa", "and"}
+_CONNECTORS = {
+    "al",
+    "el",
+    "ad",
+    "ar",
+    "as",
+    "an",
+    "ash",
+    "at",
+    "az",
+    "ed",
+    "ez",
+    "es",
+    "de",
+    "del",
+    "da",
+    "do",
+    "dos",
+    "di",
+    "la",
+    "le",
+    "les",
+    "du",
+    "of",
+    "the",
+    "bin",
+    "ibn",
+    "wa",
+    "and",
+}
 _ARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|ar|as|an|ash|at|az|ed|ez)-[A-Z]")
 _PERSON_BEFORE = re.compile(
     r"\b(?:Mr|Mrs|Ms|Dr|President|Prime Minister|Minister|General|Gen|Col|Colonel|Lt|Major|Maj|Captain|Capt|"
     r"Sheikh|Imam|Commander|Governor|Gov|Senator|Sen|Rep|spokesman|spokeswoman|spokesperson|chief|leader|"
-    r"Brig|Sgt|Pope|King|Queen|Prince|Emir|Sultan|journalist|reporter|correspondent|resident|named|identified as)\.?\s+$"
+    r"Brig|Sgt|Pope|King|Queen|Prince|Emir|Sultan|journalist|reporter|correspondent|resident|named|identified "
+    r"as)\.?\s+$"
 )
-_PERSON_AFTER = re.compile(r"^(?:'s?\s+(?:spokesman|spokeswoman|family|wife|husband|son|daughter)|\s+(?:said|told|says|added|wrote|tweeted)\b|,\s+(?:a|an|the)\s+(?:spokes|local|resident|witness|commander|official))")
+_PERSON_AFTER = re.compile(
+    r"^(?:'s?\s+(?:spokesman|spokeswoman|family|wife|husband|son|daughter)|\s+(?:said|told|says|added|wrote|tweeted)\b|,\s+(?:a|an|the)\s+(?:spokes|local|resident|witness|commander|official))"
+)
 # "Bastar range inspector general", "Kebbi State police spokesman": a title, not where it happened.
-_TITLE_AFTER = re.compile(r"^(?:'s)?\s+(?:[a-z]+\s+){0,2}(?:inspector|superintendent|commissioner|police\s+chief|police\s+spokes\w+|governor|mayor)\b")
-_REGION_AFTER = re.compile(r"^\s+(?:province|state|region|governorate|district|county|department|prefecture|oblast|territory|township|local government area|municipality)\b", re.I)
-# "the Tierra Blanca neighbourhood of Culiacán": the first name is part of the second place.
-_PART_OF_AFTER = re.compile(r"^(?:'s)?\s+(?:neighbou?rhood|district|suburb|area|quarter|sector|camp|market|commune)\s+of\s+(?:the\s+)?[A-Z]")
-_NAME_WORDS_OK = {"northern", "southern", "eastern", "western", "north", "south", "east", "west", "central",
-                  "upper", "lower", "greater", "county", "province", "state", "district", "region", "city",
-                  "governorate", "department", "municipality", "township"}
-_NEAR_BEFORE = re.compile(
-    r"\b(?:near|outside|close to|outskirts of|(?:\d+|a few|several|\w+)\s+(?:km|kilometres|kilometers|miles)\s+(?:\w+\s+)?(?:from|of)|"
-    r"(?:north|south|east|west|northeast|northwest|southeast|southwest|north-east|north-west|south-east|south-west)(?:ern)?\s+(?:of|outskirts of)|around|between)\s+(?:the\s+)?(?:town\s+of\s+|city\s+of\s+|village\s+of\s+)?$",
+_TITLE_AFTER = re.compile(
+    r"^(?:'s)?\s+(?:[a-z]+\s+){0,2}(?:inspector|superintendent|commissioner|police\s+chief|police\s+spokes\w+|governor|mayor)\b"
+)
+_REGION_AFTER = re.compile(
+    r"^\s+(?:province|state|region|governorate|district|county|department|prefecture|oblast|territory|township"
+    r"|local government area|municipality)\b",
     re.I,
 )
-_LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|outside|on|into|from|of|across|around|to|toward|towards|through|via|inside|within|between|axis)\s+(?:the\s+)?(?:(?:town|city|village|district|region|province|state|capital|area|suburb|neighbou?rhood|camp)\s+of\s+)?$", re.I)
+# "the Tierra Blanca neighbourhood of Culiacán": the first name is part of the second place.
+_PART_OF_AFTER = re.compile(
+    r"^(?:'s)?\s+(?:neighbou?rhood|district|suburb|area|quarter|sector|camp|market|commune)\s+of\s+(?:the\s+)?[A-Z]"
+)
+_NAME_WORDS_OK = {
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "north",
+    "south",
+    "east",
+    "west",
+    "central",
+    "upper",
+    "lower",
+    "greater",
+    "county",
+    "province",
+    "state",
+    "district",
+    "region",
+    "city",
+    "governorate",
+    "department",
+    "municipality",
+    "township",
+}
+_NEAR_BEFORE = re.compile(
+    r"\b(?:near|outside|close to|outskirts of|(?:\d+|a few|several|\w+)\s+(?:km|kilometres|kilometers"
+    r"|miles)\s+(?:\w+\s+)?(?:from|of)|"
+    r"(?:north|south|east|west|northeast|northwest|southeast|southwest|north-east|north-west|south-east"
+    r"|south-west)(?:ern)?\s+(?:of|outskirts of)|around|between)\s+(?:the\s+)?(?:town\s+of\s+|city\s+of\s+"
+    r"|village\s+of\s+)?$",
+    re.I,
+)
+_LOCATIVE_BEFORE = re.compile(
+    r"\b(?:in|at|near|outside|on|into|from|of|across|around|to|toward|towards|through|via|inside|within|between|axis)\s+(?:the\s+)?(?:(?:town|city|village|district|region|province|state|capital|area|suburb|neighbou?rhood|camp)\s+of\s+)?$",
+    re.I,
+)
 
 
-_DIRECTION_BEFORE = re.compile(r"\b(?:to|towards|toward|road to|route to|heading for|bound for|fled to|fled into)\s+(?:the\s+)?(?:town\s+of\s+|city\s+of\s+|capital\s+)?$", re.I)
+_DIRECTION_BEFORE = re.compile(
+    r"\b(?:to|towards|toward|road to|route to|heading for|bound for|fled to|fled "
+    r"into)\s+(?:the\s+)?(?:town\s+of\s+|city\s+of\s+|capital\s+)?$",
+    re.I,
+)
 
 
 # Admin hierarchies written beside a place: "Toui (Ouesse, Collines)", "Chora district, Uruzgan",
 # "Hpapun township (Hpapun district, Kayin State)": only punctuation and unit words between names.
-_UNIT_WORDS = (r"township|district|region|state|province|county|sub-?county|village|town|city|commune|"
-               r"municipality|arrondissement|borough|oblast|raion|rayon|department|governorate|division|"
-               r"upazila|union|locality|area|prefecture|territory|hromada|ward|quarter|zone")
+_UNIT_WORDS = (
+    r"township|district|region|state|province|county|sub-?county|village|town|city|commune|"
+    r"municipality|arrondissement|borough|oblast|raion|rayon|department|governorate|division|"
+    r"upazila|union|locality|area|prefecture|territory|hromada|ward|quarter|zone"
+)
 # A name the gazetteer lacks may sit inside the units: "Monsey (Karimama, Alibori)".
 _HIERARCHY_GAP = re.compile(rf"(?:\s*(?:[,()]|(?i:{_UNIT_WORDS})s?\b|[A-Z][\w'’\-]*(?=\s*,)))*\s*")
 # "Toui (", "at Spirne, ", "Sanson (Tchaourou, ": a name the gazetteer lacks, its units after it.
 _UNKNOWN_BEFORE = re.compile(
     r"(?<![\w'’\-])(?P<name>[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,2})(?:\s+(?:village|town|township|area|camp))?"
-    r"(?P<gap>\s*[(,](?:\s*[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,2}\s*,)?)\s*$")
-_OBJECT_BEFORE = re.compile(r"\b[a-z]{3,}\s+$")   # a lower-case word (a verb) right before the name
-_DATE_WORDS = re.compile(r"^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|"
-                         r"May|June|July|August|September|October|November|December|On|In|At)\b")
+    r"(?P<gap>\s*[(,](?:\s*[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,2}\s*,)?)\s*$"
+)
+_OBJECT_BEFORE = re.compile(r"\b[a-z]{3,}\s+$")  # a lower-case word (a verb) right before the name
+_DATE_WORDS = re.compile(
+    r"^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|"
+    r"May|June|July|August|September|October|November|December|On|In|At)\b"
+)
 # A street or road named after a town is not that town ("Haifa Street", "the Kabul Road").
-_STREET_AFTER = re.compile(r"^\s+(?:street|st\b|road|rd\b|avenue|ave\b|boulevard|lane|highway|bridge|gate|square)", re.I)
+_STREET_AFTER = re.compile(
+    r"^\s+(?:street|st\b|road|rd\b|avenue|ave\b|boulevard|lane|highway|bridge|gate|square)", re.I
+)
 # "the Dhaka-Mymensingh highway": a road between towns is near them, not in them.
-_ROAD_AFTER = re.compile(r"^(?:\s*-\s*[A-Z][\w'’]*)*\s+(?:national\s+|main\s+)?(?:highway|road|axis|route|motorway|expressway)\b", re.I)
+_ROAD_AFTER = re.compile(
+    r"^(?:\s*-\s*[A-Z][\w'’]*)*\s+(?:national\s+|main\s+)?(?:highway|road|axis|route|motorway|expressway)\b", re.I
+)
 # "the Kenya-Somalia border", "the Iraq border": a border between places, near them at best.
 _BORDER_AFTER = re.compile(r"^(?:\s*-\s*[A-Z][\w'’]*)*\s+(?:border|frontier)\b", re.I)
 # "Amani National Congress", "Turkana University": an organisation named after a place.
 _ORG_AFTER = re.compile(
     r"^\s+(?:[A-Z][a-z]+\s+){0,2}(?:Congress|Party|Movement|Front|Alliance|Council|Union|University|College|"
-    r"Company|Corporation|Bank|Group|Army|Brigade|Battalion|Federation|Association|League|Club|Dal)\b")
+    r"Company|Corporation|Bank|Group|Army|Brigade|Battalion|Federation|Association|League|Club|Dal)\b"
+)
 # "northern Iraq", "south-eastern Turkey": a part of a country, not all of it.
-_PART_BEFORE = re.compile(r"\b(north|south|east|west|north-?east|north-?west|south-?east|south-?west|central)(?:ern)?\s+$", re.I)
+_PART_BEFORE = re.compile(
+    r"\b(north|south|east|west|north-?east|north-?west|south-?east|south-?west|central)(?:ern)?\s+$", re.I
+)
 _DIRECTIONS = {"north": (1, 0), "south": (-1, 0), "east": (0, 1), "west": (0, -1), "central": (0, 0)}
 # The place someone speaks or reports from is not where it happened.
 _REPORTING_BEFORE = re.compile(
-    r"\b(?:said|told\s+(?:\w+\s+){0,2}|says|announced|spoke|speaking|briefing|press conference|statement|reporting|reported)\s+"
-    r"(?:(?:on\s+\w+|late\s+\w+|today|yesterday)\s+)?(?:in|from)\s+(?:the\s+)?$", re.I)
+    r"\b(?:said|told\s+(?:\w+\s+){0,2}|says|announced|spoke|speaking|briefing|press conference|statement"
+    r"|reporting|reported)\s+"
+    r"(?:(?:on\s+\w+|late\s+\w+|today|yesterday)\s+)?(?:in|from)\s+(?:the\s+)?$",
+    re.I,
+)
 # "the Syrian capital", "the capital of Yemen", "Iraq's capital": the capital city.
 _CAPITAL = re.compile(
     r"\b(?:the\s+(?P<demonym>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+capital(?:\s+city)?|"
     r"(?:the\s+)?capital(?:\s+city)?\s+of\s+(?P<country>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)|"
-    r"(?P<owner>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)['’]s\s+capital(?:\s+city)?)\b(?!\s*,?\s*[A-Z])")
+    r"(?P<owner>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)['’]s\s+capital(?:\s+city)?)\b(?!\s*,?\s*[A-Z])"
+)
 
 
 @dataclass(frozen=True)
@@ -111,17 +197,17 @@ class PlaceSpan:
     end: int
     surface: str
     candidates: tuple[Place, ...]
-    near: bool          # "near X", "20 km from X": approximate
-    region_word: bool   # followed by "province", "state", ...
-    locative: bool      # preceded by "in", "at", "near"...
+    near: bool  # "near X", "20 km from X": approximate
+    region_word: bool  # followed by "province", "state", ...
+    locative: bool  # preceded by "in", "at", "near"...
     directional: bool = False
-    variant: bool = False          # matched by spelling skeleton only, not by a known spelling
-    outer: tuple = ()              # spans written after it as its admin units ("X (A, B)")
-    inner: tuple = ()              # spans it is written after as an admin unit
+    variant: bool = False  # matched by spelling skeleton only, not by a known spelling
+    outer: tuple = ()  # spans written after it as its admin units ("X (A, B)")
+    inner: tuple = ()  # spans it is written after as an admin unit
     qualifies_unknown: bool = False  # the units of a name the gazetteer lacks ("Toui (Ouesse, ...")
-    reporting: bool = False        # "said in Geneva": where someone speaks, not where it happened
-    capital: bool = False          # "the Syrian capital": names its country as plainly as "Syria"
-    part: str | None = None        # "northern Iraq": a part of the country ("north", "south-east", ...)
+    reporting: bool = False  # "said in Geneva": where someone speaks, not where it happened
+    capital: bool = False  # "the Syrian capital": names its country as plainly as "Syria"
+    part: str | None = None  # "northern Iraq": a part of the country ("north", "south-east", ...)
 
 
 @dataclass(frozen=True)
@@ -131,10 +217,10 @@ class ResolvedPlace:
     surface: str
     place: Place
     near: bool
-    district: bool = False    # "Murshidabad district": the area named after the town
+    district: bool = False  # "Murshidabad district": the area named after the town
     directional: bool = False  # "fled towards Sake", "the road to Aleppo": not where it happened
-    container: bool = False    # only the unit around an unknown place: "(Ouesse, Collines)"
-    part: bool = False         # "north Iraq": a part of a country, as specific as a province
+    container: bool = False  # only the unit around an unknown place: "(Ouesse, Collines)"
+    part: bool = False  # "north Iraq": a part of a country, as specific as a province
     admin2: str | None = None  # its district: the gazetteer's, or the one written beside it
 
     @property
@@ -150,11 +236,16 @@ class ResolvedPlace:
         """How specific the named place is, for choosing the event location: a town named as
         "near X" still names X; a district named after a town is wider than a town."""
         if self.place.kind == KIND_COUNTRY and not self.part:
-            return 4   # "Iraq's Anbar": the province is the more specific of the two
+            return 4  # "Iraq's Anbar": the province is the more specific of the two
         if self.place.kind in (KIND_ADMIN1, KIND_COUNTRY):
             return 3
-        if self.district or self.directional or self.container or self.place.geo_precision == 2 \
-                or self.place.kind == KIND_ADMIN2:
+        if (
+            self.district
+            or self.directional
+            or self.container
+            or self.place.geo_precision == 2
+            or self.place.kind == KIND_ADMIN2
+        ):
             return 2
         return self.place.geo_precision
 
@@ -173,10 +264,17 @@ def _tokens(text: str, offset: int, gazetteer: Gazetteer) -> list[tuple[int, int
     for m in _TOKEN.finditer(text):
         word = m.group(0)
         parts = word.split("-") if "-" in word else None
-        if parts and len(parts) > 1 and all(p[:1].isupper() for p in parts) and normalise(word) not in gazetteer.index \
-                and normalise(parts[-1]) in gazetteer.index \
-                and (normalise(parts[0]) in gazetteer.index
-                     or (out and normalise(f"{out[-1][2]} {parts[0]}") in gazetteer.index)):
+        if (
+            parts
+            and len(parts) > 1
+            and all(p[:1].isupper() for p in parts)
+            and normalise(word) not in gazetteer.index
+            and normalise(parts[-1]) in gazetteer.index
+            and (
+                normalise(parts[0]) in gazetteer.index
+                or (out and normalise(f"{out[-1][2]} {parts[0]}") in gazetteer.index)
+            )
+        ):
             pos = m.start()
             for part in parts:
                 out.append((pos + offset, pos + len(part) + offset, part))
@@ -208,13 +306,13 @@ def _lookup(gazetteer: Gazetteer, surface: str, allow_variant: bool) -> tuple[tu
 def _window_match(text: str, tokens, caps, i: int, longest: int, gazetteer: Gazetteer, allow_variant: bool):
     """The longest run of capitalised tokens from token i that names a place, or None."""
     for n in range(min(longest + 2, len(tokens) - i), 0, -1):
-        window = tokens[i:i + n]
+        window = tokens[i : i + n]
         if not caps[i + n - 1]:
             continue
         if any(not caps[i + k] and tokens[i + k][2].lower() not in _CONNECTORS for k in range(1, n - 1)):
             continue
         # Tokens must be adjacent (no punctuation other than spaces or a split hyphen between them).
-        if any(text[a[1]:b[0]].strip(" -") for a, b in zip(window, window[1:])):
+        if any(text[a[1] : b[0]].strip(" -") for a, b in zip(window, window[1:], strict=False)):
             continue
         s, e = window[0][0], window[-1][1]
         surface = text[s:e]
@@ -248,7 +346,7 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
         found = _window_match(text, tokens, caps, i, longest, gazetteer, False) if longest else None
         if found is None:
             # Spelling variants are tried only where a place is expected: after "in", "near", "(" ...
-            before = text[max(0, tokens[i][0] - 40):tokens[i][0]]
+            before = text[max(0, tokens[i][0] - 40) : tokens[i][0]]
             if before.rstrip().endswith(("(", ",")) or _LOCATIVE_BEFORE.search(before):
                 vfirst = variant_key(first.split("-")[0])
                 vlongest = gazetteer.longest_variant_name(vfirst.split(" ")[0]) if vfirst else 0
@@ -260,16 +358,28 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
         s, e, surface, candidates, n, variant = found
         # A place name inside a longer run of capitalised words is part of a person's or an
         # organisation's name ("Abdiqadir Farah Geedi", "Comuneros del Sur").
-        prev_tok = tokens[i - 1][2] if i > 0 and not text[tokens[i - 1][1]:s].strip() else None
-        next_tok = tokens[i + n][2] if i + n < len(tokens) and not text[e:tokens[i + n][0]].strip() else None
-        possessive = text[s:e + 2].endswith(("'s", "’s"))   # "Baghdad's Green Zone": two names
-        if _is_name_word(prev_tok, gazetteer) or (not possessive and _is_name_word(next_tok, gazetteer)) \
-                or _ORG_AFTER.match(text[e:e + 60]):
+        prev_tok = tokens[i - 1][2] if i > 0 and not text[tokens[i - 1][1] : s].strip() else None
+        next_tok = tokens[i + n][2] if i + n < len(tokens) and not text[e : tokens[i + n][0]].strip() else None
+        possessive = text[s : e + 2].endswith(("'s", "’s"))  # "Baghdad's Green Zone": two names
+        if (
+            _is_name_word(prev_tok, gazetteer)
+            or (not possessive and _is_name_word(next_tok, gazetteer))
+            or _ORG_AFTER.match(text[e : e + 60])
+        ):
             i += n
             continue
-        spans.append(PlaceSpan(s, e, surface, candidates, near=False, variant=variant,
-                               locative=bool(_LOCATIVE_BEFORE.search(text, max(0, s - 40), s)),
-                               region_word=bool(_REGION_AFTER.match(text[e:e + 40]))))
+        spans.append(
+            PlaceSpan(
+                s,
+                e,
+                surface,
+                candidates,
+                near=False,
+                variant=variant,
+                locative=bool(_LOCATIVE_BEFORE.search(text, max(0, s - 40), s)),
+                region_word=bool(_REGION_AFTER.match(text[e : e + 40])),
+            )
+        )
         i += n
     capitals = _capital_spans(text, gazetteer, start, end)
     if capitals:
@@ -286,7 +396,7 @@ def _close_spelling(surface: str, name: str) -> bool:
 
 
 def _capital_spans(text: str, gazetteer: Gazetteer, start: int, end: int) -> list[PlaceSpan]:
-    """"The Syrian capital" names Damascus: a span over the phrase, read as the capital city."""
+    """ "The Syrian capital" names Damascus: a span over the phrase, read as the capital city."""
     out: list[PlaceSpan] = []
     if "capital" not in text[start:end]:
         return out
@@ -296,8 +406,11 @@ def _capital_spans(text: str, gazetteer: Gazetteer, start: int, end: int) -> lis
         capital = gazetteer.capital(iso2)
         if capital is None:
             continue
-        out.append(PlaceSpan(m.start(), m.end(), m.group(0), (capital,), near=False, region_word=False, locative=False,
-                             capital=True))
+        out.append(
+            PlaceSpan(
+                m.start(), m.end(), m.group(0), (capital,), near=False, region_word=False, locative=False, capital=True
+            )
+        )
     return out
 
 
@@ -316,8 +429,11 @@ def _qualifies_unknown(before: str) -> bool:
         return False
     # A comma after a name written as a place ("in Spirne, ") or as an object mid-sentence
     # ("shelled Spirne, Donetsk"), not after a sentence's opening word ("Meanwhile, Kherson").
-    return "(" in m.group("gap") or bool(_LOCATIVE_BEFORE.search(before[:m.start()])) \
-        or bool(_OBJECT_BEFORE.search(before[:m.start()]))
+    return (
+        "(" in m.group("gap")
+        or bool(_LOCATIVE_BEFORE.search(before[: m.start()]))
+        or bool(_OBJECT_BEFORE.search(before[: m.start()]))
+    )
 
 
 def link_hierarchy(text: str, spans: list[PlaceSpan]) -> list[PlaceSpan]:
@@ -327,7 +443,7 @@ def link_hierarchy(text: str, spans: list[PlaceSpan]) -> list[PlaceSpan]:
     chains: list[list[int]] = []
     for i, span in enumerate(spans):
         if i and chains and chains[-1][-1] == i - 1:
-            gap = text[spans[i - 1].end:span.start]
+            gap = text[spans[i - 1].end : span.start]
             if ("," in gap or "(" in gap) and _HIERARCHY_GAP.fullmatch(gap):
                 chains[-1].append(i)
                 continue
@@ -336,10 +452,15 @@ def link_hierarchy(text: str, spans: list[PlaceSpan]) -> list[PlaceSpan]:
     for chain in chains:
         for pos, i in enumerate(chain):
             span = spans[i]
-            unknown = pos == 0 and _qualifies_unknown(text[max(0, span.start - 80):span.start])
-            out.append(dataclasses.replace(
-                span, outer=tuple(spans[j] for j in chain[pos + 1:]), inner=tuple(spans[j] for j in chain[:pos]),
-                qualifies_unknown=unknown))
+            unknown = pos == 0 and _qualifies_unknown(text[max(0, span.start - 80) : span.start])
+            out.append(
+                dataclasses.replace(
+                    span,
+                    outer=tuple(spans[j] for j in chain[pos + 1 :]),
+                    inner=tuple(spans[j] for j in chain[:pos]),
+                    qualifies_unknown=unknown,
+                )
+            )
     return out
 
 
@@ -349,30 +470,39 @@ def with_surroundings(text: str, spans: list[PlaceSpan]) -> list[PlaceSpan]:
     that report an event."""
     out = []
     for span in spans:
-        before = text[max(0, span.start - 60):span.start]
-        after = text[span.end:span.end + 40]
-        if _PERSON_BEFORE.search(before) or _PERSON_AFTER.match(after) or _PART_OF_AFTER.match(after) \
-                or _TITLE_AFTER.match(after) or _STREET_AFTER.match(after):
+        before = text[max(0, span.start - 60) : span.start]
+        after = text[span.end : span.end + 40]
+        if (
+            _PERSON_BEFORE.search(before)
+            or _PERSON_AFTER.match(after)
+            or _PART_OF_AFTER.match(after)
+            or _TITLE_AFTER.match(after)
+            or _STREET_AFTER.match(after)
+        ):
             continue
-        out.append(dataclasses.replace(
-            span,
-            near=bool(_NEAR_BEFORE.search(before)),
-            region_word=bool(_REGION_AFTER.match(after)),
-            locative=bool(_LOCATIVE_BEFORE.search(before)),
-            directional=bool(_DIRECTION_BEFORE.search(before) or _ROAD_AFTER.match(after) or _BORDER_AFTER.match(after)),
-            reporting=bool(_REPORTING_BEFORE.search(before)),
-            part=(_PART_BEFORE.search(before) or [None, None])[1],
-        ))
+        out.append(
+            dataclasses.replace(
+                span,
+                near=bool(_NEAR_BEFORE.search(before)),
+                region_word=bool(_REGION_AFTER.match(after)),
+                locative=bool(_LOCATIVE_BEFORE.search(before)),
+                directional=bool(
+                    _DIRECTION_BEFORE.search(before) or _ROAD_AFTER.match(after) or _BORDER_AFTER.match(after)
+                ),
+                reporting=bool(_REPORTING_BEFORE.search(before)),
+                part=(_PART_BEFORE.search(before) or [None, None])[1],
+            )
+        )
     return out
 
 
 # ---------------------------------------------------------------- agreement between readings
 
-_NEAR_KM = 80   # a town "inside" a district named after another town lies about this close
+_NEAR_KM = 80  # a town "inside" a district named after another town lies about this close
 
 
 def part_of_country(country: Place, part: str, gazetteer: Gazetteer) -> Place:
-    """"Northern Iraq": the mean of the country's province centroids that lie that way of its
+    """ "Northern Iraq": the mean of the country's province centroids that lie that way of its
     middle, as one coarse point (precision 3); the country itself when it has too few provinces."""
     points = gazetteer.regions.get(country.country_iso2, ())
     if len(points) < 3:
@@ -383,21 +513,25 @@ def part_of_country(country: Place, part: str, gazetteer: Gazetteer) -> Place:
     dlat = sum(v[0] for d, v in _DIRECTIONS.items() if d in key and d != "central")
     dlon = sum(v[1] for d, v in _DIRECTIONS.items() if d in key and d != "central")
     if key == "central":
-        chosen = sorted(points, key=lambda p: (p[0] - mid_lat) ** 2 + (p[1] - mid_lon) ** 2)[:max(1, len(points) // 3)]
+        chosen = sorted(points, key=lambda p: (p[0] - mid_lat) ** 2 + (p[1] - mid_lon) ** 2)[: max(1, len(points) // 3)]
     else:
         chosen = [p for p in points if (p[0] - mid_lat) * dlat + (p[1] - mid_lon) * dlon > 0]
     if not chosen:
         return country
     lat = round(sum(p[0] for p in chosen) / len(chosen), 5)
     lon = round(sum(p[1] for p in chosen) / len(chosen), 5)
-    return dataclasses.replace(country, name=f"{part.capitalize()}ern {country.name}" if key != "central"
-                               else f"Central {country.name}", latitude=lat, longitude=lon)
+    return dataclasses.replace(
+        country,
+        name=f"{part.capitalize()}ern {country.name}" if key != "central" else f"Central {country.name}",
+        latitude=lat,
+        longitude=lon,
+    )
 
 
 def within(outer: Place, inner: Place) -> bool:
     """Whether `inner` can lie inside `outer` (a country, admin1, district or town's area)."""
     if outer is inner:
-        return outer.kind == KIND_CITY   # "Kerou (Kerou, ...)": the town in its own district
+        return outer.kind == KIND_CITY  # "Kerou (Kerou, ...)": the town in its own district
     if outer.country_iso2 != inner.country_iso2:
         return False
     if outer.kind == KIND_COUNTRY:
@@ -438,8 +572,11 @@ def support(span: PlaceSpan, cand: Place) -> int:
 
 def _one_country(span: PlaceSpan) -> bool:
     """A name found in one country only, under its own name (not as some city's alternate)."""
-    return not span.variant and len({c.country_iso2 for c in span.candidates}) == 1 \
+    return (
+        not span.variant
+        and len({c.country_iso2 for c in span.candidates}) == 1
         and any(normalise(c.name) == normalise(span.surface) for c in span.candidates)
+    )
 
 
 def country_context(spans: list[PlaceSpan], source_country: str | None, dateline: list[PlaceSpan] = ()) -> Counter:
@@ -450,7 +587,7 @@ def country_context(spans: list[PlaceSpan], source_country: str | None, dateline
     weights: Counter = Counter()
     for span in list(spans) + list(dateline):
         if span.variant:
-            continue   # a spelling-skeleton match is too weak to point at a country
+            continue  # a spelling-skeleton match is too weak to point at a country
         countries = [c for c in span.candidates if c.kind == KIND_COUNTRY or span.capital]
         if countries:
             weights[countries[0].country_iso2] += 3
@@ -462,20 +599,26 @@ def country_context(spans: list[PlaceSpan], source_country: str | None, dateline
                 continue
             outer_countries = {o.country_iso2 for sp in span.outer for o in sp.candidates}
             if span.outer and not outer_countries & {c.country_iso2 for c in span.candidates}:
-                continue   # contradicted by its own units: no vote
+                continue  # contradicted by its own units: no vote
         if span.inner or span.qualifies_unknown or span.region_word:
             # A unit written as one ("..., Soum Province", "(Karimama, Alibori)").
             units = {c.country_iso2 for c in span.candidates if c.kind in (KIND_ADMIN1, KIND_ADMIN2)}
             if len(units) == 1:
                 weights[units.pop()] += 2
                 continue
-        strong = [c for c in span.candidates if c.kind == KIND_ALIAS or c.population >= 1000000
-                  or (span in dateline and c.population >= 5000)]
+        strong = [
+            c
+            for c in span.candidates
+            if c.kind == KIND_ALIAS or c.population >= 1000000 or (span in dateline and c.population >= 5000)
+        ]
         # A big city votes under its own name only: "Tana" is also Antananarivo's nickname.
-        strong = [c for c in strong if c.kind == KIND_ALIAS or span in dateline
-                  or normalise(c.name) == normalise(span.surface)]
+        strong = [
+            c
+            for c in strong
+            if c.kind == KIND_ALIAS or span in dateline or normalise(c.name) == normalise(span.surface)
+        ]
         if not strong and span.locative and _one_country(span):
-            strong = list(span.candidates)   # "in Pissila": a name found in one country only
+            strong = list(span.candidates)  # "in Pissila": a name found in one country only
         if strong and len({c.country_iso2 for c in strong}) == 1:
             weights[strong[0].country_iso2] += 2 if span in dateline else 1
     if source_country:
@@ -483,7 +626,7 @@ def country_context(spans: list[PlaceSpan], source_country: str | None, dateline
     return weights
 
 
-_PRIOR_CAP = 1.5   # an actor never points at a country as strongly as naming it (3 votes)
+_PRIOR_CAP = 1.5  # an actor never points at a country as strongly as naming it (3 votes)
 
 
 @lru_cache(maxsize=1)
@@ -517,12 +660,13 @@ def actor_prior(text: str) -> Counter:
 
 # ---------------------------------------------------------------- the scoring factors
 
+
 def name_match(span: PlaceSpan, cand: Place) -> float:
     """The place's own name beats an alternate name; a spelling-skeleton match counts least."""
     if span.variant:
         return -1.0
     if normalise(cand.name) == normalise(span.surface) and cand.kind != KIND_ADMIN1:
-        return 1.0   # "Islamabad" is Islamabad, not a city that once bore the name
+        return 1.0  # "Islamabad" is Islamabad, not a city that once bore the name
     return 0.0
 
 
@@ -551,19 +695,28 @@ def admin_agreement(span: PlaceSpan, agreeing_units: int, cand: Place, named_adm
     """Units written beside the name that contain this reading, and provinces the article names
     (not the span's own name: "Donetsk region" does not vote for the city of Donetsk)."""
     admin1 = normalise(cand.admin1) if cand.admin1 else None
-    named = admin1 is not None and (cand.country_iso2, admin1) in named_admin1 \
-        and cand.kind not in (KIND_ADMIN1, KIND_COUNTRY) and admin1 != normalise(span.surface)
+    named = (
+        admin1 is not None
+        and (cand.country_iso2, admin1) in named_admin1
+        and cand.kind not in (KIND_ADMIN1, KIND_COUNTRY)
+        and admin1 != normalise(span.surface)
+    )
     return 3.0 * agreeing_units + (1.0 if named else 0.0)
 
 
-SMALL_VILLAGE = 5000   # below this, a lone name match abroad is weaker than any country signal
+SMALL_VILLAGE = 5000  # below this, a lone name match abroad is weaker than any country signal
 
 
 def score_candidate(span: PlaceSpan, cand: Place, context: Counter, named_admin1: frozenset = frozenset()) -> float:
     agreeing = support(span, cand)
     as_unit = bool(span.qualifies_unknown or (span.inner and agreeing))
-    return (name_match(span, cand) + feature_level(span, cand, as_unit) + population_weight(cand)
-            + country_agreement(cand, context) + admin_agreement(span, agreeing, cand, named_admin1))
+    return (
+        name_match(span, cand)
+        + feature_level(span, cand, as_unit)
+        + population_weight(cand)
+        + country_agreement(cand, context)
+        + admin_agreement(span, agreeing, cand, named_admin1)
+    )
 
 
 def resolve(span: PlaceSpan, context: Counter, named_admin1: frozenset = frozenset()) -> Place | None:
@@ -576,7 +729,7 @@ def resolve(span: PlaceSpan, context: Counter, named_admin1: frozenset = frozens
     if best is None:
         return None
     if support(span, best):
-        return best   # the units written beside it agree: whatever else the article says
+        return best  # the units written beside it agree: whatever else the article says
     as_unit = span.qualifies_unknown or span.inner or span.region_word
     total = sum(context.values()) or 1
     in_context = context.get(best.country_iso2, 0) > 0
@@ -584,7 +737,7 @@ def resolve(span: PlaceSpan, context: Counter, named_admin1: frozenset = frozens
     # Units written beside the name that contain none of its readings: the gazetteer lacks
     # this town there ("Orlivka, Donetsk region" is not the Orlivka of Odesa; "Chora district,
     # Uruzgan" is not the Greek Chora). A big city may head a list instead ("Kyiv, Kharkiv").
-    outer = [o for sp in span.outer if not sp.variant for o in sp.candidates]   # skeleton matches are too weak to veto
+    outer = [o for sp in span.outer if not sp.variant for o in sp.candidates]  # skeleton matches are too weak to veto
     if outer and not any(o.country_iso2 == c.country_iso2 for o in outer for c in span.candidates):
         return None
     if best.population < 100000 and any(o.kind in (KIND_ADMIN1, KIND_ADMIN2, KIND_COUNTRY) for o in outer):
@@ -593,8 +746,11 @@ def resolve(span: PlaceSpan, context: Counter, named_admin1: frozenset = frozens
     # Qandahar") unless the units beside it agree (handled above).
     # A province written as a unit ("Levadne, Zaporizhia") may be a skeleton match too: a country
     # has few provinces, so their spellings seldom collide.
-    if span.variant and not (span.locative and best.population >= 100000) \
-            and not (as_unit and best.kind == KIND_ADMIN1):
+    if (
+        span.variant
+        and not (span.locative and best.population >= 100000)
+        and not (as_unit and best.kind == KIND_ADMIN1)
+    ):
         return None
     # A place in a country the article never points at is usually a person or a word; when the
     # article clearly points at one country, even a big namesake abroad ("Brooklyn") is unlikely.
@@ -603,36 +759,65 @@ def resolve(span: PlaceSpan, context: Counter, named_admin1: frozenset = frozens
     top_country, top_votes = context.most_common(1)[0] if context else (None, 0)
     # Without a locative word ("attacks Mandera") only a sizeable town, and only when nothing
     # else in the article points anywhere ("the Obama administration" is no Japanese town).
-    unique = _one_country(span) and (in_context or (top_votes <= 1 if span.locative else
-                                                    top_votes == 0 and best.population >= 20000))
+    unique = _one_country(span) and (
+        in_context or (top_votes <= 1 if span.locative else top_votes == 0 and best.population >= 20000)
+    )
     # A village abroad while the article points at another country (an actor's, the outlet's)
     # and at the village's only through its own name (one vote): the gazetteer more likely
     # lacks the local village than the event lies there.
-    if best.kind == KIND_CITY and best.population < SMALL_VILLAGE and context.get(best.country_iso2, 0) <= 1 \
-            and any(votes >= 1 for cc, votes in context.items() if cc != best.country_iso2):
+    if (
+        best.kind == KIND_CITY
+        and best.population < SMALL_VILLAGE
+        and context.get(best.country_iso2, 0) <= 1
+        and any(votes >= 1 for cc, votes in context.items() if cc != best.country_iso2)
+    ):
         return None
     # A small namesake in a side country of an article that clearly points elsewhere.
     # A unit written as one ("Soum Province") is no namesake: it stands beside a country named elsewhere.
     written_unit = span.region_word and best.kind in (KIND_ADMIN1, KIND_ADMIN2)
-    if dominant and top_votes >= 3 and top_country != best.country_iso2 and best.kind not in (KIND_COUNTRY, KIND_ALIAS) \
-            and best.population < 100000 and not written_unit:
+    if (
+        dominant
+        and top_votes >= 3
+        and top_country != best.country_iso2
+        and best.kind not in (KIND_COUNTRY, KIND_ALIAS)
+        and best.population < 100000
+        and not written_unit
+    ):
         return None
     # A unit around a name that failed ("Chora district, Uruzgan"): its region or its one-country town.
     unit = as_unit and (best.kind in (KIND_ADMIN1, KIND_ADMIN2) or _one_country(span))
     # The article names this country's provinces, and this small place lies in none of them.
-    outside = best.kind == KIND_CITY and best.population < 50000 and best.admin1 is not None \
-        and any(cc == best.country_iso2 for cc, _ in named_admin1) \
+    outside = (
+        best.kind == KIND_CITY
+        and best.population < 50000
+        and best.admin1 is not None
+        and any(cc == best.country_iso2 for cc, _ in named_admin1)
         and (best.country_iso2, normalise(best.admin1)) not in named_admin1
+    )
     if outside:
         return None
     # With no country to go by, a place written as one whose own name is by far the biggest
     # reading ("in Pama" with no other clue) stands on population.
-    prominent = span.locative and top_votes < 2 and best.population >= 20000 \
+    prominent = (
+        span.locative
+        and top_votes < 2
+        and best.population >= 20000
         and all(c.population * 5 <= best.population for c in span.candidates if c.country_iso2 != best.country_iso2)
-    if not in_context and best.kind != KIND_COUNTRY and not unique and not unit and not prominent \
-            and (dominant or not (best.population >= 1000000 and span.locative)):
+    )
+    if (
+        not in_context
+        and best.kind != KIND_COUNTRY
+        and not unique
+        and not unit
+        and not prominent
+        and (dominant or not (best.population >= 1000000 and span.locative))
+    ):
         return None
-    if best.kind not in (KIND_ALIAS, KIND_COUNTRY, KIND_ADMIN1, KIND_ADMIN2) and best.population < 1000 and not span.locative:
+    if (
+        best.kind not in (KIND_ALIAS, KIND_COUNTRY, KIND_ADMIN1, KIND_ADMIN2)
+        and best.population < 1000
+        and not span.locative
+    ):
         return None
     return best
 
@@ -646,8 +831,9 @@ def named_admin_units(spans: list[PlaceSpan]) -> frozenset:
     return frozenset(out)
 
 
-def resolve_all(spans: list[PlaceSpan], context: Counter, named_admin1: frozenset = frozenset(),
-                gazetteer: Gazetteer | None = None) -> list[ResolvedPlace]:
+def resolve_all(
+    spans: list[PlaceSpan], context: Counter, named_admin1: frozenset = frozenset(), gazetteer: Gazetteer | None = None
+) -> list[ResolvedPlace]:
     resolved: dict[tuple[int, int], Place] = {}
     for span in spans:
         place = resolve(span, context, named_admin1)
@@ -662,13 +848,24 @@ def resolve_all(spans: list[PlaceSpan], context: Counter, named_admin1: frozense
             continue
         # A unit around a name the gazetteer lacks (or could not place inside it) is only the
         # district or province of the event: coarser precision, never preferred over a town.
-        inner_unknown = span.qualifies_unknown or (span.inner and not any((i.start, i.end) in resolved for i in span.inner))
+        inner_unknown = span.qualifies_unknown or (
+            span.inner and not any((i.start, i.end) in resolved for i in span.inner)
+        )
         container = bool(inner_unknown) and place.kind == KIND_CITY
-        out.append(ResolvedPlace(span.start, span.end, span.surface, place, span.near,
-                                 district=span.region_word and place.kind not in (KIND_ADMIN1, KIND_COUNTRY),
-                                 directional=span.directional,
-                                 container=container, part=bool(span.part) and place.kind == KIND_COUNTRY,
-                                 admin2=_admin2_of(span, place, resolved, container)))
+        out.append(
+            ResolvedPlace(
+                span.start,
+                span.end,
+                span.surface,
+                place,
+                span.near,
+                district=span.region_word and place.kind not in (KIND_ADMIN1, KIND_COUNTRY),
+                directional=span.directional,
+                container=container,
+                part=bool(span.part) and place.kind == KIND_COUNTRY,
+                admin2=_admin2_of(span, place, resolved, container),
+            )
+        )
     return out
 
 
@@ -712,13 +909,18 @@ def dateline_end(text: str) -> int:
 
 def _dateline_case(dateline: str) -> str:
     """'COTABATO CITY, Philippines — ' -> 'Cotabato City, Philippines — ' so the gazetteer sees names."""
-    return re.sub(r"[A-Z][A-Z'’\-]+", lambda m: m.group(0).title() if len(m.group(0)) > 2 or m.group(0) in ("DR",) else m.group(0), dateline)
+    return re.sub(
+        r"[A-Z][A-Z'’\-]+",
+        lambda m: m.group(0).title() if len(m.group(0)) > 2 or m.group(0) in ("DR",) else m.group(0),
+        dateline,
+    )
 
 
 @dataclass
 class ArticlePlaces:
     """The places an article names, read once: spans per sentence, how strongly the article
     points at each country, and the dateline's place (the reporter's base, not the incident's)."""
+
     text: str
     gazetteer: Gazetteer
     spans_by_sentence: list[list[PlaceSpan]]
@@ -730,15 +932,21 @@ class ArticlePlaces:
     def resolve_in(self, index: int, start: int, end: int, exclude: list[tuple[int, int]] = ()) -> list[ResolvedPlace]:
         """Places of sentence `index` within [start, end), minus those inside `exclude` ranges
         (place names inside actor names: "Rapid Support Forces", "White Army")."""
-        spans = [sp for sp in self.spans_by_sentence[index] if start <= sp.start < end
-                 and not any(a < sp.end and sp.start < b for a, b in exclude)]
+        spans = [
+            sp
+            for sp in self.spans_by_sentence[index]
+            if start <= sp.start < end and not any(a < sp.end and sp.start < b for a, b in exclude)
+        ]
         return resolve_all(with_surroundings(self.text, spans), self.context, self.named_admin1)
 
     def lead_place(self, sentences: int = 2) -> ResolvedPlace | None:
         """The place the lead names (its first sentences): for an incident whose own
         sentences name none. Read on first use only."""
         if not hasattr(self, "_lead"):
-            lead = [(self.resolve_in(i, 0, len(self.text)), False) for i in range(min(sentences, len(self.spans_by_sentence)))]
+            lead = [
+                (self.resolve_in(i, 0, len(self.text)), False)
+                for i in range(min(sentences, len(self.spans_by_sentence)))
+            ]
             self._lead = event_place(lead, None)
         return self._lead
 
@@ -746,15 +954,23 @@ class ArticlePlaces:
         return self.context.most_common(1)[0][0] if self.context else None
 
 
-def article_places(text: str, sentences: list[tuple[int, int]], wanted: list[bool], title: str | None = None,
-                   source_country: str | None = None, gazetteer: Gazetteer | None = None) -> ArticlePlaces:
+def article_places(
+    text: str,
+    sentences: list[tuple[int, int]],
+    wanted: list[bool],
+    title: str | None = None,
+    source_country: str | None = None,
+    gazetteer: Gazetteer | None = None,
+) -> ArticlePlaces:
     """Read the places of an article. Places are looked up in the sentences marked `wanted`
     (the lead and those with triggers; one pass per run of them); countries and nationalities
     named anywhere count towards the country context."""
     gazetteer = gazetteer or load_gazetteer()
     end_of_dateline = dateline_end(text)
     dateline_text = _dateline_case(text[:end_of_dateline])
-    dateline_spans = link_hierarchy(dateline_text, find_place_spans(dateline_text, gazetteer)) if end_of_dateline else []
+    dateline_spans = (
+        link_hierarchy(dateline_text, find_place_spans(dateline_text, gazetteer)) if end_of_dateline else []
+    )
     spans_by_sentence: list[list[PlaceSpan]] = [[] for _ in sentences]
     starts = [s for s, _ in sentences]
     index = 0
@@ -791,7 +1007,9 @@ def article_places(text: str, sentences: list[tuple[int, int]], wanted: list[boo
     return ArticlePlaces(text, gazetteer, spans_by_sentence, context, dateline, end_of_dateline, named_admin1)
 
 
-def resolve_text(text: str, source_country: str | None = None, gazetteer: Gazetteer | None = None) -> list[ResolvedPlace]:
+def resolve_text(
+    text: str, source_country: str | None = None, gazetteer: Gazetteer | None = None
+) -> list[ResolvedPlace]:
     """Every place a short text names, resolved in its own context: for anything that needs a
     place outside event extraction (and the place tests)."""
     gazetteer = gazetteer or load_gazetteer()
@@ -815,8 +1033,11 @@ def same_place(a: ResolvedPlace, b: ResolvedPlace) -> bool:
     return distance_km(pa.latitude, pa.longitude, pb.latitude, pb.longitude) < 30
 
 
-def event_place(mention_places: list[tuple[list[ResolvedPlace], bool]], dateline: ResolvedPlace | None,
-                lead: ResolvedPlace | None = None) -> ResolvedPlace | None:
+def event_place(
+    mention_places: list[tuple[list[ResolvedPlace], bool]],
+    dateline: ResolvedPlace | None,
+    lead: ResolvedPlace | None = None,
+) -> ResolvedPlace | None:
     """The incident's place from its mentions' places, in order, each with whether that mention
     is a follow-up: the most specific first; the earliest mention breaks ties (the lead names
     the place); places in follow-ups ("the attack came as Washington weighs ...") count last."""
@@ -839,7 +1060,9 @@ def event_place(mention_places: list[tuple[list[ResolvedPlace], bool]], dateline
 _NATIONAL = re.compile(
     r"\b(?:(?:the\s+)?government|ministry|minister|parliament|national assembly|senate|cabinet|presidency|"
     r"supreme court|constitutional court|electoral commission|state of emergency|nationwide|"
-    r"(?:across|throughout) the country|all over the country)\b", re.I)
+    r"(?:across|throughout) the country|all over the country)\b",
+    re.I,
+)
 
 
 def location_fields(place: ResolvedPlace | None, article: ArticlePlaces) -> dict:

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
+from functools import cache, lru_cache
 
 from transforms.settings import PACKAGE_DATA_DIR as DATA_DIR
+
 TAXONOMY_CSV = DATA_DIR / "taxonomy.csv"
 ACTOR_TYPES_CSV = DATA_DIR / "actor_types.csv"
 
@@ -46,9 +46,16 @@ class SubEventType:
 def sub_event_types() -> dict[str, SubEventType]:
     """sub_event_type -> its row; sub-event names are unique across event types."""
     with TAXONOMY_CSV.open(encoding="utf-8") as fh:
-        rows = [SubEventType(**{**row, "traits": frozenset((row.get("traits") or "").split()),
-                                "protest_rank": int(row["protest_rank"]) if row.get("protest_rank") else None})
-                for row in csv.DictReader(fh)]
+        rows = [
+            SubEventType(
+                **{
+                    **row,
+                    "traits": frozenset((row.get("traits") or "").split()),
+                    "protest_rank": int(row["protest_rank"]) if row.get("protest_rank") else None,
+                }
+            )
+            for row in csv.DictReader(fh)
+        ]
     return {row.sub_event_type: row for row in rows}
 
 
@@ -65,7 +72,7 @@ def event_type_of(sub_event_type: str) -> str:
         raise TaxonomyError(f"unknown sub_event_type {sub_event_type!r} (not in {TAXONOMY_CSV.name})") from None
 
 
-@lru_cache(maxsize=None)
+@cache
 def with_trait(trait: str) -> frozenset[str]:
     """The sub-event types carrying a trait of taxonomy.csv."""
     return frozenset(name for name, row in sub_event_types().items() if trait in row.traits)
