@@ -151,21 +151,7 @@ def _check_marts(db, published_dir) -> None:
     ]
 
     corpus = load_corpus()
-    mentions = [
-        merge_eval.MentionRecord(merge_eval.url_key(url), mention, incident, country, event_type, day)
-        for incident, url, mention, country, event_type, day in reports
-    ]
-    gold = [
-        merge_eval.GoldRecord(
-            merge_eval.url_key(article.path),
-            incident.incident_id,
-            incident.country_iso2,
-            incident.event_type,
-            incident.event_date,
-        )
-        for article in corpus
-        for incident in article.gold
-    ]
+    mentions, gold = merge_eval.records_of(reports, corpus)
     scores = merge_eval.aligned_scores(mentions, gold)
     assert scores.gold_pairs >= 15
     # Precision must hold. Recall is also bounded by extraction errors the alignment cannot see

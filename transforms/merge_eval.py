@@ -119,6 +119,22 @@ class GoldRecord:
     event_date: date
 
 
+def records_of(reports: Iterable[tuple], corpus: Iterable) -> tuple[list[MentionRecord], list[GoldRecord]]:
+    """The warehouse's reports, rows of (incident_id, url, event_mention_id, country_iso2, event_type,
+    event_date), and a gold corpus (articles with .path and .gold incidents) as the records
+    aligned_scores compares."""
+    mentions = [
+        MentionRecord(url_key(url), mention_id, incident_id, country, event_type, event_date)
+        for incident_id, url, mention_id, country, event_type, event_date in reports
+    ]
+    gold = [
+        GoldRecord(url_key(article.path), g.incident_id, g.country_iso2, g.event_type, g.event_date)
+        for article in corpus
+        for g in article.gold
+    ]
+    return mentions, gold
+
+
 def align_mentions(
     mentions: Iterable[MentionRecord], gold: Iterable[GoldRecord], max_days_apart: int = 1
 ) -> dict[str, GoldRecord]:

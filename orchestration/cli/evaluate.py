@@ -123,21 +123,7 @@ def cmd_evaluate_merge(args: argparse.Namespace, settings: Settings) -> int:
     predicted = merge_eval.predicted_clusters((incident_id, url) for incident_id, url, *_ in reports)
     merged = merge_eval.pairwise_scores(predicted, gold, common_articles_only=True)
     overall = merge_eval.pairwise_scores(predicted, gold, common_articles_only=False)
-    mentions = [
-        merge_eval.MentionRecord(merge_eval.url_key(url), mention_id, incident_id, country, event_type, event_date)
-        for incident_id, url, mention_id, country, event_type, event_date in reports
-    ]
-    gold_records = [
-        merge_eval.GoldRecord(
-            merge_eval.url_key(article.path),
-            incident.incident_id,
-            incident.country_iso2,
-            incident.event_type,
-            incident.event_date,
-        )
-        for article in corpus
-        for incident in article.gold
-    ]
+    mentions, gold_records = merge_eval.records_of(reports, corpus)
     alone = merge_eval.aligned_scores(mentions, gold_records)
 
     print(f"warehouse: {db}")
