@@ -80,6 +80,23 @@ def test_extract_jsonl_batch_keeps_ids_and_reports_bad_lines():
     assert "error" in rows[2]
 
 
+def test_extract_jsonl_implausible_publication_date_keeps_the_record():
+    # A placeholder date (archives write 1753-01-01 for "unknown") must not cost the record: the date
+    # is dropped with a warning, the text is still coded, and the batch succeeds.
+    lines = "\n".join(
+        [
+            json.dumps({"id": "old", "text": ARTICLE, "published": "1753-01-01"}),
+            json.dumps({"id": "ok", "text": ARTICLE, "published": "2026-03-14"}),
+        ]
+    )
+    code, out = run(["extract", "--jsonl"], lines)
+    old, ok = (json.loads(line) for line in out.splitlines())
+    assert code == 0
+    assert [e["sub_event_type"] for e in old["events"]] == ["Suicide bomb"]
+    assert "1753-01-01" in old["warnings"][0]
+    assert "warnings" not in ok and ok["events"][0]["event_date"] == "2026-03-11"
+
+
 @pytest.fixture()
 def tiny_set(tmp_path):
     cases = tmp_path / "cases.jsonl"

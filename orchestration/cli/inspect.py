@@ -156,15 +156,30 @@ def _parse_date(value: str | None) -> datetime.date | None:
     return day
 
 
+def _published(record: dict, warnings: list[str]) -> datetime.date | None:
+    """The record's publication date; an implausible one (a placeholder such as 1753-01-01, a
+    malformed string) is dropped with a warning rather than losing the record: the text is still
+    worth coding, and dates in it are then read against today."""
+    try:
+        return _parse_date(record.get("published"))
+    except ValueError as exc:
+        warnings.append(f"published ignored: {exc}")
+        log.warning("extract: record %s: published ignored: %s", record.get("id"), exc)
+        return None
+
+
 def extract_record(record: dict) -> dict:
-    """One record {text | html, url, published, title, source_country} -> {events} (or the rejection)."""
+    """One record {text | html, url, published, title, source_country} -> {events} (or the rejection).
+
+    A dropped field is reported in "warnings" beside the events."""
     from transforms.extract import extract_events
     from transforms.parse import parse_page
     from transforms.records import ParseRejection
 
+    warnings: list[str] = []
     text = record.get("text")
     title = record.get("title")
-    published = _parse_date(record.get("published"))
+    published = _published(record, warnings)
     if text is None and record.get("html") is not None:
         html = record["html"]
         parsed = parse_page(html.encode("utf-8") if isinstance(html, str) else html, record.get("url", ""))
@@ -177,7 +192,10 @@ def extract_record(record: dict) -> dict:
         raise ValueError("record has neither text nor html")
     published = published or datetime.date.today()
     events = extract_events(text, published, title=title, source_country=record.get("source_country"))
-    return {"events": [event_to_json(e) for e in events]}
+    out = {"events": [event_to_json(e) for e in events]}
+    if warnings:
+        out["warnings"] = warnings
+    return out
 
 
 def extract_batch_record(record: dict) -> dict:
