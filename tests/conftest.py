@@ -28,12 +28,13 @@ def pytest_configure(config) -> None:
         raise pytest.UsageError("`newsevents prepare-dbt` failed: the dbt project does not parse")
 
 
-def needs(reason: str) -> None:
-    """A test whose tool is missing: skipped on a developer's machine, a failure in CI (`CI` set,
-    as .ci/run does), where .ci/run installs every tool the suite needs."""
+def needs(reason: str, module: bool = False) -> None:
+    """A test (or with `module`, a whole test module) whose tool is missing: skipped on a
+    developer's machine, a failure in CI (`CI` set, as .ci/run does), where .ci/run installs every
+    tool the suite needs."""
     if os.environ.get("CI"):
         pytest.fail(f"missing in CI: {reason}", pytrace=False)
-    pytest.skip(reason)
+    pytest.skip(reason, allow_module_level=module)
 
 
 @pytest.fixture(scope="module")

@@ -159,7 +159,7 @@ def _parse_date(value: str | None) -> datetime.date | None:
 def _published(record: dict, warnings: list[str]) -> datetime.date | None:
     """The record's publication date; an implausible one (a placeholder such as 1753-01-01, a
     malformed string) is dropped with a warning rather than losing the record: the text is still
-    worth coding, and dates in it are then read against today."""
+    worth coding, and its dates are then read against the page's own date, else today."""
     try:
         return _parse_date(record.get("published"))
     except ValueError as exc:
