@@ -458,3 +458,35 @@ def test_ages_are_not_tolls_in_an_article():
         "on Saturday, police said. The 24-year-old was a trader."
     )
     assert event.fatalities == 2
+
+
+def test_a_later_sentence_about_the_response_does_not_type_the_incident():
+    # The lead is a ground assault; helicopters sent in afterwards are the army's answer, not the
+    # attack's weapon (the incident stays a clash, the assault having been beaten off).
+    text = (
+        "Gunmen on pick-up trucks attacked a gendarmerie post in the market town of Tillia, Niger, on "
+        "Sunday, killing six gendarmes, officials said.\n\n"
+        "The assailants fought the garrison for two hours before fleeing north, a resident said.\n\n"
+        "The defence ministry said on Sunday evening that the assault had been repelled and that air "
+        "strikes were under way against the fleeing column."
+    )
+    events = extract_events(text, PUBLISHED, title="Gunmen kill six gendarmes in Niger")
+    assert len(events) == 1
+    assert events[0].sub_event_type == "Armed clash"
+    assert events[0].fatalities == 6
+    # Without the response wording a later air strike still names the means ("the attack was a drone strike").
+    refined = extract_events(
+        "Six gendarmes were killed in an attack on a post in Tillia, Niger, on Sunday, officials said.\n\n"
+        "The post was hit by a drone strike shortly before dawn, a resident said.",
+        PUBLISHED,
+    )
+    assert [e.sub_event_type for e in refined] == ["Air/drone strike"]
+
+
+def test_two_members_of_a_group_killed_are_two_dead():
+    text = (
+        "Two members of a village self-defence group were killed and four others wounded in a gunfight "
+        "with armed raiders near Kagoro, Nigeria, late on Saturday, police said."
+    )
+    events = extract_events(text, PUBLISHED)
+    assert len(events) == 1 and events[0].fatalities == 2 and events[0].injured == 4

@@ -114,4 +114,21 @@ def test_one_victim_named_by_a_singular_noun_is_one_death(sentence, fatalities):
 
 
 def test_a_singular_victim_after_and_belongs_to_another_verb():
-    assert find_casualties("Two rebels of the northern front were killed and a soldier was wounded.").fatalities is None
+    # The two rebels (a count whose noun takes an "of" phrase) died; the soldier after "and" was wounded.
+    found = find_casualties("Two rebels of the northern front were killed and a soldier was wounded.")
+    assert (found.fatalities, found.injured) == (2, 1)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "fatalities"),
+    [
+        ("Two members of a hill village defence group were killed on Sunday.", 2),
+        ("Three members of the same household were shot dead at a checkpoint.", 3),
+        ("Four members of the river police were killed and two others injured.", 4),
+        ("Six members of an armed band and a shopkeeper died in the exchange.", 7),
+        ("One of the two guards was killed.", 1),
+        ("A couple of farmers were killed.", 2),
+    ],
+)
+def test_a_count_whose_noun_takes_an_of_phrase_counts_the_noun(sentence, fatalities):
+    assert find_casualties(sentence).fatalities == fatalities

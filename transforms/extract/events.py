@@ -1067,9 +1067,17 @@ def _choose_subtype(incident: Incident) -> str:
     sub = lead.trigger.sub_event_type
     for m in incident.mentions[1:]:
         later = m.trigger.sub_event_type
-        if sub in ("Attack", "Armed clash") and m.trigger.priority >= 75 and later != "Disrupted weapons use":
+        # "... had been repelled and air strikes were under way": the answer's weapon is not the
+        # attack's, so a sentence reporting a response does not make the incident more specific.
+        response = cues()["response"].search(m.text)
+        if (
+            sub in ("Attack", "Armed clash")
+            and m.trigger.priority >= 75
+            and later != "Disrupted weapons use"
+            and not response
+        ):
             return later
-        if later == "Chemical weapon" and sub in VIOLENT_SUBTYPES:
+        if later == "Chemical weapon" and sub in VIOLENT_SUBTYPES and not response:
             return later  # the most specific weapon there is
         if (protest_rank(later) or 0) > (protest_rank(sub) or 99):
             sub = later  # a protest that police dispersed, or whose demonstrators burned tyres

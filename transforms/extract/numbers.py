@@ -34,7 +34,10 @@ _QUALIFIER = (
     r"(?:(?:at\s+least|more\s+than|over|nearly|almost|about|around|some|up\s+to|as\s+many\s+as"
     r"|an\s+estimated|another|a\s+further|the|all|of|his|her|their|among\s+them|among\s+whom|including)\s+)*"
 )
-_FILLER = r"(?:\s+(?!(?:and|killed|dead|died|injured|wounded|hurt)\b)[\w'’-]+){0,4}?"
+_WORD_NOT_CUE = r"\s+(?!(?:and|killed|dead|died|injured|wounded|hurt)\b)[\w'’-]+"
+# The count's noun may take an "of" phrase: "two members of a village volunteer group were killed"
+# counts two (the "a" inside the phrase is no count).
+_FILLER = r"(?:" + _WORD_NOT_CUE + r"){0,4}?(?:\s+of(?:" + _WORD_NOT_CUE + r"){1,5}?)??"
 _KILL = (
     r"(?:killed|dead|died|slain|shot\s+dead|killed\s+and\s+\w+\s+(?:injured|wounded)|lost\s+their\s+lives"
     r"|perished|massacred|executed|beheaded|beaten\s+to\s+death)"
@@ -204,6 +207,9 @@ def _sum_items(match: re.Match[str]) -> int | None:
         for p in parts
         if not re.search(r"\b(?:of them|of whom|among them|among whom|including|most of them|all of them)\b", p)
     ]
+    # Words in an "of" phrase qualify the count's noun, they are no counts of their own ("six
+    # members of an armed group and a soldier" is seven); "a couple of" is one count.
+    kept = [re.sub(r"(?<!couple)\s+of\s.*", "", p) for p in kept]
     head = " , ".join(kept)
     values = [
         parse_number(m.group(0))
