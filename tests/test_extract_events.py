@@ -490,3 +490,37 @@ def test_two_members_of_a_group_killed_are_two_dead():
     )
     events = extract_events(text, PUBLISHED)
     assert len(events) == 1 and events[0].fatalities == 2 and events[0].injured == 4
+
+
+@pytest.mark.parametrize(
+    "text, sub",
+    [
+        # A warning or appeal "after" an incident: the after-clause happened.
+        ("Aid agency warns of reprisals after car bombs kill 12 in Kirkuk", None),
+        # Front-line wording: troops advancing, counter-attacks, stiff resistance, an offensive going on.
+        ("Government troops advance in the old quarter of Marawi", "Armed clash"),
+        ("Rebels mount counter-attacks as offensive enters third week near Sirte", "Armed clash"),
+        ("Army units face stiff resistance on the edge of Gao", "Armed clash"),
+        ("Army artillery fires into rebel-held Idlib", None),
+        # Headlines run together with a bare semicolon are separate items.
+        ("Talks could resume next week;Gunmen kill six villagers near Zamfara", "Attack"),
+    ],
+)
+def test_wire_headlines_of_fighting_and_after_clauses_are_incidents(text, sub):
+    event = _only(text)
+    if sub:
+        assert event.sub_event_type == sub
+    assert event.event_date == MONDAY and event.date_is_fallback
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Share prices advance in early trading in Lagos",
+        "The party pushes on with its reform plan in Nairobi",
+        "Minister warns of attacks after the election in Kano",
+        "Rangers fire on all cylinders to beat Celtic in Glasgow",
+    ],
+)
+def test_front_line_verbs_without_fighting_are_no_incident(text):
+    assert extract_events(text, MONDAY) == []

@@ -54,7 +54,8 @@ WEAPON_NAMED = with_trait("weapon")
 _ABBREV = re.compile(
     r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|Gen|Col|Lt|Maj|Capt|Sgt|Brig|St|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|No|Gov|Sen|Rep|U\.S|U\.N|U\.K|a\.m|p\.m|e\.g|i\.e|vs|approx|est))\.$"
 )
-_SENTENCE_END = re.compile(r"[.!?]['\"”’)]*\s+|\n+")
+# Headlines run together with a bare ";" ("... to be destroyed;Attacks kill 18") are two items.
+_SENTENCE_END = re.compile(r"[.!?]['\"”’)]*\s+|\n+|;(?=[A-Z])")
 
 
 @dataclass(frozen=True)
@@ -352,6 +353,8 @@ def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date,
     hypothetical = c["hypothetical"].search(before) if trigger.sub_event_type != "Change to group/activity" else None
     if hypothetical and re.match(r"feared\s+(?:dead|killed|drowned)", before[hypothetical.start() :], re.I):
         hypothetical = None  # "officers feared dead after their vehicle hit a mine": a toll not yet confirmed
+    if hypothetical and re.search(r"\b(?:after|following)\b", before[hypothetical.end() :], re.I):
+        hypothetical = None  # "UN warns against reprisals after blasts kill 73": the after-clause happened
     if hypothetical and not (trigger.sub_event_type in PROTEST_FAMILY and _DEMAND.match(hypothetical.group(0))):
         return "hypothetical"
     if c["denial"].search_folded(sentence, low, prefixes):
@@ -622,8 +625,11 @@ def _has_anchor(mention: Mention) -> bool:
 
 
 _IN_PLACE = re.compile(
-    r"\b(?:in|near|at) (?:the (?:village|town|city|district|area|locality|commune|hamlet|market|quarter"
-    r"|neighbou?rhood|county|municipality) of )?(?!The\b|A\b|An\b)[A-Z][a-z]"
+    r"\b(?:in|near|at|(?:north|south|east|west)(?:-?(?:east|west))? of) "
+    r"(?:the (?:village|town|city|district|area|locality|commune|hamlet|market|quarter"
+    r"|neighbou?rhood|county|municipality) of )?(?:[\w'’]+-(?:held|controlled) )?(?!The\b|A\b|An\b)[A-Z][a-z]"
+    # headlines name the front by who holds it: "fire into rebel-held Idlib"
+    r"|\b(?:into|on|in) [\w'’ ]{0,20}?-(?:held|controlled) [A-Z][a-z]"
 )
 _NEGATED = re.compile(r"\b(?:no one|nobody|no|not|never|none)\s+(?:\w+\s+){0,2}$|\bany\s+$", re.I)
 _TERRITORY_OBJECT = re.compile(
