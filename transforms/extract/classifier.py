@@ -25,6 +25,7 @@ import logging
 import math
 import re
 import sys
+from collections import Counter
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -46,20 +47,19 @@ def featurize(text: str) -> dict[str, dict[str, int]]:
     """Counts of each feature, by group ("w" words and bigrams, "c" character n-grams)."""
     low = _DIGITS.sub("0", text.lower())
     tokens = _TOKEN.findall(low)
-    words: dict[str, int] = {}
-    for i, tok in enumerate(tokens):
-        words[tok] = words.get(tok, 0) + 1
-        if i:
-            bigram = tokens[i - 1] + " " + tok
-            words[bigram] = words.get(bigram, 0) + 1
-    chars: dict[str, int] = {}
-    for tok in tokens:
-        padded = f" {tok} "
-        for n in CHAR_NGRAMS:
-            for i in range(len(padded) - n + 1):
-                gram = padded[i : i + n]
-                chars[gram] = chars.get(gram, 0) + 1
-    return {"w": words, "c": chars}
+    # Counter counts in C and keeps first-seen order, as the plain loops did (same vectors).
+    sequence = tokens[:1]
+    for previous, tok in zip(tokens, tokens[1:], strict=False):
+        sequence.append(tok)
+        sequence.append(previous + " " + tok)
+    words = Counter(sequence)
+    chars = Counter(
+        padded[i : i + n]
+        for padded in [f" {tok} " for tok in tokens]
+        for n in CHAR_NGRAMS
+        for i in range(len(padded) - n + 1)
+    )
+    return {"w": dict(words), "c": dict(chars)}
 
 
 def training_files(directory: Path = TRAINING_DIR) -> list[Path]:
@@ -108,31 +108,46 @@ class SubtypeModel:
             len(self.weights), len(self.classes)
         )
         self._np = numpy
+        # idf and matrix row of each kept feature by group and bare name: the text's features are
+        # looked up without building "group:name" keys for the many the model does not keep.
+        self._kept: dict[str, dict[str, tuple[float, int]]] = {}
+        for key, idf in self.idf.items():
+            group, name = key.split(":", 1)
+            if key in self.index:
+                self._kept.setdefault(group, {})[name] = (idf, self.index[key])
+
+    def _weighted(self, text: str) -> tuple[list[int], list[float], list[str]]:
+        """Matrix rows, tf-idf values (each feature group L2-normalised on its own) and keys of
+        the text's kept features."""
+        rows: list[int] = []
+        out: list[float] = []
+        keys: list[str] = []
+        for group, counts in featurize(text).items():
+            kept = self._kept.get(group, {})
+            values = []
+            for name, count in counts.items():
+                found = kept.get(name)
+                if found is not None:
+                    idf, row = found
+                    values.append(idf if count == 1 else (1.0 + math.log(count)) * idf)
+                    rows.append(row)
+                    keys.append(group + ":" + name)
+            norm = math.sqrt(sum(v * v for v in values)) or 1.0
+            out += [value / norm for value in values]
+        return rows, out, keys
 
     def vector(self, text: str) -> dict[str, float]:
         """The tf-idf vector the model was trained on (kept features only), each feature group
         L2-normalised on its own."""
-        out: dict[str, float] = {}
-        idfs = self.idf
-        for group, counts in featurize(text).items():
-            values = {}
-            for name, count in counts.items():
-                key = group + ":" + name
-                idf = idfs.get(key)
-                if idf is not None:
-                    values[key] = idf if count == 1 else (1.0 + math.log(count)) * idf
-            norm = math.sqrt(sum(v * v for v in values.values())) or 1.0
-            for key, value in values.items():
-                out[key] = value / norm
-        return out
+        _rows, values, keys = self._weighted(text)
+        return dict(zip(keys, values, strict=True))
 
     def probabilities(self, text: str) -> dict[str, float]:
         np = self._np
-        vector = self.vector(text)
+        rows, values, _keys = self._weighted(text)
         scores = self.intercept.copy()
-        if vector:
-            rows = [self.index[key] for key in vector]
-            scores += np.fromiter(vector.values(), dtype=np.float64, count=len(rows)) @ self.matrix[rows]
+        if rows:
+            scores += np.fromiter(values, dtype=np.float64, count=len(rows)) @ self.matrix[rows]
         exps = np.exp(scores - scores.max())
         probs = exps / exps.sum()
         return dict(zip(self.classes, probs.tolist(), strict=False))
