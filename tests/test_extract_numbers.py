@@ -132,3 +132,16 @@ def test_a_singular_victim_after_and_belongs_to_another_verb():
 )
 def test_a_count_whose_noun_takes_an_of_phrase_counts_the_noun(sentence, fatalities):
     assert find_casualties(sentence).fatalities == fatalities
+
+
+@pytest.mark.parametrize(
+    ("sentence", "fatalities", "injured"),
+    [
+        ("Gunmen killed three guards, wounded seven others and torched a truck.", 3, 7),
+        ("The blast killed a soldier, injured two passers-by.", 1, 2),
+        ("Raiders stormed the hamlet and killed four herders, wounded two and burned huts.", 4, 2),
+    ],
+)
+def test_a_count_after_an_active_verb_is_its_object_not_the_next_participles_subject(sentence, fatalities, injured):
+    found = find_casualties(sentence)
+    assert (found.fatalities, found.injured) == (fatalities, injured)

@@ -241,6 +241,11 @@ def find_casualties(sentence: str) -> Casualties:
         if sentence[max(0, m.start() - 3) : m.start()] == "no ":
             continue  # "no one was killed"
         joined = sentence[m.start() : m.start("cue")]
+        if re.search(r",\s*$", joined) and _VERB_BEFORE.search(sentence, 0, m.start()):
+            # "killed three soldiers, wounded two": the count is the earlier verb's object (read
+            # below) and ", wounded" that verb's subject acting again, not the count's participle.
+            pos = m.start("cue")
+            continue
         if " and " in joined and _VERB_BEFORE.search(sentence, 0, m.start()):
             # "killed three soldiers and two others were wounded": the first count is the earlier
             # verb's object (read below); only what follows "and" belongs to this verb.
