@@ -524,3 +524,17 @@ def test_wire_headlines_of_fighting_and_after_clauses_are_incidents(text, sub):
 )
 def test_front_line_verbs_without_fighting_are_no_incident(text):
     assert extract_events(text, MONDAY) == []
+
+
+@pytest.mark.parametrize(
+    "text, sub",
+    [
+        # Armed victims among "people" or in a village attack: the other side was armed, a clash.
+        ("Gunmen killed five people including three local militiamen in an attack on Kaya on Sunday.", "Armed clash"),
+        ("Militants attacked a village near Kaya on Sunday and killed two volunteer fighters.", "Armed clash"),
+        # Named civilians keep it an attack on civilians.
+        ("Gunmen killed five farmers and a militiaman in an attack on Kaya on Sunday.", "Attack"),
+    ],
+)
+def test_armed_victims_among_people_make_a_clash(text, sub):
+    assert _only(text).sub_event_type == sub

@@ -1586,6 +1586,15 @@ def _only_property(incident: Incident, text: str) -> bool:
     return animals or any(cues()["property_harm"].search(text[a:b]) for a, b in sentences)
 
 
+# "killed six people including four militiamen", "attacked the village and killed three
+# volunteer fighters": people and places in general say nothing against an armed victim.
+_GENERIC_VICTIM = re.compile(r"(?:people|persons?|individuals|villages?|hamlets?|houses?|homes?)", re.I)
+
+
+def _named_civilians(hit) -> bool:
+    return hit.actor_type == "Civilians" and not _GENERIC_VICTIM.fullmatch(hit.surface)
+
+
 def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, incident: Incident, text: str) -> str:
     """Who did what to whom decides between look-alike sub-types."""
     # An embassy or a mission does not fight back: attacking one is no clash.
@@ -1645,10 +1654,10 @@ def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, inc
             for a, b in _incident_sentences(incident) + [_next_sentence(text, lead)]
         ):
             return "Armed clash"  # the attacked side fired back
-        if armed_target and not any(h.actor_type == "Civilians" for h in targets):
+        if armed_target and not any(_named_civilians(h) for h in targets):
             return "Armed clash"
     if sub == "Abduction/forced disappearance" and incident.mentions[0].fatalities:
-        return "Armed clash" if armed_target and not any(h.actor_type == "Civilians" for h in targets) else "Attack"
+        return "Armed clash" if armed_target and not any(_named_civilians(h) for h in targets) else "Attack"
     lead = incident.mentions[0]
     # Who reports the incident ("police said") says nothing about who took part in it.
     lead_hits = [h for h in lead.actors if not role_mod.is_source(text, lead.sentence, h)]
