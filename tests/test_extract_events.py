@@ -538,3 +538,19 @@ def test_front_line_verbs_without_fighting_are_no_incident(text):
 )
 def test_armed_victims_among_people_make_a_clash(text, sub):
     assert _only(text).sub_event_type == sub
+
+
+@pytest.mark.parametrize(
+    "text, sub",
+    [
+        # A crowd against an officer with no demonstration: mob violence.
+        ("A mob beat a police officer to death in Kisii on Sunday as he tried to arrest a suspect.", "Mob violence"),
+        # A demonstration that fought the police: a riot.
+        (
+            "Youths at a demonstration against fuel prices stoned police officers in Kisii on Sunday.",
+            "Violent demonstration",
+        ),
+    ],
+)
+def test_a_mob_against_the_police_is_a_riot_only_at_a_demonstration(text, sub):
+    assert _only(text).sub_event_type == sub

@@ -1591,6 +1591,11 @@ def _only_property(incident: Incident, text: str) -> bool:
 _GENERIC_VICTIM = re.compile(r"(?:people|persons?|individuals|villages?|hamlets?|houses?|homes?)", re.I)
 
 
+_DEMONSTRATION = re.compile(
+    r"\b(?:protest\w*|demonstrat\w*|rall(?:y|ies)|march(?:es|ed|ers)?|sit-ins?|strikers|picket\w*)\b", re.I
+)
+
+
 def _named_civilians(hit) -> bool:
     return hit.actor_type == "Civilians" and not _GENERIC_VICTIM.fullmatch(hit.surface)
 
@@ -1665,8 +1670,11 @@ def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, inc
         sub == "Mob violence"
         and any(h.actor_type == "State forces" for h in lead_hits)
         and not any(h.actor_type == "Civilians" for h in lead_hits)
+        and _DEMONSTRATION.search(" ".join(m.text for m in incident.mentions))
     ):
-        return "Violent demonstration"  # a mob against the police is a riot, not mob violence
+        # A demonstration that fought the police is a riot; a mob lynching an officer or freeing a
+        # suspect, with no demonstration, stays mob violence (ACLED).
+        return "Violent demonstration"
     if sub == "Armed clash" and rioter_perp and not nonstate_perp and not state_perp:
         return "Mob violence"
     if sub == "Non-state actor overtakes territory" and state_perp and not nonstate_perp:
