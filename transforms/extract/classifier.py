@@ -28,6 +28,7 @@ import sys
 from collections import Counter
 from contextlib import contextmanager
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 from transforms.settings import PACKAGE_DATA_DIR as DATA_DIR
@@ -53,13 +54,15 @@ def featurize(text: str) -> dict[str, dict[str, int]]:
         sequence.append(tok)
         sequence.append(previous + " " + tok)
     words = Counter(sequence)
-    chars = Counter(
-        padded[i : i + n]
-        for padded in [f" {tok} " for tok in tokens]
-        for n in CHAR_NGRAMS
-        for i in range(len(padded) - n + 1)
-    )
+    chars = Counter(chain.from_iterable(map(_char_grams, tokens)))
     return {"w": dict(words), "c": dict(chars)}
+
+
+@lru_cache(maxsize=65536)
+def _char_grams(token: str) -> tuple[str, ...]:
+    """The character n-grams of one padded token, in order (tokens repeat: computed once each)."""
+    padded = f" {token} "
+    return tuple(padded[i : i + n] for n in CHAR_NGRAMS for i in range(len(padded) - n + 1))
 
 
 def training_files(directory: Path = TRAINING_DIR) -> list[Path]:

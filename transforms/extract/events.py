@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -1154,9 +1155,14 @@ def _claimed_by(
     word naming which attack was claimed ("claimed the bus attack": "bus"), if any."""
     claimed, blamed = [], []
     what = None
-    if not _CLAIM_WORD.search(text):
+    # One scan of the article finds the few sentences with a claim word (words do not cross
+    # sentences); each is then read as before.
+    starts = [s for s, _ in sentences]
+    candidates = sorted({bisect_right(starts, m.start()) - 1 for m in _CLAIM_WORD.finditer(text)} - {-1})
+    if not candidates:
         return [], False, None
-    for index, (s, e) in enumerate(sentences):
+    for index in candidates:
+        s, e = sentences[index]
         if not _CLAIM_WORD.search(text, s, e):
             continue
         sentence = text[s:e]
