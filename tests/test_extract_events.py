@@ -554,3 +554,11 @@ def test_armed_victims_among_people_make_a_clash(text, sub):
 )
 def test_a_mob_against_the_police_is_a_riot_only_at_a_demonstration(text, sub):
     assert _only(text).sub_event_type == sub
+
+
+def test_a_fist_fight_without_arms_is_mob_violence():
+    event = _only("A fist fight over a land dispute broke out in Kisii on Sunday; two elders were injured.")
+    assert event.sub_event_type == "Mob violence"
+    # With guns it is a clash.
+    armed = _only("A fist fight turned into a gun battle between rival gangs in Kisii on Sunday.")
+    assert armed.sub_event_type == "Armed clash"

@@ -1597,6 +1597,7 @@ def _only_property(incident: Incident, text: str) -> bool:
 _GENERIC_VICTIM = re.compile(r"(?:people|persons?|individuals|villages?|hamlets?|houses?|homes?)", re.I)
 
 
+_UNARMED_FIGHT = re.compile(r"fist ?fights?|brawls?|scuffles?|punch-ups?", re.I)
 _DEMONSTRATION = re.compile(
     r"\b(?:protest\w*|demonstrat\w*|rall(?:y|ies)|march(?:es|ed|ers)?|sit-ins?|strikers|picket\w*)\b", re.I
 )
@@ -1683,6 +1684,14 @@ def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, inc
         return "Violent demonstration"
     if sub == "Armed clash" and rioter_perp and not nonstate_perp and not state_perp:
         return "Mob violence"
+    if (
+        sub == "Armed clash"
+        and lead.trigger.sub_event_type == "Armed clash"
+        and _UNARMED_FIGHT.fullmatch(text, lead.trigger.start, lead.trigger.end)
+        and not any(h.actor_type in ARMED_TYPES for h in perpetrators + targets)
+        and not cues()["armed"].search(text[lead.sentence[0] : lead.sentence[1]])
+    ):
+        return "Mob violence"  # a fist fight or brawl between people with no arms: rioters (ACLED)
     if sub == "Non-state actor overtakes territory" and state_perp and not nonstate_perp:
         return "Government regains territory"
     if sub == "Government regains territory" and nonstate_perp and not state_perp:
