@@ -562,3 +562,10 @@ def test_a_fist_fight_without_arms_is_mob_violence():
     # With guns it is a clash.
     armed = _only("A fist fight turned into a gun battle between rival gangs in Kisii on Sunday.")
     assert armed.sub_event_type == "Armed clash"
+
+
+def test_a_take_over_without_fighting_is_a_non_violent_transfer():
+    text = "Insurgents took over the village of Kaya, Burkina Faso, on Sunday. No violence was reported."
+    assert _only(text).sub_event_type == "Non-violent transfer of territory"
+    fought = "Insurgents took over the village of Kaya, Burkina Faso, on Sunday after a gun battle with troops."
+    assert _only(fought).sub_event_type != "Non-violent transfer of territory"

@@ -1597,6 +1597,12 @@ def _only_property(incident: Incident, text: str) -> bool:
 _GENERIC_VICTIM = re.compile(r"(?:people|persons?|individuals|villages?|hamlets?|houses?|homes?)", re.I)
 
 
+_NO_FIGHT = re.compile(
+    r"\b(?:without (?:a |any )?(?:fight(?:ing)?|resistance|violence|a shot(?: being fired)?)"
+    r"|no (?:violence|fighting|resistance|shots?) (?:was |were )?(?:reported|fired|offered)"
+    r"|(?:fled|withdrew|retreated) without)\b",
+    re.I,
+)
 _UNARMED_FIGHT = re.compile(r"fist ?fights?|brawls?|scuffles?|punch-ups?", re.I)
 _DEMONSTRATION = re.compile(
     r"\b(?:protest\w*|demonstrat\w*|rall(?:y|ies)|march(?:es|ed|ers)?|sit-ins?|strikers|picket\w*)\b", re.I
@@ -1692,6 +1698,10 @@ def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, inc
         and not cues()["armed"].search(text[lead.sentence[0] : lead.sentence[1]])
     ):
         return "Mob violence"  # a fist fight or brawl between people with no arms: rioters (ACLED)
+    if sub in _TERRITORY and any(
+        _NO_FIGHT.search(text, a, b) for a, b in _incident_sentences(incident) + [_next_sentence(text, lead)]
+    ):
+        return "Non-violent transfer of territory"  # "took over the village. No violence was reported."
     if sub == "Non-state actor overtakes territory" and state_perp and not nonstate_perp:
         return "Government regains territory"
     if sub == "Government regains territory" and nonstate_perp and not state_perp:
