@@ -1599,8 +1599,7 @@ _GENERIC_VICTIM = re.compile(r"(?:people|persons?|individuals|villages?|hamlets?
 
 _NO_FIGHT = re.compile(
     r"\b(?:without (?:a |any )?(?:fight(?:ing)?|resistance|violence|a shot(?: being fired)?)"
-    r"|no (?:violence|fighting|resistance|shots?) (?:was |were )?(?:reported|fired|offered)"
-    r"|(?:fled|withdrew|retreated) without)\b",
+    r"|no (?:violence|fighting|resistance|shots?) (?:was |were )?(?:reported|fired|offered))\b",
     re.I,
 )
 _UNARMED_FIGHT = re.compile(r"fist ?fights?|brawls?|scuffles?|punch-ups?", re.I)
