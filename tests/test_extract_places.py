@@ -503,3 +503,59 @@ def test_an_object_with_its_province_after_a_comma():
 def test_a_province_written_as_a_unit_may_be_a_spelling_variant():
     event = event_of("On 3 March 2025, Russian forces shelled Qwertne, Zaporizhia, with artillery.")
     assert (event.country_iso2, event.admin1, event.geo_precision) == ("UA", "Zaporizhzhia", 3)
+
+
+# ---------------------------------------------------------------- offsets: "45 km south of X"
+
+from transforms.extract.places import compass_bearing, destination, distance_km, offset_before  # noqa: E402
+
+
+def test_destination_moves_the_point_by_distance_and_bearing():
+    lat, lon = destination(10.0, 20.0, 100.0, 90.0)
+    assert abs(distance_km(10.0, 20.0, lat, lon) - 100.0) < 0.5
+    assert abs(lat - 10.0) < 0.05 and lon > 20.0  # due east: same latitude, further east
+    south = destination(10.0, 20.0, 50.0, 180.0)
+    assert south[1] == 20.0 and abs(distance_km(10.0, 20.0, *south) - 50.0) < 0.5
+    assert destination(0.0, 179.9, 50.0, 90.0)[1] < -179  # across the date line
+
+
+def test_compass_words_become_bearings():
+    assert [compass_bearing(w) for w in ("north", "east", "south-west", "northwest", "north-north-east")] == [
+        0.0,
+        90.0,
+        225.0,
+        315.0,
+        22.5,
+    ]
+    assert compass_bearing("north-south") is None
+
+
+def test_offsets_read_from_the_words_before_a_place():
+    assert offset_before("troops were ambushed 45 km south of ") == (45.0, 180.0)
+    assert offset_before("a camp some thirty kilometres to the north-east of the town of ") == (30.0, 45.0)
+    km, bearing = offset_before("a bridge 10 miles (16 km) west of ")
+    assert abs(km - 16.09) < 0.01 and bearing == 270.0
+    # A distance without a direction, a direction without a distance: near it, no offset.
+    assert offset_before("a village 20 km from ") is None
+    assert offset_before("fighting south of ") is None
+    assert offset_before("a convoy 5000 km north of ") is None  # a travel distance, not a place
+
+
+def test_an_offset_moves_the_event_point_off_the_town():
+    text = "On 4 March 2025, gunmen ambushed a convoy 45 km south of Mombasa, police said."
+    event = event_of(text)
+    town = places_of("Gunmen ambushed a convoy in Mombasa.")["Mombasa"].place
+    assert event.location == "Mombasa" and event.geo_precision == 2
+    away = distance_km(town.latitude, town.longitude, event.latitude, event.longitude)
+    assert 43 < away < 47 and event.latitude < town.latitude and abs(event.longitude - town.longitude) < 0.01
+
+
+def test_no_direction_keeps_the_point_on_the_town():
+    near = places_of("A mine exploded about 20 km from Mombasa.")["Mombasa"]
+    assert near.geo_precision == 2 and (near.latitude, near.longitude) == (near.place.latitude, near.place.longitude)
+
+
+def test_an_offset_from_a_province_keeps_its_centroid():
+    # A province's point is only its centroid: moving it by the offset adds nothing.
+    region = places_of("Shells fell 30 km north of Anbar province.")["Anbar"]
+    assert region.place.kind == KIND_ADMIN1 and region.latitude == region.place.latitude

@@ -124,6 +124,63 @@ _NEAR_BEFORE = re.compile(
     r"|village\s+of\s+)?$",
     re.I,
 )
+# "45 km south of", "some 30 kilometres north-east of the town of", "10 miles (16 km) west of":
+# a point that far that way of the place (no direction: near it, the point stays).
+_COMPASS = r"(?:north|south|east|west)(?:[\s-]?(?:north|south|east|west)){0,2}"
+_NUMBER_VALUES = {
+    **dict.fromkeys(("a", "one"), 1),
+    **{w: i for i, w in enumerate("two three four five six seven eight nine ten eleven twelve".split(), 2)},
+    **{w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)},
+    "fifteen": 15,
+    "hundred": 100,
+}
+_OFFSET_BEFORE = re.compile(
+    rf"\b(?P<number>\d+(?:\.\d+)?|{'|'.join(_NUMBER_VALUES)})[\s-]*(?P<unit>km|kms|kilomet(?:re|er)s?|mi|miles?)\b"
+    rf"(?:\s*\([^)]{{1,20}}\))?(?:\s+(?:to\s+the\s+)?(?P<bearing>{_COMPASS})(?:ern)?)?\s+(?:of|from)\s+"
+    r"(?:the\s+)?(?:(?:town|city|village|district|capital)\s+(?:of\s+)?)?$",
+    re.I,
+)
+_BEARINGS = {"north": 0.0, "east": 90.0, "south": 180.0, "west": 270.0}
+_MAX_OFFSET_KM = 1000.0  # beyond this the figure is a travel distance, not where it happened
+
+
+def _mean_bearing(a: float | None, b: float | None) -> float | None:
+    """The bearing halfway between two (on the short side of the circle: north and west -> 315)."""
+    x = math.sin(math.radians(a)) + math.sin(math.radians(b))
+    y = math.cos(math.radians(a)) + math.cos(math.radians(b))
+    if abs(x) < 1e-9 and abs(y) < 1e-9:
+        return None  # "north-south": opposite ways, no bearing
+    return round(math.degrees(math.atan2(x, y)) % 360, 3)
+
+
+def compass_bearing(direction: str) -> float | None:
+    """'south' -> 180, 'north-east' -> 45, 'north-north-west' -> 337.5; None when not a direction."""
+    parts = re.findall(r"north|south|east|west", direction.lower())
+    if not parts or len(parts) > 3:
+        return None
+    bearing = _BEARINGS[parts[-1]]
+    if len(parts) >= 2:
+        bearing = _mean_bearing(_BEARINGS[parts[-2]], bearing)
+    if len(parts) == 3 and bearing is not None:
+        bearing = _mean_bearing(_BEARINGS[parts[0]], bearing)
+    return bearing
+
+
+def offset_before(before: str) -> tuple[float, float] | None:
+    """(km, bearing in degrees) of a text ending in "45 km south of "; None without a distance
+    and a direction, or with an implausible distance."""
+    m = _OFFSET_BEFORE.search(before)
+    if m is None or not m.group("bearing"):
+        return None
+    number = m.group("number").lower()
+    value = _NUMBER_VALUES.get(number) or float(number)
+    km = value * (1.609344 if m.group("unit").lower().startswith("mi") else 1.0)
+    bearing = compass_bearing(m.group("bearing"))
+    if bearing is None or not 0 < km <= _MAX_OFFSET_KM:
+        return None
+    return km, bearing
+
+
 _LOCATIVE_BEFORE = re.compile(
     r"\b(?:in|at|near|outside|on|into|from|of|across|around|to|toward|towards|through|via|inside|within|between|axis)\s+(?:the\s+)?(?:(?:town|city|village|district|region|province|state|capital|area|suburb|neighbou?rhood|camp)\s+of\s+)?$",
     re.I,
@@ -208,6 +265,7 @@ class PlaceSpan:
     reporting: bool = False  # "said in Geneva": where someone speaks, not where it happened
     capital: bool = False  # "the Syrian capital": names its country as plainly as "Syria"
     part: str | None = None  # "northern Iraq": a part of the country ("north", "south-east", ...)
+    offset: tuple[float, float] | None = None  # "45 km south of X": (km, bearing in degrees)
 
 
 @dataclass(frozen=True)
@@ -222,12 +280,37 @@ class ResolvedPlace:
     container: bool = False  # only the unit around an unknown place: "(Ouesse, Collines)"
     part: bool = False  # "north Iraq": a part of a country, as specific as a province
     admin2: str | None = None  # its district: the gazetteer's, or the one written beside it
+    offset: tuple[float, float] | None = None  # "45 km south of X": (km, bearing) from X's point
+
+    @property
+    def moved(self) -> bool:
+        """Whether the point is moved by a written offset: only a town's or landmark's point
+        (a province's centroid plus 45 km is no better than the centroid)."""
+        return (
+            self.offset is not None
+            and self.place.kind in (KIND_CITY, KIND_ALIAS)
+            and self.place.latitude is not None
+            and not self.container
+        )
+
+    @property
+    def latitude(self) -> float | None:
+        return self._point()[0]
+
+    @property
+    def longitude(self) -> float | None:
+        return self._point()[1]
+
+    def _point(self) -> tuple[float | None, float | None]:
+        if not self.moved:
+            return self.place.latitude, self.place.longitude
+        return destination(self.place.latitude, self.place.longitude, *self.offset)
 
     @property
     def geo_precision(self) -> int:
         if self.place.kind in (KIND_COUNTRY, KIND_ADMIN1, KIND_ADMIN2) or self.container:
             return 3
-        if (self.near or self.district) and self.place.geo_precision == 1:
+        if (self.near or self.district or self.moved) and self.place.geo_precision == 1:
             return 2
         return self.place.geo_precision
 
@@ -480,10 +563,12 @@ def with_surroundings(text: str, spans: list[PlaceSpan]) -> list[PlaceSpan]:
             or _STREET_AFTER.match(after)
         ):
             continue
+        offset = offset_before(before)
         out.append(
             dataclasses.replace(
                 span,
-                near=bool(_NEAR_BEFORE.search(before)),
+                near=bool(_NEAR_BEFORE.search(before)) or offset is not None,
+                offset=offset,
                 region_word=bool(_REGION_AFTER.match(after)),
                 locative=bool(_LOCATIVE_BEFORE.search(before)),
                 directional=bool(
@@ -864,6 +949,7 @@ def resolve_all(
                 container=container,
                 part=bool(span.part) and place.kind == KIND_COUNTRY,
                 admin2=_admin2_of(span, place, resolved, container),
+                offset=span.offset,
             )
         )
     return out
@@ -889,6 +975,15 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, a)))
+
+
+def destination(lat: float, lon: float, km: float, bearing: float) -> tuple[float, float]:
+    """The point `km` from (lat, lon) along the initial bearing (degrees from north), on a sphere."""
+    d = km / 6371.0
+    p1, l1, b = math.radians(lat), math.radians(lon), math.radians(bearing)
+    p2 = math.asin(math.sin(p1) * math.cos(d) + math.cos(p1) * math.sin(d) * math.cos(b))
+    l2 = l1 + math.atan2(math.sin(b) * math.sin(d) * math.cos(p1), math.cos(d) - math.sin(p1) * math.sin(p2))
+    return round(math.degrees(p2), 5), round((math.degrees(l2) + 540) % 360 - 180, 5)
 
 
 # ---------------------------------------------------------------- article level: what events.py calls
@@ -1080,7 +1175,7 @@ def location_fields(place: ResolvedPlace | None, article: ArticlePlaces) -> dict
         "admin2": place.admin2 if place else None,
         "country": gazetteer.country_name(country_iso2),
         "country_iso2": country_iso2,
-        "latitude": place.place.latitude if place else None,
-        "longitude": place.place.longitude if place else None,
+        "latitude": place.latitude if place else None,
+        "longitude": place.longitude if place else None,
         "geo_precision": place.geo_precision if place else (3 if country_iso2 else None),
     }
