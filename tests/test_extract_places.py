@@ -559,3 +559,43 @@ def test_an_offset_from_a_province_keeps_its_centroid():
     # A province's point is only its centroid: moving it by the offset adds nothing.
     region = places_of("Shells fell 30 km north of Anbar province.")["Anbar"]
     assert region.place.kind == KIND_ADMIN1 and region.latitude == region.place.latitude
+
+
+# ---------------------------------------------------------------- admin1 codes without a name
+
+from transforms.extract.gazetteer import _seat_named_units  # noqa: E402
+
+
+def _town(name, code, population=1000, country="KE", alternates=()):
+    return {
+        "countrycode": country,
+        "admin1code": code,
+        "name": name,
+        "alternatenames": list(alternates),
+        "population": population,
+    }
+
+
+def test_an_unnamed_admin1_code_takes_the_name_of_the_iso_unit_whose_seat_it_holds():
+    cities = {"1": _town("Nakuru", "99"), "2": _town("Njoro", "99", 500)}
+    assert list(_seat_named_units({}, cities, set())) == [(("KE", "99"), "Nakuru", "Nakuru", "KE-31")]
+    # An adjectival ISO name ("Poltavska oblast") pairs only with the biggest town of the code.
+    cities = {
+        "1": _town("Poltava", "77", 280000, "UA"),
+        "2": _town("Poltavka", "76", 900, "UA"),
+        "3": _town("Dubno", "76", 38000, "UA"),
+    }
+    assert [u[:2] for u in _seat_named_units({}, cities, set())] == [(("UA", "77"), "Poltava")]
+
+
+def test_a_code_claimed_by_two_units_or_already_named_is_left_alone():
+    # An old code holding the seats of two counties is no one county.
+    cities = {"1": _town("Nakuru", "98"), "2": _town("Narok", "98")}
+    assert list(_seat_named_units({}, cities, set())) == []
+    assert list(_seat_named_units({("KE", "98"): "Somewhere"}, cities, set())) == []
+
+
+def test_counties_the_shipped_names_lacked_give_country_and_admin1():
+    event = event_of("On 6 March 2025, bandits shot dead a herder in Turkana County.")
+    assert (event.country_iso2, event.admin1, event.geo_precision) == ("KE", "Turkana", 3)
+    assert places_of("Drones struck Poltava region overnight.")["Poltava"].place.admin1 == "Poltava"
