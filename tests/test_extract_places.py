@@ -599,3 +599,29 @@ def test_counties_the_shipped_names_lacked_give_country_and_admin1():
     event = event_of("On 6 March 2025, bandits shot dead a herder in Turkana County.")
     assert (event.country_iso2, event.admin1, event.geo_precision) == ("KE", "Turkana", 3)
     assert places_of("Drones struck Poltava region overnight.")["Poltava"].place.admin1 == "Poltava"
+
+
+# ---------------------------------------------------------------- the other side of a border
+
+from transforms.extract.places import event_place  # noqa: E402
+
+
+def test_the_country_across_a_border_is_not_where_it_happened():
+    event = event_of("On 3 March 2025, Kenyan police said gunmen killed a trader in a village near the border with Somalia")
+    assert event.country_iso2 == "KE"
+    event = event_of("On 3 March 2025, Nigerian troops said a herder who crossed the border from Niger was shot dead")
+    assert event.country_iso2 == "NG"
+    assert places_of("Protesters gathered outside the embassy of Belarus in Warsaw.").keys() == {"Warsaw"}
+
+
+def test_a_place_someone_fled_to_gives_way_to_the_lead():
+    lead = places_of("Gunmen raided a farm in Kaya, Centre-Nord.")["Kaya"]
+    fled = resolve_text("Two of the men were caught later as they fled to Ghana.")
+    assert [p.directional for p in fled] == [True]
+    place = event_place([(fled, False)], None, lead)
+    assert place.place == lead.place and place.near
+
+
+def test_a_spelling_variant_abroad_yields_to_the_countries_the_article_points_at():
+    # "Yaritaga" shares a skeleton with a Venezuelan city; Boko Haram points at Nigeria.
+    assert all(p.place.country_iso2 != "VE" for p in resolve_text("Boko Haram fighters abducted a man near Yaritaga."))

@@ -187,6 +187,14 @@ _LOCATIVE_BEFORE = re.compile(
 )
 
 
+# "near the border with Somalia", "crossed the border from Niger", "neighbouring Mali", "the
+# embassy of Belarus": the country on the other side of a border from where it happened.
+_ABROAD_BEFORE = re.compile(
+    r"\b(?:(?:border|borders|frontier)\s+with|(?:crossed|crossing|came|coming)\s+(?:the\s+border\s+)?from"
+    r"|neighbou?ring|embassy\s+of|consulate\s+of)\s+(?:the\s+)?$",
+    re.I,
+)
+
 _DIRECTION_BEFORE = re.compile(
     r"\b(?:to|towards|toward|road to|route to|heading for|bound for|fled to|fled "
     r"into)\s+(?:the\s+)?(?:town\s+of\s+|city\s+of\s+|capital\s+)?$",
@@ -266,6 +274,7 @@ class PlaceSpan:
     capital: bool = False  # "the Syrian capital": names its country as plainly as "Syria"
     part: str | None = None  # "northern Iraq": a part of the country ("north", "south-east", ...)
     offset: tuple[float, float] | None = None  # "45 km south of X": (km, bearing in degrees)
+    abroad: bool = False  # "the border with X", "neighbouring X": the other side, not here
 
 
 @dataclass(frozen=True)
@@ -461,6 +470,7 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
                 variant=variant,
                 locative=bool(_LOCATIVE_BEFORE.search(text, max(0, s - 40), s)),
                 region_word=bool(_REGION_AFTER.match(text[e : e + 40])),
+                abroad=bool(_ABROAD_BEFORE.search(text, max(0, s - 40), s)),
             )
         )
         i += n
@@ -572,7 +582,10 @@ def with_surroundings(text: str, spans: list[PlaceSpan]) -> list[PlaceSpan]:
                 region_word=bool(_REGION_AFTER.match(after)),
                 locative=bool(_LOCATIVE_BEFORE.search(before)),
                 directional=bool(
-                    _DIRECTION_BEFORE.search(before) or _ROAD_AFTER.match(after) or _BORDER_AFTER.match(after)
+                    span.abroad
+                    or _DIRECTION_BEFORE.search(before)
+                    or _ROAD_AFTER.match(after)
+                    or _BORDER_AFTER.match(after)
                 ),
                 reporting=bool(_REPORTING_BEFORE.search(before)),
                 part=(_PART_BEFORE.search(before) or [None, None])[1],
@@ -671,8 +684,8 @@ def country_context(spans: list[PlaceSpan], source_country: str | None, dateline
     Small places never vote alone: their namesakes abroad would drown the real signal."""
     weights: Counter = Counter()
     for span in list(spans) + list(dateline):
-        if span.variant:
-            continue  # a spelling-skeleton match is too weak to point at a country
+        if span.variant or span.abroad:
+            continue  # a skeleton match is too weak to point at a country; a border's far side is not here
         countries = [c for c in span.candidates if c.kind == KIND_COUNTRY or span.capital]
         if countries:
             weights[countries[0].country_iso2] += 3
@@ -790,6 +803,8 @@ def admin_agreement(span: PlaceSpan, agreeing_units: int, cand: Place, named_adm
 
 
 SMALL_VILLAGE = 5000  # below this, a lone name match abroad is weaker than any country signal
+# A town this big, five times any namesake abroad, stands on its size when nothing else points anywhere.
+PROMINENT_TOWN = 10000
 
 
 def score_candidate(span: PlaceSpan, cand: Place, context: Counter, named_admin1: frozenset = frozenset()) -> float:
@@ -836,6 +851,9 @@ def resolve(span: PlaceSpan, context: Counter, named_admin1: frozenset = frozens
         and not (span.locative and best.population >= 100000)
         and not (as_unit and best.kind == KIND_ADMIN1)
     ):
+        return None
+    # Nor may a skeleton match lie in a country the article never points at while it points elsewhere.
+    if span.variant and context and context.get(best.country_iso2, 0) <= 0 and best.kind != KIND_ADMIN1:
         return None
     # A place in a country the article never points at is usually a person or a word; when the
     # article clearly points at one country, even a big namesake abroad ("Brooklyn") is unlikely.
@@ -886,7 +904,7 @@ def resolve(span: PlaceSpan, context: Counter, named_admin1: frozenset = frozens
     prominent = (
         span.locative
         and top_votes < 2
-        and best.population >= 20000
+        and best.population >= PROMINENT_TOWN
         and all(c.population * 5 <= best.population for c in span.candidates if c.country_iso2 != best.country_iso2)
     )
     if (
@@ -929,7 +947,7 @@ def resolve_all(
     out = []
     for span in spans:
         place = resolved.get((span.start, span.end))
-        if place is None or span.reporting:
+        if place is None or span.reporting or span.abroad:
             continue
         # A unit around a name the gazetteer lacks (or could not place inside it) is only the
         # district or province of the event: coarser precision, never preferred over a town.
@@ -1088,6 +1106,8 @@ def article_places(
     context = country_context(all_spans, source_country, dateline_spans)
     # Countries and nationalities named anywhere point at countries ("Pakistani police", "in South Sudan").
     for match in _CAPITALISED_RUN.finditer(text):
+        if _ABROAD_BEFORE.search(text, max(0, match.start() - 40), match.start()):
+            continue  # "the border with Somalia": the other side
         run = match.group(0).removesuffix("'s").removesuffix("’s")
         for name in (run, *run.split()):
             key = name.lower()
@@ -1141,6 +1161,11 @@ def event_place(
         for p in places:
             # A road's end or a destination comes after a district of the same rank.
             candidates.append((p.rank + (3 if follow_up else 0), p.directional, order, p))
+    # Only where someone fled or headed to ("fled to Russia"): that is not where it happened;
+    # the lead's place is likelier.
+    only_directions = candidates and all(c[1] for c in candidates)
+    if only_directions and lead is not None and lead.rank < 4 and not lead.directional:
+        return dataclasses.replace(lead, near=True)
     if not candidates:
         # The incident's sentences name no place: the lead's place (an article is mostly about
         # one place), else the dateline's (the reporter's base), both at best "near" it.
