@@ -625,3 +625,10 @@ def test_a_place_someone_fled_to_gives_way_to_the_lead():
 def test_a_spelling_variant_abroad_yields_to_the_countries_the_article_points_at():
     # "Yaritaga" shares a skeleton with a Venezuelan city; Boko Haram points at Nigeria.
     assert all(p.place.country_iso2 != "VE" for p in resolve_text("Boko Haram fighters abducted a man near Yaritaga."))
+
+
+def test_communities_named_as_parties_point_at_their_country():
+    # No place is named at all: the communities (actor_countries.csv) still give the country.
+    raid = event_of("On 3 March 2025, Pokot raiders shot dead two herders and drove off their cattle.")
+    clash = event_of("On 4 March 2025, Tiv farmers and Jukun militiamen clashed over farmland, killing five.")
+    assert (raid.country_iso2, clash.country_iso2) == ("KE", "NG")
