@@ -231,10 +231,15 @@ _ROAD_AFTER = re.compile(
 )
 # "the Kenya-Somalia border", "the Iraq border": a border between places, near them at best.
 _BORDER_AFTER = re.compile(r"^(?:\s*-\s*[A-Z][\w'’]*)*\s+(?:border|frontier)\b", re.I)
-# "Amani National Congress", "Turkana University": an organisation named after a place.
+# "Amani National Congress", "Kano Pillars Club": an organisation named after a place.
 _ORG_AFTER = re.compile(
-    r"^\s+(?:[A-Z][a-z]+\s+){0,2}(?:Congress|Party|Movement|Front|Alliance|Council|Union|University|College|"
+    r"^\s+(?:[A-Z][a-z]+\s+){0,2}(?:Congress|Party|Movement|Front|Alliance|Council|Union|"
     r"Company|Corporation|Bank|Group|Army|Brigade|Battalion|Federation|Association|League|Club|Dal)\b"
+)
+# "Embu University", "Lodwar County Referral Hospital": an institution that stands in the place
+# it is named after, so it points there, after any place named plainly.
+_INSTITUTION_AFTER = re.compile(
+    r"^\s+(?:[A-Z][a-z]+\s+){0,2}(?:University|College|Polytechnic|Hospital|Prison|Airport|Stadium|Market)\b"
 )
 # "northern Iraq", "south-eastern Turkey": a part of a country, not all of it.
 _PART_BEFORE = re.compile(
@@ -275,6 +280,7 @@ class PlaceSpan:
     part: str | None = None  # "northern Iraq": a part of the country ("north", "south-east", ...)
     offset: tuple[float, float] | None = None  # "45 km south of X": (km, bearing in degrees)
     abroad: bool = False  # "the border with X", "neighbouring X": the other side, not here
+    institution: bool = False  # "X University": points at X, after places named plainly
 
 
 @dataclass(frozen=True)
@@ -290,6 +296,7 @@ class ResolvedPlace:
     part: bool = False  # "north Iraq": a part of a country, as specific as a province
     admin2: str | None = None  # its district: the gazetteer's, or the one written beside it
     offset: tuple[float, float] | None = None  # "45 km south of X": (km, bearing) from X's point
+    institution: bool = False  # "X University": at X, but after any place named plainly
 
     @property
     def moved(self) -> bool:
@@ -453,9 +460,10 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
         prev_tok = tokens[i - 1][2] if i > 0 and not text[tokens[i - 1][1] : s].strip() else None
         next_tok = tokens[i + n][2] if i + n < len(tokens) and not text[e : tokens[i + n][0]].strip() else None
         possessive = text[s : e + 2].endswith(("'s", "’s"))  # "Baghdad's Green Zone": two names
+        institution = bool(_INSTITUTION_AFTER.match(text[e : e + 60]))
         if (
             _is_name_word(prev_tok, gazetteer)
-            or (not possessive and _is_name_word(next_tok, gazetteer))
+            or (not possessive and not institution and _is_name_word(next_tok, gazetteer))
             or _ORG_AFTER.match(text[e : e + 60])
         ):
             i += n
@@ -471,6 +479,7 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
                 locative=bool(_LOCATIVE_BEFORE.search(text, max(0, s - 40), s)),
                 region_word=bool(_REGION_AFTER.match(text[e : e + 40])),
                 abroad=bool(_ABROAD_BEFORE.search(text, max(0, s - 40), s)),
+                institution=institution,
             )
         )
         i += n
@@ -968,6 +977,7 @@ def resolve_all(
                 part=bool(span.part) and place.kind == KIND_COUNTRY,
                 admin2=_admin2_of(span, place, resolved, container),
                 offset=span.offset,
+                institution=span.institution,
             )
         )
     return out
@@ -1160,10 +1170,10 @@ def event_place(
     for order, (places, follow_up) in enumerate(mention_places):
         for p in places:
             # A road's end or a destination comes after a district of the same rank.
-            candidates.append((p.rank + (3 if follow_up else 0), p.directional, order, p))
+            candidates.append((p.rank + (3 if follow_up else 0), p.directional or p.institution, order, p))
     # Only where someone fled or headed to ("fled to Russia"): that is not where it happened;
     # the lead's place is likelier.
-    only_directions = candidates and all(c[1] for c in candidates)
+    only_directions = candidates and all(c[3].directional for c in candidates)
     if only_directions and lead is not None and lead.rank < 4 and not lead.directional:
         return dataclasses.replace(lead, near=True)
     if not candidates:
