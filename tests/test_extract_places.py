@@ -640,3 +640,26 @@ def test_communities_named_as_parties_point_at_their_country():
     raid = event_of("On 3 March 2025, Pokot raiders shot dead two herders and drove off their cattle.")
     clash = event_of("On 4 March 2025, Tiv farmers and Jukun militiamen clashed over farmland, killing five.")
     assert (raid.country_iso2, clash.country_iso2) == ("KE", "NG")
+
+
+# ---------------------------------------------------------------- the province written beside a town
+
+
+def test_a_written_province_near_the_town_replaces_the_gazetteers():
+    # The gazetteer files Thika under Nairobi; the writer's county is the one to report.
+    thika = places_of("Thieves raided a warehouse in Thika town (Kiambu county) at night.")["Thika"]
+    assert (thika.place.admin1, thika.geo_precision) == ("Kiambu", 1)
+
+
+def test_a_written_province_far_from_the_only_reading_leaves_the_province():
+    # Kandi lies some 400 km from Mono: this Kandi is another place, and Mono is all we know.
+    places = resolve_text("Gunmen burned a granary in Kandi (Kandi, Mono) on Sunday.")
+    assert [(p.place.name, p.geo_precision) for p in places] == [("Mono", 3)]
+
+
+def test_every_unit_after_an_unknown_name_is_only_a_unit():
+    # The sub-district is unknown; its district and division both only place it coarsely.
+    event = event_of("On 6 March 2025, rival supporters clashed in Boalmari upazila (Faridpur, Dhaka) over the polls.")
+    assert (event.country_iso2, normalise(event.location), event.geo_precision) == ("BD", "faridpur", 3)
+    unit = places_of("Two shops burned in Fulbaria upazila (Mymensingh), police said.")["Mymensingh"]
+    assert unit.place.admin1 == "Mymensingh Division" and unit.geo_precision == 3

@@ -213,7 +213,7 @@ _UNIT_WORDS = (
 _HIERARCHY_GAP = re.compile(rf"(?:\s*(?:[,()]|(?i:{_UNIT_WORDS})s?\b|[A-Z][\w'’\-]*(?=\s*,)))*\s*")
 # "Toui (", "at Spirne, ", "Sanson (Tchaourou, ": a name the gazetteer lacks, its units after it.
 _UNKNOWN_BEFORE = re.compile(
-    r"(?<![\w'’\-])(?P<name>[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,2})(?:\s+(?:village|town|township|area|camp))?"
+    r"(?<![\w'’\-])(?P<name>[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,2})(?:\s+(?i:" + _UNIT_WORDS + r"|camp)s?)?"
     r"(?P<gap>\s*[(,](?:\s*[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,2}\s*,)?)\s*$"
 )
 _OBJECT_BEFORE = re.compile(r"\b[a-z]{3,}\s+$")  # a lower-case word (a verb) right before the name
@@ -953,6 +953,8 @@ def resolve_all(
             if span.part and place.kind == KIND_COUNTRY:
                 place = part_of_country(place, span.part, gazetteer or load_gazetteer())
             resolved[(span.start, span.end)] = place
+    _trust_written_provinces(spans, resolved)
+    units_only: set[tuple[int, int]] = set()  # spans that are only units around an unknown name
     out = []
     for span in spans:
         place = resolved.get((span.start, span.end))
@@ -960,9 +962,13 @@ def resolve_all(
             continue
         # A unit around a name the gazetteer lacks (or could not place inside it) is only the
         # district or province of the event: coarser precision, never preferred over a town.
-        inner_unknown = span.qualifies_unknown or (
-            span.inner and not any((i.start, i.end) in resolved for i in span.inner)
+        inner_unknown = (
+            span.qualifies_unknown
+            or any((i.start, i.end) in units_only for i in span.inner)  # "Palash upazila (Narsingdi, Dhaka)"
+            or (span.inner and not any((i.start, i.end) in resolved for i in span.inner))
         )
+        if inner_unknown:
+            units_only.add((span.start, span.end))
         container = bool(inner_unknown) and place.kind == KIND_CITY
         out.append(
             ResolvedPlace(
@@ -981,6 +987,32 @@ def resolve_all(
             )
         )
     return out
+
+
+_UNIT_REACH_KM = 150  # a town this close to a province's centroid may lie in it
+
+
+def _trust_written_provinces(spans: list[PlaceSpan], resolved: dict[tuple[int, int], Place]) -> None:
+    """A province written beside a town ("Thika town (Kiambu county)") outranks the gazetteer's
+    when the two disagree: near the province the gazetteer's admin code is stale or wrong, and
+    the town takes the written province; far from it the reading is another place of that name,
+    and only the province is left."""
+    for span in spans:
+        key = (span.start, span.end)
+        place = resolved.get(key)
+        if place is None or place.kind != KIND_CITY or place.latitude is None:
+            continue
+        units = [resolved.get((o.start, o.end)) for o in span.outer]
+        units = [u for u in units if u is not None and u.kind == KIND_ADMIN1 and u.country_iso2 == place.country_iso2]
+        if not units or any(within(u, place) for u in units):
+            continue
+        unit = units[0]
+        if unit.latitude is not None and (
+            distance_km(unit.latitude, unit.longitude, place.latitude, place.longitude) <= _UNIT_REACH_KM
+        ):
+            resolved[key] = dataclasses.replace(place, admin1=unit.name)
+        else:
+            del resolved[key]
 
 
 def _admin2_of(span: PlaceSpan, place: Place, resolved: dict, container: bool) -> str | None:
