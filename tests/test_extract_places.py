@@ -663,3 +663,25 @@ def test_every_unit_after_an_unknown_name_is_only_a_unit():
     assert (event.country_iso2, normalise(event.location), event.geo_precision) == ("BD", "faridpur", 3)
     unit = places_of("Two shops burned in Fulbaria upazila (Mymensingh), police said.")["Mymensingh"]
     assert unit.place.admin1 == "Mymensingh Division" and unit.geo_precision == 3
+
+
+# ---------------------------------------------------------------- provinces reported in parts
+
+from transforms.extract.places import admin1_part  # noqa: E402
+
+
+def test_a_province_reported_in_parts_takes_the_part_of_its_nearest_district_seat():
+    parts = {}
+    for town in ("Lashio", "Taunggyi", "Tachileik", "Pyay", "Taungoo"):
+        event = event_of(f"On 7 March 2025, a grenade exploded at a police post in {town}, Myanmar.")
+        parts[town] = event.admin1
+    assert parts == {
+        "Lashio": "Shan-North",
+        "Taunggyi": "Shan-South",
+        "Tachileik": "Shan-East",
+        "Pyay": "Bago-West",
+        "Taungoo": "Bago-East",
+    }
+    # Elsewhere, and for the province's own centroid, the province stays whole.
+    assert admin1_part("MM", "Kachin", 25.4, 97.4) is None
+    assert event_of("On 7 March 2025, troops shelled villages in Shan State, Myanmar.").admin1 == "Shan"

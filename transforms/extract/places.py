@@ -1227,6 +1227,27 @@ _NATIONAL = re.compile(
 )
 
 
+@lru_cache(maxsize=1)
+def _admin1_parts() -> dict[tuple[str, str], tuple[tuple[str, float, float], ...]]:
+    """admin1_parts.csv: provinces reported in parts (Shan-North, Bago-West), each part by the
+    seats of its districts: a point belongs to the part of its nearest seat."""
+    parts: dict[tuple[str, str], list[tuple[str, float, float]]] = {}
+    with (DATA_DIR / "admin1_parts.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            key = (row["country_iso2"], normalise(row["admin1"]))
+            parts.setdefault(key, []).append((row["part"], float(row["latitude"]), float(row["longitude"])))
+    return {key: tuple(seats) for key, seats in parts.items()}
+
+
+def admin1_part(country_iso2: str | None, admin1: str | None, latitude: float | None, longitude: float | None):
+    """The part of a province a point lies in ("Shan-North"), or None where the province is
+    not reported in parts."""
+    seats = _admin1_parts().get((country_iso2, normalise(admin1))) if admin1 else None
+    if not seats or latitude is None:
+        return None
+    return min(seats, key=lambda seat: distance_km(latitude, longitude, seat[1], seat[2]))[0]
+
+
 def location_fields(place: ResolvedPlace | None, article: ArticlePlaces) -> dict:
     """The EventMention location fields for a chosen place (or the article's country alone)."""
     gazetteer = article.gazetteer
@@ -1236,9 +1257,12 @@ def location_fields(place: ResolvedPlace | None, article: ArticlePlaces) -> dict
         capital = gazetteer.capital(country_iso2)
         if capital is not None:
             place = ResolvedPlace(0, 0, capital.name, capital, near=False, container=True)
+    admin1 = place.place.admin1 if place else None
+    if place is not None and place.place.kind != KIND_ADMIN1:  # a province's centroid is in no one part
+        admin1 = admin1_part(country_iso2, admin1, place.latitude, place.longitude) or admin1
     return {
         "location": place.place.name if place else gazetteer.country_name(country_iso2),
-        "admin1": place.place.admin1 if place else None,
+        "admin1": admin1,
         "admin2": place.admin2 if place else None,
         "country": gazetteer.country_name(country_iso2),
         "country_iso2": country_iso2,
