@@ -32,10 +32,13 @@ from transforms.extract.gazetteer import (
     Gazetteer,
     Place,
     load_gazetteer,
-    normalise,
     spelling_fold,
     variant_key,
 )
+from transforms.extract.gazetteer import normalise as _normalise
+
+# Names repeat across an article and a run (candidates, units, surfaces): folded once each.
+normalise = lru_cache(maxsize=1 << 17)(_normalise)
 
 # Tokens: words with inner hyphens/apostrophes/dots ("Deir ez-Zor", "Sana'a", "U.S.").
 _TOKEN = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’.\-]*")
@@ -169,6 +172,9 @@ def compass_bearing(direction: str) -> float | None:
 def offset_before(before: str) -> tuple[float, float] | None:
     """(km, bearing in degrees) of a text ending in "45 km south of "; None without a distance
     and a direction, or with an implausible distance."""
+    tail = before[-60:].lower()
+    if "km" not in tail and "kilomet" not in tail and "mi" not in tail:
+        return None  # the cheap test first: most places have no distance before them
     m = _OFFSET_BEFORE.search(before)
     if m is None or not m.group("bearing"):
         return None
@@ -194,6 +200,16 @@ _ABROAD_BEFORE = re.compile(
     r"|neighbou?ring|embassy\s+of|consulate\s+of)\s+(?:the\s+)?$",
     re.I,
 )
+
+_ABROAD_WORDS = ("border", "frontier", "from", "neighbo", "embassy", "consulate")
+
+
+def _abroad(text: str, start: int) -> bool:
+    """Whether the name at `start` is written as the far side of a border (see _ABROAD_BEFORE)."""
+    window = text[max(0, start - 40) : start]
+    low = window.lower()
+    return any(word in low for word in _ABROAD_WORDS) and bool(_ABROAD_BEFORE.search(window))
+
 
 _DIRECTION_BEFORE = re.compile(
     r"\b(?:to|towards|toward|road to|route to|heading for|bound for|fled to|fled "
@@ -351,9 +367,11 @@ class ResolvedPlace:
 
 def _capitalised(token: str) -> bool:
     # All-caps words longer than three letters are headline or dateline shouting, not names.
-    if len(token) > 3 and token.isupper():
-        return False
-    return token[:1].isupper() or bool(_ARTICLE_PREFIX.match(token))
+    first = token[:1]
+    if first.isupper():
+        return not (len(token) > 3 and token.isupper())
+    # "al-Hasakah", "ad-Dawr": an Arabic article before a capital (the cheap test first: most words are lower-case)
+    return first in "ae" and "-" in token[1:4] and bool(_ARTICLE_PREFIX.match(token))
 
 
 def _tokens(text: str, offset: int, gazetteer: Gazetteer) -> list[tuple[int, int, str]]:
@@ -478,7 +496,7 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
                 variant=variant,
                 locative=bool(_LOCATIVE_BEFORE.search(text, max(0, s - 40), s)),
                 region_word=bool(_REGION_AFTER.match(text[e : e + 40])),
-                abroad=bool(_ABROAD_BEFORE.search(text, max(0, s - 40), s)),
+                abroad=_abroad(text, s),
                 institution=institution,
             )
         )
@@ -491,6 +509,7 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
     return spans
 
 
+@lru_cache(maxsize=1 << 16)
 def _close_spelling(surface: str, name: str) -> bool:
     """A skeleton match is a variant only if the spellings also look alike letter by letter
     once transliteration choices are folded ("Qandahar"/"Kandahar" yes, "Turkana"/"Tarakan" no)."""
@@ -1147,15 +1166,16 @@ def article_places(
         all_spans += link_hierarchy(title, find_place_spans(title, gazetteer))
     context = country_context(all_spans, source_country, dateline_spans)
     # Countries and nationalities named anywhere point at countries ("Pakistani police", "in South Sudan").
+    country_keys, index = gazetteer.country_keys, gazetteer.index
     for match in _CAPITALISED_RUN.finditer(text):
-        if _ABROAD_BEFORE.search(text, max(0, match.start() - 40), match.start()):
-            continue  # "the border with Somalia": the other side
         run = match.group(0).removesuffix("'s").removesuffix("’s")
-        for name in (run, *run.split()):
+        for name in (run, *run.split()) if " " in run else (run,):
             key = name.lower()
-            iso2 = gazetteer.country_keys.get(key)
-            if iso2 and (name is run or key not in gazetteer.index):
-                context[iso2] += 1
+            iso2 = country_keys.get(key)
+            if iso2 and (name is run or key not in index):
+                # "the border with Somalia": the other side, no vote
+                if not _abroad(text, match.start()):
+                    context[iso2] += 1
                 break
     context.update(actor_prior(text))
     named_admin1 = named_admin_units(all_spans)
