@@ -1169,7 +1169,8 @@ def article_places(
     country_keys, index = gazetteer.country_keys, gazetteer.index
     for match in _CAPITALISED_RUN.finditer(text):
         run = match.group(0).removesuffix("'s").removesuffix("’s")
-        for name in (run, *run.split()) if " " in run else (run,):
+        words = run.split()
+        for name in (run, *words) if len(words) > 1 else (run,):
             key = name.lower()
             iso2 = country_keys.get(key)
             if iso2 and (name is run or key not in index):
