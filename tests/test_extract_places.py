@@ -685,3 +685,9 @@ def test_a_province_reported_in_parts_takes_the_part_of_its_nearest_district_sea
     # Elsewhere, and for the province's own centroid, the province stays whole.
     assert admin1_part("MM", "Kachin", 25.4, 97.4) is None
     assert event_of("On 7 March 2025, troops shelled villages in Shan State, Myanmar.").admin1 == "Shan"
+
+
+def test_a_countrys_refugees_or_embassy_are_away_from_it():
+    # "Somalia refugees" are people of Somalia elsewhere: the camp's country is the place.
+    assert places_of("Two Somalia refugees were stabbed in a fight in Dadaab camp.").keys() == {"Dadaab"}
+    assert places_of("Police guarded the Belarus embassy in Vilnius.").keys() == {"Vilnius"}

@@ -211,6 +211,19 @@ def _abroad(text: str, start: int) -> bool:
     return any(word in low for word in _ABROAD_WORDS) and bool(_ABROAD_BEFORE.search(window))
 
 
+# "Sudan refugees in Kakuma", "Somalia nationals", "the Belarus embassy": people of a country,
+# or its mission, away from it; the country is written as a demonym would be.
+_FOREIGNERS_AFTER = re.compile(
+    r"\s+(?:refugees?|nationals?|migrants?|citizens?|expatriates?|diaspora|asylum[- ]seekers?|embassy|envoy"
+    r"|ambassador|consulate|mission)\b",
+    re.I,
+)
+
+
+def _foreigners_of(text: str, end: int, candidates: tuple[Place, ...]) -> bool:
+    return any(c.kind == KIND_COUNTRY for c in candidates) and bool(_FOREIGNERS_AFTER.match(text, end, end + 30))
+
+
 _DIRECTION_BEFORE = re.compile(
     r"\b(?:to|towards|toward|road to|route to|heading for|bound for|fled to|fled "
     r"into)\s+(?:the\s+)?(?:town\s+of\s+|city\s+of\s+|capital\s+)?$",
@@ -496,7 +509,7 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
                 variant=variant,
                 locative=bool(_LOCATIVE_BEFORE.search(text, max(0, s - 40), s)),
                 region_word=bool(_REGION_AFTER.match(text[e : e + 40])),
-                abroad=_abroad(text, s),
+                abroad=_abroad(text, s) or _foreigners_of(text, e, candidates),
                 institution=institution,
             )
         )
