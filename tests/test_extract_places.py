@@ -691,3 +691,9 @@ def test_a_countrys_refugees_or_embassy_are_away_from_it():
     # "Somalia refugees" are people of Somalia elsewhere: the camp's country is the place.
     assert places_of("Two Somalia refugees were stabbed in a fight in Dadaab camp.").keys() == {"Dadaab"}
     assert places_of("Police guarded the Belarus embassy in Vilnius.").keys() == {"Vilnius"}
+
+
+def test_a_name_repeated_as_its_own_district_backs_nothing_alone():
+    # "Muse township (Muse district)": the repetition says nothing about which Muse it is.
+    places = resolve_text("A grenade exploded in Muse township (Muse district) on Monday.")
+    assert all(p.place.country_iso2 != "US" for p in places)
