@@ -704,7 +704,8 @@ def support(span: PlaceSpan, cand: Place) -> int:
     if agree == 0 and cand.kind == KIND_CITY and normalise(cand.name) == normalise(span.surface):
         repeated = [sp for sp in outer + inner if cand in sp.candidates]
         others = [sp for sp in outer + inner if cand not in sp.candidates]
-        if repeated and others and all(any(c.country_iso2 == cand.country_iso2 for c in sp.candidates) for sp in others):
+        same_country = all(any(c.country_iso2 == cand.country_iso2 for c in sp.candidates) for sp in others)
+        if repeated and others and same_country:
             agree = 1
     return agree
 
