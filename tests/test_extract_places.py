@@ -697,3 +697,9 @@ def test_a_name_repeated_as_its_own_district_backs_nothing_alone():
     # "Muse township (Muse district)": the repetition says nothing about which Muse it is.
     places = resolve_text("A grenade exploded in Muse township (Muse district) on Monday.")
     assert all(p.place.country_iso2 != "US" for p in places)
+
+
+def test_a_part_of_a_province_written_as_a_unit():
+    # "Shan-North" is a unit of its own (place_aliases.csv): it places the unknown town.
+    event = event_of("On 8 March 2025, a mine exploded in Qwertaung township (Kutkai district, Shan-North state).")
+    assert (event.country_iso2, event.admin1, event.geo_precision) == ("MM", "Shan-North", 3)
