@@ -536,6 +536,7 @@ def test_compass_words_become_bearings():
         22.5,
     ]
     assert compass_bearing("north-south") is None
+    assert (compass_bearing("NE"), compass_bearing("SSW")) == (45.0, 202.5)  # abbreviations, in capitals
 
 
 def test_offsets_read_from_the_words_before_a_place():
@@ -544,6 +545,8 @@ def test_offsets_read_from_the_words_before_a_place():
     km, bearing = offset_before("a bridge 10 miles (16 km) west of ")
     assert abs(km - 16.09) < 0.01 and bearing == 270.0
     # A distance without a direction, a direction without a distance: near it, no offset.
+    assert offset_before("a checkpoint 12 km NE of ") == (12.0, 45.0)
+    assert offset_before("a checkpoint 12 km ne of ") is None  # only capitals abbreviate a direction
     assert offset_before("a village 20 km from ") is None
     assert offset_before("fighting south of ") is None
     assert offset_before("a convoy 5000 km north of ") is None  # a travel distance, not a place

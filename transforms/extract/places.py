@@ -129,7 +129,7 @@ _NEAR_BEFORE = re.compile(
 )
 # "45 km south of", "some 30 kilometres north-east of the town of", "10 miles (16 km) west of":
 # a point that far that way of the place (no direction: near it, the point stays).
-_COMPASS = r"(?:north|south|east|west)(?:[\s-]?(?:north|south|east|west)){0,2}"
+_COMPASS = r"(?:north|south|east|west)(?:[\s-]?(?:north|south|east|west)){0,2}|(?-i:[NSEW]{1,3})"
 _NUMBER_VALUES = {
     **dict.fromkeys(("a", "one"), 1),
     **{w: i for i, w in enumerate("two three four five six seven eight nine ten eleven twelve".split(), 2)},
@@ -157,7 +157,9 @@ def _mean_bearing(a: float | None, b: float | None) -> float | None:
 
 
 def compass_bearing(direction: str) -> float | None:
-    """'south' -> 180, 'north-east' -> 45, 'north-north-west' -> 337.5; None when not a direction."""
+    """'south' -> 180, 'north-east' or 'NE' -> 45, 'north-north-west' -> 337.5; None when not a direction."""
+    if direction.isupper() and len(direction) <= 3:  # "NE", "SSW": the abbreviations
+        direction = " ".join({"N": "north", "S": "south", "E": "east", "W": "west"}[ch] for ch in direction)
     parts = re.findall(r"north|south|east|west", direction.lower())
     if not parts or len(parts) > 3:
         return None
