@@ -435,9 +435,13 @@ def _lookup(gazetteer: Gazetteer, surface: str, allow_variant: bool) -> tuple[tu
     return (), False
 
 
-def _window_match(text: str, tokens, caps, i: int, longest: int, gazetteer: Gazetteer, allow_variant: bool):
-    """The longest run of capitalised tokens from token i that names a place, or None."""
-    for n in range(min(longest + 2, len(tokens) - i), 0, -1):
+def _window_match(
+    text: str, tokens, caps, i: int, longest: int, gazetteer: Gazetteer, allow_variant: bool, slack: int = 2
+):
+    """The longest run of capitalised tokens from token i that names a place, or None. A name
+    of `longest` words spans at most that many tokens (a token holds one word or more: "ez-Zor");
+    a skeleton's word count is only a guide, hence the slack."""
+    for n in range(min(longest + slack, len(tokens) - i), 0, -1):
         window = tokens[i : i + n]
         if not caps[i + n - 1]:
             continue
@@ -475,7 +479,7 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
         first = tokens[i][2].removesuffix("'s").removesuffix("’s").rstrip(".")
         first_key = normalise(first.split("-")[0]).split(" ")[0]
         longest = gazetteer.longest_name(first_key)
-        found = _window_match(text, tokens, caps, i, longest, gazetteer, False) if longest else None
+        found = _window_match(text, tokens, caps, i, longest, gazetteer, False, slack=0) if longest else None
         if found is None:
             # Spelling variants are tried only where a place is expected: after "in", "near", "(" ...
             before = text[max(0, tokens[i][0] - 40) : tokens[i][0]]
