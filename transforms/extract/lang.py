@@ -1,0 +1,195 @@
+"""French and Spanish news text read by the English rules: a lexicon gloss with an offset map.
+
+`gloss(text, language)` rewrites the words and phrases listed in transforms/data/lexicons/<lang>/
+("ont été tués" -> "were killed", "jeudi" -> "Thursday", "une dizaine" -> "about ten",
+"près de" -> "near") into the English the extractor's rules read, and leaves every other word
+(names of places, people and groups) as written. The result keeps a map from each glossed offset
+back to the article text, so evidence offsets still index the original.
+
+Why a gloss rather than a second set of rules: every rule of the extractor (negation, claims,
+background, tolls, places, roles) then holds for each language without a copy, and a language is
+data only: one folder of CSV files with the columns phrase,english,note. Phrases match whole
+words, case-insensitively, longest first; an apostrophe matches ' and ’; a # stands for a number
+written in digits and is carried into the English ("de # años" -> "aged #"). A capitalised article or
+preposition directly before a capitalised word the lexicon does not know is kept: it is part of a
+name (El Plateado, La Paz, Le Caire).
+
+Not covered: word order (a gloss reads "soldiers Malian"), verb forms not listed, languages
+without a folder (their articles keep no events, as before).
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from transforms.settings import PACKAGE_DATA_DIR as DATA_DIR
+
+LEXICON_DIR = DATA_DIR / "lexicons"
+# The file whose rows are function words (articles, prepositions): the ones a name can start with.
+_FUNCTION_FILE = "function_words.csv"
+_APOSTROPHES = "'’"
+
+
+def glossed_languages() -> frozenset[str]:
+    """Languages with a lexicon folder (English needs none)."""
+    if not LEXICON_DIR.is_dir():
+        return frozenset()
+    return frozenset(p.name for p in LEXICON_DIR.iterdir() if p.is_dir() and any(p.glob("*.csv")))
+
+
+def normalise_language(language: str | None) -> str | None:
+    """'fr-FR', 'es_ES', 'FR' -> 'fr'; None stays None."""
+    if not language:
+        return None
+    return re.split(r"[-_]", language.strip().lower(), maxsplit=1)[0] or None
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    language: str
+    pattern: re.Pattern[str]
+    english: dict[str, str]  # phrase key (lower case, apostrophes as ') -> English
+    function_words: frozenset[str]
+
+
+_DIGITS = re.compile(r"\d{1,3}")
+
+
+def _key(phrase: str) -> str:
+    low = _DIGITS.sub("#", phrase.lower())
+    for a in _APOSTROPHES:
+        low = low.replace(a, "'")
+    return re.sub(r"\s+", " ", low)
+
+
+def _phrase_regex(phrase: str) -> str:
+    parts = []
+    for ch in phrase:
+        if ch in _APOSTROPHES:
+            parts.append("['’]")
+        elif ch.isspace():
+            parts.append(r"\s+")
+        elif ch == "#":
+            parts.append(r"\d{1,3}")
+        else:
+            parts.append(re.escape(ch))
+    body = "".join(parts)
+    # whole words only, and never a piece of a hyphenated name (Port-au-Prince, Pétion-Ville)
+    left = r"(?<![\w-])" if phrase[0].isalnum() or phrase[0] == "#" else ""
+    right = r"(?![\w-])" if phrase[-1].isalnum() or phrase[-1] == "#" else ""
+    return left + body + right
+
+
+@lru_cache(maxsize=8)
+def lexicon(language: str) -> Lexicon:
+    """The language's rows from every CSV in its folder; a phrase listed twice keeps its first row."""
+    folder = LEXICON_DIR / language
+    english: dict[str, str] = {}
+    function_words: set[str] = set()
+    for path in sorted(folder.glob("*.csv")):
+        with path.open(encoding="utf-8") as fh:
+            for line, row in enumerate(csv.DictReader(fh), start=2):
+                phrase = (row.get("phrase") or "").strip()
+                if not phrase:
+                    continue
+                if row.get("english") is None:
+                    raise ValueError(f"{path}:{line}: no english column for {phrase!r}")
+                key = _key(phrase)
+                if key in english:
+                    continue
+                english[key] = row["english"].strip()
+                if path.name == _FUNCTION_FILE:
+                    function_words.add(key)
+    if not english:
+        raise ValueError(f"no lexicon rows for language {language!r} in {folder}")
+    phrases = sorted(english, key=lambda k: (-len(k), k))
+    pattern = re.compile("|".join(_phrase_regex(p) for p in phrases), re.IGNORECASE)
+    return Lexicon(language, pattern, english, frozenset(function_words))
+
+
+@dataclass(frozen=True)
+class Glossed:
+    """English-reading text and, per changed span, where it came from in the original."""
+
+    text: str
+    original: str
+    # parallel lists, one entry per span of the glossed text, in order
+    gloss_starts: tuple[int, ...]
+    original_starts: tuple[int, ...]
+    changed: tuple[bool, ...]
+
+    def to_original(self, offset: int, *, end: bool = False) -> int:
+        """The original offset of a glossed one; inside a rewritten phrase, its start (or its end)."""
+        if not self.gloss_starts:
+            return offset
+        i = bisect.bisect_right(self.gloss_starts, offset) - 1
+        if end and i > 0 and self.gloss_starts[i] == offset:
+            i -= 1  # an end offset belongs to the span it closes
+        i = max(i, 0)
+        g0, o0 = self.gloss_starts[i], self.original_starts[i]
+        o1 = self.original_starts[i + 1] if i + 1 < len(self.original_starts) else len(self.original)
+        if self.changed[i]:
+            return o1 if end and offset > g0 else o0
+        return min(o0 + (offset - g0), o1)
+
+
+_NEXT_WORD = re.compile(r"\s*([\w'’-]+)")
+
+
+def _keeps_name(lex: Lexicon, text: str, match: re.Match[str]) -> bool:
+    """A capitalised function word before a capitalised word the lexicon does not gloss: a name."""
+    if not match.group(0)[:1].isupper() or _key(match.group(0)) not in lex.function_words:
+        return False
+    following = _NEXT_WORD.match(text, match.end())
+    if not following or not following.group(1)[:1].isupper():
+        return False
+    return lex.pattern.fullmatch(following.group(1)) is None
+
+
+def _cased(english: str, source: str) -> str:
+    if english and source[:1].isupper():
+        return english[:1].upper() + english[1:]
+    return english
+
+
+def gloss(text: str, language: str) -> Glossed:
+    """`text` with the language's lexicon phrases in English; the original offsets kept."""
+    lex = lexicon(language)
+    out: list[str] = []
+    gloss_starts: list[int] = []
+    original_starts: list[int] = []
+    changed: list[bool] = []
+    length = 0
+    last = 0
+
+    def span(piece: str, original_start: int, is_changed: bool) -> None:
+        nonlocal length
+        gloss_starts.append(length)
+        original_starts.append(original_start)
+        changed.append(is_changed)
+        out.append(piece)
+        length += len(piece)
+
+    for match in lex.pattern.finditer(text):
+        if _keeps_name(lex, text, match):
+            continue
+        english = lex.english[_key(match.group(0))]
+        if "#" in english:
+            english = english.replace("#", _DIGITS.search(match.group(0)).group(0))
+        if match.start() > last:
+            span(text[last : match.start()], last, False)
+        piece = _cased(english, match.group(0))
+        # an elided article ("l'", "d'") glosses to a word: keep a space before the next one
+        if piece and match.group(0)[-1] in _APOSTROPHES and not piece.endswith(" "):
+            piece += " "
+        span(piece, match.start(), True)
+        last = match.end()
+    if last < len(text):
+        span(text[last:], last, False)
+    glossed = "".join(out)
+    # a phrase glossed to nothing can leave two spaces; harmless for the rules, kept for the map
+    return Glossed(glossed, text, tuple(gloss_starts), tuple(original_starts), tuple(changed))
