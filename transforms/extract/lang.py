@@ -86,7 +86,7 @@ def _phrase_regex(phrase: str) -> str:
 
 @lru_cache(maxsize=8)
 def lexicon(language: str) -> Lexicon:
-    """The language's rows from every CSV in its folder; a phrase listed twice keeps its first row."""
+    """The language's rows from every CSV in its folder; a phrase listed twice must mean one thing."""
     folder = LEXICON_DIR / language
     english: dict[str, str] = {}
     function_words: set[str] = set()
@@ -100,6 +100,11 @@ def lexicon(language: str) -> Lexicon:
                     raise ValueError(f"{path}:{line}: no english column for {phrase!r}")
                 key = _key(phrase)
                 if key in english:
+                    if english[key] != row["english"].strip():
+                        raise ValueError(
+                            f"{path}:{line}: {phrase!r} is {row['english'].strip()!r} here and"
+                            f" {english[key]!r} in an earlier row of {folder}"
+                        )
                     continue
                 english[key] = row["english"].strip()
                 if path.name == _FUNCTION_FILE:
