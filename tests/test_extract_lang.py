@@ -132,7 +132,105 @@ INCIDENTS = [
 ]
 
 
-@pytest.mark.parametrize(("language", "text", "sub", "day", "location", "country", "fatalities"), INCIDENTS)
+MORE_INCIDENTS = [
+    # French: "samedi dernier", a province named after "du" (the gloss moves the name before the unit)
+    (
+        "fr",
+        "Au moins quinze personnes ont péri dans l'attaque d'un village par des jihadistes présumés samedi "
+        "dernier, dans la province du Soum.",
+        "Attack",
+        date(2026, 3, 14),
+        "Soum",
+        "BF",
+        15,
+    ),
+    # French: an army communiqué ("neutralisé" is its word for killed)
+    (
+        "fr",
+        "L'armée a annoncé avoir neutralisé vingt terroristes lors d'une opération menée vendredi près de Djibo.",
+        "Armed clash",
+        date(2026, 3, 13),
+        "Djibo",
+        "BF",
+        20,
+    ),
+    # French: "ont fait N morts et N blessés"
+    (
+        "fr",
+        "Les affrontements entre éleveurs et agriculteurs ont fait huit morts et vingt blessés jeudi à Bouar, "
+        "selon la préfecture.",
+        "Armed clash",
+        date(2026, 3, 12),
+        "Bouar",
+        "CF",
+        8,
+    ),
+    # French: a mob
+    (
+        "fr",
+        "Un homme accusé de vol a été lynché par une foule en colère dimanche à Bukavu.",
+        "Mob violence",
+        date(2026, 3, 15),
+        "Bukavu",
+        "CD",
+        None,
+    ),
+    # French: a commune's mayor (a commune is a municipality, not a protest word)
+    (
+        "fr",
+        "Le maire de la commune a été assassiné par des inconnus armés le 3 mars à Tillabéri.",
+        "Attack",
+        date(2026, 3, 3),
+        "Tillaberi",
+        "NE",
+        1,
+    ),
+    # Spanish: Mexican crime pages, "el pasado sábado", "a tiros"
+    (
+        "es",
+        "Un hombre fue asesinado a tiros el pasado sábado en una calle de Tijuana, Baja California.",
+        "Attack",
+        date(2026, 3, 14),
+        "Tijuana",
+        "MX",
+        1,
+    ),
+    (
+        "es",
+        "El enfrentamiento armado entre dos cárteles dejó al menos diez muertos el jueves en Culiacán, Sinaloa.",
+        "Armed clash",
+        date(2026, 3, 12),
+        "Culiacán",
+        "MX",
+        10,
+    ),
+    # Spanish: looting during unrest
+    (
+        "es",
+        "Manifestantes saquearon varios comercios y quemaron vehículos el viernes en Guayaquil.",
+        "Violent demonstration",
+        date(2026, 3, 13),
+        "Guayaquil",
+        "EC",
+        None,
+    ),
+    # Spanish: "un policía" is one officer, "resultó muerto"
+    (
+        "es",
+        "Un policía resultó muerto y otro herido en un ataque con granada contra una estación de policía el "
+        "domingo en Cúcuta.",
+        "Grenade",
+        date(2026, 3, 15),
+        "Cúcuta",
+        "CO",
+        1,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "sub", "day", "location", "country", "fatalities"), INCIDENTS + MORE_INCIDENTS
+)
 def test_french_and_spanish_incidents_are_coded(language, text, sub, day, location, country, fatalities):
     event = one_event(text, language)
     assert event.sub_event_type == sub
@@ -216,6 +314,9 @@ NON_INCIDENTS = [
     ("es", "El banco central mantuvo el lunes su tasa de interés sin cambios."),
     ("es", "El grupo armado amenazó con atacar a los candidatos si no se suspenden las elecciones."),
     ("es", "La selección nacional ganó el partido del domingo en Lima por dos goles a uno."),
+    ("es", "Las autoridades negaron que se hubiera producido un ataque contra la base militar."),
+    ("es", "La presidenta inauguró el lunes un nuevo hospital en Monterrey."),
+    ("fr", "Le festival de musique a attiré des milliers de spectateurs samedi à Ouagadougou."),
 ]
 
 
@@ -247,6 +348,19 @@ def test_gloss_keeps_names_and_maps_offsets_back():
     start, end = french.to_original(word), french.to_original(word + len("dead"), end=True)
     assert french.original[start:end] == "morts"
     assert lang.gloss(text, "es").original == text
+
+
+def test_arrests_at_a_banned_rally_are_arrests():
+    event = one_event("La police a arrêté trente manifestants lors d'un rassemblement interdit samedi à Tunis.", "fr")
+    assert event.sub_event_type == "Arrests" and event.location == "Tunis"
+    assert [a.actor_type for a in event.perpetrators] == ["State forces"]
+
+
+def test_a_unit_of_administration_moves_after_its_name():
+    assert lang.gloss("dans la région de Kayes", "fr").text == "in Kayes region"
+    assert lang.gloss("en el departamento del Cauca", "es").text == "in Cauca department"
+    # no name after the unit: nothing is moved
+    assert lang.gloss("dans la province de la capitale", "fr").text.endswith("the capital")
 
 
 def test_language_codes_and_unsupported_languages():

@@ -10,7 +10,9 @@ Why a gloss rather than a second set of rules: every rule of the extractor (nega
 background, tolls, places, roles) then holds for each language without a copy, and a language is
 data only: one folder of CSV files with the columns phrase,english,note. Phrases match whole
 words, case-insensitively, longest first; an apostrophe matches ' and ’; a # stands for a number
-written in digits and is carried into the English ("de # años" -> "aged #"). A capitalised article or
+written in digits and is carried into the English ("de # años" -> "aged #"); a {} in the English
+takes the name that follows the phrase, for the word order the place rules read ("dans la province
+du Soum" -> "in Soum province"). A capitalised article or
 preposition directly before a capitalised word the lexicon does not know is kept: it is part of a
 name (El Plateado, La Paz, Le Caire).
 
@@ -143,6 +145,8 @@ class Glossed:
 
 
 _NEXT_WORD = re.compile(r"\s*([\w'’-]+)")
+# a place name after "la province de": capitalised words, joined by hyphens or spaces
+_NAME_AFTER = re.compile(r"\s+([^\W\d_a-z][\w'’-]*(?:\s+[^\W\d_a-z][\w'’-]*){0,3})")
 
 
 def _keeps_name(lex: Lexicon, text: str, match: re.Match[str]) -> bool:
@@ -185,6 +189,15 @@ def gloss(text: str, language: str) -> Glossed:
         english = lex.english[_key(match.group(0))]
         if "#" in english:
             english = english.replace("#", _DIGITS.search(match.group(0)).group(0))
+        end = match.end()
+        if "{}" in english:
+            name = _NAME_AFTER.match(text, end)
+            if name and name.group(1)[:1].isupper():
+                english, end = english.replace("{}", name.group(1)), name.end()
+            else:
+                english = re.sub(r"\s*\{\}\s*", " ", english).strip()
+        if match.start() < last:
+            continue  # inside a name already taken by the phrase before
         if match.start() > last:
             span(text[last : match.start()], last, False)
         piece = _cased(english, match.group(0))
@@ -192,7 +205,7 @@ def gloss(text: str, language: str) -> Glossed:
         if piece and match.group(0)[-1] in _APOSTROPHES and not piece.endswith(" "):
             piece += " "
         span(piece, match.start(), True)
-        last = match.end()
+        last = end
     if last < len(text):
         span(text[last:], last, False)
     glossed = "".join(out)
