@@ -199,11 +199,13 @@ def extract_batch(articles: list[StoredArticle]) -> list[Extraction]:
 
 def warm_extractor() -> None:
     """Load the gazetteer and compile the lexicons once, before workers fork and share them."""
-    from transforms.extract import extract_events
+    from transforms.extract import extract_events, lang
     from transforms.extract.gazetteer import load_gazetteer
 
     load_gazetteer()
     extract_events("Gunmen killed two people in an attack on a market in Kano on Monday.", date(2026, 1, 6))
+    for language in lang.glossed_languages():
+        lang.lexicon(language)
 
 
 def run_extract(conn: duckdb.DuckDBPyConnection, partition_date: date, workers: int | None = None) -> StageStats:

@@ -53,7 +53,9 @@ def normalise_language(language: str | None) -> str | None:
 @dataclass(frozen=True)
 class Lexicon:
     language: str
-    pattern: re.Pattern[str]
+    pattern: re.Pattern[str]  # every phrase, longest first
+    # the phrases by their first word (lower case, digits as #): one small pattern tried per word
+    by_first_word: dict[str, re.Pattern[str]]
     english: dict[str, str]  # phrase key (lower case, apostrophes as ') -> English
     function_words: frozenset[str]
 
@@ -115,7 +117,42 @@ def lexicon(language: str) -> Lexicon:
         raise ValueError(f"no lexicon rows for language {language!r} in {folder}")
     phrases = sorted(english, key=lambda k: (-len(k), k))
     pattern = re.compile("|".join(_phrase_regex(p) for p in phrases), re.IGNORECASE)
-    return Lexicon(language, pattern, english, frozenset(function_words))
+    grouped: dict[str, list[str]] = {}
+    for phrase in phrases:
+        grouped.setdefault(_first_word(phrase), []).append(phrase)
+    by_first_word = {
+        word: re.compile("|".join(_phrase_regex(p) for p in group), re.IGNORECASE) for word, group in grouped.items()
+    }
+    return Lexicon(
+        language=language,
+        pattern=pattern,
+        by_first_word=by_first_word,
+        english=english,
+        function_words=frozenset(function_words),
+    )
+
+
+_WORD_START = re.compile(r"(?<![\w-])[\w#]+")
+
+
+def _first_word(phrase_or_text: str) -> str:
+    return _DIGITS.sub("#", _WORD_START.match(phrase_or_text).group(0).lower())
+
+
+def _matches(lex: Lexicon, text: str):
+    """What `lex.pattern.finditer(text)` finds, found faster: only at word starts, only the phrases
+    whose first word is there."""
+    position = 0
+    for word in _WORD_START.finditer(text):
+        if word.start() < position:
+            continue
+        candidates = lex.by_first_word.get(_DIGITS.sub("#", word.group(0).lower()))
+        if candidates is None:
+            continue
+        match = candidates.match(text, word.start())
+        if match:
+            position = match.end()
+            yield match
 
 
 @dataclass(frozen=True)
@@ -183,7 +220,7 @@ def gloss(text: str, language: str) -> Glossed:
         out.append(piece)
         length += len(piece)
 
-    for match in lex.pattern.finditer(text):
+    for match in _matches(lex, text):
         if _keeps_name(lex, text, match):
             continue
         english = lex.english[_key(match.group(0))]
