@@ -300,6 +300,18 @@ def test_injured_are_counted_apart_from_the_dead():
     assert spanish.event_type == "Explosions/Remote violence" and spanish.event_date == date(2026, 3, 13)
 
 
+def test_a_verb_before_its_subject_still_gives_the_toll():
+    glossed = lang.gloss("En la respuesta de la tropa murieron al menos tres guerrilleros.", "es").text
+    assert "at least three guerrillas died" in glossed
+    assert lang.gloss("El herido murió dos días después.", "es").text.startswith("The wounded died two days")
+    event = one_event(
+        "Militares y disidentes de las FARC se enfrentaron el lunes en zona rural de Suárez, Cauca; murieron dos "
+        "guerrilleros.",
+        "es",
+    )
+    assert (event.sub_event_type, event.location, event.fatalities) == ("Armed clash", "Suárez", 2)
+
+
 def test_an_age_is_not_a_toll():
     event = one_event(
         "Un soldado de 23 años murió el jueves en combates con disidentes en zona rural de Tame, Arauca.", "es"

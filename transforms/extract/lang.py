@@ -12,7 +12,8 @@ data only: one folder of CSV files with the columns phrase,english,note. Phrases
 words, case-insensitively, longest first; an apostrophe matches ' and ’; a # stands for a number
 written in digits and is carried into the English ("de # años" -> "aged #"); a {} in the English
 takes the name that follows the phrase, for the word order the place rules read ("dans la province
-du Soum" -> "in Soum province"). A capitalised article or
+du Soum" -> "in Soum province"); a {n} takes the count and noun that follow, for a verb before its
+subject ("murieron dos guerrilleros" -> "two guerrillas died"). A capitalised article or
 preposition directly before a capitalised word the lexicon does not know is kept: it is part of a
 name (El Plateado, La Paz, Le Caire).
 
@@ -33,6 +34,9 @@ from transforms.settings import PACKAGE_DATA_DIR as DATA_DIR
 LEXICON_DIR = DATA_DIR / "lexicons"
 # The file whose rows are function words (articles, prepositions): the ones a name can start with.
 _FUNCTION_FILE = "function_words.csv"
+# Count words ("doce", "al menos") and time words ("días"): a count is never a span of time.
+_NUMBERS_FILE = "numbers.csv"
+_DATES_FILE = "dates.csv"
 _APOSTROPHES = "'’"
 
 
@@ -58,6 +62,8 @@ class Lexicon:
     by_first_word: dict[str, re.Pattern[str]]
     english: dict[str, str]  # phrase key (lower case, apostrophes as ') -> English
     function_words: frozenset[str]
+    # a count and its noun after a verb: "al menos doce personas" (numbers.csv words, digits)
+    count_after: re.Pattern[str]
 
 
 _DIGITS = re.compile(r"\d{1,3}")
@@ -94,6 +100,8 @@ def lexicon(language: str) -> Lexicon:
     folder = LEXICON_DIR / language
     english: dict[str, str] = {}
     function_words: set[str] = set()
+    count_words: set[str] = set()
+    time_words: set[str] = set()
     for path in sorted(folder.glob("*.csv")):
         with path.open(encoding="utf-8") as fh:
             for line, row in enumerate(csv.DictReader(fh), start=2):
@@ -113,6 +121,10 @@ def lexicon(language: str) -> Lexicon:
                 english[key] = row["english"].strip()
                 if path.name == _FUNCTION_FILE:
                     function_words.add(key)
+                elif path.name == _NUMBERS_FILE and "#" not in key:
+                    count_words.add(key)
+                elif path.name == _DATES_FILE:
+                    time_words.add(key)
     if not english:
         raise ValueError(f"no lexicon rows for language {language!r} in {folder}")
     phrases = sorted(english, key=lambda k: (-len(k), k))
@@ -123,12 +135,18 @@ def lexicon(language: str) -> Lexicon:
     by_first_word = {
         word: re.compile("|".join(_phrase_regex(p) for p in group), re.IGNORECASE) for word, group in grouped.items()
     }
+    counts = "|".join(_phrase_regex(p) for p in sorted(count_words, key=lambda k: (-len(k), k)))
+    not_time = "".join(f"(?!{_phrase_regex(p)})" for p in sorted(time_words) if " " not in p)
+    count_after = re.compile(
+        rf"\s+((?:(?:{counts}|\d{{1,3}}(?:[.,]\d{{3}})*)\s+)+{not_time}[^\W\d_][\w'’-]*)", re.IGNORECASE
+    )
     return Lexicon(
         language=language,
         pattern=pattern,
         by_first_word=by_first_word,
         english=english,
         function_words=frozenset(function_words),
+        count_after=count_after,
     )
 
 
@@ -227,6 +245,12 @@ def gloss(text: str, language: str) -> Glossed:
         if "#" in english:
             english = english.replace("#", _DIGITS.search(match.group(0)).group(0))
         end = match.end()
+        if "{n}" in english:
+            count = lex.count_after.match(text, end)
+            if count:
+                english, end = english.replace("{n}", gloss(count.group(1), language).text), count.end()
+            else:
+                english = english.replace("{n}", "").strip()
         if "{}" in english:
             name = _NAME_AFTER.match(text, end)
             if name and name.group(1)[:1].isupper():
