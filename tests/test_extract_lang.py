@@ -360,6 +360,8 @@ def test_gloss_keeps_names_and_maps_offsets_back():
     start, end = french.to_original(word), french.to_original(word + len("dead"), end=True)
     assert french.original[start:end] == "morts"
     assert lang.gloss(text, "es").original == text
+    quoted = lang.gloss("« Nous avons tout perdu », a déclaré une habitante.", "fr")
+    assert quoted.text.startswith("“ ") and "” , said" not in quoted.text and "”, said" in quoted.text
 
 
 def test_arrests_at_a_banned_rally_are_arrests():

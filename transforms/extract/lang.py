@@ -199,6 +199,8 @@ class Glossed:
         return min(o0 + (offset - g0), o1)
 
 
+# « » as the English quotation marks the quote rules know; one character for one, so offsets hold
+_QUOTES = str.maketrans({"«": "“", "»": "”", "‹": "‘", "›": "’"})
 _NEXT_WORD = re.compile(r"\s*([\w'’-]+)")
 # a place name after "la province de": capitalised words, joined by hyphens or spaces
 _NAME_AFTER = re.compile(r"\s+([^\W\d_a-z][\w'’-]*(?:\s+[^\W\d_a-z][\w'’-]*){0,3})")
@@ -269,6 +271,6 @@ def gloss(text: str, language: str) -> Glossed:
         last = end
     if last < len(text):
         span(text[last:], last, False)
-    glossed = "".join(out)
+    glossed = "".join(out).translate(_QUOTES)
     # a phrase glossed to nothing can leave two spaces; harmless for the rules, kept for the map
     return Glossed(glossed, text, tuple(gloss_starts), tuple(original_starts), tuple(changed))
