@@ -204,6 +204,16 @@ MORE_INCIDENTS = [
         "MX",
         10,
     ),
+    # Spanish: neighbours beating a man to death
+    (
+        "es",
+        "Vecinos golpearon hasta la muerte a un presunto ladrón el miércoles en un barrio de Cochabamba.",
+        "Mob violence",
+        date(2026, 3, 11),
+        "Cochabamba",
+        "BO",
+        1,
+    ),
     # Spanish: looting during unrest
     (
         "es",
@@ -312,6 +322,12 @@ def test_a_verb_before_its_subject_still_gives_the_toll():
     assert (event.sub_event_type, event.location, event.fatalities) == ("Armed clash", "Suárez", 2)
 
 
+def test_a_span_of_time_moves_before_ago_and_an_empty_slot_has_its_own_english():
+    assert lang.gloss("Hace cinco años", "es").text == "Five years ago"
+    assert lang.gloss("Lo hace por dinero.", "es").text.split() == ["Lo", "by", "dinero."]
+    assert lang.gloss("Il y a eu deux morts.", "fr").text == "There were two dead."
+
+
 def test_an_age_is_not_a_toll():
     event = one_event(
         "Un soldado de 23 años murió el jueves en combates con disidentes en zona rural de Tame, Arauca.", "es"
@@ -327,6 +343,8 @@ NON_INCIDENTS = [
     ("es", "El grupo armado amenazó con atacar a los candidatos si no se suspenden las elecciones."),
     ("es", "La selección nacional ganó el partido del domingo en Lima por dos goles a uno."),
     ("es", "Las autoridades negaron que se hubiera producido un ataque contra la base militar."),
+    ("es", "Hace cinco años, un ataque con explosivos dejó 22 muertos en una escuela de policía de Bogotá."),
+    ("fr", "Il y a dix ans, des hommes armés avaient tué trente personnes dans un hôtel de Ouagadougou."),
     ("es", "La presidenta inauguró el lunes un nuevo hospital en Monterrey."),
     ("fr", "Le festival de musique a attiré des milliers de spectateurs samedi à Ouagadougou."),
 ]

@@ -13,7 +13,9 @@ words, case-insensitively, longest first; an apostrophe matches ' and ’; a # s
 written in digits and is carried into the English ("de # años" -> "aged #"); a {} in the English
 takes the name that follows the phrase, for the word order the place rules read ("dans la province
 du Soum" -> "in Soum province"); a {n} takes the count and noun that follow, for a verb before its
-subject ("murieron dos guerrilleros" -> "two guerrillas died"). A capitalised article or
+subject ("murieron dos guerrilleros" -> "two guerrillas died"), a {t} a count of time ("hace cinco
+años" -> "five years ago"); "with|without" gives the English for when nothing fills the slot
+("il y a" -> "{t} ago|there were"). A capitalised article or
 preposition directly before a capitalised word the lexicon does not know is kept: it is part of a
 name (El Plateado, La Paz, Le Caire).
 
@@ -64,6 +66,7 @@ class Lexicon:
     function_words: frozenset[str]
     # a count and its noun after a verb: "al menos doce personas" (numbers.csv words, digits)
     count_after: re.Pattern[str]
+    time_after: re.Pattern[str]  # a count of time: "cinco años", "dix jours"
 
 
 _DIGITS = re.compile(r"\d{1,3}")
@@ -136,10 +139,11 @@ def lexicon(language: str) -> Lexicon:
         word: re.compile("|".join(_phrase_regex(p) for p in group), re.IGNORECASE) for word, group in grouped.items()
     }
     counts = "|".join(_phrase_regex(p) for p in sorted(count_words, key=lambda k: (-len(k), k)))
-    not_time = "".join(f"(?!{_phrase_regex(p)})" for p in sorted(time_words) if " " not in p)
-    count_after = re.compile(
-        rf"\s+((?:(?:{counts}|\d{{1,3}}(?:[.,]\d{{3}})*)\s+)+{not_time}[^\W\d_][\w'’-]*)", re.IGNORECASE
-    )
+    single_time_words = sorted(p for p in time_words if " " not in p)
+    not_time = "".join(f"(?!{_phrase_regex(p)})" for p in single_time_words)
+    count = rf"(?:(?:{counts}|\d{{1,3}}(?:[.,]\d{{3}})*)\s+)+"
+    count_after = re.compile(rf"\s+({count}{not_time}[^\W\d_][\w'’-]*)", re.IGNORECASE)
+    time_after = re.compile(rf"\s+({count}(?:{'|'.join(_phrase_regex(p) for p in single_time_words)}))", re.IGNORECASE)
     return Lexicon(
         language=language,
         pattern=pattern,
@@ -147,6 +151,7 @@ def lexicon(language: str) -> Lexicon:
         english=english,
         function_words=frozenset(function_words),
         count_after=count_after,
+        time_after=time_after,
     )
 
 
@@ -216,6 +221,23 @@ def _keeps_name(lex: Lexicon, text: str, match: re.Match[str]) -> bool:
     return lex.pattern.fullmatch(following.group(1)) is None
 
 
+def _fill_slot(lex: Lexicon, text: str, english: str, end: int) -> tuple[str, int]:
+    """A row's English with its slot filled from the words after `end`, and where the row now ends."""
+    with_slot, bar, without = english.partition("|")
+    slots = (("{n}", lex.count_after, False), ("{t}", lex.time_after, False), ("{}", _NAME_AFTER, True))
+    for slot, pattern, as_name in slots:
+        if slot not in with_slot:
+            continue
+        found = pattern.match(text, end)
+        if found and (not as_name or found.group(1)[:1].isupper()):
+            filler = found.group(1) if as_name else gloss(found.group(1), lex.language).text
+            return with_slot.replace(slot, filler), found.end()
+        if bar:
+            return without.strip(), end
+        return re.sub(r"\s*" + re.escape(slot) + r"\s*", " ", with_slot).strip(), end
+    return english, end
+
+
 def _cased(english: str, source: str) -> str:
     if english and source[:1].isupper():
         return english[:1].upper() + english[1:]
@@ -246,19 +268,7 @@ def gloss(text: str, language: str) -> Glossed:
         english = lex.english[_key(match.group(0))]
         if "#" in english:
             english = english.replace("#", _DIGITS.search(match.group(0)).group(0))
-        end = match.end()
-        if "{n}" in english:
-            count = lex.count_after.match(text, end)
-            if count:
-                english, end = english.replace("{n}", gloss(count.group(1), language).text), count.end()
-            else:
-                english = english.replace("{n}", "").strip()
-        if "{}" in english:
-            name = _NAME_AFTER.match(text, end)
-            if name and name.group(1)[:1].isupper():
-                english, end = english.replace("{}", name.group(1)), name.end()
-            else:
-                english = re.sub(r"\s*\{\}\s*", " ", english).strip()
+        english, end = _fill_slot(lex, text, english, match.end())
         if match.start() < last:
             continue  # inside a name already taken by the phrase before
         if match.start() > last:
