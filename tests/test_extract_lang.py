@@ -367,6 +367,14 @@ def test_evidence_offsets_index_the_text_as_written():
     assert "frappe de drone" in event.evidence_text  # the French, not the gloss
 
 
+def test_actors_keep_their_words_as_written():
+    event = one_event("Des hommes armés ont tué cinq civils samedi à Gao.", "fr")
+    assert [(a.role, a.name, a.surface_text) for a in event.actors] == [
+        ("perpetrator", "Unidentified armed group", "hommes armés"),
+        ("target", "Civilians", "civils"),
+    ]
+
+
 def test_gloss_keeps_names_and_maps_offsets_back():
     text = "Las FARC atacaron El Plateado y La Paz; en Port-au-Prince la police a tiré."
     glossed = lang.gloss("Dos soldados murieron en El Plateado, cerca de La Paz.", "es")

@@ -54,10 +54,24 @@ def supported_language(language: str | None) -> bool:
 
 
 def _to_original(event: EventMention, glossed: lang_mod.Glossed) -> EventMention:
-    """The event with its evidence offsets and text in the article as written."""
+    """The event with its evidence offsets, evidence text and actors' surface text as written."""
     evidence = tuple((glossed.to_original(start), glossed.to_original(end, end=True)) for start, end in event.evidence)
     text = glossed.original
-    return dataclasses.replace(event, evidence=evidence, evidence_text=" ".join(text[s:e] for s, e in evidence))
+    actors = tuple(
+        dataclasses.replace(actor, surface_text=_as_written(actor.surface_text, glossed)) for actor in event.actors
+    )
+    return dataclasses.replace(
+        event, evidence=evidence, evidence_text=" ".join(text[s:e] for s, e in evidence), actors=actors
+    )
+
+
+def _as_written(surface: str, glossed: lang_mod.Glossed) -> str:
+    """The original words behind a glossed surface text ("gunmen" -> "hommes armés"); as is if not found."""
+    start = glossed.text.find(surface) if surface else -1
+    if start < 0:
+        return surface
+    original = glossed.original[glossed.to_original(start) : glossed.to_original(start + len(surface), end=True)]
+    return original.strip() or surface
 
 
 __all__ = ["EXTRACTOR_VERSION", "extract_events", "supported_language"]
