@@ -165,6 +165,16 @@ MORE_INCIDENTS = [
         "CF",
         8,
     ),
+    # French: a suicide bomber, "mardi soir", the toll in "faisant trois morts"
+    (
+        "fr",
+        "Un kamikaze s'est fait exploser mardi soir devant une mosquée de Maiduguri, faisant trois morts.",
+        "Suicide bomb",
+        date(2026, 3, 10),
+        "Maiduguri",
+        "NG",
+        3,
+    ),
     # French: a mob
     (
         "fr",
