@@ -338,6 +338,12 @@ def test_a_span_of_time_moves_before_ago_and_an_empty_slot_has_its_own_english()
     assert lang.gloss("Il y a eu deux morts.", "fr").text == "There were two dead."
 
 
+def test_thousands_are_written_the_english_way():
+    glossed = lang.gloss("Plus de 1 200 personnes, 2.500 en 2024, le 12.03.2026, 3,5 %", "fr")
+    assert glossed.text == "More than 1,200 people, 2,500 in 2024, the 12.03.2026, 3,5 %"
+    assert len(lang.gloss("Murieron 1.200 personas.", "es").text) == len("1,200 people died.")
+
+
 def test_an_age_is_not_a_toll():
     event = one_event(
         "Un soldado de 23 años murió el jueves en combates con disidentes en zona rural de Tame, Arauca.", "es"

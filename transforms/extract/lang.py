@@ -206,6 +206,8 @@ class Glossed:
 
 # « » as the English quotation marks the quote rules know; one character for one, so offsets hold
 _QUOTES = str.maketrans({"«": "“", "»": "”", "‹": "‘", "›": "’"})
+# "1.200" and "1 200" are thousands in French and Spanish: written "1,200", one character for one
+_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})((?:[. \u00a0\u202f]\d{3})+)(?![\d]|[.,]\d)")
 _NEXT_WORD = re.compile(r"\s*([\w'’-]+)")
 # a place name after "la province de": capitalised words, joined by hyphens or spaces
 _NAME_AFTER = re.compile(r"\s+([^\W\d_a-z][\w'’-]*(?:\s+[^\W\d_a-z][\w'’-]*){0,3})")
@@ -282,5 +284,6 @@ def gloss(text: str, language: str) -> Glossed:
     if last < len(text):
         span(text[last:], last, False)
     glossed = "".join(out).translate(_QUOTES)
+    glossed = _THOUSANDS.sub(lambda m: m.group(1) + re.sub(r"[. \u00a0\u202f]", ",", m.group(2)), glossed)
     # a phrase glossed to nothing can leave two spaces; harmless for the rules, kept for the map
     return Glossed(glossed, text, tuple(gloss_starts), tuple(original_starts), tuple(changed))
