@@ -366,6 +366,38 @@ NON_INCIDENTS = [
 ]
 
 
+# Longer stories that mention violence without reporting a new incident: a trial, a travel alert,
+# a future march, a deployment.
+NON_INCIDENTS += [
+    (
+        "fr",
+        "Le procès des auteurs présumés de l'attentat de 2016 contre un hôtel de Grand-Bassam s'est ouvert lundi "
+        "à Abidjan. Dix-neuf personnes avaient été tuées lors de cette attaque. Les accusés encourent la prison "
+        "à vie.",
+    ),
+    (
+        "fr",
+        "L'ambassade de France a appelé ses ressortissants à la vigilance à Bamako en raison d'un risque élevé "
+        "d'attentat. Elle recommande d'éviter les rassemblements jusqu'à nouvel ordre.",
+    ),
+    (
+        "es",
+        "Familiares de los 43 estudiantes desaparecidos de Ayotzinapa marcharán el próximo viernes en la Ciudad "
+        "de México, anunciaron los organizadores.",
+    ),
+    (
+        "es",
+        "El Ejército anunció el despliegue de 2.000 militares en la frontera para reforzar la seguridad ante el "
+        "aumento de la violencia en la región.",
+    ),
+    (
+        "es",
+        "La Fiscalía imputó el lunes a tres hombres por el asesinato de un periodista ocurrido en enero de 2025 "
+        "en Guerrero. Los acusados permanecerán en prisión preventiva.",
+    ),
+]
+
+
 @pytest.mark.parametrize(("language", "text"), NON_INCIDENTS)
 def test_stories_without_an_incident_give_none(language, text):
     assert extract_events(text, PUBLISHED, language=language) == []
