@@ -338,6 +338,20 @@ def test_a_span_of_time_moves_before_ago_and_an_empty_slot_has_its_own_english()
     assert lang.gloss("Il y a eu deux morts.", "fr").text == "There were two dead."
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "toll"),
+    [
+        ("fr", "Soixante-quinze civils ont été tués samedi à Gao.", 75),
+        ("fr", "Vingt et un soldats ont été tués samedi près de Kaya.", 21),
+        ("fr", "Quatre-vingt-dix-huit personnes ont été tuées samedi à Gao.", 98),
+        ("es", "Treinta y cinco personas murieron el sábado en un ataque armado en Culiacán.", 35),
+        ("es", "Veintidós soldados murieron el sábado en combates en Tame.", 22),
+    ],
+)
+def test_compound_counts(language, text, toll):
+    assert one_event(text, language).fatalities == toll
+
+
 def test_thousands_are_written_the_english_way():
     glossed = lang.gloss("Plus de 1 200 personnes, 2.500 en 2024, le 12.03.2026, 3,5 %", "fr")
     assert glossed.text == "More than 1,200 people, 2,500 in 2024, the 12.03.2026, 3,5 %"
