@@ -535,3 +535,22 @@ def test_extract_record_reads_the_language_field_and_a_pages_own_language():
     )
     events = extract_record({"html": html, "url": "http://127.0.0.1/combates", "published": "2026-03-16"})["events"]
     assert {e["sub_event_type"] for e in events} >= {"Armed clash"}
+
+
+def test_odd_text_never_breaks_the_gloss_or_its_offsets():
+    import random
+
+    rng = random.Random(7)
+    for language in ("fr", "es"):
+        pool = [k.replace("#", "7") for k in lang.lexicon(language).english]
+        pool += ["{}", "{n}", "{t}", "#", "|", "«", "»", "1.200", "1 200", "\u00a0", "-", "'", "Gao", "La", "El"]
+        for _ in range(60):
+            text = " ".join(rng.choice(pool) for _ in range(rng.randint(0, 60)))
+            glossed = lang.gloss(text, language)
+            assert glossed.original == text
+            starts = [glossed.to_original(offset) for offset in range(0, len(glossed.text) + 1, 5)]
+            ends = [glossed.to_original(offset, end=True) for offset in range(0, len(glossed.text) + 1, 5)]
+            assert starts == sorted(starts) and ends == sorted(ends)  # the map never runs backwards
+            assert all(0 <= o <= len(text) for o in starts + ends)
+            for event in extract_events(text, PUBLISHED, language=language):
+                assert all(0 <= start <= end <= len(text) for start, end in event.evidence)
