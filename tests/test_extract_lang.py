@@ -352,6 +352,18 @@ def test_compound_counts(language, text, toll):
     assert one_event(text, language).fatalities == toll
 
 
+def test_a_demonym_goes_before_its_noun_and_names_the_forces_country():
+    assert lang.gloss("Onze militaires maliens", "fr").text == "Eleven Malian soldiers"
+    assert lang.gloss("El Ejército colombiano informó.", "es").text == "The Colombian army reported."
+    assert lang.gloss("Des Maliens ont manifesté", "fr").text == "Some Malians protested"  # the people
+    assert lang.gloss("en français", "fr").text == "in French"  # no noun before: not moved
+    event = one_event("Six soldats nigériens ont été tués jeudi dans une attaque près de Ménaka.", "fr")
+    assert [(a.role, a.name, a.surface_text) for a in event.targets] == [
+        ("target", "Military forces of Niger", "soldats nigériens")
+    ]
+    assert event.location == "Menaka" and event.country_iso2 == "ML"
+
+
 def test_thousands_are_written_the_english_way():
     glossed = lang.gloss("Plus de 1 200 personnes, 2.500 en 2024, le 12.03.2026, 3,5 %", "fr")
     assert glossed.text == "More than 1,200 people, 2,500 in 2024, the 12.03.2026, 3,5 %"

@@ -15,7 +15,9 @@ takes the name that follows the phrase, for the word order the place rules read 
 du Soum" -> "in Soum province"); a {n} takes the count and noun that follow, for a verb before its
 subject ("murieron dos guerrilleros" -> "two guerrillas died"), a {t} a count of time ("hace cinco
 años" -> "five years ago"); "with|without" gives the English for when nothing fills the slot
-("il y a" -> "{t} ago|there were"). A capitalised article or
+("il y a" -> "{t} ago|there were"); a < marks an adjective that follows its noun and goes before
+the glossed noun ("soldats maliens" -> "Malian soldiers"), with "<adjective|noun" for the noun use
+("des Maliens" -> "some Malians"). A capitalised article or
 preposition directly before a capitalised word the lexicon does not know is kept: it is part of a
 name (El Plateado, La Paz, Le Caire).
 
@@ -208,6 +210,7 @@ class Glossed:
 _QUOTES = str.maketrans({"«": "“", "»": "”", "‹": "‘", "›": "’"})
 # "1.200" and "1 200" are thousands in French and Spanish: written "1,200", one character for one
 _THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})((?:[. \u00a0\u202f]\d{3})+)(?![\d]|[.,]\d)")
+_ARTICLE = re.compile(r"((?i:the|a|an|some)\s+)?(.*)", re.S)
 _NEXT_WORD = re.compile(r"\s*([\w'’-]+)")
 # a place name after "la province de": capitalised words, joined by hyphens or spaces
 _NAME_AFTER = re.compile(r"\s+([^\W\d_a-z][\w'’-]*(?:\s+[^\W\d_a-z][\w'’-]*){0,3})")
@@ -255,6 +258,7 @@ def gloss(text: str, language: str) -> Glossed:
     changed: list[bool] = []
     length = 0
     last = 0
+    previous_key: str | None = None  # the phrase behind the last glossed span
 
     def span(piece: str, original_start: int, is_changed: bool) -> None:
         nonlocal length
@@ -270,9 +274,29 @@ def gloss(text: str, language: str) -> Glossed:
         english = lex.english[_key(match.group(0))]
         if "#" in english:
             english = english.replace("#", _DIGITS.search(match.group(0)).group(0))
-        english, end = _fill_slot(lex, text, english, match.end())
         if match.start() < last:
             continue  # inside a name already taken by the phrase before
+        if english.startswith("<"):
+            adjective, _, noun = english[1:].partition("|")
+            between = text[last : match.start()]
+            after_noun = changed and changed[-1] and previous_key not in lex.function_words
+            if match.group(0)[:1].islower() and after_noun and between.isspace() and "\n" not in between:
+                # "soldats maliens" -> "Malian soldiers", "el Ejército colombiano" -> "the Colombian army"
+                previous = out.pop()
+                length = gloss_starts.pop()
+                start = original_starts.pop()
+                changed.pop()
+                article, noun_words = _ARTICLE.match(previous).groups()
+                if noun_words[1:2].islower():
+                    noun_words = noun_words[:1].lower() + noun_words[1:]
+                span(f"{article or ''}{adjective} {noun_words}", start, True)
+                last = match.end()
+                previous_key = None
+                continue
+            # a capitalised demonym is the people ("des Maliens"); a lowercase one stays an adjective
+            english = noun if noun and match.group(0)[:1].isupper() else adjective
+        previous_key = _key(match.group(0))
+        english, end = _fill_slot(lex, text, english, match.end())
         if match.start() > last:
             span(text[last : match.start()], last, False)
         piece = _cased(english, match.group(0))
