@@ -191,7 +191,7 @@ def extract_record(record: dict) -> dict:
         if isinstance(parsed, ParseRejection):
             return {"rejected": parsed.reason, "detail": parsed.detail, "events": []}
         text, title = parsed.text, title or parsed.title
-        if language is None and parsed.language in lang_mod.glossed_languages():
+        if language is None and lang_mod.normalise_language(parsed.language) in lang_mod.glossed_languages():
             language = parsed.language  # a French or Spanish page is read in its language; others as before
         if published is None and parsed.published_at:
             published = parsed.published_at.date()
