@@ -159,14 +159,14 @@ def _check_marts(db, published_dir) -> None:
     # `newsevents evaluate-merge` prints the figures.
     assert scores.precision >= 0.95, scores
     assert scores.recall >= 0.85, scores
-    # End to end, articles the extractor misses (non-English, one English story) cost recall:
-    # 25 of 39 gold pairs when measured, none wrong.
+    # End to end, articles the extractor misses or codes wrongly cost recall: 36 of 39 gold pairs
+    # when measured with the French and Spanish articles read (32 without), none wrong.
     end_to_end = merge_eval.pairwise_scores(
         merge_eval.predicted_clusters((incident, url) for incident, url, *_ in reports),
         merge_eval.gold_clusters((article.path, [g.incident_id for g in article.gold]) for article in corpus),
         common_articles_only=False,
     )
-    assert end_to_end.precision >= 0.95 and end_to_end.recall >= 0.6, end_to_end
+    assert end_to_end.precision >= 0.95 and end_to_end.recall >= 0.88, end_to_end
     aligned = merge_eval.align_mentions(mentions, gold)
     _check_fixture_incidents(db, reports, aligned)
 

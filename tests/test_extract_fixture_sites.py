@@ -36,6 +36,7 @@ def scored(tmp_path_factory):
                 "source_country": None,
                 "title": parsed.title,
                 "text": parsed.text,
+                "language": parsed.language,
             }
         )
         gold[article.key] = {

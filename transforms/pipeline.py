@@ -174,16 +174,22 @@ def run_parse(conn: duckdb.DuckDBPyConnection, partition_date: date, workers: in
 
 def extract_batch(articles: list[StoredArticle]) -> list[Extraction]:
     """The extraction of each article (a worker's job: pure, no database)."""
-    from transforms.extract import extract_events
+    from transforms.extract import extract_events, supported_language
 
     results = []
     for article in articles:
-        if article.language not in (None, "en"):
-            results.append(Extraction())  # the extractor reads English; others are done with no events
+        if not supported_language(article.language):
+            results.append(Extraction())  # English, French and Spanish are read; others are done with no events
             continue
         published = (article.published_at or article.fetched_at).date()
         try:
-            events = extract_events(article.text, published, title=article.title, source_country=article.source_country)
+            events = extract_events(
+                article.text,
+                published,
+                title=article.title,
+                source_country=article.source_country,
+                language=article.language,
+            )
         except Exception:  # one bad article is logged and retried next run, never fatal
             results.append(Extraction(error=traceback.format_exc(limit=8)))
             continue
@@ -193,15 +199,17 @@ def extract_batch(articles: list[StoredArticle]) -> list[Extraction]:
 
 def warm_extractor() -> None:
     """Load the gazetteer and compile the lexicons once, before workers fork and share them."""
-    from transforms.extract import extract_events
+    from transforms.extract import extract_events, lang
     from transforms.extract.gazetteer import load_gazetteer
 
     load_gazetteer()
     extract_events("Gunmen killed two people in an attack on a market in Kano on Monday.", date(2026, 1, 6))
+    for language in lang.glossed_languages():
+        lang.lexicon(language)
 
 
 def run_extract(conn: duckdb.DuckDBPyConnection, partition_date: date, workers: int | None = None) -> StageStats:
-    from transforms.extract import EXTRACTOR_VERSION
+    from transforms.extract import EXTRACTOR_VERSION, supported_language
 
     started = time.monotonic()
     stats = StageStats()
@@ -213,7 +221,7 @@ def run_extract(conn: duckdb.DuckDBPyConnection, partition_date: date, workers: 
                 log.error("extraction failed for article %s (%s):\n%s", article.article_id, article.url, result.error)
                 stats.add("errors")
                 continue
-            if article.language not in (None, "en"):
+            if not supported_language(article.language):
                 stats.add("skipped_language")
             done.append((article, result.events))
             stats.add("articles")

@@ -66,6 +66,9 @@ def register(subparsers) -> None:
     extract.add_argument("--source-country", default=None, help="ISO2 country of the outlet, for place disambiguation")
     extract.add_argument("--html", action="store_true", help="input is HTML: parse it with the pipeline's parser first")
     extract.add_argument(
+        "--language", default=None, help="the text's language, en (default), fr or es (with --html: from the page)"
+    )
+    extract.add_argument(
         "--jsonl",
         action="store_true",
         help="read JSONL {id, text or html, url, published} on stdin, write JSONL {id, events}",
@@ -169,16 +172,18 @@ def _published(record: dict, warnings: list[str]) -> datetime.date | None:
 
 
 def extract_record(record: dict) -> dict:
-    """One record {text | html, url, published, title, source_country} -> {events} (or the rejection).
+    """One record {text | html, url, published, title, source_country, language} -> {events} (or the rejection).
 
     A dropped field is reported in "warnings" beside the events."""
     from transforms.extract import extract_events
+    from transforms.extract import lang as lang_mod
     from transforms.parse import parse_page
     from transforms.records import ParseRejection
 
     warnings: list[str] = []
     text = record.get("text")
     title = record.get("title")
+    language = record.get("language")
     published = _published(record, warnings)
     if text is None and record.get("html") is not None:
         html = record["html"]
@@ -186,12 +191,16 @@ def extract_record(record: dict) -> dict:
         if isinstance(parsed, ParseRejection):
             return {"rejected": parsed.reason, "detail": parsed.detail, "events": []}
         text, title = parsed.text, title or parsed.title
+        if language is None and lang_mod.normalise_language(parsed.language) in lang_mod.glossed_languages():
+            language = parsed.language  # a French or Spanish page is read in its language; others as before
         if published is None and parsed.published_at:
             published = parsed.published_at.date()
     if text is None:
         raise ValueError("record has neither text nor html")
     published = published or datetime.date.today()
-    events = extract_events(text, published, title=title, source_country=record.get("source_country"))
+    events = extract_events(
+        text, published, title=title, source_country=record.get("source_country"), language=language
+    )
     out = {"events": [event_to_json(e) for e in events]}
     if warnings:
         out["warnings"] = warnings
@@ -210,7 +219,13 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     if args.jsonl:
         return run_jsonl_on_stdio(extract_batch_record)
     raw = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
-    record = {"url": args.url, "published": args.published, "title": args.title, "source_country": args.source_country}
+    record = {
+        "url": args.url,
+        "published": args.published,
+        "title": args.title,
+        "source_country": args.source_country,
+        "language": args.language,
+    }
     if args.html:
         record["html"] = raw
     else:

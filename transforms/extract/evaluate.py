@@ -151,7 +151,11 @@ def evaluate(cases_path: Path, gold_path: Path) -> Score:
         published = date.fromisoformat(case["published"][:10])
         started = time.perf_counter()
         predicted = extract_events(
-            case["text"], published, title=case.get("title"), source_country=case.get("source_country")
+            case["text"],
+            published,
+            title=case.get("title"),
+            source_country=case.get("source_country"),
+            language=case.get("language"),  # absent: English
         )
         score.seconds += time.perf_counter() - started
         score.cases += 1
