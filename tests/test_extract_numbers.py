@@ -145,3 +145,29 @@ def test_a_count_whose_noun_takes_an_of_phrase_counts_the_noun(sentence, fatalit
 def test_a_count_after_an_active_verb_is_its_object_not_the_next_participles_subject(sentence, fatalities, injured):
     found = find_casualties(sentence)
     assert (found.fatalities, found.injured) == (fatalities, injured)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "fatalities"),
+    [
+        ("At least 1,200 people were killed in the months of fighting.", 1200),
+        ("More than 2,000 villagers have died since the siege began.", 2000),
+        ("Officials said the offensive killed 1,350, a figure the rebels dispute.", 1350),
+        ("Some 1,500 soldiers and 40 civilians were killed.", 1540),
+        ("Three herders, two of them brothers, were killed.", 3),
+    ],
+)
+def test_a_comma_inside_a_numeral_groups_thousands(sentence, fatalities):
+    assert find_casualties(sentence).fatalities == fatalities
+
+
+@pytest.mark.parametrize(
+    ("sentence", "fatalities"),
+    [
+        ("A provisional toll showed eight dead after the market blast.", 8),
+        ("A hospital source counted eleven dead.", 11),
+        ("A farmer was killed in the raid.", 1),
+    ],
+)
+def test_an_article_is_a_count_only_when_no_other_count_names_the_toll(sentence, fatalities):
+    assert find_casualties(sentence).fatalities == fatalities

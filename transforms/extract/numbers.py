@@ -94,7 +94,7 @@ _SINGLE_VICTIM = re.compile(
     r"(?:stoned|beat|beaten|hacked|tortured|burned|burnt|lynched)\s+to\s+death)\s+(?:(?:a|an|the|one)\s+)?(?=[a-z])"
 )
 _AGE = re.compile(
-    r",\s*(?:aged\s+)?\d{1,3}(?:\s*(?:,|and|&)\s*\d{1,3})*\s*,|\baged\s+\d{1,3}(?:\s*(?:,|and|&)\s*\d{1,3})*\b"
+    r"(?<!\d),\s*(?:aged\s+)?\d{1,3}(?:\s*(?:,|and|&)\s*\d{1,3})*\s*,|\baged\s+\d{1,3}(?:\s*(?:,|and|&)\s*\d{1,3})*\b"
 )
 _VERB_BEFORE = re.compile(r"\b(?:killed|killing|kills|kill|wounded|wounding|injured|injuring|shot\s+dead)\s+$")
 # Dates are not counts: "On 14 October 2020, a civilian was killed" is one death.
@@ -199,9 +199,10 @@ def _sum_items(match: re.Match[str]) -> int | None:
     span = match.group(0)
     cue_start = match.start("cue") - match.start()
     head = span[:cue_start]
+    # A comma between digits groups thousands ("1,200"), it does not separate items.
+    parts = re.split(r"\s*(?:(?<!\d),|,(?!\d{3}(?!\d)))\s*|\s+and\s+", head)
     # Appositions name a subset, not more victims: "seven Palestinians, three of them children,"
     # or "Thirteen people, among them 12 soldiers,".
-    parts = re.split(r"\s*,\s*|\s+and\s+", head)
     kept = [
         p
         for p in parts
@@ -211,18 +212,20 @@ def _sum_items(match: re.Match[str]) -> int | None:
     # members of an armed group and a soldier" is seven); "a couple of" is one count.
     kept = [re.sub(r"(?<!couple)\s+of\s.*", "", p) for p in kept]
     head = " , ".join(kept)
-    values = [
-        parse_number(m.group(0))
+    found = [
+        (m.group(0), parse_number(m.group(0)))
         for m in re.finditer(r"\b(?:" + NUMBER + r")\b", head, re.I)
         if not _is_year_like(m.group(0))
     ]
-    numbers = [v for v in values if v]
+    numbers = [v for _, v in found if v]
     if not numbers:
         return None
     # Only sum when the items are joined by "and"/","; otherwise the first count is the toll.
     if re.search(r"\band\b|,", head) and len(numbers) > 1:
         return sum(numbers)
-    return numbers[0]
+    # An article is the weakest count: "a provisional toll showed eight dead" is eight.
+    counts = [v for word, v in found if v and not re.fullmatch(r"an?", word, re.I)]
+    return (counts or numbers)[0]
 
 
 def find_casualties(sentence: str) -> Casualties:
