@@ -197,6 +197,25 @@ def test_a_region_alone_is_not_a_point():
     assert places_of("Floods hit Anbar province.")["Anbar"].place.kind == KIND_ADMIN1
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Raiders struck two hamlets in the province of Anbar at dawn.",
+        "Raiders struck two hamlets in Anbar province at dawn.",
+        "Raiders struck two hamlets in the Anbar province at dawn.",
+    ],
+)
+def test_the_unit_word_before_or_after_the_name_makes_it_the_unit(text):
+    anbar = places_of(text)["Anbar"]
+    assert anbar.place.kind == KIND_ADMIN1
+    assert anbar.geo_precision == 3
+
+
+def test_a_unit_word_of_another_name_does_not_make_the_next_name_a_unit():
+    # "the Karrada district of Baghdad": Baghdad is the city the district belongs to.
+    assert places_of("A car bomb went off in the Karrada district of Baghdad.")["Baghdad"].geo_precision != 3
+
+
 def test_words_and_acronyms_are_not_places():
     assert [p.place.country_iso2 for p in resolve_text("Car bomb kills 10 in south Iraq")] == ["IQ"]
     assert [p.place.country_iso2 for p in resolve_text("Fighting resumed in CAR on Sunday.")] == ["CF"]

@@ -91,6 +91,18 @@ _REGION_AFTER = re.compile(
     r"|local government area|municipality)\b",
     re.I,
 )
+# "in the province of Soum", "the state of Zamfara": the unit word written before the name.
+_REGION_BEFORE = re.compile(
+    r"\bthe\s+(?:province|state|region|governorate|district|county|department|prefecture|oblast"
+    r"|territory|local government area|municipality)\s+of\s+$",
+    re.I,
+)
+
+
+def _written_unit(before: str, after: str) -> bool:
+    return bool(_REGION_AFTER.match(after) or _REGION_BEFORE.search(before))
+
+
 # "the Tierra Blanca neighbourhood of Culiacán": the first name is part of the second place.
 _PART_OF_AFTER = re.compile(
     r"^(?:'s)?\s+(?:neighbou?rhood|district|suburb|area|quarter|sector|camp|market|commune)\s+of\s+(?:the\s+)?[A-Z]"
@@ -514,7 +526,7 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
                 near=False,
                 variant=variant,
                 locative=bool(_LOCATIVE_BEFORE.search(text, max(0, s - 40), s)),
-                region_word=bool(_REGION_AFTER.match(text[e : e + 40])),
+                region_word=_written_unit(text[max(0, s - 60) : s], text[e : e + 40]),
                 abroad=_abroad(text, s) or _foreigners_of(text, e, candidates),
                 institution=institution,
             )
@@ -626,7 +638,7 @@ def with_surroundings(text: str, spans: list[PlaceSpan]) -> list[PlaceSpan]:
                 span,
                 near=bool(_NEAR_BEFORE.search(before)) or offset is not None,
                 offset=offset,
-                region_word=bool(_REGION_AFTER.match(after)),
+                region_word=_written_unit(before, after),
                 locative=bool(_LOCATIVE_BEFORE.search(before)),
                 directional=bool(
                     span.abroad
