@@ -569,3 +569,38 @@ def test_a_take_over_without_fighting_is_a_non_violent_transfer():
     assert _only(text).sub_event_type == "Non-violent transfer of territory"
     fought = "Insurgents took over the village of Kaya, Burkina Faso, on Sunday after a gun battle with troops."
     assert _only(fought).sub_event_type != "Non-violent transfer of territory"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Measures an authority imposes on public life are security developments (ACLED: Other),
+        # however long the list of what is banned or suspended.
+        "On 14 March, the interior ministry banned all public, religious and non-essential political "
+        "gatherings in the northern province of Sabalo.",
+        "On Saturday, the regional governor suspended all inter-city bus and lorry traffic in Kelo district.",
+        # A closure is one when the sentence gives insecurity or threats as its setting.
+        "On 13 March, the magistrates' court in Tessit was closed down after its clerks received threats "
+        "from an armed group.",
+        "On Sunday, the prefect ordered the closure of all gold-panning sites in Sabalo province, citing insecurity.",
+        # Armed groups imposing a dress code on villagers.
+        "On 12 March, fighters entered Kelo village and imposed on the women of the village to wear full veils.",
+        "On Friday, militants forced residents of two hamlets near Tessit to grow beards and shorten their trousers.",
+    ],
+)
+def test_imposed_bans_closures_and_dress_codes_are_other(text):
+    events = extract_events(text, PUBLISHED)
+    assert [e.sub_event_type for e in events] == ["Other"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Friday, the primary school in Tessit closed down for the long holiday.",
+        "On Monday, a judge ordered the closure of the tannery over river pollution.",
+        "On Saturday, the supermarket chain banned plastic bags in all its stores.",
+        "On Sunday, the fashion house asked its models to wear veils on the catwalk.",
+    ],
+)
+def test_closures_and_bans_with_no_security_setting_are_no_incident(text):
+    assert extract_events(text, PUBLISHED) == []

@@ -732,6 +732,9 @@ def _learned_triggers(text: str) -> dict[int, list[Trigger]]:
     return forced
 
 
+_SEXUAL_ACT = re.compile(r"\brap(?:e|ed|es|ing|ists?)\b|sexual|molest|defile|indecent", re.I)
+
+
 def _learned_subtype(incident: Incident, rule_sub: str) -> str:
     """The classifier's reading of the incident's sentences where it is sure and knows the
     rule's answer too (a model without that class cannot judge it)."""
@@ -743,6 +746,8 @@ def _learned_subtype(incident: Incident, rule_sub: str) -> str:
         return rule_sub
     if (protest_rank(label) or 99) < (protest_rank(rule_sub) or 0):
         return rule_sub  # the rules read an intervention or violence the reading as a whole missed
+    if label == "Sexual violence" and not any(_SEXUAL_ACT.search(m.text) for m in incident.mentions[:2]):
+        return rule_sub  # words about women (a dress code imposed on them) are no sexual violence unless it is named
     if p >= LEARNED_OVERRIDE and (rule_sub in model.classes or p >= 0.85):
         return label
     return rule_sub
