@@ -604,3 +604,30 @@ def test_imposed_bans_closures_and_dress_codes_are_other(text):
 )
 def test_closures_and_bans_with_no_security_setting_are_no_incident(text):
     assert extract_events(text, PUBLISHED) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Others assaulted the people holding the protest: the protest met an intervention.
+        "On 6 March, members of a ruling party youth wing assaulted and injured at least 15 students in "
+        "Kelo when the students were staging a protest against fee rises.",
+        "On 7 March, supporters of the mayor assaulted opposition activists with bamboo sticks in Kelo town "
+        "during the rally of the opposition, injuring nine.",
+    ],
+)
+def test_an_assault_on_people_during_their_protest_is_an_intervention(text):
+    assert [e.sub_event_type for e in extract_events(text, PUBLISHED)] == ["Protest with intervention"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The protesters are the subject, or the protest is their own: the violence is theirs.
+        "On 7 March, protesters assaulted two police officers in Kelo during a demonstration over fuel prices.",
+        "On 8 March, dock workers clashed with police in Kelo during their demonstration over unpaid wages.",
+        "On 9 March, bus drivers smashed the windows of a depot in Kelo during a demonstration over pay.",
+    ],
+)
+def test_violence_by_the_protesters_during_their_protest_stays_a_violent_demonstration(text):
+    assert [e.sub_event_type for e in extract_events(text, PUBLISHED)] == ["Violent demonstration"]

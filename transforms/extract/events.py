@@ -1494,10 +1494,28 @@ def _protesters_violent(incident: Incident, text: str, lead_only: bool = False) 
         for m in cues()["riot_acts"].finditer(text, a, b):
             if cues()["state_subject"].search(text[max(a, m.start() - 60) : m.start()]):
                 continue
-            if cues()["at_protest"].match(text[m.end() : b]):
+            if _at_protest(text, m, a, b):
                 continue  # "members of a rival party assaulted the demonstrators"
             return True
     return False
+
+
+# Acts on people: property damaged or a clash "during a demonstration" is the crowd's own doing.
+_ASSAULT = re.compile(r"\s*(?:assault|attack|beat|stab|hack|injur|wound)", re.I)
+
+
+def _at_protest(text: str, act: re.Match, a: int, b: int, during: bool = True) -> bool:
+    """The act in text[a:b] was done to the protest: its object is the protesters, or others
+    hurt it while a protest went on and the protesters are not its subject."""
+    after = text[act.end() : b]
+    if cues()["at_protest"].match(after):
+        return True
+    return (
+        during
+        and bool(_ASSAULT.match(act.group(0)))
+        and bool(cues()["during_protest"].match(after))
+        and not cues()["protest_subject"].search(text[a : act.start()])
+    )
 
 
 def _intervened(incident: Incident, text: str) -> bool:
@@ -1510,7 +1528,9 @@ def _protest_attacked(incident: Incident, text: str) -> bool:
     demonstrators"): their protest met an intervention, the violence is not theirs."""
     for a, b in _protest_sentences(incident, text):
         for cue in ("riot_acts", "person_harm", "lethal_force"):
-            if any(cues()["at_protest"].match(text[m.end() : b]) for m in cues()[cue].finditer(text, a, b)):
+            # A riot act (an assault) during a protest is done to it; a death during a protest
+            # may be the protest's background (a vehicle ran over a man "during a protest").
+            if any(_at_protest(text, m, a, b, during=cue == "riot_acts") for m in cues()[cue].finditer(text, a, b)):
                 return True
     return False
 
