@@ -631,3 +631,31 @@ def test_an_assault_on_people_during_their_protest_is_an_intervention(text):
 )
 def test_violence_by_the_protesters_during_their_protest_stays_a_violent_demonstration(text):
     assert [e.sub_event_type for e in extract_events(text, PUBLISHED)] == ["Violent demonstration"]
+
+
+@pytest.mark.parametrize(
+    ("text", "fatalities"),
+    [
+        # A crowd punishing someone it accuses of a crime: mob justice, not a crime story.
+        (
+            "On 14 March, at least six villagers, including a teacher, beat and killed a youth in Kelo town "
+            "on suspicion of being a thief.",
+            1,
+        ),
+        ("On 14 March, a group of traders in Kelo market killed two men they suspected of theft.", 2),
+    ],
+)
+def test_a_crowd_killing_a_suspected_thief_is_mob_violence(text, fatalities):
+    assert [(e.sub_event_type, e.fatalities) for e in extract_events(text, PUBLISHED)] == [("Mob violence", fatalities)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Ordinary crime stays out, whoever is a suspect.
+        "On 14 March, thieves killed a shopkeeper in Kelo.",
+        "On 14 March, police shot dead a suspected robber in Kelo.",
+    ],
+)
+def test_crime_with_no_crowd_is_still_no_incident(text):
+    assert extract_events(text, PUBLISHED) == []

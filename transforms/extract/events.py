@@ -396,6 +396,12 @@ def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date,
             # "... on Dec. 2, the latest in a series of strikes": the tally describes this incident.
             if name == "generic" and recent_day and start + found.start() > trigger.end:
                 continue
+            if (
+                name == "crime"
+                and _SUSPECTED.search(text, max(start, start + found.start() - 40), start + found.start())
+                and cues()["crowd"].search(text[start : trigger.start])
+            ):
+                continue  # "villagers beat to death a man suspected of theft": mob justice, not a crime story
             if name == "accident" and trigger.sub_event_type not in (
                 "Attack",
                 "Remote explosive/landmine/IED",
@@ -515,6 +521,11 @@ _OFF_TOPIC_LEADS = {
 }
 # A crowd punishing a thief is mob violence, stealing in a raid is looting: crime words are the event.
 _CRIME_IS_THE_EVENT = {"Mob violence", "Looting/property destruction"}
+# The crime word names what a crowd's victim was accused of: "on suspicion of being a thief".
+_SUSPECTED = re.compile(
+    r"\b(?:suspected|alleged|accused|suspicion|allegedly|branded)\s+(?:(?:a|an|the|of|being|two|three|four|five|\w+ing)\s+){0,3}$",
+    re.I,
+)
 _CLAIMED_TOLL = re.compile(
     r"\b(?:claim(?:ed|s|ing)?|boast(?:ed|s)?|said (?:it|they) had)\b[^.;]{0,80}?\b(?:kill|dead|death|eliminat"
     r"|neutrali)",
