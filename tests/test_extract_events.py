@@ -569,3 +569,93 @@ def test_a_take_over_without_fighting_is_a_non_violent_transfer():
     assert _only(text).sub_event_type == "Non-violent transfer of territory"
     fought = "Insurgents took over the village of Kaya, Burkina Faso, on Sunday after a gun battle with troops."
     assert _only(fought).sub_event_type != "Non-violent transfer of territory"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Measures an authority imposes on public life are security developments (ACLED: Other),
+        # however long the list of what is banned or suspended.
+        "On 14 March, the interior ministry banned all public, religious and non-essential political "
+        "gatherings in the northern province of Sabalo.",
+        "On Saturday, the regional governor suspended all inter-city bus and lorry traffic in Kelo district.",
+        # A closure is one when the sentence gives insecurity or threats as its setting.
+        "On 13 March, the magistrates' court in Tessit was closed down after its clerks received threats "
+        "from an armed group.",
+        "On Sunday, the prefect ordered the closure of all gold-panning sites in Sabalo province, citing insecurity.",
+        # Armed groups imposing a dress code on villagers.
+        "On 12 March, fighters entered Kelo village and imposed on the women of the village to wear full veils.",
+        "On Friday, militants forced residents of two hamlets near Tessit to grow beards and shorten their trousers.",
+    ],
+)
+def test_imposed_bans_closures_and_dress_codes_are_other(text):
+    events = extract_events(text, PUBLISHED)
+    assert [e.sub_event_type for e in events] == ["Other"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Friday, the primary school in Tessit closed down for the long holiday.",
+        "On Monday, a judge ordered the closure of the tannery over river pollution.",
+        "On Saturday, the supermarket chain banned plastic bags in all its stores.",
+        "On Sunday, the fashion house asked its models to wear veils on the catwalk.",
+    ],
+)
+def test_closures_and_bans_with_no_security_setting_are_no_incident(text):
+    assert extract_events(text, PUBLISHED) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Others assaulted the people holding the protest: the protest met an intervention.
+        "On 6 March, members of a ruling party youth wing assaulted and injured at least 15 students in "
+        "Kelo when the students were staging a protest against fee rises.",
+        "On 7 March, supporters of the mayor assaulted opposition activists with bamboo sticks in Kelo town "
+        "during the rally of the opposition, injuring nine.",
+    ],
+)
+def test_an_assault_on_people_during_their_protest_is_an_intervention(text):
+    assert [e.sub_event_type for e in extract_events(text, PUBLISHED)] == ["Protest with intervention"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The protesters are the subject, or the protest is their own: the violence is theirs.
+        "On 7 March, protesters assaulted two police officers in Kelo during a demonstration over fuel prices.",
+        "On 8 March, dock workers clashed with police in Kelo during their demonstration over unpaid wages.",
+        "On 9 March, bus drivers smashed the windows of a depot in Kelo during a demonstration over pay.",
+    ],
+)
+def test_violence_by_the_protesters_during_their_protest_stays_a_violent_demonstration(text):
+    assert [e.sub_event_type for e in extract_events(text, PUBLISHED)] == ["Violent demonstration"]
+
+
+@pytest.mark.parametrize(
+    ("text", "fatalities"),
+    [
+        # A crowd punishing someone it accuses of a crime: mob justice, not a crime story.
+        (
+            "On 14 March, at least six villagers, including a teacher, beat and killed a youth in Kelo town "
+            "on suspicion of being a thief.",
+            1,
+        ),
+        ("On 14 March, a group of traders in Kelo market killed two men they suspected of theft.", 2),
+    ],
+)
+def test_a_crowd_killing_a_suspected_thief_is_mob_violence(text, fatalities):
+    assert [(e.sub_event_type, e.fatalities) for e in extract_events(text, PUBLISHED)] == [("Mob violence", fatalities)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Ordinary crime stays out, whoever is a suspect.
+        "On 14 March, thieves killed a shopkeeper in Kelo.",
+        "On 14 March, police shot dead a suspected robber in Kelo.",
+    ],
+)
+def test_crime_with_no_crowd_is_still_no_incident(text):
+    assert extract_events(text, PUBLISHED) == []

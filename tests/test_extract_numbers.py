@@ -171,3 +171,39 @@ def test_a_comma_inside_a_numeral_groups_thousands(sentence, fatalities):
 )
 def test_an_article_is_a_count_only_when_no_other_count_names_the_toll(sentence, fatalities):
     assert find_casualties(sentence).fatalities == fatalities
+
+
+    ("sentence", "fatalities", "injured"),
+    [
+        # The wounded who die later are dead, whatever the phrase that says they were wounded.
+        ("Three soldiers, wounded in the attack, died later.", 3, None),
+        ("Four herders hurt in the raid later died at the clinic.", 4, None),
+        ("The two wounded guards succumbed overnight.", 2, None),
+        ("Five villagers who were injured by the blast have since died.", 5, None),
+        ("The bomb wounded six travellers, who later died in hospital.", 6, None),
+        # A part of the wounded: the part is dead, the wounded stay counted.
+        ("Eight were injured, three of whom died later.", 3, 8),
+        ("Nine porters were wounded and two of them later died.", 2, 9),
+        ("Two of the wounded passed away on Tuesday.", 2, None),
+    ],
+)
+def test_the_wounded_who_die_later_are_dead(sentence, fatalities, injured):
+    found = find_casualties(sentence)
+    assert (found.fatalities, found.injured) == (fatalities, injured)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "fatalities", "injured"),
+    [
+        # Their own clause ends before the death: someone else died, or no one did.
+        ("Three soldiers, wounded in the attack, were flown to the capital.", None, 3),
+        ("Three soldiers were wounded and a driver died.", 1, 3),
+        ("Four guards, wounded at the gate, said two comrades died.", 2, 4),
+        ("Ten miners injured in the raid said the fighting died down.", None, 10),
+        ("The attack wounded two pupils, who were treated and sent home.", None, 2),
+        ("Twelve people were wounded, four of them badly.", None, 12),
+    ],
+)
+def test_a_later_death_is_not_read_into_someone_elses_clause(sentence, fatalities, injured):
+    found = find_casualties(sentence)
+    assert (found.fatalities, found.injured) == (fatalities, injured)

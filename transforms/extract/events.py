@@ -396,6 +396,12 @@ def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date,
             # "... on Dec. 2, the latest in a series of strikes": the tally describes this incident.
             if name == "generic" and recent_day and start + found.start() > trigger.end:
                 continue
+            if (
+                name == "crime"
+                and _SUSPECTED.search(text, max(start, start + found.start() - 40), start + found.start())
+                and cues()["crowd"].search(text[start : trigger.start])
+            ):
+                continue  # "villagers beat to death a man suspected of theft": mob justice, not a crime story
             if name == "accident" and trigger.sub_event_type not in (
                 "Attack",
                 "Remote explosive/landmine/IED",
@@ -515,6 +521,11 @@ _OFF_TOPIC_LEADS = {
 }
 # A crowd punishing a thief is mob violence, stealing in a raid is looting: crime words are the event.
 _CRIME_IS_THE_EVENT = {"Mob violence", "Looting/property destruction"}
+# The crime word names what a crowd's victim was accused of: "on suspicion of being a thief".
+_SUSPECTED = re.compile(
+    r"\b(?:suspected|alleged|accused|suspicion|allegedly|branded)\s+(?:(?:a|an|the|of|being|two|three|four|five|\w+ing)\s+){0,3}$",
+    re.I,
+)
 _CLAIMED_TOLL = re.compile(
     r"\b(?:claim(?:ed|s|ing)?|boast(?:ed|s)?|said (?:it|they) had)\b[^.;]{0,80}?\b(?:kill|dead|death|eliminat"
     r"|neutrali)",
@@ -732,6 +743,9 @@ def _learned_triggers(text: str) -> dict[int, list[Trigger]]:
     return forced
 
 
+_SEXUAL_ACT = re.compile(r"\brap(?:e|ed|es|ing|ists?)\b|sexual|molest|defile|indecent", re.I)
+
+
 def _learned_subtype(incident: Incident, rule_sub: str) -> str:
     """The classifier's reading of the incident's sentences where it is sure and knows the
     rule's answer too (a model without that class cannot judge it)."""
@@ -743,6 +757,8 @@ def _learned_subtype(incident: Incident, rule_sub: str) -> str:
         return rule_sub
     if (protest_rank(label) or 99) < (protest_rank(rule_sub) or 0):
         return rule_sub  # the rules read an intervention or violence the reading as a whole missed
+    if label == "Sexual violence" and not any(_SEXUAL_ACT.search(m.text) for m in incident.mentions[:2]):
+        return rule_sub  # words about women (a dress code imposed on them) are no sexual violence unless it is named
     if p >= LEARNED_OVERRIDE and (rule_sub in model.classes or p >= 0.85):
         return label
     return rule_sub
@@ -1489,10 +1505,28 @@ def _protesters_violent(incident: Incident, text: str, lead_only: bool = False) 
         for m in cues()["riot_acts"].finditer(text, a, b):
             if cues()["state_subject"].search(text[max(a, m.start() - 60) : m.start()]):
                 continue
-            if cues()["at_protest"].match(text[m.end() : b]):
+            if _at_protest(text, m, a, b):
                 continue  # "members of a rival party assaulted the demonstrators"
             return True
     return False
+
+
+# Acts on people: property damaged or a clash "during a demonstration" is the crowd's own doing.
+_ASSAULT = re.compile(r"\s*(?:assault|attack|beat|stab|hack|injur|wound)", re.I)
+
+
+def _at_protest(text: str, act: re.Match, a: int, b: int, during: bool = True) -> bool:
+    """The act in text[a:b] was done to the protest: its object is the protesters, or others
+    hurt it while a protest went on and the protesters are not its subject."""
+    after = text[act.end() : b]
+    if cues()["at_protest"].match(after):
+        return True
+    return (
+        during
+        and bool(_ASSAULT.match(act.group(0)))
+        and bool(cues()["during_protest"].match(after))
+        and not cues()["protest_subject"].search(text[a : act.start()])
+    )
 
 
 def _intervened(incident: Incident, text: str) -> bool:
@@ -1505,7 +1539,9 @@ def _protest_attacked(incident: Incident, text: str) -> bool:
     demonstrators"): their protest met an intervention, the violence is not theirs."""
     for a, b in _protest_sentences(incident, text):
         for cue in ("riot_acts", "person_harm", "lethal_force"):
-            if any(cues()["at_protest"].match(text[m.end() : b]) for m in cues()[cue].finditer(text, a, b)):
+            # A riot act (an assault) during a protest is done to it; a death during a protest
+            # may be the protest's background (a vehicle ran over a man "during a protest").
+            if any(_at_protest(text, m, a, b, during=cue == "riot_acts") for m in cues()[cue].finditer(text, a, b)):
                 return True
     return False
 

@@ -45,6 +45,20 @@ _KILL = (
 _HURT = r"(?:injured|wounded|hurt|injuries|maimed)"
 
 _ITEM = r"(?P<num>" + NUMBER + r")" + _FILLER
+# The wounded who die later are dead: "three soldiers, wounded in the attack, died later",
+# "two of the injured succumbed in hospital". The verb the wounded are the subject of.
+_DIED_LATER = re.compile(
+    r"\b(?:later\s+|subsequently\s+|then\s+|eventually\s+|also\s+|have\s+|has\s+|had\s+|since\s+)*"
+    r"(?:died|succumbed|passed\s+away)\b"
+)
+# What ends the wounded's own clause before that verb: another subject or clause ("three were
+# wounded and a guard died", "... when the roof collapsed"), or another count.
+_CLAUSE_BREAK = re.compile(r"[.;:]|\b(?:and|but|while|whereas|when|as|after|before|because|said|says)\b|\d")
+_NOT_ONE = re.compile(r"\b(?:" + _UNITS + r"|dozens|scores|hundreds|several|many)\b")
+# "wounding three soldiers, who later died" / "three injured, all of whom died": the same people.
+_WHO_DIED = re.compile(
+    r"(?:\s+(?!who\b)[a-z][\w'’-]*){0,3}?\s*,?\s*(?:who|all\s+of\s+whom|both\s+of\s+whom)\s+(?:later\s+|subsequently\s+|then\s+|eventually\s+|have\s+|has\s+|had\s+|since\s+)*(?:died|succumbed|passed\s+away)\b"
+)
 _NUM_BEFORE_KILL = re.compile(
     r"\b" + _QUALIFIER + _ITEM + r"((?:\s*,\s*|\s+and\s+)" + _QUALIFIER + NUMBER + _FILLER + r")*"
     r",?\s+(?:(?:were|was|have\s+been|had\s+been|are|is|being|been|reportedly|also|later|all)\s+)*(?P<cue>"
@@ -210,6 +224,10 @@ def _sum_items(match: re.Match[str]) -> int | None:
     ]
     # Words in an "of" phrase qualify the count's noun, they are no counts of their own ("six
     # members of an armed group and a soldier" is seven); "a couple of" is one count.
+    if not kept and len(parts) == 1:
+        # The whole subject is a subset of people counted before: "six were wounded, two of whom
+        # died later" counts the two.
+        kept = [p for p in parts if re.match(r"\s*(?:" + NUMBER + r")\s+of\s+(?:them|whom)\b", p)]
     kept = [re.sub(r"(?<!couple)\s+of\s.*", "", p) for p in kept]
     head = " , ".join(kept)
     found = [
@@ -259,7 +277,7 @@ def find_casualties(sentence: str) -> Casualties:
             continue
         head = sentence[m.end("num") : m.start("cue")]
         group = "total" if re.search(r"\band\b|,", head) else _group_after(head)
-        if _is_kill(m["cue"]):
+        if _is_kill(m["cue"]) or _died_later(sentence, m):
             killed.append((group, value))
         else:
             hurt.append(value)
@@ -292,7 +310,7 @@ def find_casualties(sentence: str) -> Casualties:
             if extra_value and tail["noun"] not in ("wounding", "injuring", "leaving"):
                 value += extra_value
                 group = "total"
-        if cue.startswith(("wound", "injur")):
+        if cue.startswith(("wound", "injur")) and not _WHO_DIED.match(sentence, m.end()):
             hurt.append(value)
         else:
             killed.append((group, value))
@@ -323,6 +341,22 @@ def find_casualties(sentence: str) -> Casualties:
             killed.append(("total", value))
     none = bool(_NONE.search(sentence))
     return Casualties(combine_fatalities(killed), max(hurt) if hurt else None, none, tuple(killed))
+
+
+def _died_later(sentence: str, m: re.Match) -> bool:
+    """A count of wounded that is the subject of a later death: the wounded in "three soldiers,
+    wounded in the attack, died later" (a participle or an adjective, not "were wounded"), with
+    nothing but their own phrase between the wound and the death."""
+    between = sentence[m.end("num") : m.start("cue")]
+    if re.search(r"\b(?:were|was|are|is|been|being)\b", between) and not re.search(r"\bwho\b", between):
+        return False  # "three were wounded ... died": a finite verb, its own statement
+    if _WHO_DIED.match(sentence, m.end()):
+        return True
+    died = _DIED_LATER.search(sentence, m.end(), m.end() + 90)
+    if died is None:
+        return False
+    gap = sentence[m.end() : died.start()]
+    return not (_CLAUSE_BREAK.search(gap) or _NOT_ONE.search(gap))
 
 
 def _is_year_like(text: str) -> bool:
