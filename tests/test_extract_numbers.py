@@ -173,6 +173,7 @@ def test_an_article_is_a_count_only_when_no_other_count_names_the_toll(sentence,
     assert find_casualties(sentence).fatalities == fatalities
 
 
+@pytest.mark.parametrize(
     ("sentence", "fatalities", "injured"),
     [
         # The wounded who die later are dead, whatever the phrase that says they were wounded.
