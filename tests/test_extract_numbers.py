@@ -208,3 +208,33 @@ def test_the_wounded_who_die_later_are_dead(sentence, fatalities, injured):
 def test_a_later_death_is_not_read_into_someone_elses_clause(sentence, fatalities, injured):
     found = find_casualties(sentence)
     assert (found.fatalities, found.injured) == (fatalities, injured)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "fatalities", "injured"),
+    [
+        # A count before an active verb with an object is the subject, not the dead.
+        ("Two gunmen killed three farmers at the well.", 3, None),
+        ("A soldier shot dead a civilian at the checkpoint.", 1, None),
+        ("Three attackers shot dead a guard and wounded two others.", 1, 2),
+        # No object: the count is the dead ("killed in", "died two days later").
+        ("Two soldiers killed in an ambush on the highway.", 2, None),
+        ("Ten others died two days later when their patrol was ambushed.", 10, None),
+        ("Two soldiers killed the previous night were buried on Monday.", 2, None),
+    ],
+)
+def test_a_count_before_an_active_verb_is_its_subject(sentence, fatalities, injured):
+    found = find_casualties(sentence)
+    assert (found.fatalities, found.injured) == (fatalities, injured)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "fatalities"),
+    [
+        ("The man was stabbed to death by a crowd in the market.", 1),
+        ("The driver was beaten to death after the crash.", 1),
+        ("The soldier was wounded in the leg.", None),
+    ],
+)
+def test_one_named_victim_as_the_subject_of_a_death(sentence, fatalities):
+    assert find_casualties(sentence).fatalities == fatalities

@@ -68,6 +68,16 @@ _NUM_BEFORE_KILL = re.compile(
     + r")\b",
     # no re.I: find_casualties lower-cases the sentence first, which is faster
 )
+# An object right after the verb makes it active ("killed three farmers"); "the day before" is
+# no object ("two soldiers killed the previous night").
+_ACTIVE_OBJECT = re.compile(
+    r"\s+(?:(?:at\s+least|more\s+than|some|about|nearly)\s+)?(?:an?|his|her|their|its|\d+|"
+    + _UNITS
+    + r"|several|dozens|scores|the(?!\s+(?:day|night|week|month|previous|same|following|next|other|last|first)\b))\s"
+    r"(?!(?:\w+\s+)?(?:days?|nights?|hours?|weeks?|months?|years?|minutes?)\b)"
+)
+_TRANSITIVE = re.compile(r"killed|shot|massacred|executed|beheaded|wounded|injured")
+_PASSIVE_AUX = re.compile(r"\b(?:were|was|been|are|is|being)\s+(?:\w+\s+)?$")
 _KILL_BEFORE_NUM = re.compile(
     # Headlines use the present tense and quote the verb: 'IS kills 18', 'police "kill" 52'.
     r"\b(?P<cue>shot\s+dead|gunned\s+down|shot\s+and\s+killed|killing|killed|kills|kill|executes|executed|execute|"
@@ -99,9 +109,12 @@ _NONE = re.compile(
     # no re.I: find_casualties lower-cases the sentence first, which is faster
 )
 # "A 70-year-old man who was beaten by the crowd died in hospital": one death, subject far from verb.
+# One victim as the subject: "a trader died", "the man was stabbed to death by a crowd".
 _SINGLE_DEATH = re.compile(
-    r"^[\"“]?(?:a|an|one)\s+[^.;:]{0,70}?\b(?:died|was killed|was shot dead|was beaten to death|was hacked to "
-    r"death|succumbed)\b"
+    r"^[\"“]?(?:a|an|one|the\s+(?:man|woman|boy|girl|victim|suspect|driver|farmer|trader|teacher|student|pastor"
+    r"|priest|imam|chief|journalist|motorcyclist|officer|soldier|guard|herder|shopkeeper))\s+[^.;:]{0,70}?"
+    r"\b(?:died|was killed|was shot dead|was (?:beaten|hacked|stabbed|stoned|burned|burnt|clubbed"
+    r"|tortured) to death|succumbed)\b"
 )
 _SINGLE_VICTIM = re.compile(
     r"\b(?:killed|kills|shot\s+dead|shot\s+and\s+killed|gunned\s+down|assassinated|murdered|lynch(?:ed|es)?|beheaded|"
@@ -271,6 +284,14 @@ def find_casualties(sentence: str) -> Casualties:
             # "killed three soldiers and two others were wounded": the first count is the earlier
             # verb's object (read below); only what follows "and" belongs to this verb.
             pos = m.start() + joined.rindex(" and ") + 5
+            continue
+        if (
+            _TRANSITIVE.match(m["cue"])
+            and _ACTIVE_OBJECT.match(sentence, m.end())
+            and not _PASSIVE_AUX.search(sentence, m.start(), m.start("cue"))
+        ):
+            # "two gunmen killed three farmers", "a soldier shot dead a civilian": the count is the
+            # verb's subject, not its victims; the object is read below.
             continue
         value = _sum_items(m)
         if value is None or _is_year_like(m["num"]):
