@@ -659,3 +659,35 @@ def test_a_crowd_killing_a_suspected_thief_is_mob_violence(text, fatalities):
 )
 def test_crime_with_no_crowd_is_still_no_incident(text):
     assert extract_events(text, PUBLISHED) == []
+
+
+def test_a_crowd_named_after_the_act_with_its_accusation_is_still_mob_violence():
+    text = "A young man was stabbed to death by a crowd that accused him of stealing a goat in Kelo on Tuesday."
+    assert [(e.sub_event_type, e.fatalities) for e in extract_events(text, PUBLISHED)] == [("Mob violence", 1)]
+
+
+@pytest.mark.parametrize(
+    ("text", "fatalities"),
+    [
+        ("Four people died on Sunday in a shooting at a crowded bus station in Kelo, police said.", 4),
+        ("A drive-by shooting outside a polling station in Kelo left two voters dead on Sunday.", 2),
+    ],
+)
+def test_a_shooting_is_an_attack(text, fatalities):
+    assert [(e.sub_event_type, e.fatalities) for e in extract_events(text, PUBLISHED)] == [("Attack", fatalities)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The act is dated to an earlier period by its own possessive: a retold past.
+        "The governor promised on Monday to rebuild the market after last month's attack on Kelo.",
+        "Officials met elders on Monday to discuss the previous week's raid on the camp.",
+        # Remembering the dead a year on.
+        "A year after the massacre in Kelo, families gathered on Sunday to remember the dead.",
+        # An accidental blast is no explosive attack.
+        "A transformer exploded on Sunday in Kelo, cutting power to the hospital. No one was hurt.",
+    ],
+)
+def test_a_retold_past_or_an_accident_is_no_incident(text):
+    assert extract_events(text, PUBLISHED) == []

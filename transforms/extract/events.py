@@ -366,6 +366,8 @@ def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date,
     )
     if _THAT_YEAR.search(low):
         return "that year"  # "On June 25 that year, ...": a retold past, protest or not
+    if _PAST_POSSESSIVE.search(before):
+        return "past possessive"  # "vowed on Friday to respond to last month's attack": a retold past
     # Protests often mark anniversaries; everything else that does is background.
     strong = c["historical_strong"].search_folded(sentence, low, prefixes)
     if (
@@ -399,9 +401,11 @@ def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date,
             if (
                 name == "crime"
                 and _SUSPECTED.search(text, max(start, start + found.start() - 40), start + found.start())
-                and cues()["crowd"].search(text[start : trigger.start])
+                and cues()["crowd"].search(text[start : start + found.start()])
             ):
-                continue  # "villagers beat to death a man suspected of theft": mob justice, not a crime story
+                # "villagers beat to death a man suspected of theft", "stabbed to death by a crowd that
+                # accused him of theft": mob justice, not a crime story
+                continue
             if name == "accident" and trigger.sub_event_type not in (
                 "Attack",
                 "Remote explosive/landmine/IED",
@@ -523,7 +527,7 @@ _OFF_TOPIC_LEADS = {
 _CRIME_IS_THE_EVENT = {"Mob violence", "Looting/property destruction"}
 # The crime word names what a crowd's victim was accused of: "on suspicion of being a thief".
 _SUSPECTED = re.compile(
-    r"\b(?:suspected|alleged|accused|suspicion|allegedly|branded)\s+(?:(?:a|an|the|of|being|two|three|four|five|\w+ing)\s+){0,3}$",
+    r"\b(?:suspected|alleged|accused|suspicion|allegedly|branded)\s+(?:(?:a|an|the|of|being|him|her|them|two|three|four|five|\w+ing)\s+){0,3}$",
     re.I,
 )
 _CLAIMED_TOLL = re.compile(
@@ -537,6 +541,8 @@ _DEVICE = re.compile(r"\bIEDs?\b|mine|booby|bomb|explosive device|munition|unexp
 _DEMAND = re.compile(r"demand|call|urg|incit", re.I)
 # "attacks kill 18 on the anniversary of ...": the anniversary is the day of this incident.
 _ON_ANNIVERSARY = re.compile(r"\bon\s+(?:the\s+)?(?:eve\s+of\s+(?:the\s+)?)?(?:[\w'’-]+\s+){0,4}?anniversary$", re.I)
+# The trigger itself is dated to an earlier period: "last month's attack", "the previous week's raid".
+_PAST_POSSESSIVE = re.compile(r"\b(?:last|the previous|the prior) (?:week|month|year)['’]s\s+(?:[\w-]+\s+){0,2}$", re.I)
 _THAT_YEAR = re.compile(r"\bthat year\b|\bthe year before\b")
 _UNVERIFIED = re.compile(
     r"\b(?:could not (?:be )?(?:independently )?(?:verif\w*|confirm\w*)|unable to (?:verify|confirm))\b", re.I
