@@ -216,6 +216,12 @@ def test_a_unit_word_of_another_name_does_not_make_the_next_name_a_unit():
     assert places_of("A car bomb went off in the Karrada district of Baghdad.")["Baghdad"].geo_precision != 3
 
 
+def test_a_city_of_its_own_name_is_not_rivalled_by_one_that_once_bore_it():
+    # GeoNames lists "Islamabad" as a former name of Chittagong and of Anantnag.
+    isl = places_of("Riot police detained dozens of students in Islamabad on Sunday.")["Islamabad"]
+    assert (isl.place.country_iso2, isl.geo_precision) == ("PK", 1)
+
+
 def test_words_and_acronyms_are_not_places():
     assert [p.place.country_iso2 for p in resolve_text("Car bomb kills 10 in south Iraq")] == ["IQ"]
     assert [p.place.country_iso2 for p in resolve_text("Fighting resumed in CAR on Sunday.")] == ["CF"]

@@ -960,12 +960,19 @@ def resolve(span: PlaceSpan, context: Counter, named_admin1: frozenset = frozens
     if outside:
         return None
     # With no country to go by, a place written as one whose own name is by far the biggest
-    # reading ("in Pama" with no other clue) stands on population.
+    # reading ("in Pama" with no other clue) stands on population. A city of its own name is not
+    # rivalled by one that only once bore the name ("Islamabad" is not old Chittagong).
+    own_city = name_match(span, best) > 0 and best.population >= 100000
+    rivals = [
+        c
+        for c in span.candidates
+        if c.country_iso2 != best.country_iso2 and not (own_city and name_match(span, c) <= 0)
+    ]
     prominent = (
         span.locative
         and top_votes < 2
         and best.population >= PROMINENT_TOWN
-        and all(c.population * 5 <= best.population for c in span.candidates if c.country_iso2 != best.country_iso2)
+        and all(c.population * 5 <= best.population for c in rivals)
     )
     if (
         not in_context
