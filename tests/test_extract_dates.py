@@ -97,3 +97,18 @@ def test_a_monitoring_slug_dates_with_a_two_digit_year_and_a_day_before_a_month_
 def test_a_span_of_days_keeps_its_start(text):
     # "Overnight" alone reads as last night; the named day beats it when the incident is dated.
     assert [d.value for d in find_dates(text, PUBLISHED) if d.explicit] == [date(2026, 3, 8)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # That day's gathering names the day: the latest such day before publication (a Monday).
+        ("Gunmen opened fire on a chapel during Sunday mass.", [date(2026, 3, 15)]),
+        ("A grenade was thrown at worshippers at Friday prayers.", [date(2026, 3, 13)]),
+        # A weekday that names a kind of thing, not a day.
+        ("The blast tore through a crowded Sunday market.", []),
+        ("The group had threatened the Friday prayers for months.", []),
+    ],
+)
+def test_a_weekday_gathering_is_a_date_only_when_the_act_happened_during_it(sentence, expected):
+    assert [d.value for d in find_dates(sentence, PUBLISHED)] == expected

@@ -132,6 +132,9 @@ _ADJECTIVAL_WEEKDAY = re.compile(
     r"rally|rallies|vigils?|gatherings?|meeting|deadline|session|trading|holiday|programme|program|show|mothers)\b"
 )
 
+# "during Sunday mass", "at Friday prayers": that day's gathering, so a date after all.
+_WEEKDAY_GATHERING = re.compile(r"\s+(?:prayers?|service|mass|sermon|protests?|rall(?:y|ies)|vigils?|gatherings?)\b")
+_DURING_BEFORE = re.compile(r"\b(?:during|at|after)\s+(?:the\s+|this\s+)?$", re.I)
 _SOME_WEEKDAY = re.compile(r"\b(?:a|an|every|each)\s+$", re.I)
 
 # Cheap substring tests that let most patterns skip most articles.
@@ -257,8 +260,15 @@ def find_dates(text: str, published: date, start: int = 0, end: int | None = Non
             s, e = m.start() + start, m.end() + start
             if any(s < te and ts < e for ts, te in taken):
                 continue
-            if kind == "weekday" and _ADJECTIVAL_WEEKDAY.match(segment, m.end()):
-                continue  # "a crowded Sunday market", "Friday prayers": not a date
+            if (
+                kind == "weekday"
+                and _ADJECTIVAL_WEEKDAY.match(segment, m.end())
+                and not (
+                    _WEEKDAY_GATHERING.match(segment, m.end())
+                    and _DURING_BEFORE.search(segment, max(0, m.start() - 12), m.start())
+                )
+            ):
+                continue  # "a crowded Sunday market", "every Friday prayers": not a date
             if kind == "weekday" and _SOME_WEEKDAY.search(segment, max(0, m.start() - 7), m.start()):
                 continue  # "on a Tuesday afternoon" years ago, "every Friday": no particular day
             if kind == "in_month" and m["month"][0].islower():
