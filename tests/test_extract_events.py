@@ -691,3 +691,22 @@ def test_a_shooting_is_an_attack(text, fatalities):
 )
 def test_a_retold_past_or_an_accident_is_no_incident(text):
     assert extract_events(text, PUBLISHED) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        # A possessive day names the act; the sentence's other day is the reaction's.
+        (
+            "The governor declared two days of mourning on Saturday for the 19 villagers killed in "
+            "Thursday's raid on Kelo.",
+            date(2026, 3, 12),
+        ),
+        (
+            "Elders met on Sunday to count the dead of Friday's twin blasts at the Kelo bus park, which killed 8.",
+            date(2026, 3, 13),
+        ),
+    ],
+)
+def test_a_possessive_day_dates_the_act(text, day):
+    assert [e.event_date for e in extract_events(text, PUBLISHED)] == [day]

@@ -1456,6 +1456,9 @@ def _choose_date(
                 days = 1 if not n else (int(n) if n.isdigit() else NUMBER_WORDS.get(n.lower(), 1))
                 return previous + timedelta(days=days), "day", False
             continue
+        owned = next((d for d in own if _owns_act(m, d)), None)
+        if owned is not None:
+            return owned.value, owned.precision, False  # "mourning on Tuesday for Sunday's attack"
         explicit = [d for d in own if d.explicit]
         if explicit:
             return explicit[0].value, "day", False
@@ -1478,6 +1481,19 @@ def _choose_date(
             if statements:
                 return statements[0].value, "day", False
     return published, "unknown", True
+
+
+# "Sunday's attack", "Monday's twin blasts": the day names the act itself.
+_POSSESSIVE_ACT = re.compile(
+    r"['’]s\s+(?:[\w-]+\s+){0,2}?(?:attacks?|raids?|blasts?|bombings?|ambush(?:es)?|clash(?:es)?|strikes?"
+    r"|explosions?|massacres?|shootings?|assaults?|killings?|shelling|fighting|abductions?|kidnappings?)\b",
+    re.I,
+)
+
+
+def _owns_act(mention: Mention, d: DateMention) -> bool:
+    """The date is the act's possessive, in the sentence that reports it."""
+    return bool(_POSSESSIVE_ACT.match(mention.text, d.end - mention.sentence[0]))
 
 
 def _next_sentence(text: str, mention: Mention) -> tuple[int, int]:
