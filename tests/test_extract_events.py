@@ -710,3 +710,17 @@ def test_a_retold_past_or_an_accident_is_no_incident(text):
 )
 def test_a_possessive_day_dates_the_act(text, day):
     assert [e.event_date for e in extract_events(text, PUBLISHED)] == [day]
+
+
+def test_a_man_held_for_killing_his_wife_is_a_crime_story():
+    assert (
+        extract_events("Police in Kelo arrested a trader on Sunday on suspicion of killing his wife.", PUBLISHED) == []
+    )
+
+
+def test_a_protest_over_a_murder_is_still_a_protest():
+    text = (
+        "On Sunday, police broke up a demonstration by women in Kelo who demanded justice for a girl "
+        "jailed for killing her husband."
+    )
+    assert [e.event_type for e in extract_events(text, PUBLISHED)] == ["Protests"]

@@ -387,8 +387,8 @@ def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date,
     if not recent_day and _past_years_only(sentence, published):
         return "past years"
     for name in ("generic", "historical", "fiction", "accident", "crime", "nonviolent_attack", "judicial"):
-        if name in ("historical", "judicial") and trigger.sub_event_type in PROTEST_FAMILY:
-            continue
+        if name in ("historical", "judicial", "crime") and trigger.sub_event_type in PROTEST_FAMILY:
+            continue  # a protest over a trial, an anniversary or a murder is still a protest
         if name == "crime" and (
             trigger.sub_event_type in _CRIME_IS_THE_EVENT or trigger.sub_event_type in WEAPON_NAMED
         ):
