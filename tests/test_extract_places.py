@@ -731,3 +731,8 @@ def test_a_part_of_a_province_written_as_a_unit():
     # "Shan-North" is a unit of its own (place_aliases.csv): it places the unknown town.
     event = event_of("On 8 March 2025, a mine exploded in Qwertaung township (Kutkai district, Shan-North state).")
     assert (event.country_iso2, event.admin1, event.geo_precision) == ("MM", "Shan-North", 3)
+
+
+def test_a_province_inside_a_part_of_a_country_is_the_place():
+    event = event_of("Jets bombed hideouts in northern Iraq's Anbar province on Sunday, the ministry said.")
+    assert (event.location, event.geo_precision) == ("Anbar", 3)

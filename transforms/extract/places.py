@@ -1273,7 +1273,9 @@ def event_place(
         # one place), else the dateline's (the reporter's base), both at best "near" it.
         fallback = lead if lead is not None and lead.rank < 4 else dateline
         return None if fallback is None else dataclasses.replace(fallback, near=True)
-    candidates.sort(key=lambda c: (c[0], c[1], c[2], c[3].start))
+    # A part of a country ("northern Iraq") ranks with provinces but is wider than one: "northern
+    # Iraq's Duhok province" is Duhok.
+    candidates.sort(key=lambda c: (c[0], c[1], c[3].place.kind == KIND_COUNTRY, c[2], c[3].start))
     return candidates[0][3]
 
 
