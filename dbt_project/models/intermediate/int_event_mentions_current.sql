@@ -183,16 +183,26 @@ prepared as (
             || ' ' || article_id
             || ' ' || lpad(cast(event_index as varchar), 4, '0') as arrival_key
     from joined
+),
+
+toleranced as (
+    select
+        *,
+        -- How many days either side a report's date may be off and still match another report
+        -- (at most the merge_max_date_tolerance_days var: incremental merging relies on it).
+        case
+            when event_date_is_fallback then 2
+            when date_precision = 'day' then 1
+            when date_precision = 'week' then 4
+            when date_precision = 'month' then 16
+            else 3
+        end as date_tolerance_days
+    from prepared
 )
 
 select
     *,
-    -- How many days either side a report's date may be off and still match another report.
-    case
-        when event_date_is_fallback then 2
-        when date_precision = 'day' then 1
-        when date_precision = 'week' then 4
-        when date_precision = 'month' then 16
-        else 3
-    end as date_tolerance_days
-from prepared
+    -- everything merging reads of this report, hashed: incremental builds find the reports that
+    -- changed since the last build by it (macros/incremental_merge.sql)
+    hash(toleranced) as mention_hash
+from toleranced

@@ -1,0 +1,83 @@
+{#
+Incremental merging (int_mention_pairs_scored, int_event_mentions_clustered): what a daily build
+recomputes, chosen so that N daily builds give exactly what one full refresh gives.
+
+A report changes when it is new, gone, or any column merging reads differs (mention_hash of
+int_event_mentions_current). Its event_date is a "changed date". Two facts bound what it can reach:
+- no pair spans more than merge_max_date_days days (beyond that date_score is 0), and
+- blocks sort by event_date first, so the sorted-neighbourhood window between two reports only
+  holds reports dated between them.
+So a pair can only change when a changed date lies between (or at) its two dates, and then every
+report its window depends on is dated within merge_max_date_days of that changed date.
+dbt_project/README.md ("Incremental builds") gives the argument for the clustering.
+#}
+
+{# Pairs never span more days than this: the largest date_tolerance_days in int_event_mentions_current. #}
+{% macro merge_max_date_days() -%}
+    {{ var('merge_max_date_tolerance_days') }}
+{%- endmacro %}
+
+{#
+The changed dates: event dates of reports that differ between int_event_mentions_current now and
+the reports `previous` was last built from (int_event_mentions_clustered keeps every report with
+its mention_hash). Without a previous relation every date counts as changed.
+#}
+{% macro merge_changed_dates(previous) -%}
+    {%- set current = ref('int_event_mentions_current') -%}
+    {%- if previous is none -%}
+    select distinct event_date from {{ current }}
+    {%- else -%}
+    select distinct event_date from (
+        (select event_mention_id, mention_hash, event_date from {{ current }}
+         except
+         select event_mention_id, mention_hash, event_date from {{ previous }})
+        union all
+        (select event_mention_id, mention_hash, event_date from {{ previous }}
+         except
+         select event_mention_id, mention_hash, event_date from {{ current }})
+    )
+    {%- endif -%}
+{%- endmacro %}
+
+{# The dates within `reach` days of a changed date (a small table: changed dates x (2 reach + 1)). #}
+{% macro merge_dates_near(changed_dates, reach) -%}
+    select distinct changed.event_date + cast(offsets.days as integer) as event_date
+    from ({{ changed_dates }}) as changed
+    cross join range(-({{ reach }}), ({{ reach }}) + 1) as offsets(days)
+{%- endmacro %}
+
+{# The previous build of int_event_mentions_clustered, or none (first build, full refresh). #}
+{% macro merge_previous_clusters() -%}
+    {%- if flags.FULL_REFRESH -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(adapter.get_relation(database=this.database, schema=this.schema, identifier='int_event_mentions_clustered')) }}
+{%- endmacro %}
+
+{#
+Pre-hook of int_mention_pairs_scored on an incremental build: drop the stored pairs that a changed
+date lies between; the build inserts them again, recomputed (or not, if they no longer pair).
+#}
+{% macro delete_pairs_near_changes() -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }} as stored
+    where exists (
+        select 1
+        from ({{ merge_changed_dates(merge_previous_clusters()) }}) as changed
+        where changed.event_date between least(stored.later_event_date, stored.candidate_event_date)
+            and greatest(stored.later_event_date, stored.candidate_event_date)
+    )
+    {%- else -%}
+    select 1
+    {%- endif -%}
+{%- endmacro %}
+
+{# Post-hook of int_event_mentions_clustered: reports no longer current (re-extracted articles) go. #}
+{% macro delete_gone_reports() -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }}
+    where event_mention_id not in (select event_mention_id from {{ ref('int_event_mentions_current') }})
+    {%- else -%}
+    select 1
+    {%- endif -%}
+{%- endmacro %}
