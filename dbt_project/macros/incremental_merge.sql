@@ -12,6 +12,15 @@ report its window depends on is dated within merge_max_date_days of that changed
 dbt_project/README.md ("Incremental builds") gives the argument for the clustering.
 #}
 
+{# The vars pairing and linking read beyond the report rows, as one text (hashed into mention_hash). #}
+{% macro merge_settings_text() -%}
+    {%- for name in ['merge_score_threshold', 'merge_max_date_tolerance_days', 'merge_block_window',
+                     'merge_block_cell_degrees', 'merge_area_cell_degrees', 'merge_max_distance_km',
+                     'merge_near_town_km', 'merge_region_km'] -%}
+        {{ name }}={{ var(name) }}{{ ';' if not loop.last }}
+    {%- endfor -%}
+{%- endmacro %}
+
 {# Pairs never span more days than this: the largest date_tolerance_days in int_event_mentions_current. #}
 {% macro merge_max_date_days() -%}
     {{ var('merge_max_date_tolerance_days') }}

@@ -22,8 +22,14 @@ mentions as (
 ),
 
 {% if is_incremental() %}
+-- the stored links (this build's own previous rows)
 stored as (
-    select * from {{ this }}
+    select
+        event_mention_id,
+        parent_mention_id,
+        link_score,
+        root_mention_id
+    from {{ this }}
 ),
 
 changed_dates as (

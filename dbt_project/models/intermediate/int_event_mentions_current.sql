@@ -198,11 +198,23 @@ toleranced as (
             else 3
         end as date_tolerance_days
     from prepared
+),
+
+-- the merging settings the rows above do not hold (pairing and linking vars, the type
+-- compatibility seed): a change of them changes every report's hash, so it re-merges everything
+merge_settings as (
+    select
+        hash(
+            '{{ merge_settings_text() }}',
+            list(compatibility order by compatibility.event_type, compatibility.compatible_event_type)
+        ) as settings_hash
+    from {{ ref('event_type_compatibility') }} as compatibility
 )
 
 select
-    *,
+    toleranced.*,
     -- everything merging reads of this report, hashed: incremental builds find the reports that
     -- changed since the last build by it (macros/incremental_merge.sql)
-    hash(toleranced) as mention_hash
+    hash(toleranced, merge_settings.settings_hash) as mention_hash
 from toleranced
+cross join merge_settings
