@@ -169,15 +169,18 @@ prepared as (
         -- The extractor does not say whose figure a toll is, so a figure stated in the evidence as
         -- the perpetrator's own claim ("the group said it had killed 57 soldiers") is flagged here:
         -- it never becomes the incident's best estimate. (The claim pattern on the whole evidence
-        -- first: the same answer, since the pattern never spans a sentence end, and most reports
-        -- have no claim, so the per-sentence figure pattern, compiled per row, is rarely run.)
-        fatalities is not null
-            and regexp_matches(evidence_text, '{{ var("merge_claimed_toll_pattern") }}', 'i')
-            and len(list_filter(
+        -- first, in a case so the rest runs only on a match: the same answer, since the pattern never
+        -- spans a sentence end, and most reports have no claim, so the per-sentence figure pattern,
+        -- compiled per row, is rarely run.)
+        case
+            when fatalities is null then false
+            when not regexp_matches(evidence_text, '{{ var("merge_claimed_toll_pattern") }}', 'i') then false
+            else len(list_filter(
                 string_split_regex(evidence_text, '[.!?](\s+|$)'),
                 sentence -> regexp_matches(sentence, '{{ var("merge_claimed_toll_pattern") }}', 'i')
                     and regexp_matches(sentence, '\b' || cast(fatalities as varchar) || '\b')
-            )) > 0 as fatalities_is_claim,
+            )) > 0
+        end as fatalities_is_claim,
         -- Arrival order: first-seen day, report time, then the URL's path (reports published the
         -- same minute keep their order when the pages come from another host or port, which changes
         -- the article ids), article and index. Text sorts like the tuple.
