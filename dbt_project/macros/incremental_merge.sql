@@ -68,7 +68,8 @@ Pre-hook of int_mention_pairs_scored on an incremental build: drop the stored pa
 date lies between; the build inserts them again, recomputed (or not, if they no longer pair).
 #}
 {% macro delete_pairs_near_changes() -%}
-    {%- if is_incremental() -%}
+    {#- not under --empty: every ref would read as empty, every stored report as gone -#}
+    {%- if is_incremental() and not flags.EMPTY -%}
     delete from {{ this }} as stored
     where exists (
         select 1
@@ -83,7 +84,7 @@ date lies between; the build inserts them again, recomputed (or not, if they no 
 
 {# Post-hook of int_event_mentions_clustered: reports no longer current (re-extracted articles) go. #}
 {% macro delete_gone_reports() -%}
-    {%- if is_incremental() -%}
+    {%- if is_incremental() and not flags.EMPTY -%}
     delete from {{ this }}
     where event_mention_id not in (select event_mention_id from {{ ref('int_event_mentions_current') }})
     {%- else -%}

@@ -17,8 +17,20 @@
 ) }}
 with recursive
 
+-- what linking reads of each report (the CTE is read several times, and DuckDB may hold it
+-- whole); the output takes the whole row
 mentions as (
-    select * from {{ ref('int_event_mentions_current') }}
+    select
+        event_mention_id,
+        article_id,
+        event_index,
+        event_date,
+        arrival_key,
+        place_precision,
+        location_key,
+        latitude,
+        longitude
+    from {{ ref('int_event_mentions_current') }}
 ),
 
 {% if is_incremental() %}
@@ -264,15 +276,15 @@ roots as (
 
 select
     'inc_' || {{ surrogate_key(['root.article_id', 'root.event_index']) }} as incident_id,
-    mentions.*,
+    reports.*,
     links.parent_mention_id,
     links.link_score,
     roots.root_mention_id,
-    mentions.event_mention_id = roots.root_mention_id as is_first_report
-from mentions
+    reports.event_mention_id = roots.root_mention_id as is_first_report
+from {{ ref('int_event_mentions_current') }} as reports
 inner join links
-    on mentions.event_mention_id = links.event_mention_id
+    on reports.event_mention_id = links.event_mention_id
 inner join roots
-    on mentions.event_mention_id = roots.event_mention_id
+    on reports.event_mention_id = roots.event_mention_id
 inner join mentions as root
     on roots.root_mention_id = root.event_mention_id

@@ -28,6 +28,13 @@
     on_schema_change='fail',
     pre_hook="{{ delete_pairs_near_changes() }}",
 ) }}
+{#- only the columns pairing reads: the CTE is read several times, and DuckDB may hold it whole -#}
+{%- set pairing_columns = [
+    'event_mention_id', 'article_id', 'arrival_key', 'event_type', 'sub_event_type', 'sub_event_family',
+    'type_group', 'event_date', 'date_precision', 'event_date_is_fallback', 'date_tolerance_days',
+    'place_precision', 'location_key', 'evidence_key', 'admin1', 'country_iso2', 'latitude', 'longitude',
+    'fatalities', 'non_state_perpetrator_ids', 'related_actor_ids',
+] -%}
 with
 
 {% if is_incremental() %}
@@ -40,13 +47,14 @@ dates_in_reach as (
 ),
 
 mentions as (
-    select *
+    select {{ pairing_columns | join(', ') }}
     from {{ ref('int_event_mentions_current') }}
     semi join dates_in_reach using (event_date)
 ),
 {% else %}
 mentions as (
-    select * from {{ ref('int_event_mentions_current') }}
+    select {{ pairing_columns | join(', ') }}
+    from {{ ref('int_event_mentions_current') }}
 ),
 {% endif %}
 
