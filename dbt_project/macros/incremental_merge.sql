@@ -28,8 +28,8 @@ dbt_project/README.md ("Incremental builds") gives the argument for the clusteri
 
 {#
 The changed dates: event dates of reports that differ between int_event_mentions_current now and
-the reports `previous` was last built from (int_event_mentions_clustered keeps every report with
-its mention_hash). Without a previous relation every date counts as changed.
+the reports `previous` holds (int_event_mentions_clustered keeps every report with its
+mention_hash; the pairs keep a side table). Without a previous relation every date counts as changed.
 #}
 {% macro merge_changed_dates(previous) -%}
     {%- set current = ref('int_event_mentions_current') -%}
@@ -55,12 +55,48 @@ its mention_hash). Without a previous relation every date counts as changed.
     cross join range(-({{ reach }}), ({{ reach }}) + 1) as offsets(days)
 {%- endmacro %}
 
-{# The previous build of int_event_mentions_clustered, or none (first build, full refresh). #}
-{% macro merge_previous_clusters() -%}
+{#
+The reports int_mention_pairs_scored was last built from: a side table its post-hook writes in
+the same transaction (ids, hashes, dates), so the pairs know their own state whatever else was
+built since (a build of the clustering alone, a failed run). None on a full refresh or when missing.
+#}
+{% macro merge_pairs_reports_relation() -%}
+    {{ return(this.incorporate(path={'identifier': this.identifier ~ '_reports'})) }}
+{%- endmacro %}
+
+{% macro merge_previous_pairs_reports() -%}
     {%- if flags.FULL_REFRESH -%}
         {{ return(none) }}
     {%- endif -%}
-    {{ return(adapter.get_relation(database=this.database, schema=this.schema, identifier='int_event_mentions_clustered')) }}
+    {%- set side = merge_pairs_reports_relation() -%}
+    {{ return(adapter.get_relation(database=side.database, schema=side.schema, identifier=side.identifier)) }}
+{%- endmacro %}
+
+{#
+The changed dates the pairs were recomputed for and the clustering has not re-linked yet (a side
+table: the pairs' post-hook adds to it, the clustering's post-hook empties it), so a build of the
+clustering alone, or one that failed after the pairs, is caught up by the next.
+#}
+{% macro merge_pending_relation() -%}
+    {{ return(this.incorporate(path={'identifier': 'int_mention_pairs_scored_pending'})) }}
+{%- endmacro %}
+
+{% macro merge_pending_dates() -%}
+    {%- set pending = merge_pending_relation() -%}
+    {{ return(adapter.get_relation(database=pending.database, schema=pending.schema, identifier=pending.identifier)) }}
+{%- endmacro %}
+
+{# Post-hook of int_mention_pairs_scored: hand the changed dates on, remember the reports. #}
+{% macro remember_pairs_reports() -%}
+    {%- if not flags.EMPTY -%}
+    create table if not exists {{ merge_pending_relation() }} (event_date date);
+    insert into {{ merge_pending_relation() }}
+    {{ merge_changed_dates(merge_previous_pairs_reports()) }};
+    create or replace table {{ merge_pairs_reports_relation() }} as
+    select event_mention_id, mention_hash, event_date from {{ ref('int_event_mentions_current') }}
+    {%- else -%}
+    select 1
+    {%- endif -%}
 {%- endmacro %}
 
 {#
@@ -73,7 +109,7 @@ date lies between; the build inserts them again, recomputed (or not, if they no 
     delete from {{ this }} as stored
     where exists (
         select 1
-        from ({{ merge_changed_dates(merge_previous_clusters()) }}) as changed
+        from ({{ merge_changed_dates(merge_previous_pairs_reports()) }}) as changed
         where changed.event_date between least(stored.later_event_date, stored.candidate_event_date)
             and greatest(stored.later_event_date, stored.candidate_event_date)
     )
@@ -82,12 +118,21 @@ date lies between; the build inserts them again, recomputed (or not, if they no 
     {%- endif -%}
 {%- endmacro %}
 
-{# Post-hook of int_event_mentions_clustered: reports no longer current (re-extracted articles) go. #}
+{#
+Post-hook of int_event_mentions_clustered: reports no longer current (re-extracted articles) go,
+and the pairs' pending dates are done.
+#}
 {% macro delete_gone_reports() -%}
-    {%- if is_incremental() and not flags.EMPTY -%}
-    delete from {{ this }}
-    where event_mention_id not in (select event_mention_id from {{ ref('int_event_mentions_current') }})
+    {%- if flags.EMPTY -%}
+    select 1
     {%- else -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }}
+    where event_mention_id not in (select event_mention_id from {{ ref('int_event_mentions_current') }});
+    {%- endif %}
+    {%- if merge_pending_dates() is not none %}
+    delete from {{ merge_pending_relation() }};
+    {%- endif %}
     select 1
     {%- endif -%}
 {%- endmacro %}

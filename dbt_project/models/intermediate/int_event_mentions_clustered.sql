@@ -44,8 +44,13 @@ stored as (
     from {{ this }}
 ),
 
+-- changed since this build last ran, or pairs recomputed since (macros/incremental_merge.sql)
 changed_dates as (
     {{ merge_changed_dates(this) }}
+    {%- if merge_pending_dates() is not none %}
+    union
+    select event_date from {{ merge_pending_relation() }}
+    {%- endif %}
 ),
 
 -- the reports whose link may change

@@ -21,12 +21,14 @@
 --
 -- Incremental: a daily build recomputes only the pairs that a changed report's date lies between,
 -- from the reports dated within merge_max_date_tolerance_days of a changed date (the pre-hook drops
--- the stored ones first); macros/incremental_merge.sql says why that is exact.
+-- the stored ones first; the post-hook remembers which reports the pairs were built from, in
+-- int_mention_pairs_scored_reports); macros/incremental_merge.sql says why that is exact.
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='fail',
     pre_hook="{{ delete_pairs_near_changes() }}",
+    post_hook="{{ remember_pairs_reports() }}",
 ) }}
 {#- only the columns pairing reads: the CTE is read several times, and DuckDB may hold it whole -#}
 {%- set pairing_columns = [
@@ -39,7 +41,7 @@ with
 
 {% if is_incremental() %}
 changed_dates as (
-    {{ merge_changed_dates(merge_previous_clusters()) }}
+    {{ merge_changed_dates(merge_previous_pairs_reports()) }}
 ),
 
 dates_in_reach as (
