@@ -4,9 +4,10 @@
   prepared by the set-up step `newsevents prepare-dbt`, or by dagster-dbt under `dagster dev`).
 - `dbt_warehouse_assets`: every dbt seed/model, grouped by layer (staging, intermediate, marts);
   each run is a `dbt build` (tests surface as asset checks, with a description each) and every
-  model reports its row count. They are not partitioned: each build rebuilds the marts whole from
-  all staging rows, so one materialisation is the state of every day (a partitioned mart would
-  show the days it was not built on as "missing"). They still run in the daily job, after the
+  model reports its row count. They are not partitioned: each build brings them up to date with
+  all staging rows (the merging models incrementally, exactly as a full build would), so one
+  materialisation is the state of every day (a partitioned mart would show the days it was not
+  built on as "missing"). They still run in the daily job, after the
   day's partitioned Python assets. dbt sources map to the Python assets that write them.
 - `bi_copy`: after the marts are built, publishes the read-only BI copy (transforms.publish).
 - `dbt_resource(settings)`: the DbtCliResource for the settings' warehouse, bound as "dbt".
@@ -155,8 +156,8 @@ def run_target_path(db: Path) -> Path:
     name="dbt_warehouse_assets",
 )
 def dbt_warehouse_assets(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-    """`dbt build` of the selected models: the marts are rebuilt from all staging rows, so any
-    day's run (or a re-run) yields the same warehouse; incident ids do not move."""
+    """`dbt build` of the selected models: they follow all staging rows (merging incrementally,
+    equal to a full build), so any day's run (or a re-run) yields the same warehouse."""
     db = Path(warehouse.db_path)
     invocation = dbt.cli(["build"], context=context, target_path=run_target_path(db))
     yield from with_row_counts(invocation.stream(), invocation.manifest, db)

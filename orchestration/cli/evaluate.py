@@ -58,6 +58,11 @@ def register(subparsers) -> None:
         help="towns: every report placed to its town; realistic: busy countries, region- and "
         "country-level reports, sub-types that disagree",
     )
+    bench.add_argument(
+        "--add-day",
+        action="store_true",
+        help="then add one more day of mentions to the history and time that (incremental) build too",
+    )
     bench.set_defaults(func=cmd_bench_merge)
 
 
@@ -248,16 +253,35 @@ from (
 }
 
 
-def cmd_bench_merge(args: argparse.Namespace, settings: Settings) -> int:
+def timed_dbt_build(command: list[str], settings: Settings, work: Path) -> tuple[int, float, int, str]:
+    """One dbt build: exit code, seconds, its own peak RSS (MB), the slowest models."""
     import json
     import os
     import subprocess
-    import tempfile
     import time
+
+    from orchestration.dbt_cli import DBT_PROJECT_DIR
+
+    started = time.monotonic()
+    process = subprocess.Popen(command, env=settings.child_env(), cwd=DBT_PROJECT_DIR)
+    _, status, usage = os.wait4(process.pid, 0)  # this build's own peak RSS (KiB on Linux)
+    code = os.waitstatus_to_exitcode(status)
+    seconds = time.monotonic() - started
+    if code != 0:
+        return code, seconds, 0, ""
+    run_results = json.loads((work / "target" / "run_results.json").read_text())
+    slowest = sorted(run_results["results"], key=lambda r: -r["execution_time"])[:3]
+    timings = ", ".join(f"{r['unique_id'].split('.')[-1]} {r['execution_time']:.1f}s" for r in slowest)
+    return code, seconds, usage.ru_maxrss // 1024, timings
+
+
+def cmd_bench_merge(args: argparse.Namespace, settings: Settings) -> int:
+    import os
+    import tempfile
 
     import duckdb
 
-    from orchestration.dbt_cli import DBT_PROJECT_DIR, dbt_command
+    from orchestration.dbt_cli import dbt_command
     from transforms.settings import SCHEMA_SQL
 
     runs: list[tuple[str, int, float, float, int]] = []
@@ -269,7 +293,6 @@ def cmd_bench_merge(args: argparse.Namespace, settings: Settings) -> int:
                 con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
                 con.execute((BENCH_ARTICLES_SQL + BENCH_MIXES[mix]).replace("$n", str(n)))
                 con.close()
-                started = time.monotonic()
                 command = dbt_command(
                     "build",
                     "--select",
@@ -284,15 +307,10 @@ def cmd_bench_merge(args: argparse.Namespace, settings: Settings) -> int:
                     f"{work}/logs",
                     "--quiet",
                 )
-                process = subprocess.Popen(command, env=settings.replace(db_path=db).child_env(), cwd=DBT_PROJECT_DIR)
-                _, status, usage = os.wait4(process.pid, 0)  # this build's own peak RSS (KiB on Linux)
-                code = os.waitstatus_to_exitcode(status)
-                seconds = time.monotonic() - started
+
+                code, seconds, peak_mb, timings = timed_dbt_build(command, settings.replace(db_path=db), Path(work))
                 if code != 0:
                     return code
-                run_results = json.loads((Path(work) / "target" / "run_results.json").read_text())
-                slowest = sorted(run_results["results"], key=lambda r: -r["execution_time"])[:3]
-                timings = ", ".join(f"{r['unique_id'].split('.')[-1]} {r['execution_time']:.1f}s" for r in slowest)
                 con = duckdb.connect(str(db), read_only=True)
                 pairs = con.execute("select count(*) from intermediate.int_mention_pairs_scored").fetchone()[0]
                 incidents = con.execute(
@@ -314,10 +332,29 @@ def cmd_bench_merge(args: argparse.Namespace, settings: Settings) -> int:
                     f"{mix:>9} {n:>8} mentions ({n // 365:>5}/day, {n // 3} true incidents): {pairs:>9} scored pairs "
                     f"({pairs / n:.2f} per mention), {incidents:>8} incidents, pairwise precision {precision:.3f} "
                     f"recall {true_pairs / gold_pairs:.3f}, dbt build {seconds:.1f}s, "
-                    f"peak {usage.ru_maxrss // 1024} MB (slowest: {timings})",
+                    f"peak {peak_mb} MB (slowest: {timings})",
                     flush=True,
                 )
-                runs.append((mix, n, pairs / n, seconds, usage.ru_maxrss // 1024))
+                runs.append((mix, n, pairs / n, seconds, peak_mb))
+                if args.add_day:
+                    # the next day's mentions (n / 365 of them, dated after the history), built
+                    # incrementally on top: what a daily build costs once the history is big
+                    day = n // 365
+                    con = duckdb.connect(str(db))
+                    con.execute(
+                        (BENCH_ARTICLES_SQL + BENCH_MIXES[mix])
+                        .replace("range($n)", f"range({n}, {n + day})")
+                        .replace("$n", str(n))
+                    )
+                    con.close()
+                    code, seconds, peak_mb, timings = timed_dbt_build(command, settings.replace(db_path=db), Path(work))
+                    if code != 0:
+                        return code
+                    print(
+                        f"{mix:>9} {n:>8} mentions + one day of {day}: incremental dbt build {seconds:.1f}s, "
+                        f"peak {peak_mb} MB (slowest: {timings})",
+                        flush=True,
+                    )
     # Scaling: how pairs per mention, seconds and memory grow from one size to the next (linear: the
     # pairs ratio stays near 1 and the seconds ratio near the mentions ratio).
     print(

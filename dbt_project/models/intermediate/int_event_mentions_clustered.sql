@@ -3,15 +3,80 @@
 -- first report of the incident, whose article and event index make the incident id.
 -- Because a report can only join earlier arrivals, a new day's articles never change the incident
 -- of an existing report: ids are stable and a re-run is a no-op.
+--
+-- Incremental: a daily build re-links only the reports dated within 3 x merge_max_date_tolerance_days
+-- of a changed report (their links read pairs, and the first links of candidates and of reports
+-- joining those, each within that many days), and re-roots those and the reports below them (their
+-- links kept); every other row stays as stored. dbt_project/README.md ("Incremental builds").
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='event_mention_id',
+    on_schema_change='fail',
+    post_hook="{{ delete_gone_reports() }}",
+) }}
 with recursive
 
+-- what linking reads of each report (the CTE is read several times, and DuckDB may hold it
+-- whole); the output takes the whole row
 mentions as (
-    select * from {{ ref('int_event_mentions_current') }}
+    select
+        event_mention_id,
+        article_id,
+        event_index,
+        event_date,
+        arrival_key,
+        place_precision,
+        location_key,
+        latitude,
+        longitude
+    from {{ ref('int_event_mentions_current') }}
 ),
+
+{% if is_incremental() %}
+-- the stored links (this build's own previous rows)
+stored as (
+    select
+        event_mention_id,
+        parent_mention_id,
+        link_score,
+        root_mention_id
+    from {{ this }}
+),
+
+-- changed since this build last ran, or pairs recomputed since (macros/incremental_merge.sql)
+changed_dates as (
+    {{ merge_changed_dates(this) }}
+    {%- if merge_pending_dates() is not none %}
+    union
+    select event_date from {{ merge_pending_relation() }}
+    {%- endif %}
+),
+
+-- the reports whose link may change
+relinked as (
+    select event_mention_id
+    from mentions
+    semi join ({{ merge_dates_near('select event_date from changed_dates', '3 * ' ~ merge_max_date_days()) }}) as near
+        on mentions.event_date = near.event_date
+),
+
+-- the reports whose first link a relinked report's link may read (its candidates, and the reports
+-- that joined those)
+linking_scope as (
+    select event_mention_id
+    from mentions
+    semi join ({{ merge_dates_near('select event_date from changed_dates', '5 * ' ~ merge_max_date_days()) }}) as near
+        on mentions.event_date = near.event_date
+),
+{% endif %}
 
 scored_pairs as (
     select * from {{ ref('int_mention_pairs_scored') }}
     where match_score >= {{ var('merge_score_threshold') }}
+    {% if is_incremental() %}
+        and event_mention_id in (select event_mention_id from linking_scope)
+    {% endif %}
 ),
 
 -- A report placed only in a region or country whose best-scoring candidates name towns far apart
@@ -93,6 +158,10 @@ vague_placements as (
 eligible_pairs as (
     select pairs.*
     from pairs
+    {% if is_incremental() %}
+    semi join relinked
+        on pairs.event_mention_id = relinked.event_mention_id
+    {% endif %}
     inner join mentions as later
         on pairs.event_mention_id = later.event_mention_id
     left join vague_placements
@@ -124,46 +193,103 @@ linked as (
         best_links.parent_mention_id,
         best_links.link_score
     from mentions
+    {% if is_incremental() %}
+    semi join relinked
+        on mentions.event_mention_id = relinked.event_mention_id
+    {% endif %}
     left join best_links
         on mentions.event_mention_id = best_links.event_mention_id
 ),
+
+{% if is_incremental() %}
+-- a report below a relinked one keeps its link but may reach another first report: follow the
+-- stored links down from the relinked reports
+rerooted(event_mention_id) as (
+    select event_mention_id from relinked
+    union
+    select stored.event_mention_id
+    from stored
+    inner join rerooted
+        on stored.parent_mention_id = rerooted.event_mention_id
+),
+
+links as (
+    select * from linked
+    union all
+    select
+        stored.event_mention_id,
+        stored.parent_mention_id,
+        stored.link_score
+    from stored
+    semi join rerooted
+        on stored.event_mention_id = rerooted.event_mention_id
+    anti join relinked
+        on stored.event_mention_id = relinked.event_mention_id
+),
+{% else %}
+links as (
+    select * from linked
+),
+{% endif %}
 
 ancestry(event_mention_id, ancestor_mention_id, depth) as (
     select
         event_mention_id,
         event_mention_id,
         0
-    from linked
+    from links
     union all
     select
         ancestry.event_mention_id,
-        linked.parent_mention_id,
+        links.parent_mention_id,
         ancestry.depth + 1
     from ancestry
-    inner join linked
-        on ancestry.ancestor_mention_id = linked.event_mention_id
-    where linked.parent_mention_id is not null
+    inner join links
+        on ancestry.ancestor_mention_id = links.event_mention_id
+    where links.parent_mention_id is not null
+),
+
+tops as (
+    select
+        event_mention_id,
+        arg_max(ancestor_mention_id, depth) as top_mention_id
+    from ancestry
+    group by event_mention_id
 ),
 
 roots as (
+    {% if is_incremental() %}
+    -- a chain that leaves the re-rooted reports ends at a report whose stored root still holds
+    select
+        tops.event_mention_id,
+        case
+            when rerooted_top.event_mention_id is null then coalesce(stored.root_mention_id, tops.top_mention_id)
+            else tops.top_mention_id
+        end as root_mention_id
+    from tops
+    left join rerooted as rerooted_top
+        on tops.top_mention_id = rerooted_top.event_mention_id
+    left join stored
+        on tops.top_mention_id = stored.event_mention_id
+    {% else %}
     select
         event_mention_id,
-        arg_max(ancestor_mention_id, depth) as root_mention_id
-    from ancestry
-    group by event_mention_id
+        top_mention_id as root_mention_id
+    from tops
+    {% endif %}
 )
 
 select
     'inc_' || {{ surrogate_key(['root.article_id', 'root.event_index']) }} as incident_id,
-    mentions.*,
-    linked.parent_mention_id,
-    linked.link_score,
+    reports.*,
+    links.parent_mention_id,
+    links.link_score,
     roots.root_mention_id,
-    mentions.event_mention_id = roots.root_mention_id as is_first_report
-from mentions
-inner join linked
-    on mentions.event_mention_id = linked.event_mention_id
+    reports.event_mention_id = roots.root_mention_id as is_first_report
+from {{ ref('int_event_mentions_current') }} as reports
+inner join links
+    on reports.event_mention_id = links.event_mention_id
 inner join roots
-    on mentions.event_mention_id = roots.event_mention_id
+    on reports.event_mention_id = roots.event_mention_id
 inner join mentions as root
     on roots.root_mention_id = root.event_mention_id

@@ -168,12 +168,19 @@ prepared as (
         end as place_precision,
         -- The extractor does not say whose figure a toll is, so a figure stated in the evidence as
         -- the perpetrator's own claim ("the group said it had killed 57 soldiers") is flagged here:
-        -- it never becomes the incident's best estimate.
-        fatalities is not null and len(list_filter(
-            string_split_regex(evidence_text, '[.!?](\s+|$)'),
-            sentence -> regexp_matches(sentence, '{{ var("merge_claimed_toll_pattern") }}', 'i')
-                and regexp_matches(sentence, '\b' || cast(fatalities as varchar) || '\b')
-        )) > 0 as fatalities_is_claim,
+        -- it never becomes the incident's best estimate. (The claim pattern on the whole evidence
+        -- first, in a case so the rest runs only on a match: the same answer, since the pattern never
+        -- spans a sentence end, and most reports have no claim, so the per-sentence figure pattern,
+        -- compiled per row, is rarely run.)
+        case
+            when fatalities is null then false
+            when not regexp_matches(evidence_text, '{{ var("merge_claimed_toll_pattern") }}', 'i') then false
+            else len(list_filter(
+                string_split_regex(evidence_text, '[.!?](\s+|$)'),
+                sentence -> regexp_matches(sentence, '{{ var("merge_claimed_toll_pattern") }}', 'i')
+                    and regexp_matches(sentence, '\b' || cast(fatalities as varchar) || '\b')
+            )) > 0
+        end as fatalities_is_claim,
         -- Arrival order: first-seen day, report time, then the URL's path (reports published the
         -- same minute keep their order when the pages come from another host or port, which changes
         -- the article ids), article and index. Text sorts like the tuple.
@@ -183,16 +190,38 @@ prepared as (
             || ' ' || article_id
             || ' ' || lpad(cast(event_index as varchar), 4, '0') as arrival_key
     from joined
+),
+
+toleranced as (
+    select
+        *,
+        -- How many days either side a report's date may be off and still match another report
+        -- (at most the merge_max_date_tolerance_days var: incremental merging relies on it).
+        case
+            when event_date_is_fallback then 2
+            when date_precision = 'day' then 1
+            when date_precision = 'week' then 4
+            when date_precision = 'month' then 16
+            else 3
+        end as date_tolerance_days
+    from prepared
+),
+
+-- the merging settings the rows above do not hold (pairing and linking vars, the type
+-- compatibility seed): a change of them changes every report's hash, so it re-merges everything
+merge_settings as (
+    select
+        hash(
+            '{{ merge_settings_text() }}',
+            list(compatibility order by compatibility.event_type, compatibility.compatible_event_type)
+        ) as settings_hash
+    from {{ ref('event_type_compatibility') }} as compatibility
 )
 
 select
-    *,
-    -- How many days either side a report's date may be off and still match another report.
-    case
-        when event_date_is_fallback then 2
-        when date_precision = 'day' then 1
-        when date_precision = 'week' then 4
-        when date_precision = 'month' then 16
-        else 3
-    end as date_tolerance_days
-from prepared
+    toleranced.*,
+    -- everything merging reads of this report, hashed: incremental builds find the reports that
+    -- changed since the last build by it (macros/incremental_merge.sql)
+    hash(toleranced, merge_settings.settings_hash) as mention_hash
+from toleranced
+cross join merge_settings

@@ -18,11 +18,47 @@
 -- (unless one's perpetrator appears in the other report, or they are parent and branch). Fatality
 -- figures do not score (tolls evolve) except to tell apart reports naming different nearby towns;
 -- their gap also breaks ties between equal candidates. dbt_project/README.md states the rules.
+--
+-- Incremental: a daily build recomputes only the pairs that a changed report's date lies between,
+-- from the reports dated within merge_max_date_tolerance_days of a changed date (the pre-hook drops
+-- the stored ones first; the post-hook remembers which reports the pairs were built from, in
+-- int_mention_pairs_scored_reports); macros/incremental_merge.sql says why that is exact.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_pairs_near_changes() }}",
+    post_hook="{{ remember_pairs_reports() }}",
+) }}
+{#- only the columns pairing reads: the CTE is read several times, and DuckDB may hold it whole -#}
+{%- set pairing_columns = [
+    'event_mention_id', 'article_id', 'arrival_key', 'event_type', 'sub_event_type', 'sub_event_family',
+    'type_group', 'event_date', 'date_precision', 'event_date_is_fallback', 'date_tolerance_days',
+    'place_precision', 'location_key', 'evidence_key', 'admin1', 'country_iso2', 'latitude', 'longitude',
+    'fatalities', 'non_state_perpetrator_ids', 'related_actor_ids',
+] -%}
 with
 
-mentions as (
-    select * from {{ ref('int_event_mentions_current') }}
+{% if is_incremental() %}
+changed_dates as (
+    {{ merge_changed_dates(merge_previous_pairs_reports()) }}
 ),
+
+dates_in_reach as (
+    {{ merge_dates_near('select event_date from changed_dates', merge_max_date_days()) }}
+),
+
+mentions as (
+    select {{ pairing_columns | join(', ') }}
+    from {{ ref('int_event_mentions_current') }}
+    semi join dates_in_reach using (event_date)
+),
+{% else %}
+mentions as (
+    select {{ pairing_columns | join(', ') }}
+    from {{ ref('int_event_mentions_current') }}
+),
+{% endif %}
 
 -- keyed on both types at once, so the planner can only join it once a pair's two reports are
 -- known (joined on each type separately it may pair every report with every compatible one first)
@@ -175,6 +211,8 @@ compared as (
         later.event_mention_id,
         earlier.event_mention_id as candidate_mention_id,
         earlier.arrival_key as candidate_arrival_key,
+        later.event_date as later_event_date,
+        earlier.event_date as candidate_event_date,
         abs(date_diff('day', earlier.event_date, later.event_date)) as days_apart,
         case
             when later.latitude is not null and earlier.latitude is not null
@@ -288,6 +326,8 @@ select
     event_mention_id,
     candidate_mention_id,
     candidate_arrival_key,
+    later_event_date,
+    candidate_event_date,
     days_apart,
     distance_km,
     type_score,
@@ -300,3 +340,12 @@ select
         - case when perpetrators_conflict then 0.4 else 0.0 end as match_score
 from scored
 where type_score * date_score * place_score > 0
+{% if is_incremental() %}
+    -- the pairs the pre-hook dropped: a changed date lies between the two reports' dates
+    and exists (
+        select 1
+        from changed_dates
+        where changed_dates.event_date between least(later_event_date, candidate_event_date)
+            and greatest(later_event_date, candidate_event_date)
+    )
+{% endif %}
