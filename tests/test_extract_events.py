@@ -724,3 +724,34 @@ def test_a_protest_over_a_murder_is_still_a_protest():
         "jailed for killing her husband."
     )
     assert [e.event_type for e in extract_events(text, PUBLISHED)] == ["Protests"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A sports report's war words are metaphors when the sentence speaks sport and harms no one.
+        (
+            "The home side bombarded the visitors' goal in the first half of Sunday's league match in Kelo, "
+            "but the striker missed a late penalty and the coach blamed the referee."
+        ),
+        # A call for a protest on a later day is no protest yet.
+        "Teachers' unions on Friday called a national day of strikes and marches for next Tuesday.",
+        # Graduates are no Grad rockets.
+        "Unemployed graduates met the governor in Kelo on Sunday to ask for jobs.",
+    ],
+)
+def test_war_words_that_report_no_act_yield_no_incident(text):
+    assert extract_events(text, PUBLISHED) == []
+
+
+def test_a_blast_at_a_match_in_a_sports_report_is_still_an_incident():
+    text = (
+        "A bomb exploded outside the stadium during Sunday's league match in Kelo, killing three fans, "
+        "as the striker and the coach were leaving the pitch."
+    )
+    assert [e.event_type for e in extract_events(text, PUBLISHED)] == ["Explosions/Remote violence"]
+
+
+def test_artillery_fired_with_other_arms_is_shelling():
+    text = "On Sunday soldiers fired both small arms and heavy artillery into the village of Kelo."
+    assert [e.sub_event_type for e in extract_events(text, PUBLISHED)] == ["Shelling/artillery/missile attack"]

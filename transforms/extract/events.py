@@ -378,7 +378,12 @@ def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date,
         return "historical_strong"
     after = text[trigger.end : min(end, trigger.end + 30)]
     if (
-        re.search(r"\b(?:would|will|could|might|shall|planned|are expected)\b", after)
+        re.search(
+            r"\b(?:would|will|could|might|shall|planned|are expected"
+            r"|(?:for|on|set for) next (?:week|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
+            after,
+            re.I,
+        )
         and trigger.sub_event_type != "Change to group/activity"
     ):
         return "future after"
@@ -947,7 +952,15 @@ def _extract(
             continue  # "one worker was killed" in a mine-accident story
         if ctx.disputed and _REPORTED.search(text, s, e):
             continue  # a claim the article opens by reporting as denied
-        if ctx.sport_hits >= 2 and trigger.priority < 75:
+        if (
+            ctx.sport_hits >= 2
+            and (
+                trigger.priority < 75
+                # "bombarded the Moroccan goal": a strong trigger in a sports report is a metaphor when
+                # its own sentence speaks sport and harms no one (a blast at a stadium kills or wounds)
+                or (cues()["sport"].search(text[s:e]) and not cues()["person_harm"].search(text[s:e]))
+            )
+        ):
             continue
         named = [(h.start, h.end) for h in actors_in(index) if h.named]
         places = article.resolve_in(index, s, e, exclude=named)
