@@ -6,7 +6,7 @@ import re
 import pytest
 
 from transforms.extract.events import DATA_DIR
-from transforms.extract.fastre import guarded, word_leads
+from transforms.extract.fastre import guarded, word_leads, word_pairs
 
 TEXTS = [
     "Gunmen attacked a checkpoint near the market on Sunday, killing 3 soldiers.",
@@ -102,3 +102,40 @@ def test_cue_prefilter_never_drops_a_match():
                 checked += 1
                 assert not _word_prefixes(low).isdisjoint(cue.leads), (cue.lower.pattern, text)
     assert checked > 3
+
+
+@pytest.mark.parametrize(
+    "pattern,pairs",
+    [
+        ("killed in a raid", {"kill": {"raid"}}),  # short words between are skipped
+        ("(?:police|army) (?:handed|withdrew)", {"poli": {"hand", "with"}, "army": {"hand", "with"}}),
+        ("attack(?:ed)?|opened fire", {"atta": None, "open": {"fire"}}),  # nothing after "attack"
+        (r"attack(?:ed|s)? (?:\w+ ){0,2}town", {"atta": None}),  # the next word could be any
+        ("has long", {"has": {"long"}}),
+    ],
+)
+def test_word_pairs_name_how_a_match_begins_and_goes_on(pattern, pairs):
+    assert word_pairs(pattern) == {first: None if s is None else frozenset(s) for first, s in pairs.items()}
+
+
+def test_word_pairs_unknown_when_the_first_word_is():
+    assert word_pairs(r"\d+ killed") is None
+
+
+def test_trigger_pair_prefilter_never_drops_a_match():
+    """Every trigger that matches a sentence passes the two-word prefilter of find_triggers."""
+    from transforms.extract.events import _next_word_in, _word_prefixes, trigger_pairs, triggers
+
+    texts = TEXTS + [
+        "Police handed over the barracks to the army; rebels withdrew from the town.",
+        "They went on strike over pay and later opened fire on the crowd.",
+        "Soldiers killed in a raid on the camp were buried on Friday.",
+    ]
+    checked = 0
+    for (_sub, _priority, _weapon, pattern), pairs in zip(triggers(), trigger_pairs(), strict=True):
+        for text in texts:
+            low = text.lower()
+            if pattern.lower.search(low):
+                checked += 1
+                assert _next_word_in(pairs, _word_prefixes(low)), (pattern.lower.pattern, text)
+    assert checked > 5

@@ -27,7 +27,7 @@ from transforms.extract import actors as actor_mod
 from transforms.extract import classifier
 from transforms.extract import roles as role_mod
 from transforms.extract.dates import NUMBER_WORDS, DateMention, find_dates, is_historical
-from transforms.extract.fastre import compile_guarded, word_leads
+from transforms.extract.fastre import compile_guarded, word_leads, word_pairs
 from transforms.extract.numbers import combine_fatalities, find_casualties
 from transforms.extract.places import (
     ArticlePlaces,
@@ -195,6 +195,20 @@ def trigger_leads() -> list[frozenset[str] | None]:
 
 
 @lru_cache(maxsize=1)
+def trigger_pairs() -> list[dict[str, frozenset[str] | None] | None]:
+    """How each trigger's matches can begin and go on (fastre.word_pairs): a sentence with
+    "police" but no word that can follow it in a trigger is not scanned for that trigger."""
+    with (DATA_DIR / "event_triggers.csv").open(encoding="utf-8") as fh:
+        return [word_pairs(row["pattern"].lower()) for row in csv.DictReader(fh)]
+
+
+def _next_word_in(pairs: dict[str, frozenset[str] | None] | None, prefixes: frozenset[str]) -> bool:
+    if pairs is None:
+        return True
+    return any(pairs[first] is None or not prefixes.isdisjoint(pairs[first]) for first in pairs.keys() & prefixes)
+
+
+@lru_cache(maxsize=1)
 def triggers() -> list[tuple[str, int, str | None, re.Pattern[str]]]:
     with (DATA_DIR / "event_triggers.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
@@ -337,8 +351,12 @@ def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
         wanted.update(index.get(prefix, ()))
     if same:
         # A match starts a word: skip patterns none of whose openings starts one (most of them).
-        leads = trigger_leads()
-        wanted = {n for n in wanted if leads[n] is None or not prefixes.isdisjoint(leads[n])}
+        leads, pairs = trigger_leads(), trigger_pairs()
+        wanted = {
+            n
+            for n in wanted
+            if leads[n] is None or (not prefixes.isdisjoint(leads[n]) and _next_word_in(pairs[n], prefixes))
+        }
     found = []
     rules = triggers()
     for number in sorted(wanted):

@@ -183,3 +183,70 @@ def word_leads(alternation: str, at_word_start: bool = True) -> frozenset[str] |
         return None
     leads = _leads(list(parsed.data), "", anchored=at_word_start)
     return frozenset(leads) if leads else None
+
+
+def _next_leads(items: list, acc: str, first: str | None, skipping: bool, depth: int = 0) -> set:
+    """(first, second) for each way items can go on: first, the 3- or 4-letter start of a
+    match's first long word (None: unknown); second, that of the long word after it (None:
+    unknown). skipping: still inside the first word, after its start."""
+    if depth > 30:
+        return {(first, None)}
+    for k, (op, av) in enumerate(items):
+        rest = items[k + 1 :]
+        if first is not None and not skipping and len(acc) >= 4:
+            return {(first, acc[:4])}
+        if first is None and len(acc) >= 4:
+            first, acc, skipping = acc[:4], "", True
+        if op is C.LITERAL:
+            ch = chr(av)
+            if ch in _LETTERS:
+                if not skipping:
+                    acc += ch
+                continue
+            if not skipping and len(acc) >= 3:
+                if first is not None:
+                    return {(first, acc[:4])}
+                first = acc[:4]
+            acc, skipping = "", False  # a separator: the next letters start a word
+            continue
+        if op in _ZERO_WIDTH and (skipping or not acc):
+            continue
+        if op is C.SUBPATTERN and not (av[1] or av[2]):
+            return _next_leads(list(av[3]) + rest, acc, first, skipping, depth + 1)
+        if op is C.BRANCH:
+            out: set = set()
+            for alternative in av[1]:
+                out |= _next_leads(list(alternative) + rest, acc, first, skipping, depth + 1)
+            return out
+        if op in _REPEATS and (av[0], av[1]) in ((0, 1), (1, 1)):
+            out = _next_leads(list(av[2]) + rest, acc, first, skipping, depth + 1)
+            if av[0] == 0:
+                out |= _next_leads(rest, acc, first, skipping, depth + 1)
+            return out
+        break  # anything else: the word may go on
+    if first is None:
+        return {(acc[:4] if len(acc) >= 3 else None, None)}
+    return {(first, acc[:4] if not skipping and len(acc) >= 3 else None)}
+
+
+def word_pairs(alternation: str) -> dict[str, frozenset[str] | None] | None:
+    """For a pattern on lower-cased text matched only at a word start: by each 3- or 4-letter
+    start its first long word can have (word_leads), the starts the next long word of such a
+    match can have (None: any). A sentence without such a pair of word starts cannot match.
+    None when the first word's start cannot be worked out."""
+    try:
+        parsed = P.parse(alternation)
+    except re.error:
+        return None
+    if parsed.state.flags & ~re.UNICODE:
+        return None
+    pairs = _next_leads(list(parsed.data), "", None, False)
+    if any(first is None for first, _ in pairs):
+        return None
+    out: dict[str, set[str] | None] = {}
+    for first, second in pairs:
+        if second is None or out.get(first, set()) is None:
+            out[first] = None
+        else:
+            out.setdefault(first, set()).add(second)
+    return {first: None if seconds is None else frozenset(seconds) for first, seconds in out.items()}
