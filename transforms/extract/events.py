@@ -194,18 +194,36 @@ def trigger_leads() -> list[frozenset[str] | None]:
         return [word_leads(row["pattern"].lower()) for row in csv.DictReader(fh)]
 
 
+WordPairs = tuple[frozenset[str], dict[str, frozenset[str]]]
+
+
 @lru_cache(maxsize=1)
-def trigger_pairs() -> list[dict[str, frozenset[str] | None] | None]:
+def trigger_pairs() -> list[WordPairs | None]:
     """How each trigger's matches can begin and go on (fastre.word_pairs): a sentence with
-    "police" but no word that can follow it in a trigger is not scanned for that trigger."""
+    "police" but no word that can follow it in a trigger is not scanned for that trigger.
+    Per trigger: the first words any next word can follow, and the next words of the others."""
+    out: list[WordPairs | None] = []
     with (DATA_DIR / "event_triggers.csv").open(encoding="utf-8") as fh:
-        return [word_pairs(row["pattern"].lower()) for row in csv.DictReader(fh)]
+        for row in csv.DictReader(fh):
+            pairs = word_pairs(row["pattern"].lower())
+            if pairs is None:
+                out.append(None)
+                continue
+            free = frozenset(first for first, seconds in pairs.items() if seconds is None)
+            out.append((free, {first: seconds for first, seconds in pairs.items() if seconds is not None}))
+    return out
 
 
-def _next_word_in(pairs: dict[str, frozenset[str] | None] | None, prefixes: frozenset[str]) -> bool:
+def _next_word_in(pairs: WordPairs | None, prefixes: frozenset[str]) -> bool:
     if pairs is None:
         return True
-    return any(pairs[first] is None or not prefixes.isdisjoint(pairs[first]) for first in pairs.keys() & prefixes)
+    free, need = pairs
+    if not prefixes.isdisjoint(free):
+        return True
+    for first in need.keys() & prefixes:
+        if not prefixes.isdisjoint(need[first]):
+            return True
+    return False
 
 
 @lru_cache(maxsize=1)
