@@ -21,13 +21,13 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from transforms.extract import actors as actor_mod
 from transforms.extract import classifier
 from transforms.extract import roles as role_mod
 from transforms.extract.dates import NUMBER_WORDS, DateMention, find_dates, is_historical
-from transforms.extract.fastre import compile_guarded, word_leads, word_pairs
+from transforms.extract.fastre import compile_guarded, partition_by_leads, word_leads, word_pairs
 from transforms.extract.numbers import combine_fatalities, find_casualties
 from transforms.extract.places import (
     ArticlePlaces,
@@ -194,36 +194,42 @@ def trigger_leads() -> list[frozenset[str] | None]:
         return [word_leads(row["pattern"].lower()) for row in csv.DictReader(fh)]
 
 
-WordPairs = tuple[frozenset[str], dict[str, frozenset[str]]]
+WordPairs = tuple[frozenset[str], dict[str, frozenset[str]], re.Pattern[str] | None]
+
+
+def _word_pair_filter(pattern: str, at_word_start: bool = True, probe: bool = False) -> WordPairs | None:
+    """How a lower-cased pattern's matches can begin and go on (fastre.word_pairs): the first
+    words any next word can follow, the next words of the other first words and, with probe,
+    a pattern of the alternatives whose first word is unknown ("hallmark" inside a word)."""
+    known, unknown = partition_by_leads(pattern, at_word_start) if probe else (pattern, "")
+    pairs = word_pairs(known, at_word_start) if known else None
+    if pairs is None:
+        return None
+    free = frozenset(first for first, seconds in pairs.items() if seconds is None)
+    need = {first: seconds for first, seconds in pairs.items() if seconds is not None}
+    return free, need, compile_guarded(unknown) if unknown else None
 
 
 @lru_cache(maxsize=1)
 def trigger_pairs() -> list[WordPairs | None]:
-    """How each trigger's matches can begin and go on (fastre.word_pairs): a sentence with
-    "police" but no word that can follow it in a trigger is not scanned for that trigger.
-    Per trigger: the first words any next word can follow, and the next words of the others."""
-    out: list[WordPairs | None] = []
+    """Word pairs of each trigger: a sentence with "police" but no word that can follow it in
+    a trigger is not scanned for that trigger."""
     with (DATA_DIR / "event_triggers.csv").open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            pairs = word_pairs(row["pattern"].lower())
-            if pairs is None:
-                out.append(None)
-                continue
-            free = frozenset(first for first, seconds in pairs.items() if seconds is None)
-            out.append((free, {first: seconds for first, seconds in pairs.items() if seconds is not None}))
-    return out
+        return [_word_pair_filter(row["pattern"].lower()) for row in csv.DictReader(fh)]
 
 
-def _next_word_in(pairs: WordPairs | None, prefixes: frozenset[str]) -> bool:
+def _next_word_in(pairs: WordPairs | None, prefixes: frozenset[str], low: str) -> bool:
+    """Whether a pattern with these word pairs can match the lower-cased text low, whose word
+    prefixes are prefixes."""
     if pairs is None:
         return True
-    free, need = pairs
+    free, need, unknown = pairs
     if not prefixes.isdisjoint(free):
         return True
     for first in need.keys() & prefixes:
         if not prefixes.isdisjoint(need[first]):
             return True
-    return False
+    return unknown is not None and unknown.search(low) is not None
 
 
 @lru_cache(maxsize=1)
@@ -264,6 +270,12 @@ class LowerPattern:
         self.stems = frozenset(run[:4] for run in runs) | frozenset(run[:3] for run in runs)
         # How its matches' first long word can begin (exact, unlike the stems): see fastre.word_leads.
         self.leads = word_leads(pattern.lower(), at_word_start=False)
+        self._source = pattern.lower()
+
+    @cached_property
+    def pairs(self) -> WordPairs | None:
+        """Its word pairs (worked out when first needed: most patterns never are)."""
+        return _word_pair_filter(self._source, at_word_start=False, probe=True)
 
     def _pick(self, text: str) -> tuple[re.Pattern[str], str]:
         low = text.lower()
@@ -281,6 +293,8 @@ class LowerPattern:
         if len(lowered) != len(text):
             return self.folded.search(text)
         if prefixes is not None and self.leads is not None and prefixes.isdisjoint(self.leads):
+            return None
+        if prefixes is not None and not _next_word_in(self.pairs, prefixes, lowered):
             return None
         return self.lower.search(lowered)
 
@@ -373,7 +387,7 @@ def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
         wanted = {
             n
             for n in wanted
-            if leads[n] is None or (not prefixes.isdisjoint(leads[n]) and _next_word_in(pairs[n], prefixes))
+            if leads[n] is None or (not prefixes.isdisjoint(leads[n]) and _next_word_in(pairs[n], prefixes, low))
         }
     found = []
     rules = triggers()
