@@ -6,7 +6,7 @@ import re
 import pytest
 
 from transforms.extract.events import DATA_DIR
-from transforms.extract.fastre import guarded, word_leads
+from transforms.extract.fastre import guarded, partition_by_leads, split_alternatives, word_leads, word_pairs
 
 TEXTS = [
     "Gunmen attacked a checkpoint near the market on Sunday, killing 3 soldiers.",
@@ -102,3 +102,84 @@ def test_cue_prefilter_never_drops_a_match():
                 checked += 1
                 assert not _word_prefixes(low).isdisjoint(cue.leads), (cue.lower.pattern, text)
     assert checked > 3
+
+
+@pytest.mark.parametrize(
+    "pattern,pairs",
+    [
+        ("killed in a raid", {"kill": {"raid"}}),  # short words between are skipped
+        ("(?:police|army) (?:handed|withdrew)", {"poli": {"hand", "with"}, "army": {"hand", "with"}}),
+        ("attack(?:ed)?|opened fire", {"atta": None, "open": {"fire"}}),  # nothing after "attack"
+        (r"attack(?:ed|s)? (?:\w+ ){0,2}town", {"atta": None}),  # the next word could be any
+        ("has long", {"has": {"long"}}),
+    ],
+)
+def test_word_pairs_name_how_a_match_begins_and_goes_on(pattern, pairs):
+    assert word_pairs(pattern) == {first: None if s is None else frozenset(s) for first, s in pairs.items()}
+
+
+def test_word_pairs_unknown_when_the_first_word_is():
+    assert word_pairs(r"\d+ killed") is None
+
+
+def test_trigger_pair_prefilter_never_drops_a_match():
+    """Every trigger that matches a sentence passes the two-word prefilter of find_triggers."""
+    from transforms.extract.events import _next_word_in, _word_prefixes, trigger_pairs, triggers
+
+    texts = TEXTS + [
+        "Police handed over the barracks to the army; rebels withdrew from the town.",
+        "They went on strike over pay and later opened fire on the crowd.",
+        "Soldiers killed in a raid on the camp were buried on Friday.",
+    ]
+    checked = 0
+    for (_sub, _priority, _weapon, pattern), pairs in zip(triggers(), trigger_pairs(), strict=True):
+        for text in texts:
+            low = text.lower()
+            if pattern.lower.search(low):
+                checked += 1
+                assert _next_word_in(pairs, _word_prefixes(low), low), (pattern.lower.pattern, text)
+    assert checked > 5
+
+
+def test_word_pairs_off_a_word_start_pair_a_common_word_with_the_next():
+    # "the" is in nearly every sentence; "the past" and "the years" are not.
+    assert word_pairs("in the past|over the years|a surge in", at_word_start=False) == {
+        "the": frozenset({"past", "year"}),
+        "surg": None,
+    }
+    assert word_pairs("hallmark", at_word_start=False) is None  # could match inside a word
+
+
+def test_alternatives_split_outside_groups_and_classes():
+    assert split_alternatives(r"a[|]b|c\|d|(x|y)|[]|]z|e\\|f") == ["a[|]b", r"c\|d", "(x|y)", "[]|]z", "e\\\\", "f"]
+
+
+def test_partition_by_leads_sets_apart_alternatives_without_a_known_first_word():
+    assert partition_by_leads("in the past|hallmark|a surge in", at_word_start=False) == (
+        "in the past|a surge in",
+        "hallmark",
+    )
+
+
+def test_cue_pair_prefilter_finds_what_the_cue_finds():
+    """search_folded (stems, leads, word pairs, the pattern of alternatives with no known first
+    word) finds what the cue itself finds in sentences that pass the stems prefilter."""
+    from transforms.extract.events import _word_prefixes, cues
+
+    texts = TEXTS + [
+        "The ministry denied it; the trial was adjourned after a surge in attacks in the past.",
+        "Raids are the hallmark of the group, which attacked the town three years later.",
+        "In the past week gunmen killed 4 villagers, as they have often done over the years.",
+    ]
+    found = 0
+    for cue in cues().values():
+        for text in texts:
+            low = text.lower()
+            prefixes = _word_prefixes(low)
+            if prefixes.isdisjoint(cue.stems) or (cue.leads is not None and prefixes.isdisjoint(cue.leads)):
+                continue
+            expected = cue.lower.search(low)
+            got = cue.search_folded(text, low, prefixes)
+            assert (got and got.span()) == (expected and expected.span()), (cue.lower.pattern, text)
+            found += expected is not None
+    assert found > 5

@@ -23,6 +23,7 @@ import hashlib
 import json
 import logging
 import math
+import operator
 import re
 import sys
 from collections import Counter
@@ -46,16 +47,22 @@ _DIGITS = re.compile(r"\d+")
 
 def featurize(text: str) -> dict[str, dict[str, int]]:
     """Counts of each feature, by group ("w" words and bigrams, "c" character n-grams)."""
-    low = _DIGITS.sub("0", text.lower())
-    tokens = _TOKEN.findall(low)
+    tokens = _tokens(text)
+    chars = Counter(chain.from_iterable(map(_char_grams, tokens)))
+    return {"w": _word_counts(tokens), "c": dict(chars)}
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(_DIGITS.sub("0", text.lower()))
+
+
+def _word_counts(tokens: list[str]) -> dict[str, int]:
     # Counter counts in C and keeps first-seen order, as the plain loops did (same vectors).
     sequence = tokens[:1]
     for previous, tok in zip(tokens, tokens[1:], strict=False):
         sequence.append(tok)
         sequence.append(previous + " " + tok)
-    words = Counter(sequence)
-    chars = Counter(chain.from_iterable(map(_char_grams, tokens)))
-    return {"w": dict(words), "c": dict(chars)}
+    return dict(Counter(sequence))
 
 
 @lru_cache(maxsize=65536)
@@ -114,40 +121,54 @@ class SubtypeModel:
         # idf and matrix row of each kept feature by group and bare name: the text's features are
         # looked up without building "group:name" keys for the many the model does not keep.
         self._kept: dict[str, dict[str, tuple[float, int]]] = {}
+        self._row_idf: dict[int, float] = {}
         for key, idf in self.idf.items():
             group, name = key.split(":", 1)
             if key in self.index:
                 self._kept.setdefault(group, {})[name] = (idf, self.index[key])
+                self._row_idf[self.index[key]] = idf
+        self._row_key = {row: key for key, row in self.index.items()}
+        self._token_rows: dict[str, tuple[int, ...]] = {}
 
-    def _weighted(self, text: str) -> tuple[list[int], list[float], list[str]]:
-        """Matrix rows, tf-idf values (each feature group L2-normalised on its own) and keys of
-        the text's kept features."""
+    def _char_rows(self, token: str) -> tuple[int, ...]:
+        """Matrix rows of the kept character n-grams of a token, in order (tokens repeat)."""
+        rows = self._token_rows.get(token)
+        if rows is None:
+            kept = self._kept.get("c", {})
+            rows = tuple(kept[gram][1] for gram in _char_grams(token) if gram in kept)
+            if len(self._token_rows) < 65536:
+                self._token_rows[token] = rows
+        return rows
+
+    def _weighted(self, text: str) -> tuple[list[int], list[float]]:
+        """Matrix rows and tf-idf values (each feature group L2-normalised on its own) of the
+        text's kept features, in featurize()'s order (the same sums, to the last bit)."""
+        tokens = _tokens(text)
+        kept_words = self._kept.get("w", {})
+        word_rows = {kept_words[name][1]: count for name, count in _word_counts(tokens).items() if name in kept_words}
+        # Counted by matrix row straight away: a kept n-gram has one row, first seen first.
+        char_rows = Counter(chain.from_iterable(map(self._char_rows, tokens)))
         rows: list[int] = []
         out: list[float] = []
-        keys: list[str] = []
-        for group, counts in featurize(text).items():
-            kept = self._kept.get(group, {})
-            values = []
-            for name, count in counts.items():
-                found = kept.get(name)
-                if found is not None:
-                    idf, row = found
-                    values.append(idf if count == 1 else (1.0 + math.log(count)) * idf)
-                    rows.append(row)
-                    keys.append(group + ":" + name)
-            norm = math.sqrt(sum(v * v for v in values)) or 1.0
+        idf_of = self._row_idf
+        for counts in (word_rows, char_rows):
+            values = [
+                idf_of[row] if count == 1 else (1.0 + math.log(count)) * idf_of[row] for row, count in counts.items()
+            ]
+            rows += counts
+            norm = math.sqrt(sum(map(operator.mul, values, values))) or 1.0
             out += [value / norm for value in values]
-        return rows, out, keys
+        return rows, out
 
     def vector(self, text: str) -> dict[str, float]:
         """The tf-idf vector the model was trained on (kept features only), each feature group
         L2-normalised on its own."""
-        _rows, values, keys = self._weighted(text)
-        return dict(zip(keys, values, strict=True))
+        rows, values = self._weighted(text)
+        return dict(zip((self._row_key[row] for row in rows), values, strict=True))
 
     def probabilities(self, text: str) -> dict[str, float]:
         np = self._np
-        rows, values, _keys = self._weighted(text)
+        rows, values = self._weighted(text)
         scores = self.intercept.copy()
         if rows:
             scores += np.fromiter(values, dtype=np.float64, count=len(rows)) @ self.matrix[rows]

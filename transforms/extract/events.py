@@ -21,13 +21,13 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from transforms.extract import actors as actor_mod
 from transforms.extract import classifier
 from transforms.extract import roles as role_mod
 from transforms.extract.dates import NUMBER_WORDS, DateMention, find_dates, is_historical
-from transforms.extract.fastre import compile_guarded, word_leads
+from transforms.extract.fastre import compile_guarded, partition_by_leads, word_leads, word_pairs
 from transforms.extract.numbers import combine_fatalities, find_casualties
 from transforms.extract.places import (
     ArticlePlaces,
@@ -139,7 +139,9 @@ def _literal_stems(pattern: str) -> tuple[str, ...]:
     return tuple(sorted(stems - _SUFFIX_STEMS))
 
 
-_WORD = re.compile(r"[a-z]{3,}")
+# The first 3 and the first 3-4 letters of each letter run of 3+ ([a-z]{3,}), found in C.
+_WORD_START3 = re.compile(r"(?<![a-z])[a-z]{3}")
+_WORD_START4 = re.compile(r"(?<![a-z])[a-z]{3,4}")
 _TOLL_ANAPHOR = re.compile(
     r"\b(?:the|bringing the|put the) (?:death )?toll\b|\bthe dead\b|\bthe wounded\b|\bthe victims\b|\bbodies\b", re.I
 )
@@ -192,6 +194,44 @@ def trigger_leads() -> list[frozenset[str] | None]:
         return [word_leads(row["pattern"].lower()) for row in csv.DictReader(fh)]
 
 
+WordPairs = tuple[frozenset[str], dict[str, frozenset[str]], re.Pattern[str] | None]
+
+
+def _word_pair_filter(pattern: str, at_word_start: bool = True, probe: bool = False) -> WordPairs | None:
+    """How a lower-cased pattern's matches can begin and go on (fastre.word_pairs): the first
+    words any next word can follow, the next words of the other first words and, with probe,
+    a pattern of the alternatives whose first word is unknown ("hallmark" inside a word)."""
+    known, unknown = partition_by_leads(pattern, at_word_start) if probe else (pattern, "")
+    pairs = word_pairs(known, at_word_start) if known else None
+    if pairs is None:
+        return None
+    free = frozenset(first for first, seconds in pairs.items() if seconds is None)
+    need = {first: seconds for first, seconds in pairs.items() if seconds is not None}
+    return free, need, compile_guarded(unknown) if unknown else None
+
+
+@lru_cache(maxsize=1)
+def trigger_pairs() -> list[WordPairs | None]:
+    """Word pairs of each trigger: a sentence with "police" but no word that can follow it in
+    a trigger is not scanned for that trigger."""
+    with (DATA_DIR / "event_triggers.csv").open(encoding="utf-8") as fh:
+        return [_word_pair_filter(row["pattern"].lower()) for row in csv.DictReader(fh)]
+
+
+def _next_word_in(pairs: WordPairs | None, prefixes: frozenset[str], low: str) -> bool:
+    """Whether a pattern with these word pairs can match the lower-cased text low, whose word
+    prefixes are prefixes."""
+    if pairs is None:
+        return True
+    free, need, unknown = pairs
+    if not prefixes.isdisjoint(free):
+        return True
+    for first in need.keys() & prefixes:
+        if not prefixes.isdisjoint(need[first]):
+            return True
+    return unknown is not None and unknown.search(low) is not None
+
+
 @lru_cache(maxsize=1)
 def triggers() -> list[tuple[str, int, str | None, re.Pattern[str]]]:
     with (DATA_DIR / "event_triggers.csv").open(encoding="utf-8") as fh:
@@ -230,6 +270,12 @@ class LowerPattern:
         self.stems = frozenset(run[:4] for run in runs) | frozenset(run[:3] for run in runs)
         # How its matches' first long word can begin (exact, unlike the stems): see fastre.word_leads.
         self.leads = word_leads(pattern.lower(), at_word_start=False)
+        self._source = pattern.lower()
+
+    @cached_property
+    def pairs(self) -> WordPairs | None:
+        """Its word pairs (worked out when first needed: most patterns never are)."""
+        return _word_pair_filter(self._source, at_word_start=False, probe=True)
 
     def _pick(self, text: str) -> tuple[re.Pattern[str], str]:
         low = text.lower()
@@ -239,7 +285,7 @@ class LowerPattern:
         pattern, subject = self._pick(text)
         return pattern.search(subject)
 
-    def search_folded(self, text: str, lowered: str, prefixes: set[str] | None = None):
+    def search_folded(self, text: str, lowered: str, prefixes: frozenset[str] | None = None):
         """search() when the caller has already lower-cased the text (once for many patterns)
         and, optionally, collected the 3- and 4-letter prefixes of its words."""
         if prefixes is not None and prefixes.isdisjoint(self.stems):
@@ -247,6 +293,8 @@ class LowerPattern:
         if len(lowered) != len(text):
             return self.folded.search(text)
         if prefixes is not None and self.leads is not None and prefixes.isdisjoint(self.leads):
+            return None
+        if prefixes is not None and not _next_word_in(self.pairs, prefixes, lowered):
             return None
         return self.lower.search(lowered)
 
@@ -267,6 +315,17 @@ class LowerPattern:
 def weapons() -> list[tuple[str, re.Pattern[str]]]:
     with (DATA_DIR / "weapons.csv").open(encoding="utf-8") as fh:
         return [(row["weapon"], re.compile(row["pattern"], re.I)) for row in csv.DictReader(fh)]
+
+
+@lru_cache(maxsize=1)
+def _weapons_lowered() -> list[tuple[str, re.Pattern[str]]]:
+    """weapons() for lower-cased text, without re.I (several times faster in Python's engine)."""
+    return [(name, re.compile(_lowered(pattern.pattern))) for name, pattern in weapons()]
+
+
+def _lowered(pattern: str) -> str:
+    """pattern with its literal letters lower-cased; escapes (\\B, \\W, \\S) keep their case."""
+    return re.sub(r"(\\.)|[A-Z]+", lambda m: m.group(1) or m.group(0).lower(), pattern)
 
 
 # ---------------------------------------------------------------- sentences
@@ -324,8 +383,12 @@ def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
         wanted.update(index.get(prefix, ()))
     if same:
         # A match starts a word: skip patterns none of whose openings starts one (most of them).
-        leads = trigger_leads()
-        wanted = {n for n in wanted if leads[n] is None or not prefixes.isdisjoint(leads[n])}
+        leads, pairs = trigger_leads(), trigger_pairs()
+        wanted = {
+            n
+            for n in wanted
+            if leads[n] is None or (not prefixes.isdisjoint(leads[n]) and _next_word_in(pairs[n], prefixes, low))
+        }
     found = []
     rules = triggers()
     for number in sorted(wanted):
@@ -335,12 +398,11 @@ def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
     return found
 
 
-def _word_prefixes(low: str) -> set[str]:
-    prefixes = set()
-    for word in _WORD.findall(low):
-        prefixes.add(word[:3])
-        prefixes.add(word[:4])
-    return prefixes
+@lru_cache(maxsize=64)
+def _word_prefixes(low: str) -> frozenset[str]:
+    """The 3- and 4-letter starts of the words (letter runs of 3+) of low; a sentence's are
+    asked for by find_triggers and again by each _blocked check, hence the small cache."""
+    return frozenset(_WORD_START3.findall(low)).union(_WORD_START4.findall(low))
 
 
 def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date, dates: list[DateMention]) -> str:
@@ -1140,9 +1202,7 @@ _CLAIM = re.compile(
     re.I,
 )
 _REPORTED = re.compile(r"\b(?:said|says|claimed|claims|according to)\b", re.I)
-_CLAIM_WORD = re.compile(
-    r"claim|responsib|carried out|blam|suspect|accus|believed|belong|loyal|affiliat|members? of", re.I
-)
+_CLAIM_WORD = LowerPattern(r"claim|responsib|carried out|blam|suspect|accus|believed|belong|loyal|affiliat|members? of")
 # The attackers identified as a group's men: "the fighters belong to ISWAP".
 _ATTRIBUTION = re.compile(
     r"\b(?:(?:attackers|assailants|gunmen|fighters|militants|insurgents|jihadists)\s+(?:belong(?:ed)?\s+to|"
@@ -1198,7 +1258,7 @@ def _claimed_by(
         return [], False, None
     for index in candidates:
         s, e = sentences[index]
-        if not _CLAIM_WORD.search(text, s, e):
+        if not _CLAIM_WORD.search(text[s:e]):
             continue
         sentence = text[s:e]
         claim = _CLAIM.search(sentence)
@@ -1781,10 +1841,12 @@ def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, inc
 
 def _weapon(incident: Incident, text: str, sub: str) -> str | None:
     best = None
+    low = text.lower()
+    table, subject = (_weapons_lowered(), low) if len(low) == len(text) else (weapons(), text)
     for m in incident.mentions:
         sentence_start, sentence_end = m.sentence
-        for name, pattern in weapons():
-            for w in pattern.finditer(text, sentence_start, sentence_end):
+        for name, pattern in table:
+            for w in pattern.finditer(subject, sentence_start, sentence_end):
                 distance = abs(w.start() - m.trigger.start)
                 if best is None or distance < best[0]:
                     best = (distance, name)

@@ -183,3 +183,120 @@ def word_leads(alternation: str, at_word_start: bool = True) -> frozenset[str] |
         return None
     leads = _leads(list(parsed.data), "", anchored=at_word_start)
     return frozenset(leads) if leads else None
+
+
+def _next_leads(items: list, acc: str, first: str | None, skipping: bool, anchored: bool = True, depth: int = 0) -> set:
+    """(first, second) for each way items can go on: first, the 3- or 4-letter start of a
+    match's first long word (None: unknown); second, that of the long word after it (None:
+    unknown). skipping: still inside the first word, after its start; anchored: the letters
+    in acc start a word (as in _leads)."""
+    if depth > 30:
+        return {(first, None)}
+    for k, (op, av) in enumerate(items):
+        rest = items[k + 1 :]
+        if first is not None and not skipping and len(acc) >= 4:
+            return {(first, acc[:4])}
+        if first is None and anchored and len(acc) >= 4:
+            first, acc, skipping = acc[:4], "", True
+        if op is C.LITERAL:
+            ch = chr(av)
+            if ch in _LETTERS:
+                if not skipping:
+                    acc += ch
+                continue
+            if not skipping and len(acc) >= 3 and (anchored or first is not None):
+                if first is not None:
+                    return {(first, acc[:4])}
+                first = acc[:4]
+            acc, skipping, anchored = "", False, True  # a separator: the next letters start a word
+            continue
+        if op is C.AT and av is C.AT_BOUNDARY and not acc and not skipping:
+            anchored = True
+            continue
+        if op in _ZERO_WIDTH and (skipping or not acc):
+            continue
+        if op is C.SUBPATTERN and not (av[1] or av[2]):
+            return _next_leads(list(av[3]) + rest, acc, first, skipping, anchored, depth + 1)
+        if op is C.BRANCH:
+            out: set = set()
+            for alternative in av[1]:
+                out |= _next_leads(list(alternative) + rest, acc, first, skipping, anchored, depth + 1)
+            return out
+        if op in _REPEATS and (av[0], av[1]) in ((0, 1), (1, 1)):
+            out = _next_leads(list(av[2]) + rest, acc, first, skipping, anchored, depth + 1)
+            if av[0] == 0:
+                out |= _next_leads(rest, acc, first, skipping, anchored, depth + 1)
+            return out
+        break  # anything else: the word may go on
+    if first is None:
+        return {(acc[:4] if anchored and len(acc) >= 3 else None, None)}
+    return {(first, acc[:4] if not skipping and len(acc) >= 3 else None)}
+
+
+def word_pairs(alternation: str, at_word_start: bool = True) -> dict[str, frozenset[str] | None] | None:
+    """For a pattern on lower-cased text (matched only at a word start unless at_word_start is
+    False, as in word_leads): by each 3- or 4-letter start its first long word can have
+    (word_leads), the starts the next long word of such a match can have (None: any). A
+    sentence without such a pair of word starts cannot match. None when the first word's
+    start cannot be worked out."""
+    try:
+        parsed = P.parse(alternation)
+    except re.error:
+        return None
+    if parsed.state.flags & ~re.UNICODE:
+        return None
+    pairs = _next_leads(list(parsed.data), "", None, False, at_word_start)
+    if any(first is None for first, _ in pairs):
+        return None
+    out: dict[str, set[str] | None] = {}
+    for first, second in pairs:
+        if second is None or out.get(first, set()) is None:
+            out[first] = None
+        else:
+            out.setdefault(first, set()).add(second)
+    return {first: None if seconds is None else frozenset(seconds) for first, seconds in out.items()}
+
+
+def split_alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of pattern: its text cut at each "|" outside groups and
+    character classes ([pattern] when the pieces do not compile on their own)."""
+    out, depth, start, i, in_class = [], 0, 0, 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            i += 1
+            if pattern[i : i + 1] == "^":
+                i += 1
+            if pattern[i : i + 1] == "]":
+                i += 1  # "[]...]": a leading "]" is a member
+            continue
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    out.append(pattern[start:])
+    try:
+        for alternative in out:
+            re.compile(alternative)
+    except re.error:
+        return [pattern]
+    return out
+
+
+def partition_by_leads(pattern: str, at_word_start: bool = True) -> tuple[str, str]:
+    """(the top-level alternatives whose word_leads are known, those whose are not), each
+    joined by "|": a text matches pattern only where one of the two matches."""
+    known, unknown = [], []
+    for alternative in split_alternatives(pattern):
+        (known if word_leads(alternative, at_word_start) is not None else unknown).append(alternative)
+    return "|".join(known), "|".join(unknown)
