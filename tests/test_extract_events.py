@@ -755,3 +755,33 @@ def test_a_blast_at_a_match_in_a_sports_report_is_still_an_incident():
 def test_artillery_fired_with_other_arms_is_shelling():
     text = "On Sunday soldiers fired both small arms and heavy artillery into the village of Kelo."
     assert [e.sub_event_type for e in extract_events(text, PUBLISHED)] == ["Shelling/artillery/missile attack"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A vehicle leaving the road kills without an attacker.
+        "Thirteen pilgrims were killed on Sunday when their minibus plunged off a mountain road into a gorge.",
+        # A conditional is no act.
+        "The admiral said on Sunday that if the rebels were to fire rockets at the port of Kelo, the navy was ready.",
+        # Rockets fired at a range in a drill.
+        "On Sunday gunners fired practice rockets at targets on the Kelo range, watched by the defence minister.",
+        # A year's tally in a report released this week.
+        (
+            "More than 3,100 civilians were killed in Kelo province in 2025, according to an annual count "
+            "published on Sunday."
+        ),
+    ],
+)
+def test_deaths_and_war_words_without_an_incident_yield_none(text):
+    assert extract_events(text, MONDAY) == []
+
+
+def test_a_review_retells_its_story_not_news():
+    text = (
+        "Mortars fall on the market as a girl searches for her brother: the opening scene is the hardest "
+        "twenty minutes of cinema this year.\n\nThe director shot in Kelo with a cast of local actors."
+    )
+    assert extract_events(text, MONDAY, title="Review: a war film that does not look away") == []
+    # The same words under a news headline are an incident.
+    assert extract_events(text, MONDAY, title="Mortars fall on Kelo market") != []

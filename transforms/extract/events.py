@@ -527,7 +527,10 @@ _OFF_TOPIC_LEADS = {
     "that year",
     "future after",
     "future before",
+    "fiction",
 }
+# A review of a film or book retells its story: what it describes happened on screen or on paper.
+_REVIEW_TITLE = re.compile(r"\breview\b|\b(?:film|movie|documentary|memoir|novel)\b", re.I)
 # A crowd punishing a thief is mob violence, stealing in a raid is looting: crime words are the event.
 _CRIME_IS_THE_EVENT = {"Mob violence", "Looting/property destruction"}
 # The crime word names what a crowd's victim was accused of: "on suspicion of being a thief".
@@ -818,6 +821,7 @@ def _article_context(text: str, sentences: list[tuple[int, int]], title: str | N
             )
         )  # "forces storm the town" is no storm
         and not any(t.priority >= 70 for t in first_triggers),
+        off_topic=bool(_REVIEW_TITLE.search(title or "")),
     )
 
 
