@@ -143,7 +143,9 @@ _WORD = re.compile(r"[a-z]{3,}")
 _TOLL_ANAPHOR = re.compile(
     r"\b(?:the|bringing the|put the) (?:death )?toll\b|\bthe dead\b|\bthe wounded\b|\bthe victims\b|\bbodies\b", re.I
 )
-_CASUALTY_WORD = re.compile(r"dead|died|kill|injur|wound|hurt|casualt|death|toll|bodies|lives|perish|slain", re.I)
+_CASUALTY_WORD = re.compile(
+    r"dead|died|kill|injur|wound|hurt|casualt|death|toll|bodies|lives|perish|slain|neutrali|loss of", re.I
+)
 
 # Letter runs that only ever appear as optional suffixes or fillers in our patterns.
 _SUFFIX_STEMS = {
