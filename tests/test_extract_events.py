@@ -785,3 +785,33 @@ def test_a_review_retells_its_story_not_news():
     assert extract_events(text, MONDAY, title="Review: a war film that does not look away") == []
     # The same words under a news headline are an incident.
     assert extract_events(text, MONDAY, title="Mortars fall on Kelo market") != []
+
+
+def test_a_capture_after_fighting_stays_a_territory_change():
+    text = (
+        "Government troops backed by local militias recaptured the town of Bulo Burte in Hiraan on Saturday "
+        "after two days of fighting with Al-Shabaab, the ministry said on Sunday. It said 12 Al-Shabaab "
+        "fighters and three soldiers were killed in the battle."
+    )
+    assert [e.sub_event_type for e in extract_events(text, MONDAY)] == ["Government regains territory"]
+
+
+def test_a_foreign_army_taking_land_from_the_host_army_is_not_a_government_regaining():
+    text = (
+        "Russian forces captured the village of Velyka Novosilka in Donetsk region on Sunday after days of "
+        "clashes with Ukrainian troops."
+    )
+    assert [e.sub_event_type for e in extract_events(text, MONDAY)] == ["Non-state actor overtakes territory"]
+    # Retaking it is the government regaining it.
+    retaken = text.replace("Russian forces captured", "Ukrainian forces recaptured").replace(
+        "Ukrainian troops", "Russian troops"
+    )
+    assert [e.sub_event_type for e in extract_events(retaken, MONDAY)] == ["Government regains territory"]
+
+
+def test_a_road_between_two_places_does_not_split_the_sentence():
+    text = (
+        "An Israeli drone struck a motorbike on the road between Tyre and the hamlet of Deir Kelo on Sunday, "
+        "killing two men, Lebanon's health ministry said."
+    )
+    assert [(e.sub_event_type, e.fatalities) for e in extract_events(text, MONDAY)] == [("Air/drone strike", 2)]

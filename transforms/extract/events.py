@@ -597,6 +597,7 @@ def text_of(mention: Mention) -> str:
     return mention.text
 
 
+_BETWEEN = re.compile(r"\bbetween\s+(?:[\w'’.-]+\s+){0,4}?[\w'’.-]+$", re.I)
 _DAYS_LATER = re.compile(r"\b(?:(?P<n>\w+)\s+days?\s+later|the\s+(?:next|following)\s+day|a\s+day\s+later)\b", re.I)
 _CLAUSE_BREAK = re.compile(r"(?:,\s+|\s+)(?:and|while|but|as)\s+(?=\w)|;\s+")
 
@@ -613,6 +614,8 @@ def _clauses(
         left, right = (start, m.start()), (m.end(), end)
         if right[1] - right[0] < 25 or left[1] - left[0] < 25:
             continue
+        if _BETWEEN.search(text, left[0], left[1]):
+            continue  # "on the road between Tyre and the village of X": one span, two places
         if not any(t.end <= left[1] for t in found) or not any(t.start >= right[0] for t in found):
             continue
         right_text = text[right[0] : right[1]]
@@ -766,7 +769,9 @@ def _learned_subtype(incident: Incident, rule_sub: str) -> str:
     """The classifier's reading of the incident's sentences where it is sure and knows the
     rule's answer too (a model without that class cannot judge it)."""
     model = classifier.load_model()
-    if model is None or rule_sub in WEAPON_NAMED:
+    # A named weapon, or a place changing hands (capture after fighting is a territory change, not
+    # the fighting), is what the words say.
+    if model is None or rule_sub in WEAPON_NAMED or rule_sub in _TERRITORY:
         return rule_sub
     label, p = model.best(" ".join(m.text for m in incident.mentions[:2])[:_LEARNED_CHARS])
     if label == classifier.NONE or label == rule_sub:
@@ -1408,6 +1413,8 @@ def _build(
     for r, h, st in roles:
         strength[(r, id(h))] = max(st, strength.get((r, id(h)), 0))
     sub = _refine_subtype(sub, perpetrators, targets, None, incident, text)
+    if sub == "Government regains territory" and _foreign_capture(perpetrators, targets, country_iso2):
+        sub = "Non-state actor overtakes territory"  # ACLED: a foreign army taking land from the host's army
     event_type = event_type_of(sub)
     fatalities, injured = _toll(incident, sub, text)
 
@@ -1454,6 +1461,17 @@ def _build(
         actors=tuple(actors),
         evidence=evidence,
         evidence_text=" ".join(text[s:e] for s, e in evidence),
+    )
+
+
+def _foreign_capture(perpetrators, targets, country_iso2: str | None) -> bool:
+    """Only foreign state forces capture, from the host country's own forces (a foreign force
+    retaking a town from rebels for the host government is its ally regaining it)."""
+    states = [h for h in perpetrators if h.actor_type == "State forces"]
+    return (
+        bool(country_iso2 and states)
+        and all(h.country_iso2 not in (None, country_iso2) for h in states)
+        and any(h.actor_type == "State forces" and h.country_iso2 == country_iso2 for h in targets)
     )
 
 
