@@ -815,3 +815,29 @@ def test_a_road_between_two_places_does_not_split_the_sentence():
         "killing two men, Lebanon's health ministry said."
     )
     assert [(e.sub_event_type, e.fatalities) for e in extract_events(text, MONDAY)] == [("Air/drone strike", 2)]
+
+
+@pytest.mark.parametrize(
+    "text, sub",
+    [
+        # Every rocket stopped in the air: the attack was disrupted (ACLED).
+        (
+            "Three rockets fired from across the border toward Metula on Sunday night were intercepted by "
+            "air defences, the army said. Sirens sounded across the town.",
+            "Disrupted weapons use",
+        ),
+        # ... and a later sentence about "the rocket fire" does not make it an attack again.
+        (
+            "Two rockets fired from the Gaza Strip toward Ashkelon on Sunday were intercepted, the army said. "
+            "The rocket fire was the first at the city in a month.",
+            "Disrupted weapons use",
+        ),
+        # One got through: the attack is the rockets'.
+        (
+            "Two rockets were fired at Metula on Sunday; one was intercepted and the other landed in a field.",
+            "Shelling/artillery/missile attack",
+        ),
+    ],
+)
+def test_rockets_all_intercepted_are_disrupted_weapons_use(text, sub):
+    assert [e.sub_event_type for e in extract_events(text, MONDAY)] == [sub]

@@ -717,7 +717,25 @@ def _best_trigger(found: list[Trigger], text: str) -> Trigger | None:
         return strong_disrupted[0]
     if "Non-violent transfer of territory" in subs and subs & _TERRITORY and "Armed clash" not in subs:
         return next(t for t in pool if t.sub_event_type == "Non-violent transfer of territory")
+    intercepted = [t for t in pool if t.sub_event_type == "Disrupted weapons use"]
+    if intercepted and subs <= _INTERCEPTABLE:
+        lo, hi = min(t.start for t in pool), max(t.end for t in pool)
+        stop = text.find(".", hi)
+        sentence = text[text.rfind(".", 0, lo) + 1 : len(text) if stop < 0 else stop]
+        if not _LANDED.search(sentence):
+            return intercepted[0]  # "four rockets fired at X were intercepted": nothing hit (ACLED)
     return max(pool, key=lambda t: (t.priority, -t.start))
+
+
+# Weapons that can be shot down or intercepted; the sentence says none of them got through unless
+# one hit, landed or hurt someone, or only some ("21 of 29", "one of the rockets") were stopped.
+_SHOT_DOWN = re.compile(r"intercept|shot down|downed", re.I)
+_INTERCEPTABLE = {"Disrupted weapons use", "Shelling/artillery/missile attack", "Air/drone strike"}
+_LANDED = re.compile(
+    r"\b(?:land(?:ed|s)?|hit|struck|fell|impact\w*|damag\w*|explod\w*|kill\w*|wound\w*|injur\w*|debris|while|but|"
+    r"others?|rest|remaining|(?:one|two|three|some|most|several|\d+) of)\b",
+    re.I,
+)
 
 
 # ---------------------------------------------------------------- the extractor
@@ -769,9 +787,12 @@ def _learned_subtype(incident: Incident, rule_sub: str) -> str:
     """The classifier's reading of the incident's sentences where it is sure and knows the
     rule's answer too (a model without that class cannot judge it)."""
     model = classifier.load_model()
-    # A named weapon, or a place changing hands (capture after fighting is a territory change, not
-    # the fighting), is what the words say.
+    # A named weapon, a place changing hands (capture after fighting is a territory change, not
+    # the fighting) or a weapon shot down before it hit is what the words say.
+    lead = incident.mentions[0]
     if model is None or rule_sub in WEAPON_NAMED or rule_sub in _TERRITORY:
+        return rule_sub
+    if rule_sub == "Disrupted weapons use" and _SHOT_DOWN.match(lead.text, lead.trigger.start - lead.sentence[0]):
         return rule_sub
     label, p = model.best(" ".join(m.text for m in incident.mentions[:2])[:_LEARNED_CHARS])
     if label == classifier.NONE or label == rule_sub:
