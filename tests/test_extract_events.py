@@ -841,3 +841,10 @@ def test_a_road_between_two_places_does_not_split_the_sentence():
 )
 def test_rockets_all_intercepted_are_disrupted_weapons_use(text, sub):
     assert [e.sub_event_type for e in extract_events(text, MONDAY)] == [sub]
+
+
+def test_a_group_announcing_it_halts_its_attacks_changes_its_activity():
+    text = "The rebel alliance announced on Sunday that it was halting all attacks on government positions in Kelo."
+    assert [e.sub_event_type for e in extract_events(text, MONDAY)] == ["Change to group/activity"]
+    # An outsider's call for a halt is no change.
+    assert extract_events("The UN urged the rebels on Sunday to halt attacks on aid convoys in Kelo.", MONDAY) == []
