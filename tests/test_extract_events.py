@@ -848,3 +848,12 @@ def test_a_group_announcing_it_halts_its_attacks_changes_its_activity():
     assert [e.sub_event_type for e in extract_events(text, MONDAY)] == ["Change to group/activity"]
     # An outsider's call for a halt is no change.
     assert extract_events("The UN urged the rebels on Sunday to halt attacks on aid convoys in Kelo.", MONDAY) == []
+
+
+def test_gunmen_storming_in_a_headline_is_no_storm():
+    text = (
+        "Holidaymakers fled last night as gunmen stormed a beach hotel in Mogadishu. At least nine people "
+        "were killed and 14 hurt, police said."
+    )
+    events = extract_events(text, MONDAY, title="HORROR: gunmen storm Mogadishu beach hotel")
+    assert [(e.sub_event_type, e.fatalities) for e in events] == [("Attack", 9)]

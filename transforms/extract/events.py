@@ -531,6 +531,12 @@ _OFF_TOPIC_LEADS = {
     "future before",
     "fiction",
 }
+# "Gunmen storm hotel": the headline verb, not the weather (an armed or crowd subject before it).
+_STORMING = re.compile(
+    r"\b(?:gunmen|militants|fighters|forces|troops|police|protesters|demonstrators|rioters|rebels|attackers"
+    r"|assailants|jihadists|insurgents|soldiers|mob|crowds?|students|men)\s+$",
+    re.I,
+)
 # A review of a film or book retells its story: what it describes happened on screen or on paper.
 _REVIEW_TITLE = re.compile(r"\breview\b|\b(?:film|movie|documentary|memoir|novel)\b", re.I)
 # A crowd punishing a thief is mob violence, stealing in a raid is looting: crime words are the event.
@@ -839,7 +845,10 @@ def _article_context(text: str, sentences: list[tuple[int, int]], title: str | N
         # "the ministry denied claims that ..."
         disputed=bool(re.search(r"\bdenied\s+(?:\w+\s+){0,3}(?:claims?|reports?|allegations?)\b", lead_text, re.I)),
         accident=(
-            bool(cues()["accident"].search(title or ""))
+            any(
+                not (a.group(0).lower().startswith("storm") and _STORMING.search(title, 0, a.start()))
+                for a in cues()["accident"].finditer(title or "")
+            )
             or any(
                 not any(
                     t.start <= sentences[0][0] + a.start() and sentences[0][0] + a.end() <= t.end
