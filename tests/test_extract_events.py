@@ -857,3 +857,18 @@ def test_gunmen_storming_in_a_headline_is_no_storm():
     )
     events = extract_events(text, MONDAY, title="HORROR: gunmen storm Mogadishu beach hotel")
     assert [(e.sub_event_type, e.fatalities) for e in events] == [("Attack", 9)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Wild animals are no armed group.
+        "A herd of elephants trampled three farmers to death near Kelo on Sunday, rangers said.",
+        # A killing inside a family is ordinary crime.
+        "A trader was shot dead by his own cousin in Kelo on Sunday, police said.",
+        # A minute's silence remembers the dead of an old ambush.
+        "Soldiers in Kelo held a minute of silence on Sunday for comrades killed in an ambush three years back.",
+    ],
+)
+def test_animals_family_killings_and_silences_are_no_incidents(text):
+    assert extract_events(text, MONDAY) == []
