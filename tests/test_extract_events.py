@@ -872,3 +872,26 @@ def test_gunmen_storming_in_a_headline_is_no_storm():
 )
 def test_animals_family_killings_and_silences_are_no_incidents(text):
     assert extract_events(text, MONDAY) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The act carries its own past year, though the story's news is of this week.
+        (
+            "Rice prices rose on Monday as traders worried about the north, where farmers fled after gunmen "
+            "attacked the market town of Kelo in March 2021."
+        ),
+        # Intelligence about plans is no attack.
+        "Officials said on Sunday they had intelligence that the group was planning attacks on buses in Kelo.",
+        # Floods destroy houses without anyone destroying them.
+        "Flash floods destroyed 300 houses in Kelo province on Sunday, officials said.",
+    ],
+)
+def test_a_past_year_a_plan_and_a_flood_are_no_incidents(text):
+    assert extract_events(text, MONDAY) == []
+
+
+def test_an_attack_this_week_is_kept_beside_a_past_year_later_in_the_sentence():
+    text = "Gunmen attacked the market town of Kelo on Sunday, a raid like the one that emptied it in 2021."
+    assert [e.sub_event_type for e in extract_events(text, MONDAY)] != []

@@ -391,6 +391,8 @@ def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date,
         return "future after"
     if _UNVERIFIED.search(sentence):
         return "unverified"
+    if _dated_to_past_year(text[trigger.end : min(end, trigger.end + 70)], published):
+        return "past years"  # "since insurgents attacked the town in June 2020", in a story of this week
     if not recent_day and _past_years_only(sentence, published):
         return "past years"
     for name in ("generic", "historical", "fiction", "accident", "crime", "nonviolent_attack", "judicial"):
@@ -417,6 +419,7 @@ def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date,
                 "Attack",
                 "Remote explosive/landmine/IED",
                 "Armed clash",
+                "Looting/property destruction",  # "floods destroyed 400 houses"
             ):
                 continue
             if name == "historical" and _ON_ANNIVERSARY.search(text, trigger.end, start + found.end()):
@@ -583,6 +586,20 @@ def _cue_is_target(text: str, start: int, found, trigger: Trigger, cue: LowerPat
     if not at_court and not 0 <= cue_start - trigger.end <= 40:
         return False
     return cue.search(text[cue_end : text.find(".", cue_end) if "." in text[cue_end:] else len(text)]) is None
+
+
+# The act's own date: "in June 2020" right after the trigger, no day named in between.
+_IN_YEAR = re.compile(
+    r"^(?:(?![.;]|\b(?:on|this|last|late|early)\s+\w+day\b|\byesterday\b|\btoday\b).){0,60}?"
+    r"\bin\s+(?:(?:early|late|mid-?)\s*)?(?:[A-Z][a-z]+\s+)?(?P<year>(?:19|20)\d\d)\b"
+)
+
+
+def _dated_to_past_year(after: str, published: date) -> bool:
+    m = _IN_YEAR.search(after)
+    return bool(m) and int(m["year"]) < (
+        published.year - 1 if published.month == 1 and published.day <= 15 else published.year
+    )
 
 
 def _earlier_month(d: DateMention, published: date) -> bool:
