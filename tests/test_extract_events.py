@@ -895,3 +895,20 @@ def test_a_past_year_a_plan_and_a_flood_are_no_incidents(text):
 def test_an_attack_this_week_is_kept_beside_a_past_year_later_in_the_sentence():
     text = "Gunmen attacked the market town of Kelo on Sunday, a raid like the one that emptied it in 2021."
     assert [e.sub_event_type for e in extract_events(text, MONDAY)] != []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The opposition plans a mass rally in Kelo for Saturday.",
+        "Landmine survivors in Kelo learned to walk again on Sunday with new prosthetic legs.",
+        "A goods train derailed near Kelo on Sunday, killing two railway workers.",
+    ],
+)
+def test_a_planned_rally_mine_survivors_and_a_derailment_are_no_incidents(text):
+    assert extract_events(text, MONDAY) == []
+
+
+def test_a_train_derailed_by_a_blast_is_still_an_incident():
+    text = "Militants blew up the railway track near Kelo on Sunday, derailing a passenger train."
+    assert [e.event_type for e in extract_events(text, MONDAY)] == ["Explosions/Remote violence"]

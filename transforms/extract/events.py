@@ -555,7 +555,7 @@ _CLAIMED_TOLL = re.compile(
     re.I,
 )
 _DIPLOMATIC = re.compile(r"embass|consulat|mission|compound", re.I)
-_DEVICE = re.compile(r"\bIEDs?\b|mine|booby|bomb|explosive device|munition|unexploded|UXO", re.I)
+_DEVICE = re.compile(r"\bIEDs?\b|mine|booby|bomb|explosive device|munition|unexploded|UXO|blew up", re.I)
 # What protesters demand or call for is the protest's cause, not a protest that may happen.
 _DEMAND = re.compile(r"demand|call|urg|incit", re.I)
 # "attacks kill 18 on the anniversary of ...": the anniversary is the day of this incident.
