@@ -912,3 +912,12 @@ def test_a_planned_rally_mine_survivors_and_a_derailment_are_no_incidents(text):
 def test_a_train_derailed_by_a_blast_is_still_an_incident():
     text = "Militants blew up the railway track near Kelo on Sunday, derailing a passenger train."
     assert [e.event_type for e in extract_events(text, MONDAY)] == ["Explosions/Remote violence"]
+
+
+def test_a_suspicion_beside_no_claim_leaves_the_attacker_unidentified():
+    text = (
+        "A man on a motorbike threw a grenade at a police post in Cali on Saturday night, wounding two officers. "
+        "Officers said they suspected the ELN, but no group has claimed the attack."
+    )
+    perpetrators = [a.name for e in extract_events(text, MONDAY) for a in e.actors if a.role == "perpetrator"]
+    assert perpetrators == ["Unidentified armed group"]

@@ -1197,6 +1197,7 @@ _CLAIM = re.compile(
     r"said\b[^.;]{0,60}?\b(?:its|their)\s+(?:fighters?|members?|militants?|men)\s+(?:had\s+)?carried\s+out)\b",
     re.I,
 )
+_NO_CLAIM = re.compile(r"\b(?:no|not|nobody|never|none|yet\s+to)\b(?:\s+\w+){0,3}\s*$", re.I)
 _REPORTED = re.compile(r"\b(?:said|says|claimed|claims|according to)\b", re.I)
 _CLAIM_WORD = re.compile(
     r"claim|responsib|carried out|blam|suspect|accus|believed|belong|loyal|affiliat|members? of", re.I
@@ -1227,6 +1228,8 @@ def _assign_roles(incident: Incident, text: str, sub: str) -> list[tuple[str, ac
         if m is not lead and m.trigger.sub_event_type != lead.trigger.sub_event_type and not m.follow_up:
             continue
         claim = _CLAIM.search(text, *m.sentence) or _BLAME.search(text, *m.sentence)
+        if claim and _NO_CLAIM.search(text, max(m.sentence[0], claim.start() - 30), claim.start()):
+            claim = None  # "police suspected the ELN, but no one has claimed the attack"
         if claim and incident.claim_elsewhere and _CLAIM.search(text, *m.sentence):
             continue  # "X claimed the bus attack", merged here, is about the other incident
         found = role_mod.sentence_roles(text, m.sentence, m.actors, m.trigger.start)
