@@ -921,3 +921,8 @@ def test_a_suspicion_beside_no_claim_leaves_the_attacker_unidentified():
     )
     perpetrators = [a.name for e in extract_events(text, MONDAY) for a in e.actors if a.role == "perpetrator"]
     assert perpetrators == ["Unidentified armed group"]
+
+
+def test_years_after_an_attack_is_background():
+    text = "Families came back to Kelo on Sunday, six years after rebels torched the town and killed its chief."
+    assert extract_events(text, MONDAY) == []
