@@ -926,3 +926,16 @@ def test_a_suspicion_beside_no_claim_leaves_the_attacker_unidentified():
 def test_years_after_an_attack_is_background():
     text = "Families came back to Kelo on Sunday, six years after rebels torched the town and killed its chief."
     assert extract_events(text, MONDAY) == []
+
+
+def test_an_act_a_day_after_an_earlier_one_is_two_incidents_on_two_days():
+    text = (
+        "Authorities in Kelo imposed a night curfew on Sunday, a day after heavy fighting between rival "
+        "militias trapped families in their homes.\n\nThe fighting, between two factions of the town "
+        "guard, killed five people, a hospital said."
+    )
+    events = sorted(extract_events(text, MONDAY), key=lambda e: e.event_date)
+    assert [(e.sub_event_type, e.event_date, e.fatalities) for e in events] == [
+        ("Armed clash", date(2025, 6, 7), 5),
+        ("Other", SUNDAY, None),
+    ]

@@ -622,7 +622,10 @@ def text_of(mention: Mention) -> str:
 
 _BETWEEN = re.compile(r"\bbetween\s+(?:[\w'’.-]+\s+){0,4}?[\w'’.-]+$", re.I)
 _DAYS_LATER = re.compile(r"\b(?:(?P<n>\w+)\s+days?\s+later|the\s+(?:next|following)\s+day|a\s+day\s+later)\b", re.I)
-_CLAUSE_BREAK = re.compile(r"(?:,\s+|\s+)(?:and|while|but|as)\s+(?=\w)|;\s+")
+# ", a day after ...": what the main clause reports followed an earlier act, its own incident.
+_CLAUSE_BREAK = re.compile(
+    r"(?:,\s+|\s+)(?:and|while|but|as)\s+(?=\w)|;\s+|,\s+(?=(?:a|one|two|three|four|five|\d)\s+days?\s+after\s)"
+)
 
 
 def _clauses(
@@ -645,7 +648,8 @@ def _clauses(
         marked = bool(
             separate.match(right_text[:60])
             or re.match(
-                r"(?:the next day|a day later|hours later|later|a separate|another (?:attack|incident|strike|bomb"
+                r"(?:the next day|a day later|hours later|later|a separate"
+                r"|(?:a|one|two|three|four|five|\d)\s+days?\s+after|another (?:attack|incident|strike|bomb"
                 r"|blast|raid|explosion)|a second (?:attack|incident|strike|bomb|blast|raid|explosion))\b",
                 right_text,
                 re.I,
@@ -1136,7 +1140,13 @@ def _merge(mentions: list[Mention]) -> list[Incident]:
             if not mention.follow_up:
                 incidents.append(Incident([mention]))
             continue
-        target = next((inc for inc in incidents if _compatible(inc, mention)), None)
+        fits = [inc for inc in incidents if _compatible(inc, mention)]
+        # Where several incidents fit, a mention joins one of its own kind ("the fighting on Saturday"
+        # after "a curfew on Sunday, a day after heavy fighting").
+        kind = mention.trigger.sub_event_type
+        target = next(
+            (inc for inc in fits if inc.mentions[0].trigger.sub_event_type == kind), fits[0] if fits else None
+        )
         if mention.follow_up:
             (target or incidents[0]).mentions.append(mention)
             continue
@@ -1542,10 +1552,24 @@ def _choose_date(
                 n = later["n"]
                 days = 1 if not n else (int(n) if n.isdigit() else NUMBER_WORDS.get(n.lower(), 1))
                 return previous + timedelta(days=days), "day", False
+            after = _DAYS_AFTER.match(text_of(m))
+            # The clause split off ", a day after heavy fighting": the day its sentence named, minus n.
+            named = [d for d in lead_dates if d.precision == "day" and m.sentence[0] - 200 < d.start < m.sentence[0]]
+            if after and named:
+                n = after["n"].lower()
+                days = 1 if n in ("a", "one") else (int(n) if n.isdigit() else NUMBER_WORDS.get(n, 1))
+                return named[-1].value - timedelta(days=days), "day", False
             continue
         owned = next((d for d in own if _owns_act(m, d)), None)
         if owned is not None:
             return owned.value, owned.precision, False  # "mourning on Tuesday for Sunday's attack"
+        earlier = _DAYS_AFTER_TRIGGER.search(text_of(m), 0, max(0, m.trigger.start - m.sentence[0]))
+        main = [d for d in own if d.precision == "day" and earlier and d.start < m.sentence[0] + earlier.start()]
+        if main:
+            # "imposed a curfew on Sunday, a day after heavy fighting": the fighting was the day before.
+            n = earlier["n"].lower()
+            days = 1 if n in ("a", "one") else (int(n) if n.isdigit() else NUMBER_WORDS.get(n, 1))
+            return main[-1].value - timedelta(days=days), "day", False
         explicit = [d for d in own if d.explicit]
         if explicit:
             return explicit[0].value, "day", False
@@ -1570,6 +1594,8 @@ def _choose_date(
     return published, "unknown", True
 
 
+_DAYS_AFTER = re.compile(r"\W*(?P<n>a|one|two|three|four|five|\d)\s+days?\s+after\b", re.I)
+_DAYS_AFTER_TRIGGER = re.compile(r"\b(?P<n>a|one|two|three|four|five|\d)\s+days?\s+after\s+(?:[\w'’-]+\s+){0,5}$", re.I)
 # "Sunday's attack", "Monday's twin blasts": the day names the act itself.
 _POSSESSIVE_ACT = re.compile(
     r"['’]s\s+(?:[\w-]+\s+){0,2}?(?:attacks?|raids?|blasts?|bombings?|ambush(?:es)?|clash(?:es)?|strikes?"
