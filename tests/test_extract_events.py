@@ -755,3 +755,187 @@ def test_a_blast_at_a_match_in_a_sports_report_is_still_an_incident():
 def test_artillery_fired_with_other_arms_is_shelling():
     text = "On Sunday soldiers fired both small arms and heavy artillery into the village of Kelo."
     assert [e.sub_event_type for e in extract_events(text, PUBLISHED)] == ["Shelling/artillery/missile attack"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A vehicle leaving the road kills without an attacker.
+        "Thirteen pilgrims were killed on Sunday when their minibus plunged off a mountain road into a gorge.",
+        # A conditional is no act.
+        "The admiral said on Sunday that if the rebels were to fire rockets at the port of Kelo, the navy was ready.",
+        # Rockets fired at a range in a drill.
+        "On Sunday gunners fired practice rockets at targets on the Kelo range, watched by the defence minister.",
+        # A year's tally in a report released this week.
+        (
+            "More than 3,100 civilians were killed in Kelo province in 2025, according to an annual count "
+            "published on Sunday."
+        ),
+    ],
+)
+def test_deaths_and_war_words_without_an_incident_yield_none(text):
+    assert extract_events(text, MONDAY) == []
+
+
+def test_a_review_retells_its_story_not_news():
+    text = (
+        "Mortars fall on the market as a girl searches for her brother: the opening scene is the hardest "
+        "twenty minutes of cinema this year.\n\nThe director shot in Kelo with a cast of local actors."
+    )
+    assert extract_events(text, MONDAY, title="Review: a war film that does not look away") == []
+    # The same words under a news headline are an incident.
+    assert extract_events(text, MONDAY, title="Mortars fall on Kelo market") != []
+
+
+def test_a_capture_after_fighting_stays_a_territory_change():
+    text = (
+        "Government troops backed by local militias recaptured the town of Bulo Burte in Hiraan on Saturday "
+        "after two days of fighting with Al-Shabaab, the ministry said on Sunday. It said 12 Al-Shabaab "
+        "fighters and three soldiers were killed in the battle."
+    )
+    assert [e.sub_event_type for e in extract_events(text, MONDAY)] == ["Government regains territory"]
+
+
+def test_a_foreign_army_taking_land_from_the_host_army_is_not_a_government_regaining():
+    text = (
+        "Russian forces captured the village of Velyka Novosilka in Donetsk region on Sunday after days of "
+        "clashes with Ukrainian troops."
+    )
+    assert [e.sub_event_type for e in extract_events(text, MONDAY)] == ["Non-state actor overtakes territory"]
+    # Retaking it is the government regaining it.
+    retaken = text.replace("Russian forces captured", "Ukrainian forces recaptured").replace(
+        "Ukrainian troops", "Russian troops"
+    )
+    assert [e.sub_event_type for e in extract_events(retaken, MONDAY)] == ["Government regains territory"]
+
+
+def test_a_road_between_two_places_does_not_split_the_sentence():
+    text = (
+        "An Israeli drone struck a motorbike on the road between Tyre and the hamlet of Deir Kelo on Sunday, "
+        "killing two men, Lebanon's health ministry said."
+    )
+    assert [(e.sub_event_type, e.fatalities) for e in extract_events(text, MONDAY)] == [("Air/drone strike", 2)]
+
+
+@pytest.mark.parametrize(
+    "text, sub",
+    [
+        # Every rocket stopped in the air: the attack was disrupted (ACLED).
+        (
+            "Three rockets fired from across the border toward Metula on Sunday night were intercepted by "
+            "air defences, the army said. Sirens sounded across the town.",
+            "Disrupted weapons use",
+        ),
+        # ... and a later sentence about "the rocket fire" does not make it an attack again.
+        (
+            "Two rockets fired from the Gaza Strip toward Ashkelon on Sunday were intercepted, the army said. "
+            "The rocket fire was the first at the city in a month.",
+            "Disrupted weapons use",
+        ),
+        # One got through: the attack is the rockets'.
+        (
+            "Two rockets were fired at Metula on Sunday; one was intercepted and the other landed in a field.",
+            "Shelling/artillery/missile attack",
+        ),
+    ],
+)
+def test_rockets_all_intercepted_are_disrupted_weapons_use(text, sub):
+    assert [e.sub_event_type for e in extract_events(text, MONDAY)] == [sub]
+
+
+def test_a_group_announcing_it_halts_its_attacks_changes_its_activity():
+    text = "The rebel alliance announced on Sunday that it was halting all attacks on government positions in Kelo."
+    assert [e.sub_event_type for e in extract_events(text, MONDAY)] == ["Change to group/activity"]
+    # An outsider's call for a halt is no change.
+    assert extract_events("The UN urged the rebels on Sunday to halt attacks on aid convoys in Kelo.", MONDAY) == []
+
+
+def test_gunmen_storming_in_a_headline_is_no_storm():
+    text = (
+        "Holidaymakers fled last night as gunmen stormed a beach hotel in Mogadishu. At least nine people "
+        "were killed and 14 hurt, police said."
+    )
+    events = extract_events(text, MONDAY, title="HORROR: gunmen storm Mogadishu beach hotel")
+    assert [(e.sub_event_type, e.fatalities) for e in events] == [("Attack", 9)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Wild animals are no armed group.
+        "A herd of elephants trampled three farmers to death near Kelo on Sunday, rangers said.",
+        # A killing inside a family is ordinary crime.
+        "A trader was shot dead by his own cousin in Kelo on Sunday, police said.",
+        # A minute's silence remembers the dead of an old ambush.
+        "Soldiers in Kelo held a minute of silence on Sunday for comrades killed in an ambush three years back.",
+    ],
+)
+def test_animals_family_killings_and_silences_are_no_incidents(text):
+    assert extract_events(text, MONDAY) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The act carries its own past year, though the story's news is of this week.
+        (
+            "Rice prices rose on Monday as traders worried about the north, where farmers fled after gunmen "
+            "attacked the market town of Kelo in March 2021."
+        ),
+        # Intelligence about plans is no attack.
+        "Officials said on Sunday they had intelligence that the group was planning attacks on buses in Kelo.",
+        # Floods destroy houses without anyone destroying them.
+        "Flash floods destroyed 300 houses in Kelo province on Sunday, officials said.",
+    ],
+)
+def test_a_past_year_a_plan_and_a_flood_are_no_incidents(text):
+    assert extract_events(text, MONDAY) == []
+
+
+def test_an_attack_this_week_is_kept_beside_a_past_year_later_in_the_sentence():
+    text = "Gunmen attacked the market town of Kelo on Sunday, a raid like the one that emptied it in 2021."
+    assert [e.sub_event_type for e in extract_events(text, MONDAY)] != []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The opposition plans a mass rally in Kelo for Saturday.",
+        "Landmine survivors in Kelo learned to walk again on Sunday with new prosthetic legs.",
+        "A goods train derailed near Kelo on Sunday, killing two railway workers.",
+    ],
+)
+def test_a_planned_rally_mine_survivors_and_a_derailment_are_no_incidents(text):
+    assert extract_events(text, MONDAY) == []
+
+
+def test_a_train_derailed_by_a_blast_is_still_an_incident():
+    text = "Militants blew up the railway track near Kelo on Sunday, derailing a passenger train."
+    assert [e.event_type for e in extract_events(text, MONDAY)] == ["Explosions/Remote violence"]
+
+
+def test_a_suspicion_beside_no_claim_leaves_the_attacker_unidentified():
+    text = (
+        "A man on a motorbike threw a grenade at a police post in Cali on Saturday night, wounding two officers. "
+        "Officers said they suspected the ELN, but no group has claimed the attack."
+    )
+    perpetrators = [a.name for e in extract_events(text, MONDAY) for a in e.actors if a.role == "perpetrator"]
+    assert perpetrators == ["Unidentified armed group"]
+
+
+def test_years_after_an_attack_is_background():
+    text = "Families came back to Kelo on Sunday, six years after rebels torched the town and killed its chief."
+    assert extract_events(text, MONDAY) == []
+
+
+def test_an_act_a_day_after_an_earlier_one_is_two_incidents_on_two_days():
+    text = (
+        "Authorities in Kelo imposed a night curfew on Sunday, a day after heavy fighting between rival "
+        "militias trapped families in their homes.\n\nThe fighting, between two factions of the town "
+        "guard, killed five people, a hospital said."
+    )
+    events = sorted(extract_events(text, MONDAY), key=lambda e: e.event_date)
+    assert [(e.sub_event_type, e.event_date, e.fatalities) for e in events] == [
+        ("Armed clash", date(2025, 6, 7), 5),
+        ("Other", SUNDAY, None),
+    ]

@@ -238,3 +238,26 @@ def test_a_count_before_an_active_verb_is_its_subject(sentence, fatalities, inju
 )
 def test_one_named_victim_as_the_subject_of_a_death(sentence, fatalities):
     assert find_casualties(sentence).fatalities == fatalities
+
+
+@pytest.mark.parametrize(
+    "sentence, fatalities, injured",
+    [
+        # An age in words is no count.
+        ("A boy aged eleven was killed when the shell hit his school.", 1, None),
+        ("Two shepherds aged 15 and 17 were wounded by the mine.", None, 2),
+        # The count after the phrase: "burned to death two men".
+        ("Villagers beat and stoned to death three suspected rustlers.", 3, None),
+        # Statement words for killing count fighters and soldiers, not things or vague boasts.
+        ("Some 25 assailants were neutralised during the operation.", 25, None),
+        ("The army regretted the loss of three soldiers.", 3, None),
+        ("Engineers neutralised four explosive devices.", None, None),
+        ("The army said it had neutralised dozens of terrorists.", None, None),
+        ("The regiment reported the loss of two armoured vehicles.", None, None),
+        # A revised count of the killed: "the number of people killed has risen to".
+        ("The number of people killed in the market blast has risen to nineteen.", 19, None),
+    ],
+)
+def test_ages_statement_words_and_revised_counts(sentence, fatalities, injured):
+    found = find_casualties(sentence)
+    assert (found.fatalities, found.injured) == (fatalities, injured)

@@ -145,7 +145,9 @@ _WORD_START4 = re.compile(r"(?<![a-z])[a-z]{3,4}")
 _TOLL_ANAPHOR = re.compile(
     r"\b(?:the|bringing the|put the) (?:death )?toll\b|\bthe dead\b|\bthe wounded\b|\bthe victims\b|\bbodies\b", re.I
 )
-_CASUALTY_WORD = re.compile(r"dead|died|kill|injur|wound|hurt|casualt|death|toll|bodies|lives|perish|slain", re.I)
+_CASUALTY_WORD = re.compile(
+    r"dead|died|kill|injur|wound|hurt|casualt|death|toll|bodies|lives|perish|slain|neutrali|loss of", re.I
+)
 
 # Letter runs that only ever appear as optional suffixes or fillers in our patterns.
 _SUFFIX_STEMS = {
@@ -451,6 +453,8 @@ def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date,
         return "future after"
     if _UNVERIFIED.search(sentence):
         return "unverified"
+    if _dated_to_past_year(text[trigger.end : min(end, trigger.end + 70)], published):
+        return "past years"  # "since insurgents attacked the town in June 2020", in a story of this week
     if not recent_day and _past_years_only(sentence, published):
         return "past years"
     for name in ("generic", "historical", "fiction", "accident", "crime", "nonviolent_attack", "judicial"):
@@ -477,6 +481,7 @@ def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date,
                 "Attack",
                 "Remote explosive/landmine/IED",
                 "Armed clash",
+                "Looting/property destruction",  # "floods destroyed 400 houses"
             ):
                 continue
             if name == "historical" and _ON_ANNIVERSARY.search(text, trigger.end, start + found.end()):
@@ -589,7 +594,16 @@ _OFF_TOPIC_LEADS = {
     "that year",
     "future after",
     "future before",
+    "fiction",
 }
+# "Gunmen storm hotel": the headline verb, not the weather (an armed or crowd subject before it).
+_STORMING = re.compile(
+    r"\b(?:gunmen|militants|fighters|forces|troops|police|protesters|demonstrators|rioters|rebels|attackers"
+    r"|assailants|jihadists|insurgents|soldiers|mob|crowds?|students|men)\s+$",
+    re.I,
+)
+# A review of a film or book retells its story: what it describes happened on screen or on paper.
+_REVIEW_TITLE = re.compile(r"\breview\b|\b(?:film|movie|documentary|memoir|novel)\b", re.I)
 # A crowd punishing a thief is mob violence, stealing in a raid is looting: crime words are the event.
 _CRIME_IS_THE_EVENT = {"Mob violence", "Looting/property destruction"}
 # The crime word names what a crowd's victim was accused of: "on suspicion of being a thief".
@@ -603,7 +617,7 @@ _CLAIMED_TOLL = re.compile(
     re.I,
 )
 _DIPLOMATIC = re.compile(r"embass|consulat|mission|compound", re.I)
-_DEVICE = re.compile(r"\bIEDs?\b|mine|booby|bomb|explosive device|munition|unexploded|UXO", re.I)
+_DEVICE = re.compile(r"\bIEDs?\b|mine|booby|bomb|explosive device|munition|unexploded|UXO|blew up", re.I)
 # What protesters demand or call for is the protest's cause, not a protest that may happen.
 _DEMAND = re.compile(r"demand|call|urg|incit", re.I)
 # "attacks kill 18 on the anniversary of ...": the anniversary is the day of this incident.
@@ -636,6 +650,20 @@ def _cue_is_target(text: str, start: int, found, trigger: Trigger, cue: LowerPat
     return cue.search(text[cue_end : text.find(".", cue_end) if "." in text[cue_end:] else len(text)]) is None
 
 
+# The act's own date: "in June 2020" right after the trigger, no day named in between.
+_IN_YEAR = re.compile(
+    r"^(?:(?![.;]|\b(?:on|this|last|late|early)\s+\w+day\b|\byesterday\b|\btoday\b).){0,60}?"
+    r"\bin\s+(?:(?:early|late|mid-?)\s*)?(?:[A-Z][a-z]+\s+)?(?P<year>(?:19|20)\d\d)\b"
+)
+
+
+def _dated_to_past_year(after: str, published: date) -> bool:
+    m = _IN_YEAR.search(after)
+    return bool(m) and int(m["year"]) < (
+        published.year - 1 if published.month == 1 and published.day <= 15 else published.year
+    )
+
+
 def _earlier_month(d: DateMention, published: date) -> bool:
     return d.precision == "month" and (d.value.year, d.value.month) < (published.year, published.month)
 
@@ -654,8 +682,12 @@ def text_of(mention: Mention) -> str:
     return mention.text
 
 
+_BETWEEN = re.compile(r"\bbetween\s+(?:[\w'’.-]+\s+){0,4}?[\w'’.-]+$", re.I)
 _DAYS_LATER = re.compile(r"\b(?:(?P<n>\w+)\s+days?\s+later|the\s+(?:next|following)\s+day|a\s+day\s+later)\b", re.I)
-_CLAUSE_BREAK = re.compile(r"(?:,\s+|\s+)(?:and|while|but|as)\s+(?=\w)|;\s+")
+# ", a day after ...": what the main clause reports followed an earlier act, its own incident.
+_CLAUSE_BREAK = re.compile(
+    r"(?:,\s+|\s+)(?:and|while|but|as)\s+(?=\w)|;\s+|,\s+(?=(?:a|one|two|three|four|five|\d)\s+days?\s+after\s)"
+)
 
 
 def _clauses(
@@ -670,13 +702,16 @@ def _clauses(
         left, right = (start, m.start()), (m.end(), end)
         if right[1] - right[0] < 25 or left[1] - left[0] < 25:
             continue
+        if _BETWEEN.search(text, left[0], left[1]):
+            continue  # "on the road between Tyre and the village of X": one span, two places
         if not any(t.end <= left[1] for t in found) or not any(t.start >= right[0] for t in found):
             continue
         right_text = text[right[0] : right[1]]
         marked = bool(
             separate.match(right_text[:60])
             or re.match(
-                r"(?:the next day|a day later|hours later|later|a separate|another (?:attack|incident|strike|bomb"
+                r"(?:the next day|a day later|hours later|later|a separate"
+                r"|(?:a|one|two|three|four|five|\d)\s+days?\s+after|another (?:attack|incident|strike|bomb"
                 r"|blast|raid|explosion)|a second (?:attack|incident|strike|bomb|blast|raid|explosion))\b",
                 right_text,
                 re.I,
@@ -771,7 +806,25 @@ def _best_trigger(found: list[Trigger], text: str) -> Trigger | None:
         return strong_disrupted[0]
     if "Non-violent transfer of territory" in subs and subs & _TERRITORY and "Armed clash" not in subs:
         return next(t for t in pool if t.sub_event_type == "Non-violent transfer of territory")
+    intercepted = [t for t in pool if t.sub_event_type == "Disrupted weapons use"]
+    if intercepted and subs <= _INTERCEPTABLE:
+        lo, hi = min(t.start for t in pool), max(t.end for t in pool)
+        stop = text.find(".", hi)
+        sentence = text[text.rfind(".", 0, lo) + 1 : len(text) if stop < 0 else stop]
+        if not _LANDED.search(sentence):
+            return intercepted[0]  # "four rockets fired at X were intercepted": nothing hit (ACLED)
     return max(pool, key=lambda t: (t.priority, -t.start))
+
+
+# Weapons that can be shot down or intercepted; the sentence says none of them got through unless
+# one hit, landed or hurt someone, or only some ("21 of 29", "one of the rockets") were stopped.
+_SHOT_DOWN = re.compile(r"intercept|shot down|downed", re.I)
+_INTERCEPTABLE = {"Disrupted weapons use", "Shelling/artillery/missile attack", "Air/drone strike"}
+_LANDED = re.compile(
+    r"\b(?:land(?:ed|s)?|hit|struck|fell|impact\w*|damag\w*|explod\w*|kill\w*|wound\w*|injur\w*|debris|while|but|"
+    r"others?|rest|remaining|(?:one|two|three|some|most|several|\d+) of)\b",
+    re.I,
+)
 
 
 # ---------------------------------------------------------------- the extractor
@@ -823,7 +876,12 @@ def _learned_subtype(incident: Incident, rule_sub: str) -> str:
     """The classifier's reading of the incident's sentences where it is sure and knows the
     rule's answer too (a model without that class cannot judge it)."""
     model = classifier.load_model()
-    if model is None or rule_sub in WEAPON_NAMED:
+    # A named weapon, a place changing hands (capture after fighting is a territory change, not
+    # the fighting) or a weapon shot down before it hit is what the words say.
+    lead = incident.mentions[0]
+    if model is None or rule_sub in WEAPON_NAMED or rule_sub in _TERRITORY:
+        return rule_sub
+    if rule_sub == "Disrupted weapons use" and _SHOT_DOWN.match(lead.text, lead.trigger.start - lead.sentence[0]):
         return rule_sub
     label, p = model.best(" ".join(m.text for m in incident.mentions[:2])[:_LEARNED_CHARS])
     if label == classifier.NONE or label == rule_sub:
@@ -870,7 +928,10 @@ def _article_context(text: str, sentences: list[tuple[int, int]], title: str | N
         # "the ministry denied claims that ..."
         disputed=bool(re.search(r"\bdenied\s+(?:\w+\s+){0,3}(?:claims?|reports?|allegations?)\b", lead_text, re.I)),
         accident=(
-            bool(cues()["accident"].search(title or ""))
+            any(
+                not (a.group(0).lower().startswith("storm") and _STORMING.search(title, 0, a.start()))
+                for a in cues()["accident"].finditer(title or "")
+            )
             or any(
                 not any(
                     t.start <= sentences[0][0] + a.start() and sentences[0][0] + a.end() <= t.end
@@ -880,6 +941,7 @@ def _article_context(text: str, sentences: list[tuple[int, int]], title: str | N
             )
         )  # "forces storm the town" is no storm
         and not any(t.priority >= 70 for t in first_triggers),
+        off_topic=bool(_REVIEW_TITLE.search(title or "")),
     )
 
 
@@ -1140,7 +1202,13 @@ def _merge(mentions: list[Mention]) -> list[Incident]:
             if not mention.follow_up:
                 incidents.append(Incident([mention]))
             continue
-        target = next((inc for inc in incidents if _compatible(inc, mention)), None)
+        fits = [inc for inc in incidents if _compatible(inc, mention)]
+        # Where several incidents fit, a mention joins one of its own kind ("the fighting on Saturday"
+        # after "a curfew on Sunday, a day after heavy fighting").
+        kind = mention.trigger.sub_event_type
+        target = next(
+            (inc for inc in fits if inc.mentions[0].trigger.sub_event_type == kind), fits[0] if fits else None
+        )
         if mention.follow_up:
             (target or incidents[0]).mentions.append(mention)
             continue
@@ -1201,6 +1269,7 @@ _CLAIM = re.compile(
     r"said\b[^.;]{0,60}?\b(?:its|their)\s+(?:fighters?|members?|militants?|men)\s+(?:had\s+)?carried\s+out)\b",
     re.I,
 )
+_NO_CLAIM = re.compile(r"\b(?:no|not|nobody|never|none|yet\s+to)\b(?:\s+\w+){0,3}\s*$", re.I)
 _REPORTED = re.compile(r"\b(?:said|says|claimed|claims|according to)\b", re.I)
 _CLAIM_WORD = LowerPattern(r"claim|responsib|carried out|blam|suspect|accus|believed|belong|loyal|affiliat|members? of")
 # The attackers identified as a group's men: "the fighters belong to ISWAP".
@@ -1229,6 +1298,8 @@ def _assign_roles(incident: Incident, text: str, sub: str) -> list[tuple[str, ac
         if m is not lead and m.trigger.sub_event_type != lead.trigger.sub_event_type and not m.follow_up:
             continue
         claim = _CLAIM.search(text, *m.sentence) or _BLAME.search(text, *m.sentence)
+        if claim and _NO_CLAIM.search(text, max(m.sentence[0], claim.start() - 30), claim.start()):
+            claim = None  # "police suspected the ELN, but no one has claimed the attack"
         if claim and incident.claim_elsewhere and _CLAIM.search(text, *m.sentence):
             continue  # "X claimed the bus attack", merged here, is about the other incident
         found = role_mod.sentence_roles(text, m.sentence, m.actors, m.trigger.start)
@@ -1462,6 +1533,8 @@ def _build(
     for r, h, st in roles:
         strength[(r, id(h))] = max(st, strength.get((r, id(h)), 0))
     sub = _refine_subtype(sub, perpetrators, targets, None, incident, text)
+    if sub == "Government regains territory" and _foreign_capture(perpetrators, targets, country_iso2):
+        sub = "Non-state actor overtakes territory"  # ACLED: a foreign army taking land from the host's army
     event_type = event_type_of(sub)
     fatalities, injured = _toll(incident, sub, text)
 
@@ -1511,6 +1584,17 @@ def _build(
     )
 
 
+def _foreign_capture(perpetrators, targets, country_iso2: str | None) -> bool:
+    """Only foreign state forces capture, from the host country's own forces (a foreign force
+    retaking a town from rebels for the host government is its ally regaining it)."""
+    states = [h for h in perpetrators if h.actor_type == "State forces"]
+    return (
+        bool(country_iso2 and states)
+        and all(h.country_iso2 not in (None, country_iso2) for h in states)
+        and any(h.actor_type == "State forces" and h.country_iso2 == country_iso2 for h in targets)
+    )
+
+
 def _choose_date(
     incident: Incident, sub: str, lead_dates: list[DateMention], published: date, previous: date | None = None
 ) -> tuple[date, str, bool]:
@@ -1528,10 +1612,24 @@ def _choose_date(
                 n = later["n"]
                 days = 1 if not n else (int(n) if n.isdigit() else NUMBER_WORDS.get(n.lower(), 1))
                 return previous + timedelta(days=days), "day", False
+            after = _DAYS_AFTER.match(text_of(m))
+            # The clause split off ", a day after heavy fighting": the day its sentence named, minus n.
+            named = [d for d in lead_dates if d.precision == "day" and m.sentence[0] - 200 < d.start < m.sentence[0]]
+            if after and named:
+                n = after["n"].lower()
+                days = 1 if n in ("a", "one") else (int(n) if n.isdigit() else NUMBER_WORDS.get(n, 1))
+                return named[-1].value - timedelta(days=days), "day", False
             continue
         owned = next((d for d in own if _owns_act(m, d)), None)
         if owned is not None:
             return owned.value, owned.precision, False  # "mourning on Tuesday for Sunday's attack"
+        earlier = _DAYS_AFTER_TRIGGER.search(text_of(m), 0, max(0, m.trigger.start - m.sentence[0]))
+        main = [d for d in own if d.precision == "day" and earlier and d.start < m.sentence[0] + earlier.start()]
+        if main:
+            # "imposed a curfew on Sunday, a day after heavy fighting": the fighting was the day before.
+            n = earlier["n"].lower()
+            days = 1 if n in ("a", "one") else (int(n) if n.isdigit() else NUMBER_WORDS.get(n, 1))
+            return main[-1].value - timedelta(days=days), "day", False
         explicit = [d for d in own if d.explicit]
         if explicit:
             return explicit[0].value, "day", False
@@ -1556,6 +1654,8 @@ def _choose_date(
     return published, "unknown", True
 
 
+_DAYS_AFTER = re.compile(r"\W*(?P<n>a|one|two|three|four|five|\d)\s+days?\s+after\b", re.I)
+_DAYS_AFTER_TRIGGER = re.compile(r"\b(?P<n>a|one|two|three|four|five|\d)\s+days?\s+after\s+(?:[\w'’-]+\s+){0,5}$", re.I)
 # "Sunday's attack", "Monday's twin blasts": the day names the act itself.
 _POSSESSIVE_ACT = re.compile(
     r"['’]s\s+(?:[\w-]+\s+){0,2}?(?:attacks?|raids?|blasts?|bombings?|ambush(?:es)?|clash(?:es)?|strikes?"

@@ -40,8 +40,13 @@ _WORD_NOT_CUE = r"\s+(?!(?:and|killed|dead|died|injured|wounded|hurt)\b)[\w'’-
 _FILLER = r"(?:" + _WORD_NOT_CUE + r"){0,4}?(?:\s+of(?:" + _WORD_NOT_CUE + r"){1,5}?)??"
 _KILL = (
     r"(?:killed|dead|died|slain|shot\s+dead|killed\s+and\s+\w+\s+(?:injured|wounded)|lost\s+their\s+lives"
-    r"|perished|massacred|executed|beheaded|beaten\s+to\s+death)"
+    r"|perished|massacred|executed|beheaded|beaten\s+to\s+death|neutrali[sz]ed|eliminated)"
 )
+# Statement words for killing that also take things ("two IEDs were neutralised", "the loss of two
+# vehicles"): a toll only when the count names fighters or soldiers, and is a figure (a force
+# boasting it "neutralised dozens" gives no count).
+_KILL_OF_FIGHTERS = re.compile(r"neutrali|eliminat|(?:the\s+)?loss\s+of")
+_VAGUE = re.compile(r"(?:dozens|scores|hundreds|thousands|several|many)$")
 _HURT = r"(?:injured|wounded|hurt|injuries|maimed)"
 
 _ITEM = r"(?P<num>" + NUMBER + r")" + _FILLER
@@ -82,7 +87,7 @@ _KILL_BEFORE_NUM = re.compile(
     # Headlines use the present tense and quote the verb: 'IS kills 18', 'police "kill" 52'.
     r"\b(?P<cue>shot\s+dead|gunned\s+down|shot\s+and\s+killed|killing|killed|kills|kill|executes|executed|execute|"
     r"slaughters|slaughtered|slaughter|massacres|massacred|beheads|beheaded|wounding|wounded|wounds|injuring|injured|injures|"
-    r"claimed\s+the\s+lives\s+of|left|leaving)[\"'”’]?\s+"
+    r"claimed\s+the\s+lives\s+of|left|leaving|neutrali[sz](?:ed|ing)|eliminat(?:ed|ing)|the\s+loss\s+of)[\"'”’]?\s+"
     + _QUALIFIER
     + r"(?P<num>"
     + NUMBER
@@ -92,7 +97,7 @@ _KILL_BEFORE_NUM = re.compile(
     # no re.I: find_casualties lower-cases the sentence first, which is faster
 )
 _TOLL = re.compile(
-    r"\b(?P<cue>death\s+toll|toll|the\s+figure|number\s+of\s+(?:dead|deaths|injured|wounded))\b[^.]{0,160}?\b(?:rose|risen|climbed|reached|stands|stood|increased|is|was|to|at)\s+(?:to\s+|at\s+)?"
+    r"\b(?P<cue>death\s+toll|toll|the\s+figure|number\s+of\s+(?:people\s+|civilians\s+)?(?:dead|deaths|killed|injured|wounded))\b[^.]{0,160}?\b(?:rose|risen|climbed|reached|stands|stood|increased|is|was|to|at)\s+(?:to\s+|at\s+)?"
     + _QUALIFIER
     + r"(?P<num>\d{1,3}(?:,\d{3})*|"
     + _UNITS
@@ -120,9 +125,10 @@ _SINGLE_VICTIM = re.compile(
     r"\b(?:killed|kills|shot\s+dead|shot\s+and\s+killed|gunned\s+down|assassinated|murdered|lynch(?:ed|es)?|beheaded|"
     r"(?:stoned|beat|beaten|hacked|tortured|burned|burnt|lynched)\s+to\s+death)\s+(?:(?:a|an|the|one)\s+)?(?=[a-z])"
 )
-_AGE = re.compile(
-    r"(?<!\d),\s*(?:aged\s+)?\d{1,3}(?:\s*(?:,|and|&)\s*\d{1,3})*\s*,|\baged\s+\d{1,3}(?:\s*(?:,|and|&)\s*\d{1,3})*\b"
-)
+_AGE_VALUE = r"(?:\d{1,3}|(?:" + _UNITS + r")(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)"
+_AGE = re.compile(r"(?<!\d),\s*(?:\d{1,3}|aged\s+" + _AGE_VALUE + r")(?:\s*(?:,|and|&)\s*" + _AGE_VALUE + r")*\s*,")
+# A bare "aged nine" inside the count's phrase goes without trace: "two boys aged 12 and 14 were killed".
+_AGED = re.compile(r"\s+aged\s+" + _AGE_VALUE + r"(?:\s*(?:,|and|&)\s*" + _AGE_VALUE + r")*\b")
 _VERB_BEFORE = re.compile(r"\b(?:killed|killing|kills|kill|wounded|wounding|injured|injuring|shot\s+dead)\s+$")
 # Dates are not counts: "On 14 October 2020, a civilian was killed" is one death.
 _MONTHS = (
@@ -145,7 +151,9 @@ _BEATEN = re.compile(
     r"\b(?:beat|beaten|stabbed|hacked|burned|burnt|stoned|lynched)\s+(?P<num>"
     + NUMBER
     + r")\s+(?:[\w'-]+\s+){0,3}?to\s+death\b"
-    r"|\blynched\s+(?P<num2>" + NUMBER + r")\b",
+    r"|\blynched\s+(?P<num2>" + NUMBER + r")\b"
+    # the count after the phrase: "beat and burned to death two men"
+    r"|\b(?:beat(?:en)?|stabbed|hacked|burned|burnt|stoned|clubbed)\s+to\s+death\s+(?P<num3>" + NUMBER + r")\s",
     # no re.I: find_casualties lower-cases the sentence first, which is faster
 )
 
@@ -267,9 +275,11 @@ def find_casualties(sentence: str) -> Casualties:
     # substitutions add no digits): the same result, sooner.
     if "number" in sentence:
         sentence = _UNKNOWN_NUMBER.sub("unknown", sentence)
-    if _DIGIT.search(sentence):
+    if not _DIGIT.search(sentence):
+        sentence = _AGED.sub("", sentence)  # "aged nine"
+    else:
         # Ages are not counts: "One worker, Rahima Begum, 23, died" / "aged 23".
-        sentence = _AGE.sub(",", sentence)
+        sentence = _AGED.sub("", _AGE.sub(",", sentence))
         sentence = _DATE.sub("that day", sentence)
         sentence = _AGE_ADJECTIVE.sub(lambda m: m["article"] or "one", sentence)
     killed: list[tuple[str, int]] = []
@@ -304,6 +314,8 @@ def find_casualties(sentence: str) -> Casualties:
             continue
         head = sentence[m.end("num") : m.start("cue")]
         group = "total" if re.search(r"\band\b|,", head) else _group_after(head)
+        if _KILL_OF_FIGHTERS.match(m["cue"]) and (_group_after(head) == "total" or _VAGUE.match(m["num"])):
+            continue
         if _is_kill(m["cue"]) or _died_later(sentence, m):
             killed.append((group, value))
         else:
@@ -323,6 +335,8 @@ def find_casualties(sentence: str) -> Casualties:
             cue = m["tail"].strip()
         # "killed four soldiers and three militants": the conjoined count belongs to the same verb.
         group = _group_after(sentence[m.end("num") : m.end("num") + 40])
+        if _KILL_OF_FIGHTERS.match(cue) and (group == "total" or _VAGUE.match(m["num"])):
+            continue
         tail = re.match(
             r"(?:\s+[a-z][\w'-]*){0,2}?\s+and\s+(?P<num>" + NUMBER + r")\s+(?P<noun>[a-z][\w'-]*)", sentence[m.end() :]
         )
@@ -351,7 +365,7 @@ def find_casualties(sentence: str) -> Casualties:
                 killed.append((group, 1))
                 break
     for m in _BEATEN.finditer(sentence) if "death" in sentence or "lynched" in sentence else ():
-        value = parse_number(m["num"] or m["num2"])
+        value = parse_number(m["num"] or m["num2"] or m["num3"])
         if value:
             killed.append(("total", value))
     for m in _BODIES.finditer(sentence) if "bodies" in sentence else ():

@@ -1,6 +1,7 @@
 """Validate the labelled development set (cases.jsonl + gold.json) and print its coverage.
 
-Run: .venv/bin/python tests/data/devset/validate.py   (exit code 1 on any error)
+Run: .venv/bin/python tests/data/devset/validate.py [SET_DIR]   (exit code 1 on any error)
+SET_DIR defaults to this directory; tests/data/devset_b is the second, blind set.
 
 Stdlib only on purpose: the set must be checkable without importing the extractor it scores.
 The taxonomy is repeated here from the project brief so the check stays independent of the
@@ -62,8 +63,9 @@ EVENT_KEYS = {
 }
 CASE_KEYS = {"id", "url", "published", "source_country", "title", "text"}
 
-# Coverage the brief asks of the set; failing these is an error, not a warning.
-MIN_CASES, MIN_PER_SUBTYPE, MIN_NEGATIVES, MIN_COUNTRIES = 170, 4, 45, 30
+# Coverage each set promises (cases, events per sub-type, negatives, event countries); failing
+# these is an error, not a warning. devset_b is a smaller second set written blind.
+FLOORS = {"devset": (170, 4, 45, 30), "devset_b": (60, 1, 25, 25)}
 MIN_WORDS, MAX_WORDS, LONG_WORDS = 60, 500, 300
 
 
@@ -139,7 +141,8 @@ def check_event(cid: str, i: int, ev: dict, published: dt.date) -> list[str]:
     return errs
 
 
-def validate(cases: list[dict], gold: dict) -> tuple[list[str], dict]:
+def validate(cases: list[dict], gold: dict, floors: tuple[int, ...] = FLOORS["devset"]) -> tuple[list[str], dict]:
+    min_cases, min_per_subtype, min_negatives, min_countries = floors
     errs: list[str] = []
     ids = [c.get("id") for c in cases]
     dupes = [i for i, n in Counter(ids).items() if n > 1]
@@ -185,22 +188,23 @@ def validate(cases: list[dict], gold: dict) -> tuple[list[str], dict]:
         "countries": sorted(countries),
         "per_sub": per_sub,
     }
-    if len(cases) < MIN_CASES:
-        errs.append(f"only {len(cases)} cases, want >= {MIN_CASES}")
+    if len(cases) < min_cases:
+        errs.append(f"only {len(cases)} cases, want >= {min_cases}")
     for sub in SUB_TO_TYPE:
-        if per_sub[sub] < MIN_PER_SUBTYPE:
-            errs.append(f"sub-type {sub!r} has {per_sub[sub]} events, want >= {MIN_PER_SUBTYPE}")
-    if negatives < MIN_NEGATIVES:
-        errs.append(f"only {negatives} negatives, want >= {MIN_NEGATIVES}")
-    if len(countries) < MIN_COUNTRIES:
-        errs.append(f"only {len(countries)} event countries, want >= {MIN_COUNTRIES}")
+        if per_sub[sub] < min_per_subtype:
+            errs.append(f"sub-type {sub!r} has {per_sub[sub]} events, want >= {min_per_subtype}")
+    if negatives < min_negatives:
+        errs.append(f"only {negatives} negatives, want >= {min_negatives}")
+    if len(countries) < min_countries:
+        errs.append(f"only {len(countries)} event countries, want >= {min_countries}")
     return errs, stats
 
 
 def main() -> int:
-    cases = load_cases(HERE / "cases.jsonl")
-    gold = json.loads((HERE / "gold.json").read_text(encoding="utf-8"))
-    errs, stats = validate(cases, gold)
+    set_dir = Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else HERE
+    cases = load_cases(set_dir / "cases.jsonl")
+    gold = json.loads((set_dir / "gold.json").read_text(encoding="utf-8"))
+    errs, stats = validate(cases, gold, FLOORS[set_dir.name])
     print(
         f"cases={stats['cases']} negatives={stats['negatives']} multi_event_cases={stats['multi_event_cases']} "
         f"long_articles(>={LONG_WORDS}w)={stats['long_articles']} events={sum(stats['per_sub'].values())}"
