@@ -534,8 +534,15 @@ def test_an_object_with_its_province_after_a_comma():
 
 
 def test_a_province_written_as_a_unit_may_be_a_spelling_variant():
-    event = event_of("On 3 March 2025, Russian forces shelled Qwertne, Zaporizhia, with artillery.")
-    assert (event.country_iso2, event.admin1, event.geo_precision) == ("UA", "Zaporizhzhia", 3)
+    event = event_of("On 3 March 2025, Russian forces shelled Qwertne, Zaporijia, with artillery.")
+    assert (event.country_iso2, event.admin1, event.geo_precision) == ("UA", "Zaporizhia", 3)
+
+
+def test_a_province_is_shown_as_geonames_and_coders_spell_it_and_matched_as_the_news_spell_it():
+    # admin1_overrides.csv `more_names`: the news write "Zaporizhzhia", GeoNames and coders "Zaporizhia".
+    event = event_of("On 3 March 2025, Russian drones struck villages in the Zaporizhzhia region, officials said.")
+    assert (event.country_iso2, event.admin1, event.geo_precision) == ("UA", "Zaporizhia", 3)
+    assert event.location == "Zaporizhia"
 
 
 # ---------------------------------------------------------------- offsets: "45 km south of X"

