@@ -743,3 +743,13 @@ def test_a_part_of_a_province_written_as_a_unit():
 def test_a_province_inside_a_part_of_a_country_is_the_place():
     event = event_of("Jets bombed hideouts in northern Iraq's Anbar province on Sunday, the ministry said.")
     assert (event.location, event.geo_precision) == ("Anbar", 3)
+
+
+def test_a_province_only_event_is_placed_at_the_provinces_seat():
+    # Coders put an event known only by its province at the provincial capital; the gazetteer
+    # knows the seat as the province's biggest town (Kherson city, not the oblast's middle).
+    gazetteer = load_gazetteer()
+    event = event_of("On 3 March 2025, Russian forces shelled Qwertivka, Kherson. Casualties unknown.")
+    city = next(p for p in gazetteer.lookup("Kherson") if p.kind == "city" and p.country_iso2 == "UA")
+    assert (event.admin1, event.geo_precision) == ("Kherson", 3)
+    assert distance_km(event.latitude, event.longitude, city.latitude, city.longitude) < 5
