@@ -753,3 +753,12 @@ def test_a_province_only_event_is_placed_at_the_provinces_seat():
     city = next(p for p in gazetteer.lookup("Kherson") if p.kind == "city" and p.country_iso2 == "UA")
     assert (event.admin1, event.geo_precision) == ("Kherson", 3)
     assert distance_km(event.latitude, event.longitude, city.latitude, city.longitude) < 5
+
+
+def test_an_event_known_only_by_its_country_is_placed_at_the_countrys_point():
+    # A demonym is the only place clue: the country's point (its capital), as for a country named outright.
+    gazetteer = load_gazetteer()
+    event = event_of("On 3 March 2025, Nigerian troops killed twelve militants in a raid on their camp.")
+    capital = gazetteer.capital("NG")
+    assert (event.country_iso2, event.admin1, event.geo_precision) == ("NG", None, 3)
+    assert (event.latitude, event.longitude) == (capital.latitude, capital.longitude)

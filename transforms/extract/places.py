@@ -1319,6 +1319,8 @@ def location_fields(place: ResolvedPlace | None, article: ArticlePlaces) -> dict
         capital = gazetteer.capital(country_iso2)
         if capital is not None:
             place = ResolvedPlace(0, 0, capital.name, capital, near=False, container=True)
+    # Known only by its country: at the country's point (its capital), like a country named outright.
+    point = place if place is not None else gazetteer.capital(country_iso2)
     admin1 = place.place.admin1 if place else None
     if place is not None and place.place.kind != KIND_ADMIN1:  # a province's centroid is in no one part
         admin1 = admin1_part(country_iso2, admin1, place.latitude, place.longitude) or admin1
@@ -1328,7 +1330,7 @@ def location_fields(place: ResolvedPlace | None, article: ArticlePlaces) -> dict
         "admin2": place.admin2 if place else None,
         "country": gazetteer.country_name(country_iso2),
         "country_iso2": country_iso2,
-        "latitude": place.latitude if place else None,
-        "longitude": place.longitude if place else None,
+        "latitude": point.latitude if point else None,
+        "longitude": point.longitude if point else None,
         "geo_precision": place.geo_precision if place else (3 if country_iso2 else None),
     }
