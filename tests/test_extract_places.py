@@ -469,7 +469,8 @@ def test_actors_give_a_weak_country_prior():
 
 def test_an_actor_alone_gives_the_country_of_an_unknown_village():
     event = event_of("On 3 March 2025, suspected Tatmadaw soldiers burned houses in the village of Qwertaung.")
-    assert event.country_iso2 == "MM" and event.latitude is None
+    # No town: only the country, at its point (precision 3).
+    assert (event.country_iso2, event.admin1, event.geo_precision) == ("MM", None, 3)
 
 
 def test_no_small_village_abroad_when_an_actor_points_elsewhere():
