@@ -763,3 +763,24 @@ def test_an_event_known_only_by_its_country_is_placed_at_the_countrys_point():
     capital = gazetteer.capital("NG")
     assert (event.country_iso2, event.admin1, event.geo_precision) == ("NG", None, 3)
     assert (event.latitude, event.longitude) == (capital.latitude, capital.longitude)
+
+
+def test_a_companys_or_crews_nationality_is_not_the_events_country():
+    event = event_of(
+        "On 5 May 2024, gunmen abducted two engineers of the Chinese company Sinoroad, who were working for "
+        "the Nigerian ministry of works, between Qwerta and Zxcvbi.",
+        published="2024-05-06",
+    )
+    assert event.country_iso2 == "NG"
+    event = event_of(
+        "On 5 May 2024, pirates seized six Filipino crew members from a tanker; the Ghanaian navy gave chase.",
+        "2024-05-06",
+    )
+    assert event.country_iso2 == "GH"
+
+
+def test_a_faraway_city_under_another_of_its_names_does_not_stand_on_size_against_an_actor():
+    # "Pensa" is one of Penza's (Russia) other names; with a Sahel group named, a local village is likelier.
+    assert "Pensa" not in places_of("Suspected JNIM militants attacked a checkpoint in Pensa.")
+    # With nothing pointing anywhere, the big town still stands on its size.
+    assert places_of("Gunmen attacked a checkpoint in Pensa.")["Pensa"].place.country_iso2 == "RU"

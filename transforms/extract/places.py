@@ -226,10 +226,13 @@ def _abroad(text: str, start: int) -> bool:
 
 
 # "Sudan refugees in Kakuma", "Somalia nationals", "the Belarus embassy": people of a country,
-# or its mission, away from it; the country is written as a demonym would be.
+# or its mission, away from it; the country is written as a demonym would be. So are a company's
+# or a ship's crew's nationality ("the Canadian mining company", "Philippine crew members").
 _FOREIGNERS_AFTER = re.compile(
     r"\s+(?:refugees?|nationals?|migrants?|citizens?|expatriates?|diaspora|asylum[- ]seekers?|embassy|envoy"
-    r"|ambassador|consulate|mission)\b",
+    r"|ambassador|consulate|mission"
+    r"|(?:[a-z\-]+\s+){0,2}(?:company|companies|firm|firms|corporation|multinational|contractors?"
+    r"|crew|crews|crewmen|crew\s+members|sailors|seafarers|tourists|investors))\b",
     re.I,
 )
 
@@ -968,8 +971,11 @@ def resolve(span: PlaceSpan, context: Counter, named_admin1: frozenset = frozens
         for c in span.candidates
         if c.country_iso2 != best.country_iso2 and not (own_city and name_match(span, c) <= 0)
     ]
+    # Under one of its other names only when nothing points elsewhere ("ISGS militants ... toward
+    # Pensa" is a Sahel village, not Penza in Russia; a lone "in Manni" may well be Mani).
     prominent = (
         span.locative
+        and (name_match(span, best) > 0 or top_votes == 0)
         and top_votes < 2
         and best.population >= PROMINENT_TOWN
         and all(c.population * 5 <= best.population for c in rivals)
@@ -1213,8 +1219,8 @@ def article_places(
             key = name.lower()
             iso2 = country_keys.get(key)
             if iso2 and (name is run or key not in index):
-                # "the border with Somalia": the other side, no vote
-                if not _abroad(text, match.start()):
+                # "the border with Somalia": the other side; "Chinese company": people from there; no vote
+                if not _abroad(text, match.start()) and not _FOREIGNERS_AFTER.match(text, match.end()):
                     context[iso2] += 1
                 break
     context.update(actor_prior(text))
