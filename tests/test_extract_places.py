@@ -784,3 +784,9 @@ def test_a_faraway_city_under_another_of_its_names_does_not_stand_on_size_agains
     assert "Pensa" not in places_of("Suspected JNIM militants attacked a checkpoint in Pensa.")
     # With nothing pointing anywhere, the big town still stands on its size.
     assert places_of("Gunmen attacked a checkpoint in Pensa.")["Pensa"].place.country_iso2 == "RU"
+
+
+def test_a_name_listed_after_a_locative_word_is_written_as_a_place():
+    # "in Qwertyvale and Garsen": Garsen shares the list's "in" (a town found in Kenya only).
+    assert places_of("Police torched houses in Qwertyvale and Garsen on Sunday.")["Garsen"].place.country_iso2 == "KE"
+    assert places_of("Gunmen raided the villages of Qwerta, Asdfu or Merti.")["Merti"].place.country_iso2 == "KE"

@@ -209,6 +209,13 @@ _LOCATIVE_BEFORE = re.compile(
 
 # "near the border with Somalia", "crossed the border from Niger", "neighbouring Mali", "the
 # embassy of Belarus": the country on the other side of a border from where it happened.
+# "in Qwerta, Asdfu and Zxcvi": the last names of a list share its first name's locative word.
+_LISTED_BEFORE = re.compile(
+    r"\b(?:in|at|near|outside|between|around|(?:towns?|villages?|areas?|localities)\s+of)\s+"
+    r"(?:[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)?,\s+){0,3}[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)?,?\s+(?:and|or)\s+$"
+)
+
+
 _ABROAD_BEFORE = re.compile(
     r"\b(?:(?:border|borders|frontier)\s+with|(?:crossed|crossing|came|coming)\s+(?:the\s+border\s+)?from"
     r"|neighbou?ring|embassy\s+of|consulate\s+of)\s+(?:the\s+)?$",
@@ -642,7 +649,7 @@ def with_surroundings(text: str, spans: list[PlaceSpan]) -> list[PlaceSpan]:
                 near=bool(_NEAR_BEFORE.search(before)) or offset is not None,
                 offset=offset,
                 region_word=_written_unit(before, after),
-                locative=bool(_LOCATIVE_BEFORE.search(before)),
+                locative=bool(_LOCATIVE_BEFORE.search(before) or _LISTED_BEFORE.search(before)),
                 directional=bool(
                     span.abroad
                     or _DIRECTION_BEFORE.search(before)
