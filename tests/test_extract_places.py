@@ -469,7 +469,8 @@ def test_actors_give_a_weak_country_prior():
 
 def test_an_actor_alone_gives_the_country_of_an_unknown_village():
     event = event_of("On 3 March 2025, suspected Tatmadaw soldiers burned houses in the village of Qwertaung.")
-    assert event.country_iso2 == "MM" and event.latitude is None
+    # No town: only the country, at its point (precision 3).
+    assert (event.country_iso2, event.admin1, event.geo_precision) == ("MM", None, 3)
 
 
 def test_no_small_village_abroad_when_an_actor_points_elsewhere():
@@ -534,8 +535,15 @@ def test_an_object_with_its_province_after_a_comma():
 
 
 def test_a_province_written_as_a_unit_may_be_a_spelling_variant():
-    event = event_of("On 3 March 2025, Russian forces shelled Qwertne, Zaporizhia, with artillery.")
-    assert (event.country_iso2, event.admin1, event.geo_precision) == ("UA", "Zaporizhzhia", 3)
+    event = event_of("On 3 March 2025, Russian forces shelled Qwertne, Zaporijia, with artillery.")
+    assert (event.country_iso2, event.admin1, event.geo_precision) == ("UA", "Zaporizhia", 3)
+
+
+def test_a_province_is_shown_as_geonames_and_coders_spell_it_and_matched_as_the_news_spell_it():
+    # admin1_overrides.csv `more_names`: the news write "Zaporizhzhia", GeoNames and coders "Zaporizhia".
+    event = event_of("On 3 March 2025, Russian drones struck villages in the Zaporizhzhia region, officials said.")
+    assert (event.country_iso2, event.admin1, event.geo_precision) == ("UA", "Zaporizhia", 3)
+    assert event.location == "Zaporizhia"
 
 
 # ---------------------------------------------------------------- offsets: "45 km south of X"
@@ -736,3 +744,49 @@ def test_a_part_of_a_province_written_as_a_unit():
 def test_a_province_inside_a_part_of_a_country_is_the_place():
     event = event_of("Jets bombed hideouts in northern Iraq's Anbar province on Sunday, the ministry said.")
     assert (event.location, event.geo_precision) == ("Anbar", 3)
+
+
+def test_a_province_only_event_is_placed_at_the_provinces_seat():
+    # Coders put an event known only by its province at the provincial capital; the gazetteer
+    # knows the seat as the province's biggest town (Kherson city, not the oblast's middle).
+    gazetteer = load_gazetteer()
+    event = event_of("On 3 March 2025, Russian forces shelled Qwertivka, Kherson. Casualties unknown.")
+    city = next(p for p in gazetteer.lookup("Kherson") if p.kind == "city" and p.country_iso2 == "UA")
+    assert (event.admin1, event.geo_precision) == ("Kherson", 3)
+    assert distance_km(event.latitude, event.longitude, city.latitude, city.longitude) < 5
+
+
+def test_an_event_known_only_by_its_country_is_placed_at_the_countrys_point():
+    # A demonym is the only place clue: the country's point (its capital), as for a country named outright.
+    gazetteer = load_gazetteer()
+    event = event_of("On 3 March 2025, Nigerian troops killed twelve militants in a raid on their camp.")
+    capital = gazetteer.capital("NG")
+    assert (event.country_iso2, event.admin1, event.geo_precision) == ("NG", None, 3)
+    assert (event.latitude, event.longitude) == (capital.latitude, capital.longitude)
+
+
+def test_a_companys_or_crews_nationality_is_not_the_events_country():
+    event = event_of(
+        "On 5 May 2024, gunmen abducted two engineers of the Chinese company Sinoroad, who were working for "
+        "the Nigerian ministry of works, between Qwerta and Zxcvbi.",
+        published="2024-05-06",
+    )
+    assert event.country_iso2 == "NG"
+    event = event_of(
+        "On 5 May 2024, pirates seized six Filipino crew members from a tanker; the Ghanaian navy gave chase.",
+        "2024-05-06",
+    )
+    assert event.country_iso2 == "GH"
+
+
+def test_a_faraway_city_under_another_of_its_names_does_not_stand_on_size_against_an_actor():
+    # "Pensa" is one of Penza's (Russia) other names; with a Sahel group named, a local village is likelier.
+    assert "Pensa" not in places_of("Suspected JNIM militants attacked a checkpoint in Pensa.")
+    # With nothing pointing anywhere, the big town still stands on its size.
+    assert places_of("Gunmen attacked a checkpoint in Pensa.")["Pensa"].place.country_iso2 == "RU"
+
+
+def test_a_name_listed_after_a_locative_word_is_written_as_a_place():
+    # "in Qwertyvale and Garsen": Garsen shares the list's "in" (a town found in Kenya only).
+    assert places_of("Police torched houses in Qwertyvale and Garsen on Sunday.")["Garsen"].place.country_iso2 == "KE"
+    assert places_of("Gunmen raided the villages of Qwerta, Asdfu or Merti.")["Merti"].place.country_iso2 == "KE"

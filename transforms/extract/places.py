@@ -209,6 +209,13 @@ _LOCATIVE_BEFORE = re.compile(
 
 # "near the border with Somalia", "crossed the border from Niger", "neighbouring Mali", "the
 # embassy of Belarus": the country on the other side of a border from where it happened.
+# "in Qwerta, Asdfu and Zxcvi": the last names of a list share its first name's locative word.
+_LISTED_BEFORE = re.compile(
+    r"\b(?:in|at|near|outside|between|around|(?:towns?|villages?|areas?|localities)\s+of)\s+"
+    r"(?:[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)?,\s+){0,3}[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)?,?\s+(?:and|or)\s+$"
+)
+
+
 _ABROAD_BEFORE = re.compile(
     r"\b(?:(?:border|borders|frontier)\s+with|(?:crossed|crossing|came|coming)\s+(?:the\s+border\s+)?from"
     r"|neighbou?ring|embassy\s+of|consulate\s+of)\s+(?:the\s+)?$",
@@ -226,10 +233,13 @@ def _abroad(text: str, start: int) -> bool:
 
 
 # "Sudan refugees in Kakuma", "Somalia nationals", "the Belarus embassy": people of a country,
-# or its mission, away from it; the country is written as a demonym would be.
+# or its mission, away from it; the country is written as a demonym would be. So are a company's
+# or a ship's crew's nationality ("the Canadian mining company", "Philippine crew members").
 _FOREIGNERS_AFTER = re.compile(
     r"\s+(?:refugees?|nationals?|migrants?|citizens?|expatriates?|diaspora|asylum[- ]seekers?|embassy|envoy"
-    r"|ambassador|consulate|mission)\b",
+    r"|ambassador|consulate|mission"
+    r"|(?:[a-z\-]+\s+){0,2}(?:company|companies|firm|firms|corporation|multinational|contractors?"
+    r"|crew|crews|crewmen|crew\s+members|sailors|seafarers|tourists|investors))\b",
     re.I,
 )
 
@@ -639,7 +649,7 @@ def with_surroundings(text: str, spans: list[PlaceSpan]) -> list[PlaceSpan]:
                 near=bool(_NEAR_BEFORE.search(before)) or offset is not None,
                 offset=offset,
                 region_word=_written_unit(before, after),
-                locative=bool(_LOCATIVE_BEFORE.search(before)),
+                locative=bool(_LOCATIVE_BEFORE.search(before) or _LISTED_BEFORE.search(before)),
                 directional=bool(
                     span.abroad
                     or _DIRECTION_BEFORE.search(before)
@@ -968,8 +978,11 @@ def resolve(span: PlaceSpan, context: Counter, named_admin1: frozenset = frozens
         for c in span.candidates
         if c.country_iso2 != best.country_iso2 and not (own_city and name_match(span, c) <= 0)
     ]
+    # Under one of its other names only when nothing points elsewhere ("ISGS militants ... toward
+    # Pensa" is a Sahel village, not Penza in Russia; a lone "in Manni" may well be Mani).
     prominent = (
         span.locative
+        and (name_match(span, best) > 0 or top_votes == 0)
         and top_votes < 2
         and best.population >= PROMINENT_TOWN
         and all(c.population * 5 <= best.population for c in rivals)
@@ -1213,8 +1226,8 @@ def article_places(
             key = name.lower()
             iso2 = country_keys.get(key)
             if iso2 and (name is run or key not in index):
-                # "the border with Somalia": the other side, no vote
-                if not _abroad(text, match.start()):
+                # "the border with Somalia": the other side; "Chinese company": people from there; no vote
+                if not _abroad(text, match.start()) and not _FOREIGNERS_AFTER.match(text, match.end()):
                     context[iso2] += 1
                 break
     context.update(actor_prior(text))
@@ -1319,6 +1332,8 @@ def location_fields(place: ResolvedPlace | None, article: ArticlePlaces) -> dict
         capital = gazetteer.capital(country_iso2)
         if capital is not None:
             place = ResolvedPlace(0, 0, capital.name, capital, near=False, container=True)
+    # Known only by its country: at the country's point (its capital), like a country named outright.
+    point = place if place is not None else gazetteer.capital(country_iso2)
     admin1 = place.place.admin1 if place else None
     if place is not None and place.place.kind != KIND_ADMIN1:  # a province's centroid is in no one part
         admin1 = admin1_part(country_iso2, admin1, place.latitude, place.longitude) or admin1
@@ -1328,7 +1343,7 @@ def location_fields(place: ResolvedPlace | None, article: ArticlePlaces) -> dict
         "admin2": place.admin2 if place else None,
         "country": gazetteer.country_name(country_iso2),
         "country_iso2": country_iso2,
-        "latitude": place.latitude if place else None,
-        "longitude": place.longitude if place else None,
+        "latitude": point.latitude if point else None,
+        "longitude": point.longitude if point else None,
         "geo_precision": place.geo_precision if place else (3 if country_iso2 else None),
     }
