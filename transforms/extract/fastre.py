@@ -170,18 +170,24 @@ def _union(parts) -> set[str] | None:
     return out
 
 
+def _parsed_items(alternation: str) -> list | None:
+    """The parsed pattern's items, or None when it does not parse or sets flags we cannot read."""
+    try:
+        parsed = P.parse(alternation)
+    except re.error:
+        return None
+    return None if parsed.state.flags & ~re.UNICODE else list(parsed.data)
+
+
 def word_leads(alternation: str, at_word_start: bool = True) -> frozenset[str] | None:
     """For a pattern on lower-cased text (matched only at a word start, "(?<![\\w-])", unless
     at_word_start is False: then only \\b or a separator before a word anchors it):
     the 3- or 4-letter starts its matches' first word can have (a sentence none of whose words
     starts so cannot match), or None when that cannot be worked out."""
-    try:
-        parsed = P.parse(alternation)
-    except re.error:
+    items = _parsed_items(alternation)
+    if items is None:
         return None
-    if parsed.state.flags & ~re.UNICODE:
-        return None
-    leads = _leads(list(parsed.data), "", anchored=at_word_start)
+    leads = _leads(items, "", anchored=at_word_start)
     return frozenset(leads) if leads else None
 
 
@@ -239,13 +245,10 @@ def word_pairs(alternation: str, at_word_start: bool = True) -> dict[str, frozen
     (word_leads), the starts the next long word of such a match can have (None: any). A
     sentence without such a pair of word starts cannot match. None when the first word's
     start cannot be worked out."""
-    try:
-        parsed = P.parse(alternation)
-    except re.error:
+    items = _parsed_items(alternation)
+    if items is None:
         return None
-    if parsed.state.flags & ~re.UNICODE:
-        return None
-    pairs = _next_leads(list(parsed.data), "", None, False, at_word_start)
+    pairs = _next_leads(items, "", None, False, at_word_start)
     if any(first is None for first, _ in pairs):
         return None
     out: dict[str, set[str] | None] = {}
