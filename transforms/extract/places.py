@@ -33,12 +33,13 @@ from transforms.extract.gazetteer import (
     Place,
     load_gazetteer,
     spelling_fold,
-    variant_key,
 )
 from transforms.extract.gazetteer import normalise as _normalise
+from transforms.extract.gazetteer import variant_key as _variant_key
 
 # Names repeat across an article and a run (candidates, units, surfaces): folded once each.
 normalise = lru_cache(maxsize=1 << 17)(_normalise)
+variant_key = lru_cache(maxsize=1 << 16)(_variant_key)
 
 # Tokens: words with inner hyphens/apostrophes/dots ("Deir ez-Zor", "Sana'a", "U.S.").
 _TOKEN = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’.\-]*")
@@ -73,7 +74,7 @@ _CONNECTORS = {
     "and",
 }
 _ARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|ar|as|an|ash|at|az|ed|ez)-[A-Z]")
-_PERSON_BEFORE = re.compile(
+_PERSON_BEFORE = compile_guarded(
     r"\b(?:Mr|Mrs|Ms|Dr|President|Prime Minister|Minister|General|Gen|Col|Colonel|Lt|Major|Maj|Captain|Capt|"
     r"Sheikh|Imam|Commander|Governor|Gov|Senator|Sen|Rep|spokesman|spokeswoman|spokesperson|chief|leader|"
     r"Brig|Sgt|Pope|King|Queen|Prince|Emir|Sultan|journalist|reporter|correspondent|resident|named|identified "
@@ -92,7 +93,7 @@ _REGION_AFTER = re.compile(
     re.I,
 )
 # "in the province of Soum", "the state of Zamfara": the unit word written before the name.
-_REGION_BEFORE = re.compile(
+_REGION_BEFORE = compile_guarded(
     r"\bthe\s+(?:province|state|region|governorate|district|county|department|prefecture|oblast"
     r"|territory|local government area|municipality)\s+of\s+$",
     re.I,
@@ -131,7 +132,7 @@ _NAME_WORDS_OK = {
     "municipality",
     "township",
 }
-_NEAR_BEFORE = re.compile(
+_NEAR_BEFORE = compile_guarded(
     r"\b(?:near|outside|close to|outskirts of|(?:\d+|a few|several|\w+)\s+(?:km|kilometres|kilometers"
     r"|miles)\s+(?:\w+\s+)?(?:from|of)|"
     r"(?:north|south|east|west|northeast|northwest|southeast|southwest|north-east|north-west|south-east"
@@ -139,6 +140,30 @@ _NEAR_BEFORE = re.compile(
     r"|village\s+of\s+)?$",
     re.I,
 )
+# Every reading of _NEAR_BEFORE holds one of these: the cheap test first (its "\w+ km" reading
+# can start at any word, which defeats the first-character guard).
+_NEAR_WORDS = (
+    "near",
+    "outside",
+    "close",
+    "outskirts",
+    "km",
+    "kilomet",
+    "mile",
+    "north",
+    "south",
+    "east",
+    "west",
+    "around",
+    "between",
+)
+
+
+def _near_before(before: str) -> bool:
+    low = before.lower()
+    return any(word in low for word in _NEAR_WORDS) and bool(_NEAR_BEFORE.search(before))
+
+
 # "45 km south of", "some 30 kilometres north-east of the town of", "10 miles (16 km) west of":
 # a point that far that way of the place (no direction: near it, the point stays).
 _COMPASS = r"(?:north|south|east|west)(?:[\s-]?(?:north|south|east|west)){0,2}|(?-i:[NSEW]{1,3})"
@@ -149,7 +174,7 @@ _NUMBER_VALUES = {
     "fifteen": 15,
     "hundred": 100,
 }
-_OFFSET_BEFORE = re.compile(
+_OFFSET_BEFORE = compile_guarded(
     rf"\b(?P<number>\d+(?:\.\d+)?|{'|'.join(_NUMBER_VALUES)})[\s-]*(?P<unit>km|kms|kilomet(?:re|er)s?|mi|miles?)\b"
     rf"(?:\s*\([^)]{{1,20}}\))?(?:\s+(?:to\s+the\s+)?(?P<bearing>{_COMPASS})(?:ern)?)?\s+(?:of|from)\s+"
     r"(?:the\s+)?(?:(?:town|city|village|district|capital)\s+(?:of\s+)?)?$",
@@ -201,7 +226,7 @@ def offset_before(before: str) -> tuple[float, float] | None:
     return km, bearing
 
 
-_LOCATIVE_BEFORE = re.compile(
+_LOCATIVE_BEFORE = compile_guarded(
     r"\b(?:in|at|near|outside|on|into|from|of|across|around|to|toward|towards|through|via|inside|within|between|axis)\s+(?:the\s+)?(?:(?:town|city|village|district|region|province|state|capital|area|suburb|neighbou?rhood|camp)\s+of\s+)?$",
     re.I,
 )
@@ -209,7 +234,7 @@ _LOCATIVE_BEFORE = re.compile(
 
 # "near the border with Somalia", "crossed the border from Niger", "neighbouring Mali", "the
 # embassy of Belarus": the country on the other side of a border from where it happened.
-_ABROAD_BEFORE = re.compile(
+_ABROAD_BEFORE = compile_guarded(
     r"\b(?:(?:border|borders|frontier)\s+with|(?:crossed|crossing|came|coming)\s+(?:the\s+border\s+)?from"
     r"|neighbou?ring|embassy\s+of|consulate\s+of)\s+(?:the\s+)?$",
     re.I,
@@ -238,7 +263,7 @@ def _foreigners_of(text: str, end: int, candidates: tuple[Place, ...]) -> bool:
     return any(c.kind == KIND_COUNTRY for c in candidates) and bool(_FOREIGNERS_AFTER.match(text, end, end + 30))
 
 
-_DIRECTION_BEFORE = re.compile(
+_DIRECTION_BEFORE = compile_guarded(
     r"\b(?:to|towards|toward|road to|route to|heading for|bound for|fled to|fled "
     r"into)\s+(?:the\s+)?(?:town\s+of\s+|city\s+of\s+|capital\s+)?$",
     re.I,
@@ -255,11 +280,11 @@ _UNIT_WORDS = (
 # A name the gazetteer lacks may sit inside the units: "Monsey (Karimama, Alibori)".
 _HIERARCHY_GAP = re.compile(rf"(?:\s*(?:[,()]|(?i:{_UNIT_WORDS})s?\b|[A-Z][\w'’\-]*(?=\s*,)))*\s*")
 # "Toui (", "at Spirne, ", "Sanson (Tchaourou, ": a name the gazetteer lacks, its units after it.
-_UNKNOWN_BEFORE = re.compile(
+_UNKNOWN_BEFORE = compile_guarded(
     r"(?<![\w'’\-])(?P<name>[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,2})(?:\s+(?i:" + _UNIT_WORDS + r"|camp)s?)?"
     r"(?P<gap>\s*[(,](?:\s*[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,2}\s*,)?)\s*$"
 )
-_OBJECT_BEFORE = re.compile(r"\b[a-z]{3,}\s+$")  # a lower-case word (a verb) right before the name
+_OBJECT_BEFORE = compile_guarded(r"\b[a-z]{3,}\s+$")  # a lower-case word (a verb) right before the name
 _DATE_WORDS = re.compile(
     r"^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|"
     r"May|June|July|August|September|October|November|December|On|In|At)\b"
@@ -285,19 +310,19 @@ _INSTITUTION_AFTER = re.compile(
     r"^\s+(?:[A-Z][a-z]+\s+){0,2}(?:University|College|Polytechnic|Hospital|Prison|Airport|Stadium|Market)\b"
 )
 # "northern Iraq", "south-eastern Turkey": a part of a country, not all of it.
-_PART_BEFORE = re.compile(
+_PART_BEFORE = compile_guarded(
     r"\b(north|south|east|west|north-?east|north-?west|south-?east|south-?west|central)(?:ern)?\s+$", re.I
 )
 _DIRECTIONS = {"north": (1, 0), "south": (-1, 0), "east": (0, 1), "west": (0, -1), "central": (0, 0)}
 # The place someone speaks or reports from is not where it happened.
-_REPORTING_BEFORE = re.compile(
+_REPORTING_BEFORE = compile_guarded(
     r"\b(?:said|told\s+(?:\w+\s+){0,2}|says|announced|spoke|speaking|briefing|press conference|statement"
     r"|reporting|reported)\s+"
     r"(?:(?:on\s+\w+|late\s+\w+|today|yesterday)\s+)?(?:in|from)\s+(?:the\s+)?$",
     re.I,
 )
 # "the Syrian capital", "the capital of Yemen", "Iraq's capital": the capital city.
-_CAPITAL = re.compile(
+_CAPITAL = compile_guarded(
     r"\b(?:the\s+(?P<demonym>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+capital(?:\s+city)?|"
     r"(?:the\s+)?capital(?:\s+city)?\s+of\s+(?P<country>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)|"
     r"(?P<owner>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)['’]s\s+capital(?:\s+city)?)\b(?!\s*,?\s*[A-Z])"
@@ -494,11 +519,12 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
         found = _window_match(text, tokens, caps, i, longest, gazetteer, False, slack=0) if longest else None
         if found is None:
             # Spelling variants are tried only where a place is expected: after "in", "near", "(" ...
-            before = text[max(0, tokens[i][0] - 40) : tokens[i][0]]
-            if before.rstrip().endswith(("(", ",")) or _LOCATIVE_BEFORE.search(before):
-                vfirst = variant_key(first.split("-")[0])
-                vlongest = gazetteer.longest_variant_name(vfirst.split(" ")[0]) if vfirst else 0
-                if vlongest:
+            # (the skeleton index is the cheaper test, so it comes first).
+            vfirst = variant_key(first.split("-")[0])
+            vlongest = gazetteer.longest_variant_name(vfirst.split(" ")[0]) if vfirst else 0
+            if vlongest:
+                before = text[max(0, tokens[i][0] - 40) : tokens[i][0]]
+                if before.rstrip().endswith(("(", ",")) or _LOCATIVE_BEFORE.search(before):
                     found = _window_match(text, tokens, caps, i, vlongest, gazetteer, True)
         if found is None:
             i += 1
@@ -636,7 +662,7 @@ def with_surroundings(text: str, spans: list[PlaceSpan]) -> list[PlaceSpan]:
         out.append(
             dataclasses.replace(
                 span,
-                near=bool(_NEAR_BEFORE.search(before)) or offset is not None,
+                near=_near_before(before) or offset is not None,
                 offset=offset,
                 region_word=_written_unit(before, after),
                 locative=bool(_LOCATIVE_BEFORE.search(before)),
