@@ -417,6 +417,14 @@ class ResolvedPlace:
         return self.place.geo_precision
 
 
+def _replace(span: PlaceSpan, **changes) -> PlaceSpan:
+    """dataclasses.replace without its per-field work (a span is a plain frozen record with no
+    __post_init__): spans are re-read twice per sentence, so this is a hot path."""
+    new = object.__new__(PlaceSpan)
+    new.__dict__.update(span.__dict__, **changes)
+    return new
+
+
 def _capitalised(token: str) -> bool:
     # All-caps words longer than three letters are headline or dateline shouting, not names.
     first = token[:1]
@@ -429,27 +437,24 @@ def _capitalised(token: str) -> bool:
 def _tokens(text: str, offset: int, gazetteer: Gazetteer) -> list[tuple[int, int, str]]:
     """Word tokens; "Djibo-Arbinda" and "Gorom Gorom-Dori" (two places joined by a hyphen, as in
     an axis or a road) are split unless the hyphenated whole is a known name ("Bobo-Dioulasso")."""
-    out: list[tuple[int, int, str]] = []
-    for m in _TOKEN.finditer(text):
-        word = m.group(0)
-        parts = word.split("-") if "-" in word else None
-        if (
-            parts
-            and len(parts) > 1
-            and all(p[:1].isupper() for p in parts)
-            and normalise(word) not in gazetteer.index
-            and normalise(parts[-1]) in gazetteer.index
-            and (
-                normalise(parts[0]) in gazetteer.index
-                or (out and normalise(f"{out[-1][2]} {parts[0]}") in gazetteer.index)
-            )
-        ):
-            pos = m.start()
+    out = [(m.start() + offset, m.end() + offset, m.group()) for m in _TOKEN.finditer(text)]
+    if "-" not in text:
+        return out
+    index = gazetteer.index
+    pieces: dict[int, list[tuple[int, int, str]]] = {}  # token number -> its parts, where it splits
+    for k in [k for k, tok in enumerate(out) if "-" in tok[2]]:
+        pos, _, word = out[k]
+        parts = word.split("-")
+        if not (all(p[:1].isupper() for p in parts) and normalise(word) not in index and normalise(parts[-1]) in index):
+            continue
+        previous = (pieces[k - 1][-1] if k - 1 in pieces else out[k - 1])[2] if k else None
+        if normalise(parts[0]) in index or (previous is not None and normalise(f"{previous} {parts[0]}") in index):
+            pieces[k] = []
             for part in parts:
-                out.append((pos + offset, pos + len(part) + offset, part))
+                pieces[k].append((pos, pos + len(part), part))
                 pos += len(part) + 1
-        else:
-            out.append((m.start() + offset, m.end() + offset, word))
+    for k in sorted(pieces, reverse=True):
+        out[k : k + 1] = pieces[k]
     return out
 
 
@@ -506,12 +511,12 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
     """Longest capitalised n-grams of text[start:end] that name a place, left to right."""
     end = len(text) if end is None else end
     tokens = _tokens(text[start:end], start, gazetteer)
-    caps = [_capitalised(t[2].rstrip(".")) for t in tokens]
+    # Only words starting upper-case, or with "a"/"e" ("al-Hasakah"), can be capitalised.
+    caps = [_capitalised(w.rstrip(".")) if w[0].isupper() or w[0] in "ae" else False for _, _, w in tokens]
     spans: list[PlaceSpan] = []
-    i = 0
-    while i < len(tokens):
-        if not caps[i]:
-            i += 1
+    resume = 0  # the tokens before this are inside a name already read
+    for i in [k for k, cap in enumerate(caps) if cap]:
+        if i < resume:
             continue
         first = tokens[i][2].removesuffix("'s").removesuffix("’s").rstrip(".")
         first_key = normalise(first.split("-")[0]).split(" ")[0]
@@ -527,7 +532,6 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
                 if before.rstrip().endswith(("(", ",")) or _LOCATIVE_BEFORE.search(before):
                     found = _window_match(text, tokens, caps, i, vlongest, gazetteer, True)
         if found is None:
-            i += 1
             continue
         s, e, surface, candidates, n, variant = found
         # A place name inside a longer run of capitalised words is part of a person's or an
@@ -541,7 +545,7 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
             or (not possessive and not institution and _is_name_word(next_tok, gazetteer))
             or _ORG_AFTER.match(text[e : e + 60])
         ):
-            i += n
+            resume = i + n
             continue
         spans.append(
             PlaceSpan(
@@ -557,7 +561,7 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
                 institution=institution,
             )
         )
-        i += n
+        resume = i + n
     capitals = _capital_spans(text, gazetteer, start, end)
     if capitals:
         # The phrase replaces the country span inside it ("capital of Yemen"): one reading.
@@ -632,7 +636,7 @@ def link_hierarchy(text: str, spans: list[PlaceSpan]) -> list[PlaceSpan]:
             span = spans[i]
             unknown = pos == 0 and _qualifies_unknown(text[max(0, span.start - 80) : span.start])
             out.append(
-                dataclasses.replace(
+                _replace(
                     span,
                     outer=tuple(spans[j] for j in chain[pos + 1 :]),
                     inner=tuple(spans[j] for j in chain[:pos]),
@@ -660,7 +664,7 @@ def with_surroundings(text: str, spans: list[PlaceSpan]) -> list[PlaceSpan]:
             continue
         offset = offset_before(before)
         out.append(
-            dataclasses.replace(
+            _replace(
                 span,
                 near=_near_before(before) or offset is not None,
                 offset=offset,
