@@ -6,7 +6,7 @@ import re
 import pytest
 
 from transforms.extract.events import DATA_DIR
-from transforms.extract.fastre import guarded, word_leads
+from transforms.extract.fastre import guarded, trie_alternation, word_leads
 
 TEXTS = [
     "Gunmen attacked a checkpoint near the market on Sunday, killing 3 soldiers.",
@@ -102,3 +102,20 @@ def test_cue_prefilter_never_drops_a_match():
                 checked += 1
                 assert not _word_prefixes(low).isdisjoint(cue.leads), (cue.lower.pattern, text)
     assert checked > 3
+
+
+def test_prefix_tree_matches_what_a_longest_first_alternation_matches():
+    # Shared prefixes, a word inside a longer one, a word that is another's prefix up to a hyphen.
+    words = ["Al-Shabaab", "Al-Qaeda", "Al", "PDF", "PDF-K", "Red Army", "Red Army Faction", "Ra", "R"]
+    tail = r"(?![\w\-])"
+    flat = re.compile("(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + ")" + tail)
+    tree = re.compile("(?:" + trie_alternation(words) + ")" + tail)
+    texts = [
+        "Al-Shabaab and Al-Qaeda, Al alone; PDF-K then PDF-Kx and PDF.",
+        "the Red Army Faction, the Red Army, Red Armys, Ra R Rb.",
+        " ".join(words),
+        "".join(words),
+    ]
+    for text in texts:
+        assert [m.span() for m in tree.finditer(text)] == [m.span() for m in flat.finditer(text)], text
+    assert tree.fullmatch("Red Army Faction") and not tree.fullmatch("Red Arm")

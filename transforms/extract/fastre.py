@@ -183,3 +183,24 @@ def word_leads(alternation: str, at_word_start: bool = True) -> frozenset[str] |
         return None
     leads = _leads(list(parsed.data), "", anchored=at_word_start)
     return frozenset(leads) if leads else None
+
+
+def trie_alternation(words) -> str:
+    """An alternation of literal words as a prefix tree ("Al-(?:Shabaab|Qaeda)"): at each
+    position the engine follows one branch instead of trying every word in turn. A word's
+    longer continuations come before its end, so it matches what a longest-first list of the
+    words matches: at each position, the longest word the rest of the pattern accepts."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+
+    def build(node: dict) -> str:
+        alternatives = [re.escape(ch) + build(child) for ch, child in node.items() if ch]
+        if "" in node:
+            alternatives.append("")
+        return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+
+    return build(tree)

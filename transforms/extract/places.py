@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from transforms.extract.fastre import compile_guarded
+from transforms.extract.fastre import compile_guarded, trie_alternation
 from transforms.extract.gazetteer import (
     DATA_DIR,
     KIND_ADMIN1,
@@ -828,8 +828,7 @@ def _actor_table() -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
             for alias in row["aliases"].split("|"):
                 if alias.strip():
                     countries[alias.strip()] = ccs
-    names = sorted(countries, key=len, reverse=True)
-    pattern = compile_guarded(r"(?<![\w'’\-])(?:" + "|".join(map(re.escape, names)) + r")(?![\w\-])")
+    pattern = compile_guarded(r"(?<![\w'’\-])(?:" + trie_alternation(countries) + r")(?![\w\-])")
     return pattern, countries
 
 
