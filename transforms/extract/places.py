@@ -483,16 +483,20 @@ def _window_match(
     """The longest run of capitalised tokens from token i that names a place, or None. A name
     of `longest` words spans at most that many tokens (a token holds one word or more: "ez-Zor");
     a skeleton's word count is only a guide, hence the slack."""
-    for n in range(min(longest + slack, len(tokens) - i), 0, -1):
-        window = tokens[i : i + n]
+    # How far a window can reach: its tokens must be adjacent (no punctuation other than spaces
+    # or a split hyphen between them) and capitalised, or connectors inside it ("Deir ez Zor").
+    top, reach = min(longest + slack, len(tokens) - i), 1
+    while reach < top:
+        k = i + reach
+        if text[tokens[k - 1][1] : tokens[k][0]].strip(" -") or (
+            not caps[k] and tokens[k][2].lower() not in _CONNECTORS
+        ):
+            break
+        reach += 1
+    for n in range(reach, 0, -1):
         if not caps[i + n - 1]:
             continue
-        if any(not caps[i + k] and tokens[i + k][2].lower() not in _CONNECTORS for k in range(1, n - 1)):
-            continue
-        # Tokens must be adjacent (no punctuation other than spaces or a split hyphen between them).
-        if any(text[a[1] : b[0]].strip(" -") for a, b in zip(window, window[1:], strict=False)):
-            continue
-        s, e = window[0][0], window[-1][1]
+        s, e = tokens[i][0], tokens[i + n - 1][1]
         surface = text[s:e]
         if surface.endswith(("'s", "’s")):
             surface, e = surface[:-2], e - 2
