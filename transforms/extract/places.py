@@ -161,7 +161,7 @@ _NEAR_WORDS = (
 
 def _near_before(before: str) -> bool:
     low = before.lower()
-    return any(word in low for word in _NEAR_WORDS) and bool(_NEAR_BEFORE.search(before))
+    return any(map(low.__contains__, _NEAR_WORDS)) and bool(_NEAR_BEFORE.search(before))
 
 
 # "45 km south of", "some 30 kilometres north-east of the town of", "10 miles (16 km) west of":
@@ -247,7 +247,7 @@ def _abroad(text: str, start: int) -> bool:
     """Whether the name at `start` is written as the far side of a border (see _ABROAD_BEFORE)."""
     window = text[max(0, start - 40) : start]
     low = window.lower()
-    return any(word in low for word in _ABROAD_WORDS) and bool(_ABROAD_BEFORE.search(window))
+    return any(map(low.__contains__, _ABROAD_WORDS)) and bool(_ABROAD_BEFORE.search(window))
 
 
 # "Sudan refugees in Kakuma", "Somalia nationals", "the Belarus embassy": people of a country,
@@ -610,6 +610,8 @@ def _is_name_word(token: str | None, gazetteer: Gazetteer) -> bool:
 def _qualifies_unknown(before: str) -> bool:
     """Whether the text before a span ends in an unknown name and the opening of its units:
     "(" after any name, "," only after a name written as a place ("in Spirne, ")."""
+    if not before.rstrip().endswith(("(", ",")):
+        return False  # the cheap test first: _UNKNOWN_BEFORE ends in "(" or "," and spaces
     m = _UNKNOWN_BEFORE.search(before)
     if m is None or _DATE_WORDS.match(m.group("name")):
         return False
