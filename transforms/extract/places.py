@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from transforms.extract.fastre import compile_guarded, trie_alternation
+from transforms.extract.fastre import EndAnchored, compile_guarded, trie_alternation
 from transforms.extract.gazetteer import (
     DATA_DIR,
     KIND_ADMIN1,
@@ -74,7 +74,7 @@ _CONNECTORS = {
     "and",
 }
 _ARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|ar|as|an|ash|at|az|ed|ez)-[A-Z]")
-_PERSON_BEFORE = compile_guarded(
+_PERSON_BEFORE = EndAnchored(
     r"\b(?:Mr|Mrs|Ms|Dr|President|Prime Minister|Minister|General|Gen|Col|Colonel|Lt|Major|Maj|Captain|Capt|"
     r"Sheikh|Imam|Commander|Governor|Gov|Senator|Sen|Rep|spokesman|spokeswoman|spokesperson|chief|leader|"
     r"Brig|Sgt|Pope|King|Queen|Prince|Emir|Sultan|journalist|reporter|correspondent|resident|named|identified "
@@ -93,7 +93,7 @@ _REGION_AFTER = re.compile(
     re.I,
 )
 # "in the province of Soum", "the state of Zamfara": the unit word written before the name.
-_REGION_BEFORE = compile_guarded(
+_REGION_BEFORE = EndAnchored(
     r"\bthe\s+(?:province|state|region|governorate|district|county|department|prefecture|oblast"
     r"|territory|local government area|municipality)\s+of\s+$",
     re.I,
@@ -132,7 +132,7 @@ _NAME_WORDS_OK = {
     "municipality",
     "township",
 }
-_NEAR_BEFORE = compile_guarded(
+_NEAR_BEFORE = EndAnchored(
     r"\b(?:near|outside|close to|outskirts of|(?:\d+|a few|several|\w+)\s+(?:km|kilometres|kilometers"
     r"|miles)\s+(?:\w+\s+)?(?:from|of)|"
     r"(?:north|south|east|west|northeast|northwest|southeast|southwest|north-east|north-west|south-east"
@@ -140,30 +140,6 @@ _NEAR_BEFORE = compile_guarded(
     r"|village\s+of\s+)?$",
     re.I,
 )
-# Every reading of _NEAR_BEFORE holds one of these: the cheap test first (its "\w+ km" reading
-# can start at any word, which defeats the first-character guard).
-_NEAR_WORDS = (
-    "near",
-    "outside",
-    "close",
-    "outskirts",
-    "km",
-    "kilomet",
-    "mile",
-    "north",
-    "south",
-    "east",
-    "west",
-    "around",
-    "between",
-)
-
-
-def _near_before(before: str) -> bool:
-    low = before.lower()
-    return any(map(low.__contains__, _NEAR_WORDS)) and bool(_NEAR_BEFORE.search(before))
-
-
 # "45 km south of", "some 30 kilometres north-east of the town of", "10 miles (16 km) west of":
 # a point that far that way of the place (no direction: near it, the point stays).
 _COMPASS = r"(?:north|south|east|west)(?:[\s-]?(?:north|south|east|west)){0,2}|(?-i:[NSEW]{1,3})"
@@ -174,7 +150,7 @@ _NUMBER_VALUES = {
     "fifteen": 15,
     "hundred": 100,
 }
-_OFFSET_BEFORE = compile_guarded(
+_OFFSET_BEFORE = EndAnchored(
     rf"\b(?P<number>\d+(?:\.\d+)?|{'|'.join(_NUMBER_VALUES)})[\s-]*(?P<unit>km|kms|kilomet(?:re|er)s?|mi|miles?)\b"
     rf"(?:\s*\([^)]{{1,20}}\))?(?:\s+(?:to\s+the\s+)?(?P<bearing>{_COMPASS})(?:ern)?)?\s+(?:of|from)\s+"
     r"(?:the\s+)?(?:(?:town|city|village|district|capital)\s+(?:of\s+)?)?$",
@@ -226,7 +202,7 @@ def offset_before(before: str) -> tuple[float, float] | None:
     return km, bearing
 
 
-_LOCATIVE_BEFORE = compile_guarded(
+_LOCATIVE_BEFORE = EndAnchored(
     r"\b(?:in|at|near|outside|on|into|from|of|across|around|to|toward|towards|through|via|inside|within|between|axis)\s+(?:the\s+)?(?:(?:town|city|village|district|region|province|state|capital|area|suburb|neighbou?rhood|camp)\s+of\s+)?$",
     re.I,
 )
@@ -234,7 +210,7 @@ _LOCATIVE_BEFORE = compile_guarded(
 
 # "near the border with Somalia", "crossed the border from Niger", "neighbouring Mali", "the
 # embassy of Belarus": the country on the other side of a border from where it happened.
-_ABROAD_BEFORE = compile_guarded(
+_ABROAD_BEFORE = EndAnchored(
     r"\b(?:(?:border|borders|frontier)\s+with|(?:crossed|crossing|came|coming)\s+(?:the\s+border\s+)?from"
     r"|neighbou?ring|embassy\s+of|consulate\s+of)\s+(?:the\s+)?$",
     re.I,
@@ -263,7 +239,7 @@ def _foreigners_of(text: str, end: int, candidates: tuple[Place, ...]) -> bool:
     return any(c.kind == KIND_COUNTRY for c in candidates) and bool(_FOREIGNERS_AFTER.match(text, end, end + 30))
 
 
-_DIRECTION_BEFORE = compile_guarded(
+_DIRECTION_BEFORE = EndAnchored(
     r"\b(?:to|towards|toward|road to|route to|heading for|bound for|fled to|fled "
     r"into)\s+(?:the\s+)?(?:town\s+of\s+|city\s+of\s+|capital\s+)?$",
     re.I,
@@ -280,11 +256,11 @@ _UNIT_WORDS = (
 # A name the gazetteer lacks may sit inside the units: "Monsey (Karimama, Alibori)".
 _HIERARCHY_GAP = re.compile(rf"(?:\s*(?:[,()]|(?i:{_UNIT_WORDS})s?\b|[A-Z][\w'’\-]*(?=\s*,)))*\s*")
 # "Toui (", "at Spirne, ", "Sanson (Tchaourou, ": a name the gazetteer lacks, its units after it.
-_UNKNOWN_BEFORE = compile_guarded(
+_UNKNOWN_BEFORE = EndAnchored(
     r"(?<![\w'’\-])(?P<name>[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,2})(?:\s+(?i:" + _UNIT_WORDS + r"|camp)s?)?"
     r"(?P<gap>\s*[(,](?:\s*[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,2}\s*,)?)\s*$"
 )
-_OBJECT_BEFORE = compile_guarded(r"\b[a-z]{3,}\s+$")  # a lower-case word (a verb) right before the name
+_OBJECT_BEFORE = EndAnchored(r"\b[a-z]{3,}\s+$")  # a lower-case word (a verb) right before the name
 _DATE_WORDS = re.compile(
     r"^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|"
     r"May|June|July|August|September|October|November|December|On|In|At)\b"
@@ -310,12 +286,12 @@ _INSTITUTION_AFTER = re.compile(
     r"^\s+(?:[A-Z][a-z]+\s+){0,2}(?:University|College|Polytechnic|Hospital|Prison|Airport|Stadium|Market)\b"
 )
 # "northern Iraq", "south-eastern Turkey": a part of a country, not all of it.
-_PART_BEFORE = compile_guarded(
+_PART_BEFORE = EndAnchored(
     r"\b(north|south|east|west|north-?east|north-?west|south-?east|south-?west|central)(?:ern)?\s+$", re.I
 )
 _DIRECTIONS = {"north": (1, 0), "south": (-1, 0), "east": (0, 1), "west": (0, -1), "central": (0, 0)}
 # The place someone speaks or reports from is not where it happened.
-_REPORTING_BEFORE = compile_guarded(
+_REPORTING_BEFORE = EndAnchored(
     r"\b(?:said|told\s+(?:\w+\s+){0,2}|says|announced|spoke|speaking|briefing|press conference|statement"
     r"|reporting|reported)\s+"
     r"(?:(?:on\s+\w+|late\s+\w+|today|yesterday)\s+)?(?:in|from)\s+(?:the\s+)?$",
@@ -610,8 +586,6 @@ def _is_name_word(token: str | None, gazetteer: Gazetteer) -> bool:
 def _qualifies_unknown(before: str) -> bool:
     """Whether the text before a span ends in an unknown name and the opening of its units:
     "(" after any name, "," only after a name written as a place ("in Spirne, ")."""
-    if not before.rstrip().endswith(("(", ",")):
-        return False  # the cheap test first: _UNKNOWN_BEFORE ends in "(" or "," and spaces
     m = _UNKNOWN_BEFORE.search(before)
     if m is None or _DATE_WORDS.match(m.group("name")):
         return False
@@ -672,7 +646,7 @@ def with_surroundings(text: str, spans: list[PlaceSpan]) -> list[PlaceSpan]:
         out.append(
             _replace(
                 span,
-                near=_near_before(before) or offset is not None,
+                near=bool(_NEAR_BEFORE.search(before)) or offset is not None,
                 offset=offset,
                 region_word=_written_unit(before, after),
                 locative=bool(_LOCATIVE_BEFORE.search(before)),
@@ -1243,6 +1217,9 @@ def article_places(
     country_keys, index = gazetteer.country_keys, gazetteer.index
     for match in _CAPITALISED_RUN.finditer(text):
         run = match.group(0).removesuffix("'s").removesuffix("’s")
+        low = run.lower()
+        if low not in country_keys and not any(map(country_keys.__contains__, low.split())):
+            continue  # the cheap test first: most runs name no country
         words = run.split()
         for name in (run, *words) if len(words) > 1 else (run,):
             key = name.lower()
