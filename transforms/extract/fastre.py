@@ -12,6 +12,7 @@ to work out (".", a negated class, inline flags), it is left as it is.
 from __future__ import annotations
 
 import re
+import sys
 from re import _constants as C  # the stdlib's own parser of pattern syntax
 from re import _parser as P
 
@@ -262,15 +263,14 @@ class EndAnchored:
         self.endings = tuple(sorted(endings)) if endings else None
         self.longest = max(map(len, self.endings)) if self.endings else 0
 
-    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
-        if self.endings is not None:
-            end = len(text) if endpos is None else min(endpos, len(text))
-            tail = text[pos:end].rstrip()[-self.longest :]
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match | None:
+        endings = self.endings
+        if endings is not None:
+            tail = text[pos:endpos].rstrip()[-self.longest :]
+            if not self.ignorecase:
+                if not tail.endswith(endings):
+                    return None
             # Case folding is plain lower-casing only in ASCII ("ſ" matches "s" under re.I).
-            if self.ignorecase and tail.isascii():
-                tail = tail.lower()
-            elif self.ignorecase:
-                return self.regex.search(text, pos, len(text) if endpos is None else endpos)
-            if not tail.endswith(self.endings):
+            elif tail.isascii() and not tail.lower().endswith(endings):
                 return None
-        return self.regex.search(text, pos, len(text) if endpos is None else endpos)
+        return self.regex.search(text, pos, endpos)
