@@ -6,7 +6,15 @@ import re
 import pytest
 
 from transforms.extract.events import DATA_DIR
-from transforms.extract.fastre import guarded, partition_by_leads, split_alternatives, word_leads, word_pairs
+from transforms.extract.fastre import (
+    EndAnchored,
+    guarded,
+    partition_by_leads,
+    split_alternatives,
+    trie_alternation,
+    word_leads,
+    word_pairs,
+)
 
 TEXTS = [
     "Gunmen attacked a checkpoint near the market on Sunday, killing 3 soldiers.",
@@ -183,3 +191,66 @@ def test_cue_pair_prefilter_finds_what_the_cue_finds():
             assert (got and got.span()) == (expected and expected.span()), (cue.lower.pattern, text)
             found += expected is not None
     assert found > 5
+
+
+def test_prefix_tree_matches_what_a_longest_first_alternation_matches():
+    # Shared prefixes, a word inside a longer one, a word that is another's prefix up to a hyphen.
+    words = ["Al-Shabaab", "Al-Qaeda", "Al", "PDF", "PDF-K", "Red Army", "Red Army Faction", "Ra", "R"]
+    tail = r"(?![\w\-])"
+    flat = re.compile("(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + ")" + tail)
+    tree = re.compile("(?:" + trie_alternation(words) + ")" + tail)
+    texts = [
+        "Al-Shabaab and Al-Qaeda, Al alone; PDF-K then PDF-Kx and PDF.",
+        "the Red Army Faction, the Red Army, Red Armys, Ra R Rb.",
+        " ".join(words),
+        "".join(words),
+    ]
+    for text in texts:
+        assert [m.span() for m in tree.finditer(text)] == [m.span() for m in flat.finditer(text)], text
+    assert tree.fullmatch("Red Army Faction") and not tree.fullmatch("Red Arm")
+
+
+@pytest.mark.parametrize(
+    "pattern,flags,endings",
+    [
+        (r"\b(?:in|at)\s+(?:the\s+)?$", re.I, ("at", "in", "the")),
+        (r"\b(?:Mr|Dr)\.?\s+$", 0, ("Dr", "Dr.", "Mr", "Mr.")),
+        (r"[(,]\s*$", 0, ("(", ",")),
+        (r"\b[a-z]{3,}\s+$", 0, None),  # a class before the blanks: no literal ending to test
+    ],
+)
+def test_end_anchored_pattern_names_the_words_its_matches_end_with(pattern, flags, endings):
+    assert EndAnchored(pattern, flags).endings == endings
+
+
+def test_end_anchored_refuses_a_pattern_not_anchored_at_the_end():
+    with pytest.raises(ValueError):
+        EndAnchored(r"in$|at")
+
+
+def test_end_anchored_place_patterns_match_exactly_as_the_plain_ones():
+    from transforms.extract import places
+
+    patterns = [v for v in vars(places).values() if isinstance(v, EndAnchored)]
+    assert len(patterns) >= 8
+    sentences = [
+        "Gunmen attacked Mr. Dr   the spokesman near the outskirts of the town of ",
+        "some 30 kilometres north-east of the city of  ",
+        "fled into the capital (Ouesse, Northern Region, ",
+        "the ministry said in the\n",
+        "Soldiers were sent TOWARDS the Province of ",
+        "a point ſouth of, KM from İn ıNTO the ",
+        "10 miles (16 km) to the west of the town of ",
+        "the border with neighbouring identified as  ",
+    ]
+    texts = {s[k:] for s in sentences for k in range(len(s))} | {s[:k] for s in sentences for k in range(len(s))}
+    matched = 0
+    for fast in patterns:
+        plain = re.compile(fast.pattern, fast.regex.flags)
+        for text in texts:
+            a, b = fast.search(text), plain.search(text)
+            assert (a and a.span()) == (b and b.span()), (fast.pattern, text)
+            matched += b is not None
+            a, b = fast.search(text, 3, len(text) - 2), plain.search(text, 3, len(text) - 2)
+            assert (a and a.span()) == (b and b.span()), (fast.pattern, text)
+    assert matched > 50

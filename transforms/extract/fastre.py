@@ -12,6 +12,7 @@ to work out (".", a negated class, inline flags), it is left as it is.
 from __future__ import annotations
 
 import re
+import sys
 from re import _constants as C  # the stdlib's own parser of pattern syntax
 from re import _parser as P
 
@@ -303,3 +304,93 @@ def partition_by_leads(pattern: str, at_word_start: bool = True) -> tuple[str, s
     for alternative in split_alternatives(pattern):
         (known if word_leads(alternative, at_word_start) is not None else unknown).append(alternative)
     return "|".join(known), "|".join(unknown)
+
+
+def trie_alternation(words) -> str:
+    """An alternation of literal words as a prefix tree ("Al-(?:Shabaab|Qaeda)"): at each
+    position the engine follows one branch instead of trying every word in turn. A word's
+    longer continuations come before its end, so it matches what a longest-first list of the
+    words matches: at each position, the longest word the rest of the pattern accepts."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+
+    def build(node: dict) -> str:
+        alternatives = [re.escape(ch) + build(child) for ch, child in node.items() if ch]
+        if "" in node:
+            alternatives.append("")
+        return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+
+    return build(tree)
+
+
+def _is_space(op, av) -> bool:
+    """A whitespace item (a literal blank, \\s, [\\s...]) or a repeat of one."""
+    if op is C.LITERAL:
+        return chr(av).isspace()
+    if op is C.IN:
+        return all(o is C.CATEGORY and a is C.CATEGORY_SPACE or o is C.LITERAL and chr(a).isspace() for o, a in av)
+    if op in _REPEATS:
+        return all(_is_space(o, a) for o, a in av[2])
+    return False
+
+
+def _endings(items: list, acc: str, depth: int = 0) -> set[str] | None:
+    """The literal texts a match of items must end with once trailing blanks are stripped
+    (read backwards until anything but a literal), or None when that cannot be worked out."""
+    if depth > 30:
+        return {acc} if acc else None
+    for k in range(len(items) - 1, -1, -1):
+        op, av = items[k]
+        rest = items[:k]
+        if op is C.LITERAL and not (not acc and chr(av).isspace()):
+            acc = chr(av) + acc
+            continue
+        if not acc and (op in _ZERO_WIDTH or _is_space(op, av)):
+            continue  # the end anchor and the trailing blanks a caller strips
+        if op is C.SUBPATTERN and not (av[1] or av[2]):
+            return _endings(rest + list(av[3]), acc, depth + 1)
+        if op is C.BRANCH:
+            return _union(_endings(rest + list(alternative), acc, depth + 1) for alternative in av[1])
+        if op is C.IN and all(o is C.LITERAL for o, _ in av) and len(av) <= 8:
+            return _union(_endings(rest + [(C.LITERAL, a)], acc, depth + 1) for _, a in av)
+        if op in _REPEATS and av[:2] in ((0, 1), (1, 1)):
+            body = _endings(rest + list(av[2]), acc, depth + 1)
+            return body if av[0] == 1 else _union((body, _endings(rest, acc, depth + 1)))
+        break  # a class or an open repeat: the literal tail ends here
+    return {acc} if acc else None
+
+
+class EndAnchored:
+    """A pattern read at the end of a text ("... in the town of $", the words before a name):
+    the literal words its matches must end with are tested with str.endswith before the
+    engine tries every position of the text. Same matches as the pattern (the test only rules
+    out texts the pattern cannot match); works as a compiled pattern's search()."""
+
+    def __init__(self, pattern: str, flags: int = 0):
+        self.regex = compile_guarded(pattern, flags)
+        self.pattern = pattern
+        parsed = P.parse(pattern, flags)
+        if not parsed.data or parsed.data[-1] != (C.AT, C.AT_END):
+            raise ValueError(f"not anchored at the end by a final $: {pattern}")
+        endings = None if parsed.state.flags & ~(re.UNICODE | flags) else _endings(list(parsed.data), "")
+        self.ignorecase = bool(flags & re.I)
+        if endings and self.ignorecase:
+            endings = {e.lower() for e in endings} if all(e.isascii() for e in endings) else None
+        self.endings = tuple(sorted(endings)) if endings else None
+        self.longest = max(map(len, self.endings)) if self.endings else 0
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match | None:
+        endings = self.endings
+        if endings is not None:
+            tail = text[pos:endpos].rstrip()[-self.longest :]
+            if not self.ignorecase:
+                if not tail.endswith(endings):
+                    return None
+            # Case folding is plain lower-casing only in ASCII ("ſ" matches "s" under re.I).
+            elif tail.isascii() and not tail.lower().endswith(endings):
+                return None
+        return self.regex.search(text, pos, endpos)

@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from transforms.extract.fastre import compile_guarded
+from transforms.extract.fastre import EndAnchored, compile_guarded, trie_alternation
 from transforms.extract.gazetteer import (
     DATA_DIR,
     KIND_ADMIN1,
@@ -33,12 +33,13 @@ from transforms.extract.gazetteer import (
     Place,
     load_gazetteer,
     spelling_fold,
-    variant_key,
 )
 from transforms.extract.gazetteer import normalise as _normalise
+from transforms.extract.gazetteer import variant_key as _variant_key
 
 # Names repeat across an article and a run (candidates, units, surfaces): folded once each.
 normalise = lru_cache(maxsize=1 << 17)(_normalise)
+variant_key = lru_cache(maxsize=1 << 16)(_variant_key)
 
 # Tokens: words with inner hyphens/apostrophes/dots ("Deir ez-Zor", "Sana'a", "U.S.").
 _TOKEN = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’.\-]*")
@@ -73,7 +74,7 @@ _CONNECTORS = {
     "and",
 }
 _ARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|ar|as|an|ash|at|az|ed|ez)-[A-Z]")
-_PERSON_BEFORE = re.compile(
+_PERSON_BEFORE = EndAnchored(
     r"\b(?:Mr|Mrs|Ms|Dr|President|Prime Minister|Minister|General|Gen|Col|Colonel|Lt|Major|Maj|Captain|Capt|"
     r"Sheikh|Imam|Commander|Governor|Gov|Senator|Sen|Rep|spokesman|spokeswoman|spokesperson|chief|leader|"
     r"Brig|Sgt|Pope|King|Queen|Prince|Emir|Sultan|journalist|reporter|correspondent|resident|named|identified "
@@ -92,7 +93,7 @@ _REGION_AFTER = re.compile(
     re.I,
 )
 # "in the province of Soum", "the state of Zamfara": the unit word written before the name.
-_REGION_BEFORE = re.compile(
+_REGION_BEFORE = EndAnchored(
     r"\bthe\s+(?:province|state|region|governorate|district|county|department|prefecture|oblast"
     r"|territory|local government area|municipality)\s+of\s+$",
     re.I,
@@ -131,7 +132,7 @@ _NAME_WORDS_OK = {
     "municipality",
     "township",
 }
-_NEAR_BEFORE = re.compile(
+_NEAR_BEFORE = EndAnchored(
     r"\b(?:near|outside|close to|outskirts of|(?:\d+|a few|several|\w+)\s+(?:km|kilometres|kilometers"
     r"|miles)\s+(?:\w+\s+)?(?:from|of)|"
     r"(?:north|south|east|west|northeast|northwest|southeast|southwest|north-east|north-west|south-east"
@@ -149,7 +150,7 @@ _NUMBER_VALUES = {
     "fifteen": 15,
     "hundred": 100,
 }
-_OFFSET_BEFORE = re.compile(
+_OFFSET_BEFORE = EndAnchored(
     rf"\b(?P<number>\d+(?:\.\d+)?|{'|'.join(_NUMBER_VALUES)})[\s-]*(?P<unit>km|kms|kilomet(?:re|er)s?|mi|miles?)\b"
     rf"(?:\s*\([^)]{{1,20}}\))?(?:\s+(?:to\s+the\s+)?(?P<bearing>{_COMPASS})(?:ern)?)?\s+(?:of|from)\s+"
     r"(?:the\s+)?(?:(?:town|city|village|district|capital)\s+(?:of\s+)?)?$",
@@ -201,22 +202,22 @@ def offset_before(before: str) -> tuple[float, float] | None:
     return km, bearing
 
 
-_LOCATIVE_BEFORE = re.compile(
+_LOCATIVE_BEFORE = EndAnchored(
     r"\b(?:in|at|near|outside|on|into|from|of|across|around|to|toward|towards|through|via|inside|within|between|axis)\s+(?:the\s+)?(?:(?:town|city|village|district|region|province|state|capital|area|suburb|neighbou?rhood|camp)\s+of\s+)?$",
     re.I,
 )
 
 
-# "near the border with Somalia", "crossed the border from Niger", "neighbouring Mali", "the
-# embassy of Belarus": the country on the other side of a border from where it happened.
 # "in Qwerta, Asdfu and Zxcvi": the last names of a list share its first name's locative word.
-_LISTED_BEFORE = re.compile(
+_LISTED_BEFORE = EndAnchored(
     r"\b(?:in|at|near|outside|between|around|(?:towns?|villages?|areas?|localities)\s+of)\s+"
     r"(?:[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)?,\s+){0,3}[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)?,?\s+(?:and|or)\s+$"
 )
 
 
-_ABROAD_BEFORE = re.compile(
+# "near the border with Somalia", "crossed the border from Niger", "neighbouring Mali", "the
+# embassy of Belarus": the country on the other side of a border from where it happened.
+_ABROAD_BEFORE = EndAnchored(
     r"\b(?:(?:border|borders|frontier)\s+with|(?:crossed|crossing|came|coming)\s+(?:the\s+border\s+)?from"
     r"|neighbou?ring|embassy\s+of|consulate\s+of)\s+(?:the\s+)?$",
     re.I,
@@ -229,7 +230,7 @@ def _abroad(text: str, start: int) -> bool:
     """Whether the name at `start` is written as the far side of a border (see _ABROAD_BEFORE)."""
     window = text[max(0, start - 40) : start]
     low = window.lower()
-    return any(word in low for word in _ABROAD_WORDS) and bool(_ABROAD_BEFORE.search(window))
+    return any(map(low.__contains__, _ABROAD_WORDS)) and bool(_ABROAD_BEFORE.search(window))
 
 
 # "Sudan refugees in Kakuma", "Somalia nationals", "the Belarus embassy": people of a country,
@@ -248,7 +249,7 @@ def _foreigners_of(text: str, end: int, candidates: tuple[Place, ...]) -> bool:
     return any(c.kind == KIND_COUNTRY for c in candidates) and bool(_FOREIGNERS_AFTER.match(text, end, end + 30))
 
 
-_DIRECTION_BEFORE = re.compile(
+_DIRECTION_BEFORE = EndAnchored(
     r"\b(?:to|towards|toward|road to|route to|heading for|bound for|fled to|fled "
     r"into)\s+(?:the\s+)?(?:town\s+of\s+|city\s+of\s+|capital\s+)?$",
     re.I,
@@ -265,11 +266,11 @@ _UNIT_WORDS = (
 # A name the gazetteer lacks may sit inside the units: "Monsey (Karimama, Alibori)".
 _HIERARCHY_GAP = re.compile(rf"(?:\s*(?:[,()]|(?i:{_UNIT_WORDS})s?\b|[A-Z][\w'’\-]*(?=\s*,)))*\s*")
 # "Toui (", "at Spirne, ", "Sanson (Tchaourou, ": a name the gazetteer lacks, its units after it.
-_UNKNOWN_BEFORE = re.compile(
+_UNKNOWN_BEFORE = EndAnchored(
     r"(?<![\w'’\-])(?P<name>[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,2})(?:\s+(?i:" + _UNIT_WORDS + r"|camp)s?)?"
     r"(?P<gap>\s*[(,](?:\s*[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,2}\s*,)?)\s*$"
 )
-_OBJECT_BEFORE = re.compile(r"\b[a-z]{3,}\s+$")  # a lower-case word (a verb) right before the name
+_OBJECT_BEFORE = EndAnchored(r"\b[a-z]{3,}\s+$")  # a lower-case word (a verb) right before the name
 _DATE_WORDS = re.compile(
     r"^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|"
     r"May|June|July|August|September|October|November|December|On|In|At)\b"
@@ -295,19 +296,19 @@ _INSTITUTION_AFTER = re.compile(
     r"^\s+(?:[A-Z][a-z]+\s+){0,2}(?:University|College|Polytechnic|Hospital|Prison|Airport|Stadium|Market)\b"
 )
 # "northern Iraq", "south-eastern Turkey": a part of a country, not all of it.
-_PART_BEFORE = re.compile(
+_PART_BEFORE = EndAnchored(
     r"\b(north|south|east|west|north-?east|north-?west|south-?east|south-?west|central)(?:ern)?\s+$", re.I
 )
 _DIRECTIONS = {"north": (1, 0), "south": (-1, 0), "east": (0, 1), "west": (0, -1), "central": (0, 0)}
 # The place someone speaks or reports from is not where it happened.
-_REPORTING_BEFORE = re.compile(
+_REPORTING_BEFORE = EndAnchored(
     r"\b(?:said|told\s+(?:\w+\s+){0,2}|says|announced|spoke|speaking|briefing|press conference|statement"
     r"|reporting|reported)\s+"
     r"(?:(?:on\s+\w+|late\s+\w+|today|yesterday)\s+)?(?:in|from)\s+(?:the\s+)?$",
     re.I,
 )
 # "the Syrian capital", "the capital of Yemen", "Iraq's capital": the capital city.
-_CAPITAL = re.compile(
+_CAPITAL = compile_guarded(
     r"\b(?:the\s+(?P<demonym>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+capital(?:\s+city)?|"
     r"(?:the\s+)?capital(?:\s+city)?\s+of\s+(?P<country>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)|"
     r"(?P<owner>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)['’]s\s+capital(?:\s+city)?)\b(?!\s*,?\s*[A-Z])"
@@ -402,6 +403,14 @@ class ResolvedPlace:
         return self.place.geo_precision
 
 
+def _replace(span: PlaceSpan, **changes) -> PlaceSpan:
+    """dataclasses.replace without its per-field work (a span is a plain frozen record with no
+    __post_init__): spans are re-read twice per sentence, so this is a hot path."""
+    new = object.__new__(PlaceSpan)
+    new.__dict__.update(span.__dict__, **changes)
+    return new
+
+
 def _capitalised(token: str) -> bool:
     # All-caps words longer than three letters are headline or dateline shouting, not names.
     first = token[:1]
@@ -414,27 +423,24 @@ def _capitalised(token: str) -> bool:
 def _tokens(text: str, offset: int, gazetteer: Gazetteer) -> list[tuple[int, int, str]]:
     """Word tokens; "Djibo-Arbinda" and "Gorom Gorom-Dori" (two places joined by a hyphen, as in
     an axis or a road) are split unless the hyphenated whole is a known name ("Bobo-Dioulasso")."""
-    out: list[tuple[int, int, str]] = []
-    for m in _TOKEN.finditer(text):
-        word = m.group(0)
-        parts = word.split("-") if "-" in word else None
-        if (
-            parts
-            and len(parts) > 1
-            and all(p[:1].isupper() for p in parts)
-            and normalise(word) not in gazetteer.index
-            and normalise(parts[-1]) in gazetteer.index
-            and (
-                normalise(parts[0]) in gazetteer.index
-                or (out and normalise(f"{out[-1][2]} {parts[0]}") in gazetteer.index)
-            )
-        ):
-            pos = m.start()
+    out = [(m.start() + offset, m.end() + offset, m.group()) for m in _TOKEN.finditer(text)]
+    if "-" not in text:
+        return out
+    index = gazetteer.index
+    pieces: dict[int, list[tuple[int, int, str]]] = {}  # token number -> its parts, where it splits
+    for k in [k for k, tok in enumerate(out) if "-" in tok[2]]:
+        pos, _, word = out[k]
+        parts = word.split("-")
+        if not (all(p[:1].isupper() for p in parts) and normalise(word) not in index and normalise(parts[-1]) in index):
+            continue
+        previous = (pieces[k - 1][-1] if k - 1 in pieces else out[k - 1])[2] if k else None
+        if normalise(parts[0]) in index or (previous is not None and normalise(f"{previous} {parts[0]}") in index):
+            pieces[k] = []
             for part in parts:
-                out.append((pos + offset, pos + len(part) + offset, part))
+                pieces[k].append((pos, pos + len(part), part))
                 pos += len(part) + 1
-        else:
-            out.append((m.start() + offset, m.end() + offset, word))
+    for k in sorted(pieces, reverse=True):
+        out[k : k + 1] = pieces[k]
     return out
 
 
@@ -463,16 +469,20 @@ def _window_match(
     """The longest run of capitalised tokens from token i that names a place, or None. A name
     of `longest` words spans at most that many tokens (a token holds one word or more: "ez-Zor");
     a skeleton's word count is only a guide, hence the slack."""
-    for n in range(min(longest + slack, len(tokens) - i), 0, -1):
-        window = tokens[i : i + n]
+    # How far a window can reach: its tokens must be adjacent (no punctuation other than spaces
+    # or a split hyphen between them) and capitalised, or connectors inside it ("Deir ez Zor").
+    top, reach = min(longest + slack, len(tokens) - i), 1
+    while reach < top:
+        k = i + reach
+        if text[tokens[k - 1][1] : tokens[k][0]].strip(" -") or (
+            not caps[k] and tokens[k][2].lower() not in _CONNECTORS
+        ):
+            break
+        reach += 1
+    for n in range(reach, 0, -1):
         if not caps[i + n - 1]:
             continue
-        if any(not caps[i + k] and tokens[i + k][2].lower() not in _CONNECTORS for k in range(1, n - 1)):
-            continue
-        # Tokens must be adjacent (no punctuation other than spaces or a split hyphen between them).
-        if any(text[a[1] : b[0]].strip(" -") for a, b in zip(window, window[1:], strict=False)):
-            continue
-        s, e = window[0][0], window[-1][1]
+        s, e = tokens[i][0], tokens[i + n - 1][1]
         surface = text[s:e]
         if surface.endswith(("'s", "’s")):
             surface, e = surface[:-2], e - 2
@@ -491,12 +501,12 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
     """Longest capitalised n-grams of text[start:end] that name a place, left to right."""
     end = len(text) if end is None else end
     tokens = _tokens(text[start:end], start, gazetteer)
-    caps = [_capitalised(t[2].rstrip(".")) for t in tokens]
+    # Only words starting upper-case, or with "a"/"e" ("al-Hasakah"), can be capitalised.
+    caps = [_capitalised(w.rstrip(".")) if w[0].isupper() or w[0] in "ae" else False for _, _, w in tokens]
     spans: list[PlaceSpan] = []
-    i = 0
-    while i < len(tokens):
-        if not caps[i]:
-            i += 1
+    resume = 0  # the tokens before this are inside a name already read
+    for i in [k for k, cap in enumerate(caps) if cap]:
+        if i < resume:
             continue
         first = tokens[i][2].removesuffix("'s").removesuffix("’s").rstrip(".")
         first_key = normalise(first.split("-")[0]).split(" ")[0]
@@ -504,14 +514,14 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
         found = _window_match(text, tokens, caps, i, longest, gazetteer, False, slack=0) if longest else None
         if found is None:
             # Spelling variants are tried only where a place is expected: after "in", "near", "(" ...
-            before = text[max(0, tokens[i][0] - 40) : tokens[i][0]]
-            if before.rstrip().endswith(("(", ",")) or _LOCATIVE_BEFORE.search(before):
-                vfirst = variant_key(first.split("-")[0])
-                vlongest = gazetteer.longest_variant_name(vfirst.split(" ")[0]) if vfirst else 0
-                if vlongest:
+            # (the skeleton index is the cheaper test, so it comes first).
+            vfirst = variant_key(first.split("-")[0])
+            vlongest = gazetteer.longest_variant_name(vfirst.split(" ")[0]) if vfirst else 0
+            if vlongest:
+                before = text[max(0, tokens[i][0] - 40) : tokens[i][0]]
+                if before.rstrip().endswith(("(", ",")) or _LOCATIVE_BEFORE.search(before):
                     found = _window_match(text, tokens, caps, i, vlongest, gazetteer, True)
         if found is None:
-            i += 1
             continue
         s, e, surface, candidates, n, variant = found
         # A place name inside a longer run of capitalised words is part of a person's or an
@@ -525,7 +535,7 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
             or (not possessive and not institution and _is_name_word(next_tok, gazetteer))
             or _ORG_AFTER.match(text[e : e + 60])
         ):
-            i += n
+            resume = i + n
             continue
         spans.append(
             PlaceSpan(
@@ -541,7 +551,7 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
                 institution=institution,
             )
         )
-        i += n
+        resume = i + n
     capitals = _capital_spans(text, gazetteer, start, end)
     if capitals:
         # The phrase replaces the country span inside it ("capital of Yemen"): one reading.
@@ -616,7 +626,7 @@ def link_hierarchy(text: str, spans: list[PlaceSpan]) -> list[PlaceSpan]:
             span = spans[i]
             unknown = pos == 0 and _qualifies_unknown(text[max(0, span.start - 80) : span.start])
             out.append(
-                dataclasses.replace(
+                _replace(
                     span,
                     outer=tuple(spans[j] for j in chain[pos + 1 :]),
                     inner=tuple(spans[j] for j in chain[:pos]),
@@ -644,7 +654,7 @@ def with_surroundings(text: str, spans: list[PlaceSpan]) -> list[PlaceSpan]:
             continue
         offset = offset_before(before)
         out.append(
-            dataclasses.replace(
+            _replace(
                 span,
                 near=bool(_NEAR_BEFORE.search(before)) or offset is not None,
                 offset=offset,
@@ -808,8 +818,7 @@ def _actor_table() -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
             for alias in row["aliases"].split("|"):
                 if alias.strip():
                     countries[alias.strip()] = ccs
-    names = sorted(countries, key=len, reverse=True)
-    pattern = compile_guarded(r"(?<![\w'’\-])(?:" + "|".join(map(re.escape, names)) + r")(?![\w\-])")
+    pattern = compile_guarded(r"(?<![\w'’\-])(?:" + trie_alternation(countries) + r")(?![\w\-])")
     return pattern, countries
 
 
@@ -1221,6 +1230,9 @@ def article_places(
     country_keys, index = gazetteer.country_keys, gazetteer.index
     for match in _CAPITALISED_RUN.finditer(text):
         run = match.group(0).removesuffix("'s").removesuffix("’s")
+        low = run.lower()
+        if low not in country_keys and not any(map(country_keys.__contains__, low.split())):
+            continue  # the cheap test first: most runs name no country
         words = run.split()
         for name in (run, *words) if len(words) > 1 else (run,):
             key = name.lower()
