@@ -340,3 +340,50 @@ def test_by_phrase_with_a_quoted_number_and_a_patrol_as_target():
     )
     assert roles["fighters"] == (PERPETRATOR, "by")
     assert roles["patrol"] == (TARGET, "installation")
+
+
+def coded_actors(text, published=date(2026, 3, 12)):
+    events = extract_events(text, published)
+    assert events, "an incident is reported"
+    return {a.role: (a.name, a.actor_type) for a in events[0].actors}
+
+
+def test_a_states_forces_abroad_are_external_forces_and_at_home_state_forces():
+    abroad = coded_actors(
+        "On 10 March 2026, French troops carried out an airstrike near Menaka in Mali, killing four militants."
+    )
+    assert abroad["perpetrator"] == ("Military forces of France", "External/Other forces")
+    home = coded_actors("On 10 March 2026, Malian troops carried out an airstrike near Menaka, killing four militants.")
+    assert home["perpetrator"] == ("Military forces of Mali", "State forces")
+
+
+def test_front_line_positions_name_the_force_holding_them():
+    hits = names("Artillery shelled Ukrainian positions and Russian servicemen near Bakhmut.")
+    assert ("Ukrainian positions", "Military forces of Ukraine", "State forces") in hits
+    assert ("Russian servicemen", "Military forces of Russia", "State forces") in hits
+
+
+def test_the_side_that_repels_an_assault_is_the_other_side_of_the_battle():
+    actors = coded_actors(
+        "On 11 March 2026, Sudanese troops assaulted rebel lines near Kadugli but were repelled by SPLM-N fighters."
+    )
+    assert actors["perpetrator"][1] == "State forces"
+    assert actors["target"][0] != actors["perpetrator"][0] and actors["target"][1] in (
+        "Rebel group",
+        "Political militia",
+    )
+
+
+def test_guards_and_rangers_are_state_forces():
+    hits = names("Gunmen attacked prison guards and park rangers.")
+    assert [h[2] for h in hits] == ["Political militia", "State forces", "State forces"]
+
+
+def test_a_dispersed_protest_and_arrests_and_burnt_homes_have_their_usual_counterparts():
+    # No force is named: the police broke up the march, as a rule.
+    protest = coded_actors("On 11 March 2026, a march by teachers in Kisumu was broken up with tear gas.")
+    assert protest["target"] == ("Police forces of Kenya", "State forces")
+    arrests = coded_actors("On 11 March 2026, police in Mombasa arrested 14 people over a land dispute.")
+    assert arrests["target"] == ("Civilians", "Civilians")
+    burnt = coded_actors("On 11 March 2026, unidentified men set fire to six houses in a village near Garissa.")
+    assert burnt["target"] == ("Civilians", "Civilians")

@@ -136,6 +136,14 @@ _FORCES = {
         "warplanes",
         "gunship",
         "gunships",
+        # what a front-line report names instead of the force: "shelled Ukrainian positions"
+        "positions",
+        "military positions",
+        "servicemen",
+        "service members",
+        "military personnel",
+        "units",
+        "defenders",
     ],
     "police": ["police", "policemen", "police officers", "officers", "gendarmes", "riot police", "police forces"],
 }
@@ -240,6 +248,15 @@ def find_actors(text: str, start: int = 0, end: int | None = None) -> list[Actor
             hits.append(hit)
         i += width
     return hits
+
+
+def coded_type(actor_type: str, actor_iso2: str | None, event_iso2: str | None) -> str:
+    """The actor type as coded for an event in event_iso2: a state's forces acting outside
+    their own country are external forces (ACLED's inter code 8), "French forces" in Mali,
+    "Russian forces" in Ukraine; at home they are state forces."""
+    if actor_type == "State forces" and actor_iso2 and event_iso2 and actor_iso2 != event_iso2:
+        return "External/Other forces"
+    return actor_type
 
 
 def resolve_name(hit: ActorHit, country_iso2: str | None) -> tuple[str, str | None]:

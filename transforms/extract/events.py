@@ -1346,6 +1346,12 @@ def _claimed_by(
     return (claimed, True, what) if claimed else (blamed, False, None)
 
 
+def _add_police(add, country_iso2: str | None, role: str) -> None:
+    """The country's police, for a protest whose report names no force that acted on it."""
+    name = actor_mod.load_lexicon().country_names.get(country_iso2, country_iso2) if country_iso2 else None
+    add(role, f"Police forces of {name}" if name else "Police forces", "State forces", country_iso2, "")
+
+
 def _final_actors(
     sub: str,
     event_type: str,
@@ -1364,7 +1370,7 @@ def _final_actors(
     def add(role: str, name: str, actor_type: str, cc: str | None, surface: str) -> None:
         if (role, name) not in seen and not (role == "target" and ("perpetrator", name) in seen):
             seen.add((role, name))
-            out.append(ActorMention(role, name, actor_type, cc, surface))
+            out.append(ActorMention(role, name, actor_mod.coded_type(actor_type, cc, country_iso2), cc, surface))
 
     def add_hit(role: str, hit: actor_mod.ActorHit) -> None:
         name, cc = actor_mod.resolve_name(hit, country_iso2)
@@ -1387,20 +1393,14 @@ def _final_actors(
         if sub == "Protest with intervention":
             for h in state[:1]:
                 add_hit("target", h)
+            if not state:
+                _add_police(add, country_iso2, "target")  # "the crowd was dispersed": by the police, as a rule
         return out
     if sub == "Excessive force against protesters":
         for h in state[:1]:
             add_hit("perpetrator", h)
         if not state:
-            add(
-                "perpetrator",
-                f"Police forces of {actor_mod.load_lexicon().country_names.get(country_iso2, country_iso2)}"
-                if country_iso2
-                else "Police forces",
-                "State forces",
-                country_iso2,
-                "",
-            )
+            _add_police(add, country_iso2, "perpetrator")
         add("target", "Protesters", "Protesters", country_iso2, "")
         return out
     if sub in ("Violent demonstration", "Mob violence"):
@@ -1431,6 +1431,7 @@ def _final_actors(
         # gains the ground is the actor, the one that leaves is the other party.
         perpetrators, targets = targets, perpetrators
     perps = [h for h in perpetrators if h.actor_type not in ("Civilians", "Protesters")]
+    armed_sides = [h for h in perps if h.actor_type in ARMED_TYPES]
     if strength and perps:
         # Grammar outranks word order: the subject of "militants stormed" beats "soldiers" met first.
         top = max(strength.get(("perpetrator", id(h)), 0) for h in perps)
@@ -1463,6 +1464,10 @@ def _final_actors(
         victims = [h for h in victims if h.actor_type != "Civilians"]
     if event_type == "Strategic developments" and sub not in ("Looting/property destruction", "Arrests"):
         victims = [h for h in victims if h.actor_type != "Civilians"]
+    if event_type == "Battles" and not victims:
+        # A battle has two sides: "Russian forces attacked but were repelled by Ukrainian forces",
+        # "X and Y clashed" name the other side as a second doer, not as an object.
+        victims = [h for h in armed_sides if actor_mod.resolve_name(h, country_iso2)[0] not in perp_names]
     if sub in ("Headquarters or base established", "Change to group/activity", "Other"):
         victims = []  # one-sided developments have no target
     # The grammatical victim first ("gunmen abducted five members of a family" beats a cartel named
@@ -1475,7 +1480,11 @@ def _final_actors(
         add_hit("target", h)
     if event_type in VIOLENT_TYPES and not any(a.role == "perpetrator" for a in out):
         out.insert(0, ActorMention("perpetrator", "Unidentified armed group", "Political militia", None, ""))
-    if event_type == "Violence against civilians" and not any(a.role == "target" for a in out):
+    if (event_type == "Violence against civilians" or sub in ("Looting/property destruction", "Arrests")) and not any(
+        a.role == "target" for a in out
+    ):
+        # Burnt homes and looted shops are people's property; those arrested, unless named as
+        # fighters, are people too (ACLED codes both against civilians).
         add("target", "Civilians", "Civilians", country_iso2, "")
     return out
 

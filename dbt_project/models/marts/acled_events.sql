@@ -67,8 +67,16 @@ joined as (
         countries.iso_numeric,
         associated_actors.assoc_actor_1,
         associated_actors.assoc_actor_2,
-        actor_1.inter_code as inter1,
-        actor_2.inter_code as inter2,
+        -- A state's forces acting outside their own country are external forces (ACLED's 8), as
+        -- the extractor codes them (transforms/extract/actors.py coded_type).
+        case
+            when actor_1.actor_type = 'State forces' and actor_1.country_iso2 <> incidents.country_iso2 then 8
+            else actor_1.inter_code
+        end as inter1,
+        case
+            when actor_2.actor_type = 'State forces' and actor_2.country_iso2 <> incidents.country_iso2 then 8
+            else actor_2.inter_code
+        end as inter2,
         incident_sources.source
     from incidents
     left join taxonomy
