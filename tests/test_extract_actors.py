@@ -387,3 +387,31 @@ def test_a_dispersed_protest_and_arrests_and_burnt_homes_have_their_usual_counte
     assert arrests["target"] == ("Civilians", "Civilians")
     burnt = coded_actors("On 11 March 2026, unidentified men set fire to six houses in a village near Garissa.")
     assert burnt["target"] == ("Civilians", "Civilians")
+
+
+def test_a_named_community_is_its_militia_when_it_attacks_and_its_people_when_attacked():
+    hits = names("Turkana raiders and Hawiye clansmen fought; the Berom Youth Council condemned it.")
+    assert ("Turkana raiders", "Turkana ethnic militia", "Identity militia") in hits
+    assert ("Hawiye clansmen", "Hawiye clan militia", "Identity militia") in hits
+    assert not any(h[0].startswith("Berom") for h in hits)  # an organisation's name, not the community
+    attack = coded_actors("On 11 March 2026, gunmen killed six Murle herders at a cattle camp near Pibor.")
+    assert attack["target"] == ("Civilians", "Civilians")
+
+
+def test_farmers_who_attack_are_a_communal_militia_and_farmers_attacked_are_civilians():
+    doers = coded_actors("On 11 March 2026, armed farmers attacked a herders' camp near Lafia, killing three people.")
+    assert doers["perpetrator"] == ("Communal militia", "Identity militia")
+    victims = coded_actors("On 11 March 2026, gunmen shot dead four farmers in their fields near Lafia.")
+    assert victims["target"] == ("Civilians", "Civilians")
+
+
+def test_an_ally_named_after_backed_by_is_not_the_doer():
+    roles = roles_in("Army troops backed by local vigilantes recaptured the town from the insurgents.", "recaptured")
+    assert roles["Army troops"][0] == PERPETRATOR
+    assert roles["vigilantes"] == (PERPETRATOR, "ally")
+
+
+def test_a_local_government_area_is_no_government_actor():
+    hits = names("Gunmen struck Yelwa in Guma local government area; the federal government condemned it.")
+    assert [h[1] for h in hits] == ["Unidentified armed group", "Government of {country}"]
+    assert hits[1][0] == "federal government"

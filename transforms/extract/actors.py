@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from transforms.settings import PACKAGE_DATA_DIR as DATA_DIR
@@ -45,6 +45,9 @@ class ActorLexicon:
     country_names: dict[str, str]
     max_tokens: int
     first_tokens: dict[str, int]  # lower first token -> longest phrase from it
+    communities: dict[tuple[str, ...], str]  # lower name tokens -> "Fulani ethnic militia"
+    communal_nouns: set[tuple[str, ...]]
+    armed_as: dict[str, tuple[str, str]]  # lower livelihood phrase -> (name, actor_type) when it attacks
 
 
 # Words, keeping inner hyphens, apostrophes, dots and slashes: "Al-Shabaab", "U.S.", "AFC/M23".
@@ -70,6 +73,39 @@ def _read(name: str) -> list[dict[str, str]]:
     with (DATA_DIR / name).open(encoding="utf-8") as fh:
         return [row for row in csv.DictReader(fh) if any(row.values())]
 
+
+# What follows a community's name when it acts as a group: "Fulani herders", "Hawiye clan
+# militia", "members of the Berom community".
+_COMMUNAL_NOUNS = [
+    "militia",
+    "militias",
+    "militiamen",
+    "clan militia",
+    "ethnic militia",
+    "gunmen",
+    "armed men",
+    "fighters",
+    "youths",
+    "men",
+    "herders",
+    "herdsmen",
+    "pastoralists",
+    "farmers",
+    "hunters",
+    "raiders",
+    "cattle raiders",
+    "community",
+    "communities",
+    "clan",
+    "clans",
+    "clansmen",
+    "tribe",
+    "tribes",
+    "tribesmen",
+    "villagers",
+    "vigilantes",
+    "warriors",
+]
 
 _FORCES = {
     "military": [
@@ -178,6 +214,23 @@ def load_lexicon() -> ActorLexicon:
         for phrase in row["pattern"].split("|"):
             generic_by_phrase.setdefault(phrase.strip().lower(), (row["name"], row["actor_type"]))
     generic = {tuple(t.lower() for t in tokens_of(p)): v for p, v in generic_by_phrase.items()}
+    type_of_name = {name: actor_type for name, actor_type in generic_by_phrase.values()}
+    armed_as = {
+        phrase.strip().lower(): (row["armed_as"], type_of_name[row["armed_as"]])
+        for row in _read("generic_actors.csv")
+        if row.get("armed_as")
+        for phrase in row["pattern"].split("|")
+    }
+    communities: dict[tuple[str, ...], str] = {}
+    for row in _read("communities.csv"):
+        for alias in [row["name"], *[a for a in row["aliases"].split("|") if a.strip()]]:
+            # The dictionary's name where it has the community's militia ("Fulani militia").
+            known = by_alias.get(f"{row['name']} militia".lower()) or by_alias.get(
+                f"{row['name']} {row['label']}".lower()
+            )
+            name = known.name if known else f"{row['name']} {row['label']}"
+            communities[tuple(t.lower() for t in tokens_of(alias.strip()))] = name
+    communal_nouns = {tuple(t.lower() for t in tokens_of(p)) for p in _COMMUNAL_NOUNS}
     keys = list(exact) + list(folded) + list(generic)
     first: dict[str, int] = {}
     for k in keys:
@@ -186,6 +239,9 @@ def load_lexicon() -> ActorLexicon:
     longest_force = max(len(k) for k in forces) + 1
     for dem in demonyms:
         first[dem] = max(first.get(dem, 0), longest_force)
+    longest_noun = max(len(k) for k in communal_nouns)
+    for name in communities:
+        first[name[0]] = max(first.get(name[0], 0), len(name) + longest_noun)
     return ActorLexicon(
         named_exact=exact,
         named_folded=folded,
@@ -197,6 +253,9 @@ def load_lexicon() -> ActorLexicon:
         country_names=country_names,
         max_tokens=max(len(k) for k in keys),
         first_tokens=first,
+        communities=communities,
+        armed_as=armed_as,
+        communal_nouns=communal_nouns,
     )
 
 
@@ -231,9 +290,14 @@ def find_actors(text: str, start: int = 0, end: int | None = None) -> list[Actor
                 if force:
                     iso2 = lexicon.demonyms[key_low[0]]
                     found = (_state_name(force, iso2, lexicon), "State forces", iso2, True)
+            if found is None and n > 1:
+                community = _community(key_low, raw[i : i + n], lexicon)
+                if community:
+                    # Not "named": a group from the dictionary named beside it is the more specific actor.
+                    found = (community, "Identity militia", None, False)
             if found is None:
                 generic = lexicon.generic.get(key_low)
-                if generic:
+                if generic and not _local_government(low, i, n, generic[0]):
                     found = (generic[0], generic[1], None, False)
             if found is not None and any(_LINKED.search(m.group(0).rstrip(".'’")) for m in matches[i : i + n]):
                 # "Islamic State-linked ADF militia": the link is a description, the ADF the actor.
@@ -248,6 +312,57 @@ def find_actors(text: str, start: int = 0, end: int | None = None) -> list[Actor
             hits.append(hit)
         i += width
     return hits
+
+
+def _local_government(low: list[str], i: int, n: int, name: str) -> bool:
+    """ "Riyom local government area", "the local government council": a unit or an office of
+    local administration, not the country's government as an actor."""
+    if not name.startswith("Government"):
+        return False
+    after = low[i + n] if i + n < len(low) else ""
+    return (i > 0 and low[i - 1] == "local") or after in ("area", "areas")
+
+
+def _community(key_low: tuple[str, ...], raw: list[str], lexicon: ActorLexicon) -> str | None:
+    """ "Fulani herders", "Lou Nuer youths": a community's name and a group noun, written in
+    lower case ("the Berom Youth Council" is an organisation's name)."""
+    for split in range(1, len(key_low)):
+        name = lexicon.communities.get(key_low[:split])
+        if name and key_low[split:] in lexicon.communal_nouns and all(t.islower() for t in raw[split:]):
+            return name
+    return None
+
+
+def can_take_up_arms(hit: ActorHit) -> bool:
+    """Farmers and herders can be the doers ("farmers attacked a herders' camp"); other
+    civilians are always the victims of armed violence."""
+    return hit.surface.lower() in load_lexicon().armed_as
+
+
+def as_armed(hit: ActorHit) -> ActorHit:
+    """The hit as the doer of violence: farmers or herders who attack or fight are a communal
+    militia (ACLED's identity militia), not civilians."""
+    armed = load_lexicon().armed_as.get(hit.surface.lower())
+    return replace(hit, name=armed[0], actor_type=armed[1]) if armed else hit
+
+
+def is_community(hit: ActorHit) -> bool:
+    """A community named by its people ("Fulani herders"): its militia when it fights, its
+    civilians when it is attacked."""
+    return not hit.named and hit.actor_type == "Identity militia" and hit.name in _community_names()
+
+
+@lru_cache(maxsize=1)
+def _community_names() -> frozenset[str]:
+    return frozenset(load_lexicon().communities.values())
+
+
+def as_victim(hit: ActorHit) -> ActorHit:
+    """The hit as the victim of violence against civilians: "killed five Fulani herders" harms
+    civilians of that community, not its militia."""
+    if is_community(hit):
+        return replace(hit, name="Civilians", actor_type="Civilians", named=False)
+    return hit
 
 
 def coded_type(actor_type: str, actor_iso2: str | None, event_iso2: str | None) -> str:

@@ -1430,6 +1430,22 @@ def _final_actors(
         # "Russian troops withdrew ... and handed control to the Syrian army": the side that
         # gains the ground is the actor, the one that leaves is the other party.
         perpetrators, targets = targets, perpetrators
+    strength = dict(strength or {})
+
+    def recode(hits, role: str, how):
+        out_hits = []
+        for h in hits:
+            new = how(h)
+            if new is not h and (role, id(h)) in strength:
+                strength[(role, id(new))] = strength[(role, id(h))]
+            out_hits.append(new)
+        return out_hits
+
+    perpetrators = recode(perpetrators, "perpetrator", actor_mod.as_armed)
+    if event_type == "Battles":
+        targets = recode(targets, "target", actor_mod.as_armed)  # "farmers and herders clashed": two militias
+    elif event_type == "Violence against civilians":
+        targets = recode(targets, "target", actor_mod.as_victim)
     perps = [h for h in perpetrators if h.actor_type not in ("Civilians", "Protesters")]
     armed_sides = [h for h in perps if h.actor_type in ARMED_TYPES]
     if strength and perps:
@@ -1855,7 +1871,11 @@ def _named_civilians(hit) -> bool:
 def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, incident: Incident, text: str) -> str:
     """Who did what to whom decides between look-alike sub-types."""
     # An embassy or a mission does not fight back: attacking one is no clash.
-    armed_target = any(h.actor_type in ARMED_TYPES and not _DIPLOMATIC.search(h.surface) for h in targets)
+    # A community named as the target ("Fulani herders") is its people, unless they fought.
+    armed_target = any(
+        h.actor_type in ARMED_TYPES and not _DIPLOMATIC.search(h.surface) and not actor_mod.is_community(h)
+        for h in targets
+    )
     state_perp = any(h.actor_type == "State forces" for h in perpetrators)
     nonstate_perp = any(h.actor_type in ("Rebel group", "Political militia", "Identity militia") for h in perpetrators)
     protest_target = any(h.actor_type == "Protesters" for h in targets)

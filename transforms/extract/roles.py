@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from transforms.extract.actors import can_take_up_arms
+
 PERPETRATOR = "perpetrator"
 TARGET = "target"
 
@@ -120,6 +122,8 @@ _BY_BEFORE = re.compile(
     r"scores?|some|about|around|more\s+than|at\s+least|up\s+to|\d[\d,]*)[\s\"“”']+)*$",
     re.I,
 )
+# "backed by X", "supported by X": an ally of the doer, named after "by" all the same.
+_ALLY_BY = re.compile(r"\b(?:backed|supported|assisted|accompanied|aided|helped|reinforced)\s+by\b[^,;.]*$", re.I)
 # The other side of a fight: "in a firefight with X".
 _OPPONENT_BEFORE = re.compile(
     r"\b(?:firefight|gunfight|gun\s+battle|clash(?:es)?|fighting|battles?|exchange\s+of\s+fire|"
@@ -216,6 +220,10 @@ def role_of(
     if INSTALLATION.search(surface):
         return Role(TARGET, GRAMMAR, "installation")  # "shot down by the embassy's defences": still what was hit
     if _BY_BEFORE.search(before):
+        if _ALLY_BY.search(before):
+            return Role(
+                PERPETRATOR, ORDER, "ally"
+            )  # "troops backed by clan militias": on the doer's side, not the doer
         return Role(PERPETRATOR, BY, "by")
     if _CLAIM_AFTER.search(after):
         return Role(PERPETRATOR, GRAMMAR, "claim")
@@ -245,7 +253,16 @@ def sentence_roles(text: str, sentence: tuple[int, int], hits, trigger_start: in
     """Roles of all actor hits of one sentence. The opponent in "soldiers were killed in a
     firefight with X" is the perpetrator: the sentence's subject already holds the victims."""
     roles = [
-        role_of(text, sentence, h.start, h.end, h.surface, trigger_start, h.actor_type == "Civilians", h.named)
+        role_of(
+            text,
+            sentence,
+            h.start,
+            h.end,
+            h.surface,
+            trigger_start,
+            h.actor_type == "Civilians" and not can_take_up_arms(h),
+            h.named,
+        )
         for h in hits
     ]
     victims = any(r.rule == "passive" and h.actor_type != "Civilians" for r, h in zip(roles, hits, strict=False))
