@@ -415,3 +415,12 @@ def test_a_local_government_area_is_no_government_actor():
     hits = names("Gunmen struck Yelwa in Guma local government area; the federal government condemned it.")
     assert [h[1] for h in hits] == ["Unidentified armed group", "Government of {country}"]
     assert hits[1][0] == "federal government"
+
+
+def test_one_sided_developments_take_the_armed_actor_named_and_arrests_the_police():
+    moving = coded_actors("On 6 March 2026, about thirty armed men on motorcycles were seen moving through Gaya.")
+    assert moving == {"perpetrator": ("Unidentified armed group", "Political militia")}
+    deployed = coded_actors("On 6 March 2026, soldiers deployed to Segbana after reports of armed men in the area.")
+    assert deployed == {"perpetrator": ("Military forces of Benin", "State forces")}
+    arrested = coded_actors("On 6 March 2026, the deputy mayor of Maradi in Niger was arrested on fraud charges.")
+    assert arrested["perpetrator"][1] == "State forces" and arrested["perpetrator"][0].startswith("Police forces")

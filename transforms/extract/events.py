@@ -1485,7 +1485,14 @@ def _final_actors(
         # "X and Y clashed" name the other side as a second doer, not as an object.
         victims = [h for h in armed_sides if actor_mod.resolve_name(h, country_iso2)[0] not in perp_names]
     if sub in ("Headquarters or base established", "Change to group/activity", "Other"):
+        if not perp_names:
+            # One-sided: whoever the report names as armed is the actor ("armed men were seen
+            # moving towards X", "soldiers deployed to X"), whatever the word order said.
+            for h in [h for h in victims if h.actor_type in ARMED_TYPES][:1]:
+                add_hit("perpetrator", h)
         victims = []  # one-sided developments have no target
+    if sub == "Arrests" and not perp_names:
+        _add_police(add, country_iso2, "perpetrator")  # "was arrested": by the police, as a rule
     # The grammatical victim first ("gunmen abducted five members of a family" beats a cartel named
     # in the background); among equals, the named group ("fighters of the UPC").
     victims.sort(key=lambda h: (-(strength or {}).get(("target", id(h)), 0), not h.named))
