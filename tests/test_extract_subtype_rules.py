@@ -243,3 +243,24 @@ def test_demonstrators_who_clashed_with_police_riot_even_when_killed():
 )
 def test_arrests_whose_detainees_are_harmed_are_attacks(text, sub):
     assert _sub(text) == sub
+
+
+@pytest.mark.parametrize(
+    "text, sub",
+    [
+        # Ground changing hands with no fight reported is a non-violent transfer (ACLED) ...
+        (
+            "On Saturday, several dozen insurgents took control of the village of Kolo, Niger, hoisted their flag "
+            "over the school and told residents to pay a levy.",
+            "Non-violent transfer of territory",
+        ),
+        # ... and one that was fought over stays an overtaking.
+        (
+            "On Saturday, insurgents took control of the village of Kolo, Niger, after a three-hour gunfight with "
+            "the local garrison.",
+            "Non-state actor overtakes territory",
+        ),
+    ],
+)
+def test_a_territory_change_is_violent_only_when_the_report_says_it_was_fought_over(text, sub):
+    assert _sub(text) == sub

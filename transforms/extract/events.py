@@ -1968,6 +1968,15 @@ def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, inc
         _NO_FIGHT.search(text, a, b) for a, b in _incident_sentences(incident) + [_next_sentence(text, lead)]
     ):
         return "Non-violent transfer of territory"  # "took over the village. No violence was reported."
+    if (
+        sub in _TERRITORY
+        and not fatalities
+        and not any(
+            cues()["fighting"].search(text[a:b])
+            for a, b in _incident_sentences(incident) + [_next_sentence(text, lead)]
+        )
+    ):
+        return "Non-violent transfer of territory"  # "insurgents took over the village and preached": no fight reported
     if sub == "Non-state actor overtakes territory" and state_perp and not nonstate_perp:
         return "Government regains territory"
     if sub == "Government regains territory" and nonstate_perp and not state_perp:
