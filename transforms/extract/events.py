@@ -1969,7 +1969,9 @@ def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, inc
     ):
         return "Non-violent transfer of territory"  # "took over the village. No violence was reported."
     if (
-        sub in _TERRITORY
+        # A government "liberating" or "recapturing" ground does so by force, as a rule; a group
+        # moving in is reported fighting when it fought.
+        sub == "Non-state actor overtakes territory"
         and not fatalities
         and not any(
             cues()["fighting"].search(text[a:b])
