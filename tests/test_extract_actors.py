@@ -424,3 +424,11 @@ def test_one_sided_developments_take_the_armed_actor_named_and_arrests_the_polic
     assert deployed == {"perpetrator": ("Military forces of Benin", "State forces")}
     arrested = coded_actors("On 6 March 2026, the deputy mayor of Maradi in Niger was arrested on fraud charges.")
     assert arrested["perpetrator"][1] == "State forces" and arrested["perpetrator"][0].startswith("Police forces")
+
+
+def test_who_defused_or_intercepted_is_the_actor_and_whose_device_the_other_party():
+    actors = coded_actors(
+        "On 11 March 2026, soldiers defused a roadside bomb planted by ISWAP fighters near Monguno, Nigeria."
+    )
+    assert actors["perpetrator"] == ("Military forces of Nigeria", "State forces")
+    assert actors["target"] == ("Islamic State West Africa Province", "Rebel group")

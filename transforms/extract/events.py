@@ -1464,6 +1464,13 @@ def _final_actors(
         perps = [h for h in perps if h.named]  # "gunmen" are the named group the article names
     elif claimed and attributable:
         perps = claimed[:1]
+    if sub == "Disrupted weapons use":
+        # Who defused, intercepted or seized is the actor; whose device it was, the other party
+        # ("soldiers defused a bomb planted by JNIM").
+        defenders = [h for h in perpetrators + targets if h.actor_type in ("State forces", "External/Other forces")]
+        if defenders and not any(h.actor_type in ("State forces", "External/Other forces") for h in perps[:1]):
+            targets = [h for h in perps if h.actor_type in ARMED_TYPES] + targets
+            perps = defenders[:1]
     for h in perps[:1]:
         add_hit("perpetrator", h)
     perp_names = {a.name for a in out}
