@@ -432,3 +432,10 @@ def test_who_defused_or_intercepted_is_the_actor_and_whose_device_the_other_part
     )
     assert actors["perpetrator"] == ("Military forces of Nigeria", "State forces")
     assert actors["target"] == ("Islamic State West Africa Province", "Rebel group")
+
+
+def test_property_destroyed_by_unknown_people_is_coded_to_an_unidentified_armed_group():
+    actors = coded_actors(
+        "On 11 March 2026, unknown individuals set ablaze a granary and two sheds on a farm near Kandi, Benin."
+    )
+    assert actors["perpetrator"] == ("Unidentified armed group", "Political militia")

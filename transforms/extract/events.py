@@ -1508,7 +1508,9 @@ def _final_actors(
         victims.sort(key=lambda h: h.actor_type != "Civilians")
     for h in victims[:1]:
         add_hit("target", h)
-    if event_type in VIOLENT_TYPES and not any(a.role == "perpetrator" for a in out):
+    if (event_type in VIOLENT_TYPES or sub == "Looting/property destruction") and not any(
+        a.role == "perpetrator" for a in out
+    ):
         out.insert(0, ActorMention("perpetrator", "Unidentified armed group", "Political militia", None, ""))
     if (event_type == "Violence against civilians" or sub in ("Looting/property destruction", "Arrests")) and not any(
         a.role == "target" for a in out
