@@ -264,3 +264,27 @@ def test_arrests_whose_detainees_are_harmed_are_attacks(text, sub):
 )
 def test_a_territory_change_is_violent_only_when_the_report_says_it_was_fought_over(text, sub):
     assert _sub(text) == sub
+
+
+@pytest.mark.parametrize(
+    "text, sub",
+    [
+        # Raped as well as abducted or beaten: sexual violence comes first (ACLED) ...
+        (
+            "On Saturday, gunmen abducted and raped four women on a farm near Kajuru, Nigeria.",
+            "Sexual violence",
+        ),
+        (
+            "On Saturday, soldiers at a checkpoint near Kajuru, Nigeria, beat two women and sexually assaulted one "
+            "of them.",
+            "Sexual violence",
+        ),
+        # ... and an abduction that names no such act stays an abduction.
+        (
+            "On Saturday, gunmen abducted four women from a farm near Kajuru, Nigeria, and released them the next day.",
+            "Abduction/forced disappearance",
+        ),
+    ],
+)
+def test_sexual_violence_alongside_other_violence_is_coded_as_sexual_violence(text, sub):
+    assert _sub(text) == sub

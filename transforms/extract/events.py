@@ -869,6 +869,12 @@ def _learned_triggers(text: str) -> dict[int, list[Trigger]]:
     return forced
 
 
+# Sexual violence done to people, as a report of an attack or abduction names it.
+_SEXUAL_HARM = re.compile(
+    r"\b(?:(?:gang-?)?rap(?:ed|ing)|sexually\s+(?:assault|abus|violat|molest)\w*|sexual\s+(?:violence|assault|abuse)"
+    r"|molest(?:ed|ing)|defiled|stripped\s+(?:\w+\s+)?naked)\b",
+    re.I,
+)
 _SEXUAL_ACT = re.compile(r"\brap(?:e|ed|es|ing|ists?)\b|sexual|molest|defile|indecent", re.I)
 
 
@@ -1949,6 +1955,10 @@ def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, inc
             return "Armed clash"  # the attacked side fired back
         if armed_target and not any(_named_civilians(h) for h in targets):
             return "Armed clash"
+    if sub in ("Attack", "Abduction/forced disappearance") and any(
+        _SEXUAL_HARM.search(text, a, b) for a, b in _incident_sentences(incident)
+    ):
+        return "Sexual violence"  # raped as well as beaten or abducted: sexual violence comes first (ACLED)
     if sub == "Abduction/forced disappearance" and incident.mentions[0].fatalities:
         return "Armed clash" if armed_target and not any(_named_civilians(h) for h in targets) else "Attack"
     lead = incident.mentions[0]
