@@ -288,3 +288,18 @@ def test_a_territory_change_is_violent_only_when_the_report_says_it_was_fought_o
 )
 def test_sexual_violence_alongside_other_violence_is_coded_as_sexual_violence(text, sub):
     assert _sub(text) == sub
+
+
+@pytest.mark.parametrize(
+    "text, sub",
+    [
+        # Looting in which people are hurt is an attack; looting alone is looting.
+        (
+            "On Saturday, armed men looted a market in Gusau, Nigeria, and wounded two traders who resisted.",
+            "Attack",
+        ),
+        ("On Saturday, gunmen looted six shops in Gusau, Nigeria.", "Looting/property destruction"),
+    ],
+)
+def test_people_killed_while_property_is_taken_make_an_attack(text, sub):
+    assert _sub(text) == sub

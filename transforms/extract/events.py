@@ -1942,6 +1942,13 @@ def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, inc
         return means
     if sub == "Attack" and _only_property(incident, text):
         return "Looting/property destruction"
+    if (
+        sub == "Looting/property destruction"
+        and not rioter_perp
+        and (lead.fatalities or lead.injured)
+        and not _only_property(incident, text)
+    ):
+        return "Attack"  # "killed four herders and stole their cattle": people harmed come first (ACLED)
     if sub == "Attack":
         if protest_target:
             return "Excessive force against protesters"
