@@ -790,3 +790,46 @@ def test_a_name_listed_after_a_locative_word_is_written_as_a_place():
     # "in Qwertyvale and Garsen": Garsen shares the list's "in" (a town found in Kenya only).
     assert places_of("Police torched houses in Qwertyvale and Garsen on Sunday.")["Garsen"].place.country_iso2 == "KE"
     assert places_of("Gunmen raided the villages of Qwerta, Asdfu or Merti.")["Merti"].place.country_iso2 == "KE"
+
+
+# ---------------------------------------------------------------- country clues against a lone namesake
+
+
+def test_a_small_namesake_abroad_backed_only_by_its_own_name_yields_to_two_clues():
+    # Dalaba is a Guinean town; Nigerian troops and Boko Haram are two clues for a local village.
+    event = event_of("On 3 March 2025, Nigerian troops said Boko Haram fighters raided the village of Dalaba.")
+    assert (event.country_iso2, event.location) == ("NG", "Nigeria")
+    # With nothing else pointing anywhere, the town written as a place stands.
+    assert places_of("Gunmen raided the village of Dalaba at night.")["Dalaba"].place.country_iso2 == "GN"
+
+
+def test_a_country_named_only_as_the_far_side_loses_its_other_votes():
+    # Al-Shabaab's main theatre is Somalia, but "the border with Somalia" is the other side.
+    event = event_of("On 3 March 2025, al-Shabaab militants burned a police post at the border with Somalia.")
+    assert event.country_iso2 == "KE"
+    # "Malian refugees" are away from Mali: the Sahel group's other countries remain.
+    event = event_of("On 3 March 2025, ISGS militants abducted three Malian refugees near their camp.")
+    assert event.country_iso2 not in ("ML", None)
+    # Every country of a list after "the borders with" is the far side.
+    event = event_of("On 3 March 2025, Beninese troops arrested 40 suspects along the borders with Niger and Nigeria.")
+    assert event.country_iso2 == "BJ"
+
+
+def test_a_places_residents_write_it_as_a_place():
+    # "Garsen residents" are the people of Garsen: as plain as "in Garsen" (a small town found
+    # in one country only, which needs a locative word to stand alone).
+    assert places_of("Garsen residents protested over water shortages.")["Garsen"].place.country_iso2 == "KE"
+    assert places_of("Sebba traders closed their shops in protest.")["Sebba"].place.country_iso2 == "BF"
+    assert "Garsen" not in places_of("Garsen said the water had run out.")
+
+
+def test_a_place_held_by_a_group_is_still_the_place():
+    # "IS-held Mosul": the capitalised word before the name is an adjective, not part of a name.
+    assert places_of("Kurdish forces shelled IS-held Mosul.").keys() == {"Mosul"}
+    assert places_of("Jets struck Houthi-controlled Hodeidah overnight.").keys() == {"Hodeidah"}
+
+
+def test_a_country_whose_forces_act_is_not_the_place():
+    # "Canada special forces ... in Iraq": the force's country comes after the place it acts in.
+    event = event_of("On 3 March 2025, Turkey special forces clashed with militants in Iraq, the ministry said.")
+    assert event.country_iso2 == "IQ"
