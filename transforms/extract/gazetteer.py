@@ -615,7 +615,9 @@ def build_gazetteer() -> Gazetteer:
 
     # ISO 3166-2: admin1 names that GeoNames spells differently point at the same region, and
     # the second level (districts, provinces under regions) becomes admin2, placed at its seat
-    # town when one bears its name, else at its region's centroid.
+    # town: the one admin2_seats.csv names (a province named unlike its capital: Oudalan's is
+    # Gorom-Gorom), else one bearing its name, else at its region's point.
+    seat_names = {(row["country_iso2"], normalise(row["admin2"])): row["seat"] for row in _read_csv("admin2_seats.csv")}
     iso_admin1: dict[str, int] = {}
     by_iso_code = {iso: admin1_names[key] for key, iso in iso_codes.items() if key in admin1_names}
     for sub in pycountry.subdivisions:
@@ -634,7 +636,8 @@ def build_gazetteer() -> Gazetteer:
             continue
         region = rows[parent]
         name = clean_admin1(sub.name)
-        seat = city_ids.get((sub.country_code, normalise(region[0]), normalise(name)))
+        seat_name = seat_names.get((sub.country_code, normalise(name)), name)
+        seat = city_ids.get((sub.country_code, normalise(region[0]), normalise(seat_name)))
         lat, lon = (rows[seat][3], rows[seat][4]) if seat is not None else (region[3], region[4])
         add(Place(name, region[0], sub.country_code, lat, lon, 0, KIND_ADMIN2, 3, name), [name, sub.name], [name])
     # Districts of a GeoNames dump: its own names and points.

@@ -247,7 +247,7 @@ def _abroad(text: str, start: int) -> bool:
     return any(map(low.__contains__, _ABROAD_WORDS)) and bool(_ABROAD_BEFORE.search(window))
 
 
-# "Canada special forces clash with militants in Iraq": the country of a force, not the place.
+# "Turkey special forces fought militants in Syria": the country of a force, not the place.
 _FORCES_AFTER = re.compile(
     r"\s+(?:[a-z\-]+\s+){0,2}(?:forces|troops|soldiers|army|navy|military|commandos|jets|warplanes|aircraft"
     r"|drones|police)\b"
@@ -613,7 +613,7 @@ def _is_name_word(token: str | None, gazetteer: Gazetteer) -> bool:
     if not token or not token[:1].isupper() or (len(token) > 3 and token.isupper()):
         return False
     if token[token.rfind("-") + 1 : token.rfind("-") + 2].islower():
-        return False  # "IS-held Mosul", "Houthi-controlled Hodeidah": an adjective, not a name's word
+        return False  # "rebel-held Idlib", "Houthi-controlled Hodeidah": an adjective, not a name's word
     key = normalise(token.rstrip(".").removesuffix("'s").removesuffix("’s"))
     return key not in gazetteer.stoplist and key not in _NAME_WORDS_OK and key not in gazetteer.index
 
@@ -988,8 +988,8 @@ def resolve(span: PlaceSpan, context: Counter, named_admin1: frozenset = frozens
         return None
     # A town abroad that only its own name points at (its one vote, see country_context) while
     # the article points at another country by more than one clue (a named country and an
-    # actor, a demonym and a province): "militants of a Sahel group attacked Kain" is a local
-    # village the gazetteer lacks, not the Belgian town; one clue alone (the outlet's country)
+    # actor, a demonym and a province): "Boko Haram raided Dalaba", with Nigerian troops named, is a local
+    # village the gazetteer lacks, not the Guinean town; one clue alone (the outlet's country)
     # does not outweigh a town written as a place.
     if (
         best.kind == KIND_CITY
@@ -1021,7 +1021,12 @@ def resolve(span: PlaceSpan, context: Counter, named_admin1: frozenset = frozens
         and (best.country_iso2, normalise(best.admin1)) not in named_admin1
     )
     if outside:
-        return None
+        # The span's own province reading is then the one the article names ("Qwertiba, Risaralda":
+        # the department written as a unit, not a village of that name in another one).
+        named = [
+            c for c in span.candidates if c.kind == KIND_ADMIN1 and (c.country_iso2, normalise(c.name)) in named_admin1
+        ]
+        return named[0] if named else None
     # With no country to go by, a place written as one whose own name is by far the biggest
     # reading ("in Pama" with no other clue) stands on population. A city of its own name is not
     # rivalled by one that only once bore the name ("Islamabad" is not old Chittagong).
