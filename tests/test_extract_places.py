@@ -850,3 +850,13 @@ def test_a_province_written_after_an_unknown_name_is_the_province_not_a_village_
     # an unknown village, it is the department.
     place = places_of("Police clashed with armed men in Qwertiba, Risaralda.")["Risaralda"]
     assert (place.place.kind, place.place.admin1) == ("admin1", "Risaralda")
+
+
+def test_a_place_written_without_its_arabic_article():
+    # "Qaim" and "Amarah" are how news often write Al Qa'im and Al Amarah.
+    assert places_of("An air strike hit a market in Qaim on Friday.")["Qaim"].place.country_iso2 == "IQ"
+    assert places_of("Protesters burned tyres in Amarah, Iraq.")["Amarah"].place.admin1 is not None
+    # Only the Arabic article is dropped, and only before a rest long enough to stand alone.
+    from transforms.extract.gazetteer import _without_article
+
+    assert [_without_article(n) for n in ("Ash-Shura", "Al Kut", "El Paso", "An Najaf")] == ["shura", "", "", "najaf"]

@@ -235,6 +235,20 @@ def spelling_fold(name: str) -> str:
     return re.sub(r"(.)\1+", r"\1", text)
 
 
+# The Arabic article as place names are written with it ("Al Qa'im", "Ash Sharqat", "Ad Dawr").
+_BARE_ARTICLES = {"al", "ad", "ar", "as", "an", "ash", "at", "az"}
+
+
+def _without_article(name: str) -> str:
+    """'Al Hawijah' -> 'hawijah', 'Ash-Shura' -> 'shura' (normalised); '' when the name has no
+    Arabic article or too short a rest to stand alone."""
+    words = normalise(name).split()
+    if len(words) < 2 or words[0] not in _BARE_ARTICLES:
+        return ""
+    rest = " ".join(words[1:])
+    return rest if len(rest.replace(" ", "")) >= 4 else ""
+
+
 def _file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
@@ -570,6 +584,7 @@ def build_gazetteer() -> Gazetteer:
     ]
     # Biggest first, so namesakes are listed (and tie-broken) by size.
     city_rows.sort(key=lambda c: -c[7])
+    bare_names: list[tuple[int, str]] = []  # (place id, its name without the Arabic article)
     for _gid, name, cc, code, code2, lat, lon, population, alternates in city_rows:
         admin1 = admin1_names.get((cc, code))
         admin2 = admin2_names.get((cc, code, code2)) if code2 else None
@@ -580,9 +595,18 @@ def build_gazetteer() -> Gazetteer:
             if _LATIN.match(alt) and not (alt.isupper() and len(alt) <= 4) and alt[:1].isupper():
                 names.append(alt)
         pid = add(Place(name, admin1, cc, lat, lon, population, KIND_CITY, 1, admin2), names, names[:1])
+        bare_names += [(pid, bare) for bare in map(_without_article, names) if bare]
         capitals.setdefault((cc, normalise(name)), pid)
         if admin1:
             city_ids.setdefault((cc, normalise(admin1), normalise(name)), pid)
+
+    # News often drop the Arabic article ("Hawijah" for "Al Hawijah", "Qaim" for "Al Qa'im"): the
+    # bare name is matched too where no place bears it already.
+    bare_keys: set[str] = set()  # keys only article-less names hold: namesakes share them
+    for pid, bare in bare_names:
+        if bare not in stoplist and (bare not in index or bare in bare_keys) and pid not in index[bare]:
+            index[bare].append(pid)
+            bare_keys.add(bare)
 
     # Admin1 regions. A province-only event is placed where coders put it: at the province's
     # seat (ACLED's convention), which the gazetteer knows only as its biggest town. The
