@@ -860,3 +860,14 @@ def test_a_place_written_without_its_arabic_article():
     from transforms.extract.gazetteer import _without_article
 
     assert [_without_article(n) for n in ("Ash-Shura", "Al Kut", "El Paso", "An Najaf")] == ["shura", "", "", "najaf"]
+
+
+def test_a_name_written_as_a_town_is_the_town_not_the_region_of_its_name():
+    # place_aliases.csv reads a bare "Sagaing" as the region; "Sagaing town" is the town.
+    assert places_of("A bomb exploded in Sagaing town on Monday.")["Sagaing"].geo_precision == 1
+    assert places_of("Students marched in the town of Sagaing.")["Sagaing"].place.kind == "city"
+    assert places_of("Troops shelled villages in Sagaing region.")["Sagaing"].geo_precision == 3
+
+
+def test_an_organisation_named_after_a_place_with_several_words_is_no_place():
+    assert places_of("Members of the Garissa Hill Youth Welfare Association marched.") == {}

@@ -208,6 +208,10 @@ _LOCATIVE_BEFORE = EndAnchored(
 )
 
 
+# "Sagaing town", "Bogra city", "the town of Sagaing": a town, not the region or district of its name
+# ("Bogra town council" or "the city of Sagaing's market" still name the town).
+_TOWN_AFTER = re.compile(r"^\s+(?:town|city)\b", re.I)
+_TOWN_BEFORE = EndAnchored(r"\b(?:town|city)\s+of\s+$", re.I)
 # "Wote residents", "Kisumu traders": the people of a place, written as its residents are.
 _RESIDENTS_AFTER = re.compile(
     r"\s+(?:residents|villagers|locals|inhabitants|dwellers|townspeople|youths|traders|farmers|fishermen"
@@ -310,7 +314,7 @@ _ROAD_AFTER = re.compile(
 _BORDER_AFTER = re.compile(r"^(?:\s*-\s*[A-Z][\w'’]*)*\s+(?:border|frontier)\b", re.I)
 # "Amani National Congress", "Kano Pillars Club": an organisation named after a place.
 _ORG_AFTER = re.compile(
-    r"^\s+(?:[A-Z][a-z]+\s+){0,2}(?:Congress|Party|Movement|Front|Alliance|Council|Union|"
+    r"^\s+(?:[A-Z][a-z]+\s+){0,3}(?:Congress|Party|Movement|Front|Alliance|Council|Union|"
     r"Company|Corporation|Bank|Group|Army|Brigade|Battalion|Federation|Association|League|Club|Dal)\b"
 )
 # "Embu University", "Lodwar County Referral Hospital": an institution that stands in the place
@@ -358,6 +362,7 @@ class PlaceSpan:
     offset: tuple[float, float] | None = None  # "45 km south of X": (km, bearing in degrees)
     abroad: bool = False  # "the border with X", "neighbouring X": the other side, not here
     institution: bool = False  # "X University": points at X, after places named plainly
+    town_word: bool = False  # "Sagaing town", "the town of X": the town, not the region of its name
 
 
 @dataclass(frozen=True)
@@ -681,6 +686,7 @@ def with_surroundings(text: str, spans: list[PlaceSpan]) -> list[PlaceSpan]:
         out.append(
             _replace(
                 span,
+                town_word=bool(_TOWN_AFTER.match(after) or _TOWN_BEFORE.search(before)),
                 near=bool(_NEAR_BEFORE.search(before)) or offset is not None,
                 offset=offset,
                 region_word=_written_unit(before, after),
@@ -879,7 +885,12 @@ def name_match(span: PlaceSpan, cand: Place) -> float:
 
 def feature_level(span: PlaceSpan, cand: Place, as_unit: bool) -> float:
     """Our aliases and countries are deliberate; a region reading needs a unit word or a place
-    inside it ("Donetsk region", "Spirne, Donetsk"), else the town of that name is likelier."""
+    inside it ("Donetsk region", "Spirne, Donetsk"), else the town of that name is likelier.
+    Written as a town ("Sagaing town", "the town of Sagaing"), the town it is."""
+    if span.town_word:
+        if cand.kind == KIND_CITY or (cand.kind == KIND_ALIAS and cand.geo_precision < 3):
+            return 2.5 if cand.kind == KIND_ALIAS else 1.0
+        return -1.0
     if cand.kind == KIND_ALIAS:
         return 2.5
     if cand.kind == KIND_COUNTRY:
