@@ -860,6 +860,9 @@ def test_a_place_written_without_its_arabic_article():
     from transforms.extract.gazetteer import _without_article
 
     assert [_without_article(n) for n in ("Ash-Shura", "Al Kut", "El Paso", "An Najaf")] == ["shura", "", "", "najaf"]
+    # A closing "-ah" is often written "-a": "Hawija" and "al-Hawija" are Al Hawijah.
+    for text in ("Troops retook the town of Hawija, Iraq.", "Troops retook al-Hawija, Kirkuk province, on Sunday."):
+        assert resolve_text(text)[0].place.name == "Al Ḩawījah"
 
 
 def test_a_name_written_as_a_town_is_the_town_not_the_region_of_its_name():

@@ -249,6 +249,18 @@ def _without_article(name: str) -> str:
     return rest if len(rest.replace(" ", "")) >= 4 else ""
 
 
+def _article_forms(name: str) -> list[str]:
+    """Keys an Arabic name is also written as: without its article, and without the final -h of
+    a closing -ah ('Al Hawijah' -> 'hawijah', 'hawija', 'al hawija'), both common in the news."""
+    bare = _without_article(name)
+    if not bare:
+        return []
+    forms = [bare]
+    if bare.endswith("ah") and len(bare) >= 6:
+        forms += [bare[:-1], f"{normalise(name).split()[0]} {bare[:-1]}"]
+    return forms
+
+
 def _file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
@@ -595,14 +607,14 @@ def build_gazetteer() -> Gazetteer:
             if _LATIN.match(alt) and not (alt.isupper() and len(alt) <= 4) and alt[:1].isupper():
                 names.append(alt)
         pid = add(Place(name, admin1, cc, lat, lon, population, KIND_CITY, 1, admin2), names, names[:1])
-        bare_names += [(pid, bare) for bare in map(_without_article, names) if bare]
+        bare_names += [(pid, form) for n in names for form in _article_forms(n)]
         capitals.setdefault((cc, normalise(name)), pid)
         if admin1:
             city_ids.setdefault((cc, normalise(admin1), normalise(name)), pid)
 
-    # News often drop the Arabic article ("Hawijah" for "Al Hawijah", "Qaim" for "Al Qa'im"): the
-    # bare name is matched too where no place bears it already.
-    bare_keys: set[str] = set()  # keys only article-less names hold: namesakes share them
+    # News often drop the Arabic article and a final -h ("Hawija" for "Al Hawijah", "Qaim" for
+    # "Al Qa'im"): those forms are matched too where no place bears them already.
+    bare_keys: set[str] = set()  # keys only such forms hold: namesakes share them
     for pid, bare in bare_names:
         if bare not in stoplist and (bare not in index or bare in bare_keys) and pid not in index[bare]:
             index[bare].append(pid)
