@@ -790,3 +790,87 @@ def test_a_name_listed_after_a_locative_word_is_written_as_a_place():
     # "in Qwertyvale and Garsen": Garsen shares the list's "in" (a town found in Kenya only).
     assert places_of("Police torched houses in Qwertyvale and Garsen on Sunday.")["Garsen"].place.country_iso2 == "KE"
     assert places_of("Gunmen raided the villages of Qwerta, Asdfu or Merti.")["Merti"].place.country_iso2 == "KE"
+
+
+# ---------------------------------------------------------------- country clues against a lone namesake
+
+
+def test_a_small_namesake_abroad_backed_only_by_its_own_name_yields_to_two_clues():
+    # Dalaba is a Guinean town; Nigerian troops and Boko Haram are two clues for a local village.
+    event = event_of("On 3 March 2025, Nigerian troops said Boko Haram fighters raided the village of Dalaba.")
+    assert (event.country_iso2, event.location) == ("NG", "Nigeria")
+    # With nothing else pointing anywhere, the town written as a place stands.
+    assert places_of("Gunmen raided the village of Dalaba at night.")["Dalaba"].place.country_iso2 == "GN"
+
+
+def test_a_country_named_only_as_the_far_side_loses_its_other_votes():
+    # Al-Shabaab's main theatre is Somalia, but "the border with Somalia" is the other side.
+    event = event_of("On 3 March 2025, al-Shabaab militants burned a police post at the border with Somalia.")
+    assert event.country_iso2 == "KE"
+    # "Malian refugees" are away from Mali: the Sahel group's other countries remain.
+    event = event_of("On 3 March 2025, ISGS militants abducted three Malian refugees near their camp.")
+    assert event.country_iso2 not in ("ML", None)
+    # Every country of a list after "the borders with" is the far side.
+    event = event_of("On 3 March 2025, Beninese troops arrested 40 suspects along the borders with Niger and Nigeria.")
+    assert event.country_iso2 == "BJ"
+
+
+def test_a_places_residents_write_it_as_a_place():
+    # "Garsen residents" are the people of Garsen: as plain as "in Garsen" (a small town found
+    # in one country only, which needs a locative word to stand alone).
+    assert places_of("Garsen residents protested over water shortages.")["Garsen"].place.country_iso2 == "KE"
+    assert places_of("Tessit traders closed their shops in protest.")["Tessit"].place.country_iso2 == "ML"
+    assert "Garsen" not in places_of("Garsen said the water had run out.")
+
+
+def test_a_place_held_by_a_group_is_still_the_place():
+    # "IS-held Idlib": the capitalised word before the name is an adjective, not part of a name.
+    assert places_of("Jets struck IS-held Idlib overnight.").keys() == {"Idlib"}
+    assert places_of("Jets struck Houthi-controlled Hodeidah overnight.").keys() == {"Hodeidah"}
+
+
+def test_a_country_whose_forces_act_is_not_the_place():
+    # "Turkey special forces ... in Iraq": the force's country comes after the place it acts in.
+    event = event_of("On 3 March 2025, Turkey special forces clashed with militants in Iraq, the ministry said.")
+    assert event.country_iso2 == "IQ"
+
+
+def test_a_province_named_unlike_its_capital_is_placed_at_the_capital():
+    # admin2_seats.csv: Oudalan's capital is Gorom-Gorom, not the Sahel region's biggest town.
+    gazetteer = load_gazetteer()
+    oudalan = next(p for p in gazetteer.lookup("Oudalan") if p.kind == "admin2")
+    seat = next(p for p in gazetteer.lookup("Gorom-Gorom") if p.kind == "city")
+    assert (oudalan.latitude, oudalan.longitude) == (seat.latitude, seat.longitude)
+    place = places_of("Gunmen burned a school in Qwertabe (Oudalan) on Monday.")["Oudalan"]
+    assert (place.place.admin1, place.geo_precision) == ("Sahel", 3)
+
+
+def test_a_province_written_after_an_unknown_name_is_the_province_not_a_village_elsewhere():
+    # Risaralda is a Colombian department and a small town in Caldas: written as the unit of
+    # an unknown village, it is the department.
+    place = places_of("Police clashed with armed men in Qwertiba, Risaralda.")["Risaralda"]
+    assert (place.place.kind, place.place.admin1) == ("admin1", "Risaralda")
+
+
+def test_a_place_written_without_its_arabic_article():
+    # "Qaim" and "Amarah" are how news often write Al Qa'im and Al Amarah.
+    assert places_of("An air strike hit a market in Qaim on Friday.")["Qaim"].place.country_iso2 == "IQ"
+    assert places_of("Protesters burned tyres in Amarah, Iraq.")["Amarah"].place.admin1 is not None
+    # Only the Arabic article is dropped, and only before a rest long enough to stand alone.
+    from transforms.extract.gazetteer import _without_article
+
+    assert [_without_article(n) for n in ("Ash-Shura", "Al Kut", "El Paso", "An Najaf")] == ["shura", "", "", "najaf"]
+    # A closing "-ah" is often written "-a": "Hawija" and "al-Hawija" are Al Hawijah.
+    for text in ("Troops retook the town of Hawija, Iraq.", "Troops retook al-Hawija, Kirkuk province, on Sunday."):
+        assert resolve_text(text)[0].place.name == "Al Ḩawījah"
+
+
+def test_a_name_written_as_a_town_is_the_town_not_the_region_of_its_name():
+    # place_aliases.csv reads a bare "Sagaing" as the region; "Sagaing town" is the town.
+    assert places_of("A bomb exploded in Sagaing town on Monday.")["Sagaing"].geo_precision == 1
+    assert places_of("Students marched in the town of Sagaing.")["Sagaing"].place.kind == "city"
+    assert places_of("Troops shelled villages in Sagaing region.")["Sagaing"].geo_precision == 3
+
+
+def test_an_organisation_named_after_a_place_with_several_words_is_no_place():
+    assert places_of("Members of the Garissa Hill Youth Welfare Association marched.") == {}

@@ -235,6 +235,32 @@ def spelling_fold(name: str) -> str:
     return re.sub(r"(.)\1+", r"\1", text)
 
 
+# The Arabic article as place names are written with it ("Al Qa'im", "Ash Sharqat", "Ad Dawr").
+_BARE_ARTICLES = {"al", "ad", "ar", "as", "an", "ash", "at", "az"}
+
+
+def _without_article(name: str) -> str:
+    """'Al Hawijah' -> 'hawijah', 'Ash-Shura' -> 'shura' (normalised); '' when the name has no
+    Arabic article or too short a rest to stand alone."""
+    words = normalise(name).split()
+    if len(words) < 2 or words[0] not in _BARE_ARTICLES:
+        return ""
+    rest = " ".join(words[1:])
+    return rest if len(rest.replace(" ", "")) >= 4 else ""
+
+
+def _article_forms(name: str) -> list[str]:
+    """Keys an Arabic name is also written as: without its article, and without the final -h of
+    a closing -ah ('Al Hawijah' -> 'hawijah', 'hawija', 'al hawija'), both common in the news."""
+    bare = _without_article(name)
+    if not bare:
+        return []
+    forms = [bare]
+    if bare.endswith("ah") and len(bare) >= 6:
+        forms += [bare[:-1], f"{normalise(name).split()[0]} {bare[:-1]}"]
+    return forms
+
+
 def _file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
@@ -570,6 +596,7 @@ def build_gazetteer() -> Gazetteer:
     ]
     # Biggest first, so namesakes are listed (and tie-broken) by size.
     city_rows.sort(key=lambda c: -c[7])
+    bare_names: list[tuple[int, str]] = []  # (place id, its name without the Arabic article)
     for _gid, name, cc, code, code2, lat, lon, population, alternates in city_rows:
         admin1 = admin1_names.get((cc, code))
         admin2 = admin2_names.get((cc, code, code2)) if code2 else None
@@ -580,9 +607,18 @@ def build_gazetteer() -> Gazetteer:
             if _LATIN.match(alt) and not (alt.isupper() and len(alt) <= 4) and alt[:1].isupper():
                 names.append(alt)
         pid = add(Place(name, admin1, cc, lat, lon, population, KIND_CITY, 1, admin2), names, names[:1])
+        bare_names += [(pid, form) for n in names for form in _article_forms(n)]
         capitals.setdefault((cc, normalise(name)), pid)
         if admin1:
             city_ids.setdefault((cc, normalise(admin1), normalise(name)), pid)
+
+    # News often drop the Arabic article and a final -h ("Hawija" for "Al Hawijah", "Qaim" for
+    # "Al Qa'im"): those forms are matched too where no place bears them already.
+    bare_keys: set[str] = set()  # keys only such forms hold: namesakes share them
+    for pid, bare in bare_names:
+        if bare not in stoplist and (bare not in index or bare in bare_keys) and pid not in index[bare]:
+            index[bare].append(pid)
+            bare_keys.add(bare)
 
     # Admin1 regions. A province-only event is placed where coders put it: at the province's
     # seat (ACLED's convention), which the gazetteer knows only as its biggest town. The
@@ -615,7 +651,9 @@ def build_gazetteer() -> Gazetteer:
 
     # ISO 3166-2: admin1 names that GeoNames spells differently point at the same region, and
     # the second level (districts, provinces under regions) becomes admin2, placed at its seat
-    # town when one bears its name, else at its region's centroid.
+    # town: the one admin2_seats.csv names (a province named unlike its capital: Oudalan's is
+    # Gorom-Gorom), else one bearing its name, else at its region's point.
+    seat_names = {(row["country_iso2"], normalise(row["admin2"])): row["seat"] for row in _read_csv("admin2_seats.csv")}
     iso_admin1: dict[str, int] = {}
     by_iso_code = {iso: admin1_names[key] for key, iso in iso_codes.items() if key in admin1_names}
     for sub in pycountry.subdivisions:
@@ -634,7 +672,8 @@ def build_gazetteer() -> Gazetteer:
             continue
         region = rows[parent]
         name = clean_admin1(sub.name)
-        seat = city_ids.get((sub.country_code, normalise(region[0]), normalise(name)))
+        seat_name = seat_names.get((sub.country_code, normalise(name)), name)
+        seat = city_ids.get((sub.country_code, normalise(region[0]), normalise(seat_name)))
         lat, lon = (rows[seat][3], rows[seat][4]) if seat is not None else (region[3], region[4])
         add(Place(name, region[0], sub.country_code, lat, lon, 0, KIND_ADMIN2, 3, name), [name, sub.name], [name])
     # Districts of a GeoNames dump: its own names and points.

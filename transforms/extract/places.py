@@ -208,6 +208,22 @@ _LOCATIVE_BEFORE = EndAnchored(
 )
 
 
+# "Sagaing town", "Bogra city", "the town of Sagaing": a town, not the region or district of its name
+# ("Bogra town council" or "the city of Sagaing's market" still name the town).
+_TOWN_AFTER = re.compile(r"^\s+(?:town|city)\b", re.I)
+_TOWN_BEFORE = EndAnchored(r"\b(?:town|city)\s+of\s+$", re.I)
+# "Wote residents", "Kisumu traders": the people of a place, written as its residents are.
+_RESIDENTS_AFTER = re.compile(
+    r"\s+(?:residents|villagers|locals|inhabitants|dwellers|townspeople|youths|traders|farmers|fishermen"
+    r"|students|pupils)\b"
+)
+
+
+def _written_as_place(text: str, start: int, end: int) -> bool:
+    """A locative word before the name ("in X", "the town of X") or its residents after it."""
+    return bool(_LOCATIVE_BEFORE.search(text, max(0, start - 40), start) or _RESIDENTS_AFTER.match(text, end, end + 20))
+
+
 # "in Qwerta, Asdfu and Zxcvi": the last names of a list share its first name's locative word.
 _LISTED_BEFORE = EndAnchored(
     r"\b(?:in|at|near|outside|between|around|(?:towns?|villages?|areas?|localities)\s+of)\s+"
@@ -216,10 +232,12 @@ _LISTED_BEFORE = EndAnchored(
 
 
 # "near the border with Somalia", "crossed the border from Niger", "neighbouring Mali", "the
-# embassy of Belarus": the country on the other side of a border from where it happened.
+# embassy of Belarus": the country on the other side of a border from where it happened; so are
+# the later names of a list there ("along the borders with Mali and Niger").
 _ABROAD_BEFORE = EndAnchored(
-    r"\b(?:(?:border|borders|frontier)\s+with|(?:crossed|crossing|came|coming)\s+(?:the\s+border\s+)?from"
-    r"|neighbou?ring|embassy\s+of|consulate\s+of)\s+(?:the\s+)?$",
+    r"\b(?:(?:border|borders|frontier|frontiers)\s+with|(?:crossed|crossing|came|coming)\s+(?:the\s+border\s+)?from"
+    r"|neighbou?ring|embassy\s+of|consulate\s+of)\s+(?:the\s+)?"
+    r"(?:(?-i:[A-Z][\w'’\-]*)(?:\s+(?-i:[A-Z][\w'’\-]*))?(?:,\s*|\s+(?:and|or)\s+|,\s+(?:and|or)\s+)(?:the\s+)?)?$",
     re.I,
 )
 
@@ -233,6 +251,11 @@ def _abroad(text: str, start: int) -> bool:
     return any(map(low.__contains__, _ABROAD_WORDS)) and bool(_ABROAD_BEFORE.search(window))
 
 
+# "Turkey special forces fought militants in Syria": the country of a force, not the place.
+_FORCES_AFTER = re.compile(
+    r"\s+(?:[a-z\-]+\s+){0,2}(?:forces|troops|soldiers|army|navy|military|commandos|jets|warplanes|aircraft"
+    r"|drones|police)\b"
+)
 # "Sudan refugees in Kakuma", "Somalia nationals", "the Belarus embassy": people of a country,
 # or its mission, away from it; the country is written as a demonym would be. So are a company's
 # or a ship's crew's nationality ("the Canadian mining company", "Philippine crew members").
@@ -243,6 +266,10 @@ _FOREIGNERS_AFTER = re.compile(
     r"|crew|crews|crewmen|crew\s+members|sailors|seafarers|tourists|investors))\b",
     re.I,
 )
+
+
+def _is_country(span: PlaceSpan) -> bool:
+    return any(c.kind == KIND_COUNTRY for c in span.candidates)
 
 
 def _foreigners_of(text: str, end: int, candidates: tuple[Place, ...]) -> bool:
@@ -287,7 +314,7 @@ _ROAD_AFTER = re.compile(
 _BORDER_AFTER = re.compile(r"^(?:\s*-\s*[A-Z][\w'’]*)*\s+(?:border|frontier)\b", re.I)
 # "Amani National Congress", "Kano Pillars Club": an organisation named after a place.
 _ORG_AFTER = re.compile(
-    r"^\s+(?:[A-Z][a-z]+\s+){0,2}(?:Congress|Party|Movement|Front|Alliance|Council|Union|"
+    r"^\s+(?:[A-Z][a-z]+\s+){0,3}(?:Congress|Party|Movement|Front|Alliance|Council|Union|"
     r"Company|Corporation|Bank|Group|Army|Brigade|Battalion|Federation|Association|League|Club|Dal)\b"
 )
 # "Embu University", "Lodwar County Referral Hospital": an institution that stands in the place
@@ -335,6 +362,7 @@ class PlaceSpan:
     offset: tuple[float, float] | None = None  # "45 km south of X": (km, bearing in degrees)
     abroad: bool = False  # "the border with X", "neighbouring X": the other side, not here
     institution: bool = False  # "X University": points at X, after places named plainly
+    town_word: bool = False  # "Sagaing town", "the town of X": the town, not the region of its name
 
 
 @dataclass(frozen=True)
@@ -545,7 +573,7 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
                 candidates,
                 near=False,
                 variant=variant,
-                locative=bool(_LOCATIVE_BEFORE.search(text, max(0, s - 40), s)),
+                locative=_written_as_place(text, s, e),
                 region_word=_written_unit(text[max(0, s - 60) : s], text[e : e + 40]),
                 abroad=_abroad(text, s) or _foreigners_of(text, e, candidates),
                 institution=institution,
@@ -589,6 +617,8 @@ def _capital_spans(text: str, gazetteer: Gazetteer, start: int, end: int) -> lis
 def _is_name_word(token: str | None, gazetteer: Gazetteer) -> bool:
     if not token or not token[:1].isupper() or (len(token) > 3 and token.isupper()):
         return False
+    if token[token.rfind("-") + 1 : token.rfind("-") + 2].islower():
+        return False  # "rebel-held Idlib", "Houthi-controlled Hodeidah": an adjective, not a name's word
     key = normalise(token.rstrip(".").removesuffix("'s").removesuffix("’s"))
     return key not in gazetteer.stoplist and key not in _NAME_WORDS_OK and key not in gazetteer.index
 
@@ -656,12 +686,18 @@ def with_surroundings(text: str, spans: list[PlaceSpan]) -> list[PlaceSpan]:
         out.append(
             _replace(
                 span,
+                town_word=bool(_TOWN_AFTER.match(after) or _TOWN_BEFORE.search(before)),
                 near=bool(_NEAR_BEFORE.search(before)) or offset is not None,
                 offset=offset,
                 region_word=_written_unit(before, after),
-                locative=bool(_LOCATIVE_BEFORE.search(before) or _LISTED_BEFORE.search(before)),
+                locative=bool(
+                    _LOCATIVE_BEFORE.search(before)
+                    or _LISTED_BEFORE.search(before)
+                    or _RESIDENTS_AFTER.match(text, span.end, span.end + 20)
+                ),
                 directional=bool(
                     span.abroad
+                    or (_FORCES_AFTER.match(text, span.end, span.end + 40) and _is_country(span))
                     or _DIRECTION_BEFORE.search(before)
                     or _ROAD_AFTER.match(after)
                     or _BORDER_AFTER.match(after)
@@ -849,7 +885,12 @@ def name_match(span: PlaceSpan, cand: Place) -> float:
 
 def feature_level(span: PlaceSpan, cand: Place, as_unit: bool) -> float:
     """Our aliases and countries are deliberate; a region reading needs a unit word or a place
-    inside it ("Donetsk region", "Spirne, Donetsk"), else the town of that name is likelier."""
+    inside it ("Donetsk region", "Spirne, Donetsk"), else the town of that name is likelier.
+    Written as a town ("Sagaing town", "the town of Sagaing"), the town it is."""
+    if span.town_word:
+        if cand.kind == KIND_CITY or (cand.kind == KIND_ALIAS and cand.geo_precision < 3):
+            return 2.5 if cand.kind == KIND_ALIAS else 1.0
+        return -1.0
     if cand.kind == KIND_ALIAS:
         return 2.5
     if cand.kind == KIND_COUNTRY:
@@ -882,6 +923,8 @@ def admin_agreement(span: PlaceSpan, agreeing_units: int, cand: Place, named_adm
 
 
 SMALL_VILLAGE = 5000  # below this, a lone name match abroad is weaker than any country signal
+# Below this, a town abroad backed by its own name alone yields to two clues for another country.
+LONE_NAMESAKE = 50000
 # A town this big, five times any namesake abroad, stands on its size when nothing else points anywhere.
 PROMINENT_TOWN = 10000
 
@@ -954,6 +997,18 @@ def resolve(span: PlaceSpan, context: Counter, named_admin1: frozenset = frozens
         and any(votes >= 1 for cc, votes in context.items() if cc != best.country_iso2)
     ):
         return None
+    # A town abroad that only its own name points at (its one vote, see country_context) while
+    # the article points at another country by more than one clue (a named country and an
+    # actor, a demonym and a province): "Boko Haram raided Dalaba", with Nigerian troops named, is a local
+    # village the gazetteer lacks, not the Guinean town; one clue alone (the outlet's country)
+    # does not outweigh a town written as a place.
+    if (
+        best.kind == KIND_CITY
+        and best.population < LONE_NAMESAKE
+        and context.get(best.country_iso2, 0) <= 1
+        and any(votes > 1 for cc, votes in context.items() if cc != best.country_iso2)
+    ):
+        return None
     # A small namesake in a side country of an article that clearly points elsewhere.
     # A unit written as one ("Soum Province") is no namesake: it stands beside a country named elsewhere.
     written_unit = span.region_word and best.kind in (KIND_ADMIN1, KIND_ADMIN2)
@@ -977,7 +1032,12 @@ def resolve(span: PlaceSpan, context: Counter, named_admin1: frozenset = frozens
         and (best.country_iso2, normalise(best.admin1)) not in named_admin1
     )
     if outside:
-        return None
+        # The span's own province reading is then the one the article names ("Qwertiba, Risaralda":
+        # the department written as a unit, not a village of that name in another one).
+        named = [
+            c for c in span.candidates if c.kind == KIND_ADMIN1 and (c.country_iso2, normalise(c.name)) in named_admin1
+        ]
+        return named[0] if named else None
     # With no country to go by, a place written as one whose own name is by far the biggest
     # reading ("in Pama" with no other clue) stands on population. A city of its own name is not
     # rivalled by one that only once bore the name ("Islamabad" is not old Chittagong).
@@ -1227,6 +1287,22 @@ def article_places(
         all_spans += link_hierarchy(title, find_place_spans(title, gazetteer))
     context = country_context(all_spans, source_country, dateline_spans)
     # Countries and nationalities named anywhere point at countries ("Pakistani police", "in South Sudan").
+    plain, far = named_countries(text, gazetteer)
+    context.update(plain)
+    context.update(actor_prior(text))
+    drop_far_sides(context, plain, far)
+    named_admin1 = named_admin_units(all_spans)
+    dateline_places = resolve_all(with_surroundings(dateline_text, dateline_spans), context, named_admin1)
+    dateline = next((p for p in dateline_places if p.place.kind != KIND_COUNTRY), None)
+    return ArticlePlaces(text, gazetteer, spans_by_sentence, context, dateline, end_of_dateline, named_admin1)
+
+
+def named_countries(text: str, gazetteer: Gazetteer) -> tuple[Counter, set[str]]:
+    """Votes for the countries and nationalities a text names as such ("Pakistani police", "in
+    South Sudan"), and the countries it names only as the far side ("the border with Somalia",
+    "Malian refugees", "the embassy of Belarus"), which get no vote."""
+    plain: Counter = Counter()
+    far: set[str] = set()
     country_keys, index = gazetteer.country_keys, gazetteer.index
     for match in _CAPITALISED_RUN.finditer(text):
         run = match.group(0).removesuffix("'s").removesuffix("’s")
@@ -1238,15 +1314,22 @@ def article_places(
             key = name.lower()
             iso2 = country_keys.get(key)
             if iso2 and (name is run or key not in index):
-                # "the border with Somalia": the other side; "Chinese company": people from there; no vote
-                if not _abroad(text, match.start()) and not _FOREIGNERS_AFTER.match(text, match.end()):
-                    context[iso2] += 1
+                if _abroad(text, match.start()) or _FOREIGNERS_AFTER.match(text, match.end()):
+                    far.add(iso2)
+                else:
+                    plain[iso2] += 1
                 break
-    context.update(actor_prior(text))
-    named_admin1 = named_admin_units(all_spans)
-    dateline_places = resolve_all(with_surroundings(dateline_text, dateline_spans), context, named_admin1)
-    dateline = next((p for p in dateline_places if p.place.kind != KIND_COUNTRY), None)
-    return ArticlePlaces(text, gazetteer, spans_by_sentence, context, dateline, end_of_dateline, named_admin1)
+    return plain, far
+
+
+def drop_far_sides(context: Counter, plain: Counter, far: set[str]) -> None:
+    """A country the text names only as the far side of a border or as the home of refugees,
+    nationals or an embassy is not where it happened: whatever points at it otherwise (an
+    armed group's main theatre, a namesake town) is dropped. "Al-Shabaab attacked a post at the
+    border with Somalia" happened on this side; named plainly as well, it keeps its votes."""
+    for iso2 in far:
+        if not plain.get(iso2):
+            context.pop(iso2, None)
 
 
 def resolve_text(
@@ -1258,6 +1341,7 @@ def resolve_text(
     spans = link_hierarchy(text, find_place_spans(text, gazetteer))
     context = country_context(spans, source_country)
     context.update(actor_prior(text))
+    drop_far_sides(context, *named_countries(text, gazetteer))
     return resolve_all(with_surroundings(text, spans), context, named_admin_units(spans))
 
 
