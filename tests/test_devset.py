@@ -30,3 +30,9 @@ def test_devset_b_scores_stay_above_floors():
     assert figures["sub_event_type"] >= 0.95
     assert figures["date"] >= 0.92
     assert figures["fatalities"] >= 0.9
+
+
+def test_devset_c_validates():
+    third = Path(__file__).parent / "data" / "devset_c"
+    result = subprocess.run([sys.executable, str(VALIDATOR), str(third)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
