@@ -432,6 +432,8 @@ def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date,
         return "that year"  # "On June 25 that year, ...": a retold past, protest or not
     if _PAST_POSSESSIVE.search(before):
         return "past possessive"  # "vowed on Friday to respond to last month's attack": a retold past
+    if _TIME_AFTER.search(before):
+        return "time after"  # "four years after insurgents overran the town, ...": the act is the past
     # Protests often mark anniversaries; everything else that does is background.
     strong = c["historical_strong"].search_folded(sentence, low, prefixes)
     if (
@@ -575,6 +577,23 @@ def _paragraph_numbers(text: str, sentences: list[tuple[int, int]]) -> list[int]
     return numbers
 
 
+# Beyond this many days an explicitly dated act is not this story's news when the story already
+# reports a recent one: "On May 11, a strike on a car killed three" in a report on Sunday's strike.
+_RETOLD_AFTER_DAYS = 7
+
+
+def _older_retold(dates: list[DateMention], mentions: list[Mention], published: date) -> bool:
+    own = [d for d in dates if not d.statement_date]
+    if not own or not all(d.precision == "day" and (published - d.value).days > _RETOLD_AFTER_DAYS for d in own):
+        return False
+    if not mentions:
+        return False
+    # Undated earlier mentions are the story's own news (the lead dates by publication).
+    seen = [d for m in mentions for d in m.event_dates if d.precision == "day"]
+    recent = not seen or any((published - d.value).days <= _RETOLD_AFTER_DAYS for d in seen)
+    return recent and not {d.value for d in own} & {d.value for d in seen}
+
+
 def _blocked_plain(sentence: str, published: date) -> bool:
     c = cues()
     if _past_years_only(sentence, published):
@@ -588,6 +607,7 @@ def _blocked_plain(sentence: str, published: date) -> bool:
 # Why a lead sentence is about something other than an incident (see ArticleContext.off_topic).
 _OFF_TOPIC_LEADS = {
     "hypothetical",
+    "time after",
     "judicial",
     "accident",
     "historical_strong",
@@ -604,6 +624,8 @@ _STORMING = re.compile(
 )
 # A review of a film or book retells its story: what it describes happened on screen or on paper.
 _REVIEW_TITLE = re.compile(r"\breview\b|\b(?:film|movie|documentary|memoir|novel)\b", re.I)
+# An explainer, timeline or Q&A retells a conflict's history: only what it dates to this week is news.
+_EXPLAINER_TITLE = re.compile(r"^\W*(?:explainer|explained|timeline|factbox|fact ?file|q ?& ?a|q and a)\b", re.I)
 # A crowd punishing a thief is mob violence, stealing in a raid is looting: crime words are the event.
 _CRIME_IS_THE_EVENT = {"Mob violence", "Looting/property destruction"}
 # The crime word names what a crowd's victim was accused of: "on suspicion of being a thief".
@@ -625,6 +647,10 @@ _ON_ANNIVERSARY = re.compile(r"\bon\s+(?:the\s+)?(?:eve\s+of\s+(?:the\s+)?)?(?:[
 # The trigger itself is dated to an earlier period: "last month's attack", "the previous week's raid".
 _PAST_POSSESSIVE = re.compile(r"\b(?:last|the previous|the prior) (?:week|month|year)['’]s\s+(?:[\w-]+\s+){0,2}$", re.I)
 _THAT_YEAR = re.compile(r"\bthat year\b|\bthe year before\b")
+# The trigger is what a span of weeks or more has passed since: "two weeks after the killing of".
+_TIME_AFTER = re.compile(
+    r"\b(?:\w+|a few)(?: and a half)? (?:weeks?|months?|years?|decades?) (?:after|since) (?:[\w'’-]+\s+){0,6}$", re.I
+)
 _UNVERIFIED = re.compile(
     r"\b(?:could not (?:be )?(?:independently )?(?:verif\w*|confirm\w*)|unable to (?:verify|confirm))\b", re.I
 )
@@ -830,12 +856,45 @@ _LANDED = re.compile(
 # ---------------------------------------------------------------- the extractor
 
 
+# Page furniture a crawled page carries around the story: photo captions (they retell the story or
+# an older one) and "Related coverage" / "Read also" lines (headlines of other stories). A line that
+# opens with such a label says nothing new about this story's incidents.
+_FURNITURE = re.compile(
+    r"[ \t]*[\[(]?(?:(?:photo|picture|image|still|chart|graphic|video|file photo)s?(?: caption)?|caption"
+    r"|related(?: coverage| stories| articles| news| content| reading| summaries| links)?(?: \([^)\n]{1,30}\))?"
+    r"|read (?:also|more|next)|also read|see also|also in the news|more (?:sport|news|reviews|stories|coverage)"
+    r"|further reading|you may also like|most read|recommended(?: stories)?)\s*[:|]",
+    re.I,
+)
+# The headline list under a bare "Related coverage:" label, one bullet a line.
+_BULLET = re.compile(r"[ \t]*[-•*–—]\s")
+
+
+def without_furniture(text: str) -> str:
+    """text with its furniture lines blanked (same length, so offsets into it stay valid)."""
+    out, listing = [], False
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        if not body.strip():
+            out.append(line)
+            continue
+        label = _FURNITURE.match(body)
+        if label or (listing and _BULLET.match(body)):
+            out.append(re.sub(r"[^\r\n]", " ", line))
+            listing = bool(label and not body[label.end() :].strip()) or (listing and not label)
+        else:
+            out.append(line)
+            listing = False
+    return "".join(out)
+
+
 def extract(
     text: str, published: date, title: str | None = None, source_country: str | None = None
 ) -> list[EventMention]:
     """Incidents reported in an article: trigger rules first; when they find nothing, the learned
     classifier may name the lead's incident (wordings no trigger lists), and the same rules then
     gate it (negation, hypotheticals, background) and fill its fields."""
+    text = without_furniture(text[:MAX_TEXT_CHARS])
     events = _extract(text, published, title, source_country)
     if events:
         return events
@@ -941,7 +1000,7 @@ def _article_context(text: str, sentences: list[tuple[int, int]], title: str | N
             )
         )  # "forces storm the town" is no storm
         and not any(t.priority >= 70 for t in first_triggers),
-        off_topic=bool(_REVIEW_TITLE.search(title or "")),
+        off_topic=bool(_REVIEW_TITLE.search(title or "") or _EXPLAINER_TITLE.search(title or "")),
     )
 
 
@@ -1071,6 +1130,8 @@ def _extract(
         else:
             trigger = _first_unblocked(found, text, s, e, published, dates)
         if trigger is None:
+            continue
+        if _older_retold(dates, mentions, published):
             continue
         if ctx.accident and trigger.priority < 70 and trigger.sub_event_type in ("Attack", "Armed clash"):
             continue  # "one worker was killed" in a mine-accident story
