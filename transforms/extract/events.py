@@ -584,7 +584,10 @@ _RETOLD_AFTER_DAYS = 7
 
 def _older_retold(dates: list[DateMention], mentions: list[Mention], published: date) -> bool:
     own = [d for d in dates if not d.statement_date]
-    if not own or not all(d.precision == "day" and (published - d.value).days > _RETOLD_AFTER_DAYS for d in own):
+    if not own or not all(
+        (d.precision == "day" and (published - d.value).days > _RETOLD_AFTER_DAYS) or _earlier_month(d, published)
+        for d in own
+    ):
         return False
     if not mentions:
         return False
@@ -1275,22 +1278,37 @@ def _merge(mentions: list[Mention]) -> list[Incident]:
             continue
         own_anchor = mention.town is not None or any(d.precision == "day" for d in mention.event_dates)
         strategic = mention.trigger.sub_event_type in STRATEGIC
+        protest = kind in PROTEST_FAMILY
         if (
             mention.separate
             and not strategic
             and mention.trigger.priority >= 60
             and target is not None
             and _differs(target, mention)
-        ):
+        ) or (protest and target is not None and _protest_apart(target, mention)):
             # "In a separate incident, ..." starts a new incident unless it names the same town and day.
             incidents.append(Incident([mention]))
         elif target is not None:
             target.mentions.append(mention)
         elif own_anchor and not strategic and (mention.trigger.priority >= 60 or mention.fatalities):
             incidents.append(Incident([mention]))
+        elif protest and mention.town is not None and target is None and len(mention.places) == 1:
+            # A march in another town is its own event; "rallies in A, B and C" is a round-up.
+            incidents.append(Incident([mention]))
         else:
             incidents[0].mentions.append(mention)
     return incidents
+
+
+def _protest_apart(incident: Incident, mention: Mention) -> bool:
+    """A march after a clash or bombing, on another day or in another town, is its own event
+    ("the next day, relatives marched through the capital"), not the violence's follow-up."""
+    if incident.mentions[0].trigger.sub_event_type in PROTEST_FAMILY:
+        return False
+    if mention.town and incident.town and not same_place(mention.town, incident.town):
+        return True
+    days = [d.value for d in mention.event_dates if d.precision == "day"]
+    return bool(days) and incident.day is not None and days[0] != incident.day.value
 
 
 def _choose_subtype(incident: Incident) -> str:

@@ -1,0 +1,148 @@
+"""Story-level precision on whole pages: furniture, tallies, retold incidents and second events.
+
+Every sentence is written for these tests (none comes from a labelled set)."""
+
+from datetime import date
+
+from transforms.extract import extract_events
+from transforms.extract.events import without_furniture
+
+MONDAY = date(2025, 6, 9)
+SUNDAY = date(2025, 6, 8)
+SATURDAY = date(2025, 6, 7)
+
+
+def _subs(text: str, title: str | None = None) -> list[str]:
+    return [e.sub_event_type for e in extract_events(text, MONDAY, title=title)]
+
+
+def test_related_coverage_headlines_are_other_stories():
+    text = (
+        "MOUNDOU — The regional council approved a new budget for rural roads on Monday, with most of the money "
+        "going to the routes that link cotton farms to the town's ginning mill.\n\n"
+        "Councillors said work would start after the rainy season.\n\n"
+        "Related coverage: Gunmen kill four traders at a bus stop near Moundou | Cotton prices hit a record"
+    )
+    assert _subs(text) == []
+
+
+def test_a_bare_read_also_label_hides_its_bullet_list_too():
+    text = (
+        "MOUNDOU — Teachers in the province ended their strike on Monday after the ministry agreed to pay "
+        "three months of salary arrears.\n\nRead also:\n- Rebels ambush army convoy, killing nine soldiers\n"
+        "- Grenade attack wounds two at a market\n\nSchools will reopen on Wednesday."
+    )
+    assert _subs(text) == []
+
+
+def test_furniture_is_blanked_in_place_so_offsets_hold():
+    text = "Soldiers clashed with rebels on Sunday.\n\nPhoto: Troops at a checkpoint in 2021.\n\nMore text."
+    blank = without_furniture(text)
+    assert len(blank) == len(text)
+    assert "Troops" not in blank and "Soldiers clashed" in blank and "More text." in blank
+
+
+def test_a_caption_recalling_an_old_attack_is_not_news():
+    text = (
+        "MOUNDOU — Hundreds of pilgrims arrived in the town on Sunday for the yearly festival of the cathedral, "
+        "filling hotels and guesthouses.\n\n"
+        "Picture: Police guard the square where a grenade wounded six worshippers.\n\n"
+        "The mayor said the festival had brought more visitors than ever."
+    )
+    assert _subs(text) == []
+
+
+def test_a_tally_since_a_truce_does_not_become_the_strike_toll():
+    text = (
+        "KADUNA — A drone strike killed three men on a motorbike outside Kaduna on Sunday, police said.\n\n"
+        "Armed groups and the army have killed more than 240 people in the state since the truce collapsed, "
+        "according to a local monitor."
+    )
+    events = extract_events(text, MONDAY)
+    assert [(e.sub_event_type, e.fatalities) for e in events] == [("Air/drone strike", 3)]
+
+
+def test_statistics_of_a_period_are_not_an_incident():
+    for sentence in (
+        "In the first four months of this year, bandits killed 85 people across Kaduna state, the police said.",
+        "Police in Kaduna blamed 60 percent of the killings recorded in May on feuding gangs.",
+        "Most victims were farmers shot on their way to the fields, the Kaduna police report said.",
+    ):
+        assert _subs(sentence) == [], sentence
+
+
+def test_a_lead_about_a_measure_weeks_after_an_attack_makes_the_attack_background():
+    text = (
+        "KADUNA — The state government unveiled a school-safety plan on Monday, three weeks after gunmen "
+        "kidnapped 30 pupils from a boarding school near Kaduna.\n\n"
+        "The pupils had been taken from their dormitory in the middle of the night, and most are still held."
+    )
+    assert _subs(text) == []
+
+
+def test_an_older_dated_attack_retold_in_a_report_on_a_new_one_is_background():
+    text = (
+        "KADUNA — Gunmen killed five villagers in an attack on Kujama, south of Kaduna, on Sunday, police "
+        "said.\n\nOn May 20, bandits killed seven farmers in a raid near Zaria, in the north of the state."
+    )
+    events = extract_events(text, MONDAY)
+    assert [(e.location, e.fatalities, e.event_date) for e in events] == [("Kujama", 5, SUNDAY)]
+
+
+def test_an_older_dated_attack_is_still_an_event_when_it_is_the_story():
+    text = "KADUNA — Bandits killed seven farmers in a raid near Zaria on May 20, police said on Monday."
+    events = extract_events(text, MONDAY)
+    assert [(e.fatalities, e.event_date) for e in events] == [(7, date(2025, 5, 20))]
+
+
+def test_an_explainer_retells_the_conflict_it_explains():
+    text = (
+        "Rebels seized the river port in 2023 and have since fought the army for control of the road to "
+        "the capital.\n\nThe two sides clashed again around the port as talks faltered, and thousands of "
+        "families fled to camps near the border."
+    )
+    assert _subs(text, title="Explainer: why the war for the river port will not end") == []
+
+
+def test_firefighters_are_not_a_firefight():
+    text = "MOUNDOU — Firefighters from the town brigade took three hours on Sunday to put out a blaze at the mill."
+    assert "Armed clash" not in _subs(text)
+
+
+def test_a_fuel_tanker_blast_is_an_accident():
+    text = (
+        "A fuel tanker exploded on the highway outside Kaduna on Sunday after it overturned, killing 12 people "
+        "who had gathered to collect petrol, emergency officials said."
+    )
+    assert _subs(text) == []
+
+
+def test_a_march_the_next_day_in_another_town_is_its_own_event():
+    text = (
+        "KADUNA — Six soldiers were killed on Saturday in a clash with bandits near Kujama, the army said.\n\n"
+        "The next day, about 400 relatives and students marched silently through the centre of Zaria to "
+        "demand better protection for the troops. The march ended peacefully."
+    )
+    events = sorted(extract_events(text, MONDAY), key=lambda e: e.event_date)
+    assert [(e.sub_event_type, e.event_date) for e in events] == [
+        ("Armed clash", SATURDAY),
+        ("Peaceful protest", SUNDAY),
+    ]
+
+
+def test_a_calm_march_elsewhere_the_same_night_as_a_riot_is_its_own_event():
+    text = (
+        "LAGOS — Youths threw stones and set tyres on fire in Ikeja on Saturday night after a vigil for a "
+        "student shot by police, and officers fired tear gas to disperse them.\n\n"
+        "A march also took place in Ibadan on Saturday, where police said about 2,000 people walked without "
+        "incident."
+    )
+    assert len(extract_events(text, MONDAY)) == 2
+
+
+def test_rallies_listed_in_several_towns_stay_a_round_up():
+    text = (
+        "LAGOS — Police fired live rounds at protesters in Ikeja on Saturday, killing two, rights groups said.\n\n"
+        "Smaller rallies were held in Ibadan, Abeokuta and Ilorin on Saturday without incident."
+    )
+    assert len(extract_events(text, MONDAY)) == 1
