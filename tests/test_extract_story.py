@@ -146,3 +146,57 @@ def test_rallies_listed_in_several_towns_stay_a_round_up():
         "Smaller rallies were held in Ibadan, Abeokuta and Ilorin on Saturday without incident."
     )
     assert len(extract_events(text, MONDAY)) == 1
+
+
+def test_a_school_used_as_a_shelter_is_one_clause():
+    text = (
+        "Mortar shells hit a mosque in Kaduna used as a refuge by displaced families from Zaria on Sunday, "
+        "killing nine people and wounding 20, a local official said."
+    )
+    events = extract_events(text, MONDAY)
+    assert [(e.sub_event_type, e.location, e.fatalities) for e in events] == [
+        ("Shelling/artillery/missile attack", "Kaduna", 9)
+    ]
+
+
+def test_a_release_dateline_date_does_not_make_a_monthly_tally_news():
+    text = (
+        "FOR IMMEDIATE RELEASE\n\nKaduna / London, 9 June 2025 — Unexploded shells and mines killed 14 "
+        "civilians and injured 30 across Kaduna state in May, according to monthly figures compiled by "
+        "our field teams."
+    )
+    assert _subs(text) == []
+
+
+def test_a_byline_line_does_not_hide_a_verdict_lead():
+    text = (
+        "By Amina Sule, courts reporter\n\n"
+        "KADUNA — A high court in Kaduna on Monday jailed four men for life over the 2021 bombing of a bus "
+        "station that killed 19 travellers.\n\n"
+        "The judge described how the device, hidden in a sack of grain, exploded as passengers boarded an "
+        "evening coach. Dozens were wounded."
+    )
+    assert _subs(text) == []
+
+
+def test_an_opening_shot_in_a_match_harms_no_one():
+    text = (
+        "KADUNA — United's striker fired the opening shot in the third minute, a rocket that exploded into "
+        "the net, and the home side never stopped bombarding the visitors' goal in the league match on "
+        "Sunday. The coach praised his squad."
+    )
+    assert _subs(text) == []
+
+
+def test_closures_after_a_flood_are_not_a_political_measure():
+    text = (
+        "KADUNA — Our Correspondent\n\nFloods swept through villages around Kaduna on Sunday after heavy rain, "
+        "killing eight people.\n\nThe district administration closed schools for a week and asked visitors to "
+        "stay away."
+    )
+    assert _subs(text) == []
+
+
+def test_a_measure_that_is_the_lead_of_an_outbreak_story_is_still_reported():
+    text = "The government banned all public gatherings in Kaduna on Sunday in response to a cholera outbreak."
+    assert _subs(text) == ["Other"]

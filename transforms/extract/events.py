@@ -711,11 +711,16 @@ def text_of(mention: Mention) -> str:
     return mention.text
 
 
+_DATELINE_DASH = re.compile(r"\s*(?:—|–|--?)\s")
+_CLAUSE_WORD = re.compile(r"\b[a-z]{3,}\b")
 _BETWEEN = re.compile(r"\bbetween\s+(?:[\w'’.-]+\s+){0,4}?[\w'’.-]+$", re.I)
 _DAYS_LATER = re.compile(r"\b(?:(?P<n>\w+)\s+days?\s+later|the\s+(?:next|following)\s+day|a\s+day\s+later)\b", re.I)
 # ", a day after ...": what the main clause reports followed an earlier act, its own incident.
+# "as" joins two acts ("..., as gunmen stormed ..."), not a role ("a school used as a shelter").
 _CLAUSE_BREAK = re.compile(
-    r"(?:,\s+|\s+)(?:and|while|but|as)\s+(?=\w)|;\s+|,\s+(?=(?:a|one|two|three|four|five|\d)\s+days?\s+after\s)"
+    r"(?:,\s+|(?<!\bused)(?<!\bknown)(?<!\bsuch)(?<!\bserving)(?<!\bserved)\s+)"
+    r"(?:and|while|but|as(?!\s+(?:a|an|well|part|if|though|long|soon|much|many|far|of|to)\b))\s+(?=\w)"
+    r"|;\s+|,\s+(?=(?:a|one|two|three|four|five|\d)\s+days?\s+after\s)"
 )
 
 
@@ -731,6 +736,8 @@ def _clauses(
         left, right = (start, m.start()), (m.end(), end)
         if right[1] - right[0] < 25 or left[1] - left[0] < 25:
             continue
+        if not _CLAUSE_WORD.search(text, left[0], left[1]):
+            continue  # "ADEN, 17 November 2025 — Landmines": a dateline and a noun are no clause
         if _BETWEEN.search(text, left[0], left[1]):
             continue  # "on the road between Tyre and the village of X": one span, two places
         if not any(t.end <= left[1] for t in found) or not any(t.start >= right[0] for t in found):
@@ -970,7 +977,21 @@ class ArticleContext:
     off_topic: bool = False
 
 
+# A page's opening lines may be a byline or a label ("By A. Reporter | Outlet", "Live updates"):
+# short and unpunctuated. The story's lead is the first sentence after them.
+_LEAD_WORDS = 12
+_SENTENCE_CLOSE = re.compile(r"[.!?]['\"”’)\]]*$")
+
+
+def lead_index(text: str, sentences: list[tuple[int, int]]) -> int:
+    for index, (s, e) in enumerate(sentences):
+        if "\n" not in text[s:e] and (_SENTENCE_CLOSE.search(text, s, e) or len(text[s:e].split()) > _LEAD_WORDS):
+            return index
+    return 0
+
+
 def _article_context(text: str, sentences: list[tuple[int, int]], title: str | None) -> ArticleContext:
+    sentences = sentences[lead_index(text, sentences) :]
     first = text[sentences[0][0] : sentences[0][1]] if sentences else ""
     first_triggers = find_triggers(text, *sentences[0]) if sentences else []
     lead_text = text[sentences[0][0] : sentences[min(1, len(sentences) - 1)][1]] if sentences else ""
@@ -1035,6 +1056,7 @@ def _extract(
     spans_by_sentence = article.spans_by_sentence
     dateline_end = article.dateline_end
     ctx = _article_context(text, sentences, title)
+    lead = lead_index(text, sentences)
 
     mentions: list[Mention] = []
     extra: list[tuple[Mention, tuple[int, int], object]] = []
@@ -1044,6 +1066,8 @@ def _extract(
     for index, (s, e) in enumerate(sentences):
         # Dates matter only in the lead and in sentences that report something.
         sentence_dates = find_dates(text, published, s, e) if index < 3 or sentence_triggers[index] else []
+        # "ADEN, 17 November 2025 — ...": a release's dateline dates the release, not what it reports.
+        sentence_dates = [d for d in sentence_dates if not (d.start - s < 60 and _DATELINE_DASH.match(text, d.end))]
         all_dates += sentence_dates
         if index < 3:
             lead_dates += [
@@ -1073,15 +1097,12 @@ def _extract(
                 d.precision == "day" and not d.statement_date and not is_historical(d, published)
                 for d in sentence_dates
             )
-            if (
-                verdict
-                and index == 0
-                and _blocked(text, ss, se, _best_trigger(whole, text), published, sentence_dates) in _OFF_TOPIC_LEADS
-            ):
+            why = _blocked(text, ss, se, _best_trigger(whole, text), published, sentence_dates) if verdict else ""
+            if verdict and index == lead and why in _OFF_TOPIC_LEADS:
                 ctx.off_topic = True
             if verdict and _is_background(text[ss:se], published):
                 background_paragraphs.add(para)
-                if index == 0 and not any(t.sub_event_type in PROTEST_FAMILY for t in whole):
+                if index == lead and not any(t.sub_event_type in PROTEST_FAMILY for t in whole):
                     ctx.commemoration = True  # the lead itself retells the past: a feature, not news
             elif whole and para in background_paragraphs and not recent:
                 verdict = True
@@ -1138,6 +1159,10 @@ def _extract(
             continue
         if ctx.accident and trigger.priority < 70 and trigger.sub_event_type in ("Attack", "Armed clash"):
             continue  # "one worker was killed" in a mine-accident story
+        if ctx.accident and trigger.priority < 70 and trigger.sub_event_type == "Other" and index != lead:
+            # Schools closed after a flood: the disaster's response. A lead that reports a measure
+            # ("banned gatherings over the outbreak") is the news itself.
+            continue
         if ctx.disputed and _REPORTED.search(text, s, e):
             continue  # a claim the article opens by reporting as denied
         if (
