@@ -5,7 +5,7 @@ Every sentence is written for these tests (none comes from a labelled set)."""
 from datetime import date
 
 from transforms.extract import extract_events
-from transforms.extract.events import without_furniture
+from transforms.extract.events import cues, without_furniture
 
 MONDAY = date(2025, 6, 9)
 SUNDAY = date(2025, 6, 8)
@@ -200,3 +200,34 @@ def test_closures_after_a_flood_are_not_a_political_measure():
 def test_a_measure_that_is_the_lead_of_an_outbreak_story_is_still_reported():
     text = "The government banned all public gatherings in Kaduna on Sunday in response to a cholera outbreak."
     assert _subs(text) == ["Other"]
+
+
+def test_hours_later_marks_a_new_incident():
+    # A region-only lead ("two attacks in X region") gives the merge no town to tell the second
+    # attack apart by; "several hours later, another group attacked ..." does.
+    separate = cues()["separate"]
+    assert separate.search("Several hours later, another group attacked the village of Kachia.")
+    assert separate.search("Hours later, gunmen raided a second village.")
+    assert not separate.search("The fighting lasted for hours.")
+
+
+def test_a_group_boasting_of_its_fighters_toll_does_not_set_the_toll():
+    text = (
+        "KADUNA — Soldiers repelled an attack on an army base near Kujama on Saturday, and three soldiers and "
+        "five attackers were killed, the army said.\n\n"
+        "The group said in an audio message posted online that its fighters had killed 30 soldiers."
+    )
+    assert [e.fatalities for e in extract_events(text, MONDAY)] == [8]
+
+
+def test_candidates_rallies_are_campaigning_not_protest():
+    text = (
+        "KADUNA — Thousands of supporters cheered on Sunday as the two candidates for governor held rallies "
+        "in Kaduna, a week before the vote."
+    )
+    assert _subs(text) == []
+
+
+def test_a_party_rally_making_a_demand_is_still_a_protest():
+    text = "KADUNA — Opposition supporters held a rally in Kaduna on Sunday to demand the release of their leader."
+    assert _subs(text) == ["Peaceful protest"]

@@ -434,6 +434,12 @@ def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date,
         return "past possessive"  # "vowed on Friday to respond to last month's attack": a retold past
     if _TIME_AFTER.search(before):
         return "time after"  # "four years after insurgents overran the town, ...": the act is the past
+    if (
+        trigger.sub_event_type == "Peaceful protest"
+        and text[trigger.start : trigger.start + 4].lower() == "rall"
+        and _CAMPAIGN.search(sentence)
+    ):
+        return "campaign"  # a candidate's rally is campaigning, not a demonstration (unless it turns violent)
     # Protests often mark anniversaries; everything else that does is background.
     strong = c["historical_strong"].search_folded(sentence, low, prefixes)
     if (
@@ -637,7 +643,8 @@ _SUSPECTED = re.compile(
     re.I,
 )
 _CLAIMED_TOLL = re.compile(
-    r"\b(?:claim(?:ed|s|ing)?|boast(?:ed|s)?|said (?:it|they) had)\b[^.;]{0,80}?\b(?:kill|dead|death|eliminat"
+    r"\b(?:claim(?:ed|s|ing)?|boast(?:ed|s)?|said (?:it|they) had|said\b[^.;]{0,60}?\bthat its)\b[^.;]{0,80}?"
+    r"\b(?:kill|dead|death|eliminat"
     r"|neutrali)",
     re.I,
 )
@@ -650,6 +657,7 @@ _ON_ANNIVERSARY = re.compile(r"\bon\s+(?:the\s+)?(?:eve\s+of\s+(?:the\s+)?)?(?:[
 # The trigger itself is dated to an earlier period: "last month's attack", "the previous week's raid".
 _PAST_POSSESSIVE = re.compile(r"\b(?:last|the previous|the prior) (?:week|month|year)['’]s\s+(?:[\w-]+\s+){0,2}$", re.I)
 _THAT_YEAR = re.compile(r"\bthat year\b|\bthe year before\b")
+_CAMPAIGN = re.compile(r"\b(?:candidates?|campaign(?:s|ing|ers)?|electioneering|running mates?)\b", re.I)
 # The trigger is what a span of weeks or more has passed since: "two weeks after the killing of".
 _TIME_AFTER = re.compile(
     r"\b(?:\w+|a few)(?: and a half)? (?:weeks?|months?|years?|decades?) (?:after|since) (?:[\w'’-]+\s+){0,6}$", re.I
