@@ -231,3 +231,28 @@ def test_candidates_rallies_are_campaigning_not_protest():
 def test_a_party_rally_making_a_demand_is_still_a_protest():
     text = "KADUNA — Opposition supporters held a rally in Kaduna on Sunday to demand the release of their leader."
     assert _subs(text) == ["Peaceful protest"]
+
+
+def test_other_page_labels_are_furniture_too():
+    for label in ("Don't miss:", "In other news:", "MORE:", "Trending:", "Watch:", "Topics:"):
+        text = (
+            f"KADUNA — The state assembly passed the new budget on Monday.\n\n{label} Gunmen kill six at a bar in Zaria"
+        )
+        assert _subs(text) == [], label
+
+
+def test_a_story_that_opens_on_a_drill_describes_staged_attacks():
+    text = (
+        "KADUNA — Army tanks and air force jets took part in a joint exercise near Kaduna on Sunday, the "
+        "defence ministry said.\n\nAttack helicopters destroyed targets with anti-tank missiles, and "
+        "paratroopers landed behind the lines of a mock enemy."
+    )
+    assert _subs(text) == []
+
+
+def test_a_cricket_report_is_a_sports_report():
+    text = (
+        "LAHORE — The home side destroyed the visitors by 140 runs on Sunday, their bowlers ripping through "
+        "the batting after a brilliant century from the captain."
+    )
+    assert _subs(text) == []

@@ -880,8 +880,10 @@ _LANDED = re.compile(
 _FURNITURE = re.compile(
     r"[ \t]*[\[(]?(?:(?:photo|picture|image|still|chart|graphic|video|file photo)s?(?: caption)?|caption"
     r"|related(?: coverage| stories| articles| news| content| reading| summaries| links)?(?: \([^)\n]{1,30}\))?"
-    r"|read (?:also|more|next)|also read|see also|also in the news|more (?:sport|news|reviews|stories|coverage)"
-    r"|further reading|you may also like|most read|recommended(?: stories)?)\s*[:|]",
+    r"|read (?:also|more|next)|also read|see also|also in the news|in other news|more(?: on this story| sport| news"
+    r"| reviews| stories| coverage)?|further reading|you may also like|most (?:read|popular|viewed)|trending"
+    r"|recommended(?: stories)?|don'?t miss|editor'?s picks?|top stories|watch|listen|(?:related )?topics|tags)"
+    r"\s*[:|]",
     re.I,
 )
 # The headline list under a bare "Related coverage:" label, one bullet a line.
@@ -1032,7 +1034,10 @@ def _article_context(text: str, sentences: list[tuple[int, int]], title: str | N
             )
         )  # "forces storm the town" is no storm
         and not any(t.priority >= 70 for t in first_triggers),
-        off_topic=bool(_REVIEW_TITLE.search(title or "") or _EXPLAINER_TITLE.search(title or "")),
+        # A lead about a drill, a film or a re-enactment: what the story goes on to describe is staged.
+        off_topic=bool(
+            _REVIEW_TITLE.search(title or "") or _EXPLAINER_TITLE.search(title or "") or cues()["fiction"].search(first)
+        ),
     )
 
 
