@@ -40,22 +40,22 @@ def test_devset_c_validates():
 
 def test_devset_c_scores_stay_above_floors():
     # Full pages (bylines, captions, related-coverage lines, background tallies). Floors a little
-    # under the figures reached (F1 0.894, precision 0.913, recall 0.875, sub-type 0.762, date
+    # under the figures reached (F1 0.913, precision 0.955, recall 0.875, sub-type 0.81, date
     # 0.857, fatalities 0.81); the set was written blind, so a fall is a regression on real pages.
     from transforms.extract.evaluate import evaluate
 
     third = Path(__file__).parent / "data" / "devset_c"
     figures = evaluate(third / "cases.jsonl", third / "gold.json").figures()
-    assert figures["detection_precision"] >= 0.85
+    assert figures["detection_precision"] >= 0.9
     assert figures["detection_recall"] >= 0.83
-    assert figures["sub_event_type"] >= 0.7
+    assert figures["sub_event_type"] >= 0.75
     assert figures["date"] >= 0.8
     assert figures["fatalities"] >= 0.75
 
 
 def test_devset_c_story_level_counts_stay_above_floors():
-    # Story level, the figure the hidden full-article test reported: negatives with any event (2 of 14
-    # reached) and pages whose incident count is exact (25 of 30 reached).
+    # Story level, the figure the hidden full-article test reported: negatives with any event (1 of 14
+    # reached) and pages whose incident count is exact (26 of 30 reached).
     import datetime as dt
     import json
 
@@ -77,5 +77,5 @@ def test_devset_c_story_level_counts_stay_above_floors():
     }
     negatives_with_events = sum(1 for cid, n in counts.items() if n and not gold[cid]["events"])
     exact = sum(1 for cid, n in counts.items() if n == len(gold[cid]["events"]))
-    assert negatives_with_events <= 3
-    assert exact >= 23
+    assert negatives_with_events <= 2
+    assert exact >= 24

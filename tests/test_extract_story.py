@@ -256,3 +256,25 @@ def test_a_cricket_report_is_a_sports_report():
         "the batting after a brilliant century from the captain."
     )
     assert _subs(text) == []
+
+
+def test_a_parade_lead_shows_arms_it_does_not_use_them():
+    text = (
+        "ABUJA — The armed forces showed off new drones and rocket launchers at a parade in Abuja on Sunday to "
+        "mark Armed Forces Day.\n\nOfficials said the new rockets could hit targets 300 kilometres away, and a "
+        "video showed a launcher firing rockets near Kaduna."
+    )
+    assert _subs(text) == []
+
+
+def test_an_attack_on_a_parade_is_still_an_attack():
+    text = "ABUJA — Gunmen opened fire on a military parade in Abuja on Sunday, killing four soldiers, the army said."
+    assert _subs(text) != []
+
+
+def test_weapons_recovered_after_a_clash_do_not_retype_it():
+    text = (
+        "Troops clashed with rebels near Kujama on Sunday morning, and one soldier and two rebels were killed, "
+        "the army said.\n\nSoldiers recovered three rifles, a hand grenade and documents at the site."
+    )
+    assert _subs(text) == ["Armed clash"]

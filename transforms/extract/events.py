@@ -633,6 +633,7 @@ _STORMING = re.compile(
 )
 # A review of a film or book retells its story: what it describes happened on screen or on paper.
 _REVIEW_TITLE = re.compile(r"\breview\b|\b(?:film|movie|documentary|memoir|novel)\b", re.I)
+_PARADE = re.compile(r"\b(?:parades?|air shows?|arms (?:fair|expo|exhibition))\b", re.I)
 # An explainer, timeline or Q&A retells a conflict's history: only what it dates to this week is news.
 _EXPLAINER_TITLE = re.compile(r"^\W*(?:explainer|explained|timeline|factbox|fact ?file|q ?& ?a|q and a)\b", re.I)
 # A crowd punishing a thief is mob violence, stealing in a raid is looting: crime words are the event.
@@ -985,6 +986,8 @@ class ArticleContext:
     # It opens on a threat, a trial or a disaster: attacks it mentions later are its background
     # unless dated within the last two days.
     off_topic: bool = False
+    # It opens on a parade or arms show that harms no one: weapons named later are on display.
+    display: bool = False
 
 
 # A page's opening lines may be a byline or a label ("By A. Reporter | Outlet", "Live updates"):
@@ -1038,6 +1041,7 @@ def _article_context(text: str, sentences: list[tuple[int, int]], title: str | N
         off_topic=bool(
             _REVIEW_TITLE.search(title or "") or _EXPLAINER_TITLE.search(title or "") or cues()["fiction"].search(first)
         ),
+        display=bool(_PARADE.search(first)) and not cues()["person_harm"].search(first),
     )
 
 
@@ -1176,6 +1180,8 @@ def _extract(
             # Schools closed after a flood: the disaster's response. A lead that reports a measure
             # ("banned gatherings over the outbreak") is the news itself.
             continue
+        if ctx.display and not cues()["person_harm"].search(text[s:e]):
+            continue  # "drones and rocket launchers rolled past": shown, not fired at anyone
         if ctx.disputed and _REPORTED.search(text, s, e):
             continue  # a claim the article opens by reporting as denied
         if (
@@ -1349,6 +1355,10 @@ def _protest_apart(incident: Incident, mention: Mention) -> bool:
     return bool(days) and incident.day is not None and days[0] != incident.day.value
 
 
+# What troops recovered after a clash ("rifles, a hand grenade and documents") was not used in it.
+_RECOVERED = re.compile(r"\b(?:recovered|seized|confiscated|captured|found)\b(?:(?![.;]).){0,80}$", re.I)
+
+
 def _choose_subtype(incident: Incident) -> str:
     """The lead mention names the incident; later mentions may only make it more specific
     (an "attack" that turns out to be a roadside bomb, a protest that police dispersed)."""
@@ -1364,6 +1374,7 @@ def _choose_subtype(incident: Incident) -> str:
             and m.trigger.priority >= 75
             and later != "Disrupted weapons use"
             and not response
+            and not _RECOVERED.search(m.text, 0, m.trigger.start - m.sentence[0])
         ):
             return later
         if later == "Chemical weapon" and sub in VIOLENT_SUBTYPES and not response:
