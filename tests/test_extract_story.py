@@ -278,3 +278,24 @@ def test_weapons_recovered_after_a_clash_do_not_retype_it():
         "the army said.\n\nSoldiers recovered three rifles, a hand grenade and documents at the site."
     )
     assert _subs(text) == ["Armed clash"]
+
+
+def test_a_march_that_also_took_place_elsewhere_is_its_own_event_when_the_riot_has_no_town():
+    # The riot's quarter is no gazetteer place, so only "also" and the named town tell them apart.
+    text = (
+        "Hooded youths hurled petrol bombs and rocks at riot police in the old port quarter on Saturday night "
+        "after a vigil for a student turned violent, and officers fired tear gas. Five officers were hurt.\n\n"
+        "A march also took place in Ibadan on Saturday, where police said about 1,000 people walked without "
+        "incident."
+    )
+    events = extract_events(text, MONDAY)
+    assert len(events) == 2
+    assert "Ibadan" not in [e.location for e in events if e.sub_event_type != "Peaceful protest"]
+
+
+def test_what_protesters_also_demanded_is_no_second_protest():
+    text = (
+        "Market women staged a sit-in outside the council offices on Sunday over a new stall fee. "
+        "Protesters also called for more police patrols at the cattle market in Zaria."
+    )
+    assert len(extract_events(text, MONDAY)) == 1

@@ -1344,9 +1344,19 @@ def _merge(mentions: list[Mention]) -> list[Incident]:
     return incidents
 
 
+# "A march also took place in X", "protests were also held in X" (not "protesters also demanded").
+_ALSO = re.compile(
+    r"\balso\s+(?:took place|(?:been\s+)?(?:held|staged)|march\w*|protest\w*|rall\w*|gather\w*|demonstrat\w*)\b",
+    re.I,
+)
+
+
 def _protest_apart(incident: Incident, mention: Mention) -> bool:
     """A march after a clash or bombing, on another day or in another town, is its own event
     ("the next day, relatives marched through the capital"), not the violence's follow-up."""
+    elsewhere = mention.town and (incident.town is None or not same_place(mention.town, incident.town))
+    if elsewhere and _ALSO.search(mention.text):
+        return True  # "a march also took place in X": another crowd, whatever the first one did
     if incident.mentions[0].trigger.sub_event_type in PROTEST_FAMILY:
         return False
     if mention.town and incident.town and not same_place(mention.town, incident.town):
