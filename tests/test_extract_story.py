@@ -299,3 +299,14 @@ def test_what_protesters_also_demanded_is_no_second_protest():
         "Protesters also called for more police patrols at the cattle market in Zaria."
     )
     assert len(extract_events(text, MONDAY)) == 1
+
+
+def test_french_and_spanish_page_labels_are_furniture():
+    for line in ("Lire aussi : Des hommes armés tuent six villageois", "Te puede interesar: Sicarios matan a seis"):
+        blank = without_furniture(f"Le conseil a voté le budget lundi.\n\n{line}")
+        assert blank.startswith("Le conseil") and not blank.split("\n\n")[1].strip(), line
+    text = (
+        "BOGOTÁ — El concejo aprobó el lunes el presupuesto para las vías rurales.\n\n"
+        "Le puede interesar: Hombres armados asesinan a cuatro comerciantes en Cali"
+    )
+    assert extract_events(text, MONDAY, language="es") == []

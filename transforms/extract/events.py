@@ -883,7 +883,10 @@ _FURNITURE = re.compile(
     r"|related(?: coverage| stories| articles| news| content| reading| summaries| links)?(?: \([^)\n]{1,30}\))?"
     r"|read (?:also|more|next)|also read|see also|also in the news|in other news|more(?: on this story| sport| news"
     r"| reviews| stories| coverage)?|further reading|you may also like|most (?:read|popular|viewed)|trending"
-    r"|recommended(?: stories)?|don'?t miss|editor'?s picks?|top stories|watch|listen|(?:related )?topics|tags)"
+    r"|recommended(?: stories)?|don'?t miss|editor'?s picks?|top stories|watch|listen|(?:related )?topics|tags"
+    # the same labels on French and Spanish pages (when the gloss leaves them as they are)
+    r"|(?:à )?lire aussi|voir aussi|sur le même sujet|légende|le(?:er|a) (?:también|más)|(?:le|te) puede interesar"
+    r"|noticias relacionadas|relacionad[oa]s?|fotos?|pie de foto)"
     r"\s*[:|]",
     re.I,
 )
