@@ -163,6 +163,8 @@ def test_evaluate_json_scores_a_perfect_small_set(tiny_set):
     assert figures["detection_f1"] == 1.0
     assert figures["sub_event_type"] == 1.0 and figures["date"] == 1.0 and figures["within_25km"] == 1.0
     assert figures["perpetrator"] == 1.0  # "al-Shabab" normalised through the actor dictionary
+    assert figures["negatives"] == 1 and figures["negatives_with_events"] == 0
+    assert figures["incident_count_exact"] == 1.0
     assert figures["articles_per_second"] > 0
 
 

@@ -43,6 +43,10 @@ class Score:
     counted: dict[str, int] = field(default_factory=lambda: {f: 0 for f in FIELDS})
     seconds: float = 0.0
     words: int = 0
+    # Story level: what a reader of whole articles sees (a non-incident story reporting one).
+    negatives: int = 0
+    negatives_with_events: int = 0
+    count_exact: int = 0
     errors: list[dict] = field(default_factory=list)
 
     def figures(self) -> dict[str, float | int]:
@@ -60,6 +64,9 @@ class Score:
         }
         for f in FIELDS:
             out[f] = round(self.agree[f] / self.counted[f], 3) if self.counted[f] else None
+        out["negatives"] = self.negatives
+        out["negatives_with_events"] = self.negatives_with_events
+        out["incident_count_exact"] = round(self.count_exact / self.cases, 3) if self.cases else None
         out["articles_per_second"] = round(self.cases / self.seconds, 1) if self.seconds else None
         out["words_per_article"] = round(self.words / self.cases) if self.cases else 0
         return out
@@ -162,6 +169,9 @@ def evaluate(cases_path: Path, gold_path: Path) -> Score:
         score.words += len(case["text"].split())
         score.gold_events += len(gold_events)
         score.predicted_events += len(predicted)
+        score.negatives += not gold_events
+        score.negatives_with_events += bool(predicted) and not gold_events
+        score.count_exact += len(predicted) == len(gold_events)
         pairs = sorted(
             ((_similarity(p, g), pi, gi) for pi, p in enumerate(predicted) for gi, g in enumerate(gold_events)),
             reverse=True,
@@ -215,6 +225,9 @@ def format_report(figures: dict) -> str:
         ("fatalities", "fatalities exact"),
         ("perpetrator", "perpetrator match"),
         ("target", "target match"),
+        ("negatives", "negatives"),
+        ("negatives_with_events", "negatives with events"),
+        ("incident_count_exact", "incident count exact"),
         ("articles_per_second", "articles per second"),
         ("words_per_article", "words per article"),
     ]

@@ -432,6 +432,14 @@ def _blocked(text: str, start: int, end: int, trigger: Trigger, published: date,
         return "that year"  # "On June 25 that year, ...": a retold past, protest or not
     if _PAST_POSSESSIVE.search(before):
         return "past possessive"  # "vowed on Friday to respond to last month's attack": a retold past
+    if _TIME_AFTER.search(before):
+        return "time after"  # "four years after insurgents overran the town, ...": the act is the past
+    if (
+        trigger.sub_event_type == "Peaceful protest"
+        and text[trigger.start : trigger.start + 4].lower() == "rall"
+        and _CAMPAIGN.search(sentence)
+    ):
+        return "campaign"  # a candidate's rally is campaigning, not a demonstration (unless it turns violent)
     # Protests often mark anniversaries; everything else that does is background.
     strong = c["historical_strong"].search_folded(sentence, low, prefixes)
     if (
@@ -575,6 +583,26 @@ def _paragraph_numbers(text: str, sentences: list[tuple[int, int]]) -> list[int]
     return numbers
 
 
+# Beyond this many days an explicitly dated act is not this story's news when the story already
+# reports a recent one: "On May 11, a strike on a car killed three" in a report on Sunday's strike.
+_RETOLD_AFTER_DAYS = 7
+
+
+def _older_retold(dates: list[DateMention], mentions: list[Mention], published: date) -> bool:
+    own = [d for d in dates if not d.statement_date]
+    if not own or not all(
+        (d.precision == "day" and (published - d.value).days > _RETOLD_AFTER_DAYS) or _earlier_month(d, published)
+        for d in own
+    ):
+        return False
+    if not mentions:
+        return False
+    # Undated earlier mentions are the story's own news (the lead dates by publication).
+    seen = [d for m in mentions for d in m.event_dates if d.precision == "day"]
+    recent = not seen or any((published - d.value).days <= _RETOLD_AFTER_DAYS for d in seen)
+    return recent and not {d.value for d in own} & {d.value for d in seen}
+
+
 def _blocked_plain(sentence: str, published: date) -> bool:
     c = cues()
     if _past_years_only(sentence, published):
@@ -588,6 +616,7 @@ def _blocked_plain(sentence: str, published: date) -> bool:
 # Why a lead sentence is about something other than an incident (see ArticleContext.off_topic).
 _OFF_TOPIC_LEADS = {
     "hypothetical",
+    "time after",
     "judicial",
     "accident",
     "historical_strong",
@@ -604,6 +633,9 @@ _STORMING = re.compile(
 )
 # A review of a film or book retells its story: what it describes happened on screen or on paper.
 _REVIEW_TITLE = re.compile(r"\breview\b|\b(?:film|movie|documentary|memoir|novel)\b", re.I)
+_PARADE = re.compile(r"\b(?:parades?|air shows?|arms (?:fair|expo|exhibition))\b", re.I)
+# An explainer, timeline or Q&A retells a conflict's history: only what it dates to this week is news.
+_EXPLAINER_TITLE = re.compile(r"^\W*(?:explainer|explained|timeline|factbox|fact ?file|q ?& ?a|q and a)\b", re.I)
 # A crowd punishing a thief is mob violence, stealing in a raid is looting: crime words are the event.
 _CRIME_IS_THE_EVENT = {"Mob violence", "Looting/property destruction"}
 # The crime word names what a crowd's victim was accused of: "on suspicion of being a thief".
@@ -612,7 +644,8 @@ _SUSPECTED = re.compile(
     re.I,
 )
 _CLAIMED_TOLL = re.compile(
-    r"\b(?:claim(?:ed|s|ing)?|boast(?:ed|s)?|said (?:it|they) had)\b[^.;]{0,80}?\b(?:kill|dead|death|eliminat"
+    r"\b(?:claim(?:ed|s|ing)?|boast(?:ed|s)?|said (?:it|they) had|said\b[^.;]{0,60}?\bthat its)\b[^.;]{0,80}?"
+    r"\b(?:kill|dead|death|eliminat"
     r"|neutrali)",
     re.I,
 )
@@ -625,6 +658,11 @@ _ON_ANNIVERSARY = re.compile(r"\bon\s+(?:the\s+)?(?:eve\s+of\s+(?:the\s+)?)?(?:[
 # The trigger itself is dated to an earlier period: "last month's attack", "the previous week's raid".
 _PAST_POSSESSIVE = re.compile(r"\b(?:last|the previous|the prior) (?:week|month|year)['’]s\s+(?:[\w-]+\s+){0,2}$", re.I)
 _THAT_YEAR = re.compile(r"\bthat year\b|\bthe year before\b")
+_CAMPAIGN = re.compile(r"\b(?:candidates?|campaign(?:s|ing|ers)?|electioneering|running mates?)\b", re.I)
+# The trigger is what a span of weeks or more has passed since: "two weeks after the killing of".
+_TIME_AFTER = re.compile(
+    r"\b(?:\w+|a few)(?: and a half)? (?:weeks?|months?|years?|decades?) (?:after|since) (?:[\w'’-]+\s+){0,6}$", re.I
+)
 _UNVERIFIED = re.compile(
     r"\b(?:could not (?:be )?(?:independently )?(?:verif\w*|confirm\w*)|unable to (?:verify|confirm))\b", re.I
 )
@@ -682,11 +720,16 @@ def text_of(mention: Mention) -> str:
     return mention.text
 
 
+_DATELINE_DASH = re.compile(r"\s*(?:—|–|--?)\s")
+_CLAUSE_WORD = re.compile(r"\b[a-z]{3,}\b")
 _BETWEEN = re.compile(r"\bbetween\s+(?:[\w'’.-]+\s+){0,4}?[\w'’.-]+$", re.I)
 _DAYS_LATER = re.compile(r"\b(?:(?P<n>\w+)\s+days?\s+later|the\s+(?:next|following)\s+day|a\s+day\s+later)\b", re.I)
 # ", a day after ...": what the main clause reports followed an earlier act, its own incident.
+# "as" joins two acts ("..., as gunmen stormed ..."), not a role ("a school used as a shelter").
 _CLAUSE_BREAK = re.compile(
-    r"(?:,\s+|\s+)(?:and|while|but|as)\s+(?=\w)|;\s+|,\s+(?=(?:a|one|two|three|four|five|\d)\s+days?\s+after\s)"
+    r"(?:,\s+|(?<!\bused)(?<!\bknown)(?<!\bsuch)(?<!\bserving)(?<!\bserved)\s+)"
+    r"(?:and|while|but|as(?!\s+(?:a|an|well|part|if|though|long|soon|much|many|far|of|to)\b))\s+(?=\w)"
+    r"|;\s+|,\s+(?=(?:a|one|two|three|four|five|\d)\s+days?\s+after\s)"
 )
 
 
@@ -702,6 +745,8 @@ def _clauses(
         left, right = (start, m.start()), (m.end(), end)
         if right[1] - right[0] < 25 or left[1] - left[0] < 25:
             continue
+        if not _CLAUSE_WORD.search(text, left[0], left[1]):
+            continue  # "ADEN, 17 November 2025 — Landmines": a dateline and a noun are no clause
         if _BETWEEN.search(text, left[0], left[1]):
             continue  # "on the road between Tyre and the village of X": one span, two places
         if not any(t.end <= left[1] for t in found) or not any(t.start >= right[0] for t in found):
@@ -830,12 +875,50 @@ _LANDED = re.compile(
 # ---------------------------------------------------------------- the extractor
 
 
+# Page furniture a crawled page carries around the story: photo captions (they retell the story or
+# an older one) and "Related coverage" / "Read also" lines (headlines of other stories). A line that
+# opens with such a label says nothing new about this story's incidents.
+_FURNITURE = re.compile(
+    r"[ \t]*[\[(]?(?:(?:photo|picture|image|still|chart|graphic|video|file photo)s?(?: caption)?|caption"
+    r"|related(?: coverage| stories| articles| news| content| reading| summaries| links)?(?: \([^)\n]{1,30}\))?"
+    r"|read (?:also|more|next)|also read|see also|also in the news|in other news|more(?: on this story| sport| news"
+    r"| reviews| stories| coverage)?|further reading|you may also like|most (?:read|popular|viewed)|trending"
+    r"|recommended(?: stories)?|don'?t miss|editor'?s picks?|top stories|watch|listen|(?:related )?topics|tags"
+    # the same labels on French and Spanish pages (when the gloss leaves them as they are)
+    r"|(?:à )?lire aussi|voir aussi|sur le même sujet|légende|le(?:er|a) (?:también|más)|(?:le|te) puede interesar"
+    r"|noticias relacionadas|relacionad[oa]s?|fotos?|pie de foto)"
+    r"\s*[:|]",
+    re.I,
+)
+# The headline list under a bare "Related coverage:" label, one bullet a line.
+_BULLET = re.compile(r"[ \t]*[-•*–—]\s")
+
+
+def without_furniture(text: str) -> str:
+    """text with its furniture lines blanked (same length, so offsets into it stay valid)."""
+    out, listing = [], False
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        if not body.strip():
+            out.append(line)
+            continue
+        label = _FURNITURE.match(body)
+        if label or (listing and _BULLET.match(body)):
+            out.append(re.sub(r"[^\r\n]", " ", line))
+            listing = bool(label and not body[label.end() :].strip()) or (listing and not label)
+        else:
+            out.append(line)
+            listing = False
+    return "".join(out)
+
+
 def extract(
     text: str, published: date, title: str | None = None, source_country: str | None = None
 ) -> list[EventMention]:
     """Incidents reported in an article: trigger rules first; when they find nothing, the learned
     classifier may name the lead's incident (wordings no trigger lists), and the same rules then
     gate it (negation, hypotheticals, background) and fill its fields."""
+    text = without_furniture(text[:MAX_TEXT_CHARS])
     events = _extract(text, published, title, source_country)
     if events:
         return events
@@ -912,9 +995,25 @@ class ArticleContext:
     # It opens on a threat, a trial or a disaster: attacks it mentions later are its background
     # unless dated within the last two days.
     off_topic: bool = False
+    # It opens on a parade or arms show that harms no one: weapons named later are on display.
+    display: bool = False
+
+
+# A page's opening lines may be a byline or a label ("By A. Reporter | Outlet", "Live updates"):
+# short and unpunctuated. The story's lead is the first sentence after them.
+_LEAD_WORDS = 12
+_SENTENCE_CLOSE = re.compile(r"[.!?]['\"”’)\]]*$")
+
+
+def lead_index(text: str, sentences: list[tuple[int, int]]) -> int:
+    for index, (s, e) in enumerate(sentences):
+        if "\n" not in text[s:e] and (_SENTENCE_CLOSE.search(text, s, e) or len(text[s:e].split()) > _LEAD_WORDS):
+            return index
+    return 0
 
 
 def _article_context(text: str, sentences: list[tuple[int, int]], title: str | None) -> ArticleContext:
+    sentences = sentences[lead_index(text, sentences) :]
     first = text[sentences[0][0] : sentences[0][1]] if sentences else ""
     first_triggers = find_triggers(text, *sentences[0]) if sentences else []
     lead_text = text[sentences[0][0] : sentences[min(1, len(sentences) - 1)][1]] if sentences else ""
@@ -947,7 +1046,11 @@ def _article_context(text: str, sentences: list[tuple[int, int]], title: str | N
             )
         )  # "forces storm the town" is no storm
         and not any(t.priority >= 70 for t in first_triggers),
-        off_topic=bool(_REVIEW_TITLE.search(title or "")),
+        # A lead about a drill, a film or a re-enactment: what the story goes on to describe is staged.
+        off_topic=bool(
+            _REVIEW_TITLE.search(title or "") or _EXPLAINER_TITLE.search(title or "") or cues()["fiction"].search(first)
+        ),
+        display=bool(_PARADE.search(first)) and not cues()["person_harm"].search(first),
     )
 
 
@@ -979,6 +1082,7 @@ def _extract(
     spans_by_sentence = article.spans_by_sentence
     dateline_end = article.dateline_end
     ctx = _article_context(text, sentences, title)
+    lead = lead_index(text, sentences)
 
     mentions: list[Mention] = []
     extra: list[tuple[Mention, tuple[int, int], object]] = []
@@ -988,6 +1092,8 @@ def _extract(
     for index, (s, e) in enumerate(sentences):
         # Dates matter only in the lead and in sentences that report something.
         sentence_dates = find_dates(text, published, s, e) if index < 3 or sentence_triggers[index] else []
+        # "ADEN, 17 November 2025 — ...": a release's dateline dates the release, not what it reports.
+        sentence_dates = [d for d in sentence_dates if not (d.start - s < 60 and _DATELINE_DASH.match(text, d.end))]
         all_dates += sentence_dates
         if index < 3:
             lead_dates += [
@@ -1017,15 +1123,12 @@ def _extract(
                 d.precision == "day" and not d.statement_date and not is_historical(d, published)
                 for d in sentence_dates
             )
-            if (
-                verdict
-                and index == 0
-                and _blocked(text, ss, se, _best_trigger(whole, text), published, sentence_dates) in _OFF_TOPIC_LEADS
-            ):
+            why = _blocked(text, ss, se, _best_trigger(whole, text), published, sentence_dates) if verdict else ""
+            if verdict and index == lead and why in _OFF_TOPIC_LEADS:
                 ctx.off_topic = True
             if verdict and _is_background(text[ss:se], published):
                 background_paragraphs.add(para)
-                if index == 0 and not any(t.sub_event_type in PROTEST_FAMILY for t in whole):
+                if index == lead and not any(t.sub_event_type in PROTEST_FAMILY for t in whole):
                     ctx.commemoration = True  # the lead itself retells the past: a feature, not news
             elif whole and para in background_paragraphs and not recent:
                 verdict = True
@@ -1078,8 +1181,16 @@ def _extract(
             trigger = _first_unblocked(found, text, s, e, published, dates)
         if trigger is None:
             continue
+        if _older_retold(dates, mentions, published):
+            continue
         if ctx.accident and trigger.priority < 70 and trigger.sub_event_type in ("Attack", "Armed clash"):
             continue  # "one worker was killed" in a mine-accident story
+        if ctx.accident and trigger.priority < 70 and trigger.sub_event_type == "Other" and index != lead:
+            # Schools closed after a flood: the disaster's response. A lead that reports a measure
+            # ("banned gatherings over the outbreak") is the news itself.
+            continue
+        if ctx.display and not cues()["person_harm"].search(text[s:e]):
+            continue  # "drones and rocket launchers rolled past": shown, not fired at anyone
         if ctx.disputed and _REPORTED.search(text, s, e):
             continue  # a claim the article opens by reporting as denied
         if (
@@ -1220,22 +1331,51 @@ def _merge(mentions: list[Mention]) -> list[Incident]:
             continue
         own_anchor = mention.town is not None or any(d.precision == "day" for d in mention.event_dates)
         strategic = mention.trigger.sub_event_type in STRATEGIC
+        protest = kind in PROTEST_FAMILY
         if (
             mention.separate
             and not strategic
             and mention.trigger.priority >= 60
             and target is not None
             and _differs(target, mention)
-        ):
+        ) or (protest and target is not None and _protest_apart(target, mention)):
             # "In a separate incident, ..." starts a new incident unless it names the same town and day.
             incidents.append(Incident([mention]))
         elif target is not None:
             target.mentions.append(mention)
         elif own_anchor and not strategic and (mention.trigger.priority >= 60 or mention.fatalities):
             incidents.append(Incident([mention]))
+        elif protest and mention.town is not None and target is None and len(mention.places) == 1:
+            # A march in another town is its own event; "rallies in A, B and C" is a round-up.
+            incidents.append(Incident([mention]))
         else:
             incidents[0].mentions.append(mention)
     return incidents
+
+
+# "A march also took place in X", "protests were also held in X" (not "protesters also demanded").
+_ALSO = re.compile(
+    r"\balso\s+(?:took place|(?:been\s+)?(?:held|staged)|march\w*|protest\w*|rall\w*|gather\w*|demonstrat\w*)\b",
+    re.I,
+)
+
+
+def _protest_apart(incident: Incident, mention: Mention) -> bool:
+    """A march after a clash or bombing, on another day or in another town, is its own event
+    ("the next day, relatives marched through the capital"), not the violence's follow-up."""
+    elsewhere = mention.town and (incident.town is None or not same_place(mention.town, incident.town))
+    if elsewhere and _ALSO.search(mention.text):
+        return True  # "a march also took place in X": another crowd, whatever the first one did
+    if incident.mentions[0].trigger.sub_event_type in PROTEST_FAMILY:
+        return False
+    if mention.town and incident.town and not same_place(mention.town, incident.town):
+        return True
+    days = [d.value for d in mention.event_dates if d.precision == "day"]
+    return bool(days) and incident.day is not None and days[0] != incident.day.value
+
+
+# What troops recovered after a clash ("rifles, a hand grenade and documents") was not used in it.
+_RECOVERED = re.compile(r"\b(?:recovered|seized|confiscated|captured|found)\b(?:(?![.;]).){0,80}$", re.I)
 
 
 def _choose_subtype(incident: Incident) -> str:
@@ -1253,6 +1393,7 @@ def _choose_subtype(incident: Incident) -> str:
             and m.trigger.priority >= 75
             and later != "Disrupted weapons use"
             and not response
+            and not _RECOVERED.search(m.text, 0, m.trigger.start - m.sentence[0])
         ):
             return later
         if later == "Chemical weapon" and sub in VIOLENT_SUBTYPES and not response:
