@@ -790,3 +790,25 @@ def test_a_name_listed_after_a_locative_word_is_written_as_a_place():
     # "in Qwertyvale and Garsen": Garsen shares the list's "in" (a town found in Kenya only).
     assert places_of("Police torched houses in Qwertyvale and Garsen on Sunday.")["Garsen"].place.country_iso2 == "KE"
     assert places_of("Gunmen raided the villages of Qwerta, Asdfu or Merti.")["Merti"].place.country_iso2 == "KE"
+
+
+from transforms.extract.gazetteer import arabic_short_forms  # noqa: E402
+
+
+def test_the_news_shorten_arabic_town_names():
+    # GeoNames writes the article and the final h; headlines mostly drop both.
+    assert arabic_short_forms("Al Ḩawījah") == ["hawijah", "hawija"]
+    assert arabic_short_forms("Ar Ruţbah") == ["rutbah", "rutba"]
+    assert arabic_short_forms("El Paso") == [] and arabic_short_forms("Mosul") == []
+    assert arabic_short_forms("Al Kūt") == []  # too short to tell from a word
+    hawija = places_of("A roadside bomb killed three soldiers in Hawija, Iraq.")["Hawija"].place
+    assert (hawija.name, hawija.admin1) == ("Al Ḩawījah", "Kirkuk")
+    # Without the article it is still the town's own name: found in one country, it stands alone.
+    assert places_of("Gunmen attacked a checkpoint in Qayyara.")["Qayyara"].place.country_iso2 == "IQ"
+
+
+def test_a_country_possessive_between_locative_and_name():
+    # "in Iraq's Tal Afar": the possessive does not stop the town being written as a place.
+    tal_afar = places_of("Car bomb kills four in Iraq's Tal Afar")["Tal Afar"].place
+    assert (tal_afar.country_iso2, tal_afar.admin1) == ("IQ", "Nineveh")
+    assert event_of("Mortar fire hits market in Iraq's northern town of Tal Afar").country_iso2 == "IQ"

@@ -225,6 +225,30 @@ def variant_key(name: str) -> str:
     return key if len(key.replace(" ", "")) >= 4 else ""
 
 
+# Of the articles, only the Arabic "al" family is dropped by the news before a town's name
+# ("Qayyarah" for GeoNames' "Al Qayyarah", "Ramadi" for "Ar Ramadi"); "El", "En", "Es" head
+# Spanish and other names whose article stays ("El Paso").
+_ARABIC_ARTICLES = {"al", "ad", "ar", "as", "an", "ash", "at", "az", "ul"}
+
+
+def bare_name(name: str) -> str:
+    """The normalised name without a leading Arabic article: 'Al Qayyārah' -> 'qayyarah'."""
+    words = normalise(name).split()
+    if len(words) > 1 and words[0] in _ARABIC_ARTICLES:
+        words = words[1:]
+    return " ".join(words)
+
+
+def arabic_short_forms(name: str) -> list[str]:
+    """How the news shortens a town's Arabic name: without the article, and without the final
+    h of "-ah" too ('Al Ḩawījah' -> 'hawijah', 'hawija'); none for names without an article
+    or too short to tell from a word."""
+    bare = bare_name(name)
+    if bare == normalise(name) or len(bare.replace(" ", "")) < 4:
+        return []
+    return [bare, bare[:-1]] if bare.endswith("ah") and len(bare) >= 6 else [bare]
+
+
 def spelling_fold(name: str) -> str:
     """A spelling with transliteration choices folded but vowels kept, to compare two names
     letter by letter: 'Hodeidah' -> 'hudidah', 'Al Hudaydah' -> 'hudaidah'."""
@@ -579,6 +603,7 @@ def build_gazetteer() -> Gazetteer:
         for alt in alternates:
             if _LATIN.match(alt) and not (alt.isupper() and len(alt) <= 4) and alt[:1].isupper():
                 names.append(alt)
+        names += arabic_short_forms(name)
         pid = add(Place(name, admin1, cc, lat, lon, population, KIND_CITY, 1, admin2), names, names[:1])
         capitals.setdefault((cc, normalise(name)), pid)
         if admin1:

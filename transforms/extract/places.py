@@ -31,6 +31,7 @@ from transforms.extract.gazetteer import (
     KIND_COUNTRY,
     Gazetteer,
     Place,
+    arabic_short_forms,
     load_gazetteer,
     spelling_fold,
 )
@@ -40,6 +41,15 @@ from transforms.extract.gazetteer import variant_key as _variant_key
 # Names repeat across an article and a run (candidates, units, surfaces): folded once each.
 normalise = lru_cache(maxsize=1 << 17)(_normalise)
 variant_key = lru_cache(maxsize=1 << 16)(_variant_key)
+short_forms = lru_cache(maxsize=1 << 16)(arabic_short_forms)
+
+
+def own_name(surface: str, name: str) -> bool:
+    """The surface is the place's own name, or that name as the news shorten an Arabic one
+    ("Qayyara" is Al Qayyarah's own name, not an alternate)."""
+    key = normalise(surface)
+    return key == normalise(name) or key in short_forms(name)
+
 
 # Tokens: words with inner hyphens/apostrophes/dots ("Deir ez-Zor", "Sana'a", "U.S.").
 _TOKEN = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’.\-]*")
@@ -202,8 +212,12 @@ def offset_before(before: str) -> tuple[float, float] | None:
     return km, bearing
 
 
+# "in Iraq's Tal Afar", "in Syria's northern city of Raqqa": the owner's possessive sits between the
+# locative word and the name (headline style), and the name is still written as a place.
 _LOCATIVE_BEFORE = EndAnchored(
-    r"\b(?:in|at|near|outside|on|into|from|of|across|around|to|toward|towards|through|via|inside|within|between|axis)\s+(?:the\s+)?(?:(?:town|city|village|district|region|province|state|capital|area|suburb|neighbou?rhood|camp)\s+of\s+)?$",
+    r"\b(?:in|at|near|outside|on|into|from|of|across|around|to|toward|towards|through|via|inside|within|between|axis)\s+(?:the\s+)?"
+    r"(?:[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?['’]s\s+(?:(?:north|south|east|west|central)(?:ern|-?(?:east|west)(?:ern)?)?\s+)?)?"
+    r"(?:(?:town|city|village|district|region|province|state|capital|area|suburb|neighbou?rhood|camp)\s+of\s+)?$",
     re.I,
 )
 
@@ -739,7 +753,7 @@ def support(span: PlaceSpan, cand: Place) -> int:
     inner = [sp for sp in span.inner if not sp.variant]
     agree = sum(any(within(o, cand) for o in sp.candidates if o is not cand) for sp in outer)
     agree += sum(any(within(cand, i) for i in sp.candidates if i is not cand) for sp in inner)
-    if agree == 0 and cand.kind == KIND_CITY and normalise(cand.name) == normalise(span.surface):
+    if agree == 0 and cand.kind == KIND_CITY and own_name(span.surface, cand.name):
         repeated = [sp for sp in outer + inner if cand in sp.candidates]
         others = [sp for sp in outer + inner if cand not in sp.candidates]
         same_country = all(any(c.country_iso2 == cand.country_iso2 for c in sp.candidates) for sp in others)
@@ -753,7 +767,7 @@ def _one_country(span: PlaceSpan) -> bool:
     return (
         not span.variant
         and len({c.country_iso2 for c in span.candidates}) == 1
-        and any(normalise(c.name) == normalise(span.surface) for c in span.candidates)
+        and any(own_name(span.surface, c.name) for c in span.candidates)
     )
 
 
@@ -790,11 +804,7 @@ def country_context(spans: list[PlaceSpan], source_country: str | None, dateline
             if c.kind == KIND_ALIAS or c.population >= 1000000 or (span in dateline and c.population >= 5000)
         ]
         # A big city votes under its own name only: "Tana" is also Antananarivo's nickname.
-        strong = [
-            c
-            for c in strong
-            if c.kind == KIND_ALIAS or span in dateline or normalise(c.name) == normalise(span.surface)
-        ]
+        strong = [c for c in strong if c.kind == KIND_ALIAS or span in dateline or own_name(span.surface, c.name)]
         if not strong and span.locative and _one_country(span):
             strong = list(span.candidates)  # "in Pissila": a name found in one country only
         if strong and len({c.country_iso2 for c in strong}) == 1:
@@ -842,7 +852,7 @@ def name_match(span: PlaceSpan, cand: Place) -> float:
     """The place's own name beats an alternate name; a spelling-skeleton match counts least."""
     if span.variant:
         return -1.0
-    if normalise(cand.name) == normalise(span.surface) and cand.kind != KIND_ADMIN1:
+    if own_name(span.surface, cand.name) and cand.kind != KIND_ADMIN1:
         return 1.0  # "Islamabad" is Islamabad, not a city that once bore the name
     return 0.0
 
