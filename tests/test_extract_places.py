@@ -812,3 +812,17 @@ def test_a_country_possessive_between_locative_and_name():
     tal_afar = places_of("Car bomb kills four in Iraq's Tal Afar")["Tal Afar"].place
     assert (tal_afar.country_iso2, tal_afar.admin1) == ("IQ", "Nineveh")
     assert event_of("Mortar fire hits market in Iraq's northern town of Tal Afar").country_iso2 == "IQ"
+
+
+def test_a_country_owning_the_forces_is_not_where_they_fight():
+    # The forces' country is whose they are; the place written as one is where it happened.
+    assert event_of("Russia jets pound rebel positions in Syria").country_iso2 == "SY"
+    assert event_of("Canada special forces exchange fire with militants in Iraq").country_iso2 == "IQ"
+    # Alone, the country still places the incident.
+    assert event_of("Iraq army kills five militants").country_iso2 == "IQ"
+
+
+def test_who_holds_a_place_is_not_part_of_its_name():
+    # "Rebel-held Mosul": the holder's hyphenated word does not make Mosul part of a longer name.
+    assert event_of("Kurdish forces fire into Islamic State-held Mosul").location == "Mosul"
+    assert event_of("Jets Pound Rebel-Controlled Idlib").admin1 == "Idlib"

@@ -263,6 +263,20 @@ def _foreigners_of(text: str, end: int, candidates: tuple[Place, ...]) -> bool:
     return any(c.kind == KIND_COUNTRY for c in candidates) and bool(_FOREIGNERS_AFTER.match(text, end, end + 30))
 
 
+# "Canada special forces clash with IS in Iraq", "Russia jets pound rebels in Syria": a country
+# named as the owner of forces is whose they are, and they often act abroad; a place written as
+# one comes first (police, who act at home, are not among them).
+_FORCES_AFTER = re.compile(
+    r"\s+(?:special\s+|armed\s+|ground\s+|air\s+)?(?:forces|troops|soldiers|army|military|jets|warplanes"
+    r"|aircraft|drones?|navy|commandos|marines|gunships)\b",
+    re.I,
+)
+
+
+def _forces_of(text: str, end: int, candidates: tuple[Place, ...]) -> bool:
+    return any(c.kind == KIND_COUNTRY for c in candidates) and bool(_FORCES_AFTER.match(text, end, end + 30))
+
+
 _DIRECTION_BEFORE = EndAnchored(
     r"\b(?:to|towards|toward|road to|route to|heading for|bound for|fled to|fled "
     r"into)\s+(?:the\s+)?(?:town\s+of\s+|city\s+of\s+|capital\s+)?$",
@@ -600,8 +614,12 @@ def _capital_spans(text: str, gazetteer: Gazetteer, start: int, end: int) -> lis
     return out
 
 
+# "Islamic State-held Mosul", "Rebel-Controlled Idlib": who holds the place, not part of its name.
+_HOLDER_WORD = re.compile(r"-(?:held|controlled|occupied|besieged|dominated|run|led|backed)$", re.I)
+
+
 def _is_name_word(token: str | None, gazetteer: Gazetteer) -> bool:
-    if not token or not token[:1].isupper() or (len(token) > 3 and token.isupper()):
+    if not token or not token[:1].isupper() or (len(token) > 3 and token.isupper()) or _HOLDER_WORD.search(token):
         return False
     key = normalise(token.rstrip(".").removesuffix("'s").removesuffix("’s"))
     return key not in gazetteer.stoplist and key not in _NAME_WORDS_OK and key not in gazetteer.index
@@ -676,6 +694,7 @@ def with_surroundings(text: str, spans: list[PlaceSpan]) -> list[PlaceSpan]:
                 locative=bool(_LOCATIVE_BEFORE.search(before) or _LISTED_BEFORE.search(before)),
                 directional=bool(
                     span.abroad
+                    or _forces_of(text, span.end, span.candidates)
                     or _DIRECTION_BEFORE.search(before)
                     or _ROAD_AFTER.match(after)
                     or _BORDER_AFTER.match(after)
