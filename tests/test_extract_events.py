@@ -949,6 +949,8 @@ def test_an_act_a_day_after_an_earlier_one_is_two_incidents_on_two_days():
         ("Army troops target militants in Kirkuk hills", "Armed clash"),
         ("Soldiers push for last rebel holdouts in Qwertytown", "Armed clash"),
         ("Army launches operation to clear rebels from Qwertytown district", "Change to group/activity"),
+        ("Gunmen target checkpoint near Kirkuk", "Armed clash"),
+        ("Shooting outside Kano mosque kills two worshippers", "Attack"),
     ],
 )
 def test_headline_verbs_of_fighting(text, sub):
@@ -961,6 +963,8 @@ def test_headline_verbs_of_fighting(text, sub):
         "Minister hits back at critics over budget",
         "Police target drink-drivers in holiday campaign",
         "Parties push for electoral reform in Qwertytown",
+        "Photographers shooting at the festival in Cannes",
+        "Militants target social media users with propaganda",
     ],
 )
 def test_headline_verbs_of_fighting_need_an_armed_object(text):
