@@ -308,6 +308,9 @@ def heading_date(heading: str | None, published: date) -> DateMention | None:
     if not heading:
         return None
     line = heading.strip().split("\n", 1)[0]
+    first_word = line.split(None, 1)[0].lower().rstrip(".,:") if line else ""
+    if not (line[:1].isdigit() or first_word in MONTHS or line.rstrip(" .")[-1:].isdigit()):
+        return None  # the cheap test first: most titles neither open nor close on a date
     days = [d for d in find_dates(line, published) if d.explicit and d.precision == "day" and d.kind != "weekday"]
     if not days:
         return None

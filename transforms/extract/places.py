@@ -212,14 +212,29 @@ def offset_before(before: str) -> tuple[float, float] | None:
     return km, bearing
 
 
+_LOCATIVE = (
+    r"\b(?:in|at|near|outside|on|into|from|of|across|around|to|toward|towards|through|via|inside|within"
+    r"|between|axis)\s+(?:the\s+)?"
+)
+_UNIT_OF = r"(?:(?:town|city|village|district|region|province|state|capital|area|suburb|neighbou?rhood|camp)\s+of\s+)?$"
+_LOCATIVE_BEFORE = EndAnchored(_LOCATIVE + _UNIT_OF, re.I)
 # "in Iraq's Tal Afar", "in Syria's northern city of Raqqa": the owner's possessive sits between the
-# locative word and the name (headline style), and the name is still written as a place.
-_LOCATIVE_BEFORE = EndAnchored(
-    r"\b(?:in|at|near|outside|on|into|from|of|across|around|to|toward|towards|through|via|inside|within|between|axis)\s+(?:the\s+)?"
-    r"(?:[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?['’]s\s+(?:(?:north|south|east|west|central)(?:ern|-?(?:east|west)(?:ern)?)?\s+)?)?"
-    r"(?:(?:town|city|village|district|region|province|state|capital|area|suburb|neighbou?rhood|camp)\s+of\s+)?$",
+# locative word and the name (headline style), and the name is still written as a place. A pattern
+# of its own, tried only where a possessive is written, so the plain one keeps its cheap ending test.
+_OWNER_LOCATIVE_BEFORE = EndAnchored(
+    _LOCATIVE
+    + r"[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?['’]s\s+(?:(?:north|south|east|west|central)(?:ern|-?(?:east|west)(?:ern)?)?\s+)?"
+    + _UNIT_OF,
     re.I,
 )
+
+
+def _locative_before(text: str, pos: int = 0, endpos: int | None = None) -> bool:
+    endpos = len(text) if endpos is None else endpos
+    if _LOCATIVE_BEFORE.search(text, pos, endpos):
+        return True
+    window = text[pos:endpos]
+    return ("'s " in window or "’s " in window) and bool(_OWNER_LOCATIVE_BEFORE.search(window))
 
 
 # "in Qwerta, Asdfu and Zxcvi": the last names of a list share its first name's locative word.
@@ -547,7 +562,7 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
             vlongest = gazetteer.longest_variant_name(vfirst.split(" ")[0]) if vfirst else 0
             if vlongest:
                 before = text[max(0, tokens[i][0] - 40) : tokens[i][0]]
-                if before.rstrip().endswith(("(", ",")) or _LOCATIVE_BEFORE.search(before):
+                if before.rstrip().endswith(("(", ",")) or _locative_before(before):
                     found = _window_match(text, tokens, caps, i, vlongest, gazetteer, True)
         if found is None:
             continue
@@ -573,7 +588,7 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
                 candidates,
                 near=False,
                 variant=variant,
-                locative=bool(_LOCATIVE_BEFORE.search(text, max(0, s - 40), s)),
+                locative=_locative_before(text, max(0, s - 40), s),
                 region_word=_written_unit(text[max(0, s - 60) : s], text[e : e + 40]),
                 abroad=_abroad(text, s) or _foreigners_of(text, e, candidates),
                 institution=institution,
@@ -619,7 +634,9 @@ _HOLDER_WORD = re.compile(r"-(?:held|controlled|occupied|besieged|dominated|run|
 
 
 def _is_name_word(token: str | None, gazetteer: Gazetteer) -> bool:
-    if not token or not token[:1].isupper() or (len(token) > 3 and token.isupper()) or _HOLDER_WORD.search(token):
+    if not token or not token[:1].isupper() or (len(token) > 3 and token.isupper()):
+        return False
+    if "-" in token and _HOLDER_WORD.search(token):
         return False
     key = normalise(token.rstrip(".").removesuffix("'s").removesuffix("’s"))
     return key not in gazetteer.stoplist and key not in _NAME_WORDS_OK and key not in gazetteer.index
@@ -691,7 +708,7 @@ def with_surroundings(text: str, spans: list[PlaceSpan]) -> list[PlaceSpan]:
                 near=bool(_NEAR_BEFORE.search(before)) or offset is not None,
                 offset=offset,
                 region_word=_written_unit(before, after),
-                locative=bool(_LOCATIVE_BEFORE.search(before) or _LISTED_BEFORE.search(before)),
+                locative=_locative_before(before) or bool(_LISTED_BEFORE.search(before)),
                 directional=bool(
                     span.abroad
                     or _forces_of(text, span.end, span.candidates)
