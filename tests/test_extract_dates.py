@@ -142,6 +142,7 @@ from transforms.extract.dates import heading_date  # noqa: E402
         ("Drone strike on October 3 kills four in Qwerta", None),
         ("Monday: drone strike kills four", None),
         ("March 20th, 2026: Qwerta", None),  # after publication
+        ("Gunmen killed five herders in Qwerta, 3 October 2024.", None),  # a sentence, not a title
     ],
 )
 def test_a_title_headed_or_closed_by_a_day(title, expected):
@@ -161,5 +162,9 @@ def test_a_dated_log_title_dates_its_entry_however_old():
     own = "On 12 March an air strike hit a house in Mosul, killing two civilians."
     events = extract_events(own, PUBLISHED, title="October 3rd, 2025: Mosul, Nineveh province, Iraq")
     assert events[0].event_date == date(2026, 3, 12)
-    # A dated title alone, with no word of violence, is no incident.
+    # A dated title alone is the whole entry when it names the act; with no word of violence, none.
+    events = extract_events("Air strike near Mosul, 3 January 2026", PUBLISHED)
+    assert events and events[0].event_date == date(2026, 1, 3)
+    # A sentence dated years back is still a retold past.
+    assert extract_events("Gunmen killed five herders near Mosul, 3 October 2019.", PUBLISHED) == []
     assert extract_events("October 3rd, 2025: Mosul, Nineveh province, Iraq", PUBLISHED) == []

@@ -304,10 +304,13 @@ _HEADING_TAIL = re.compile(r"[,:–—|]\s*$|\s-\s*$")
 
 
 def heading_date(heading: str | None, published: date) -> DateMention | None:
-    """The day a title is headed or closed by, when it names one not after publication."""
+    """The day a title (a line without a full stop) is headed or closed by, when it names one
+    not after publication."""
     if not heading:
         return None
     line = heading.strip().split("\n", 1)[0]
+    if line.endswith("."):
+        return None  # a sentence, not a title
     first_word = line.split(None, 1)[0].lower().rstrip(".,:") if line else ""
     if not (line[:1].isdigit() or first_word in MONTHS or line.rstrip(" .")[-1:].isdigit()):
         return None  # the cheap test first: most titles neither open nor close on a date
@@ -317,7 +320,7 @@ def heading_date(heading: str | None, published: date) -> DateMention | None:
     first, last = days[0], days[-1]
     if first.start == 0 and _HEADING_LEAD.match(line, first.end):
         chosen = first
-    elif not line[last.end :].strip(" .") and _HEADING_TAIL.search(line, 0, last.start):
+    elif not line[last.end :].strip() and _HEADING_TAIL.search(line, 0, last.start):
         chosen = last
     else:
         return None

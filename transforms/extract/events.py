@@ -980,15 +980,16 @@ def _extract(
     all_dates: list[DateMention] = []
     # A log entry's dated title ("June 8th, 2015: Mosul, ...") dates the entry however old: the
     # incident's date when its sentences name none, and no sign of a retold past.
-    heading = heading_date(title, published) if title else heading_date(text, published)
-    heading_in_text = heading is not None and not title
+    heading = heading_date(title or text, published)
+    # An old heading date inside the text must not make its line read as a retold past.
+    old_heading = heading is not None and not title and is_historical(heading, published)
     if heading is not None:
         lead_dates.append(heading)
     units: list[tuple[int, int, int, bool]] = []  # clause start, end, sentence index, starts a separate report
     for index, (s, e) in enumerate(sentences):
         # Dates matter only in the lead and in sentences that report something.
         sentence_dates = find_dates(text, published, s, e) if index < 3 or sentence_triggers[index] else []
-        if heading_in_text and index == 0:
+        if old_heading and index == 0:
             sentence_dates = [d for d in sentence_dates if d != heading]
         all_dates += sentence_dates
         if index < 3:
