@@ -44,6 +44,7 @@ variant_key = lru_cache(maxsize=1 << 16)(_variant_key)
 short_forms = lru_cache(maxsize=1 << 16)(arabic_short_forms)
 
 
+@lru_cache(maxsize=1 << 16)
 def own_name(surface: str, name: str) -> bool:
     """The surface is the place's own name, or that name as the news shorten an Arabic one
     ("Qayyara" is Al Qayyarah's own name, not an alternate)."""
