@@ -826,3 +826,9 @@ def test_who_holds_a_place_is_not_part_of_its_name():
     # "Rebel-held Mosul": the holder's hyphenated word does not make Mosul part of a longer name.
     assert event_of("Kurdish forces fire into Islamic State-held Mosul").location == "Mosul"
     assert event_of("Jets Pound Rebel-Controlled Idlib").admin1 == "Idlib"
+
+
+def test_an_actor_name_inside_a_place_name_points_nowhere():
+    # "Afar" names a people of Ethiopia, but inside "Tal Afar" it is part of an Iraqi town's name.
+    assert event_of("Car bomb kills five in Tal Afar").country_iso2 != "ET"
+    assert event_of("Afar militia raid a village in Afar region").country_iso2 == "ET"

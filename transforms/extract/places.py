@@ -869,14 +869,21 @@ def _actor_table() -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
     return pattern, countries
 
 
-def actor_prior(text: str) -> Counter:
+def actor_prior(text: str, places: list[PlaceSpan] = ()) -> Counter:
     """A weak country prior from the armed groups and forces a text names: 1 vote for an actor's
     main theatre, 0.5 for its other countries, at most _PRIOR_CAP per country. It tips a
-    village between namesakes and gives a country to a text that names none."""
+    village between namesakes and gives a country to a text that names none. A name inside a
+    longer place name is no actor ("Afar" in "Tal Afar")."""
     pattern, countries = _actor_table()
     prior: Counter = Counter()
+    inside = [(sp.start, sp.end) for sp in places if sp.end - sp.start > 0]
+    found = (
+        m.group(0)
+        for m in pattern.finditer(text)
+        if not any(s <= m.start() and m.end() <= e and (s, e) != (m.start(), m.end()) for s, e in inside)
+    )
     # In order of first mention: between equal priors the first-named actor's country leads.
-    for name in dict.fromkeys(m.group(0) for m in pattern.finditer(text)):
+    for name in dict.fromkeys(found):
         for i, cc in enumerate(countries[name]):
             prior[cc] = min(_PRIOR_CAP, prior[cc] + (1.0 if i == 0 else 0.5))
     return prior
@@ -1289,7 +1296,7 @@ def article_places(
                 if not _abroad(text, match.start()) and not _FOREIGNERS_AFTER.match(text, match.end()):
                     context[iso2] += 1
                 break
-    context.update(actor_prior(text))
+    context.update(actor_prior(text, [sp for spans in spans_by_sentence for sp in spans]))
     named_admin1 = named_admin_units(all_spans)
     dateline_places = resolve_all(with_surroundings(dateline_text, dateline_spans), context, named_admin1)
     dateline = next((p for p in dateline_places if p.place.kind != KIND_COUNTRY), None)
@@ -1304,7 +1311,7 @@ def resolve_text(
     gazetteer = gazetteer or load_gazetteer()
     spans = link_hierarchy(text, find_place_spans(text, gazetteer))
     context = country_context(spans, source_country)
-    context.update(actor_prior(text))
+    context.update(actor_prior(text, spans))
     return resolve_all(with_surroundings(text, spans), context, named_admin_units(spans))
 
 
