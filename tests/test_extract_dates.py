@@ -112,3 +112,59 @@ def test_a_span_of_days_keeps_its_start(text):
 )
 def test_a_weekday_gathering_is_a_date_only_when_the_act_happened_during_it(sentence, expected):
     assert [d.value for d in find_dates(sentence, PUBLISHED)] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On March 8-9, 2024, militants shelled the camp.",
+        "March 8th-9th 2024: jets struck the market.",
+        "Fighting flared on March 8th or 9th, 2024, residents said.",
+    ],
+)
+def test_a_month_first_span_of_days_keeps_its_year(text):
+    # The year follows the second day: without it the start would fall in the wrong year.
+    assert [d.value for d in find_dates(text, PUBLISHED) if d.explicit] == [date(2024, 3, 8)]
+
+
+from transforms.extract import extract_events  # noqa: E402
+from transforms.extract.dates import heading_date  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("October 3rd, 2024: Qwerta, Asdfu province", date(2024, 10, 3)),
+        ("October 3rd-4th 2024: Qwerta, Asdfu province", date(2024, 10, 3)),
+        ("Drone strike near Qwerta – 3 October 2024", date(2024, 10, 3)),
+        ("Drone strike near Qwerta, 3 October 2024", date(2024, 10, 3)),
+        # A date inside the headline's sentence dates nothing by its place alone.
+        ("Drone strike on October 3 kills four in Qwerta", None),
+        ("Monday: drone strike kills four", None),
+        ("March 20th, 2026: Qwerta", None),  # after publication
+        ("Gunmen killed five herders in Qwerta, 3 October 2024.", None),  # a sentence, not a title
+    ],
+)
+def test_a_title_headed_or_closed_by_a_day(title, expected):
+    found = heading_date(title, PUBLISHED)
+    assert (found.value if found else None) == expected
+
+
+def test_a_dated_log_title_dates_its_entry_however_old():
+    # Casualty logs publish entries months later, their body often naming no day.
+    body = "Two civilians were reportedly killed when an air strike hit a house in Mosul."
+    events = extract_events(body, PUBLISHED, title="October 3rd, 2025: Mosul, Nineveh province, Iraq")
+    assert events and events[0].event_date == date(2025, 10, 3) and not events[0].date_is_fallback
+    # The same heading as the text's first line (a feed of titles and summaries).
+    events = extract_events("October 3rd, 2025: Mosul, Nineveh province, Iraq\n" + body, PUBLISHED)
+    assert events and events[0].event_date == date(2025, 10, 3)
+    # A day of the incident's own sentence still comes first.
+    own = "On 12 March an air strike hit a house in Mosul, killing two civilians."
+    events = extract_events(own, PUBLISHED, title="October 3rd, 2025: Mosul, Nineveh province, Iraq")
+    assert events[0].event_date == date(2026, 3, 12)
+    # A dated title alone is the whole entry when it names the act; with no word of violence, none.
+    events = extract_events("Air strike near Mosul, 3 January 2026", PUBLISHED)
+    assert events and events[0].event_date == date(2026, 1, 3)
+    # A sentence dated years back is still a retold past.
+    assert extract_events("Gunmen killed five herders near Mosul, 3 October 2019.", PUBLISHED) == []
+    assert extract_events("October 3rd, 2025: Mosul, Nineveh province, Iraq", PUBLISHED) == []

@@ -939,3 +939,33 @@ def test_an_act_a_day_after_an_earlier_one_is_two_incidents_on_two_days():
         ("Armed clash", date(2025, 6, 7), 5),
         ("Other", SUNDAY, None),
     ]
+
+
+@pytest.mark.parametrize(
+    "text, sub",
+    [
+        # Headlines tell the fighting in the present tense, with verbs the wire copy rarely uses.
+        ("Rebels strike back to slow army troops outside Qwertytown", "Armed clash"),
+        ("Army troops target militants in Kirkuk hills", "Armed clash"),
+        ("Soldiers push for last rebel holdouts in Qwertytown", "Armed clash"),
+        ("Army launches operation to clear rebels from Qwertytown district", "Change to group/activity"),
+        ("Gunmen target checkpoint near Kirkuk", "Armed clash"),
+        ("Shooting outside Kano mosque kills two worshippers", "Attack"),
+    ],
+)
+def test_headline_verbs_of_fighting(text, sub):
+    assert _only(text).sub_event_type == sub
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Minister hits back at critics over budget",
+        "Police target drink-drivers in holiday campaign",
+        "Parties push for electoral reform in Qwertytown",
+        "Photographers shooting at the festival in Cannes",
+        "Militants target social media users with propaganda",
+    ],
+)
+def test_headline_verbs_of_fighting_need_an_armed_object(text):
+    assert extract_events(text, MONDAY) == []

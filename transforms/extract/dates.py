@@ -80,9 +80,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "day_month",
         re.compile(r"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"(?:,?\s+(?P<year>(?:19|20)\d\d))?"),
     ),  # before month_day: "22 Aug 14 people" is 22 August
+    # "November 5-6, 2014", "August 27th or 29th, 2015": the first day, in the year after the second.
     (
         "month_day",
-        re.compile(r"\b" + _MONTH + r"\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>(?:19|20)\d\d))?"),
+        re.compile(
+            r"\b" + _MONTH + r"\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b"
+            r"(?:\s*(?:-|–|or|to|and)\s*[0-3]?\d(?:st|nd|rd|th)?(?=,?\s+(?:19|20)\d\d\b))?"
+            r"(?:,?\s+(?P<year>(?:19|20)\d\d))?"
+        ),
     ),
     ("weekday", re.compile(r"\b(?P<last>(?i:last|this\s+past|past|next|this\s+coming|coming)\s+)?" + _WEEKDAY + r"\b")),
     ("yesterday", re.compile(r"\b(?:yesterday|last night|the previous night|overnight)\b", re.I)),
@@ -289,3 +294,34 @@ def find_dates(text: str, published: date, start: int = 0, end: int | None = Non
 def is_historical(mention: DateMention, published: date) -> bool:
     """True for dates clearly in the past beyond news time (background, anniversaries)."""
     return (published - mention.value).days > (62 if mention.precision in ("day", "week") else 400)
+
+
+# An incident log titles each entry by its date: "June 8th, 2015: Mosul, ...", "Air strike near
+# Hit – 12 May 2016". Such a heading's date is the entry's however old, where a date inside a
+# story that far back is background.
+_HEADING_LEAD = re.compile(r"\s*(?:[:–—|]|-\s)")
+_HEADING_TAIL = re.compile(r"[,:–—|]\s*$|\s-\s*$")
+
+
+def heading_date(heading: str | None, published: date) -> DateMention | None:
+    """The day a title (a line without a full stop) is headed or closed by, when it names one
+    not after publication."""
+    if not heading:
+        return None
+    line = heading.strip().split("\n", 1)[0]
+    if line.endswith("."):
+        return None  # a sentence, not a title
+    first_word = line.split(None, 1)[0].lower().rstrip(".,:") if line else ""
+    if not (line[:1].isdigit() or first_word in MONTHS or line.rstrip(" .")[-1:].isdigit()):
+        return None  # the cheap test first: most titles neither open nor close on a date
+    days = [d for d in find_dates(line, published) if d.explicit and d.precision == "day" and d.kind != "weekday"]
+    if not days:
+        return None
+    first, last = days[0], days[-1]
+    if first.start == 0 and _HEADING_LEAD.match(line, first.end):
+        chosen = first
+    elif not line[last.end :].strip() and _HEADING_TAIL.search(line, 0, last.start):
+        chosen = last
+    else:
+        return None
+    return chosen if chosen.value <= published else None

@@ -26,7 +26,7 @@ from functools import cached_property, lru_cache
 from transforms.extract import actors as actor_mod
 from transforms.extract import classifier
 from transforms.extract import roles as role_mod
-from transforms.extract.dates import NUMBER_WORDS, DateMention, find_dates, is_historical
+from transforms.extract.dates import NUMBER_WORDS, DateMention, find_dates, heading_date, is_historical
 from transforms.extract.fastre import compile_guarded, partition_by_leads, word_leads, word_pairs
 from transforms.extract.numbers import combine_fatalities, find_casualties
 from transforms.extract.places import (
@@ -1088,12 +1088,21 @@ def _extract(
     extra: list[tuple[Mention, tuple[int, int], object]] = []
     lead_dates: list[DateMention] = []
     all_dates: list[DateMention] = []
+    # A log entry's dated title ("June 8th, 2015: Mosul, ...") dates the entry however old: the
+    # incident's date when its sentences name none, and no sign of a retold past.
+    heading = heading_date(title or text, published)
+    # An old heading date inside the text must not make its line read as a retold past.
+    old_heading = heading is not None and not title and is_historical(heading, published)
+    if heading is not None:
+        lead_dates.append(heading)
     units: list[tuple[int, int, int, bool]] = []  # clause start, end, sentence index, starts a separate report
     for index, (s, e) in enumerate(sentences):
         # Dates matter only in the lead and in sentences that report something.
         sentence_dates = find_dates(text, published, s, e) if index < 3 or sentence_triggers[index] else []
         # "ADEN, 17 November 2025 — ...": a release's dateline dates the release, not what it reports.
         sentence_dates = [d for d in sentence_dates if not (d.start - s < 60 and _DATELINE_DASH.match(text, d.end))]
+        if old_heading and index == 0:
+            sentence_dates = [d for d in sentence_dates if d != heading]
         all_dates += sentence_dates
         if index < 3:
             lead_dates += [

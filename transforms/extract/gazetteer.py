@@ -249,7 +249,7 @@ def _without_article(name: str) -> str:
     return rest if len(rest.replace(" ", "")) >= 4 else ""
 
 
-def _article_forms(name: str) -> list[str]:
+def article_forms(name: str) -> list[str]:
     """Keys an Arabic name is also written as: without its article, and without the final -h of
     a closing -ah ('Al Hawijah' -> 'hawijah', 'hawija', 'al hawija'), both common in the news."""
     bare = _without_article(name)
@@ -607,7 +607,7 @@ def build_gazetteer() -> Gazetteer:
             if _LATIN.match(alt) and not (alt.isupper() and len(alt) <= 4) and alt[:1].isupper():
                 names.append(alt)
         pid = add(Place(name, admin1, cc, lat, lon, population, KIND_CITY, 1, admin2), names, names[:1])
-        bare_names += [(pid, form) for n in names for form in _article_forms(n)]
+        bare_names += [(pid, form) for n in names for form in article_forms(n)]
         capitals.setdefault((cc, normalise(name)), pid)
         if admin1:
             city_ids.setdefault((cc, normalise(admin1), normalise(name)), pid)

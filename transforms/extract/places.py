@@ -31,6 +31,7 @@ from transforms.extract.gazetteer import (
     KIND_COUNTRY,
     Gazetteer,
     Place,
+    article_forms,
     load_gazetteer,
     spelling_fold,
 )
@@ -40,6 +41,16 @@ from transforms.extract.gazetteer import variant_key as _variant_key
 # Names repeat across an article and a run (candidates, units, surfaces): folded once each.
 normalise = lru_cache(maxsize=1 << 17)(_normalise)
 variant_key = lru_cache(maxsize=1 << 16)(_variant_key)
+short_forms = lru_cache(maxsize=1 << 16)(article_forms)
+
+
+@lru_cache(maxsize=1 << 16)
+def own_name(surface: str, name: str) -> bool:
+    """The surface is the place's own name, or that name as the news shorten an Arabic one
+    ("Qayyara" is Al Qayyarah's own name, not an alternate)."""
+    key = normalise(surface)
+    return key == normalise(name) or key in short_forms(name)
+
 
 # Tokens: words with inner hyphens/apostrophes/dots ("Deir ez-Zor", "Sana'a", "U.S.").
 _TOKEN = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’.\-]*")
@@ -202,10 +213,29 @@ def offset_before(before: str) -> tuple[float, float] | None:
     return km, bearing
 
 
-_LOCATIVE_BEFORE = EndAnchored(
-    r"\b(?:in|at|near|outside|on|into|from|of|across|around|to|toward|towards|through|via|inside|within|between|axis)\s+(?:the\s+)?(?:(?:town|city|village|district|region|province|state|capital|area|suburb|neighbou?rhood|camp)\s+of\s+)?$",
+_LOCATIVE = (
+    r"\b(?:in|at|near|outside|on|into|from|of|across|around|to|toward|towards|through|via|inside|within"
+    r"|between|axis)\s+(?:the\s+)?"
+)
+_UNIT_OF = r"(?:(?:town|city|village|district|region|province|state|capital|area|suburb|neighbou?rhood|camp)\s+of\s+)?$"
+_LOCATIVE_BEFORE = EndAnchored(_LOCATIVE + _UNIT_OF, re.I)
+# "in Iraq's Tal Afar", "in Syria's northern city of Raqqa": the owner's possessive sits between the
+# locative word and the name (headline style), and the name is still written as a place. A pattern
+# of its own, tried only where a possessive is written, so the plain one keeps its cheap ending test.
+_OWNER_LOCATIVE_BEFORE = EndAnchored(
+    _LOCATIVE
+    + r"[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?['’]s\s+(?:(?:north|south|east|west|central)(?:ern|-?(?:east|west)(?:ern)?)?\s+)?"
+    + _UNIT_OF,
     re.I,
 )
+
+
+def _locative_before(text: str, pos: int = 0, endpos: int | None = None) -> bool:
+    endpos = len(text) if endpos is None else endpos
+    if _LOCATIVE_BEFORE.search(text, pos, endpos):
+        return True
+    window = text[pos:endpos]
+    return ("'s " in window or "’s " in window) and bool(_OWNER_LOCATIVE_BEFORE.search(window))
 
 
 # "Sagaing town", "Bogra city", "the town of Sagaing": a town, not the region or district of its name
@@ -221,7 +251,7 @@ _RESIDENTS_AFTER = re.compile(
 
 def _written_as_place(text: str, start: int, end: int) -> bool:
     """A locative word before the name ("in X", "the town of X") or its residents after it."""
-    return bool(_LOCATIVE_BEFORE.search(text, max(0, start - 40), start) or _RESIDENTS_AFTER.match(text, end, end + 20))
+    return _locative_before(text, max(0, start - 40), start) or bool(_RESIDENTS_AFTER.match(text, end, end + 20))
 
 
 # "in Qwerta, Asdfu and Zxcvi": the last names of a list share its first name's locative word.
@@ -251,11 +281,6 @@ def _abroad(text: str, start: int) -> bool:
     return any(map(low.__contains__, _ABROAD_WORDS)) and bool(_ABROAD_BEFORE.search(window))
 
 
-# "Turkey special forces fought militants in Syria": the country of a force, not the place.
-_FORCES_AFTER = re.compile(
-    r"\s+(?:[a-z\-]+\s+){0,2}(?:forces|troops|soldiers|army|navy|military|commandos|jets|warplanes|aircraft"
-    r"|drones|police)\b"
-)
 # "Sudan refugees in Kakuma", "Somalia nationals", "the Belarus embassy": people of a country,
 # or its mission, away from it; the country is written as a demonym would be. So are a company's
 # or a ship's crew's nationality ("the Canadian mining company", "Philippine crew members").
@@ -268,12 +293,22 @@ _FOREIGNERS_AFTER = re.compile(
 )
 
 
-def _is_country(span: PlaceSpan) -> bool:
-    return any(c.kind == KIND_COUNTRY for c in span.candidates)
-
-
 def _foreigners_of(text: str, end: int, candidates: tuple[Place, ...]) -> bool:
     return any(c.kind == KIND_COUNTRY for c in candidates) and bool(_FOREIGNERS_AFTER.match(text, end, end + 30))
+
+
+# "Canada special forces clash with IS in Iraq", "Russia jets pound rebels in Syria": a country
+# named as the owner of forces is whose they are, and they often act abroad; a place written as
+# one comes first (police, who act at home, are not among them).
+_FORCES_AFTER = re.compile(
+    r"\s+(?:special\s+|armed\s+|ground\s+|air\s+)?(?:forces|troops|soldiers|army|military|jets|warplanes"
+    r"|aircraft|drones?|navy|commandos|marines|gunships)\b",
+    re.I,
+)
+
+
+def _forces_of(text: str, end: int, candidates: tuple[Place, ...]) -> bool:
+    return any(c.kind == KIND_COUNTRY for c in candidates) and bool(_FORCES_AFTER.match(text, end, end + 30))
 
 
 _DIRECTION_BEFORE = EndAnchored(
@@ -547,7 +582,7 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
             vlongest = gazetteer.longest_variant_name(vfirst.split(" ")[0]) if vfirst else 0
             if vlongest:
                 before = text[max(0, tokens[i][0] - 40) : tokens[i][0]]
-                if before.rstrip().endswith(("(", ",")) or _LOCATIVE_BEFORE.search(before):
+                if before.rstrip().endswith(("(", ",")) or _locative_before(before):
                     found = _window_match(text, tokens, caps, i, vlongest, gazetteer, True)
         if found is None:
             continue
@@ -614,11 +649,15 @@ def _capital_spans(text: str, gazetteer: Gazetteer, start: int, end: int) -> lis
     return out
 
 
+# "Islamic State-held Mosul", "Rebel-Controlled Idlib": who holds the place, not part of its name.
+_HOLDER_WORD = re.compile(r"-(?:held|controlled|occupied|besieged|dominated|run|led|backed)$", re.I)
+
+
 def _is_name_word(token: str | None, gazetteer: Gazetteer) -> bool:
     if not token or not token[:1].isupper() or (len(token) > 3 and token.isupper()):
         return False
-    if token[token.rfind("-") + 1 : token.rfind("-") + 2].islower():
-        return False  # "rebel-held Idlib", "Houthi-controlled Hodeidah": an adjective, not a name's word
+    if token[token.rfind("-") + 1 : token.rfind("-") + 2].islower() or ("-" in token and _HOLDER_WORD.search(token)):
+        return False  # "rebel-held Idlib", "Rebel-Controlled Idlib": an adjective, not a name's word
     key = normalise(token.rstrip(".").removesuffix("'s").removesuffix("’s"))
     return key not in gazetteer.stoplist and key not in _NAME_WORDS_OK and key not in gazetteer.index
 
@@ -690,14 +729,11 @@ def with_surroundings(text: str, spans: list[PlaceSpan]) -> list[PlaceSpan]:
                 near=bool(_NEAR_BEFORE.search(before)) or offset is not None,
                 offset=offset,
                 region_word=_written_unit(before, after),
-                locative=bool(
-                    _LOCATIVE_BEFORE.search(before)
-                    or _LISTED_BEFORE.search(before)
-                    or _RESIDENTS_AFTER.match(text, span.end, span.end + 20)
-                ),
+                locative=_locative_before(before)
+                or bool(_LISTED_BEFORE.search(before) or _RESIDENTS_AFTER.match(text, span.end, span.end + 20)),
                 directional=bool(
                     span.abroad
-                    or (_FORCES_AFTER.match(text, span.end, span.end + 40) and _is_country(span))
+                    or _forces_of(text, span.end, span.candidates)
                     or _DIRECTION_BEFORE.search(before)
                     or _ROAD_AFTER.match(after)
                     or _BORDER_AFTER.match(after)
@@ -775,7 +811,7 @@ def support(span: PlaceSpan, cand: Place) -> int:
     inner = [sp for sp in span.inner if not sp.variant]
     agree = sum(any(within(o, cand) for o in sp.candidates if o is not cand) for sp in outer)
     agree += sum(any(within(cand, i) for i in sp.candidates if i is not cand) for sp in inner)
-    if agree == 0 and cand.kind == KIND_CITY and normalise(cand.name) == normalise(span.surface):
+    if agree == 0 and cand.kind == KIND_CITY and own_name(span.surface, cand.name):
         repeated = [sp for sp in outer + inner if cand in sp.candidates]
         others = [sp for sp in outer + inner if cand not in sp.candidates]
         same_country = all(any(c.country_iso2 == cand.country_iso2 for c in sp.candidates) for sp in others)
@@ -789,7 +825,7 @@ def _one_country(span: PlaceSpan) -> bool:
     return (
         not span.variant
         and len({c.country_iso2 for c in span.candidates}) == 1
-        and any(normalise(c.name) == normalise(span.surface) for c in span.candidates)
+        and any(own_name(span.surface, c.name) for c in span.candidates)
     )
 
 
@@ -826,11 +862,7 @@ def country_context(spans: list[PlaceSpan], source_country: str | None, dateline
             if c.kind == KIND_ALIAS or c.population >= 1000000 or (span in dateline and c.population >= 5000)
         ]
         # A big city votes under its own name only: "Tana" is also Antananarivo's nickname.
-        strong = [
-            c
-            for c in strong
-            if c.kind == KIND_ALIAS or span in dateline or normalise(c.name) == normalise(span.surface)
-        ]
+        strong = [c for c in strong if c.kind == KIND_ALIAS or span in dateline or own_name(span.surface, c.name)]
         if not strong and span.locative and _one_country(span):
             strong = list(span.candidates)  # "in Pissila": a name found in one country only
         if strong and len({c.country_iso2 for c in strong}) == 1:
@@ -858,14 +890,21 @@ def _actor_table() -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
     return pattern, countries
 
 
-def actor_prior(text: str) -> Counter:
+def actor_prior(text: str, places: list[PlaceSpan] = ()) -> Counter:
     """A weak country prior from the armed groups and forces a text names: 1 vote for an actor's
     main theatre, 0.5 for its other countries, at most _PRIOR_CAP per country. It tips a
-    village between namesakes and gives a country to a text that names none."""
+    village between namesakes and gives a country to a text that names none. A name inside a
+    longer place name is no actor ("Afar" in "Tal Afar")."""
     pattern, countries = _actor_table()
     prior: Counter = Counter()
+    inside = [(sp.start, sp.end) for sp in places if sp.end - sp.start > 0]
+    found = (
+        m.group(0)
+        for m in pattern.finditer(text)
+        if not any(s <= m.start() and m.end() <= e and (s, e) != (m.start(), m.end()) for s, e in inside)
+    )
     # In order of first mention: between equal priors the first-named actor's country leads.
-    for name in dict.fromkeys(m.group(0) for m in pattern.finditer(text)):
+    for name in dict.fromkeys(found):
         for i, cc in enumerate(countries[name]):
             prior[cc] = min(_PRIOR_CAP, prior[cc] + (1.0 if i == 0 else 0.5))
     return prior
@@ -878,7 +917,7 @@ def name_match(span: PlaceSpan, cand: Place) -> float:
     """The place's own name beats an alternate name; a spelling-skeleton match counts least."""
     if span.variant:
         return -1.0
-    if normalise(cand.name) == normalise(span.surface) and cand.kind != KIND_ADMIN1:
+    if own_name(span.surface, cand.name) and cand.kind != KIND_ADMIN1:
         return 1.0  # "Islamabad" is Islamabad, not a city that once bore the name
     return 0.0
 
@@ -1289,7 +1328,7 @@ def article_places(
     # Countries and nationalities named anywhere point at countries ("Pakistani police", "in South Sudan").
     plain, far = named_countries(text, gazetteer)
     context.update(plain)
-    context.update(actor_prior(text))
+    context.update(actor_prior(text, [sp for spans in spans_by_sentence for sp in spans]))
     drop_far_sides(context, plain, far)
     named_admin1 = named_admin_units(all_spans)
     dateline_places = resolve_all(with_surroundings(dateline_text, dateline_spans), context, named_admin1)
@@ -1340,7 +1379,7 @@ def resolve_text(
     gazetteer = gazetteer or load_gazetteer()
     spans = link_hierarchy(text, find_place_spans(text, gazetteer))
     context = country_context(spans, source_country)
-    context.update(actor_prior(text))
+    context.update(actor_prior(text, spans))
     drop_far_sides(context, *named_countries(text, gazetteer))
     return resolve_all(with_surroundings(text, spans), context, named_admin_units(spans))
 
