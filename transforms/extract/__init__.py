@@ -15,7 +15,7 @@ import datetime
 from transforms.extract import lang as lang_mod
 from transforms.records import EventMention
 
-EXTRACTOR_VERSION = "0.10.0"
+EXTRACTOR_VERSION = "0.11.0"
 
 
 def extract_events(
