@@ -303,3 +303,24 @@ def test_sexual_violence_alongside_other_violence_is_coded_as_sexual_violence(te
 )
 def test_people_killed_while_property_is_taken_make_an_attack(text, sub):
     assert _sub(text) == sub
+
+
+@pytest.mark.parametrize(
+    "text, sub",
+    [
+        # A bomb the report later says was carried by a suicide bomber is a suicide bombing ...
+        (
+            "A bomb blast killed two people and injured 30 at a bus stop in Garissa, Kenya, on Saturday. "
+            "Police said the attacker was a suicide bomber.",
+            "Suicide bomb",
+        ),
+        # ... and without that word it stays a bomb.
+        (
+            "A bomb blast killed two people and injured 30 at a bus stop in Garissa, Kenya, on Saturday. "
+            "Police said the device had been hidden in a bag.",
+            "Remote explosive/landmine/IED",
+        ),
+    ],
+)
+def test_a_later_sentence_naming_a_suicide_bomber_makes_the_bombing_a_suicide_bomb(text, sub):
+    assert _sub(text) == sub

@@ -1407,6 +1407,8 @@ def _choose_subtype(incident: Incident) -> str:
             return later
         if later == "Chemical weapon" and sub in VIOLENT_SUBTYPES and not response:
             return later  # the most specific weapon there is
+        if later == "Suicide bomb" and sub == "Remote explosive/landmine/IED" and not response:
+            return later  # "a bomb blast ... the attacker was a suicide bomber": the bomb was carried
         if (protest_rank(later) or 0) > (protest_rank(sub) or 99):
             sub = later  # a protest that police dispersed, or whose demonstrators burned tyres
     return sub
