@@ -324,3 +324,16 @@ def test_people_killed_while_property_is_taken_make_an_attack(text, sub):
 )
 def test_a_later_sentence_naming_a_suicide_bomber_makes_the_bombing_a_suicide_bomb(text, sub):
     assert _sub(text) == sub
+
+
+@pytest.mark.parametrize(
+    "text, sub",
+    [
+        # A crowd wrecking or burning things is rioting, not looting by an armed group ...
+        ("On Saturday, angry residents ransacked and torched the tax office in Kasese, Uganda.", "Mob violence"),
+        # ... while gunmen doing the same are looting and property destruction.
+        ("On Saturday, gunmen ransacked and torched the tax office in Kasese, Uganda.", "Looting/property destruction"),
+    ],
+)
+def test_a_crowd_destroying_property_is_mob_violence(text, sub):
+    assert _sub(text) == sub

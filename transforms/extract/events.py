@@ -2096,6 +2096,16 @@ def _refine_subtype(sub: str, perpetrators, targets, fatalities: int | None, inc
         return "Looting/property destruction"
     if (
         sub == "Looting/property destruction"
+        and cues()["crowd"].search(lead_text)
+        and not nonstate_perp
+        and not state_perp
+        and not cues()["armed"].search(text[lead.sentence[0] : lead.sentence[1]])
+    ):
+        # Villagers or a crowd burning or wrecking things are rioters (ACLED), not looters: a
+        # demonstration when they were demonstrating, else mob violence.
+        return "Violent demonstration" if _DEMONSTRATION.search(text, *lead.sentence) else "Mob violence"
+    if (
+        sub == "Looting/property destruction"
         and not rioter_perp
         and (lead.fatalities or lead.injured)
         and not _only_property(incident, text)
