@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 
 from transforms.extract.fastre import EndAnchored, compile_guarded, trie_alternation
 from transforms.extract.gazetteer import (
@@ -273,7 +274,8 @@ def _is_country(span: PlaceSpan) -> bool:
 
 
 def _foreigners_of(text: str, end: int, candidates: tuple[Place, ...]) -> bool:
-    return any(c.kind == KIND_COUNTRY for c in candidates) and bool(_FOREIGNERS_AFTER.match(text, end, end + 30))
+    # The word after first: it rules out most spans in one test, a name may have dozens of readings.
+    return bool(_FOREIGNERS_AFTER.match(text, end, end + 30)) and any(c.kind == KIND_COUNTRY for c in candidates)
 
 
 _DIRECTION_BEFORE = EndAnchored(
@@ -448,6 +450,22 @@ def _capitalised(token: str) -> bool:
     return first in "ae" and "-" in token[1:4] and bool(_ARTICLE_PREFIX.match(token))
 
 
+# Per word, not per occurrence: the same words recur in every article ("The", "Police", "Kabul").
+@lru_cache(maxsize=1 << 16)
+def _capitalised_token(word: str) -> bool:
+    # Only words starting upper-case, or with "a"/"e" ("al-Hasakah"), can be capitalised.
+    return _capitalised(word.rstrip(".")) if word[0].isupper() or word[0] in "ae" else False
+
+
+@lru_cache(maxsize=1 << 16)
+def _start_keys(token: str) -> tuple[str, str]:
+    """(index key, skeleton key) of the first word of a name the token opens: "Kandahar's" ->
+    ("kandahar", "kndr"), "Bobo-Dioulasso" -> ("bobo", ""); the skeleton is "" when too short."""
+    head = token.removesuffix("'s").removesuffix("’s").rstrip(".").split("-")[0]
+    vfirst = variant_key(head)
+    return normalise(head).split(" ")[0], vfirst.split(" ")[0] if vfirst else ""
+
+
 def _tokens(text: str, offset: int, gazetteer: Gazetteer) -> list[tuple[int, int, str]]:
     """Word tokens; "Djibo-Arbinda" and "Gorom Gorom-Dori" (two places joined by a hyphen, as in
     an axis or a road) are split unless the hyphenated whole is a known name ("Bobo-Dioulasso")."""
@@ -517,7 +535,7 @@ def _window_match(
         surface_clean = surface.rstrip(".")
         e -= len(surface) - len(surface_clean)
         ids, variant = _lookup(gazetteer, surface_clean, allow_variant)
-        candidates = tuple(gazetteer.places[k] for k in ids)
+        candidates = tuple(map(gazetteer.place, ids))
         if variant:
             candidates = tuple(c for c in candidates if _close_spelling(surface_clean, c.name))
         if candidates:
@@ -529,22 +547,19 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
     """Longest capitalised n-grams of text[start:end] that name a place, left to right."""
     end = len(text) if end is None else end
     tokens = _tokens(text[start:end], start, gazetteer)
-    # Only words starting upper-case, or with "a"/"e" ("al-Hasakah"), can be capitalised.
-    caps = [_capitalised(w.rstrip(".")) if w[0].isupper() or w[0] in "ae" else False for _, _, w in tokens]
+    caps = list(map(_capitalised_token, map(itemgetter(2), tokens)))
     spans: list[PlaceSpan] = []
     resume = 0  # the tokens before this are inside a name already read
     for i in [k for k, cap in enumerate(caps) if cap]:
         if i < resume:
             continue
-        first = tokens[i][2].removesuffix("'s").removesuffix("’s").rstrip(".")
-        first_key = normalise(first.split("-")[0]).split(" ")[0]
+        first_key, vfirst = _start_keys(tokens[i][2])
         longest = gazetteer.longest_name(first_key)
         found = _window_match(text, tokens, caps, i, longest, gazetteer, False, slack=0) if longest else None
         if found is None:
             # Spelling variants are tried only where a place is expected: after "in", "near", "(" ...
             # (the skeleton index is the cheaper test, so it comes first).
-            vfirst = variant_key(first.split("-")[0])
-            vlongest = gazetteer.longest_variant_name(vfirst.split(" ")[0]) if vfirst else 0
+            vlongest = gazetteer.longest_variant_name(vfirst) if vfirst else 0
             if vlongest:
                 before = text[max(0, tokens[i][0] - 40) : tokens[i][0]]
                 if before.rstrip().endswith(("(", ",")) or _LOCATIVE_BEFORE.search(before):
@@ -768,6 +783,8 @@ def within(outer: Place, inner: Place) -> bool:
 
 def support(span: PlaceSpan, cand: Place) -> int:
     """How many of the admin units written beside the span agree with this reading."""
+    if not span.outer and not span.inner:
+        return 0  # no units written beside it (most spans): nothing can agree
     # Skeleton matches support nothing, and a name repeated as its own district ("Kerou (Kerou,
     # Atacora)") backs only a reading under its own name that the other units do not contradict:
     # else "Mansi (Mansi Township, Bhamo, Kachin)" would back a namesake abroad.
