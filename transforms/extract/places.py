@@ -837,21 +837,20 @@ def country_context(spans: list[PlaceSpan], source_country: str | None, dateline
             if len(units) == 1:
                 weights[units.pop()] += 2
                 continue
+        in_dateline = span in dateline  # once per span: each test compares whole spans
         strong = [
             c
             for c in span.candidates
-            if c.kind == KIND_ALIAS or c.population >= 1000000 or (span in dateline and c.population >= 5000)
+            if c.kind == KIND_ALIAS or c.population >= 1000000 or (in_dateline and c.population >= 5000)
         ]
         # A big city votes under its own name only: "Tana" is also Antananarivo's nickname.
         strong = [
-            c
-            for c in strong
-            if c.kind == KIND_ALIAS or span in dateline or normalise(c.name) == normalise(span.surface)
+            c for c in strong if c.kind == KIND_ALIAS or in_dateline or normalise(c.name) == normalise(span.surface)
         ]
         if not strong and span.locative and _one_country(span):
             strong = list(span.candidates)  # "in Pissila": a name found in one country only
         if strong and len({c.country_iso2 for c in strong}) == 1:
-            weights[strong[0].country_iso2] += 2 if span in dateline else 1
+            weights[strong[0].country_iso2] += 2 if in_dateline else 1
     if source_country:
         weights[source_country] += 1
     return weights
