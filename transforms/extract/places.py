@@ -670,6 +670,9 @@ def link_hierarchy(text: str, spans: list[PlaceSpan]) -> list[PlaceSpan]:
         for pos, i in enumerate(chain):
             span = spans[i]
             unknown = pos == 0 and _qualifies_unknown(text[max(0, span.start - 80) : span.start])
+            if len(chain) == 1 and not unknown and not (span.outer or span.inner or span.qualifies_unknown):
+                out.append(span)  # a name alone, already read so (spans are frozen): no copy
+                continue
             out.append(
                 _replace(
                     span,
