@@ -1000,10 +1000,12 @@ def resolve(span: PlaceSpan, context: Counter, named_admin1: frozenset = frozens
     # article clearly points at one country, even a big namesake abroad ("Brooklyn") is unlikely.
     # A name found in one country only, written as a place ("in Mandera"), stands unless the
     # article names another country outright (a demonym alone, "Cuban doctors", does not).
-    top_country, top_votes = context.most_common(1)[0] if context else (None, 0)
+    # most_common(1) without its heapq detour: the same max() over the items, so the same tie-break.
+    top_country, top_votes = max(context.items(), key=itemgetter(1)) if context else (None, 0)
     # Without a locative word ("attacks Mandera") only a sizeable town, and only when nothing
     # else in the article points anywhere ("the Obama administration" is no Japanese town).
-    unique = _one_country(span) and (
+    one_country = _one_country(span)  # read once: used again for a unit below
+    unique = one_country and (
         in_context or (top_votes <= 1 if span.locative else top_votes == 0 and best.population >= 20000)
     )
     # A village abroad while the article points at another country (an actor's, the outlet's)
@@ -1041,7 +1043,7 @@ def resolve(span: PlaceSpan, context: Counter, named_admin1: frozenset = frozens
     ):
         return None
     # A unit around a name that failed ("Chora district, Uruzgan"): its region or its one-country town.
-    unit = as_unit and (best.kind in (KIND_ADMIN1, KIND_ADMIN2) or _one_country(span))
+    unit = as_unit and (best.kind in (KIND_ADMIN1, KIND_ADMIN2) or one_country)
     # The article names this country's provinces, and this small place lies in none of them.
     outside = (
         best.kind == KIND_CITY
@@ -1212,7 +1214,9 @@ _DATELINE = re.compile(
     r"(?:^|(?<=\s))[A-Z][A-Z'’\-]{2,}(?:[ .][A-Z][A-Z'’\-]*)*(?:,\s*[A-Z][\w .'’\-]{1,40}?)?"
     r"(?:\s*\([^)]{1,30}\))?(?:\s+[—–]\s+|\s+-{1,2}\s+|:\s+)"
 )
-_CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?:['’]s)?(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][a-z]+(?:['’]s)?){0,3}")
+_CAPITALISED_RUN = compile_guarded(  # run over whole articles: the first-letter guard pays
+    r"\b[A-Z][a-z]+(?:['’]s)?(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][a-z]+(?:['’]s)?){0,3}"
+)
 
 
 def dateline_end(text: str) -> int:
