@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 from operator import itemgetter
 
 from transforms.extract.fastre import EndAnchored, compile_guarded, trie_alternation
@@ -550,7 +551,7 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
     caps = list(map(_capitalised_token, map(itemgetter(2), tokens)))
     spans: list[PlaceSpan] = []
     resume = 0  # the tokens before this are inside a name already read
-    for i in [k for k, cap in enumerate(caps) if cap]:
+    for i in compress(range(len(caps)), caps):  # the capitalised tokens' numbers
         if i < resume:
             continue
         first_key, vfirst = _start_keys(tokens[i][2])
