@@ -916,3 +916,28 @@ def test_an_actor_name_inside_a_place_name_points_nowhere():
     # "Afar" names a people of Ethiopia, but inside "Tal Afar" it is part of an Iraqi town's name.
     assert event_of("Car bomb kills five in Tal Afar").country_iso2 != "ET"
     assert event_of("Afar militia raid a village in Afar region").country_iso2 == "ET"
+
+
+def test_memoised_word_helpers_match_the_plain_reading():
+    # The per-word caches (capitalisation, a window's first-word keys) give what the plain
+    # functions give, for names, shouting, Arabic articles, possessives and hyphenated pairs.
+    from transforms.extract.places import _capitalised, _capitalised_token, _start_keys, variant_key
+
+    for word in ("Kandahar", "the", "al-Hasakah", "ad-Dawr", "and", "POLICE", "U.S.", "Kabul.", "e-mail"):
+        plain = _capitalised(word.rstrip(".")) if word[0].isupper() or word[0] in "ae" else False
+        assert _capitalised_token(word) is plain, word
+    assert _start_keys("Kandahar's") == ("kandahar", variant_key("Kandahar").split(" ")[0])
+    assert _start_keys("Bobo-Dioulasso") == ("bobo", "")  # "bobo" is too short for a skeleton
+    assert _start_keys("Qandahar.")[1] == variant_key("Kandahar")
+
+
+def test_a_span_with_no_units_beside_it_has_no_support(gazetteer):
+    from transforms.extract.places import support
+
+    spans = find_place_spans("Rockets hit Kandahar overnight.", gazetteer)
+    assert spans and not spans[0].outer and not spans[0].inner
+    assert all(support(spans[0], c) == 0 for c in spans[0].candidates)
+    # Written with its province, the same name is backed by it.
+    text = "Rockets hit Kandahar, Kandahar Province, overnight."
+    linked = link_hierarchy(text, find_place_spans(text, gazetteer))
+    assert any(support(linked[0], c) for c in linked[0].candidates)

@@ -20,6 +20,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
+from operator import itemgetter
 
 from transforms.extract.fastre import EndAnchored, compile_guarded, trie_alternation
 from transforms.extract.gazetteer import (
@@ -294,7 +296,8 @@ _FOREIGNERS_AFTER = re.compile(
 
 
 def _foreigners_of(text: str, end: int, candidates: tuple[Place, ...]) -> bool:
-    return any(c.kind == KIND_COUNTRY for c in candidates) and bool(_FOREIGNERS_AFTER.match(text, end, end + 30))
+    # The word after first: it rules out most spans in one test, a name may have dozens of readings.
+    return bool(_FOREIGNERS_AFTER.match(text, end, end + 30)) and any(c.kind == KIND_COUNTRY for c in candidates)
 
 
 # "Canada special forces clash with IS in Iraq", "Russia jets pound rebels in Syria": a country
@@ -483,6 +486,22 @@ def _capitalised(token: str) -> bool:
     return first in "ae" and "-" in token[1:4] and bool(_ARTICLE_PREFIX.match(token))
 
 
+# Per word, not per occurrence: the same words recur in every article ("The", "Police", "Kabul").
+@lru_cache(maxsize=1 << 16)
+def _capitalised_token(word: str) -> bool:
+    # Only words starting upper-case, or with "a"/"e" ("al-Hasakah"), can be capitalised.
+    return _capitalised(word.rstrip(".")) if word[0].isupper() or word[0] in "ae" else False
+
+
+@lru_cache(maxsize=1 << 16)
+def _start_keys(token: str) -> tuple[str, str]:
+    """(index key, skeleton key) of the first word of a name the token opens: "Kandahar's" ->
+    ("kandahar", "kndr"), "Bobo-Dioulasso" -> ("bobo", ""); the skeleton is "" when too short."""
+    head = token.removesuffix("'s").removesuffix("’s").rstrip(".").split("-")[0]
+    vfirst = variant_key(head)
+    return normalise(head).split(" ")[0], vfirst.split(" ")[0] if vfirst else ""
+
+
 def _tokens(text: str, offset: int, gazetteer: Gazetteer) -> list[tuple[int, int, str]]:
     """Word tokens; "Djibo-Arbinda" and "Gorom Gorom-Dori" (two places joined by a hyphen, as in
     an axis or a road) are split unless the hyphenated whole is a known name ("Bobo-Dioulasso")."""
@@ -552,7 +571,7 @@ def _window_match(
         surface_clean = surface.rstrip(".")
         e -= len(surface) - len(surface_clean)
         ids, variant = _lookup(gazetteer, surface_clean, allow_variant)
-        candidates = tuple(gazetteer.places[k] for k in ids)
+        candidates = tuple(map(gazetteer.place, ids))
         if variant:
             candidates = tuple(c for c in candidates if _close_spelling(surface_clean, c.name))
         if candidates:
@@ -564,22 +583,19 @@ def find_place_spans(text: str, gazetteer: Gazetteer, start: int = 0, end: int |
     """Longest capitalised n-grams of text[start:end] that name a place, left to right."""
     end = len(text) if end is None else end
     tokens = _tokens(text[start:end], start, gazetteer)
-    # Only words starting upper-case, or with "a"/"e" ("al-Hasakah"), can be capitalised.
-    caps = [_capitalised(w.rstrip(".")) if w[0].isupper() or w[0] in "ae" else False for _, _, w in tokens]
+    caps = list(map(_capitalised_token, map(itemgetter(2), tokens)))
     spans: list[PlaceSpan] = []
     resume = 0  # the tokens before this are inside a name already read
-    for i in [k for k, cap in enumerate(caps) if cap]:
+    for i in compress(range(len(caps)), caps):  # the capitalised tokens' numbers
         if i < resume:
             continue
-        first = tokens[i][2].removesuffix("'s").removesuffix("’s").rstrip(".")
-        first_key = normalise(first.split("-")[0]).split(" ")[0]
+        first_key, vfirst = _start_keys(tokens[i][2])
         longest = gazetteer.longest_name(first_key)
         found = _window_match(text, tokens, caps, i, longest, gazetteer, False, slack=0) if longest else None
         if found is None:
             # Spelling variants are tried only where a place is expected: after "in", "near", "(" ...
             # (the skeleton index is the cheaper test, so it comes first).
-            vfirst = variant_key(first.split("-")[0])
-            vlongest = gazetteer.longest_variant_name(vfirst.split(" ")[0]) if vfirst else 0
+            vlongest = gazetteer.longest_variant_name(vfirst) if vfirst else 0
             if vlongest:
                 before = text[max(0, tokens[i][0] - 40) : tokens[i][0]]
                 if before.rstrip().endswith(("(", ",")) or _locative_before(before):
@@ -694,6 +710,9 @@ def link_hierarchy(text: str, spans: list[PlaceSpan]) -> list[PlaceSpan]:
         for pos, i in enumerate(chain):
             span = spans[i]
             unknown = pos == 0 and _qualifies_unknown(text[max(0, span.start - 80) : span.start])
+            if len(chain) == 1 and not unknown and not (span.outer or span.inner or span.qualifies_unknown):
+                out.append(span)  # a name alone, already read so (spans are frozen): no copy
+                continue
             out.append(
                 _replace(
                     span,
@@ -804,6 +823,8 @@ def within(outer: Place, inner: Place) -> bool:
 
 def support(span: PlaceSpan, cand: Place) -> int:
     """How many of the admin units written beside the span agree with this reading."""
+    if not span.outer and not span.inner:
+        return 0  # no units written beside it (most spans): nothing can agree
     # Skeleton matches support nothing, and a name repeated as its own district ("Kerou (Kerou,
     # Atacora)") backs only a reading under its own name that the other units do not contradict:
     # else "Mansi (Mansi Township, Bhamo, Kachin)" would back a namesake abroad.
@@ -856,17 +877,18 @@ def country_context(spans: list[PlaceSpan], source_country: str | None, dateline
             if len(units) == 1:
                 weights[units.pop()] += 2
                 continue
+        in_dateline = span in dateline  # once per span: each test compares whole spans
         strong = [
             c
             for c in span.candidates
-            if c.kind == KIND_ALIAS or c.population >= 1000000 or (span in dateline and c.population >= 5000)
+            if c.kind == KIND_ALIAS or c.population >= 1000000 or (in_dateline and c.population >= 5000)
         ]
         # A big city votes under its own name only: "Tana" is also Antananarivo's nickname.
-        strong = [c for c in strong if c.kind == KIND_ALIAS or span in dateline or own_name(span.surface, c.name)]
+        strong = [c for c in strong if c.kind == KIND_ALIAS or in_dateline or own_name(span.surface, c.name)]
         if not strong and span.locative and _one_country(span):
             strong = list(span.candidates)  # "in Pissila": a name found in one country only
         if strong and len({c.country_iso2 for c in strong}) == 1:
-            weights[strong[0].country_iso2] += 2 if span in dateline else 1
+            weights[strong[0].country_iso2] += 2 if in_dateline else 1
     if source_country:
         weights[source_country] += 1
     return weights
@@ -1020,10 +1042,12 @@ def resolve(span: PlaceSpan, context: Counter, named_admin1: frozenset = frozens
     # article clearly points at one country, even a big namesake abroad ("Brooklyn") is unlikely.
     # A name found in one country only, written as a place ("in Mandera"), stands unless the
     # article names another country outright (a demonym alone, "Cuban doctors", does not).
-    top_country, top_votes = context.most_common(1)[0] if context else (None, 0)
+    # most_common(1) without its heapq detour: the same max() over the items, so the same tie-break.
+    top_country, top_votes = max(context.items(), key=itemgetter(1)) if context else (None, 0)
     # Without a locative word ("attacks Mandera") only a sizeable town, and only when nothing
     # else in the article points anywhere ("the Obama administration" is no Japanese town).
-    unique = _one_country(span) and (
+    one_country = _one_country(span)  # read once: used again for a unit below
+    unique = one_country and (
         in_context or (top_votes <= 1 if span.locative else top_votes == 0 and best.population >= 20000)
     )
     # A village abroad while the article points at another country (an actor's, the outlet's)
@@ -1061,7 +1085,7 @@ def resolve(span: PlaceSpan, context: Counter, named_admin1: frozenset = frozens
     ):
         return None
     # A unit around a name that failed ("Chora district, Uruzgan"): its region or its one-country town.
-    unit = as_unit and (best.kind in (KIND_ADMIN1, KIND_ADMIN2) or _one_country(span))
+    unit = as_unit and (best.kind in (KIND_ADMIN1, KIND_ADMIN2) or one_country)
     # The article names this country's provinces, and this small place lies in none of them.
     outside = (
         best.kind == KIND_CITY
@@ -1232,7 +1256,9 @@ _DATELINE = re.compile(
     r"(?:^|(?<=\s))[A-Z][A-Z'’\-]{2,}(?:[ .][A-Z][A-Z'’\-]*)*(?:,\s*[A-Z][\w .'’\-]{1,40}?)?"
     r"(?:\s*\([^)]{1,30}\))?(?:\s+[—–]\s+|\s+-{1,2}\s+|:\s+)"
 )
-_CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?:['’]s)?(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][a-z]+(?:['’]s)?){0,3}")
+_CAPITALISED_RUN = compile_guarded(  # run over whole articles: the first-letter guard pays
+    r"\b[A-Z][a-z]+(?:['’]s)?(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][a-z]+(?:['’]s)?){0,3}"
+)
 
 
 def dateline_end(text: str) -> int:
