@@ -439,3 +439,12 @@ def test_property_destroyed_by_unknown_people_is_coded_to_an_unidentified_armed_
         "On 11 March 2026, unknown individuals set ablaze a granary and two sheds on a farm near Kandi, Benin."
     )
     assert actors["perpetrator"] == ("Unidentified armed group", "Political militia")
+
+
+def test_an_explosion_whose_report_counts_civilians_harmed_targets_civilians():
+    hit = coded_actors(
+        "On 11 March 2026, Russian drones struck Sumy, Ukraine. Two civilians were killed and one was injured."
+    )
+    assert hit["target"] == ("Civilians", "Civilians")
+    positions = coded_actors("On 11 March 2026, Russian artillery shelled Ukrainian positions near Sumy, Ukraine.")
+    assert positions["target"] == ("Military forces of Ukraine", "State forces")

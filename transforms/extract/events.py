@@ -1510,6 +1510,19 @@ def _add_police(add, country_iso2: str | None, role: str) -> None:
     add(role, f"Police forces of {name}" if name else "Police forces", "State forces", country_iso2, "")
 
 
+_VICTIM_PEOPLE = (
+    r"(?:civilians?|residents?|villagers?|passers-?by|passengers|children|child"
+    r"|(?:\d+-year-old\s+)?(?:boys?|girls?)|wom[ae]n|people|persons?)"
+)
+# Civilians harmed, in the words a casualty sentence uses: "two civilians were killed", "killed a boy".
+_CIVILIANS_HARMED = re.compile(
+    r"\b" + _VICTIM_PEOPLE + r"\s+(?:were|was|had been|have been)\s+(?:\w+\s+)?(?:killed|injured|wounded|hurt)\b"
+    r"|\b(?:killed|killing|injured|injuring|wounded|wounding)\s+(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten"
+    r"|\d+|several|dozens\s+of|at\s+least\s+\w+)\s+(?:\w+\s+)?" + _VICTIM_PEOPLE + r"\b",
+    re.I,
+)
+
+
 def _final_actors(
     sub: str,
     event_type: str,
@@ -1751,6 +1764,16 @@ def _build(
         incident.claim_explicit and primary,
     )
 
+    if (
+        event_type == "Explosions/Remote violence"
+        and not any(a.role == "target" for a in actors)
+        and any(
+            _CIVILIANS_HARMED.search(text, a, b)
+            for a, b in {m.sentence for m in incident.mentions} | set(incident.extra_sentences)
+        )
+    ):
+        # "Russian drones struck the town. Two civilians were killed.": the victims are civilians.
+        actors.append(ActorMention("target", "Civilians", "Civilians", country_iso2, ""))
     civilian_targeting = event_type == "Violence against civilians" or (
         event_type == "Explosions/Remote violence" and any(a.role == "target" and a.name == "Civilians" for a in actors)
     )
