@@ -337,3 +337,19 @@ def test_a_later_sentence_naming_a_suicide_bomber_makes_the_bombing_a_suicide_bo
 )
 def test_a_crowd_destroying_property_is_mob_violence(text, sub):
     assert _sub(text) == sub
+
+
+@pytest.mark.parametrize(
+    "text, sub",
+    [
+        # Petrol bombs thrown by protesters are rioting, not grenades ...
+        (
+            "On Saturday, protesters threw petrol bombs at police in Athens, Greece, during a march over pensions.",
+            "Violent demonstration",
+        ),
+        # ... a thrown grenade or bomb stays one.
+        ("On Saturday, a man threw a grenade at a bar in Goma, DR Congo, killing two people.", "Grenade"),
+    ],
+)
+def test_incendiaries_thrown_are_no_grenades(text, sub):
+    assert _sub(text) == sub
