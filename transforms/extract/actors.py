@@ -45,7 +45,8 @@ class ActorLexicon:
     country_names: dict[str, str]
     max_tokens: int
     first_tokens: dict[str, int]  # lower first token -> longest phrase from it
-    communities: dict[tuple[str, ...], str]  # lower name tokens -> "Fulani ethnic militia"
+    # lower name tokens -> "Murle ethnic militia" (the dictionary's name where it has one)
+    communities: dict[tuple[str, ...], str]
     communal_nouns: set[tuple[str, ...]]
     armed_as: dict[str, tuple[str, str]]  # lower livelihood phrase -> (name, actor_type) when it attacks
 

@@ -221,9 +221,8 @@ def role_of(
         return Role(TARGET, GRAMMAR, "installation")  # "shot down by the embassy's defences": still what was hit
     if _BY_BEFORE.search(before):
         if _ALLY_BY.search(before):
-            return Role(
-                PERPETRATOR, ORDER, "ally"
-            )  # "troops backed by clan militias": on the doer's side, not the doer
+            # "troops backed by clan militias": on the doer's side, not the doer
+            return Role(PERPETRATOR, ORDER, "ally")
         return Role(PERPETRATOR, BY, "by")
     if _CLAIM_AFTER.search(after):
         return Role(PERPETRATOR, GRAMMAR, "claim")
