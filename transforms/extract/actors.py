@@ -211,14 +211,15 @@ def load_lexicon() -> ActorLexicon:
                 demonyms[_key_token(dem.strip()).lower()] = row["country_iso2"]
     forces = {tuple(t.lower() for t in tokens_of(p)): kind for kind, phrases in _FORCES.items() for p in phrases}
     generic_by_phrase: dict[str, tuple[str, str]] = {}
-    for row in _read("generic_actors.csv"):
+    generic_rows = _read("generic_actors.csv")
+    for row in generic_rows:
         for phrase in row["pattern"].split("|"):
             generic_by_phrase.setdefault(phrase.strip().lower(), (row["name"], row["actor_type"]))
     generic = {tuple(t.lower() for t in tokens_of(p)): v for p, v in generic_by_phrase.items()}
     type_of_name = {name: actor_type for name, actor_type in generic_by_phrase.values()}
     armed_as = {
         phrase.strip().lower(): (row["armed_as"], type_of_name[row["armed_as"]])
-        for row in _read("generic_actors.csv")
+        for row in generic_rows
         if row.get("armed_as")
         for phrase in row["pattern"].split("|")
     }
